@@ -1,0 +1,39 @@
+"""Typed errors with messages meant for users: one clear line, never a secret."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+
+class OpenClawError(Exception):
+    """Base class: `str(err)` is a complete, user-facing sentence."""
+
+
+class StoreCorruptError(OpenClawError):
+    """A store/config file exists but cannot be read or parsed. It is never overwritten."""
+
+    def __init__(self, path: Path, problem: str) -> None:
+        self.path = path
+        self.problem = problem
+        super().__init__(f"{path}: {problem} (the file was left untouched; fix or move it away)")
+
+
+class LockTimeoutError(OpenClawError):
+    def __init__(self, path: Path, seconds: float) -> None:
+        self.path = path
+        super().__init__(
+            f"Timed out after {seconds:g}s waiting for the lock {path}; "
+            "another openclaw process is writing. Try again."
+        )
+
+
+class UnsafePathError(OpenClawError):
+    """A store that is a symlink to a file owned by someone else, or similar."""
+
+
+class ValidationError(OpenClawError):
+    """Bad user input (profile id, agent name, duration, order...)."""
+
+
+class ProfileNotFoundError(ValidationError):
+    pass

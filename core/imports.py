@@ -1,0 +1,78 @@
+"""Credentials that live outside auth-profiles.json: legacy files and other CLIs.
+
+Legacy (`<agentDir>/auth.json`, `<state>/credentials/oauth.json`): when the store
+does not exist yet, their entries appear as `<provider>:default` (never
+overwriting), and the first write of the store makes that permanent; only then
+is the per-agent `auth.json` removed. While a store exists, static `api_key`
+entries found in a legacy `auth.json` are scrubbed from it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+
+from core import fsio
+from core.errors import StoreCorruptError
+from core.models import AuthProfileStore, LoadProblem, parse_credential
+from core.paths import AgentPaths, legacy_oauth_path
+
+
+def _legacy_entries(path, problems: list[LoadProblem]) -> dict:
+    try:
+        raw = fsio.read_json_object(path)
+    except StoreCorruptError as exc:
+        problems.append(LoadProblem(file=str(path), key="file", reason=exc.problem))
+        return {}
+    return raw or {}
+
+
+def merge_legacy(store: AuthProfileStore, paths: AgentPaths, problems: list[LoadProblem]) -> list[str]:
+    """Add legacy entries to an in-memory (new) store as `<provider>:default`. Returns the ids added."""
+    added: list[str] = []
+    sources = [paths.legacy_auth, legacy_oauth_path(paths.state)]
+    for path in sources:
+        for provider, entry in _legacy_entries(path, problems).items():
+            if not isinstance(entry, dict):
+                problems.append(LoadProblem(file=str(path), key=provider, reason="not an object"))
+                continue
+            data = dict(entry)
+            if "type" not in data and "mode" not in data:
+                # oauth.json entries carry no type: access/refresh means oauth.
+                data["type"] = "oauth" if ("access" in data or "refresh" in data) else (
+                    "api_key" if ("key" in data or "apiKey" in data) else "token")
+            try:
+                cred = parse_credential(data, provider_hint=provider)
+            except ValueError as exc:
+                problems.append(LoadProblem(file=str(path), key=provider, reason=str(exc)))
+                continue
+            pid = f"{cred.provider}:default"
+            if pid not in store.profiles:
+                store.profiles[pid] = cred
+                added.append(pid)
+    if added:
+        store.model_fields_set.add("profiles")
+    return added
+
+
+def after_store_written(paths: AgentPaths) -> None:
+    """Called under the store lock right after a successful store write."""
+    legacy = paths.legacy_auth
+    try:
+        raw = fsio.read_json_object(legacy)
+    except StoreCorruptError:
+        return  # leave a file we cannot read alone
+    if raw is None:
+        return
+    store_raw = fsio.read_json_object(paths.store) or {}
+    imported = set((store_raw.get("profiles") or {}).keys())
+    if all(f"{prov}:default" in imported for prov in raw):
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(legacy)  # everything it held now lives in the store
+        return
+    def is_static_key(v: object) -> bool:
+        return isinstance(v, dict) and (v.get("type") or v.get("mode")) == "api_key"
+
+    scrubbed = {k: v for k, v in raw.items() if not is_static_key(v)}
+    if scrubbed != raw:
+        fsio.atomic_write_json(legacy, scrubbed)

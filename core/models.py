@@ -1,0 +1,274 @@
+"""Pydantic models of every file format we read or write.
+
+Every model keeps fields it does not know (`extra="allow"`), so a file that
+OpenClaw wrote and we rewrite still carries everything OpenClaw put there.
+Loading is lenient as OpenClaw's loader is: `mode` is read as `type`, `apiKey`
+as `key`, and an entry that still does not validate is skipped and reported,
+but kept verbatim for the next write (nothing is lost).
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, TypeAdapter
+from pydantic import ValidationError as PydanticValidationError
+
+CredentialType = Literal["api_key", "token", "oauth"]
+CREDENTIAL_TYPES: tuple[str, ...] = ("oauth", "token", "api_key")
+
+
+class OpenModel(BaseModel):
+    """Base: unknown fields survive a load/dump round trip."""
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True, validate_assignment=False)
+
+    def dump(self) -> dict[str, Any]:
+        """JSON-ready dict: what was set, without known fields that are None."""
+        data = self.model_dump(mode="json", exclude_unset=True, by_alias=True)
+        known = type(self).model_fields
+        return {k: v for k, v in data.items() if not (v is None and k in known)}
+
+
+class SecretRef(OpenModel):
+    source: Literal["env", "file", "exec"]
+    provider: str | None = None
+    id: str
+
+
+class _CredentialBase(OpenModel):
+    provider: str = Field(min_length=1)
+    email: str | None = None
+
+    @property
+    def expires_ms(self) -> int | None:
+        """`expires` as integer ms, or None when absent or not a usable number."""
+        raw = getattr(self, "expires", None)
+        if isinstance(raw, bool) or not isinstance(raw, int | float):
+            return None
+        if raw != raw or raw <= 0:  # NaN or nonsense
+            return None
+        return int(raw)
+
+
+class ApiKeyCredential(_CredentialBase):
+    type: Literal["api_key"] = "api_key"
+    key: str | None = None
+    keyRef: SecretRef | None = None
+
+    @property
+    def secret(self) -> str | None:
+        return self.key
+
+
+class TokenCredential(_CredentialBase):
+    type: Literal["token"] = "token"
+    token: str | None = None
+    tokenRef: SecretRef | None = None
+    # Kept as found: a non-number is reported as `missing`/static by status, not a load error.
+    expires: int | float | str | None = None
+
+    @property
+    def secret(self) -> str | None:
+        return self.token
+
+
+class OAuthCredential(_CredentialBase):
+    type: Literal["oauth"] = "oauth"
+    access: str | None = None
+    refresh: str | None = None
+    expires: int | float | str | None = None
+    accountId: str | None = None
+    projectId: str | None = None
+    enterpriseUrl: str | None = None
+    idToken: str | None = None
+    displayName: str | None = None
+    clientId: str | None = None
+
+    @property
+    def secret(self) -> str | None:
+        return self.access
+
+
+Credential = Annotated[ApiKeyCredential | TokenCredential | OAuthCredential, Field(discriminator="type")]
+_credential_adapter: TypeAdapter[Any] = TypeAdapter(Credential)
+AnyCredential = ApiKeyCredential | TokenCredential | OAuthCredential
+
+
+def normalize_credential_raw(raw: Any, provider_hint: str | None = None) -> dict[str, Any]:
+    """OpenClaw's lenient spellings: `mode` -> `type`, `apiKey` -> `key`."""
+    if not isinstance(raw, dict):
+        raise ValueError(f"expected an object, found {type(raw).__name__}")
+    data = dict(raw)
+    if "type" not in data and "mode" in data:
+        data["type"] = data.pop("mode")
+    if data.get("type") == "api_key" and "key" not in data and "apiKey" in data:
+        data["key"] = data.pop("apiKey")
+    if provider_hint and not data.get("provider"):
+        data["provider"] = provider_hint
+    return data
+
+
+def parse_credential(raw: Any, provider_hint: str | None = None) -> AnyCredential:
+    """Validate one entry; raises ValueError with a short reason (never echoing secrets)."""
+    data = normalize_credential_raw(raw, provider_hint)
+    kind = data.get("type")
+    if kind not in CREDENTIAL_TYPES:
+        raise ValueError(f"unknown credential type {kind!r}" if kind else "no credential type")
+    if not isinstance(data.get("provider"), str) or not data.get("provider"):
+        raise ValueError("no provider")
+    try:
+        return _credential_adapter.validate_python(data)
+    except PydanticValidationError as exc:
+        # Field names and error kinds only: input values may be secrets.
+        reasons = "; ".join(f"{'.'.join(map(str, e['loc'])) or 'entry'}: {e['msg']}" for e in exc.errors())
+        raise ValueError(reasons) from None
+
+
+def dump_credential(cred: AnyCredential) -> dict[str, Any]:
+    # type and provider first (as OpenClaw writes them), always explicit.
+    return {"type": cred.type, "provider": cred.provider, **cred.dump()}
+
+
+
+class UsageStats(OpenModel):
+    lastUsed: int | float | None = None
+    cooldownUntil: int | float | None = None
+    disabledUntil: int | float | None = None
+    disabledReason: str | None = None
+    errorCount: int | None = None
+    failureCounts: dict[str, Any] | None = None
+    lastFailureAt: int | float | None = None
+
+
+class LoadProblem(BaseModel):
+    """Something skipped while loading; shown to the user, never fatal."""
+
+    file: str
+    key: str
+    reason: str
+
+    def __str__(self) -> str:
+        return f"{self.file}: skipped {self.key}: {self.reason}"
+
+
+class AuthProfileStore(OpenModel):
+    """auth-profiles.json, version 1."""
+
+    version: int = 1
+    profiles: dict[str, AnyCredential] = Field(default_factory=dict)
+    order: dict[str, list[str]] | None = None
+    lastGood: dict[str, str] | None = None
+    usageStats: dict[str, UsageStats] | None = None
+
+    # Entries that did not validate, kept verbatim and written back unchanged.
+    _invalid_profiles: dict[str, Any] = PrivateAttr(default_factory=dict)
+    _invalid_top: dict[str, Any] = PrivateAttr(default_factory=dict)
+
+    @classmethod
+    def from_raw(
+        cls, raw: dict[str, Any], file_label: str = "auth-profiles.json"
+    ) -> tuple[AuthProfileStore, list[LoadProblem]]:
+        problems: list[LoadProblem] = []
+        data = dict(raw)
+        raw_profiles = data.pop("profiles", {})
+        invalid_top: dict[str, Any] = {}
+        if not isinstance(raw_profiles, dict):
+            problems.append(LoadProblem(file=file_label, key="profiles", reason="not an object"))
+            invalid_top["profiles"] = raw_profiles
+            raw_profiles = {}
+        for field in ("version", "order", "lastGood", "usageStats"):
+            if field in data:
+                try:
+                    cls.__pydantic_validator__.validate_assignment(cls.model_construct(), field, data[field])
+                except PydanticValidationError:
+                    problems.append(LoadProblem(file=file_label, key=field, reason="wrong shape, ignored"))
+                    invalid_top[field] = data.pop(field)
+        store = cls.model_validate(data)
+        invalid_profiles: dict[str, Any] = {}
+        for pid, entry in raw_profiles.items():
+            try:
+                store.profiles[pid] = parse_credential(entry)
+            except ValueError as exc:
+                invalid_profiles[pid] = entry
+                problems.append(LoadProblem(file=file_label, key=f"profile {pid!r}", reason=str(exc)))
+        if raw_profiles:
+            store.model_fields_set.add("profiles")
+        store._invalid_profiles = invalid_profiles
+        store._invalid_top = invalid_top
+        return store, problems
+
+    def to_raw(self) -> dict[str, Any]:
+        data = {"version": self.version, **self.dump()}
+        profiles = {pid: dump_credential(c) for pid, c in self.profiles.items()}
+        for pid, entry in self._invalid_profiles.items():
+            profiles.setdefault(pid, entry)
+        data["profiles"] = profiles
+        for key, value in self._invalid_top.items():
+            if data.get(key) is None:
+                data[key] = value
+        if data.get("order") == {}:
+            data.pop("order")  # an empty override means "no override"
+        return data
+
+    @property
+    def invalid_profile_ids(self) -> list[str]:
+        return list(self._invalid_profiles)
+
+    def drop_invalid_profile(self, profile_id: str) -> bool:
+        return self._invalid_profiles.pop(profile_id, None) is not None
+
+    def profiles_for(self, provider: str) -> dict[str, AnyCredential]:
+        return {pid: c for pid, c in self.profiles.items() if c.provider == provider}
+
+    def providers(self) -> list[str]:
+        return sorted({c.provider for c in self.profiles.values()})
+
+
+class AuthState(OpenModel):
+    """auth-state.json (newer OpenClaw): its `order` wins over the store's."""
+
+    version: int = 1
+    order: dict[str, list[str]] | None = None
+    lastGood: dict[str, str] | None = None
+    usageStats: dict[str, UsageStats] | None = None
+
+
+# ---- openclaw.json (JSON5) -- only the `auth` part is modelled; the rest is kept as-is.
+
+class AuthProfileConfig(OpenModel):
+    provider: str
+    mode: str = "api_key"
+    email: str | None = None
+
+
+class AuthConfig(OpenModel):
+    profiles: dict[str, AuthProfileConfig] = Field(default_factory=dict)
+    order: dict[str, list[str]] = Field(default_factory=dict)
+
+
+# ---- other CLIs' files (read only)
+
+class CodexCliTokens(OpenModel):
+    id_token: str | None = None
+    access_token: str | None = None
+    refresh_token: str | None = None
+    account_id: str | None = None
+
+
+class CodexCliAuth(OpenModel):
+    OPENAI_API_KEY: str | None = None
+    tokens: CodexCliTokens | None = None
+    last_refresh: str | None = None
+
+
+class ClaudeAiOauth(OpenModel):
+    accessToken: str | None = None
+    refreshToken: str | None = None
+    expiresAt: int | float | None = None
+    scopes: list[str] | None = None
+    subscriptionType: str | None = None
+
+
+class ClaudeCliCredentials(OpenModel):
+    claudeAiOauth: ClaudeAiOauth | None = None
