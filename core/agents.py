@@ -1,0 +1,82 @@
+"""Agents: isolated credential sets (`openclaw agents add work`)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from core import fsio
+from core import store as store_mod
+from core.errors import OpenClawError, StoreCorruptError, ValidationError
+from core.models import AuthProfileStore
+from core.paths import DEFAULT_AGENT_ID, agent_paths, list_agents, state_dir
+
+_AGENT_ID = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
+
+
+def normalize_agent_id(name: str) -> str:
+    return (name or "").strip().lower()
+
+
+def validate_agent_id(name: str, *, for_new: bool = True) -> str:
+    agent_id = normalize_agent_id(name)
+    if not _AGENT_ID.match(agent_id):
+        raise ValidationError(
+            f"Invalid agent name {name!r}: use 1-64 lowercase letters, digits, '-' or '_'"
+        )
+    if for_new and agent_id == DEFAULT_AGENT_ID:
+        raise ValidationError(f'"{DEFAULT_AGENT_ID}" is reserved for the default agent')
+    return agent_id
+
+
+def add_agent(name: str, copy_auth_from: str | None = None, state: Path | None = None) -> str:
+    """Create `<state>/agents/<id>/agent` (0700); optionally copy another agent's profiles."""
+    agent_id = validate_agent_id(name)
+    base = state if state is not None else state_dir()
+    paths = agent_paths(agent_id, base)
+    if paths.agent_dir.exists():
+        raise ValidationError(f'Agent "{agent_id}" already exists')
+    source_store: AuthProfileStore | None = None
+    if copy_auth_from:
+        source_id = validate_agent_id(copy_auth_from, for_new=False)
+        if source_id not in list_agents(base):
+            raise ValidationError(f'Agent "{source_id}" not found (see `openclaw agents list`)')
+        source_store = store_mod.load(source_id, base).store
+    for d in (base, base / "agents", paths.agent_dir.parent, paths.agent_dir):
+        fsio.ensure_private_dir(d)
+    if source_store is not None:
+        copied = source_store
+
+        def mutate(s: AuthProfileStore) -> None:
+            s.profiles.update(copied.profiles)
+            s.model_fields_set.add("profiles")
+            if copied.order:
+                s.order = dict(copied.order)
+
+        store_mod.update(mutate, agent_id, base)
+    return agent_id
+
+
+@dataclass(frozen=True)
+class AgentSummary:
+    agent_id: str
+    profile_count: int
+    worst_status: str | None
+    error: str | None = None
+
+
+def agent_summaries(state: Path | None = None, now_ms: int = 0) -> list[AgentSummary]:
+    from core.status import classify, worst_status
+
+    out: list[AgentSummary] = []
+    for agent_id in list_agents(state):
+        try:
+            loaded = store_mod.load(agent_id, state)
+        except (StoreCorruptError, OpenClawError) as exc:
+            out.append(AgentSummary(agent_id, 0, None, str(exc)))
+            continue
+        creds = loaded.store.profiles.values()
+        out.append(AgentSummary(agent_id, len(loaded.store.profiles),
+                                worst_status(classify(c, now_ms)[0] for c in creds)))
+    return out

@@ -1,0 +1,125 @@
+"""Reusing other CLIs' logins.
+
+Codex CLI (`$CODEX_HOME/auth.json`) may only seed an empty `openai-codex:default`: once a local
+profile exists, the local refresh token is canonical (copying again would burn one of them).
+Claude CLI (`~/.claude/.credentials.json`) becomes `anthropic:claude-cli`: oauth when it has a
+refresh token, a plain token otherwise.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+from collections.abc import Mapping
+from pathlib import Path
+
+from core import fsio, profiles
+from core import store as store_mod
+from core.errors import OpenClawError, StoreCorruptError
+from core.models import AuthProfileStore, ClaudeCliCredentials, CodexCliAuth, OAuthCredential, TokenCredential
+from core.paths import claude_cli_credentials_path, codex_cli_auth_path
+
+CODEX_DEFAULT_ID = "openai-codex:default"
+CLAUDE_CLI_ID = "anthropic:claude-cli"
+_ACCOUNT_CLAIM = "https://api.openai.com/auth"
+
+
+def _jwt_claims(token: str | None) -> dict:
+    """Unverified JWT payload (we only read our own tokens' metadata), {} when not a JWT."""
+    try:
+        payload = (token or "").split(".")[1]
+        return json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))
+    except (IndexError, ValueError):
+        return {}
+
+
+def read_codex_cli(env: Mapping[str, str] | None = None) -> CodexCliAuth | None:
+    path = codex_cli_auth_path(env)
+    try:
+        raw = fsio.read_json_object(path)
+        return None if raw is None else CodexCliAuth.model_validate(raw)
+    except (StoreCorruptError, ValueError):
+        return None
+
+
+def codex_cli_credential(env: Mapping[str, str] | None = None) -> OAuthCredential | None:
+    auth = read_codex_cli(env)
+    tokens = auth.tokens if auth else None
+    if not tokens or not tokens.access_token or not tokens.refresh_token:
+        return None
+    claims = _jwt_claims(tokens.access_token)
+    id_claims = _jwt_claims(tokens.id_token)
+    account = tokens.account_id or (claims.get(_ACCOUNT_CLAIM) or {}).get("chatgpt_account_id") or (
+        id_claims.get(_ACCOUNT_CLAIM) or {}).get("chatgpt_account_id")
+    exp = claims.get("exp")
+    cred = OAuthCredential(provider="openai-codex", access=tokens.access_token, refresh=tokens.refresh_token,
+                           expires=int(exp * 1000) if isinstance(exp, int | float) else None)
+    if account:
+        cred.accountId = account
+    if id_claims.get("email"):
+        cred.email = id_claims["email"]
+    return cred
+
+
+def codex_cli_available(env: Mapping[str, str] | None = None) -> bool:
+    return codex_cli_credential(env) is not None
+
+
+def seed_codex_default(agent_id: str = "main", state: Path | None = None,
+                       env: Mapping[str, str] | None = None) -> str | None:
+    """Copy the Codex CLI login into `openai-codex:default` if that slot is empty. Returns the id or None."""
+    cred = codex_cli_credential(env)
+    if cred is None:
+        raise OpenClawError(f"No usable Codex CLI login found in {codex_cli_auth_path(env)}")
+
+    def mutate(s: AuthProfileStore) -> bool:
+        if CODEX_DEFAULT_ID in s.profiles:
+            return False
+        s.profiles[CODEX_DEFAULT_ID] = cred
+        s.model_fields_set.add("profiles")
+        return True
+
+    if not store_mod.update(mutate, agent_id, state):
+        return None
+    from core import config as config_mod
+
+    config_mod.register_profile(CODEX_DEFAULT_ID, "openai-codex", "oauth", cred.email, state)
+    return CODEX_DEFAULT_ID
+
+
+def read_claude_cli(env: Mapping[str, str] | None = None) -> ClaudeCliCredentials | None:
+    path = claude_cli_credentials_path(env)
+    try:
+        raw = fsio.read_json_object(path)
+        return None if raw is None else ClaudeCliCredentials.model_validate(raw)
+    except (StoreCorruptError, ValueError):
+        return None
+
+
+def claude_cli_credential(env: Mapping[str, str] | None = None) -> OAuthCredential | TokenCredential | None:
+    creds = read_claude_cli(env)
+    oauth = creds.claudeAiOauth if creds else None
+    if not oauth or not oauth.accessToken:
+        return None
+    expires = int(oauth.expiresAt) if oauth.expiresAt else None
+    if oauth.refreshToken:
+        return OAuthCredential(provider="anthropic", access=oauth.accessToken, refresh=oauth.refreshToken,
+                               expires=expires)
+    cred = TokenCredential(provider="anthropic", token=oauth.accessToken)
+    if expires:
+        cred.expires = expires
+    return cred
+
+
+def claude_cli_available(env: Mapping[str, str] | None = None) -> bool:
+    return claude_cli_credential(env) is not None
+
+
+def import_claude_cli(agent_id: str = "main", state: Path | None = None,
+                      env: Mapping[str, str] | None = None) -> str:
+    cred = claude_cli_credential(env)
+    if cred is None:
+        raise OpenClawError(f"No usable Claude CLI login found in {claude_cli_credentials_path(env)}")
+    if isinstance(cred, OAuthCredential):
+        return profiles.add_oauth(cred, CLAUDE_CLI_ID, agent_id, state)
+    return profiles.save_credential(CLAUDE_CLI_ID, cred, agent_id, state)

@@ -1,0 +1,87 @@
+"""API keys from the environment, in OpenClaw's precedence, and `<state>/.env` for daemons."""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Mapping
+from pathlib import Path
+
+from core import fsio, locking
+from core.errors import ValidationError
+from core.paths import env_file_path
+
+_ENV_NAME = re.compile(r"^[A-Z][A-Z0-9_]{0,127}$")
+_SPLIT = re.compile(r"[\s,;]+")
+
+
+def env_prefix(provider: str) -> str:
+    """`openai-codex` -> `OPENAI_CODEX`."""
+    return re.sub(r"[^A-Z0-9]+", "_", provider.upper()).strip("_")
+
+
+def env_keys_for(provider: str, env: Mapping[str, str] | None = None) -> list[tuple[str, str]]:
+    """(variable, key) pairs: OPENCLAW_LIVE_<P>_KEY alone wins; else <P>_API_KEYS, <P>_API_KEY,
+    <P>_API_KEY_* (sorted); duplicates removed, first occurrence kept."""
+    env = os.environ if env is None else env
+    p = env_prefix(provider)
+    live = env.get(f"OPENCLAW_LIVE_{p}_KEY", "").strip()
+    if live:
+        return [(f"OPENCLAW_LIVE_{p}_KEY", live)]
+    found: list[tuple[str, str]] = []
+    many = env.get(f"{p}_API_KEYS", "")
+    found += [(f"{p}_API_KEYS", k) for k in _SPLIT.split(many) if k]
+    single = env.get(f"{p}_API_KEY", "").strip()
+    if single:
+        found.append((f"{p}_API_KEY", single))
+    prefix = f"{p}_API_KEY_"
+    found += [(name, env[name].strip()) for name in sorted(env) if name.startswith(prefix) and env[name].strip()]
+    seen: set[str] = set()
+    unique = []
+    for name, key in found:
+        if key not in seen:
+            seen.add(key)
+            unique.append((name, key))
+    return unique
+
+
+def read_env_file(state: Path | None = None) -> dict[str, str]:
+    """`<state>/.env` as a dict (simple KEY=VALUE lines; quotes stripped)."""
+    raw = fsio.read_bytes_or_none(env_file_path(state))
+    result: dict[str, str] = {}
+    for line in (raw or b"").decode("utf-8", "replace").splitlines():
+        line = line.strip()
+        if not line or line.startswith("#") or "=" not in line:
+            continue
+        name, _, value = line.removeprefix("export ").partition("=")
+        value = value.strip()
+        if len(value) >= 2 and value[0] == value[-1] and value[0] in "\"'":
+            value = value[1:-1]
+        result[name.strip()] = value
+    return result
+
+
+def write_env_var(name: str, value: str, state: Path | None = None) -> Path:
+    """Set NAME=value in `<state>/.env` (0600), replacing an existing line rather than duplicating it."""
+    if not _ENV_NAME.match(name):
+        raise ValidationError(f"Invalid environment variable name {name!r}")
+    if not value or any(c in value for c in "\r\n\0"):
+        raise ValidationError("The value must be one non-empty line")
+    path = env_file_path(state)
+    with locking.hold(path.with_name(path.name + ".lock")):
+        raw = fsio.read_bytes_or_none(path)
+        lines = (raw or b"").decode("utf-8", "replace").splitlines()
+        out: list[str] = []
+        replaced = False
+        for line in lines:
+            key = line.strip().removeprefix("export ").partition("=")[0].strip()
+            if key == name:
+                if not replaced:
+                    out.append(f"{name}={value}")
+                    replaced = True
+                continue  # drop duplicates of the same variable
+            out.append(line)
+        if not replaced:
+            out.append(f"{name}={value}")
+        fsio.atomic_write_bytes(path, ("\n".join(out) + "\n").encode())
+    return path

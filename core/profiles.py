@@ -1,0 +1,98 @@
+"""Adding and removing credentials: the store write and the openclaw.json routing entry together."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from core import config as config_mod
+from core import store as store_mod
+from core.clock import now_ms as _clock_now
+from core.errors import ProfileNotFoundError, ValidationError
+from core.models import AnyCredential, ApiKeyCredential, AuthProfileStore, OAuthCredential, TokenCredential
+from core.tokens import validate_token
+
+_PROVIDER = re.compile(r"^[a-z0-9][a-z0-9._-]{0,63}$")
+_NAME = re.compile(r"^[a-z0-9._@+-]{1,128}$")
+
+
+def validate_provider(provider: str) -> str:
+    provider = (provider or "").strip().lower()
+    if not _PROVIDER.match(provider):
+        raise ValidationError(f"Invalid provider {provider!r}: use lowercase letters, digits, '.', '_' or '-'")
+    return provider
+
+
+def validate_profile_id(profile_id: str, provider: str) -> str:
+    """`provider:name`, name in [a-z0-9._@+-]; the provider part must match."""
+    profile_id = (profile_id or "").strip()
+    prov, sep, name = profile_id.partition(":")
+    if not sep or not name:
+        raise ValidationError(f"Invalid profile id {profile_id!r}: expected {provider}:<name>, e.g. {provider}:work")
+    if prov != provider:
+        raise ValidationError(f'Profile id "{profile_id}" is for {prov}, not {provider}.')
+    if not _NAME.match(name):
+        raise ValidationError(f"Invalid profile name {name!r}: use lowercase letters, digits and . _ @ + -")
+    return profile_id
+
+
+def default_profile_id(provider: str, kind: str) -> str:
+    """OpenClaw's defaults: pasted tokens are `P:manual`, API keys and logins `P:default`."""
+    return f"{provider}:manual" if kind == "token" else f"{provider}:default"
+
+
+def save_credential(pid: str, cred: AnyCredential, agent_id: str, state: Path | None) -> str:
+    def mutate(s: AuthProfileStore) -> None:
+        s.profiles[pid] = cred
+        s.model_fields_set.add("profiles")
+        s.drop_invalid_profile(pid)
+
+    store_mod.update(mutate, agent_id, state)
+    config_mod.register_profile(pid, cred.provider, cred.type, cred.email, state)
+    return pid
+
+
+def add_token(provider: str, token: str, profile_id: str | None = None, expires_in_ms: int | None = None,
+              agent_id: str = "main", state: Path | None = None, now_ms: int | None = None) -> str:
+    provider = validate_provider(provider)
+    pid = validate_profile_id(profile_id or default_profile_id(provider, "token"), provider)
+    cred = TokenCredential(provider=provider, token=validate_token(token))
+    if expires_in_ms is not None:
+        cred.expires = (now_ms if now_ms is not None else _clock_now()) + expires_in_ms
+    return save_credential(pid, cred, agent_id, state)
+
+
+def add_api_key(provider: str, key: str, profile_id: str | None = None, agent_id: str = "main",
+                state: Path | None = None) -> str:
+    provider = validate_provider(provider)
+    pid = validate_profile_id(profile_id or default_profile_id(provider, "api_key"), provider)
+    return save_credential(pid, ApiKeyCredential(provider=provider, key=validate_token(key)), agent_id, state)
+
+
+def add_oauth(cred: OAuthCredential, profile_id: str, agent_id: str = "main", state: Path | None = None) -> str:
+    return save_credential(validate_profile_id(profile_id, cred.provider), cred, agent_id, state)
+
+
+def remove_profile(profile_id: str, agent_id: str = "main", state: Path | None = None) -> AnyCredential | None:
+    """Delete a profile, its order entries, usage stats and lastGood; then its config entry.
+
+    Returns the removed credential (None if only an invalid entry was dropped).
+    """
+
+    def mutate(s: AuthProfileStore) -> AnyCredential | None:
+        cred = s.profiles.pop(profile_id, None)
+        dropped_invalid = s.drop_invalid_profile(profile_id)
+        if cred is None and not dropped_invalid:
+            raise ProfileNotFoundError(f'Auth profile "{profile_id}" not found.')
+        if s.order:
+            s.order = {p: [i for i in ids if i != profile_id] for p, ids in s.order.items()}
+            s.order = {p: ids for p, ids in s.order.items() if ids} or None
+        if s.usageStats:
+            s.usageStats.pop(profile_id, None)
+        if s.lastGood:
+            s.lastGood = {p: i for p, i in s.lastGood.items() if i != profile_id}
+        return cred
+
+    removed = store_mod.update(mutate, agent_id, state)
+    config_mod.unregister_profile(profile_id, state)
+    return removed
