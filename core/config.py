@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
 
-from core import fsio, locking
+from core import fsio
 from core.errors import StoreCorruptError
 from core.models import AuthConfig, AuthProfileConfig
 from core.paths import config_lock_path, config_path
@@ -43,6 +43,8 @@ def load_config(state: Path | None = None) -> LoadedConfig:
 
 def update_auth(mutate: Callable[[AuthConfig], T], state: Path | None = None) -> T:
     """Lock openclaw.json, re-read, mutate its `auth` part, write atomically if changed."""
+    from core import locking
+
     with locking.hold(config_lock_path(state)):
         cfg = load_config(state)
         before = json.dumps(cfg.auth.dump(), sort_keys=True)

@@ -7,7 +7,7 @@ import re
 from collections.abc import Mapping
 from pathlib import Path
 
-from core import fsio, locking
+from core import fsio
 from core.errors import ValidationError
 from core.paths import env_file_path
 
@@ -67,6 +67,8 @@ def write_env_var(name: str, value: str, state: Path | None = None) -> Path:
         raise ValidationError(f"Invalid environment variable name {name!r}")
     if not value or any(c in value for c in "\r\n\0"):
         raise ValidationError("The value must be one non-empty line")
+    from core import locking
+
     path = env_file_path(state)
     with locking.hold(path.with_name(path.name + ".lock")):
         raw = fsio.read_bytes_or_none(path)

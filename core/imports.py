@@ -16,6 +16,7 @@ from core import fsio
 from core.errors import StoreCorruptError
 from core.models import AuthProfileStore, LoadProblem, parse_credential
 from core.paths import AgentPaths, legacy_oauth_path
+from core.views import legacy_type
 
 
 def _legacy_entries(path, problems: list[LoadProblem]) -> dict:
@@ -38,9 +39,7 @@ def merge_legacy(store: AuthProfileStore, paths: AgentPaths, problems: list[Load
                 continue
             data = dict(entry)
             if "type" not in data and "mode" not in data:
-                # oauth.json entries carry no type: access/refresh means oauth.
-                data["type"] = "oauth" if ("access" in data or "refresh" in data) else (
-                    "api_key" if ("key" in data or "apiKey" in data) else "token")
+                data["type"] = legacy_type(data)
             try:
                 cred = parse_credential(data, provider_hint=provider)
             except ValueError as exc:

@@ -14,6 +14,8 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, TypeAdapter
 from pydantic import ValidationError as PydanticValidationError
 
+from core.views import coerce_expires_ms, normalize_credential_raw
+
 CredentialType = Literal["api_key", "token", "oauth"]
 CREDENTIAL_TYPES: tuple[str, ...] = ("oauth", "token", "api_key")
 
@@ -43,12 +45,7 @@ class _CredentialBase(OpenModel):
     @property
     def expires_ms(self) -> int | None:
         """`expires` as integer ms, or None when absent or not a usable number."""
-        raw = getattr(self, "expires", None)
-        if isinstance(raw, bool) or not isinstance(raw, int | float):
-            return None
-        if raw != raw or raw <= 0:  # NaN or nonsense
-            return None
-        return int(raw)
+        return coerce_expires_ms(getattr(self, "expires", None))
 
 
 class ApiKeyCredential(_CredentialBase):
@@ -93,20 +90,6 @@ class OAuthCredential(_CredentialBase):
 Credential = Annotated[ApiKeyCredential | TokenCredential | OAuthCredential, Field(discriminator="type")]
 _credential_adapter: TypeAdapter[Any] = TypeAdapter(Credential)
 AnyCredential = ApiKeyCredential | TokenCredential | OAuthCredential
-
-
-def normalize_credential_raw(raw: Any, provider_hint: str | None = None) -> dict[str, Any]:
-    """OpenClaw's lenient spellings: `mode` -> `type`, `apiKey` -> `key`."""
-    if not isinstance(raw, dict):
-        raise ValueError(f"expected an object, found {type(raw).__name__}")
-    data = dict(raw)
-    if "type" not in data and "mode" in data:
-        data["type"] = data.pop("mode")
-    if data.get("type") == "api_key" and "key" not in data and "apiKey" in data:
-        data["key"] = data.pop("apiKey")
-    if provider_hint and not data.get("provider"):
-        data["provider"] = provider_hint
-    return data
 
 
 def parse_credential(raw: Any, provider_hint: str | None = None) -> AnyCredential:

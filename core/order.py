@@ -10,15 +10,23 @@ In every case, profiles in cooldown go last, soonest-available first.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from core import store as store_mod
 from core.errors import ProfileNotFoundError, ValidationError
-from core.models import AuthConfig, AuthProfileStore
+
+if TYPE_CHECKING:  # order works on models (writes) and on core.views (fast reads) alike
+    from typing import TypeAlias
+
+    from core.models import AuthConfig, AuthProfileStore
+    from core.views import AuthConfigView, StoreView
+
+    StoreLike: TypeAlias = AuthProfileStore | StoreView
+    AuthLike: TypeAlias = AuthConfig | AuthConfigView | None
 
 TYPE_RANK = {"oauth": 0, "token": 1, "api_key": 2}
 
 
-def cooldown_until(store: AuthProfileStore, profile_id: str) -> int:
+def cooldown_until(store: StoreLike, profile_id: str) -> int:
     """The later of cooldownUntil and disabledUntil, 0 when none."""
     stats = (store.usageStats or {}).get(profile_id)
     if stats is None:
@@ -26,29 +34,29 @@ def cooldown_until(store: AuthProfileStore, profile_id: str) -> int:
     return int(max(stats.cooldownUntil or 0, stats.disabledUntil or 0))
 
 
-def _last_used(store: AuthProfileStore, profile_id: str) -> int:
+def _last_used(store: StoreLike, profile_id: str) -> int:
     stats = (store.usageStats or {}).get(profile_id)
     return int(stats.lastUsed or 0) if stats else 0
 
 
-def _cooldown_last(store: AuthProfileStore, ids: list[str], now_ms: int) -> list[str]:
+def _cooldown_last(store: StoreLike, ids: list[str], now_ms: int) -> list[str]:
     ready = [pid for pid in ids if cooldown_until(store, pid) <= now_ms]
     waiting = [pid for pid in ids if cooldown_until(store, pid) > now_ms]
     waiting.sort(key=lambda pid: cooldown_until(store, pid))
     return ready + waiting
 
 
-def default_sort(store: AuthProfileStore, ids: list[str], now_ms: int) -> list[str]:
+def default_sort(store: StoreLike, ids: list[str], now_ms: int) -> list[str]:
     ranked = sorted(ids, key=lambda pid: (TYPE_RANK.get(store.profiles[pid].type, 9), _last_used(store, pid), pid))
     return _cooldown_last(store, ranked, now_ms)
 
 
-def override_order(store: AuthProfileStore, provider: str) -> list[str] | None:
+def override_order(store: StoreLike, provider: str) -> list[str] | None:
     """The per-agent override for `provider`, as stored (may name missing profiles)."""
     return list(store.order[provider]) if store.order and provider in store.order else None
 
 
-def order_source(store: AuthProfileStore, provider: str, auth: AuthConfig | None) -> str:
+def order_source(store: StoreLike, provider: str, auth: AuthLike) -> str:
     """Where the effective order comes from: override | config-order | config-profiles | default."""
     if override_order(store, provider) is not None:
         return "override"
@@ -59,7 +67,7 @@ def order_source(store: AuthProfileStore, provider: str, auth: AuthConfig | None
     return "default"
 
 
-def effective_order(store: AuthProfileStore, provider: str, auth: AuthConfig | None, now_ms: int) -> list[str]:
+def effective_order(store: StoreLike, provider: str, auth: AuthLike, now_ms: int) -> list[str]:
     def existing(ids: list[str]) -> list[str]:
         seen: list[str] = []
         for pid in ids:
@@ -78,7 +86,7 @@ def effective_order(store: AuthProfileStore, provider: str, auth: AuthConfig | N
     return default_sort(store, base, now_ms)
 
 
-def validate_order(store: AuthProfileStore, provider: str, ids: list[str]) -> list[str]:
+def validate_order(store: StoreLike, provider: str, ids: list[str]) -> list[str]:
     if not ids:
         raise ValidationError("Give at least one profile id (use `order clear` to remove the override)")
     seen: set[str] = set()
@@ -95,6 +103,8 @@ def validate_order(store: AuthProfileStore, provider: str, ids: list[str]) -> li
 
 
 def set_order(provider: str, ids: list[str], agent_id: str = "main", state: Path | None = None) -> list[str]:
+    from core import store as store_mod
+
     def mutate(s: AuthProfileStore) -> list[str]:
         valid = validate_order(s, provider, ids)
         s.order = {**(s.order or {}), provider: valid}
@@ -105,6 +115,7 @@ def set_order(provider: str, ids: list[str], agent_id: str = "main", state: Path
 
 def clear_order(provider: str, agent_id: str = "main", state: Path | None = None) -> bool:
     """Remove the override for `provider`. True if there was one."""
+    from core import store as store_mod
 
     def mutate(s: AuthProfileStore) -> bool:
         if not s.order or provider not in s.order:

@@ -9,7 +9,7 @@ import os
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from core import order as order_mod
 from core.clock import now_ms as _clock_now
@@ -17,7 +17,10 @@ from core.durations import HOUR_MS, format_remaining
 from core.envkeys import env_keys_for
 from core.errors import StoreCorruptError
 from core.masking import mask_secret
-from core.models import AnyCredential, AuthConfig, AuthProfileStore
+
+if TYPE_CHECKING:  # status reads core.views on the hot path; models work the same way
+    from core.models import AnyCredential
+    from core.order import AuthLike, StoreLike
 
 StatusKind = Literal["ok", "expiring", "expired", "missing", "static"]
 Source = Literal["store", "env", "codex-cli", "claude-cli", "legacy"]
@@ -151,7 +154,7 @@ def _source_of(profile_id: str) -> Source:
     return "claude-cli" if profile_id == "anthropic:claude-cli" else "store"
 
 
-def provider_statuses(store: AuthProfileStore, auth: AuthConfig | None, now_ms: int,
+def provider_statuses(store: StoreLike, auth: AuthLike, now_ms: int,
                       env: Mapping[str, str], extra_providers: Iterable[str] = (),
                       legacy_ids: Iterable[str] = ()) -> list[ProviderStatus]:
     legacy = set(legacy_ids)
@@ -183,29 +186,33 @@ def provider_statuses(store: AuthProfileStore, auth: AuthConfig | None, now_ms: 
 def agent_status(agent_id: str = "main", state: Path | None = None, env: Mapping[str, str] | None = None,
                  now_ms: int | None = None) -> AgentStatus:
     """Everything `models status` and the dashboard show for one agent."""
-    from core import config as config_mod
-    from core import store as store_mod
+    from core import fsio, views
     from core.envkeys import read_env_file
+    from core.paths import agent_paths
 
     env = dict(os.environ if env is None else env)
     now = _clock_now() if now_ms is None else now_ms
-    loaded = store_mod.load(agent_id, state)
-    problems = [str(p) for p in loaded.problems]
-    auth: AuthConfig | None
+    paths = agent_paths(agent_id, state)
+    warnings: list[str] = []
+    if fsio.tighten_file_mode(paths.store):
+        warnings.append(f"{paths.store} was readable by other users; its mode is now 0600")
+    snap = views.read_store(paths)
+    problems = list(snap.problems)
+    auth: views.AuthConfigView | None
     try:
-        auth = config_mod.load_config(loaded.paths.state).auth
+        auth, _ = views.read_auth_config(paths.state)
     except StoreCorruptError as exc:
         auth = None
         problems.append(str(exc))
-    file_env = read_env_file(loaded.paths.state)
+    file_env = read_env_file(paths.state)
     merged_env = {**file_env, **env}  # the shell wins over .env, as for the gateway
-    providers = provider_statuses(loaded.store, auth, now, merged_env, legacy_ids=loaded.legacy_ids)
+    providers = provider_statuses(snap.store, auth, now, merged_env, legacy_ids=snap.legacy_ids)
     missing = [ps.provider for ps in providers if ps.effective is None or (
         not any(r.position for r in ps.profiles) and not ps.env_keys)]
     env_file_providers = [ps.provider for ps in providers
                           if any(name in file_env and name not in env for name in ps.env_keys)]
-    return AgentStatus(agent_id, loaded.paths.store, loaded.exists, providers, missing, problems,
-                       list(loaded.warnings), env_file_providers, now)
+    return AgentStatus(agent_id, paths.store, snap.exists, providers, missing, problems,
+                       warnings, env_file_providers, now)
 
 
 def check_exit_code(status: AgentStatus) -> int:

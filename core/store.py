@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TypeVar
 
-from core import fsio, locking
+from core import fsio
 from core.errors import StoreCorruptError
 from core.models import AuthProfileStore, AuthState, LoadProblem
 from core.paths import STORE_FILENAME, AgentPaths, agent_paths
@@ -84,12 +84,14 @@ def update(
     state: Path | None = None,
     *,
     paths: AgentPaths | None = None,
-    timeout: float = locking.DEFAULT_TIMEOUT_S,
+    timeout: float = 10.0,
 ) -> T:
     """Lock, re-read, `mutate(store)`, write atomically if anything changed; return its result.
 
     `mutate` may raise to abort: nothing is written then.
     """
+    from core import locking  # lazy: filelock costs ~40 ms and reads never lock
+
     p = paths or agent_paths(agent_id, state)
     with locking.hold(p.lock, timeout):
         loaded = _read(p, tighten=True)
@@ -127,5 +129,7 @@ def _write(loaded: LoadedStore) -> None:
 
 def remove_files(paths: AgentPaths) -> None:
     """Used by tests and `agents` tooling: drop a store (under its lock)."""
+    from core import locking
+
     with locking.hold(paths.lock), contextlib.suppress(FileNotFoundError):
         os.unlink(paths.store)

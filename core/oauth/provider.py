@@ -64,7 +64,7 @@ def _parse_port(raw: str) -> int:
     return port
 
 
-def _is_loopback_url_host(host: str | None) -> bool:
+def is_loopback_host(host: str | None) -> bool:
     if not host:
         return False
     try:
@@ -80,7 +80,7 @@ def _parse_base_url(raw: str, var: str) -> str:
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise OAuthConfigError(f"{var} must be an http(s) URL, got {raw.strip()!r}")
     # Plain http would send codes and refresh tokens in clear text; only loopback may use it.
-    if parts.scheme == "http" and not _is_loopback_url_host(parts.hostname):
+    if parts.scheme == "http" and not is_loopback_host(parts.hostname):
         raise OAuthConfigError(f"{var} must use https (plain http is only allowed on loopback)")
     return url
 

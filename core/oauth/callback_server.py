@@ -1,0 +1,173 @@
+"""A single-use asyncio HTTP server for the OAuth redirect on loopback.
+
+It answers exactly one good callback (then stops listening) and survives
+everything else: wrong paths get 404, a wrong or missing state 400 (so another
+page cannot inject a code or abort the login), malformed requests 400. The code
+is only ever handed to the caller through `wait()`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import html
+import logging
+import secrets
+from dataclasses import dataclass, field
+from urllib.parse import parse_qs, urlsplit
+
+from core.oauth.provider import CALLBACK_PATH
+
+log = logging.getLogger(__name__)
+
+_REQUEST_TIMEOUT_S = 10.0  # a half-open browser connection must not pin a handler forever
+_MAX_HEADERS = 100
+_REASONS = {200: "OK", 400: "Bad Request", 404: "Not Found", 405: "Method Not Allowed", 410: "Gone"}
+
+
+@dataclass(frozen=True)
+class CallbackOutcome:
+    """What the redirect carried: a code, or the provider's error."""
+
+    code: str | None = field(default=None, repr=False)
+    error: str | None = None
+    error_description: str | None = None
+
+
+def _page(title: str, message: str) -> str:
+    return (
+        "<!doctype html><html><head><meta charset='utf-8'><title>OpenClaw login</title>"
+        "<style>body{font-family:system-ui,sans-serif;max-width:36em;margin:4em auto;padding:0 1em}</style>"
+        f"</head><body><h1>{html.escape(title)}</h1><p>{html.escape(message)}</p></body></html>"
+    )
+
+
+SUCCESS_PAGE = _page(
+    "Login complete", "OpenClaw received your login. You can close this tab and return to the terminal."
+)
+
+
+class CallbackServer:
+    def __init__(self, *, host: str, port: int, expected_state: str, path: str = CALLBACK_PATH) -> None:
+        self.host = host
+        self.port = port
+        self.path = path
+        self._expected_state = expected_state
+        self._server: asyncio.base_events.Server | None = None
+        self._outcome: asyncio.Future[CallbackOutcome] | None = None
+        self._writers: set[asyncio.StreamWriter] = set()
+
+    def __repr__(self) -> str:  # never the state
+        return f"CallbackServer({self.address!r}, listening={self.listening})"
+
+    @property
+    def address(self) -> str:
+        host = f"[{self.host}]" if ":" in self.host else self.host
+        return f"{host}:{self.port}"
+
+    @property
+    def listening(self) -> bool:
+        return self._server is not None and self._server.is_serving()
+
+    async def start(self) -> None:
+        """Bind and listen; raises OSError (e.g. EADDRINUSE) when the port cannot be bound."""
+        loop = asyncio.get_running_loop()
+        self._outcome = loop.create_future()
+        self._server = await asyncio.start_server(self._handle, host=self.host, port=self.port)
+        if self.port == 0:  # only tests ask for an ephemeral port
+            self.port = self._server.sockets[0].getsockname()[1]
+
+    async def wait(self) -> CallbackOutcome:
+        if self._outcome is None:
+            raise RuntimeError("CallbackServer.start() was not called")
+        return await asyncio.shield(self._outcome)
+
+    async def close(self) -> None:
+        """Stop listening and drop open connections; idempotent. Frees the port."""
+        server, self._server = self._server, None
+        if server is not None:
+            server.close()
+        for writer in list(self._writers):
+            with contextlib.suppress(Exception):
+                writer.close()
+        if server is not None:
+            with contextlib.suppress(Exception):
+                await server.wait_closed()
+        if self._outcome is not None and not self._outcome.done():
+            self._outcome.cancel()
+
+    # ---- one connection
+
+    async def _handle(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        self._writers.add(writer)
+        outcome: CallbackOutcome | None = None
+        try:
+            try:
+                status, body, outcome = await asyncio.wait_for(self._respond(reader), _REQUEST_TIMEOUT_S)
+            except (TimeoutError, asyncio.IncompleteReadError, asyncio.LimitOverrunError, ValueError,
+                    UnicodeDecodeError):
+                status, body = 400, _page("Bad request", "This request could not be understood.")
+            if outcome is not None and (self._outcome is None or self._outcome.done()):
+                outcome = None  # single use: a second good callback changes nothing
+                status, body = 410, _page("Already done", "This login has already finished.")
+            await self._send(writer, status, body)
+        except (ConnectionError, OSError) as exc:
+            log.debug("callback connection dropped: %s", type(exc).__name__)
+        finally:
+            self._writers.discard(writer)
+            with contextlib.suppress(Exception):
+                writer.close()
+        # Report only after the browser has its page, then stop listening (single use).
+        if outcome is not None and self._outcome is not None and not self._outcome.done():
+            self._outcome.set_result(outcome)
+            if self._server is not None:
+                self._server.close()
+
+    async def _respond(self, reader: asyncio.StreamReader) -> tuple[int, str, CallbackOutcome | None]:
+        request_line = (await reader.readline()).decode("latin-1").strip()
+        for _ in range(_MAX_HEADERS):
+            line = await reader.readline()
+            if line in (b"\r\n", b"\n", b""):
+                break
+        else:
+            return 400, _page("Bad request", "Too many headers."), None
+        parts = request_line.split()
+        if len(parts) != 3 or not parts[2].startswith("HTTP/"):
+            return 400, _page("Bad request", "This request could not be understood."), None
+        method, target = parts[0], parts[1]
+        url = urlsplit(target)
+        if url.path != self.path:
+            return 404, _page("Not found", "Nothing here. Return to the terminal."), None
+        if method != "GET":
+            return 405, _page("Method not allowed", "Use GET."), None
+        params = parse_qs(url.query)
+        state = (params.get("state") or [""])[0]
+        if not state or not secrets.compare_digest(state.encode(), self._expected_state.encode()):
+            return 400, _page("Login not accepted", "State mismatch: this page belongs to another login attempt. "
+                              "Start the login again from the terminal."), None
+        error = (params.get("error") or [""])[0]
+        if error:
+            desc = (params.get("error_description") or [""])[0][:300] or None
+            message = f"The provider reported: {error[:100]}" + (f" ({desc})" if desc else "")
+            return 200, _page("Login failed", message + ". Return to the terminal."), CallbackOutcome(
+                error=error[:100], error_description=desc)
+        code = (params.get("code") or [""])[0]
+        if not code:
+            return 400, _page("Login not accepted", "The redirect carried no authorization code."), None
+        return 200, SUCCESS_PAGE, CallbackOutcome(code=code)
+
+    @staticmethod
+    async def _send(writer: asyncio.StreamWriter, status: int, body: str) -> None:
+        data = body.encode("utf-8")
+        head = (
+            f"HTTP/1.1 {status} {_REASONS.get(status, 'Error')}\r\n"
+            "Content-Type: text/html; charset=utf-8\r\n"
+            f"Content-Length: {len(data)}\r\n"
+            # The URL carries the code: never cache it, never leak it as a Referer.
+            "Cache-Control: no-store\r\n"
+            "Referrer-Policy: no-referrer\r\n"
+            "Content-Security-Policy: default-src 'none'; style-src 'unsafe-inline'\r\n"
+            "Connection: close\r\n\r\n"
+        ).encode("ascii")
+        writer.write(head + data)
+        await writer.drain()
