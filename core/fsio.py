@@ -25,8 +25,20 @@ MAX_JSON_BYTES = 16 * 1024 * 1024
 
 
 def ensure_private_dir(path: Path) -> None:
-    """Create `path` (and parents) with 0700; tighten an existing dir we own."""
-    path.mkdir(mode=DIR_MODE, parents=True, exist_ok=True)
+    """Create `path` and any missing parents with 0700; tighten an existing leaf dir we own.
+
+    `mkdir(parents=True)` would give the parents the umask's mode (often 0755), so the
+    missing ones are created one by one.
+    """
+    missing: list[Path] = []
+    probe = path
+    while not probe.exists() and probe != probe.parent:
+        missing.append(probe)
+        probe = probe.parent
+    for d in reversed(missing):
+        with contextlib.suppress(FileExistsError):
+            d.mkdir(mode=DIR_MODE)
+            d.chmod(DIR_MODE)  # in case the umask removed owner bits
     with contextlib.suppress(OSError):
         st = path.stat()
         if st.st_uid == os.getuid() and stat.S_IMODE(st.st_mode) & 0o077:

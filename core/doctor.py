@@ -1,0 +1,279 @@
+"""`openclaw doctor`: find what will log a user out or leak a secret, and say the exact fix.
+
+`--fix` applies only local, reversible-in-spirit fixes: tightening modes, removing stale
+locks and temp files a killed writer left, scrubbing static keys from a legacy `auth.json`,
+and bringing openclaw.json's `auth.profiles` in step with the stores. It never deletes a
+credential and never calls the network (refreshing is `openclaw models auth refresh`).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import errno
+import fcntl
+import os
+import stat
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Literal
+
+from core import fsio
+from core.errors import OpenClawError, StoreCorruptError
+from core.locking import OPENCLAW_LOCK_STALE_S
+from core.paths import (
+    agent_paths,
+    config_path,
+    env_file_path,
+    legacy_oauth_path,
+    list_agents,
+    state_dir,
+)
+
+Severity = Literal["error", "warning", "info"]
+
+
+@dataclass
+class Finding:
+    check: str  # permissions | lock | temp-file | legacy | credential | config | store
+    severity: Severity
+    subject: str
+    message: str
+    fix: str  # the exact command or action that fixes it
+    apply: Callable[[], str] | None = field(default=None, repr=False)  # safe fix for --fix
+
+    @property
+    def fixable(self) -> bool:
+        return self.apply is not None
+
+
+def _mode(path: Path) -> int | None:
+    try:
+        st = path.lstat()
+    except FileNotFoundError:
+        return None
+    return stat.S_IMODE(st.st_mode) if st.st_uid == os.getuid() else None
+
+
+def _chmod(path: Path, mode: int) -> Callable[[], str]:
+    def apply() -> str:
+        path.chmod(mode)
+        return f"chmod {mode:o} {path}"
+
+    return apply
+
+
+def _check_mode(path: Path, want: int, findings: list[Finding]) -> None:
+    mode = _mode(path)
+    if mode is None or path.is_symlink():
+        return
+    if mode & 0o077:
+        kind = "directory" if path.is_dir() else "file"
+        findings.append(Finding("permissions", "error", str(path),
+                                f"{kind} is {mode:o}: other users can read it", f"chmod {want:o} {path}",
+                                _chmod(path, want)))
+
+
+def _lock_is_held(path: Path) -> bool:
+    """True if some live process holds the flock on `path` right now."""
+    try:
+        fd = os.open(path, os.O_RDONLY)
+    except OSError:
+        return False
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError as exc:
+        return exc.errno in (errno.EAGAIN, errno.EACCES)
+    finally:
+        os.close(fd)  # closing drops the probe's flock
+    return False
+
+
+def _remove(path: Path) -> Callable[[], str]:
+    def apply() -> str:
+        if path.is_dir():
+            path.rmdir()
+        else:
+            with contextlib.suppress(FileNotFoundError):
+                path.unlink()
+        return f"removed {path}"
+
+    return apply
+
+
+def _check_locks(agent_dir: Path, findings: list[Finding]) -> None:
+    for lock in sorted(agent_dir.glob("*.lock")):
+        if lock.is_dir():
+            age = time.time() - lock.stat().st_mtime
+            if age > OPENCLAW_LOCK_STALE_S:
+                findings.append(Finding("lock", "warning", str(lock),
+                                        f"OpenClaw lock directory is {age:.0f}s old (stale after 30s)",
+                                        f"rmdir {lock}", _remove(lock)))
+        elif not _lock_is_held(lock):
+            findings.append(Finding("lock", "info", str(lock), "lock file left behind by a process that ended",
+                                    f"rm {lock}", _remove(lock)))
+    for tmp in sorted(agent_dir.glob(f"{fsio.TEMP_PREFIX}*")):
+        findings.append(Finding("temp-file", "info", str(tmp), "temporary file left by an interrupted write",
+                                f"rm {tmp}", _remove(tmp)))
+
+
+def _fix_command_for(pid: str, provider: str, kind: str, has_refresh: bool, agent: str) -> str:
+    if kind == "oauth" and has_refresh:
+        return f"openclaw models auth refresh --profile-id {pid} --agent {agent}"
+    if kind == "oauth":
+        return f"openclaw models auth login --provider {provider} --agent {agent}"
+    if provider == "anthropic":
+        return f"claude setup-token, then: openclaw models auth setup-token --provider anthropic --agent {agent}"
+    return f"openclaw models auth paste-token --provider {provider} --profile-id {pid} --agent {agent}"
+
+
+def run_checks(state: Path | None = None, env: Mapping[str, str] | None = None,
+               now_ms: int | None = None) -> list[Finding]:
+    from core import config as config_mod
+    from core import views
+    from core.clock import now_ms as clock_now
+    from core.status import classify
+
+    base = state if state is not None else state_dir(env)
+    now = clock_now() if now_ms is None else now_ms
+    findings: list[Finding] = []
+    for d in (base, base / "agents", base / "credentials"):
+        _check_mode(d, fsio.DIR_MODE, findings)
+    for f in (config_path(base), env_file_path(base), legacy_oauth_path(base, env)):
+        _check_mode(f, fsio.FILE_MODE, findings)
+
+    stored: dict[str, tuple[str, str, str | None]] = {}  # profile id -> (provider, type, email)
+    for agent in list_agents(base):
+        paths = agent_paths(agent, base)
+        for d in (paths.agent_dir.parent, paths.agent_dir):
+            _check_mode(d, fsio.DIR_MODE, findings)
+        for f in paths.agent_dir.glob("*.json"):
+            _check_mode(f, fsio.FILE_MODE, findings)
+        _check_locks(paths.agent_dir, findings)
+        try:
+            snap = views.read_store(paths)
+        except OpenClawError as exc:
+            findings.append(Finding("store", "error", str(paths.store), str(exc),
+                                    f"fix the JSON by hand or move {paths.store} away and log in again"))
+            continue
+        for problem in snap.problems:
+            findings.append(Finding("store", "warning", str(paths.store), problem,
+                                    f"inspect the entry in {paths.store}; OpenClaw skips it too"))
+        if paths.legacy_auth.exists():
+            _check_legacy_auth(paths, snap.exists, findings)
+        for pid, cred in snap.store.profiles.items():
+            stored[pid] = (cred.provider, cred.type, cred.email)
+            status, _ = classify(cred, now)
+            if status in ("expired", "expiring", "missing"):
+                has_refresh = bool(getattr(cred, "refresh", None))
+                what = {"expired": "has expired", "expiring": "expires within 24h",
+                        "missing": "has no expiry recorded"}[status]
+                findings.append(Finding("credential", "error" if status != "expiring" else "warning",
+                                        f"{agent}/{pid}", f"credential {what}",
+                                        _fix_command_for(pid, cred.provider, cred.type, has_refresh, agent)))
+    legacy_oauth = legacy_oauth_path(base, env)
+    if legacy_oauth.exists() and list_agents(base):
+        findings.append(Finding("legacy", "info", str(legacy_oauth),
+                                "legacy import-only file; its entries were imported into the stores",
+                                f"after checking `openclaw models status`, remove {legacy_oauth}"))
+    _check_config(base, stored, findings, config_mod)
+    return findings
+
+
+def _check_legacy_auth(paths, store_exists: bool, findings: list[Finding]) -> None:
+    try:
+        raw = fsio.read_json_object(paths.legacy_auth) or {}
+    except StoreCorruptError as exc:
+        findings.append(Finding("legacy", "warning", str(paths.legacy_auth), exc.problem,
+                                f"move {paths.legacy_auth} away"))
+        return
+    static = [k for k, v in raw.items() if isinstance(v, dict) and (v.get("type") or v.get("mode")) == "api_key"]
+    if not store_exists:
+        findings.append(Finding("legacy", "warning", str(paths.legacy_auth),
+                                "legacy auth.json not yet imported into auth-profiles.json",
+                                "openclaw doctor --fix (imports it, then removes auth.json)",
+                                _migrate(paths)))
+    elif static:
+        findings.append(Finding("legacy", "warning", str(paths.legacy_auth),
+                                f"static API keys left in legacy auth.json: {', '.join(static)}",
+                                "openclaw doctor --fix (scrubs them; they live in auth-profiles.json)",
+                                _scrub(paths)))
+
+
+def _migrate(paths) -> Callable[[], str]:
+    def apply() -> str:
+        from core import store
+
+        store.update(lambda s: None, paths=paths)
+        return f"imported {paths.legacy_auth} into {paths.store}"
+
+    return apply
+
+
+def _scrub(paths) -> Callable[[], str]:
+    def apply() -> str:
+        from core import imports, locking
+
+        with locking.hold(paths.lock):
+            imports.after_store_written(paths)
+        return f"scrubbed static keys from {paths.legacy_auth}"
+
+    return apply
+
+
+def _check_config(base: Path, stored: dict[str, tuple[str, str, str | None]], findings: list[Finding],
+                  config_mod) -> None:
+    try:
+        cfg = config_mod.load_config(base)
+    except StoreCorruptError as exc:
+        findings.append(Finding("config", "error", str(exc.path), exc.problem, f"fix {exc.path} by hand"))
+        return
+    for pid, (provider, kind, email) in sorted(stored.items()):
+        entry = cfg.auth.profiles.get(pid)
+        if entry is None or entry.provider != provider or entry.mode != kind:
+            what = "missing from" if entry is None else "out of step with"
+            findings.append(Finding("config", "warning", pid, f"profile {what} openclaw.json auth.profiles",
+                                    "openclaw doctor --fix", _register(pid, provider, kind, email, base)))
+    for pid in sorted(set(cfg.auth.profiles) - set(stored)):
+        findings.append(Finding("config", "warning", pid, "openclaw.json auth.profiles names a profile no agent has",
+                                "openclaw doctor --fix (removes the dangling entry)", _unregister(pid, base)))
+
+
+def _register(pid: str, provider: str, kind: str, email: str | None, base: Path) -> Callable[[], str]:
+    def apply() -> str:
+        from core import config
+
+        config.register_profile(pid, provider, kind, email, base)
+        return f"registered {pid} in openclaw.json"
+
+    return apply
+
+
+def _unregister(pid: str, base: Path) -> Callable[[], str]:
+    def apply() -> str:
+        from core import config
+
+        config.unregister_profile(pid, base)
+        return f"removed {pid} from openclaw.json"
+
+    return apply
+
+
+def apply_fixes(findings: list[Finding]) -> list[tuple[Finding, str]]:
+    """Apply every safe fix; returns (finding, what was done or the error)."""
+    done: list[tuple[Finding, str]] = []
+    for f in findings:
+        if f.apply is None:
+            continue
+        try:
+            done.append((f, f.apply()))
+        except (OSError, OpenClawError) as exc:
+            done.append((f, f"could not fix: {exc}"))
+    return done
+
+
+def exit_code(findings: list[Finding]) -> int:
+    return 1 if any(f.severity == "error" for f in findings) else 0
+
+
