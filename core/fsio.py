@@ -124,6 +124,15 @@ def read_bytes_or_none(path: Path) -> bytes | None:
         raise StoreCorruptError(path, f"cannot read: {exc.strerror}") from None
 
 
+class _NonStandardJSON(ValueError):
+    pass
+
+
+def _reject_constant(name: str) -> None:
+    """NaN/Infinity: Python's json accepts them, JavaScript's JSON.parse (OpenClaw) does not."""
+    raise _NonStandardJSON(name)
+
+
 def parse_json_object(path: Path, raw: bytes, *, json5: bool = False) -> dict[str, Any]:
     """Parse bytes to a JSON object or raise StoreCorruptError naming the file and problem."""
     try:
@@ -138,9 +147,11 @@ def parse_json_object(path: Path, raw: bytes, *, json5: bool = False) -> dict[st
 
             data = _json5.loads(text)
         else:
-            data = json.loads(text)
+            data = json.loads(text, parse_constant=_reject_constant)
     except json.JSONDecodeError as exc:
         raise StoreCorruptError(path, f"invalid JSON at line {exc.lineno} column {exc.colno}: {exc.msg}") from None
+    except _NonStandardJSON as exc:
+        raise StoreCorruptError(path, f"invalid JSON: {exc} is not allowed (OpenClaw could not read it)") from None
     except RecursionError:
         raise StoreCorruptError(path, "JSON is nested too deeply") from None
     except ValueError as exc:  # json5 raises ValueError
@@ -161,6 +172,8 @@ def tighten_file_mode(path: Path) -> bool:
         st = path.stat()
     except FileNotFoundError:
         return False
+    if not stat.S_ISREG(st.st_mode):
+        return False  # a directory in the store's place is reported as corrupt, never changed
     if st.st_uid == os.getuid() and stat.S_IMODE(st.st_mode) & 0o077:
         path.chmod(FILE_MODE)
         return True

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+from collections.abc import Collection
 
 from core import fsio
 from core.errors import StoreCorruptError
@@ -54,8 +55,13 @@ def merge_legacy(store: AuthProfileStore, paths: AgentPaths, problems: list[Load
     return added
 
 
-def after_store_written(paths: AgentPaths) -> None:
-    """Called under the store lock right after a successful store write."""
+def after_store_written(paths: AgentPaths, imported_ids: Collection[str] = ()) -> None:
+    """Called under the store lock right after a successful store write.
+
+    `imported_ids`: profiles this write created from legacy entries. Those entries leave the
+    per-agent `auth.json` (the file goes once nothing else is left in it); static API keys are
+    scrubbed from it; entries we could not import stay, so nothing is lost.
+    """
     legacy = paths.legacy_auth
     try:
         raw = fsio.read_json_object(legacy)
@@ -63,15 +69,17 @@ def after_store_written(paths: AgentPaths) -> None:
         return  # leave a file we cannot read alone
     if raw is None:
         return
-    store_raw = fsio.read_json_object(paths.store) or {}
-    imported = set((store_raw.get("profiles") or {}).keys())
-    if all(f"{prov}:default" in imported for prov in raw):
+
+    def imported(key: str, v: object) -> bool:
+        provider = v.get("provider") if isinstance(v, dict) and isinstance(v.get("provider"), str) else key
+        return f"{provider}:default" in imported_ids
+
+    def is_static_key(v: object) -> bool:
+        return isinstance(v, dict) and (v.get("type") or v.get("mode") or legacy_type(v)) == "api_key"
+
+    rest = {k: v for k, v in raw.items() if not imported(k, v) and not is_static_key(v)}
+    if not rest and imported_ids:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(legacy)  # everything it held now lives in the store
-        return
-    def is_static_key(v: object) -> bool:
-        return isinstance(v, dict) and (v.get("type") or v.get("mode")) == "api_key"
-
-    scrubbed = {k: v for k, v in raw.items() if not is_static_key(v)}
-    if scrubbed != raw:
-        fsio.atomic_write_json(legacy, scrubbed)
+    elif rest != raw:
+        fsio.atomic_write_json(legacy, rest)

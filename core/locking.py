@@ -37,8 +37,12 @@ def _foreign_dir_lock_is_fresh(path: Path) -> bool:
     if not os.path.isdir(path):
         return False
     if time.time() - st.st_mtime > OPENCLAW_LOCK_STALE_S:
-        with contextlib.suppress(OSError):
+        try:
             path.rmdir()  # stale: its owner died without cleaning up, as proper-lockfile would judge
+        except FileNotFoundError:
+            return False
+        except OSError:
+            return True  # not empty, not ours: wait (and time out with a clear error) rather than spin
         return False
     return True
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, TypeAdapter
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, StrictFloat, StrictInt, TypeAdapter
 from pydantic import ValidationError as PydanticValidationError
 
 from core.views import coerce_expires_ms, normalize_credential_raw
@@ -42,6 +42,13 @@ class _CredentialBase(OpenModel):
     provider: str = Field(min_length=1)
     email: str | None = None
 
+    def __repr_args__(self):  # type: ignore[override]
+        # Only non-secret fields: a repr ends up in tracebacks and logs. Extras may be secrets too.
+        for name in ("type", "provider", "email", "expires", "accountId"):
+            value = getattr(self, name, None)
+            if value is not None:
+                yield name, value
+
     @property
     def expires_ms(self) -> int | None:
         """`expires` as integer ms, or None when absent or not a usable number."""
@@ -62,8 +69,9 @@ class TokenCredential(_CredentialBase):
     type: Literal["token"] = "token"
     token: str | None = None
     tokenRef: SecretRef | None = None
-    # Kept as found: a non-number is reported as `missing`/static by status, not a load error.
-    expires: int | float | str | None = None
+    # Any JSON value, kept as found: a non-number is reported as `missing` by status, not a
+    # load error (and never coerced: `true` must not become 1 on a rewrite).
+    expires: Any = None
 
     @property
     def secret(self) -> str | None:
@@ -74,7 +82,7 @@ class OAuthCredential(_CredentialBase):
     type: Literal["oauth"] = "oauth"
     access: str | None = None
     refresh: str | None = None
-    expires: int | float | str | None = None
+    expires: Any = None  # as on TokenCredential
     accountId: str | None = None
     projectId: str | None = None
     enterpriseUrl: str | None = None
@@ -115,13 +123,15 @@ def dump_credential(cred: AnyCredential) -> dict[str, Any]:
 
 
 class UsageStats(OpenModel):
-    lastUsed: int | float | None = None
-    cooldownUntil: int | float | None = None
-    disabledUntil: int | float | None = None
-    disabledReason: str | None = None
-    errorCount: int | None = None
-    failureCounts: dict[str, Any] | None = None
-    lastFailureAt: int | float | None = None
+    # Strict numbers for the fields ordering reads (core.views checks the same); the rest is
+    # OpenClaw's business and kept as found.
+    lastUsed: StrictInt | StrictFloat | None = None
+    cooldownUntil: StrictInt | StrictFloat | None = None
+    disabledUntil: StrictInt | StrictFloat | None = None
+    disabledReason: Any = None
+    errorCount: Any = None
+    failureCounts: Any = None
+    lastFailureAt: Any = None
 
 
 class LoadProblem(BaseModel):
@@ -188,7 +198,9 @@ class AuthProfileStore(OpenModel):
             profiles.setdefault(pid, entry)
         data["profiles"] = profiles
         for key, value in self._invalid_top.items():
-            if data.get(key) is None:
+            if key == "profiles" and not profiles:
+                data["profiles"] = value  # a non-object `profiles` we could not read stays as found
+            elif data.get(key) is None:
                 data[key] = value
         if data.get("order") == {}:
             data.pop("order")  # an empty override means "no override"

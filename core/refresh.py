@@ -20,13 +20,13 @@ is released by the kernel. httpx is imported only when a refresh really happens.
 from __future__ import annotations
 
 import logging
-import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from core import locking
-from core.errors import ProfileNotFoundError
+from core import clock, locking
+from core.errors import LockTimeoutError, ProfileNotFoundError
 from core.models import AnyCredential, AuthProfileStore, OAuthCredential, TokenCredential
 from core.oauth.errors import RefreshError, ReloginRequired, TokenEndpointError
 from core.oauth.jwt import account_id_from_tokens, email_from, expiry_ms_from
@@ -60,12 +60,8 @@ ANTHROPIC_PROVIDER = "anthropic"
 
 
 def now_ms() -> int:
-    """`core.clock.now_ms()` (honours OPENCLAW_NOW_MS) when available, else the wall clock."""
-    try:
-        from core.clock import now_ms as clock_now_ms
-    except ImportError:  # core.clock is optional for this module
-        return int(time.time() * 1000)
-    return clock_now_ms()
+    """`core.clock.now_ms()`: honours OPENCLAW_NOW_MS (tests, snapshots)."""
+    return clock.now_ms()
 
 
 @dataclass(frozen=True)
@@ -99,29 +95,27 @@ def ensure_fresh(
     RefreshError (network, server error: retrying later may work).
     """
     paths = agent_paths(agent_id, state)
-    fixed_now = now_ms
 
-    def clock() -> int:
-        return fixed_now if fixed_now is not None else _wall_now()
+    def now() -> int:  # re-evaluated: waiting for the lock takes time
+        return now_ms if now_ms is not None else clock.now_ms()
 
     seen = _read(paths, profile_id)
     if not isinstance(seen, OAuthCredential):
-        return _static(seen, profile_id, agent_id, clock())
-    if not force and is_fresh(seen, clock()):
+        return _static(seen, profile_id, agent_id, now())
+    if not force and is_fresh(seen, now()):
         return RefreshResult(seen, False)
 
-    with locking.hold(paths.refresh_lock(profile_id), REFRESH_LOCK_TIMEOUT_S):
-        current = _read(paths, profile_id)  # re-read: the process before us may have refreshed
-        if not isinstance(current, OAuthCredential):
-            return _static(current, profile_id, agent_id, clock())
-        changed = current.access != seen.access
-        if is_fresh(current, clock()) and (not force or changed):
-            return RefreshResult(current, False)
-        return _refresh_locked(paths, profile_id, current, clock, retry=True)
-
-
-def _wall_now() -> int:
-    return now_ms()
+    try:
+        with locking.hold(paths.refresh_lock(profile_id), REFRESH_LOCK_TIMEOUT_S):
+            latest = _read(paths, profile_id)  # re-read: the process before us may have refreshed
+            if not isinstance(latest, OAuthCredential):
+                return _static(latest, profile_id, agent_id, now())
+            changed = latest.access != seen.access
+            if is_fresh(latest, now()) and (not force or changed):
+                return RefreshResult(latest, False)
+            return _refresh_locked(paths, profile_id, latest, now, retry=True)
+    except LockTimeoutError as exc:
+        raise RefreshError(f"Could not refresh {profile_id}: {exc}") from None
 
 
 def _read(paths: AgentPaths, profile_id: str) -> AnyCredential:
@@ -158,13 +152,13 @@ def _call_provider(provider: str, refresh_token: str) -> Any:
     from core.oauth.provider import AnthropicOAuthConfig, CodexOAuthConfig
 
     if provider == CODEX_PROVIDER:
-        return token_client.codex_refresh(CodexOAuthConfig.from_env(), refresh_token)
+        return token_client.codex_refresh(CodexOAuthConfig.from_env(callback=False), refresh_token)
     if provider == ANTHROPIC_PROVIDER:
         return token_client.anthropic_refresh(AnthropicOAuthConfig.from_env(), refresh_token)
     raise RefreshError(f"Refreshing {provider} OAuth profiles is not supported by openclaw-onboard")
 
 
-def _refresh_locked(paths: AgentPaths, profile_id: str, cred: OAuthCredential, clock: Any, *,
+def _refresh_locked(paths: AgentPaths, profile_id: str, cred: OAuthCredential, now: Callable[[], int], *,
                     retry: bool) -> RefreshResult:
     agent_id = paths.agent_id
     refresh_token = cred.refresh
@@ -179,20 +173,20 @@ def _refresh_locked(paths: AgentPaths, profile_id: str, cred: OAuthCredential, c
         # Rejected: a writer outside our lock (OpenClaw) may already hold the rotated token.
         latest = _read(paths, profile_id)
         if isinstance(latest, OAuthCredential) and latest.refresh and latest.refresh != refresh_token:
-            if is_fresh(latest, clock()):
+            if is_fresh(latest, now()):
                 log.info("refresh of %s rejected (%s); adopting the credential another process wrote",
                          profile_id, exc.error_code)
                 return RefreshResult(latest, False)
             if retry:
-                return _refresh_locked(paths, profile_id, latest, clock, retry=False)
+                return _refresh_locked(paths, profile_id, latest, now, retry=False)
         raise _relogin(profile_id, cred, agent_id, exc.error_code or "rejected",
                        f"Refresh token for {profile_id} was rejected ({exc.error_code})") from None
 
-    now = clock()
+    at = now()
     if tokens.expires_in:
-        expires = now + tokens.expires_in * 1000
+        expires = at + tokens.expires_in * 1000
     else:
-        expires = expiry_ms_from(tokens.access_token) or now + DEFAULT_EXPIRES_S * 1000
+        expires = expiry_ms_from(tokens.access_token) or at + DEFAULT_EXPIRES_S * 1000
     updates: dict[str, Any] = {"access": tokens.access_token, "expires": expires}
     if tokens.refresh_token:  # rotation; a response without one keeps the old refresh token
         updates["refresh"] = tokens.refresh_token

@@ -124,7 +124,7 @@ def _write(loaded: LoadedStore) -> None:
             fsio.remove_stale_temps(p.agent_dir, p.auth_state.name)
             fsio.atomic_write_json(p.auth_state, raw)
     # Only now that the new store is safely on disk may legacy files change.
-    imports.after_store_written(p)
+    imports.after_store_written(p, loaded.legacy_ids)
 
 
 def remove_files(paths: AgentPaths) -> None:

@@ -111,10 +111,6 @@ def view_credential(raw: Any, provider_hint: str | None = None) -> CredentialVie
         value = data.get(name)
         if value is not None and not isinstance(value, str):
             raise ValueError(f"{name}: Input should be a valid string")
-    if kind != "api_key":
-        expires = data.get("expires")
-        if expires is not None and (isinstance(expires, bool) or not isinstance(expires, int | float | str)):
-            raise ValueError("expires: Input should be a number or string")
     refs: dict[str, RefView | None] = {"keyRef": None, "tokenRef": None}
     ref_name = _REF_FIELD[kind]
     if ref_name and data.get(ref_name) is not None:

@@ -27,6 +27,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
+from core import clock
 from core.errors import OpenClawError
 from core.oauth.callback_server import CallbackOutcome, CallbackServer
 from core.oauth.errors import LoginCancelled, LoginError, PasteError, TokenEndpointError
@@ -105,12 +106,6 @@ def open_url(url: str, env: Mapping[str, str] | None = None) -> bool:
     return False
 
 
-def _now_ms() -> int:
-    from core.refresh import now_ms
-
-    return now_ms()
-
-
 class CodexLoginSession:
     def __init__(
         self,
@@ -176,6 +171,8 @@ class CodexLoginSession:
             raise RuntimeError("CodexLoginSession.start() must be awaited before submit_paste()")
         code = parse_pasted(text, self._state)
         fut, loop = self._code, self._loop
+        if fut.done():  # already decided (or finished): nothing to deliver, and the loop may be gone
+            return
 
         def deliver() -> None:
             if not fut.done():  # the first of callback or paste wins; later input is ignored
@@ -282,7 +279,7 @@ class CodexLoginSession:
         from core.models import AuthProfileStore, OAuthCredential
 
         email = email_from(tokens.id_token)
-        now = _now_ms()
+        now = clock.now_ms()
         if tokens.expires_in:
             expires = now + tokens.expires_in * 1000
         else:

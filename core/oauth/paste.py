@@ -16,13 +16,13 @@ from core.oauth.errors import PasteError
 MAX_CODE_LEN = 4096
 # Authorization codes are URL-safe tokens; anything else means we parsed the wrong thing.
 _CODE_RE = re.compile(r"[A-Za-z0-9._~+/=-]+")
-_QUOTES = ("\"'", "<>", "``")
+_QUOTES = (('"', '"'), ("'", "'"), ("<", ">"), ("`", "`"))
 
 
 def _strip(text: str) -> str:
     s = text.strip()
-    for pair in _QUOTES:
-        if len(s) >= 2 and s[0] == pair[0] and s[-1] == pair[-1]:
+    for first, last in _QUOTES:
+        if len(s) >= 2 and s[0] == first and s[-1] == last:
             s = s[1:-1].strip()
     return s
 

@@ -100,12 +100,14 @@ class CodexOAuthConfig:
     originator: str = CODEX_ORIGINATOR
 
     @classmethod
-    def from_env(cls, env: Mapping[str, str] | None = None) -> CodexOAuthConfig:
+    def from_env(cls, env: Mapping[str, str] | None = None, *, callback: bool = True) -> CodexOAuthConfig:
+        """Defaults plus env overrides. `callback=False` (refresh) ignores the callback settings,
+        so a bad callback override cannot break refreshing."""
         e = _env(env)
         issuer = e.get(ENV_ISSUER, "").strip()
         client_id = e.get(ENV_CLIENT_ID, "").strip()
-        host = e.get(ENV_CALLBACK_HOST, "").strip()
-        port = e.get(ENV_CALLBACK_PORT, "").strip()
+        host = e.get(ENV_CALLBACK_HOST, "").strip() if callback else ""
+        port = e.get(ENV_CALLBACK_PORT, "").strip() if callback else ""
         return cls(
             issuer=_parse_base_url(issuer, ENV_ISSUER) if issuer else CODEX_ISSUER,
             client_id=client_id or CODEX_CLIENT_ID,

@@ -21,7 +21,8 @@ from core.paths import agent_paths
 
 NOW = 1_800_000_000_000
 json_values = st.recursive(
-    st.one_of(st.none(), st.booleans(), st.integers(), st.floats(allow_nan=False), st.text(max_size=10)),
+    st.one_of(st.none(), st.booleans(), st.integers(), st.floats(allow_nan=False, allow_infinity=False),
+              st.text(max_size=10)),
     lambda inner: st.one_of(st.lists(inner, max_size=4), st.dictionaries(st.text(max_size=8), inner, max_size=4)),
     max_leaves=20,
 )
@@ -95,3 +96,14 @@ def test_huge_file_refused_without_reading_it(tmp_path: Path) -> None:
     with pytest.raises(StoreCorruptError):
         store.update(lambda s: None, state=tmp_path)
     assert path.stat().st_size == MAX_JSON_BYTES + 1
+
+
+@pytest.mark.parametrize("constant", [b"NaN", b"Infinity", b"-Infinity"])
+def test_non_standard_json_constants_are_corrupt_as_openclaw_would_judge(tmp_path: Path, constant: bytes) -> None:
+    data = b'{"version": 1, "profiles": {}, "usageStats": {"a:b": {"lastUsed": ' + constant + b"}}}"
+    path = _write(tmp_path, data)
+    with pytest.raises(StoreCorruptError, match="is not allowed"):
+        store.load(state=tmp_path)
+    with pytest.raises(StoreCorruptError):
+        store.update(lambda s: None, state=tmp_path)
+    assert path.read_bytes() == data

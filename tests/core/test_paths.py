@@ -1,0 +1,54 @@
+"""core.paths and core.clock: where things live, and the injectable clock."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+from core import clock, paths
+
+
+def test_state_dir_env_then_home(tmp_path):
+    assert paths.state_dir({"OPENCLAW_STATE_DIR": str(tmp_path / "s")}) == tmp_path / "s"
+    assert paths.state_dir({"OPENCLAW_STATE_DIR": "  ", "HOME": str(tmp_path)}) == tmp_path / ".openclaw"
+    assert paths.state_dir({"HOME": str(tmp_path)}) == tmp_path / ".openclaw"
+
+
+def test_state_dir_fixture_points_everything_into_tmp(state_dir, tmp_path):
+    assert paths.state_dir() == state_dir
+    assert paths.codex_cli_auth_path() == tmp_path / "home" / ".codex" / "auth.json"
+    assert paths.claude_cli_credentials_path() == tmp_path / "home" / ".claude" / ".credentials.json"
+
+
+def test_agent_paths(tmp_path):
+    p = paths.agent_paths("work", tmp_path)
+    assert p.agent_dir == tmp_path / "agents" / "work" / "agent"
+    assert p.store.name == "auth-profiles.json"
+    assert p.lock.name == "auth-profiles.json.lock"
+    assert p.auth_state.name == "auth-state.json"
+    assert p.legacy_auth.name == "auth.json"
+    assert p.refresh_lock("a:b") != p.refresh_lock("a:c")
+    assert p.refresh_lock("a:b").parent == p.agent_dir
+    assert paths.config_path(tmp_path) == tmp_path / "openclaw.json"
+    assert paths.env_file_path(tmp_path) == tmp_path / ".env"
+    assert paths.legacy_oauth_path(tmp_path, {}) == tmp_path / "credentials" / "oauth.json"
+    assert paths.legacy_oauth_path(tmp_path, {"OPENCLAW_OAUTH_DIR": "/x"}) == Path("/x/oauth.json")
+    assert paths.codex_cli_auth_path({"CODEX_HOME": "/c", "HOME": "/h"}) == Path("/c/auth.json")
+    assert paths.claude_cli_credentials_path({"CLAUDE_CONFIG_DIR": "/c"}) == Path("/c/.credentials.json")
+
+
+def test_list_agents_main_first(make_agent, state_dir):
+    assert paths.list_agents(state_dir) == []
+    for agent in ("zeta", "alpha", "main"):
+        make_agent(agent, store=False)
+    (state_dir / "agents" / "not-an-agent").mkdir()  # no agent/ inside
+    assert paths.list_agents(state_dir) == ["main", "alpha", "zeta"]
+
+
+def test_clock_frozen_and_real(monkeypatch, frozen_now):
+    assert clock.now_ms() == frozen_now
+    monkeypatch.setenv("OPENCLAW_NOW_MS", "not-a-number")
+    before = int(time.time() * 1000)
+    assert before <= clock.now_ms() <= int(time.time() * 1000)
+    monkeypatch.delenv("OPENCLAW_NOW_MS")
+    assert abs(clock.now_ms() - int(time.time() * 1000)) < 5000

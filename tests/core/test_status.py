@@ -1,0 +1,242 @@
+"""core.status: per-profile status to the millisecond, provider roll-up, `--check` exit codes."""
+
+from __future__ import annotations
+
+import copy
+
+import pytest
+
+from core import status
+from core.durations import DAY_MS, HOUR_MS, MINUTE_MS
+from core.models import ApiKeyCredential, OAuthCredential, TokenCredential
+from tests.conftest import (
+    CODEX_EXPIRES_MS,
+    EXAMPLE_NOW_MS,
+    EXAMPLE_STORE,
+    MASKED_ANTHROPIC_TOKEN,
+)
+
+NOW = 1_800_000_000_000
+W = status.WARN_WINDOW_MS
+
+
+def _oauth(expires) -> OAuthCredential:
+    return OAuthCredential(provider="openai-codex", access="acc" * 20, refresh="ref", expires=expires)
+
+
+def test_warn_window_is_24h():
+    assert W == 24 * HOUR_MS
+
+
+@pytest.mark.parametrize(
+    ("remaining", "kind"),
+    [(W + 1, "ok"), (W, "expiring"), (W - 1, "expiring"), (1, "expiring"), (0, "expired"), (-1, "expired"),
+     (-365 * DAY_MS, "expired"), (400 * DAY_MS, "ok")],
+)
+def test_oauth_and_token_boundaries_to_the_millisecond(remaining, kind):
+    for cred in (_oauth(NOW + remaining), TokenCredential(provider="anthropic", token="t" * 40,
+                                                          expires=NOW + remaining)):
+        ps = status.profile_status("p:x", cred, NOW)
+        assert ps.status == kind, cred.type
+        assert ps.remaining_ms == remaining
+        assert ps.expires_ms == NOW + remaining
+
+
+@pytest.mark.parametrize(
+    ("remaining", "human", "text"),
+    [(59 * MINUTE_MS, "59m", "expires in 59m"), (HOUR_MS, "1h", "expires in 1h"),
+     (47 * HOUR_MS + 59 * MINUTE_MS, "47h", "expires in 47h"), (48 * HOUR_MS, "2d", "expires in 2d"),
+     (-2 * HOUR_MS, "2h", "expired 2h ago"), (0, "0m", "expired 0m ago")],
+)
+def test_human_durations(remaining, human, text):
+    ps = status.profile_status("p:x", _oauth(NOW + remaining), NOW)
+    assert ps.remaining_human == human
+    assert ps.expiry_text == text
+
+
+@pytest.mark.parametrize("expires", [None, "soon", 0, -1, float("nan")])
+def test_oauth_without_usable_expiry_is_missing(expires):
+    ps = status.profile_status("p:x", _oauth(expires), NOW)
+    assert ps.status == "missing"
+    assert ps.remaining_ms is None and ps.remaining_human is None
+    assert ps.expiry_text == "no expiry recorded"
+
+
+def test_static_kinds():
+    key = status.profile_status("openai:default", ApiKeyCredential(provider="openai", key="sk-" + "k" * 40), NOW)
+    tok = status.profile_status("openrouter:manual", TokenCredential(provider="openrouter", token="t" * 40), NOW)
+    for ps in (key, tok):
+        assert ps.status == "static"
+        assert ps.expires_ms is None and ps.remaining_ms is None
+        assert ps.expiry_text == "static"
+
+
+def test_profile_status_masks_and_carries_metadata():
+    cred = OAuthCredential(provider="openai-codex", access=EXAMPLE_STORE["profiles"]["anthropic:work"]["token"],
+                           refresh="r", expires=NOW + DAY_MS * 3, accountId="acc_1", email="me@example.com")
+    ps = status.profile_status("openai-codex:me@example.com", cred, NOW, cooldown_until=NOW + 10, position=1)
+    assert ps.masked == MASKED_ANTHROPIC_TOKEN
+    assert (ps.email, ps.account_id, ps.position, ps.type) == ("me@example.com", "acc_1", 1, "oauth")
+    assert ps.in_cooldown and ps.cooldown_until == NOW + 10
+    past = status.profile_status("x:y", cred, NOW, cooldown_until=NOW)
+    assert not past.in_cooldown
+
+
+def test_secret_ref_is_shown_as_a_reference():
+    cred = ApiKeyCredential.model_validate({"provider": "openai",
+                                            "keyRef": {"source": "env", "id": "OPENAI_API_KEY"}})
+    assert status.profile_status("openai:ref", cred, NOW).masked == "ref env:OPENAI_API_KEY"
+
+
+def test_worst_status_order():
+    assert status.worst_status([]) is None
+    assert status.worst_status(["static", "ok"]) == "ok"
+    assert status.worst_status(["ok", "expiring", "static"]) == "expiring"
+    assert status.worst_status(["expiring", "expired"]) == "expired"
+    assert status.worst_status(["missing", "ok"]) == "missing"
+
+
+# ---- agent_status / check_exit_code on real state dirs
+
+
+def _agent(env=None, now=EXAMPLE_NOW_MS, agent_id="main"):
+    return status.agent_status(agent_id, env={} if env is None else env, now_ms=now)
+
+
+def test_agent_status_of_the_example_store(make_agent):
+    make_agent()
+    st = _agent()
+    assert st.store_exists is True
+    by_id = {p.profile_id: p for p in st.profiles}
+    assert by_id["anthropic:work"].status == "ok"
+    assert by_id["openai-codex:me@example.com"].status == "expiring"
+    assert by_id["openai-codex:me@example.com"].remaining_human == "5h"
+    assert by_id["openrouter:manual"].status == "static"
+    assert by_id["openai:default"].status == "static"
+    assert by_id["anthropic:work"].masked == MASKED_ANTHROPIC_TOKEN
+    assert [p.provider for p in st.providers] == ["anthropic", "openai", "openai-codex", "openrouter"]
+    codex = next(p for p in st.providers if p.provider == "openai-codex")
+    assert codex.worst == "expiring"
+    assert codex.effective == "profile openai-codex:me@example.com"
+    assert st.worst == "expiring"
+    assert st.missing_providers == []
+    assert status.check_exit_code(st) == 2
+    # The secrets themselves appear nowhere in the status.
+    text = repr(st)
+    for entry in EXAMPLE_STORE["profiles"].values():
+        for field in ("token", "key", "access", "refresh"):
+            if field in entry:
+                assert entry[field] not in text
+
+
+def test_check_is_0_when_everything_is_fine(make_agent):
+    make_agent()
+    assert status.check_exit_code(_agent(now=CODEX_EXPIRES_MS - W - 1)) == 0
+
+
+def test_check_is_1_when_expired_even_if_another_is_expiring(make_agent):
+    raw = copy.deepcopy(EXAMPLE_STORE)
+    raw["profiles"]["anthropic:work"]["expires"] = EXAMPLE_NOW_MS  # expired right now
+    make_agent(store=raw)
+    st = _agent()
+    assert {p.profile_id: p.status for p in st.profiles}["anthropic:work"] == "expired"
+    assert status.check_exit_code(st) == 1
+
+
+def test_check_is_1_when_an_oauth_profile_has_no_expiry(make_agent):
+    raw = copy.deepcopy(EXAMPLE_STORE)
+    del raw["profiles"]["openai-codex:me@example.com"]["expires"]
+    make_agent(store=raw)
+    assert status.check_exit_code(_agent(now=CODEX_EXPIRES_MS - 2 * W)) == 1
+
+
+def test_check_is_1_when_a_provider_in_use_has_no_auth(make_agent):
+    make_agent(config={"auth": {"order": {"mistral": ["mistral:default"]}}})
+    st = _agent(now=CODEX_EXPIRES_MS - 2 * W)
+    assert "mistral" in st.missing_providers
+    assert status.check_exit_code(st) == 1
+
+
+def test_env_key_serves_a_provider_without_profiles(make_agent):
+    make_agent(config={"auth": {"order": {"mistral": ["mistral:default"]}}})
+    st = _agent(env={"MISTRAL_API_KEY": "sk-mistral-env"}, now=CODEX_EXPIRES_MS - 2 * W)
+    mistral = next(p for p in st.providers if p.provider == "mistral")
+    assert mistral.env_keys == ["MISTRAL_API_KEY"]
+    assert mistral.effective == "env: MISTRAL_API_KEY"
+    assert "mistral" not in st.missing_providers
+    assert status.check_exit_code(st) == 0
+    assert "sk-mistral-env" not in repr(st)
+
+
+def test_env_file_keys_are_reported_as_daemon_keys(make_agent, state_dir):
+    make_agent()
+    (state_dir / ".env").write_text("GROQ_API_KEY=gsk-from-dotenv\n")
+    st = _agent(now=CODEX_EXPIRES_MS - 2 * W)
+    assert "groq" in [p.provider for p in st.providers]
+    assert st.env_file_providers == ["groq"]
+    # A shell variable of the same name wins over .env: then it is not a .env provider.
+    st2 = _agent(env={"GROQ_API_KEY": "gsk-shell"}, now=CODEX_EXPIRES_MS - 2 * W)
+    assert st2.env_file_providers == []
+
+
+def test_expired_first_profile_falls_through_to_next_in_order(make_agent):
+    raw = {"version": 1, "profiles": {
+        "anthropic:old": {"type": "token", "provider": "anthropic", "token": "t1", "expires": NOW - 1},
+        "anthropic:new": {"type": "token", "provider": "anthropic", "token": "t2", "expires": NOW + 2 * W},
+    }, "order": {"anthropic": ["anthropic:old", "anthropic:new"]}}
+    make_agent(store=raw)
+    st = _agent(now=NOW)
+    anth = st.providers[0]
+    assert [p.profile_id for p in anth.profiles] == ["anthropic:old", "anthropic:new"]
+    assert [p.position for p in anth.profiles] == [1, 2]
+    assert anth.effective == "profile anthropic:new"
+    assert anth.order_source == "override"
+    assert status.check_exit_code(st) == 1  # an expired profile still fails the check
+
+
+def test_profiles_outside_an_explicit_order_are_listed_unused(make_agent):
+    # The example order names only anthropic:personal (absent) and anthropic:work.
+    raw = copy.deepcopy(EXAMPLE_STORE)
+    raw["profiles"]["anthropic:spare"] = {"type": "token", "provider": "anthropic", "token": "spare-token"}
+    make_agent(store=raw)
+    st = _agent()
+    anth = next(p for p in st.providers if p.provider == "anthropic")
+    assert [(p.profile_id, p.position) for p in anth.profiles] == [("anthropic:work", 1), ("anthropic:spare", None)]
+
+
+def test_auth_state_order_is_used_by_status(make_agent):
+    make_agent(auth_state={"version": 1, "order": {"openai-codex": []}})
+    st = _agent()
+    codex = next(p for p in st.providers if p.provider == "openai-codex")
+    assert [p.position for p in codex.profiles] == [None]
+
+
+def test_agent_status_tightens_a_loose_store(make_agent, openclaw_files):
+    openclaw_files.write_store(mode=0o644)
+    st = _agent()
+    assert len(st.warnings) == 1 and "0600" in st.warnings[0]
+    assert openclaw_files.paths().store.stat().st_mode & 0o777 == 0o600
+
+
+def test_agent_status_reports_problems_and_a_corrupt_config(make_agent):
+    raw = copy.deepcopy(EXAMPLE_STORE)
+    raw["profiles"]["bad:x"] = {"type": "nope", "provider": "bad"}
+    make_agent(store=raw, config="{ auth: ")
+    st = _agent()
+    text = " | ".join(st.problems)
+    assert "bad:x" in text and "openclaw.json" in text
+
+
+def test_status_of_legacy_only_agent(make_agent):
+    make_agent(store=False, legacy_auth=True)
+    st = _agent()
+    assert st.store_exists is False
+    sources = {p.profile_id: p.source for p in st.profiles}
+    assert sources == {"openai:default": "legacy", "google:default": "legacy"}
+
+
+def test_status_uses_clock_when_now_not_given(make_agent, frozen_now):
+    make_agent()
+    st = status.agent_status(env={})
+    assert st.now_ms == frozen_now
+    assert status.check_exit_code(st) == 2

@@ -1,0 +1,359 @@
+"""The Codex PKCE login against a real loopback OAuth server (real HTTP, real sockets, real files)."""
+
+from __future__ import annotations
+
+import asyncio
+import socket
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+
+from core import store
+from core.config import load_config
+from core.models import OAuthCredential
+from core.oauth import jwt
+from core.oauth.callback_server import CallbackServer
+from core.oauth.errors import OAuthConfigError
+from core.oauth.login import CodexLoginSession, LoginCancelled, LoginError, PasteError
+from tests.support.follow_redirect import fetch
+from tests.support.oauth_server import OAuthTestServer, free_port, read_browser_log
+
+DEADLINE_S = 20.0
+
+
+@pytest.fixture(scope="module")
+def srv() -> Iterator[OAuthTestServer]:
+    with OAuthTestServer() as server:
+        yield server
+
+
+@pytest.fixture(autouse=True)
+def _fresh_server(srv: OAuthTestServer) -> None:
+    srv.reset_counters()
+    srv.configure(email="me@example.com", account_id="acc_test_123", account_in_access=True, token_lifetime_s=3600)
+
+
+@pytest.fixture
+def state(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    monkeypatch.delenv("OPENCLAW_NOW_MS", raising=False)
+    return tmp_path / "state"
+
+
+async def http_raw(port: int, data: bytes, host: str = "127.0.0.1") -> tuple[int, str]:
+    """Send raw bytes to a server on the test's own loop and return (status, body)."""
+    reader, writer = await asyncio.open_connection(host, port)
+    writer.write(data)
+    await writer.drain()
+    raw = await asyncio.wait_for(reader.read(), DEADLINE_S)
+    writer.close()
+    head, _, body = raw.partition(b"\r\n\r\n")
+    return int(head.split(b" ", 2)[1]), body.decode("utf-8", "replace")
+
+
+async def http_get(port: int, target: str) -> tuple[int, str]:
+    return await http_raw(port, f"GET {target} HTTP/1.1\r\nHost: localhost\r\n\r\n".encode())
+
+
+async def approve(url: str) -> str:
+    """What a user's browser does at the issuer: returns the redirect Location (not followed)."""
+    status, location, _ = await asyncio.to_thread(fetch, url)
+    assert status == 302 and location
+    return location
+
+
+def port_is_free(port: int) -> bool:
+    """Could a new callback server listen here? (SO_REUSEADDR as asyncio uses: TIME_WAIT is no obstacle.)"""
+    with socket.socket() as s:
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            s.bind(("127.0.0.1", port))
+            s.listen()
+        except OSError:
+            return False
+    return True
+
+
+def stored(state: Path, pid: str) -> OAuthCredential:
+    cred = store.load(state=state).store.profiles[pid]
+    assert isinstance(cred, OAuthCredential)
+    return cred
+
+
+# ---- full logins
+
+async def test_full_login_through_a_browser_script(srv: OAuthTestServer, state: Path, tmp_path: Path) -> None:
+    log = tmp_path / "browser.jsonl"
+    port = free_port()
+    stages: list[str] = []
+    session = CodexLoginSession(state=state, env=srv.login_env(port, browser_log=log),
+                                timeout_s=DEADLINE_S, on_progress=stages.append)
+    start = await session.start()
+    assert (start.mode, start.listen_address, start.reason) == ("callback", f"127.0.0.1:{port}", None)
+    assert start.url.startswith(srv.authorize_url + "?")
+    t0 = time.monotonic()
+    result = await session.result()
+    assert time.monotonic() - t0 < DEADLINE_S
+
+    assert result.profile_id == "openai-codex:me@example.com"
+    assert (result.email, result.account_id) == ("me@example.com", "acc_test_123")
+    cred = stored(state, result.profile_id)
+    assert cred.provider == "openai-codex" and cred.type == "oauth"
+    assert jwt.account_id_from(cred.access) == "acc_test_123" and cred.accountId == "acc_test_123"
+    assert cred.email == "me@example.com" and jwt.email_from(cred.idToken) == "me@example.com"
+    assert srv.is_active_refresh(cred.refresh)
+    assert cred.expires == result.expires_ms
+    assert abs(cred.expires - (time.time() * 1000 + 3600_000)) < 60_000
+    assert load_config(state).auth.profiles[result.profile_id].model_dump(exclude_none=True) == {
+        "provider": "openai-codex", "mode": "oauth", "email": "me@example.com"}
+    assert stages == ["waiting", "exchanging", "saved"]
+
+    stats = srv.stats()
+    assert stats["token_calls"] == 1 and stats["exchange_calls"] == 1
+    assert stats["last_token_request"]["content_type"] == "application/x-www-form-urlencoded"
+    assert stats["last_token_request"]["fields"] == ["client_id", "code", "code_verifier", "grant_type",
+                                                     "redirect_uri"]
+    assert stats["last_authorize_params"]["redirect_uri"] == f"http://localhost:{port}/auth/callback"
+    visit = (await asyncio.to_thread(read_browser_log, log))[-1]
+    assert [h[0] for h in visit["hops"]] == [302, 200]
+    assert "return to the terminal" in visit["body"]
+    assert port_is_free(port)  # single use: closed after success
+    await session.cancel()  # harmless after a result
+
+
+@pytest.mark.parametrize(("remote_env", "reason"), [
+    ({"SSH_CONNECTION": "10.0.0.2 50000 10.0.0.1 22", "DISPLAY": ":0"}, "remote session (SSH)"),
+    pytest.param({"DISPLAY": ""}, "no display",
+                 marks=pytest.mark.skipif(not sys.platform.startswith("linux"), reason="Linux headless rule")),
+])
+async def test_login_by_pasted_url_without_a_browser(srv: OAuthTestServer, state: Path, remote_env: dict[str, str],
+                                                     reason: str) -> None:
+    opened: list[str] = []
+    env = srv.env(remote_env)
+    session = CodexLoginSession(state=state, env=env, open_browser=opened.append, timeout_s=DEADLINE_S)
+    start = await session.start()
+    assert (start.mode, start.listen_address, start.reason) == ("paste", None, reason)
+    assert opened == []  # the URL is for the user's own (local) browser
+    # The redirect goes to the registered port even though nothing listens: the user copies the URL.
+    assert "redirect_uri=http%3A%2F%2Flocalhost%3A1455%2Fauth%2Fcallback" in start.url
+    location = await approve(start.url)
+    with pytest.raises(PasteError):
+        session.submit_paste("not a code at all")
+    session.submit_paste(location)
+    result = await session.result()
+    assert result.profile_id == "openai-codex:me@example.com"
+    assert srv.is_active_refresh(stored(state, result.profile_id).refresh)
+
+
+async def test_paste_of_code_hash_state_from_another_thread(srv: OAuthTestServer, state: Path) -> None:
+    session = CodexLoginSession(state=state, env=srv.env({"SSH_TTY": "/dev/pts/0"}), timeout_s=DEADLINE_S)
+    start = await session.start()
+    q = dict(p.split("=", 1) for p in urlsplit(await approve(start.url)).query.split("&"))
+    # A CLI reads stdin in a worker thread and hands the line over from there.
+    await asyncio.to_thread(session.submit_paste, f"{q['code']}#{q['state']}")
+    assert (await session.result()).account_id == "acc_test_123"
+
+
+async def test_wrong_state_is_rejected_and_the_login_keeps_waiting(srv: OAuthTestServer, state: Path) -> None:
+    port = free_port()
+    session = CodexLoginSession(state=state, env=srv.login_env(port), open_browser=False, timeout_s=DEADLINE_S)
+    start = await session.start()
+    location = await approve(start.url)
+    code = dict(p.split("=", 1) for p in urlsplit(location).query.split("&"))["code"]
+
+    status, body = await http_get(port, f"/auth/callback?code={code}&state=forged")
+    assert status == 400 and "State mismatch" in body
+    status, _ = await http_get(port, f"/auth/callback?code={code}")
+    assert status == 400
+    with pytest.raises(PasteError, match="state mismatch"):
+        session.submit_paste(f"http://localhost:{port}/auth/callback?code={code}&state=forged")
+    # Every rejected request above was fully answered, so had one been accepted it would show by now.
+    assert not session._code.done() and srv.token_calls == 0  # type: ignore[union-attr]
+
+    status, body = await http_get(port, urlsplit(location).path + "?" + urlsplit(location).query)
+    assert status == 200 and "return to the terminal" in body
+    assert (await session.result()).profile_id == "openai-codex:me@example.com"
+
+
+async def test_busy_callback_port_falls_back_to_paste(srv: OAuthTestServer, state: Path) -> None:
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        opened: list[str] = []
+        session = CodexLoginSession(state=state, env=srv.login_env(port), open_browser=opened.append,
+                                    timeout_s=DEADLINE_S)
+        start = await session.start()
+        assert (start.mode, start.listen_address, start.reason) == ("paste", None, f"port {port} is busy")
+        session.submit_paste(await approve(start.url))
+        result = await session.result()
+    assert result.email == "me@example.com"
+    # Local machine: the browser is still opened for the user (in a thread: poll, no sleep-sync).
+    deadline = time.monotonic() + DEADLINE_S
+    while not opened and time.monotonic() < deadline:
+        await asyncio.sleep(0.01)
+    assert opened == [start.url]
+
+
+async def test_access_denied_is_reported(srv: OAuthTestServer, state: Path, tmp_path: Path) -> None:
+    log = tmp_path / "browser.jsonl"
+    srv.set_next_authorize_error("access_denied", "The user declined")
+    session = CodexLoginSession(state=state, env=srv.login_env(browser_log=log), timeout_s=DEADLINE_S)
+    await session.start()
+    with pytest.raises(LoginError, match="access_denied") as err:
+        await session.result()
+    assert "The user declined" in str(err.value)
+    visit = (await asyncio.to_thread(read_browser_log, log))[-1]
+    assert visit["status"] == 200 and "access_denied" in visit["body"] and "Login failed" in visit["body"]
+    assert srv.token_calls == 0
+    assert not store.load(state=state).store.profiles
+
+
+async def test_cancel_frees_the_port(srv: OAuthTestServer, state: Path) -> None:
+    port = free_port()
+    session = CodexLoginSession(state=state, env=srv.login_env(port), open_browser=False, timeout_s=DEADLINE_S)
+    assert (await session.start()).mode == "callback"
+    assert not port_is_free(port)
+    await session.cancel()
+    assert port_is_free(port)
+    with pytest.raises(LoginCancelled):
+        await session.result()
+    await session.cancel()  # idempotent
+
+
+async def test_timeout_is_a_login_error_and_frees_the_port(srv: OAuthTestServer, state: Path) -> None:
+    port = free_port()
+    session = CodexLoginSession(state=state, env=srv.login_env(port), open_browser=False, timeout_s=0.2)
+    await session.start()
+    with pytest.raises(LoginError, match="Timed out"):
+        await session.result()
+    assert port_is_free(port)
+
+
+async def test_first_of_paste_or_callback_wins(srv: OAuthTestServer, state: Path) -> None:
+    port = free_port()
+    session = CodexLoginSession(state=state, env=srv.login_env(port), open_browser=False, timeout_s=DEADLINE_S)
+    start = await session.start()
+    session.submit_paste(await approve(start.url))
+    session.submit_paste(await approve(start.url))  # later input is ignored
+    await session.result()
+    assert srv.stats()["exchange_calls"] == 1
+    assert port_is_free(port)
+
+
+async def test_exchange_failure_is_reported(srv: OAuthTestServer, state: Path) -> None:
+    srv.fail_next_token(503, "upstream down")
+    session = CodexLoginSession(state=state, env=srv.login_env(), open_browser=False, timeout_s=DEADLINE_S)
+    start = await session.start()
+    session.submit_paste(await approve(start.url))
+    with pytest.raises(LoginError, match=r"Token exchange failed.*HTTP 503"):
+        await session.result()
+    assert not store.load(state=state).store.profiles
+
+
+async def test_account_id_from_id_token_and_default_profile_without_email(srv: OAuthTestServer, state: Path) -> None:
+    srv.configure(account_in_access=False, email=None, account_id="acc_from_id")
+    session = CodexLoginSession(state=state, env=srv.login_env(), timeout_s=DEADLINE_S)
+    await session.start()
+    result = await session.result()
+    assert (result.profile_id, result.email, result.account_id) == ("openai-codex:default", None, "acc_from_id")
+    assert stored(state, "openai-codex:default").accountId == "acc_from_id"
+
+
+async def test_logging_in_again_replaces_the_profile(srv: OAuthTestServer, state: Path) -> None:
+    first = CodexLoginSession(state=state, env=srv.login_env(), timeout_s=DEADLINE_S)
+    await first.start()
+    pid = (await first.result()).profile_id
+    old = stored(state, pid)
+    second = CodexLoginSession(state=state, env=srv.login_env(), timeout_s=DEADLINE_S)
+    await second.start()
+    assert (await second.result()).profile_id == pid
+    new = stored(state, pid)
+    assert new.access != old.access and list(store.load(state=state).store.profiles) == [pid]
+
+
+def test_non_loopback_callback_host_is_refused_before_listening(srv: OAuthTestServer, state: Path) -> None:
+    with pytest.raises(OAuthConfigError, match="loopback"):
+        CodexLoginSession(state=state, env=srv.login_env(OPENCLAW_OAUTH_CALLBACK_HOST="0.0.0.0"))
+
+
+def test_session_works_under_plain_asyncio_run(srv: OAuthTestServer, state: Path) -> None:
+    """The CLI drives the session with asyncio.run (the other tests run on pytest-asyncio's loop)."""
+
+    async def cli() -> str:
+        session = CodexLoginSession(state=state, env=srv.login_env(), timeout_s=DEADLINE_S)
+        await session.start()
+        return (await session.result()).profile_id
+
+    assert asyncio.run(cli()) == "openai-codex:me@example.com"
+
+
+# ---- the callback server on its own
+
+async def test_callback_server_survives_bad_requests_and_is_single_use() -> None:
+    server = CallbackServer(host="127.0.0.1", port=0, expected_state="S" * 64)
+    await server.start()
+    port = server.port
+    try:
+        assert (await http_get(port, "/"))[0] == 404
+        assert (await http_get(port, "/favicon.ico"))[0] == 404
+        assert (await http_get(port, "/auth/callback/x?code=a&state=" + "S" * 64))[0] == 404
+        assert (await http_raw(port, b"garbage\r\n\r\n"))[0] == 400
+        assert (await http_raw(port, b"GET /auth/callback\r\n\r\n"))[0] == 400
+        assert (await http_raw(port, b"GET /auth/callback?code=a HTTP/1.1\r\n" + b"X: y\r\n" * 200 + b"\r\n"))[0] \
+            == 400
+        assert (await http_raw(port, b"POST /auth/callback HTTP/1.1\r\nContent-Length: 0\r\n\r\n"))[0] == 405
+        assert (await http_get(port, "/auth/callback?state=" + "S" * 64))[0] == 400
+        assert (await http_get(port, "/auth/callback?code=abc&state=" + "T" * 64))[0] == 400
+        # A client that connects and sends half a request, then hangs up.
+        reader, writer = await asyncio.open_connection("127.0.0.1", port)
+        writer.write(b"GET /auth/cal")
+        writer.write_eof()
+        assert (await asyncio.wait_for(reader.read(), DEADLINE_S)).startswith(b"HTTP/1.1 400")
+        writer.close()
+        assert server.listening
+
+        status, body = await http_get(port, "/auth/callback?code=the-code&state=" + "S" * 64)
+        assert status == 200 and "return to the terminal" in body
+        outcome = await asyncio.wait_for(server.wait(), DEADLINE_S)
+        assert outcome.code == "the-code" and outcome.error is None
+        assert not server.listening
+        with pytest.raises(OSError):
+            await http_get(port, "/auth/callback?code=again&state=" + "S" * 64)
+    finally:
+        await server.close()
+    assert port_is_free(port)
+
+
+async def test_callback_server_reports_provider_errors() -> None:
+    server = CallbackServer(host="127.0.0.1", port=0, expected_state="st")
+    await server.start()
+    try:
+        status, body = await http_get(server.port, "/auth/callback?error=access_denied&error_description=No%3Cb%3E"
+                                                   "&state=st")
+        assert status == 200 and "access_denied" in body and "<b>" not in body  # escaped, readable
+        outcome = await server.wait()
+        assert (outcome.error, outcome.error_description, outcome.code) == ("access_denied", "No<b>", None)
+    finally:
+        await server.close()
+
+
+async def test_callback_server_on_ipv6_loopback() -> None:
+    if not socket.has_ipv6:
+        pytest.skip("no IPv6")
+    server = CallbackServer(host="::1", port=0, expected_state="st")
+    try:
+        await server.start()
+    except OSError:
+        pytest.skip("::1 not available here")
+    try:
+        assert server.address == f"[::1]:{server.port}"
+        assert (await http_raw(server.port, b"GET /auth/callback?code=c&state=st HTTP/1.1\r\n\r\n", host="::1"))[0] \
+            == 200
+        assert (await server.wait()).code == "c"
+    finally:
+        await server.close()

@@ -1,0 +1,1 @@
+"""Shared test helpers (loopback OAuth server, BROWSER script). See tests/support/oauth_server.py."""
