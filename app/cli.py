@@ -1,17 +1,254 @@
-"""`openclaw` entry point (placeholder until the CLI issue lands)."""
+"""`openclaw`: the command line for the model-provider logins of an OpenClaw gateway.
+
+Import discipline (the cron path `openclaw models status --check` must stay fast): this module
+imports only argparse/os/sys at the top; every command module (app.cli_*) is imported when its
+command runs, and heavy things (pydantic output models, core.oauth/httpx, Textual) only inside
+the commands that need them.
+
+Errors: a core `OpenClawError` (or a usage error) is one line on stderr, `openclaw: <message>`,
+exit 1 (2 for usage errors); Ctrl-C exits 130; no traceback unless OPENCLAW_DEBUG=1.
+"""
 
 from __future__ import annotations
 
+import argparse
+import os
 import sys
+
+PROG = "openclaw"
+_FALLBACK_VERSION = "0.1.0"
+
+# Handlers are "module:function" strings, imported only when the command runs.
+_STATUS = "app.cli_status:cmd_status"
+_AUTH = "app.cli_auth"
+_AGENTS = "app.cli_agents"
+
+
+class UsageError(Exception):
+    """Bad command-line usage: reported as one line, exit 2."""
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # type: ignore[override]
+        raise UsageError(f"{self.prog}: {message} (see '{self.prog} --help')")
+
+
+class _VersionAction(argparse.Action):
+    def __init__(self, option_strings: list[str], dest: str = argparse.SUPPRESS,
+                 default: str = argparse.SUPPRESS, help: str | None = None) -> None:
+        super().__init__(option_strings=option_strings, dest=dest, default=default, nargs=0, help=help)
+
+    def __call__(self, parser, namespace, values, option_string=None):  # type: ignore[no-untyped-def]
+        print(f"{PROG} (openclaw-onboard) {version()}")
+        parser.exit(0)
+
+
+def version() -> str:
+    try:
+        from importlib.metadata import version as dist_version
+
+        return dist_version("openclaw-onboard")
+    except Exception:
+        return _FALLBACK_VERSION
+
+
+def _fmt(prog: str) -> argparse.HelpFormatter:
+    return argparse.RawDescriptionHelpFormatter(prog, max_help_position=32)
+
+
+def _sub(parent: argparse._SubParsersAction, name: str, help_text: str, description: str | None = None,
+         epilog: str | None = None) -> argparse.ArgumentParser:
+    parser = parent.add_parser(name, help=help_text, description=description or help_text, epilog=epilog,
+                               formatter_class=_fmt)
+    parser.set_defaults(_prog=parser.prog)  # the deepest command seen, for errors about extra arguments
+    return parser
+
+
+def _agent_opt(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--agent", metavar="ID", help="agent id (default: main)")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    root = _Parser(
+        prog=PROG, formatter_class=_fmt,
+        description="Model-provider logins of an OpenClaw agent gateway (the per-agent auth-profiles.json).",
+        epilog="Environment: OPENCLAW_STATE_DIR (default ~/.openclaw).\n"
+               "Run 'openclaw <command> --help' for the options of each command.",
+    )
+    root.add_argument("--version", action=_VersionAction, help="print the version and exit")
+    top = root.add_subparsers(dest="command", metavar="<command>", required=True, parser_class=_Parser)
+
+    onboard = _sub(top, "onboard", "launch the onboarding wizard (terminal UI)")
+    _agent_opt(onboard)
+    onboard.add_argument("--dashboard", action="store_true", help="open the credentials dashboard directly")
+    onboard.set_defaults(handler="app.cli_agents:cmd_onboard")
+
+    # ---- models
+    models = _sub(top, "models", "model-provider auth: status, order, tokens, logins")
+    msub = models.add_subparsers(dest="models_command", metavar="<command>", required=True, parser_class=_Parser)
+
+    status = _sub(msub, "status", "show auth profiles, their expiry and which one is used",
+                  epilog="--check exit codes: 0 ok, 1 expired or missing auth, 2 expiring within 24h.\n"
+                         "--plain prints one tab-separated line per profile:\n"
+                         "  agent, profile id, provider, type, status, expires_ms, remaining\n"
+                         "(a provider without usable auth gets a line with profile id '-' and status 'missing').\n"
+                         "Secrets are always masked, --json included.")
+    _agent_opt(status)
+    mode = status.add_mutually_exclusive_group()
+    mode.add_argument("--json", action="store_true", help="machine-readable JSON")
+    mode.add_argument("--plain", action="store_true", help="tab-separated lines for scripts")
+    status.add_argument("--check", action="store_true",
+                        help="exit 1 if expired/missing, 2 if expiring within 24h, else 0")
+    status.set_defaults(handler=_STATUS)
+
+    auth = _sub(msub, "auth", "manage auth profiles: order, paste-token, setup-token, login, refresh, remove")
+    asub = auth.add_subparsers(dest="auth_command", metavar="<command>", required=True, parser_class=_Parser)
+
+    order = _sub(asub, "order", "per-agent auth profile order override (get, set, clear)")
+    osub = order.add_subparsers(dest="order_command", metavar="<action>", required=True, parser_class=_Parser)
+    oget = _sub(osub, "get", "show the order override and the effective order of a provider")
+    oset = _sub(osub, "set", "set the order override (each id must exist and belong to the provider)",
+                epilog="example: openclaw models auth order set --provider anthropic anthropic:work anthropic:default")
+    oclear = _sub(osub, "clear", "remove the order override of a provider")
+    for p in (oget, oset, oclear):
+        p.add_argument("--provider", required=True, metavar="P", help="provider id, e.g. anthropic")
+        _agent_opt(p)
+    oget.add_argument("--json", action="store_true", help="machine-readable JSON")
+    oset.add_argument("ids", nargs="+", metavar="PROFILE_ID", help="profile ids, first is tried first")
+    oget.set_defaults(handler=f"{_AUTH}:cmd_order_get")
+    oset.set_defaults(handler=f"{_AUTH}:cmd_order_set")
+    oclear.set_defaults(handler=f"{_AUTH}:cmd_order_clear")
+
+    paste = _sub(asub, "paste-token", "store a token for any provider (read from a hidden prompt or stdin)",
+                 epilog="The token is never taken from the command line: on a terminal you are prompted\n"
+                        "(input hidden); otherwise it is read from stdin, e.g.\n"
+                        "  pbpaste | openclaw models auth paste-token --provider openrouter\n"
+                        "Whitespace inside the token (wrapped pastes) is removed.\n"
+                        "Also records the profile in auth.profiles of openclaw.json.")
+    paste.add_argument("--provider", required=True, metavar="P", help="provider id, e.g. anthropic, openrouter")
+    paste.add_argument("--profile-id", metavar="ID", help="profile id (default: <provider>:manual)")
+    paste.add_argument("--expires-in", metavar="DURATION", help="token lifetime, e.g. 365d, 12h, 30m")
+    _agent_opt(paste)
+    paste.set_defaults(handler=f"{_AUTH}:cmd_paste_token")
+
+    setup = _sub(asub, "setup-token", "store an Anthropic subscription token made by `claude setup-token`",
+                 epilog="Run `claude setup-token` (needs an interactive terminal and a Claude Pro/Max plan),\n"
+                        "then paste the sk-ant-oat01-... token it prints.")
+    setup.add_argument("--provider", default="anthropic", metavar="P", help="only anthropic (the default)")
+    setup.add_argument("--profile-id", metavar="ID", help="profile id (default: anthropic:default)")
+    setup.add_argument("--expires-in", metavar="DURATION", help="record an expiry, e.g. 365d")
+    _agent_opt(setup)
+    setup.set_defaults(handler=f"{_AUTH}:cmd_setup_token")
+
+    login = _sub(asub, "login", "log in with OAuth (OpenAI Codex / ChatGPT) in the terminal",
+                 epilog="Prints the authorize URL and waits for the browser callback; at the same time a\n"
+                        "pasted redirect URL (or code) is accepted on stdin. Ctrl-C cancels.")
+    login.add_argument("--provider", required=True, metavar="P", help="openai-codex")
+    _agent_opt(login)
+    login.add_argument("--no-browser", action="store_true", help="do not open a browser; just print the URL")
+    login.set_defaults(handler="app.cli_login:cmd_login")
+
+    refresh = _sub(asub, "refresh", "make sure OAuth profiles hold a usable access token (refresh if stale)")
+    refresh.add_argument("--profile-id", metavar="ID", help="one profile (default: every oauth profile)")
+    _agent_opt(refresh)
+    refresh.add_argument("--force", action="store_true", help="refresh even if the token is still valid")
+    refresh.set_defaults(handler=f"{_AUTH}:cmd_refresh")
+
+    remove = _sub(asub, "remove", "delete an auth profile (and its order, usage and config entries)")
+    remove.add_argument("--profile-id", required=True, metavar="ID", help="profile id to delete")
+    _agent_opt(remove)
+    remove.add_argument("--yes", "-y", action="store_true", help="do not ask for confirmation")
+    remove.set_defaults(handler=f"{_AUTH}:cmd_remove")
+
+    # ---- agents
+    agents = _sub(top, "agents", "isolated credential sets (agents)")
+    gsub = agents.add_subparsers(dest="agents_command", metavar="<command>", required=True, parser_class=_Parser)
+    alist = _sub(gsub, "list", "list agents with their profile counts and worst status")
+    alist.add_argument("--json", action="store_true", help="machine-readable JSON")
+    alist.set_defaults(handler=f"{_AGENTS}:cmd_agents_list")
+    aadd = _sub(gsub, "add", "create an agent", epilog="example: openclaw agents add work --copy-auth-from main")
+    aadd.add_argument("name", metavar="NAME", help="agent id: lowercase letters, digits, '-' or '_'")
+    aadd.add_argument("--copy-auth-from", metavar="ID", help="copy the auth profiles of this agent")
+    aadd.set_defaults(handler=f"{_AGENTS}:cmd_agents_add")
+
+    # ---- channels
+    channels = _sub(top, "channels", "chat channels and auth profile ids")
+    csub = channels.add_subparsers(dest="channels_command", metavar="<command>", required=True, parser_class=_Parser)
+    clist = _sub(csub, "list", "chat channels from openclaw.json, then the auth profile ids of an agent")
+    clist.add_argument("--json", action="store_true", help='machine-readable JSON: {"chat": [...], "auth": [...]}')
+    _agent_opt(clist)
+    clist.set_defaults(handler=f"{_AGENTS}:cmd_channels_list")
+    return root
+
+
+def _extra_arguments(args: argparse.Namespace, extra: list[str]) -> UsageError:
+    """Unrecognized arguments. A stray argument may be a pasted secret: never echo a long one whole."""
+    from core.masking import mask_secret
+
+    prog = getattr(args, "_prog", PROG)
+    if getattr(args, "handler", "").endswith(("cmd_paste_token", "cmd_setup_token")):
+        return UsageError(f"{prog}: the token is never taken from the command line (it would stay in the shell "
+                          f"history); pipe it on stdin or run this in a terminal to be prompted (see '{prog} --help')")
+    shown = " ".join(a if len(a) < 24 else mask_secret(a) for a in extra)
+    return UsageError(f"{prog}: unrecognized arguments: {shown} (see '{prog} --help')")
+
+
+def _run(args: argparse.Namespace) -> int:
+    import importlib
+
+    module_name, _, func_name = args.handler.partition(":")
+    handler = getattr(importlib.import_module(module_name), func_name)
+    return int(handler(args) or 0)
+
+
+def _err(message: str, *, prefix: bool = True) -> None:
+    import contextlib
+
+    with contextlib.suppress(OSError, ValueError):  # stderr closed: nothing better to do
+        print(f"{PROG}: {message}" if prefix else message, file=sys.stderr, flush=True)
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = sys.argv[1:] if argv is None else argv
-    if args[:1] == ["--version"]:
-        print("openclaw-onboard 0.1.0")
-        return 0
-    print("usage: openclaw onboard | models ... | agents ...", file=sys.stderr)
-    return 2
+    os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
+    args_list = sys.argv[1:] if argv is None else list(argv)
+    debug = os.environ.get("OPENCLAW_DEBUG", "") not in ("", "0")
+    try:
+        try:
+            parser = build_parser()
+            args, extra = parser.parse_known_args(args_list)
+            if extra:
+                raise _extra_arguments(args, extra)
+        except SystemExit as exc:  # --help / --version
+            return exc.code if isinstance(exc.code, int) else 0
+        return _run(args)
+    except UsageError as exc:
+        _err(str(exc), prefix=False)  # already "openclaw <cmd>: <problem> (see ...)"
+        return 2
+    except KeyboardInterrupt:
+        _err("cancelled")
+        return 130
+    except BrokenPipeError:
+        # `openclaw ... | head`: the reader went away; stay quiet (and keep Python quiet at exit).
+        try:
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
+        except (OSError, ValueError):
+            pass
+        return 1
+    except Exception as exc:
+        from core.errors import OpenClawError
+
+        if isinstance(exc, OpenClawError):
+            _err(str(exc))
+            return 1
+        if debug:
+            raise
+        if isinstance(exc, OSError):  # file-system trouble: errno text + path, never contents
+            where = f": {exc.filename}" if exc.filename else ""
+            _err(f"{exc.strerror or type(exc).__name__}{where}")
+            return 1
+        _err(f"unexpected error ({type(exc).__name__}); run with OPENCLAW_DEBUG=1 for details")
+        return 1
 
 
 if __name__ == "__main__":

@@ -1,0 +1,132 @@
+"""`openclaw onboard`, `openclaw agents list|add`, `openclaw channels list`."""
+
+from __future__ import annotations
+
+import sys
+from typing import TYPE_CHECKING, Any
+
+from app.cli_common import resolve_agent
+from core.errors import OpenClawError
+
+if TYPE_CHECKING:
+    import argparse
+
+
+def _out(line: str = "") -> None:
+    print(line, flush=True)
+
+
+def _interactive() -> bool:
+    try:
+        return sys.stdin.isatty() and sys.stdout.isatty()
+    except (AttributeError, ValueError, OSError):
+        return False
+
+
+def cmd_onboard(args: argparse.Namespace) -> int:
+    agent_id = resolve_agent(args.agent) if args.agent else None  # None: the wizard offers its agent choice
+    if not _interactive():
+        raise OpenClawError("`openclaw onboard` needs an interactive terminal; in scripts use "
+                            "`openclaw models auth paste-token|login|order` and `openclaw models status`")
+    try:
+        from app.tui import run_onboard
+    except ImportError as exc:
+        missing = getattr(exc, "name", None) or "app.tui"
+        raise OpenClawError(
+            f"The onboarding wizard is not available in this installation ({missing} is missing)"
+        ) from None
+    return int(run_onboard(agent_id=agent_id, dashboard=args.dashboard) or 0)
+
+
+# ---- agents
+
+def cmd_agents_list(args: argparse.Namespace) -> int:
+    from core.agents import AgentSummary, agent_summaries
+    from core.clock import now_ms
+    from core.paths import DEFAULT_AGENT_ID, agent_paths
+
+    summaries = agent_summaries(None, now_ms())
+    if not any(s.agent_id == DEFAULT_AGENT_ID for s in summaries):
+        summaries.insert(0, AgentSummary(DEFAULT_AGENT_ID, 0, None))  # the default agent always exists
+    if args.json:
+        from app.cli_output import AgentOut, AgentsOutput
+
+        doc = AgentsOutput(agents=[
+            AgentOut(id=s.agent_id, default=s.agent_id == DEFAULT_AGENT_ID, profileCount=s.profile_count,
+                     worstStatus=s.worst_status, storePath=str(agent_paths(s.agent_id).store),  # type: ignore[arg-type]
+                     error=s.error)
+            for s in summaries
+        ])
+        _out(doc.model_dump_json(indent=2))
+        return 0
+    width = max(len(s.agent_id) for s in summaries)
+    for s in summaries:
+        label = " (default)" if s.agent_id == DEFAULT_AGENT_ID else ""
+        if s.error:
+            _out(f"{s.agent_id.ljust(width)}  error: {s.error}")
+            continue
+        n = s.profile_count
+        worst = f"  worst: {s.worst_status}" if s.worst_status else ""
+        _out(f"{s.agent_id.ljust(width)}  {n} profile{'s' if n != 1 else ''}{worst}{label}")
+    return 0
+
+
+def cmd_agents_add(args: argparse.Namespace) -> int:
+    from core import store as store_mod
+    from core.agents import add_agent, validate_agent_id
+    from core.paths import agent_paths
+
+    source = validate_agent_id(args.copy_auth_from, for_new=False) if args.copy_auth_from else None
+    agent_id = add_agent(args.name, copy_auth_from=source)
+    _out(f"Added agent {agent_id}: {agent_paths(agent_id).agent_dir}")
+    if source:
+        n = len(store_mod.load(agent_id).store.profiles)
+        _out(f"Copied {n} auth profile{'s' if n != 1 else ''} from {source}.")
+    return 0
+
+
+# ---- channels
+
+def _chat_channels(raw: dict[str, Any]) -> list[tuple[str, bool | None]]:
+    """Chat channels configured in openclaw.json (`channels.<name>`), with their `enabled` flag if any."""
+    channels = raw.get("channels")
+    if not isinstance(channels, dict):
+        return []
+    out: list[tuple[str, bool | None]] = []
+    for name, conf in channels.items():
+        if name == "defaults":
+            continue
+        enabled = conf.get("enabled") if isinstance(conf, dict) else None
+        out.append((str(name), enabled if isinstance(enabled, bool) else None))
+    return out
+
+
+def cmd_channels_list(args: argparse.Namespace) -> int:
+    from core import config as config_mod
+    from core import store as store_mod
+
+    agent_id = resolve_agent(args.agent)
+    chat = _chat_channels(config_mod.load_config().raw)
+    profiles = store_mod.load(agent_id).store.profiles
+    auth = [(pid, c.provider, c.type) for pid, c in profiles.items()]
+    if args.json:
+        from app.cli_output import AuthProfileOut, ChannelsOutput, ChatChannelOut
+
+        doc = ChannelsOutput(
+            chat=[ChatChannelOut(id=name, enabled=enabled) for name, enabled in chat],
+            auth=[AuthProfileOut(id=pid, provider=prov, type=kind) for pid, prov, kind in auth],  # type: ignore[arg-type]
+        )
+        _out(doc.model_dump_json(indent=2))
+        return 0
+    if chat:
+        _out("Chat channels:")
+        for name, enabled in chat:
+            state = "" if enabled is None else (" (enabled)" if enabled else " (disabled)")
+            _out(f"- {name}{state}")
+        _out()
+    _out("Auth providers (OAuth + API keys):")
+    if not auth:
+        _out("  (none)")
+    for pid, _prov, kind in auth:
+        _out(f"- {pid} ({kind})")
+    return 0

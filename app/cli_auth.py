@@ -1,0 +1,219 @@
+"""`openclaw models auth ...`: order, paste-token, setup-token, remove, refresh (login: app.cli_login)."""
+
+from __future__ import annotations
+
+import sys
+from typing import TYPE_CHECKING
+
+from app.cli_common import confirm, describe_expiry, read_secret, resolve_agent
+from core.errors import OpenClawError, ProfileNotFoundError, ValidationError
+
+if TYPE_CHECKING:
+    import argparse
+
+
+def _out(line: str = "") -> None:
+    print(line, flush=True)
+
+
+def _info(line: str) -> None:
+    print(line, file=sys.stderr, flush=True)
+
+
+# ---- order
+
+def _provider_known(loaded, auth, provider: str) -> bool:  # type: ignore[no-untyped-def]
+    store = loaded.store
+    in_config = auth is not None and (
+        provider in auth.order or any(p.provider == provider for p in auth.profiles.values())
+    )
+    return bool(store.profiles_for(provider) or (store.order and provider in store.order) or in_config)
+
+
+def _load_with_config(agent_id: str):  # type: ignore[no-untyped-def]
+    from core import config as config_mod
+    from core import store as store_mod
+
+    loaded = store_mod.load(agent_id)
+    auth = config_mod.load_config().auth
+    return loaded, auth
+
+
+def cmd_order_get(args: argparse.Namespace) -> int:
+    from core import order as order_mod
+    from core.clock import now_ms
+    from core.profiles import validate_provider
+
+    agent_id = resolve_agent(args.agent)
+    provider = validate_provider(args.provider)
+    loaded, auth = _load_with_config(agent_id)
+    if not _provider_known(loaded, auth, provider):
+        raise ValidationError(f'Unknown provider "{provider}": agent {agent_id} has no auth profiles for it')
+    override = order_mod.override_order(loaded.store, provider)
+    effective = order_mod.effective_order(loaded.store, provider, auth, now_ms())
+    source = order_mod.order_source(loaded.store, provider, auth)
+    if args.json:
+        from app.cli_output import OrderOutput
+
+        doc = OrderOutput(agent=agent_id, provider=provider, override=override, effective=effective, source=source)
+        _out(doc.model_dump_json(indent=2))
+        return 0
+    if override is None:
+        _out(f"No order override for {provider} (agent {agent_id}).")
+    else:
+        _out(f"Order override for {provider} (agent {agent_id}): {', '.join(override)}")
+    _out(f"Effective order ({source}): {', '.join(effective) if effective else 'none'}")
+    return 0
+
+
+def cmd_order_set(args: argparse.Namespace) -> int:
+    from core import order as order_mod
+    from core.profiles import validate_provider
+
+    agent_id = resolve_agent(args.agent)
+    provider = validate_provider(args.provider)
+    ids = [i.strip() for i in args.ids]
+    saved = order_mod.set_order(provider, ids, agent_id)
+    _out(f"Order override for {provider} (agent {agent_id}): {', '.join(saved)}")
+    return 0
+
+
+def cmd_order_clear(args: argparse.Namespace) -> int:
+    from core import order as order_mod
+    from core.profiles import validate_provider
+
+    agent_id = resolve_agent(args.agent)
+    provider = validate_provider(args.provider)
+    if order_mod.clear_order(provider, agent_id):
+        _out(f"Cleared the order override for {provider} (agent {agent_id}).")
+    else:
+        _out(f"No order override for {provider} (agent {agent_id}); nothing to clear.")
+    return 0
+
+
+# ---- tokens
+
+def _expires_in(text: str | None) -> int | None:
+    from core.durations import parse_duration
+
+    return parse_duration(text) if text else None
+
+
+def _save_token(provider: str, token: str, profile_id: str, expires_in_ms: int | None, agent_id: str) -> None:
+    from core import store as store_mod
+    from core.clock import now_ms
+    from core.masking import mask_secret
+    from core.paths import config_path
+    from core.profiles import add_token
+
+    existed = profile_id in store_mod.load(agent_id).store.profiles
+    now = now_ms()
+    pid = add_token(provider, token, profile_id, expires_in_ms, agent_id, now_ms=now)
+    expiry = "no expiry" if expires_in_ms is None else describe_expiry(now + expires_in_ms, now)
+    verb = "Replaced" if existed else "Saved"
+    _out(f"{verb} {pid} for agent {agent_id}: token {mask_secret(token)}, {expiry}")
+    _out(f'Updated auth.profiles["{pid}"] in {config_path()}')
+
+
+def cmd_paste_token(args: argparse.Namespace) -> int:
+    from core.profiles import default_profile_id, validate_profile_id, validate_provider
+    from core.tokens import SETUP_TOKEN_PREFIX, validate_setup_token, validate_token
+
+    # Everything that can be checked is checked before the user pastes anything.
+    provider = validate_provider(args.provider)
+    profile_id = validate_profile_id(args.profile_id or default_profile_id(provider, "token"), provider)
+    expires_in_ms = _expires_in(args.expires_in)
+    agent_id = resolve_agent(args.agent)
+    token = validate_token(read_secret(
+        f"Paste the {provider} token for {profile_id} (input hidden), then press Enter: ",
+        example=f"pbpaste | openclaw models auth paste-token --provider {provider}",
+    ))
+    if provider == "anthropic" and token.startswith(SETUP_TOKEN_PREFIX):
+        token = validate_setup_token(token)  # a cut-off setup-token is the usual mistake
+    _save_token(provider, token, profile_id, expires_in_ms, agent_id)
+    return 0
+
+
+def cmd_setup_token(args: argparse.Namespace) -> int:
+    from core.profiles import validate_profile_id, validate_provider
+    from core.tokens import validate_setup_token
+
+    provider = validate_provider(args.provider)
+    if provider != "anthropic":
+        raise ValidationError(
+            f"setup-token is for anthropic only; use `openclaw models auth paste-token --provider {provider}`"
+        )
+    profile_id = validate_profile_id(args.profile_id or "anthropic:default", provider)
+    expires_in_ms = _expires_in(args.expires_in)
+    agent_id = resolve_agent(args.agent)
+    _info("Run `claude setup-token` on this machine (it needs an interactive terminal and a Claude Pro/Max plan);")
+    _info("it prints a long-lived token starting with sk-ant-oat01-. Paste that token here.")
+    token = validate_setup_token(read_secret(
+        "Paste the setup-token (input hidden), then press Enter: ", what="setup-token",
+        example="pbpaste | openclaw models auth setup-token --provider anthropic",
+    ))
+    _save_token(provider, token, profile_id, expires_in_ms, agent_id)
+    return 0
+
+
+# ---- remove
+
+def cmd_remove(args: argparse.Namespace) -> int:
+    from core import store as store_mod
+    from core.masking import mask_secret
+    from core.profiles import remove_profile
+
+    agent_id = resolve_agent(args.agent)
+    profile_id = (args.profile_id or "").strip()
+    loaded = store_mod.load(agent_id)
+    cred = loaded.store.profiles.get(profile_id)
+    if cred is None and profile_id not in loaded.store.invalid_profile_ids:
+        raise ProfileNotFoundError(f'Auth profile "{profile_id}" not found.')
+    if not args.yes:
+        what = f"{cred.type} {mask_secret(cred.secret) or '(no secret)'}" if cred else "unreadable entry"
+        if not confirm(f"Remove auth profile {profile_id} ({what}) from agent {agent_id}?",
+                       refuse_hint="pass --yes to remove the profile"):
+            _info("Nothing removed.")
+            return 1
+    remove_profile(profile_id, agent_id)
+    _out(f"Removed {profile_id} from agent {agent_id}.")
+    return 0
+
+
+# ---- refresh
+
+def cmd_refresh(args: argparse.Namespace) -> int:
+    from core import store as store_mod
+    from core.clock import now_ms
+
+    agent_id = resolve_agent(args.agent)
+    profiles = store_mod.load(agent_id).store.profiles
+    if args.profile_id:
+        pid = args.profile_id.strip()
+        cred = profiles.get(pid)
+        if cred is None:
+            raise ProfileNotFoundError(f'Auth profile "{pid}" not found.')
+        if cred.type != "oauth":
+            raise ValidationError(
+                f"{pid} is a {cred.type} profile; only OAuth profiles can be refreshed "
+                f"(store a new one with `openclaw models auth paste-token --provider {cred.provider}`)"
+            )
+        targets = [pid]
+    else:
+        targets = [pid for pid, c in profiles.items() if c.type == "oauth"]
+        if not targets:
+            raise ValidationError(f"Agent {agent_id} has no OAuth profiles to refresh")
+
+    from core.refresh import ensure_fresh  # imports the OAuth client only now
+
+    failures = 0
+    for pid in targets:
+        try:
+            result = ensure_fresh(pid, agent_id, force=args.force)
+        except OpenClawError as exc:
+            failures += 1
+            print(f"openclaw: {pid}: {exc}", file=sys.stderr, flush=True)
+            continue
+        expiry = describe_expiry(result.credential.expires_ms, now_ms())
+        _out(f"{pid}: {'refreshed' if result.refreshed else 'still valid'}, {expiry}")
+    return 1 if failures else 0

@@ -1,0 +1,113 @@
+"""Helpers shared by the CLI commands: agent ids, secret input, confirmation.
+
+Import-light on purpose (core.paths, core.errors, core.tokens only): `models status` uses it.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import sys
+
+from core.errors import OpenClawError, ValidationError
+from core.paths import DEFAULT_AGENT_ID, agent_paths, state_dir
+
+# The same rule as core.agents.validate_agent_id (which pulls in the pydantic store; too slow for status).
+_AGENT_ID = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
+# A multi-line paste arrives at once; lines that follow the first within this window belong to it.
+PASTE_CONTINUATION_S = 0.15
+
+
+def resolve_agent(agent: str | None, *, must_exist: bool = True) -> str:
+    """`--agent` value -> agent id. `main` may not exist yet; any other agent must."""
+    agent_id = (agent or DEFAULT_AGENT_ID).strip().lower()
+    if not _AGENT_ID.match(agent_id):
+        raise ValidationError(f"Invalid agent id {agent!r}: use 1-64 lowercase letters, digits, '-' or '_'")
+    if must_exist and agent_id != DEFAULT_AGENT_ID and not agent_paths(agent_id, state_dir()).agent_dir.is_dir():
+        raise ValidationError(f'Agent "{agent_id}" not found (see `openclaw agents list`; '
+                              f"create it with `openclaw agents add {agent_id}`)")
+    return agent_id
+
+
+def stdin_is_tty() -> bool:
+    try:
+        return sys.stdin is not None and sys.stdin.isatty()
+    except (ValueError, OSError):
+        return False
+
+
+def _read_tty_hidden(prompt: str) -> str:
+    """Read a secret from the terminal without echo. A paste that the terminal delivers as several
+    lines (wrapped output copied with its line breaks) is read whole: lines that arrive right after
+    the first one are part of the same paste."""
+    try:
+        import select
+        import termios
+    except ImportError:  # not POSIX
+        import getpass
+
+        return getpass.getpass(prompt, stream=sys.stderr)
+    fd = sys.stdin.fileno()
+    old = termios.tcgetattr(fd)
+    new = termios.tcgetattr(fd)
+    new[3] &= ~termios.ECHO
+    chunks: list[bytes] = []
+    try:
+        termios.tcsetattr(fd, termios.TCSAFLUSH, new)  # echo off before the prompt invites the paste
+        sys.stderr.write(prompt)
+        sys.stderr.flush()
+        data = os.read(fd, 65536)  # canonical mode: one line per read
+        if data:
+            chunks.append(data)
+            while select.select([fd], [], [], PASTE_CONTINUATION_S)[0]:
+                data = os.read(fd, 65536)
+                if not data.strip():
+                    break
+                chunks.append(data)
+    finally:
+        termios.tcsetattr(fd, termios.TCSADRAIN, old)
+        sys.stderr.write("\n")
+        sys.stderr.flush()
+    return b"".join(chunks).decode("utf-8", "replace")
+
+
+def read_secret(prompt: str, *, what: str = "token", example: str = "") -> str:
+    """A secret from a hidden prompt (stdin is a terminal) or all of stdin (piped); whitespace removed.
+
+    Never from argv. Empty input is a user error with a clear message.
+    """
+    from core.tokens import normalize_token
+
+    if sys.stdin is None:
+        raise OpenClawError(f"No stdin to read the {what} from; pipe it in or run this in a terminal")
+    if stdin_is_tty():
+        raw = _read_tty_hidden(prompt)
+        if not normalize_token(raw):
+            raise ValidationError(f"No {what} was pasted")
+    else:
+        raw = sys.stdin.read()
+        if not normalize_token(raw):
+            hint = f" (e.g. `{example}`)" if example else ""
+            raise ValidationError(
+                f"No {what} on stdin: pipe it in{hint}, or run this in a terminal to be prompted"
+            )
+    return normalize_token(raw)
+
+
+def confirm(question: str, *, refuse_hint: str) -> bool:
+    """Ask y/N on the terminal. Without a terminal: a user error that says how to skip the question."""
+    if not stdin_is_tty():
+        raise ValidationError(f"Not asking for confirmation without a terminal: {refuse_hint}")
+    sys.stderr.write(f"{question} [y/N] ")
+    sys.stderr.flush()
+    answer = sys.stdin.readline()
+    return answer.strip().lower() in ("y", "yes")
+
+
+def describe_expiry(expires_ms: int | None, now_ms: int) -> str:
+    """`expires in 5h` / `expired 3d ago` / `no expiry`."""
+    from core.durations import describe_expiry as _describe
+
+    if expires_ms is None:
+        return "no expiry"
+    return _describe(expires_ms - now_ms)

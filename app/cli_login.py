@@ -1,0 +1,187 @@
+"""`openclaw models auth login --provider openai-codex [--agent ID] [--no-browser]`: line-mode OAuth login.
+
+Drives the same `core.oauth.login.CodexLoginSession` as the wizard: prints the authorize URL,
+then waits for whichever comes first, the browser callback or a redirect URL / code pasted on
+stdin (an unusable paste prints why and keeps waiting). Ctrl-C cancels and frees the port.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import sys
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+from app.cli_common import describe_expiry, resolve_agent
+from core.errors import ValidationError
+
+if TYPE_CHECKING:
+    import argparse
+
+    from core.oauth.login import LoginResult
+
+SUPPORTED = ("openai-codex",)
+
+
+def _info(line: str = "") -> None:
+    print(line, file=sys.stderr, flush=True)
+
+
+class StdinLines:
+    """Lines from stdin delivered to the event loop without blocking it (None = end of input)."""
+
+    def __init__(self, loop: asyncio.AbstractEventLoop, deliver: Callable[[str | None], None]) -> None:
+        self._loop = loop
+        self._deliver = deliver
+        self._buf = b""
+        self._fd: int | None = None
+        self._eof = False
+
+    def start(self) -> None:
+        try:
+            fd = sys.stdin.fileno() if sys.stdin is not None else None
+        except (OSError, ValueError):
+            fd = None
+        if fd is None:
+            self._finish()
+            return
+        try:
+            self._loop.add_reader(fd, self._on_readable)
+            self._fd = fd
+            return
+        except PermissionError:  # a regular file (epoll refuses those): it never blocks, read it now
+            self._feed(os.read(fd, 1 << 20))
+            self._finish()
+        except (NotImplementedError, OSError, ValueError):  # no add_reader (e.g. Windows): a thread
+            import threading
+
+            threading.Thread(target=self._thread, name="openclaw-stdin", daemon=True).start()
+
+    def stop(self) -> None:
+        if self._fd is not None:
+            self._loop.remove_reader(self._fd)
+            self._fd = None
+
+    def _on_readable(self) -> None:
+        assert self._fd is not None
+        try:
+            data = os.read(self._fd, 65536)
+        except BlockingIOError:
+            return
+        except OSError:
+            data = b""
+        if not data:
+            self.stop()
+            self._finish()
+            return
+        self._feed(data)
+
+    def _feed(self, data: bytes) -> None:
+        self._buf += data
+        while b"\n" in self._buf:
+            line, _, self._buf = self._buf.partition(b"\n")
+            self._deliver(line.decode("utf-8", "replace"))
+
+    def _finish(self) -> None:
+        if self._eof:
+            return
+        self._eof = True
+        if self._buf:
+            line, self._buf = self._buf, b""
+            self._deliver(line.decode("utf-8", "replace"))
+        self._deliver(None)
+
+    def _thread(self) -> None:
+        for raw in sys.stdin:
+            self._loop.call_soon_threadsafe(self._deliver, raw.rstrip("\n"))
+        self._loop.call_soon_threadsafe(self._deliver, None)
+
+
+def _on_progress(stage: str) -> None:
+    if stage == "exchanging":
+        _info("Got the authorization code; exchanging it for tokens...")
+
+
+async def run_login(agent_id: str, open_browser: bool) -> LoginResult:
+    from core.oauth.errors import PasteError
+    from core.oauth.login import CodexLoginSession
+
+    session = CodexLoginSession(agent_id=agent_id, open_browser=open_browser, on_progress=_on_progress)
+    queue: asyncio.Queue[str | None] = asyncio.Queue()
+    reader: StdinLines | None = None
+    pending: list[asyncio.Future[object]] = []  # our own tasks, always collected before returning
+    try:
+        start = await session.start()
+        _info("Open this URL in a browser and log in with your ChatGPT account:")
+        print(start.url, flush=True)
+        if start.mode == "callback":
+            _info(f"Waiting for the browser callback on {start.listen_address}.")
+            _info("If the browser is on another machine, paste the address it ends on (or the code) here "
+                  "and press Enter.")
+        else:
+            _info(f"Paste-only: {start.reason}.")
+            _info(f"After the login the browser goes to {session.redirect_uri}?code=... (that page may not load): "
+                  "copy the whole address from the address bar, paste it here and press Enter.")
+        reader = StdinLines(asyncio.get_running_loop(), queue.put_nowait)
+        reader.start()
+        result = asyncio.ensure_future(session.result())
+        pending.append(result)  # type: ignore[arg-type]
+        stdin_open = True
+        pasted = False  # a valid paste was handed to the session; the rest of stdin does not matter
+        while True:
+            waiting: set[asyncio.Future[object]] = {result}  # type: ignore[arg-type]
+            getter = asyncio.ensure_future(queue.get()) if stdin_open else None
+            if getter is not None:
+                waiting.add(getter)  # type: ignore[arg-type]
+                pending.append(getter)  # type: ignore[arg-type]
+            done, _ = await asyncio.wait(waiting, return_when=asyncio.FIRST_COMPLETED)
+            if result in done:
+                if getter is not None:
+                    getter.cancel()
+                return result.result()
+            assert getter is not None
+            line = getter.result()
+            if line is None:
+                stdin_open = False
+                if start.mode == "paste" and not pasted:
+                    result.cancel()
+                    raise ValidationError(
+                        "Input ended before a redirect URL or code was pasted; run the login in a terminal, "
+                        "or pipe the redirect URL into it"
+                    )
+                continue
+            if not line.strip():
+                continue
+            try:
+                session.submit_paste(line)
+                pasted = True
+            except PasteError as exc:
+                _info(f"openclaw: {exc}")
+                _info("Paste again" + (", or finish the login in the browser." if start.mode == "callback" else "."))
+    finally:
+        if reader is not None:
+            reader.stop()
+        await session.cancel()
+        for task in pending:
+            task.cancel()
+        await asyncio.gather(*pending, return_exceptions=True)  # nothing left "never retrieved"
+
+
+def cmd_login(args: argparse.Namespace) -> int:
+    from core.clock import now_ms
+
+    provider = (args.provider or "").strip().lower()
+    if provider not in SUPPORTED:
+        hint = ("use `openclaw models auth setup-token --provider anthropic` (or paste-token)"
+                if provider == "anthropic" else f"use `openclaw models auth paste-token --provider {provider}`")
+        raise ValidationError(f'OAuth login is not available for provider "{provider}" (supported: '
+                              f"{', '.join(SUPPORTED)}); {hint}")
+    agent_id = resolve_agent(args.agent)
+    result = asyncio.run(run_login(agent_id, open_browser=not args.no_browser))
+    print(f"Logged in: saved {result.profile_id} for agent {agent_id}", flush=True)
+    if result.email:
+        print(f"  email: {result.email}", flush=True)
+    print(f"  accountId: {result.account_id}", flush=True)
+    print(f"  {describe_expiry(result.expires_ms, now_ms())}", flush=True)
+    return 0

@@ -1,0 +1,136 @@
+"""The documented `--json` outputs of the `openclaw` command line (pydantic models).
+
+Only masked secrets ever appear here. Field names are camelCase, as in OpenClaw's own files.
+Each model forbids unknown fields so that the tests notice any drift between output and model.
+
+- `openclaw models status --json`        -> StatusOutput
+- `openclaw models auth order get --json` -> OrderOutput
+- `openclaw agents list --json`           -> AgentsOutput
+- `openclaw channels list --json`         -> ChannelsOutput
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Literal
+
+from pydantic import BaseModel, ConfigDict
+
+if TYPE_CHECKING:
+    from core.status import AgentStatus, ProfileStatus
+
+StatusKind = Literal["ok", "expiring", "expired", "missing", "static"]
+
+
+class _Out(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class ProfileOut(_Out):
+    id: str
+    provider: str
+    type: Literal["oauth", "token", "api_key"]
+    status: StatusKind
+    expires: int | None  # ms since the epoch
+    remainingMs: int | None
+    remaining: str | None  # "5h" (absolute value; see `expiry` for the sign)
+    expiry: str  # "expires in 5h" | "expired 3d ago" | "static" | "no expiry recorded"
+    masked: str  # e.g. "sk-ant-o...Gg3eWffP"; never the secret
+    email: str | None
+    accountId: str | None
+    source: str  # store | legacy | claude-cli | codex-cli
+    cooldownUntil: int | None
+    position: int | None  # 1-based place in the effective order; None = not used
+
+
+class EnvKeyOut(_Out):
+    name: str  # the variable name only, never its value
+    source: Literal["shell", ".env"]
+
+
+class ProviderOut(_Out):
+    provider: str
+    effective: str | None  # "profile <id>" | "env: VAR" | None
+    orderSource: str  # override | config-order | config-profiles | default
+    envKeys: list[EnvKeyOut]
+    profiles: list[ProfileOut]
+
+
+class StatusOutput(_Out):
+    agent: str
+    storePath: str
+    storeExists: bool
+    now: int
+    providers: list[ProviderOut]
+    missing: list[str]  # providers without usable auth
+    problems: list[str]
+    warnings: list[str]
+    exitCode: Literal[0, 1, 2]  # what --check exits with
+
+
+class OrderOutput(_Out):
+    agent: str
+    provider: str
+    override: list[str] | None  # the per-agent override, as stored
+    effective: list[str]
+    source: str  # override | config-order | config-profiles | default
+
+
+class AgentOut(_Out):
+    id: str
+    default: bool
+    profileCount: int
+    worstStatus: StatusKind | None
+    storePath: str
+    error: str | None
+
+
+class AgentsOutput(_Out):
+    agents: list[AgentOut]
+
+
+class ChatChannelOut(_Out):
+    id: str
+    enabled: bool | None
+
+
+class AuthProfileOut(_Out):
+    id: str
+    provider: str
+    type: Literal["oauth", "token", "api_key"]
+
+
+class ChannelsOutput(_Out):
+    chat: list[ChatChannelOut]
+    auth: list[AuthProfileOut]
+
+
+def _profile_out(p: ProfileStatus) -> ProfileOut:
+    return ProfileOut(
+        id=p.profile_id, provider=p.provider, type=p.type, status=p.status, expires=p.expires_ms,  # type: ignore[arg-type]
+        remainingMs=p.remaining_ms, remaining=p.remaining_human, expiry=p.expiry_text, masked=p.masked,
+        email=p.email, accountId=p.account_id, source=p.source, cooldownUntil=p.cooldown_until or None,
+        position=p.position,
+    )
+
+
+def status_output(status: AgentStatus, exit_code: int) -> StatusOutput:
+    from app.cli_status import env_key_source
+
+    return StatusOutput(
+        agent=status.agent_id,
+        storePath=str(status.store_path),
+        storeExists=status.store_exists,
+        now=status.now_ms,
+        providers=[
+            ProviderOut(
+                provider=ps.provider, effective=ps.effective, orderSource=ps.order_source,
+                envKeys=[EnvKeyOut(name=n, source=env_key_source(n)) for n in ps.env_keys],  # type: ignore[arg-type]
+                profiles=[_profile_out(p) for p in ps.profiles],
+            )
+            for ps in status.providers
+        ],
+        missing=list(status.missing_providers),
+        problems=list(status.problems),
+        warnings=list(status.warnings),
+        exitCode=exit_code,  # type: ignore[arg-type]
+    )

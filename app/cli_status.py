@@ -1,0 +1,140 @@
+"""`openclaw models status [--agent ID] [--json | --plain] [--check]`.
+
+The cron path: imports core.status and nothing heavy (no pydantic unless --json, never httpx/Textual).
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import argparse
+
+    from core.status import AgentStatus, ProfileStatus, ProviderStatus
+
+
+def env_key_source(name: str) -> str:
+    """Where an env key the status found comes from: the shell, else `<state>/.env`."""
+    return "shell" if os.environ.get(name, "").strip() else ".env"
+
+
+def cmd_status(args: argparse.Namespace) -> int:
+    from app.cli_common import resolve_agent
+    from core.status import agent_status, check_exit_code
+
+    agent_id = resolve_agent(args.agent)
+    status = agent_status(agent_id)
+    code = check_exit_code(status)
+    if args.json:
+        from app.cli_output import status_output
+
+        sys.stdout.write(status_output(status, code).model_dump_json(indent=2) + "\n")
+    elif args.plain:
+        sys.stdout.write("".join(line + "\n" for line in plain_lines(status)))
+    else:
+        sys.stdout.write("".join(line + "\n" for line in text_lines(status)))
+    sys.stdout.flush()
+    return code if args.check else 0
+
+
+# ---- --plain
+
+def _signed_remaining(p: ProfileStatus) -> str:
+    if p.remaining_ms is None or p.remaining_human is None:
+        return "-"
+    return f"-{p.remaining_human}" if p.remaining_ms <= 0 else p.remaining_human
+
+
+def plain_lines(status: AgentStatus) -> list[str]:
+    """agent, profile id, provider, type, status, expires_ms, remaining -- tab-separated, '-' for none."""
+    rows = [
+        (status.agent_id, p.profile_id, p.provider, p.type, p.status,
+         str(p.expires_ms) if p.expires_ms is not None else "-", _signed_remaining(p))
+        for p in status.profiles
+    ]
+    rows += [(status.agent_id, "-", prov, "-", "missing", "-", "-") for prov in status.missing_providers]
+    return ["\t".join(row) for row in rows]
+
+
+# ---- text
+
+def _profile_suffix(p: ProfileStatus, now_ms: int) -> str:
+    from core.durations import format_remaining
+
+    notes = []
+    if p.position is None:
+        notes.append("not in order")
+    if p.in_cooldown:
+        notes.append(f"cooldown {format_remaining(p.cooldown_until - now_ms)}")
+    if p.source == "legacy":
+        notes.append("legacy file, imported on next write")
+    elif p.source != "store":
+        notes.append(f"from {p.source}")
+    return f"  ({', '.join(notes)})" if notes else ""
+
+
+def _provider_header(ps: ProviderStatus) -> str:
+    n = len(ps.profiles)
+    count = f"{n} profile{'s' if n != 1 else ''}" if n else "env"
+    effective = ps.effective or "none"
+    return f"  {ps.provider} ({count}) -> effective: {effective}"
+
+
+def text_lines(status: AgentStatus) -> list[str]:
+    lines = [f"Agent: {status.agent_id}"]
+    lines.append(f"Auth store: {status.store_path}" + ("" if status.store_exists else " (not created yet)"))
+
+    shell = [(name, ps.provider) for ps in status.providers for name in ps.env_keys if env_key_source(name) == "shell"]
+    dotenv = [(name, ps.provider) for ps in status.providers for name in ps.env_keys if env_key_source(name) != "shell"]
+    if shell:
+        lines += [f"Shell env: {name} -> {prov}" for name, prov in shell]
+    else:
+        lines.append("Shell env: none")
+    if dotenv:
+        from core.paths import env_file_path
+
+        path = env_file_path()
+        lines += [f"State .env: {name} -> {prov} ({path})" for name, prov in dotenv]
+
+    rows = [(ps, p) for ps in status.providers for p in ps.profiles]
+    width_id = max((len(p.profile_id) for _, p in rows), default=0)
+    width_type = max((len(p.type) for _, p in rows), default=0)
+    width_mask = max((len(p.masked) for _, p in rows), default=0)
+    width_status = max((len(p.status) for _, p in rows), default=0)
+    if status.providers:
+        lines.append("Providers:")
+    else:
+        lines.append("Providers: none (add one with `openclaw onboard` or "
+                     "`openclaw models auth paste-token --provider <P>`)")
+    for ps in status.providers:
+        lines.append(_provider_header(ps))
+        for p in ps.profiles:
+            pos = f"{p.position}." if p.position is not None else "-."
+            expiry = "" if p.status == "static" else f"  {p.expiry_text}"
+            lines.append(
+                f"    {pos} {p.profile_id.ljust(width_id)}  {p.type.ljust(width_type)}  "
+                f"{(p.masked or '-').ljust(width_mask)}  {p.status.ljust(width_status)}{expiry}"
+                f"{_profile_suffix(p, status.now_ms)}".rstrip()
+            )
+        for name in ps.env_keys:
+            lines.append(f"    env: {name} ({env_key_source(name)})")
+
+    lines.append(f"Missing auth: {', '.join(status.missing_providers) if status.missing_providers else 'none'}")
+
+    timed = [p for p in status.profiles if p.type in ("oauth", "token")]
+    lines.append("OAuth/token status:" if timed else "OAuth/token status: none")
+    width = max((len(p.profile_id) for p in timed), default=0)
+    for p in timed:
+        kind = "static" if p.status == "static" else p.status
+        detail = "no expiry" if p.status == "static" else p.expiry_text
+        lines.append(f"  {p.profile_id.ljust(width)}  {kind.ljust(8)}  {detail}")
+
+    if status.problems:
+        lines.append("Problems:")
+        lines += [f"  - {problem}" for problem in status.problems]
+    if status.warnings:
+        lines.append("Warnings:")
+        lines += [f"  - {warning}" for warning in status.warnings]
+    return lines

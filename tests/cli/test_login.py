@@ -1,0 +1,297 @@
+"""`openclaw models auth login --provider openai-codex` against the loopback OAuth test server."""
+
+from __future__ import annotations
+
+import http.client
+import os
+import queue
+import signal
+import socket
+import subprocess
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from urllib.parse import parse_qs, urlencode, urlsplit, urlunsplit
+
+import pytest
+
+from tests.cli.conftest import OPENCLAW_CMD, ROOT, Result, check_invariants
+from tests.support.oauth_server import OAuthTestServer, free_port
+
+WAIT_S = 30
+
+
+@pytest.fixture
+def srv() -> Iterator[OAuthTestServer]:
+    with OAuthTestServer() as server:
+        yield server
+
+
+@pytest.fixture
+def login_env(cli_env: dict[str, str]) -> dict[str, str]:
+    env = dict(cli_env)
+    env.pop("OPENCLAW_NOW_MS", None)  # expiries come from the server's real clock
+    return env
+
+
+class LiveCLI:
+    """A running `openclaw` whose stdout/stderr lines are read as they come."""
+
+    def __init__(self, args: list[str], env: dict[str, str]) -> None:
+        self.args = args
+        self.proc = subprocess.Popen([*OPENCLAW_CMD, *args], env=env, cwd=ROOT, text=True, stdin=subprocess.PIPE,
+                                     stdout=subprocess.PIPE, stderr=subprocess.PIPE, bufsize=1)
+        self.out: list[str] = []
+        self.err: list[str] = []
+        self.events: list[tuple[str, str]] = []
+        self._matched: set[int] = set()
+        self._lines: queue.Queue[tuple[str, str]] = queue.Queue()
+        for name, stream in (("out", self.proc.stdout), ("err", self.proc.stderr)):
+            threading.Thread(target=self._pump, args=(name, stream), daemon=True).start()
+
+    def _pump(self, name: str, stream) -> None:  # type: ignore[no-untyped-def]
+        for line in stream:
+            self._lines.put((name, line.rstrip("\n")))
+
+    def wait_for(self, predicate, timeout: float = WAIT_S) -> str:  # type: ignore[no-untyped-def]
+        """The first line (of either stream, seen before or arriving now) that matches and was not
+        returned by an earlier call."""
+        for i, (name, line) in enumerate(self.events):
+            if i not in self._matched and predicate(name, line):
+                self._matched.add(i)
+                return line
+        deadline = time.monotonic() + timeout
+        while True:
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                raise AssertionError(f"timed out; stdout={self.out} stderr={self.err}")
+            try:
+                name, line = self._lines.get(timeout=remaining)
+            except queue.Empty:
+                continue
+            self._record(name, line)
+            if predicate(name, line):
+                self._matched.add(len(self.events) - 1)
+                return line
+
+    def _record(self, name: str, line: str) -> None:
+        self.events.append((name, line))
+        (self.out if name == "out" else self.err).append(line)
+
+    def url(self) -> str:
+        return self.wait_for(lambda name, line: name == "out" and line.startswith("http"))
+
+    def send(self, text: str) -> None:
+        assert self.proc.stdin is not None
+        self.proc.stdin.write(text)
+        self.proc.stdin.flush()
+
+    def finish(self, timeout: float = WAIT_S, *, close_stdin: bool = True) -> Result:
+        if close_stdin and self.proc.stdin and not self.proc.stdin.closed:
+            self.proc.stdin.close()
+        rc = self.proc.wait(timeout=timeout)
+        time.sleep(0.05)
+        while not self._lines.empty():
+            self._record(*self._lines.get())
+        res = Result(rc, "\n".join(self.out) + "\n", "\n".join(self.err) + "\n")
+        check_invariants(res, tuple(self.args), one_line=False)
+        return res
+
+    def kill(self) -> None:
+        if self.proc.poll() is None:
+            self.proc.kill()
+            self.proc.wait()
+
+
+def authorize_redirect(url: str) -> str:
+    """GET the authorize URL on the test server and return its redirect (without following it)."""
+    parts = urlsplit(url)
+    conn = http.client.HTTPConnection(parts.hostname, parts.port, timeout=10)
+    try:
+        conn.request("GET", f"{parts.path}?{parts.query}")
+        resp = conn.getresponse()
+        resp.read()
+        assert resp.status == 302, resp.status
+        location = resp.getheader("Location")
+        assert location
+        return location
+    finally:
+        conn.close()
+
+
+def follow(url: str) -> int:
+    """Like a browser: follow the redirect to the callback server; the callback page's status."""
+    location = authorize_redirect(url)
+    parts = urlsplit(location)
+    conn = http.client.HTTPConnection(parts.hostname, parts.port, timeout=10)
+    try:
+        conn.request("GET", f"{parts.path}?{parts.query}")
+        resp = conn.getresponse()
+        resp.read()
+        return resp.status
+    finally:
+        conn.close()
+
+
+def _with_state(url: str, state: str) -> str:
+    parts = urlsplit(url)
+    q = {k: v[0] for k, v in parse_qs(parts.query).items()}
+    q["state"] = state
+    return urlunsplit(parts._replace(query=urlencode(q)))
+
+
+def _read_store(state: Path) -> dict:
+    import json
+
+    return json.loads((state / "agents" / "main" / "agent" / "auth-profiles.json").read_text())
+
+
+def test_paste_mode_redirect_url_on_stdin(srv, login_env, state_dir):
+    env = srv.env(login_env)  # no DISPLAY on Linux: paste-only
+    live = LiveCLI(["models", "auth", "login", "--provider", "openai-codex", "--no-browser"], env)
+    try:
+        url = live.url()
+        assert url.startswith(srv.authorize_url + "?")
+        live.wait_for(lambda name, line: line.startswith("Paste-only:"))
+        redirect = authorize_redirect(url)
+        live.send("definitely not a code !!\n")  # unusable: explained, and the login keeps waiting
+        live.wait_for(lambda name, line: name == "err" and line.startswith("openclaw: "))
+        live.send(_with_state(redirect, "someone-elses-state") + "\n")  # another login's URL
+        live.wait_for(lambda name, line: name == "err" and "state mismatch" in line)
+        live.send(redirect + "\n")
+        res = live.finish()
+    finally:
+        live.kill()
+    assert res.rc == 0, res.err
+    assert "Paste-only: no display." in res.err
+    assert "Logged in: saved openai-codex:me@example.com for agent main" in res.out
+    assert "accountId: acc_test_123" in res.out and "expires in 59m" in res.out
+    profile = _read_store(state_dir)["profiles"]["openai-codex:me@example.com"]
+    assert profile["type"] == "oauth" and profile["accountId"] == "acc_test_123"
+    for secret in (profile["access"], profile["refresh"]):
+        assert secret not in res.out + res.err
+    assert srv.stats()["exchange_calls"] == 1
+
+
+def test_paste_mode_bare_code_hash_state(srv, login_env, state_dir):
+    live = LiveCLI(["models", "auth", "login", "--provider", "openai-codex"], srv.env(login_env, SSH_CONNECTION="x"))
+    try:
+        q = parse_qs(urlsplit(authorize_redirect(live.url())).query)
+        live.wait_for(lambda name, line: line.startswith("Paste-only: remote session (SSH)"))
+        live.send(f"{q['code'][0]}#{q['state'][0]}\n")
+        res = live.finish()
+    finally:
+        live.kill()
+    assert res.rc == 0, res.err
+    assert "openai-codex:me@example.com" in _read_store(state_dir)["profiles"]
+
+
+def test_callback_mode_with_browser(srv, login_env, state_dir, tmp_path):
+    port = free_port()
+    env = srv.login_env(port=port, base=login_env)  # DISPLAY set, BROWSER = a redirect-following stand-in
+    live = LiveCLI(["models", "auth", "login", "--provider", "openai-codex"], env)
+    try:
+        live.wait_for(lambda name, line: f"Waiting for the browser callback on 127.0.0.1:{port}" in line)
+        res = live.finish(close_stdin=False)
+    finally:
+        live.kill()
+    assert res.rc == 0, res.err
+    assert "Logged in: saved openai-codex:me@example.com" in res.out
+
+
+def test_callback_mode_no_browser_then_ctrl_c_frees_the_port(srv, login_env):
+    port = free_port()
+    env = srv.login_env(port=port, base=login_env, browser=False)
+    live = LiveCLI(["models", "auth", "login", "--provider", "openai-codex", "--no-browser"], env)
+    try:
+        live.url()
+        live.wait_for(lambda name, line: "Waiting for the browser callback" in line)
+        live.proc.send_signal(signal.SIGINT)
+        res = live.finish(close_stdin=False)
+    finally:
+        live.kill()
+    assert res.rc == 130
+    assert res.err.strip().splitlines()[-1] == "openclaw: cancelled"
+    with socket.socket() as s:  # the callback port is free again
+        s.bind(("127.0.0.1", port))
+
+
+def test_callback_mode_no_browser_followed_by_hand(srv, login_env, state_dir):
+    port = free_port()
+    env = srv.login_env(port=port, base=login_env, browser=False)
+    live = LiveCLI(["models", "auth", "login", "--provider", "openai-codex", "--no-browser", "--agent", "main"], env)
+    try:
+        url = live.url()
+        live.wait_for(lambda name, line: "Waiting for the browser callback" in line)
+        assert follow(url) == 200
+        res = live.finish(close_stdin=False)
+    finally:
+        live.kill()
+    assert res.rc == 0, res.err
+    assert "openai-codex:me@example.com" in _read_store(state_dir)["profiles"]
+
+
+def test_denied_login_is_one_clear_error(srv, login_env, state_dir):
+    srv.set_next_authorize_error("access_denied", "user said no")
+    port = free_port()
+    env = srv.login_env(port=port, base=login_env, browser=False)
+    live = LiveCLI(["models", "auth", "login", "--provider", "openai-codex", "--no-browser"], env)
+    try:
+        url = live.url()
+        live.wait_for(lambda name, line: "Waiting for the browser callback" in line)
+        follow(url)
+        res = live.finish(close_stdin=False)
+    finally:
+        live.kill()
+    assert res.rc == 1
+    assert res.err.strip().splitlines()[-1].startswith("openclaw: Login was not completed")
+    assert "access_denied" in res.err
+    assert not (state_dir / "agents" / "main" / "agent" / "auth-profiles.json").exists()
+
+
+def test_paste_mode_input_ends_without_a_paste(srv, login_env):
+    live = LiveCLI(["models", "auth", "login", "--provider", "openai-codex"], srv.env(login_env))
+    try:
+        live.url()
+        res = live.finish()
+    finally:
+        live.kill()
+    assert res.rc == 1
+    assert res.err.strip().splitlines()[-1].startswith("openclaw: Input ended before a redirect URL")
+
+
+def test_port_busy_falls_back_to_paste(srv, login_env, state_dir):
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        env = srv.login_env(port=port, base=login_env, browser=False)
+        live = LiveCLI(["models", "auth", "login", "--provider", "openai-codex", "--no-browser"], env)
+        try:
+            url = live.url()
+            live.wait_for(lambda name, line: line.startswith(f"Paste-only: port {port} is busy"))
+            live.send(authorize_redirect(url) + "\n")
+            res = live.finish()
+        finally:
+            live.kill()
+    assert res.rc == 0, res.err
+
+
+@pytest.mark.parametrize(("provider", "hint"), [("anthropic", "setup-token"), ("openrouter", "paste-token")])
+def test_unsupported_provider(cli, provider, hint):
+    res = cli("models", "auth", "login", "--provider", provider)
+    assert res.rc == 1
+    assert "OAuth login is not available" in res.err and hint in res.err
+
+
+def test_non_loopback_callback_host_is_refused(cli):
+    res = cli("models", "auth", "login", "--provider", "openai-codex",
+              env={"OPENCLAW_OAUTH_CALLBACK_HOST": "0.0.0.0"})
+    assert res.rc == 1
+    assert "not a loopback address" in res.err
+
+
+def test_env_is_not_leaked(login_env):
+    assert "OPENCLAW_NOW_MS" not in login_env
+    assert os.environ.get("OPENCLAW_STATE_DIR") == login_env["OPENCLAW_STATE_DIR"]
