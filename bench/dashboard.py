@@ -1,0 +1,139 @@
+"""Dashboard at scale: 20 agents x 100 profiles, plus one agent holding 2,000.
+
+Prints the time to first render (App.run_test until the table is populated), the cost of one
+countdown tick (the 1 s timer's method, averaged over N calls with the clock advancing 1 s per call,
+so the near-expiry countdowns really change), a full reload (external change), one file poll, and
+scrolling through the table.
+
+    .venv/bin/python bench/dashboard.py [--ticks 200]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from textual.app import App  # noqa: E402
+
+HOUR_MS = 3_600_000
+NOW = 1_767_207_600_000  # fixed, so runs are comparable
+PROVIDERS = ("anthropic", "openai-codex", "openrouter", "openai", "google")
+
+
+def token(i: int) -> str:
+    return f"sk-ant-oat01-bench{i:06d}-" + "Zq8" * 28 + f"-{i:06d}"
+
+
+def write_agent(state: Path, agent_id: str, count: int) -> None:
+    profiles: dict[str, dict] = {}
+    for i in range(count):
+        provider = PROVIDERS[i % len(PROVIDERS)]
+        # Spread expiries from "expired" to "weeks away": many countdowns tick every second.
+        expires = NOW + (i % 96 - 8) * HOUR_MS + 17_000
+        if provider == "openai-codex":
+            profiles[f"{provider}:user{i}@example.com"] = {
+                "type": "oauth", "provider": provider, "access": token(i), "refresh": f"rt_{i:06d}" + "r" * 30,
+                "expires": expires, "email": f"user{i}@example.com", "accountId": f"acc_{i:06d}"}
+        elif provider == "openai":
+            profiles[f"{provider}:key{i}"] = {"type": "api_key", "provider": provider, "key": token(i)}
+        else:
+            profiles[f"{provider}:p{i}"] = {"type": "token", "provider": provider, "token": token(i),
+                                            "expires": expires}
+    agent_dir = state / "agents" / agent_id / "agent"
+    agent_dir.mkdir(parents=True, mode=0o700)
+    path = agent_dir / "auth-profiles.json"
+    path.write_text(json.dumps({"version": 1, "profiles": profiles}, indent=2))
+    os.chmod(path, 0o600)
+
+
+class Host(App[None]):
+    def __init__(self, screen_factory) -> None:  # type: ignore[no-untyped-def]
+        super().__init__()
+        self.screen_factory = screen_factory
+
+    def on_mount(self) -> None:
+        self.push_screen(self.screen_factory())
+
+
+async def measure(state: Path, agent_id: str, expected_rows: int, ticks: int, size: tuple[int, int]) -> dict:
+    from screens.dashboard import DashboardScreen
+
+    now = [NOW]
+    started = time.perf_counter()
+    app = Host(lambda: DashboardScreen(agent_id, state, clock=lambda: now[0], env={}))
+    result: dict = {}
+    async with app.run_test(size=size) as pilot:
+        screen = app.screen
+        deadline = time.monotonic() + 60
+        while not (isinstance(screen, DashboardScreen) and screen.table.row_count >= expected_rows):
+            if time.monotonic() > deadline:
+                raise RuntimeError("the table was not populated within 60 s")
+            await pilot.pause(0.005)
+            screen = app.screen
+        await pilot.pause()  # let it paint once
+        result["first_render_s"] = time.perf_counter() - started
+        costs, written = [], 0
+        for _ in range(ticks):
+            now[0] += 1000
+            t0 = time.perf_counter()
+            written += screen.tick()
+            costs.append(time.perf_counter() - t0)
+        result["tick_ms_mean"] = statistics.mean(costs) * 1000
+        result["tick_ms_p95"] = sorted(costs)[int(len(costs) * 0.95) - 1] * 1000
+        result["cells_per_tick"] = written / ticks
+        t0 = time.perf_counter()
+        await pilot.pause()  # repaint after the ticks
+        result["repaint_ms"] = (time.perf_counter() - t0) * 1000
+        polls = []
+        for _ in range(50):
+            t0 = time.perf_counter()
+            screen.poll_files()
+            polls.append(time.perf_counter() - t0)
+        result["poll_ms"] = statistics.mean(polls) * 1000
+        t0 = time.perf_counter()
+        screen.reload()
+        await pilot.pause()
+        result["reload_ms"] = (time.perf_counter() - t0) * 1000
+        t0 = time.perf_counter()
+        for key in ("end", "home", "pagedown", "pagedown", "pagedown", "pageup"):
+            await pilot.press(key)
+        await pilot.press(*(["down"] * 20))
+        result["scroll_ms_per_key"] = (time.perf_counter() - t0) * 1000 / 26
+    return result
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--ticks", type=int, default=200)
+    args = parser.parse_args()
+    os.environ["OPENCLAW_NOW_MS"] = str(NOW)
+    with tempfile.TemporaryDirectory(prefix="openclaw-bench-") as tmp:
+        state = Path(tmp) / "state"
+        state.mkdir(mode=0o700)
+        t0 = time.perf_counter()
+        for n in range(20):
+            write_agent(state, "main" if n == 0 else f"agent{n:02d}", 100)
+        write_agent(state, "big", 2000)
+        print(f"state: 20 agents x 100 profiles + 'big' with 2000 ({time.perf_counter() - t0:.2f}s to write)")
+        for agent_id, rows, size in (("main", 100, (120, 40)), ("agent07", 100, (80, 24)), ("big", 2000, (120, 40)),
+                                     ("big", 2000, (80, 24))):
+            r = asyncio.run(measure(state, agent_id, rows, args.ticks, size))
+            print(f"{agent_id:>8} {size[0]}x{size[1]}: first render {r['first_render_s'] * 1000:7.1f} ms | "
+                  f"tick {r['tick_ms_mean']:6.2f} ms (p95 {r['tick_ms_p95']:6.2f}, {r['cells_per_tick']:.0f} cells) | "
+                  f"repaint {r['repaint_ms']:6.1f} ms | poll {r['poll_ms']:.3f} ms | reload {r['reload_ms']:6.1f} ms | "
+                  f"scroll {r['scroll_ms_per_key']:5.1f} ms/key")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,182 @@
+"""Details of one auth profile: every piece of metadata, secrets masked.
+
+Secrets are only shown after an explicit confirmation (`v`, then "Reveal"), and are
+masked again with `v` (or by leaving). The screen reads the store itself so that it
+always shows what is on disk, not what the dashboard last rendered.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from rich.table import Table
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical, VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Footer, Static
+
+from core.clock import now_ms as clock_now
+from core.errors import OpenClawError
+from core.masking import mask_secret
+from screens.confirm import ConfirmScreen
+
+# Credential fields that hold secrets: masked unless revealed.
+SECRET_FIELDS = ("key", "token", "access", "refresh", "idToken")
+# Metadata shown in this order; anything else the file carries follows (masked: it may be a secret).
+KNOWN_FIELDS = ("type", "provider", "email", "accountId", "projectId", "enterpriseUrl", "displayName", "clientId")
+USAGE_FIELDS = ("lastUsed", "cooldownUntil", "disabledUntil", "disabledReason", "errorCount", "lastFailureAt")
+TIME_FIELDS = {"lastUsed", "cooldownUntil", "disabledUntil", "lastFailureAt"}
+
+
+def format_utc(ms: int | float | None) -> str:
+    """`2026-01-01 00:00 UTC`, or "" for nothing/zero."""
+    if not ms or isinstance(ms, bool):
+        return ""
+    try:
+        return datetime.fromtimestamp(int(ms) / 1000, UTC).strftime("%Y-%m-%d %H:%M UTC")
+    except (OverflowError, OSError, ValueError):
+        return str(ms)
+
+
+class ProfileDetailsScreen(ModalScreen[None]):
+    """All metadata of `profile_id` in `agent_id`; `v` reveals secrets after a confirmation."""
+
+    CSS_PATH = "profile_details.tcss"
+    BINDINGS = [
+        Binding("escape,q", "close", "Close"),
+        Binding("v", "toggle_reveal", "Reveal/mask secrets"),
+    ]
+
+    def __init__(self, profile_id: str, agent_id: str = "main", state: Path | None = None,
+                 clock: Callable[[], int] | None = None, status: Any | None = None) -> None:
+        super().__init__()
+        self.profile_id = profile_id
+        self.agent_id = agent_id
+        self.state = state
+        self.clock = clock or clock_now
+        self.status = status  # core.status.ProfileStatus when the caller has one
+        self.revealed = False
+        self.shown_text = ""  # plain text of what the body shows (for tests and copy)
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="details-box"):
+            yield Static(id="details-title")
+            with VerticalScroll(id="details-scroll"):
+                yield Static(id="details-body")
+            yield Static(id="details-hint")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.render_details()
+
+    def _load(self) -> tuple[Any, dict[str, Any], str | None]:
+        """(credential or None, usage stats dict, error)."""
+        from core import store as store_mod
+
+        try:
+            loaded = store_mod.load(self.agent_id, self.state)
+        except OpenClawError as exc:
+            return None, {}, str(exc)
+        cred = loaded.store.profiles.get(self.profile_id)
+        stats = (loaded.store.usageStats or {}).get(self.profile_id)
+        extra: dict[str, Any] = {}
+        if stats is not None:
+            extra = stats.dump()
+        last_good = [p for p, pid in (loaded.store.lastGood or {}).items() if pid == self.profile_id]
+        if last_good:
+            extra["lastGood for"] = ", ".join(last_good)
+        return cred, extra, None
+
+    def render_details(self) -> None:
+        cred, usage, error = self._load()
+        title = self.query_one("#details-title", Static)
+        title.update(Text.assemble(("Profile ", "bold"), (self.profile_id, "bold cyan"),
+                                   (f"  ·  agent {self.agent_id}", "dim")))
+        body = self.query_one("#details-body", Static)
+        hint = self.query_one("#details-hint", Static)
+        if cred is None:
+            missing = error or f'Auth profile "{self.profile_id}" not found (it may have been removed).'
+            body.update(Text(missing))
+            self.shown_text = missing
+            hint.update("")
+            return
+        grid = Table.grid(padding=(0, 2))
+        grid.add_column(style="bold", no_wrap=True)
+        grid.add_column(overflow="fold")
+        data = cred.dump()
+        for name in KNOWN_FIELDS:
+            value = data.get(name) if name not in ("type", "provider") else getattr(cred, name)
+            if value:
+                grid.add_row(name, Text(str(value)))
+        expires = cred.expires_ms if cred.type != "api_key" else None
+        now = self.clock()
+        if expires:
+            remaining = expires - now
+            from core.durations import describe_expiry
+
+            grid.add_row("expires", Text(f"{format_utc(expires)}  ({describe_expiry(remaining)})  [{expires}]"))
+        elif cred.type == "oauth":
+            grid.add_row("expires", Text("no expiry recorded", style="red"))
+        else:
+            grid.add_row("expires", Text("never (static)", style="dim"))
+        st = self.status
+        if st is not None:
+            grid.add_row("status", Text(st.status))
+            grid.add_row("position", Text(str(st.position) if st.position else "not in the effective order"))
+            grid.add_row("source", Text(st.source))
+        for name in SECRET_FIELDS:
+            value = data.get(name)
+            if isinstance(value, str) and value:
+                shown = Text(value, style="bold red") if self.revealed else Text(mask_secret(value))
+                grid.add_row(name, shown)
+        for name in ("keyRef", "tokenRef"):
+            ref = data.get(name)
+            if isinstance(ref, dict):
+                grid.add_row(name, Text(f"{ref.get('source')}:{ref.get('provider') or ''}:{ref.get('id')}"))
+        known = {*KNOWN_FIELDS, *SECRET_FIELDS, "expires", "keyRef", "tokenRef"}
+        for name, value in data.items():
+            if name in known:
+                continue
+            text = str(value)
+            if not self.revealed and len(text) > 12:
+                text = mask_secret(text)  # unknown fields may be secrets
+            grid.add_row(name, Text(text, style="dim"))
+        for name, value in usage.items():
+            if value in (None, 0, {}, ""):
+                continue
+            shown = format_utc(value) if name in TIME_FIELDS and isinstance(value, int | float) else str(value)
+            grid.add_row(f"usage.{name}", Text(shown))
+        body.update(grid)
+        self.shown_text = "\n".join(
+            f"{a} {b}" for a, b in zip(grid.columns[0].cells, grid.columns[1].cells, strict=True))
+        if self.revealed:
+            hint.update(Text("Secrets are visible. Press v to mask them again.", style="bold red"))
+        else:
+            hint.update(Text("Secrets are masked. Press v to reveal them (asks first).", style="dim"))
+
+    def action_close(self) -> None:
+        self.revealed = False
+        self.dismiss(None)
+
+    def action_toggle_reveal(self) -> None:
+        if self.revealed:
+            self.revealed = False
+            self.render_details()
+            return
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self.revealed = True
+                self.render_details()
+
+        self.app.push_screen(
+            ConfirmScreen(f"Show the secrets of {self.profile_id} in clear text on this screen?",
+                          detail="Anyone who can see your terminal will see them.",
+                          yes="Reveal", no="Keep masked", default=False),
+            answered,
+        )
