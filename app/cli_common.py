@@ -6,14 +6,11 @@ Import-light on purpose (core.paths, core.errors, core.tokens only): `models sta
 from __future__ import annotations
 
 import os
-import re
 import sys
 
 from core.errors import OpenClawError, ValidationError
-from core.paths import DEFAULT_AGENT_ID, agent_paths, state_dir
+from core.paths import DEFAULT_AGENT_ID, agent_paths, is_valid_agent_id, state_dir
 
-# The same rule as core.agents.validate_agent_id (which pulls in the pydantic store; too slow for status).
-_AGENT_ID = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
 # A multi-line paste arrives at once; lines that follow the first within this window belong to it.
 PASTE_CONTINUATION_S = 0.15
 
@@ -21,7 +18,7 @@ PASTE_CONTINUATION_S = 0.15
 def resolve_agent(agent: str | None, *, must_exist: bool = True) -> str:
     """`--agent` value -> agent id. `main` may not exist yet; any other agent must."""
     agent_id = (agent or DEFAULT_AGENT_ID).strip().lower()
-    if not _AGENT_ID.match(agent_id):
+    if not is_valid_agent_id(agent_id):
         raise ValidationError(f"Invalid agent id {agent!r}: use 1-64 lowercase letters, digits, '-' or '_'")
     if must_exist and agent_id != DEFAULT_AGENT_ID and not agent_paths(agent_id, state_dir()).agent_dir.is_dir():
         raise ValidationError(f'Agent "{agent_id}" not found (see `openclaw agents list`; '

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -10,9 +9,7 @@ from core import fsio
 from core import store as store_mod
 from core.errors import OpenClawError, StoreCorruptError, ValidationError
 from core.models import AuthProfileStore
-from core.paths import DEFAULT_AGENT_ID, agent_paths, list_agents, state_dir
-
-_AGENT_ID = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
+from core.paths import DEFAULT_AGENT_ID, agent_paths, is_valid_agent_id, list_agents, state_dir
 
 
 def normalize_agent_id(name: str) -> str:
@@ -21,7 +18,7 @@ def normalize_agent_id(name: str) -> str:
 
 def validate_agent_id(name: str, *, for_new: bool = True) -> str:
     agent_id = normalize_agent_id(name)
-    if not _AGENT_ID.match(agent_id):
+    if not is_valid_agent_id(agent_id):
         raise ValidationError(
             f"Invalid agent name {name!r}: use 1-64 lowercase letters, digits, '-' or '_'"
         )

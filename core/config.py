@@ -67,6 +67,9 @@ def register_profile(profile_id: str, provider: str, mode: str, email: str | Non
             entry.email = email
         auth.profiles[profile_id] = entry
         auth.model_fields_set.add("profiles")
+        ids = auth.order.get(provider)
+        if ids is not None and profile_id not in ids:
+            ids.append(profile_id)  # same reason as core.profiles: an order is an allow-list
 
     update_auth(mutate, state)
 

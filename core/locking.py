@@ -25,6 +25,16 @@ from core.fsio import ensure_private_dir
 
 OPENCLAW_LOCK_STALE_S = 30.0
 DEFAULT_TIMEOUT_S = 10.0
+TIMEOUT_ENV = "OPENCLAW_LOCK_TIMEOUT_S"
+
+
+def default_timeout() -> float:
+    """`$OPENCLAW_LOCK_TIMEOUT_S` (a positive number of seconds), else 10 s."""
+    try:
+        value = float(os.environ.get(TIMEOUT_ENV, ""))
+    except ValueError:
+        return DEFAULT_TIMEOUT_S
+    return value if 0 < value <= 3600 else DEFAULT_TIMEOUT_S
 _POLL_S = 0.02
 
 
@@ -48,8 +58,9 @@ def _foreign_dir_lock_is_fresh(path: Path) -> bool:
 
 
 @contextlib.contextmanager
-def hold(path: Path, timeout: float = DEFAULT_TIMEOUT_S) -> Iterator[None]:
+def hold(path: Path, timeout: float | None = None) -> Iterator[None]:
     """Hold an exclusive lock on `path` (a lock file) for the duration of the block."""
+    timeout = default_timeout() if timeout is None else timeout
     ensure_private_dir(path.parent)
     deadline = time.monotonic() + timeout
     lock = FileLock(path, mode=0o600, timeout=timeout)

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
 DEFAULT_AGENT_ID = "main"
+AGENT_ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
 
 STORE_FILENAME = "auth-profiles.json"
 STATE_FILENAME = "auth-state.json"
@@ -97,6 +99,11 @@ def claude_cli_credentials_path(env: Mapping[str, str] | None = None) -> Path:
     override = env.get("CLAUDE_CONFIG_DIR", "").strip()
     base = Path(override).expanduser() if override else Path(env.get("HOME") or Path.home()) / ".claude"
     return base / ".credentials.json"
+
+
+def is_valid_agent_id(agent_id: str) -> bool:
+    """1-64 of [a-z0-9_-], starting with a letter or digit: safe as a directory name (no `..`, no `/`)."""
+    return bool(AGENT_ID_PATTERN.match(agent_id))
 
 
 def list_agents(state: Path | None = None) -> list[str]:

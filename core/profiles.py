@@ -46,6 +46,10 @@ def save_credential(pid: str, cred: AnyCredential, agent_id: str, state: Path | 
         s.profiles[pid] = cred
         s.model_fields_set.add("profiles")
         s.drop_invalid_profile(pid)
+        # An explicit order is an allow-list: a new profile it does not name would never be used
+        # (a re-login under a new email would look like "still logged out"). Join it, last.
+        if s.order and cred.provider in s.order and pid not in s.order[cred.provider]:
+            s.order = {**s.order, cred.provider: [*s.order[cred.provider], pid]}
 
     store_mod.update(mutate, agent_id, state)
     config_mod.register_profile(pid, cred.provider, cred.type, cred.email, state)

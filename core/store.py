@@ -84,11 +84,12 @@ def update(
     state: Path | None = None,
     *,
     paths: AgentPaths | None = None,
-    timeout: float = 10.0,
+    timeout: float | None = None,
 ) -> T:
     """Lock, re-read, `mutate(store)`, write atomically if anything changed; return its result.
 
-    `mutate` may raise to abort: nothing is written then.
+    `mutate` may raise to abort: nothing is written then. `timeout` defaults to
+    `$OPENCLAW_LOCK_TIMEOUT_S`, else 10 s.
     """
     from core import locking  # lazy: filelock costs ~40 ms and reads never lock
 

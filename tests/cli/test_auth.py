@@ -218,13 +218,9 @@ def test_lock_timeout_is_one_line(cli_env, make_agent, openclaw_files):
 
     paths = make_agent()
     paths.lock.mkdir()  # a fresh proper-lockfile lock directory
-    code = (
-        "import core.store as s\n"
-        "s.update.__kwdefaults__['timeout'] = 0.3  # core's default is 10 s\n"
-        "from app.cli import main\n"
-        "raise SystemExit(main(['models', 'auth', 'order', 'set', '--provider', 'anthropic', 'anthropic:work']))\n"
-    )
-    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=cli_env, cwd=ROOT,
+    env = {**cli_env, "OPENCLAW_LOCK_TIMEOUT_S": "0.3"}  # default 10 s
+    proc = subprocess.run([sys.executable, "-m", "app.cli", "models", "auth", "order", "set", "--provider",
+                           "anthropic", "anthropic:work"], capture_output=True, text=True, env=env, cwd=ROOT,
                           timeout=60)
     assert proc.returncode == 1
     assert proc.stderr.startswith("openclaw: Timed out after 0.3s waiting for the lock")
