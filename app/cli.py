@@ -171,6 +171,15 @@ def build_parser() -> argparse.ArgumentParser:
     aadd.add_argument("--copy-auth-from", metavar="ID", help="copy the auth profiles of this agent")
     aadd.set_defaults(handler=f"{_AGENTS}:cmd_agents_add")
 
+    # ---- doctor
+    doctor = _sub(top, "doctor", "check permissions, locks, legacy files, expiring credentials and openclaw.json",
+                  epilog="Exit code 1 when an error-level finding remains. --fix applies only local, safe fixes\n"
+                         "(modes, stale locks and temp files, legacy key scrubbing, openclaw.json auth.profiles);\n"
+                         "it never deletes a credential and never uses the network.")
+    doctor.add_argument("--fix", action="store_true", help="apply the safe fixes, then check again")
+    doctor.add_argument("--json", action="store_true", help="machine-readable JSON")
+    doctor.set_defaults(handler="app.cli_doctor:cmd_doctor")
+
     # ---- channels
     channels = _sub(top, "channels", "chat channels and auth profile ids")
     csub = channels.add_subparsers(dest="channels_command", metavar="<command>", required=True, parser_class=_Parser)
