@@ -242,12 +242,12 @@ class DashboardScreen(Screen[Any]):
     AUTO_FOCUS = "#dash-table"
     BINDINGS = [
         Binding("escape,q", "leave", "Back"),
-        Binding("K,shift+up", "move(-1)", "Move up", key_display="K"),
-        Binding("J,shift+down", "move(1)", "Move down", key_display="J"),
+        Binding("K,shift+up", "move(-1)", "Up", key_display="K"),
+        Binding("J,shift+down", "move(1)", "Down", key_display="J"),
         Binding("j", "cursor(1)", "Down", show=False),
         Binding("k", "cursor(-1)", "Up", show=False),
         Binding("u", "undo", "Undo"),
-        Binding("c", "clear_order", "Clear order"),
+        Binding("c", "clear_order", "Clear"),
         Binding("r", "refresh_profile", "Refresh"),
         Binding("d", "delete", "Delete"),
         Binding("a", "add", "Add"),
@@ -522,14 +522,15 @@ class DashboardScreen(Screen[Any]):
                 parts += [(f"{kind} ", COUNT_STYLES[kind]), (str(counts[kind]), f"bold {COUNT_STYLES[kind]}"), "  "]
         env_count = sum(len(ps.env_keys) for ps in self.status.providers)
         if env_count:
-            parts += [f"env keys {env_count}  "]
+            parts += [("env keys ", "dim"), (str(env_count), "bold"), "  "]
         if not self.status.profiles and not env_count:
             parts += [("no credentials yet: press a to add one  ", "bold")]
         if next_exp is not None:
-            parts += ["│ next expiry ", (next_exp[1], "bold"), f" in {format_countdown(next_exp[0] - now).strip()}",
+            # Its own line: at 80 columns the counts and the next expiry do not fit on one.
+            parts += ["\nnext expiry ", (next_exp[1], "bold"), f" in {format_countdown(next_exp[0] - now).strip()}",
                       (f" ({format_expiry(next_exp[0])} UTC)", "dim")]
         else:
-            parts += [("│ nothing expires", "dim")]
+            parts += [("\nnothing expires", "dim")]
         summary.update(Text.assemble(*parts))
         self._update_message()
 
