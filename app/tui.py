@@ -1,0 +1,289 @@
+"""`openclaw onboard`: the full-screen onboarding wizard.
+
+Flow (each screen reports with `dismiss(result)`; this module decides what comes next):
+
+    AgentSelect --agent--> AuthChoice --codex--------> CodexLogin --profile id--> Dashboard(highlight)
+        ^                     |  ^     --setup-token/paste-token/api-key--> TokenPaste --profile id--^
+        +-------back----------+  |     --codex-cli/claude-cli--> confirm + core.cli_imports ---------^
+                                 +------------- ("add", agent) from the Dashboard --------------------+
+
+`--agent ID` starts at AuthChoice, `--dashboard` at the Dashboard. Screens are imported lazily so
+the first one paints fast. `create_app()` is the factory that `openclaw onboard` and every TUI test share.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterable, Mapping
+from functools import partial
+from pathlib import Path
+from typing import Any
+
+from textual import work
+from textual.app import App
+from textual.binding import Binding
+from textual.command import DiscoveryHit, Hit, Hits, Provider
+from textual.screen import Screen
+
+from core.clock import now_ms as default_clock
+from core.errors import OpenClawError
+from core.paths import DEFAULT_AGENT_ID, state_dir
+
+DARK_THEME = "textual-dark"
+LIGHT_THEME = "textual-light"
+
+
+class OnboardCommands(Provider):
+    """The wizard's main actions in the command palette (ctrl+p)."""
+
+    def _commands(self) -> list[tuple[str, str, Callable[[], Any]]]:
+        app = self.app
+        assert isinstance(app, OnboardApp)
+        return [
+            ("Log in with OpenAI Codex", "ChatGPT OAuth login in the browser", partial(app.goto, "codex")),
+            ("Paste a token", "Store any provider's token", partial(app.goto, "paste-token")),
+            ("Paste an Anthropic setup-token", "Output of `claude setup-token`", partial(app.goto, "setup-token")),
+            ("Add an API key", "Any provider; optionally written to .env", partial(app.goto, "api-key")),
+            ("Open dashboard", "All credentials of the current agent", partial(app.goto, "dashboard")),
+            ("Switch agent", "Choose another agent or add one", partial(app.goto, "agents")),
+            ("Toggle light/dark theme", "Switch between the light and the dark theme", app.action_toggle_theme),
+        ]
+
+    async def discover(self) -> Hits:
+        for name, help_text, callback in self._commands():
+            yield DiscoveryHit(name, callback, help=help_text)
+
+    async def search(self, query: str) -> Hits:
+        matcher = self.matcher(query)
+        for name, help_text, callback in self._commands():
+            score = matcher.match(name)
+            if score > 0:
+                yield Hit(score, matcher.highlight(name), callback, help=help_text)
+
+
+class OnboardApp(App[int]):
+    TITLE = "OpenClaw onboarding"
+    COMMANDS = App.COMMANDS | {OnboardCommands}
+    BINDINGS = [
+        Binding("ctrl+t", "toggle_theme", "Light/dark"),
+    ]
+
+    def __init__(self, agent_id: str | None = None, dashboard: bool = False, state: Path | None = None,
+                 clock: Callable[[], int] | None = None, env: Mapping[str, str] | None = None,
+                 open_browser: bool | Callable[[str], Any] = True, login_timeout_s: float = 300.0,
+                 cursor_blink: bool = True, theme: str | None = None,
+                 login_session_factory: Callable[..., Any] | None = None) -> None:
+        super().__init__()
+        self.login_session_factory = login_session_factory  # tests: a scripted CodexLoginSession
+        self.env = env
+        self.state = state if state is not None else state_dir(env)
+        self.clock: Callable[[], int] = clock or default_clock
+        self.open_browser = open_browser
+        self.login_timeout_s = login_timeout_s
+        self.initial_agent = agent_id
+        self.start_on_dashboard = dashboard
+        self.current_agent: str | None = agent_id
+        self.agent_was_chosen = agent_id is None  # Back from AuthChoice returns to AgentSelect
+        self.input_cursor_blink = cursor_blink  # read by screens.widgets inputs
+        self.first_paint_hook: Callable[[], Any] | None = None
+        self.saved_profiles: list[str] = []  # what this run saved, in order (for tests and the exit message)
+        self.theme = theme or DARK_THEME
+
+    # -- start ------------------------------------------------------------------------------------------
+    def on_mount(self) -> None:
+        if self.start_on_dashboard:
+            self.show_dashboard(self.initial_agent or DEFAULT_AGENT_ID)
+        elif self.initial_agent:
+            self.show_auth_choice(self.initial_agent)
+        else:
+            self.show_agent_select()
+
+    def _show(self, screen: Screen[Any], callback: Callable[[Any], Any] | None) -> None:
+        """Replace whatever wizard screens are open with `screen`."""
+        while len(self.screen_stack) > 1:
+            self.pop_screen()
+        self.push_screen(screen, callback)
+        if self.first_paint_hook is not None:
+            hook, self.first_paint_hook = self.first_paint_hook, None
+            screen.call_after_refresh(hook)
+
+    # -- steps --------------------------------------------------------------------------------------------
+    def show_agent_select(self) -> None:
+        from screens.agent_select import AgentSelectScreen
+
+        self.agent_was_chosen = True
+        self._show(AgentSelectScreen(state=self.state, clock=self.clock, env=self.env), self._agent_selected)
+
+    def _agent_selected(self, agent_id: str | None) -> None:
+        if agent_id is None:
+            self.exit(0)
+            return
+        self.show_auth_choice(agent_id)
+
+    def show_auth_choice(self, agent_id: str) -> None:
+        from screens.auth_choice import AuthChoiceScreen
+
+        self.current_agent = agent_id
+        self._show(AuthChoiceScreen(agent_id, env=self.env), partial(self._auth_chosen, agent_id))
+
+    def _auth_chosen(self, agent_id: str, choice: str | None) -> None:
+        if choice is None:
+            self.exit(0)
+        elif choice == "back":
+            self.show_agent_select()
+        elif choice == "skip":
+            self.show_dashboard(agent_id)
+        elif choice == "codex":
+            self.show_codex(agent_id)
+        elif choice in ("setup-token", "paste-token", "api-key"):
+            self.show_token(agent_id, choice)
+        elif choice == "codex-cli":
+            self.reuse_codex_cli(agent_id)
+        elif choice == "claude-cli":
+            self.reuse_claude_cli(agent_id)
+        else:  # pragma: no cover - AuthChoiceScreen only offers the above
+            self.show_auth_choice(agent_id)
+
+    def show_codex(self, agent_id: str) -> None:
+        from screens.codex_login import CodexLoginScreen
+
+        self.current_agent = agent_id
+        screen = CodexLoginScreen(agent_id, state=self.state, env=self.env, clock=self.clock,
+                                  open_browser=self.open_browser, timeout_s=self.login_timeout_s,
+                                  session_factory=self.login_session_factory)
+        self._show(screen, partial(self._login_done, agent_id))
+
+    def show_token(self, agent_id: str, kind: str) -> None:
+        from screens.token_paste import TokenPasteScreen
+
+        self.current_agent = agent_id
+        screen = TokenPasteScreen(agent_id, kind, state=self.state, clock=self.clock, env=self.env)
+        self._show(screen, partial(self._login_done, agent_id))
+
+    def _login_done(self, agent_id: str, profile_id: str | None) -> None:
+        if profile_id is None:  # cancelled / back
+            self.show_auth_choice(agent_id)
+            return
+        self.saved_profiles.append(profile_id)
+        self.notify(f"Saved {profile_id} for agent {agent_id}", title="Login saved", timeout=4)
+        self.show_dashboard(agent_id, highlight=profile_id)
+
+    def show_dashboard(self, agent_id: str, highlight: str | None = None) -> None:
+        from screens.dashboard import DashboardScreen
+
+        self.current_agent = agent_id
+        screen = DashboardScreen(agent_id, state=self.state, clock=self.clock, highlight=highlight, env=self.env)
+        self._show(screen, self._dashboard_done)
+
+    def _dashboard_done(self, result: Any) -> None:
+        if isinstance(result, tuple) and len(result) == 2 and result[0] == "add":
+            self.show_auth_choice(str(result[1]))
+            return
+        self.exit(0)
+
+    # -- reuse of other CLIs' logins ----------------------------------------------------------------------
+    def reuse_codex_cli(self, agent_id: str) -> None:
+        from core.paths import codex_cli_auth_path
+        from screens.confirm import ConfirmScreen
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self._import_cli(agent_id, "codex-cli")
+            else:
+                self.show_auth_choice(agent_id)
+
+        self.push_screen(ConfirmScreen(
+            f"Copy the Codex CLI login into openai-codex:default for agent {agent_id}?",
+            detail=f"From {codex_cli_auth_path(self.env)}. Only an empty openai-codex:default is seeded: once "
+                   "OpenClaw has its own login, its refresh token wins.", yes="Copy", no="Back"), answered)
+
+    def reuse_claude_cli(self, agent_id: str) -> None:
+        from core.paths import claude_cli_credentials_path
+        from screens.confirm import ConfirmScreen
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self._import_cli(agent_id, "claude-cli")
+            else:
+                self.show_auth_choice(agent_id)
+
+        self.push_screen(ConfirmScreen(
+            f"Import the Claude CLI login as anthropic:claude-cli for agent {agent_id}?",
+            detail=f"From {claude_cli_credentials_path(self.env)}. An existing anthropic:claude-cli profile "
+                   "is replaced.", yes="Import", no="Back"), answered)
+
+    @work(thread=True, exclusive=True, group="cli-import")
+    def _import_cli(self, agent_id: str, which: str) -> None:
+        from core import cli_imports
+
+        try:
+            if which == "codex-cli":
+                pid = cli_imports.seed_codex_default(agent_id, self.state, self.env)
+                if pid is None:
+                    self.call_from_thread(
+                        self.notify, f"{cli_imports.CODEX_DEFAULT_ID} already exists for agent {agent_id}; "
+                        "the local login was kept (its refresh token wins).", severity="warning", timeout=6)
+                    self.call_from_thread(self.show_dashboard, agent_id, cli_imports.CODEX_DEFAULT_ID)
+                    return
+            else:
+                pid = cli_imports.import_claude_cli(agent_id, self.state, self.env)
+        except (OpenClawError, OSError) as exc:
+            self.call_from_thread(self.notify, str(exc), severity="error", timeout=8)
+            self.call_from_thread(self.show_auth_choice, agent_id)
+            return
+        self.call_from_thread(self._login_done, agent_id, pid)
+
+    # -- command palette / global actions -----------------------------------------------------------------
+    def goto(self, target: str) -> None:
+        agent = self.current_agent or DEFAULT_AGENT_ID
+        if target == "agents":
+            self.show_agent_select()
+        elif target == "codex":
+            self.show_codex(agent)
+        elif target in ("paste-token", "setup-token", "api-key"):
+            self.show_token(agent, target)
+        elif target == "dashboard":
+            self.show_dashboard(agent)
+        else:
+            raise ValueError(f"unknown target {target!r}")
+
+    def action_toggle_theme(self) -> None:
+        self.theme = LIGHT_THEME if self.theme == DARK_THEME else DARK_THEME
+
+    def get_system_commands(self, screen: Screen[Any]) -> Iterable[Any]:
+        # Our own "Toggle light/dark theme" replaces Textual's theme picker (it offers dozens).
+        for command in super().get_system_commands(screen):
+            if command.title != "Theme":
+                yield command
+
+
+def create_app(agent_id: str | None = None, dashboard: bool = False, state: Path | None = None,
+               clock: Callable[[], int] | None = None, env: Mapping[str, str] | None = None,
+               open_browser: bool | Callable[[str], Any] = True, login_timeout_s: float = 300.0, *,
+               cursor_blink: bool | None = None, theme: str | None = None,
+               login_session_factory: Callable[..., Any] | None = None) -> OnboardApp:
+    """The app `openclaw onboard` runs and every TUI test drives.
+
+    `clock` returns now in ms (frozen in snapshots). `cursor_blink=None` blinks unless the clock is frozen
+    with OPENCLAW_NOW_MS (tests, snapshots, tmux runs), so screenshots are stable.
+    `login_session_factory` replaces core.oauth.login.CodexLoginSession (same constructor keywords).
+    """
+    if cursor_blink is None:
+        source = os.environ if env is None else env
+        cursor_blink = not source.get("OPENCLAW_NOW_MS", "").strip()
+    return OnboardApp(agent_id=agent_id, dashboard=dashboard, state=state, clock=clock, env=env,
+                      open_browser=open_browser, login_timeout_s=login_timeout_s, cursor_blink=cursor_blink,
+                      theme=theme, login_session_factory=login_session_factory)
+
+
+def run_onboard(agent_id: str | None = None, dashboard: bool = False) -> int:
+    """`openclaw onboard [--agent ID] [--dashboard]`."""
+    if agent_id is not None:
+        from core.agents import validate_agent_id
+
+        agent_id = validate_agent_id(agent_id, for_new=False)
+    app = create_app(agent_id=agent_id, dashboard=dashboard)
+    result = app.run()
+    for profile_id in app.saved_profiles:
+        print(f"Saved {profile_id}")
+    return int(result or app.return_code or 0)

@@ -1,0 +1,185 @@
+"""Step 1: which agent gets the credential. Lists agents with profile counts and their worst status;
+adds a new agent (validated name, optional copy of another agent's profiles).
+
+`AgentSelectScreen(state=None, clock=None)` dismisses with the chosen agent id, or None (quit).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Mapping
+from pathlib import Path
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.markup import escape
+from textual.screen import Screen
+from textual.widgets import Button, Footer, Header, Label, OptionList, Select, Static
+from textual.widgets.option_list import Option
+
+from core.agents import AgentSummary, add_agent, agent_summaries
+from core.clock import now_ms as default_clock
+from core.errors import OpenClawError
+from core.paths import DEFAULT_AGENT_ID, state_dir
+from screens.widgets import WizardInput
+
+ADD_OPTION_ID = "__add__"
+STATUS_STYLE = {"ok": "$success", "static": "$success", "expiring": "$warning", "expired": "$error",
+                "missing": "$error"}
+NO_COPY = "__none__"
+
+
+def home_relative(path: Path, env: Mapping[str, str] | None = None) -> str:
+    """`~/.openclaw` rather than `/home/me/.openclaw`."""
+    home = (os.environ if env is None else env).get("HOME", "").rstrip("/")
+    text = str(path)
+    if home and (text == home or text.startswith(home + "/")):
+        return "~" + text[len(home):]
+    return text
+
+
+def status_markup(status: str | None) -> str:
+    if status is None:
+        return "[dim]no profiles yet[/]"
+    label = {"static": "ok (static)"}.get(status, status)
+    return f"[{STATUS_STYLE.get(status, '$text')}]{label}[/]"
+
+
+def agent_prompt(summary: AgentSummary, width: int = 16, exists: bool = True) -> str:
+    name = escape(summary.agent_id).ljust(width)
+    if summary.error:
+        return f"[b]{name}[/]  [$error]unreadable store[/] [dim]{escape(summary.error[:60])}[/]"
+    count = summary.profile_count
+    profiles = f"{count} profile{'s' if count != 1 else ''}".ljust(11)
+    new = "" if exists else "  [dim](new)[/]"
+    worst = status_markup(summary.worst_status) if count else "[dim]no profiles yet[/]"
+    return f"[b]{name}[/]  {profiles}  {worst}{new}"
+
+
+class AgentSelectScreen(Screen[str | None]):
+    CSS_PATH = "agent_select.tcss"
+    TITLE = "OpenClaw onboarding"
+    SUB_TITLE = "1 · Choose an agent"
+    BINDINGS = [
+        Binding("a", "show_add", "Add agent"),
+        Binding("escape", "escape", "Back/Quit"),
+        Binding("q", "quit_wizard", "Quit"),
+    ]
+
+    def __init__(self, state: Path | None = None, clock: Callable[[], int] | None = None,
+                 env: Mapping[str, str] | None = None) -> None:
+        super().__init__()
+        self.env = env
+        self.state = state if state is not None else state_dir(env)
+        self.clock = clock or default_clock
+        self.summaries: list[AgentSummary] = []
+
+    def compose(self) -> ComposeResult:
+        yield Header(icon="◆")
+        with Vertical(id="agent-body"):
+            yield Static("Which agent should get the new credential?", id="agent-title", classes="title")
+            where = escape(home_relative(self.state, self.env))
+            yield Static(f"Each agent keeps its own logins in [b]{where}/agents/<id>/agent/[/]",
+                         id="agent-help", classes="help")
+            yield OptionList(id="agents")
+            with Vertical(id="add-form"):
+                with Horizontal(classes="form-row"):
+                    yield Label("Name", classes="form-label")
+                    yield WizardInput(placeholder="e.g. work (lowercase letters, digits, - or _)", id="agent-name",
+                                      max_length=64, compact=True)
+                with Horizontal(classes="form-row"):
+                    yield Label("Copy from", classes="form-label")
+                    yield Select([], prompt="nobody (start empty)", id="copy-from", allow_blank=True, compact=True)
+                yield Static("", id="add-error", classes="error")
+                with Horizontal(id="add-buttons"):
+                    yield Button("Create agent", id="add-create", variant="primary", compact=True)
+                    yield Button("Cancel", id="add-cancel", compact=True)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        form = self.query_one("#add-form")
+        form.display = False
+        form.border_title = "New agent"
+        self.reload()
+        self.query_one("#agents", OptionList).focus()
+
+    # -- data ---------------------------------------------------------------------------------------
+    def reload(self, select: str | None = None) -> None:
+        try:
+            self.summaries = agent_summaries(self.state, self.clock())
+        except OpenClawError as exc:
+            self.summaries = []
+            self.notify(str(exc), severity="error")
+        known = {s.agent_id for s in self.summaries}
+        rows = list(self.summaries)
+        if DEFAULT_AGENT_ID not in known:
+            rows.insert(0, AgentSummary(DEFAULT_AGENT_ID, 0, None))
+        width = max([len(r.agent_id) for r in rows] + [8])
+        options: list[Option | None] = [
+            Option(agent_prompt(r, width, exists=r.agent_id in known), id=r.agent_id) for r in rows
+        ]
+        options.append(None)
+        options.append(Option("[b]+ Add a new agent…[/]", id=ADD_OPTION_ID))
+        agents = self.query_one("#agents", OptionList)
+        agents.clear_options()
+        agents.add_options(options)
+        target = select or DEFAULT_AGENT_ID
+        for index, row in enumerate(rows):
+            if row.agent_id == target:
+                agents.highlighted = index
+        select_widget = self.query_one("#copy-from", Select)
+        select_widget.set_options([(s.agent_id, s.agent_id) for s in self.summaries if s.profile_count])
+
+    # -- events -------------------------------------------------------------------------------------
+    @on(OptionList.OptionSelected, "#agents")
+    def _agent_chosen(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        if event.option.id == ADD_OPTION_ID:
+            self.action_show_add()
+        else:
+            self.dismiss(event.option.id)
+
+    def action_show_add(self) -> None:
+        form = self.query_one("#add-form")
+        form.display = True
+        self.query_one("#add-error", Static).update("")
+        self.query_one("#agent-name", WizardInput).focus()
+
+    def hide_add(self) -> None:
+        self.query_one("#add-form").display = False
+        self.query_one("#agent-name", WizardInput).value = ""
+        self.query_one("#agents", OptionList).focus()
+
+    def action_escape(self) -> None:
+        if self.query_one("#add-form").display:
+            self.hide_add()
+        else:
+            self.dismiss(None)
+
+    def action_quit_wizard(self) -> None:
+        self.dismiss(None)
+
+    @on(WizardInput.Submitted, "#agent-name")
+    @on(Button.Pressed, "#add-create")
+    def create_agent(self, event=None) -> None:
+        if event is not None:
+            event.stop()
+        name = self.query_one("#agent-name", WizardInput).value
+        copy_value = self.query_one("#copy-from", Select).value
+        copy_from = None if copy_value in (Select.BLANK, NO_COPY) else str(copy_value)
+        try:
+            agent_id = add_agent(name, copy_auth_from=copy_from, state=self.state)
+        except OpenClawError as exc:
+            self.query_one("#add-error", Static).update(str(exc))
+            self.query_one("#agent-name", WizardInput).focus()
+            return
+        self.notify(f'Agent "{agent_id}" created' + (f" with {copy_from}'s profiles" if copy_from else ""))
+        self.hide_add()
+        self.reload(select=agent_id)
+
+    @on(Button.Pressed, "#add-cancel")
+    def _cancel_add(self, event: Button.Pressed) -> None:
+        event.stop()
+        self.hide_add()

@@ -1,0 +1,327 @@
+"""Step 3b: paste a setup-token, any provider's token, or an API key.
+
+`TokenPasteScreen(agent_id, kind, state=None, clock=None, env=None)` with kind in
+"setup-token" (provider fixed to anthropic), "paste-token" (any provider, optional expiry) or
+"api-key" (any provider; optionally also written to `<state>/.env` for a gateway daemon).
+Dismisses with the saved profile id, or None (back).
+
+The secret is masked (ctrl+r reveals it) and a paste that the terminal wrapped over several lines
+arrives whole (screens.widgets.PasteInput). Validation is live; nothing is saved until it passes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+from textual import events, on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, VerticalScroll
+from textual.markup import escape
+from textual.screen import Screen
+from textual.suggester import SuggestFromList
+from textual.widgets import Button, Checkbox, Footer, Header, Label, Static
+
+from core.clock import now_ms as default_clock
+from core.durations import format_remaining, parse_duration
+from core.envkeys import env_prefix
+from core.errors import OpenClawError
+from core.masking import mask_secret
+from core.paths import env_file_path, state_dir
+from core.profiles import default_profile_id, validate_profile_id, validate_provider
+from core.status import WELL_KNOWN_PROVIDERS
+from core.tokens import validate_setup_token, validate_token
+from screens.agent_select import home_relative
+from screens.widgets import GuardedInput, SecretInput, WizardInput
+
+KINDS = ("setup-token", "paste-token", "api-key")
+PROVIDER_SUGGESTIONS = sorted({*WELL_KNOWN_PROVIDERS, "openai-codex", "github-copilot", "qwen", "venice"})
+
+TITLES = {
+    "setup-token": ("Anthropic setup-token",
+                    "Run [b]claude setup-token[/] in another terminal and paste the token it prints."),
+    "paste-token": ("Paste a token", "Any provider's bearer token; add an expiry if it has one."),
+    "api-key": ("Add an API key", "Stored as an api_key profile. For Anthropic this is the recommended way."),
+}
+
+
+@dataclass
+class FieldCheck:
+    ok: bool
+    message: str
+    pending: bool = False  # nothing entered yet: neither good nor bad
+
+
+@dataclass
+class FormState:
+    provider: FieldCheck
+    profile: FieldCheck
+    secret: FieldCheck
+    expiry: FieldCheck | None
+    provider_id: str | None = None
+    profile_id: str | None = None
+    secret_value: str | None = None
+    expires_in_ms: int | None = None
+
+    @property
+    def valid(self) -> bool:
+        checks = [self.provider, self.profile, self.secret] + ([self.expiry] if self.expiry else [])
+        return all(c.ok for c in checks)
+
+
+def _fmt_date(ms: int) -> str:
+    return datetime.fromtimestamp(ms / 1000, tz=UTC).strftime("%Y-%m-%d")
+
+
+class TokenPasteScreen(Screen[str | None]):
+    CSS_PATH = "token_paste.tcss"
+    TITLE = "OpenClaw onboarding"
+    BINDINGS = [
+        Binding("escape", "back", "Back"),
+        Binding("ctrl+s", "save", "Save"),
+    ]
+
+    def __init__(self, agent_id: str, kind: str, state: Path | None = None, clock: Callable[[], int] | None = None,
+                 env: Mapping[str, str] | None = None, provider: str | None = None) -> None:
+        if kind not in KINDS:
+            raise ValueError(f"unknown kind {kind!r}")
+        super().__init__()
+        self.agent_id = agent_id
+        self.kind = kind
+        self.state = state if state is not None else state_dir(env)
+        self.clock = clock or default_clock
+        self.env = env
+        self.initial_provider = "anthropic" if kind == "setup-token" else (
+            provider if provider is not None else ("anthropic" if kind == "api-key" else ""))
+        self.sub_title = f"3 · {TITLES[kind][0]}"
+        self.saving = False
+
+    # -- layout -------------------------------------------------------------------------------------
+    def compose(self) -> ComposeResult:
+        title, intro = TITLES[self.kind]
+        yield Header(icon="◆")
+        with VerticalScroll(id="paste-body"):
+            yield Static(f"{title} for agent [b]{escape(self.agent_id)}[/]", classes="title")
+            yield Static(intro, classes="help")
+            with Horizontal(classes="row"):
+                yield Label("Provider", classes="field-label")
+                if self.kind == "setup-token":
+                    yield Static("[b]anthropic[/] [dim](fixed)[/]", id="provider-fixed", classes="fixed")
+                else:
+                    yield GuardedInput(self.initial_provider, placeholder="e.g. openrouter", id="provider",
+                                      suggester=SuggestFromList(PROVIDER_SUGGESTIONS, case_sensitive=False),
+                                      compact=True)
+            with Horizontal(classes="row"):
+                yield Label("Profile", classes="field-label")
+                yield GuardedInput(placeholder="", id="profile", compact=True)
+            with Horizontal(classes="row"):
+                yield Label("API key" if self.kind == "api-key" else "Token", classes="field-label")
+                yield SecretInput(placeholder="paste here (ctrl+r reveals)", id="secret", compact=True)
+            if self.kind != "api-key":
+                with Horizontal(classes="row"):
+                    yield Label("Expires in", classes="field-label")
+                    yield GuardedInput(placeholder="optional, e.g. 365d, 12h, 30m", id="expires", compact=True)
+            else:
+                yield Checkbox("Also write it to .env for a gateway daemon", id="write-env", compact=True)
+            yield Static("", id="validation")
+            yield Static("", id="save-error", classes="error")
+            with Horizontal(id="paste-buttons"):
+                yield Button("Save (ctrl+s)", id="save", variant="primary", disabled=True, compact=True)
+                yield Button("Back (esc)", id="back", compact=True)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.revalidate()
+        first = "#secret" if self.kind == "setup-token" or self.initial_provider else "#provider"
+        self.query_one(first).focus()
+
+    # -- validation ---------------------------------------------------------------------------------
+    def _value(self, selector: str) -> str:
+        matches = self.query(selector)
+        return matches.first().value if matches else ""
+
+    def check(self) -> FormState:
+        raw_provider = self.initial_provider if self.kind == "setup-token" else self._value("#provider")
+        provider_id: str | None = None
+        if not raw_provider.strip():
+            provider = FieldCheck(False, "choose or type a provider", pending=True)
+        else:
+            try:
+                provider_id = validate_provider(raw_provider)
+                provider = FieldCheck(True, provider_id)
+            except OpenClawError as exc:
+                provider = FieldCheck(False, str(exc))
+
+        profile_id: str | None = None
+        raw_profile = self._value("#profile").strip()
+        if provider_id is None:
+            profile = FieldCheck(False, "needs a provider first", pending=True)
+        else:
+            default = default_profile_id(provider_id, "api_key" if self.kind == "api-key" else "token")
+            candidate = default if not raw_profile else (
+                raw_profile if ":" in raw_profile else f"{provider_id}:{raw_profile}")
+            try:
+                profile_id = validate_profile_id(candidate, provider_id)
+                profile = FieldCheck(True, profile_id + (" (default)" if not raw_profile else ""))
+            except OpenClawError as exc:
+                profile = FieldCheck(False, str(exc))
+
+        secret_value: str | None = None
+        raw_secret = self._value("#secret")
+        if not raw_secret.strip():
+            what = "setup-token" if self.kind == "setup-token" else ("API key" if self.kind == "api-key" else "token")
+            secret = FieldCheck(False, f"paste the {what}", pending=True)
+        else:
+            try:
+                secret_value = (validate_setup_token if self.kind == "setup-token" else validate_token)(raw_secret)
+                secret = FieldCheck(True, f"{len(secret_value)} characters, {mask_secret(secret_value)}")
+            except OpenClawError as exc:
+                secret = FieldCheck(False, str(exc))
+
+        expiry: FieldCheck | None = None
+        expires_in_ms: int | None = None
+        if self.kind != "api-key":
+            raw_expiry = self._value("#expires").strip()
+            if not raw_expiry:
+                expiry = FieldCheck(True, "no expiry (static token)")
+            else:
+                try:
+                    expires_in_ms = parse_duration(raw_expiry)
+                    at = self.clock() + expires_in_ms
+                    expiry = FieldCheck(True, f"expires in {format_remaining(expires_in_ms)} ({_fmt_date(at)})")
+                except OpenClawError as exc:
+                    expiry = FieldCheck(False, str(exc))
+        return FormState(provider, profile, secret, expiry, provider_id, profile_id, secret_value, expires_in_ms)
+
+    def revalidate(self) -> FormState:
+        form = self.check()
+        lines = []
+        names = [("provider", form.provider), ("profile", form.profile),
+                 ("key" if self.kind == "api-key" else "token", form.secret)]
+        if form.expiry is not None:
+            names.append(("expiry", form.expiry))
+        for name, chk in names:
+            mark = "[$text-muted]·[/]" if chk.pending else ("[$success]✓[/]" if chk.ok else "[$error]✗[/]")
+            style = "$text-muted" if chk.pending else ("$text" if chk.ok else "$error")
+            lines.append(f"{mark} {name:<8} [{style}]{escape(chk.message)}[/]")
+        self.query_one("#validation", Static).update("\n".join(lines))
+        if form.provider_id:
+            kind = "api_key" if self.kind == "api-key" else "token"
+            self.query_one("#profile", WizardInput).placeholder = default_profile_id(form.provider_id, kind)
+            if self.kind == "api-key":
+                var = f"{env_prefix(form.provider_id)}_API_KEY"
+                self.query_one("#write-env", Checkbox).label = (
+                    f"Also write {var} to {home_relative(env_file_path(self.state), self.env)} (gateway daemon)")
+        self.query_one("#save", Button).disabled = not form.valid or self.saving
+        return form
+
+    @on(WizardInput.Changed)
+    def _changed(self, event: WizardInput.Changed) -> None:
+        self.query_one("#save-error", Static).update("")
+        self.revalidate()
+
+    @on(WizardInput.Submitted)
+    def _submitted(self, event: WizardInput.Submitted) -> None:
+        event.stop()
+        order = [w for w in ("#provider", "#profile", "#secret", "#expires") if self.query(w)]
+        current = f"#{event.input.id}"
+        form = self.revalidate()
+        if form.valid:
+            self.action_save()
+        elif current in order and current != order[-1]:
+            self.query_one(order[order.index(current) + 1]).focus()
+
+    @on(GuardedInput.SecretPasted)
+    def _secret_pasted(self, event: GuardedInput.SecretPasted) -> None:
+        """A token pasted into the wrong field goes where it belongs (masked), never shown in clear."""
+        event.stop()
+        secret = self.query_one("#secret", SecretInput)
+        secret.value = ""
+        secret.focus()
+        secret.post_message(events.Paste(event.text))
+        self.notify("That looked like a token: it went into the masked token field.", timeout=4)
+
+    # -- actions ------------------------------------------------------------------------------------
+    @on(Button.Pressed, "#save")
+    def _save_pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        self.action_save()
+
+    @on(Button.Pressed, "#back")
+    def _back_pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        self.action_back()
+
+    def action_back(self) -> None:
+        if not self.saving:
+            self.dismiss(None)
+
+    def action_save(self) -> None:
+        form = self.revalidate()
+        if self.saving:
+            return
+        if not form.valid:
+            self.query_one("#save-error", Static).update("Fix the fields marked ✗ first.")
+            return
+        assert form.profile_id is not None
+        if self._profile_exists(form.profile_id):
+            from screens.confirm import ConfirmScreen
+
+            def answered(replace: bool | None) -> None:
+                if replace:
+                    self._start_save(form)
+
+            self.app.push_screen(ConfirmScreen(
+                f"{form.profile_id} already exists for agent {self.agent_id}. Replace it?",
+                detail="The stored credential is overwritten; other profiles are kept.", default=False),
+                answered)
+            return
+        self._start_save(form)
+
+    def _profile_exists(self, profile_id: str) -> bool:
+        from core import store
+
+        try:
+            return profile_id in store.load(self.agent_id, self.state).store.profiles
+        except OpenClawError:
+            return False
+
+    def _start_save(self, form: FormState) -> None:
+        self.saving = True
+        self.query_one("#save", Button).disabled = True
+        self.query_one("#save-error", Static).update("Saving…")
+        write_env = self.kind == "api-key" and self.query_one("#write-env", Checkbox).value
+        self._save(form, write_env)
+
+    @work(thread=True, exclusive=True, group="save")
+    def _save(self, form: FormState, write_env: bool) -> None:
+        from core import profiles
+        from core.envkeys import write_env_var
+
+        assert form.provider_id and form.profile_id and form.secret_value
+        try:
+            if self.kind == "api-key":
+                pid = profiles.add_api_key(form.provider_id, form.secret_value, form.profile_id,
+                                           agent_id=self.agent_id, state=self.state)
+                if write_env:
+                    write_env_var(f"{env_prefix(form.provider_id)}_API_KEY", form.secret_value, self.state)
+            else:
+                pid = profiles.add_token(form.provider_id, form.secret_value, form.profile_id,
+                                         expires_in_ms=form.expires_in_ms, agent_id=self.agent_id,
+                                         state=self.state, now_ms=self.clock())
+        except OpenClawError as exc:
+            self.app.call_from_thread(self._save_failed, str(exc))
+            return
+        except OSError as exc:
+            self.app.call_from_thread(self._save_failed, f"Could not write: {exc.strerror or exc}")
+            return
+        self.app.call_from_thread(self.dismiss, pid)
+
+    def _save_failed(self, message: str) -> None:
+        self.saving = False
+        self.query_one("#save-error", Static).update(escape(message))
+        self.revalidate()
+

@@ -1,0 +1,98 @@
+"""Small widgets shared by the onboarding screens.
+
+`WizardInput`: an Input whose cursor blink follows the app (snapshots freeze it).
+`PasteInput`: Textual's Input keeps only the first line of a bracketed paste; a long token or
+redirect URL that the terminal wrapped over several lines must arrive whole, so every line is
+kept and all whitespace removed (whitespace is never part of a token, a code or a URL).
+`SecretInput`: a masked PasteInput with a reveal toggle (ctrl+r).
+`GuardedInput`: a plain field (provider, profile name, expiry) that refuses a pasted secret: a paste that
+looks like a token or key is handed to the screen (`SecretPasted`) instead of being shown in clear text.
+"""
+
+from __future__ import annotations
+
+import re
+
+from textual import events
+from textual.binding import Binding
+from textual.message import Message
+from textual.widgets import Input
+
+_WHITESPACE = re.compile(r"\s+")
+_TOKENISH = re.compile(r"[A-Za-z0-9_\-.=+/]+")
+
+
+def looks_like_secret(text: str) -> bool:
+    """A pasted token/key rather than a provider, profile name or duration: long, one word, has digits.
+
+    Profile names with an email (`work@example.com`) and ids (`openrouter:work`) never match.
+    """
+    t = _WHITESPACE.sub("", text or "")
+    return (len(t) >= 24 and "@" not in t and ":" not in t and bool(_TOKENISH.fullmatch(t))
+            and any(c.isdigit() for c in t))
+
+
+def app_cursor_blink(widget: Input) -> bool:
+    """Whether inputs should blink: the app may turn it off (`input_cursor_blink`, for snapshots)."""
+    try:
+        return bool(getattr(widget.app, "input_cursor_blink", True))
+    except Exception:  # no active app (unit use)
+        return True
+
+
+class WizardInput(Input):
+    """Input that honours the app's `input_cursor_blink` switch."""
+
+    def on_mount(self) -> None:
+        if not app_cursor_blink(self):
+            self.cursor_blink = False
+
+
+class PasteInput(WizardInput):
+    """Keeps every line of a paste, with all whitespace removed."""
+
+    def _on_paste(self, event: events.Paste) -> None:
+        # Our handler replaces Input._on_paste (which keeps only the first line).
+        event.prevent_default()
+        event.stop()
+        text = _WHITESPACE.sub("", event.text or "")
+        if not text:
+            return
+        selection = self.selection
+        if selection.is_empty:
+            self.insert_text_at_cursor(text)
+        else:
+            self.replace(text, *selection)
+
+
+class SecretInput(PasteInput):
+    """A masked paste-aware input; ctrl+r reveals/hides what was typed."""
+
+    BINDINGS = [Binding("ctrl+r", "toggle_reveal", "Reveal/hide")]
+
+    def __init__(self, *args, **kwargs) -> None:
+        kwargs.setdefault("password", True)
+        super().__init__(*args, **kwargs)
+
+    @property
+    def revealed(self) -> bool:
+        return not self.password
+
+    def action_toggle_reveal(self) -> None:
+        self.password = not self.password
+
+
+class GuardedInput(WizardInput):
+    """A non-secret field that never displays a pasted secret: it posts `SecretPasted` instead."""
+
+    class SecretPasted(Message):
+        def __init__(self, input: GuardedInput, text: str) -> None:
+            super().__init__()
+            self.input = input
+            self.text = text
+
+    def _on_paste(self, event: events.Paste) -> None:
+        if looks_like_secret(event.text):
+            event.prevent_default()
+            event.stop()
+            self.post_message(self.SecretPasted(self, event.text))

@@ -1,0 +1,1 @@
+"""Onboarding wizard (Textual) tests: Pilot walk-throughs, snapshots and a tmux run."""

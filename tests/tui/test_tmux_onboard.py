@@ -1,0 +1,129 @@
+"""`openclaw onboard` in a real terminal (tmux), driven as a user would: keys and a bracketed paste.
+
+Walk: agent main → Paste a token → provider openrouter → the token (pasted wrapped over three lines)
+→ save → the dashboard shows the new profile, masked. The token's middle never appears on screen.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shlex
+import shutil
+import subprocess
+import sys
+import time
+import uuid
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import EXAMPLE_NOW_MS, OPENROUTER_TOKEN
+
+ROOT = Path(__file__).resolve().parents[2]
+OPENCLAW = Path(sys.executable).with_name("openclaw")
+
+pytestmark = pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux is not installed (.ci/run installs it)")
+
+
+class Tmux:
+    def __init__(self, tmp: Path) -> None:
+        tag = uuid.uuid4().hex[:10]
+        self.socket = f"oc-onboard-{os.getpid()}-{tag}"
+        self.session = f"onboard-{tag}"
+        self.screens: list[str] = []
+
+    def run(self, *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(["tmux", "-L", self.socket, *args], capture_output=True, text=True, check=check,
+                              timeout=30)
+
+    def start(self, command: str, width: int = 100, height: int = 30) -> None:
+        self.run("-f", "/dev/null", "new-session", "-d", "-s", self.session, "-x", str(width), "-y", str(height),
+                 command)
+
+    def capture(self) -> str:
+        text = self.run("capture-pane", "-p", "-t", self.session, check=False).stdout
+        self.screens.append(text)
+        return text
+
+    def wait_for(self, needle: str, timeout: float = 30.0) -> str:
+        deadline = time.monotonic() + timeout
+        while True:
+            text = self.capture()
+            if needle in text:
+                return text
+            if time.monotonic() > deadline:
+                raise AssertionError(f"{needle!r} did not appear within {timeout}s; screen:\n{text}")
+            time.sleep(0.05)
+
+    def keys(self, *keys: str) -> None:
+        self.run("send-keys", "-t", self.session, *keys)
+
+    def type(self, text: str) -> None:
+        self.run("send-keys", "-t", self.session, "-l", text)
+
+    def paste(self, text: str) -> None:
+        """A real bracketed paste (tmux wraps it in ESC[200~ ... ESC[201~ since the app asked for it)."""
+        self.run("set-buffer", "-b", "onboard", text)
+        self.run("paste-buffer", "-p", "-d", "-b", "onboard", "-t", self.session)
+
+    def alive(self) -> bool:
+        return self.run("has-session", "-t", self.session, check=False).returncode == 0
+
+    def kill(self) -> None:
+        self.run("kill-server", check=False)
+
+
+@pytest.fixture
+def tmux(tmp_path: Path):
+    t = Tmux(tmp_path)
+    yield t
+    t.kill()
+
+
+def test_onboard_paste_token_in_tmux(tmux: Tmux, state_dir: Path, tmp_path: Path) -> None:
+    home = Path(os.environ["HOME"])
+    exit_file = tmp_path / "exit-code"
+    env = {"OPENCLAW_STATE_DIR": str(state_dir), "HOME": str(home), "OPENCLAW_NOW_MS": str(EXAMPLE_NOW_MS),
+           "TERM": "xterm-256color", "COLORTERM": "truecolor", "LANG": "C.UTF-8", "PATH": os.environ["PATH"],
+           "PYTHONPATH": str(ROOT)}
+    assignments = " ".join(f"{k}={shlex.quote(v)}" for k, v in env.items())
+    command = f"env -i {assignments} {shlex.quote(str(OPENCLAW))} onboard; echo $? > {shlex.quote(str(exit_file))}"
+    tmux.start(f"sh -c {shlex.quote(command)}")
+
+    screen = tmux.wait_for("Which agent should get the new credential?")
+    assert "main" in screen and "(new)" in screen
+    tmux.keys("Enter")
+    tmux.wait_for("How should agent main log in?")
+    tmux.keys("Down", "Down")
+    tmux.keys("Enter")
+    tmux.wait_for("Paste a token for agent main")
+    tmux.type("openrouter")
+    tmux.wait_for("openrouter:manual")  # the default profile id appears as the provider is typed
+    tmux.keys("Enter")  # provider -> profile
+    tmux.wait_for("esc Back")
+    tmux.wait_for("▌ ✓ profile  openrouter:manual (default)")
+    tmux.keys("Enter")  # profile (empty: the default) -> token
+    tmux.wait_for("^r Reveal/hide")  # the masked token field has the focus (its key shows in the footer)
+    third = len(OPENROUTER_TOKEN) // 3
+    tmux.paste("\n".join(OPENROUTER_TOKEN[i * third:(i + 1) * third if i < 2 else None] for i in range(3)) + "\n")
+    screen = tmux.wait_for(f"{len(OPENROUTER_TOKEN)} characters, sk-or-v1...89abcdef")
+    tmux.keys("Enter")  # valid: Enter on the last filled field saves
+    screen = tmux.wait_for("openrouter:manual", timeout=30)
+    screen = tmux.wait_for("sk-or-v1...89abcdef")
+    dashboard = tmux.wait_for("OpenClaw auth profiles")
+    tmux.keys("q")
+    deadline = time.monotonic() + 20
+    while not exit_file.exists() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert exit_file.read_text().strip() == "0"
+
+    middle = OPENROUTER_TOKEN[8:-8]
+    for shown in tmux.screens:
+        flat = shown.replace("\n", "")
+        assert middle not in flat
+        assert OPENROUTER_TOKEN[10:30] not in flat
+    store = json.loads((state_dir / "agents" / "main" / "agent" / "auth-profiles.json").read_text())
+    assert store["profiles"]["openrouter:manual"] == {"type": "token", "provider": "openrouter",
+                                                      "token": OPENROUTER_TOKEN}
+    print("\n--- dashboard as captured by tmux ---\n" + dashboard)

@@ -1,0 +1,106 @@
+"""Step 1, agent selection: listing, choosing, adding (with validation and copying)."""
+
+from __future__ import annotations
+
+from textual.widgets import OptionList, Static
+
+from tests.tui.conftest import read_store, screen_text, wait_for, wait_for_screen
+
+
+async def test_lists_agents_with_counts_and_worst_status(make_app, make_agent):
+    make_agent("main")
+    make_agent("work", store={"version": 1, "profiles": {}})
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await wait_for_screen(pilot, "AgentSelectScreen")
+        agents = screen.query_one("#agents", OptionList)
+        ids = [agents.get_option_at_index(i).id for i in range(agents.option_count)]
+        assert ids == ["main", "work", "__add__"]
+        text = screen_text(app)
+        assert "main" in text and "4 profiles" in text and "expiring" in text
+        assert "work" in text and "0 profiles" in text and "no profiles yet" in text
+        assert agents.highlighted == 0
+
+
+async def test_empty_state_offers_main(make_app):
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await wait_for_screen(pilot, "AgentSelectScreen")
+        agents = screen.query_one("#agents", OptionList)
+        assert agents.get_option_at_index(0).id == "main"
+        assert "(new)" in screen_text(app)
+
+
+async def test_enter_selects_agent_and_goes_to_auth_choice(make_app, make_agent):
+    make_agent("main")
+    make_agent("work")
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for_screen(pilot, "AgentSelectScreen")
+        await pilot.press("down", "enter")
+        screen = await wait_for_screen(pilot, "AuthChoiceScreen")
+        assert screen.agent_id == "work"
+        assert app.current_agent == "work"
+
+
+async def test_mouse_click_selects_agent(make_app, make_agent):
+    make_agent("main")
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await wait_for_screen(pilot, "AgentSelectScreen")
+        agents = screen.query_one("#agents", OptionList)
+        await pilot.click(agents, offset=(4, 1))
+        screen = await wait_for_screen(pilot, "AuthChoiceScreen")
+        assert screen.agent_id == "main"
+
+
+async def test_add_agent_invalid_name_shows_error_and_creates_nothing(make_app, state_dir):
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await wait_for_screen(pilot, "AgentSelectScreen")
+        await pilot.press("a")
+        assert screen.query_one("#add-form").display
+        await pilot.press(*"Bad Name!", "enter")
+        error = str(screen.query_one("#add-error", Static).render())
+        assert "Invalid agent name" in error
+        assert not (state_dir / "agents").exists()
+        # the reserved name is refused too
+        screen.query_one("#agent-name").value = ""
+        await pilot.press(*"main", "enter")
+        assert "reserved" in str(screen.query_one("#add-error", Static).render())
+        # escape closes the form, a second escape leaves (quits) the wizard
+        await pilot.press("escape")
+        assert not screen.query_one("#add-form").display
+        assert type(app.screen).__name__ == "AgentSelectScreen"
+
+
+async def test_add_agent_with_copy_then_select_it(make_app, make_agent, state_dir):
+    make_agent("main")
+    app = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = await wait_for_screen(pilot, "AgentSelectScreen")
+        agents = screen.query_one("#agents", OptionList)
+        agents.highlighted = agents.option_count - 1
+        await pilot.press("enter")  # "+ Add a new agent…"
+        assert screen.query_one("#add-form").display
+        await pilot.press(*"work")
+        screen.query_one("#copy-from").value = "main"
+        await pilot.click("#add-create")
+        await wait_for(pilot, lambda: (state_dir / "agents" / "work" / "agent").is_dir(), what="agent dir")
+        await pilot.pause()
+        assert not screen.query_one("#add-form").display
+        assert set(read_store(state_dir, "work")["profiles"]) == set(read_store(state_dir, "main")["profiles"])
+        # the new agent is highlighted; Enter takes it
+        assert agents.get_option_at_index(agents.highlighted).id == "work"
+        await pilot.press("enter")
+        screen = await wait_for_screen(pilot, "AuthChoiceScreen")
+        assert screen.agent_id == "work"
+
+
+async def test_q_quits(make_app):
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for_screen(pilot, "AgentSelectScreen")
+        await pilot.press("q")
+        await wait_for(pilot, lambda: app.return_code is not None, what="exit")
+    assert app.return_code == 0

@@ -1,0 +1,191 @@
+"""Snapshots of every wizard screen at 80x24 and 120x40 (plus the light theme).
+
+Clocks are frozen (FROZEN_NOW_MS), cursors do not blink, the Codex login uses a scripted session
+with a fixed URL, and the state dir is `~/.openclaw` inside a tmp HOME so paths print the same
+everywhere. Regenerate with `--snapshot-update` and look at every SVG before accepting it.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from textual import events
+
+from tests.conftest import ANTHROPIC_SETUP_TOKEN, write_json
+from tests.tui.conftest import ScriptedLogin, frozen_clock, wait_for
+
+SIZES = [pytest.param((80, 24), id="80x24"), pytest.param((120, 40), id="120x40")]
+
+
+@pytest.fixture
+def home_state(state_dir: Path, tui_env: dict[str, str], monkeypatch: pytest.MonkeyPatch) -> Path:
+    state = Path(tui_env["HOME"]) / ".openclaw"
+    state.mkdir(mode=0o700)
+    monkeypatch.setenv("OPENCLAW_STATE_DIR", str(state))
+    tui_env["OPENCLAW_STATE_DIR"] = str(state)
+    return state
+
+
+@pytest.fixture
+def snap_app(home_state: Path, tui_env: dict[str, str]):
+    from app.tui import create_app
+
+    def make(**kwargs):
+        kwargs.setdefault("state", home_state)
+        kwargs.setdefault("clock", frozen_clock)
+        kwargs.setdefault("env", tui_env)
+        kwargs.setdefault("open_browser", False)
+        kwargs.setdefault("cursor_blink", False)
+        return create_app(**kwargs)
+
+    return make
+
+
+@pytest.fixture
+def agents(home_state: Path) -> Path:
+    """main with the facts-doc store (one profile of each status) and an empty `work` agent."""
+    from tests.conftest import EXAMPLE_STORE
+
+    write_json(home_state / "agents" / "main" / "agent" / "auth-profiles.json", EXAMPLE_STORE)
+    (home_state / "agents" / "work" / "agent").mkdir(parents=True, mode=0o700)
+    return home_state
+
+
+async def settle(pilot) -> None:
+    await pilot.pause()
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+async def settle_login(pilot, phase: str = "waiting") -> None:
+    """The login worker runs until the login ends: wait for the phase instead."""
+    await pilot.pause()
+    await wait_for(pilot, lambda: getattr(pilot.app.screen, "phase", None) == phase, what=phase)
+    await pilot.pause()
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_agent_select(snap_compare, snap_app, agents, size):
+    assert snap_compare(snap_app(), terminal_size=size, run_before=settle)
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_agent_select_add_invalid(snap_compare, snap_app, agents, size):
+    async def run_before(pilot):
+        await settle(pilot)
+        await pilot.press("a", *"Bad Name!", "enter")
+
+    assert snap_compare(snap_app(), terminal_size=size, run_before=run_before)
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_auth_choice(snap_compare, snap_app, codex_cli_home, claude_cli_home, size):
+    assert snap_compare(snap_app(agent_id="main"), terminal_size=size, run_before=settle)
+
+
+def test_auth_choice_light(snap_compare, snap_app):
+    async def run_before(pilot):
+        await settle(pilot)
+        await pilot.press("ctrl+t")
+
+    assert snap_compare(snap_app(agent_id="main"), terminal_size=(80, 24), run_before=run_before)
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_setup_token_pasted(snap_compare, snap_app, size):
+    async def run_before(pilot):
+        pilot.app.goto("setup-token")
+        await settle(pilot)
+        pilot.app.screen.query_one("#secret").post_message(
+            events.Paste(ANTHROPIC_SETUP_TOKEN[:50] + "\n" + ANTHROPIC_SETUP_TOKEN[50:]))
+        await pilot.pause()
+        pilot.app.screen.query_one("#expires").focus()
+        await pilot.press(*"365d")
+
+    assert snap_compare(snap_app(agent_id="main"), terminal_size=size, run_before=run_before)
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_paste_token_empty(snap_compare, snap_app, size):
+    async def run_before(pilot):
+        pilot.app.goto("paste-token")
+        await settle(pilot)
+
+    assert snap_compare(snap_app(agent_id="main"), terminal_size=size, run_before=run_before)
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_api_key_invalid(snap_compare, snap_app, size):
+    async def run_before(pilot):
+        pilot.app.goto("api-key")
+        await settle(pilot)
+        pilot.app.screen.query_one("#secret").value = 'sk-"quoted'  # quotes are never part of a key
+        pilot.app.screen.query_one("#write-env").value = True
+        await pilot.pause()
+
+    assert snap_compare(snap_app(agent_id="main"), terminal_size=size, run_before=run_before)
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_codex_waiting(snap_compare, snap_app, size):
+    async def run_before(pilot):
+        pilot.app.goto("codex")
+        await settle_login(pilot)
+
+    app = snap_app(agent_id="main", login_session_factory=ScriptedLogin())
+    assert snap_compare(app, terminal_size=size, run_before=run_before)
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_codex_paste_only_with_error(snap_compare, snap_app, size):
+    async def run_before(pilot):
+        pilot.app.goto("codex")
+        await settle_login(pilot)
+        pilot.app.screen.post_message(events.Paste("http://localhost:1455/auth/callback?code=abc&state=other"))
+        await pilot.pause()
+
+    app = snap_app(agent_id="main", login_session_factory=ScriptedLogin(mode="paste", reason="remote session (SSH)"))
+    assert snap_compare(app, terminal_size=size, run_before=run_before)
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_codex_saved(snap_compare, snap_app, size):
+    async def run_before(pilot):
+        pilot.app.goto("codex")
+        await settle_login(pilot, "saved")
+
+    app = snap_app(agent_id="main", login_session_factory=ScriptedLogin(finish=True))
+    assert snap_compare(app, terminal_size=size, run_before=run_before)
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_confirm_replace(snap_compare, snap_app, agents, size):
+    async def run_before(pilot):
+        pilot.app.goto("paste-token")
+        await settle(pilot)
+        screen = pilot.app.screen
+        screen.query_one("#provider").value = "openrouter"
+        screen.query_one("#secret").value = "sk-or-v1-" + "f" * 64
+        await pilot.pause()
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+
+    assert snap_compare(snap_app(agent_id="main"), terminal_size=size, run_before=run_before)
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_dashboard_after_save(snap_compare, snap_app, agents, size):
+    async def run_before(pilot):
+        pilot.app.goto("setup-token")
+        await settle(pilot)
+        pilot.app.screen.query_one("#secret").post_message(events.Paste(ANTHROPIC_SETUP_TOKEN))
+        await pilot.pause()
+        await pilot.press("ctrl+s")
+        for _ in range(100):
+            if type(pilot.app.screen).__name__ == "DashboardScreen":
+                break
+            await pilot.pause(0.02)
+        await settle(pilot)
+
+    assert snap_compare(snap_app(agent_id="main"), terminal_size=size, run_before=run_before)
