@@ -21,7 +21,10 @@ import pytest
 from tests.conftest import EXAMPLE_NOW_MS, OPENROUTER_TOKEN
 
 ROOT = Path(__file__).resolve().parents[2]
-OPENCLAW = Path(sys.executable).with_name("openclaw")
+OPENCLAW_SCRIPT = Path(sys.executable).with_name("openclaw")
+# The installed console script, as a user runs it; `python -m app.cli` when the package is not installed.
+OPENCLAW = (shlex.quote(str(OPENCLAW_SCRIPT)) if OPENCLAW_SCRIPT.exists()
+            else f"{shlex.quote(sys.executable)} -m app.cli")
 
 pytestmark = pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux is not installed (.ci/run installs it)")
 
@@ -88,7 +91,7 @@ def test_onboard_paste_token_in_tmux(tmux: Tmux, state_dir: Path, tmp_path: Path
            "TERM": "xterm-256color", "COLORTERM": "truecolor", "LANG": "C.UTF-8", "PATH": os.environ["PATH"],
            "PYTHONPATH": str(ROOT)}
     assignments = " ".join(f"{k}={shlex.quote(v)}" for k, v in env.items())
-    command = f"env -i {assignments} {shlex.quote(str(OPENCLAW))} onboard; echo $? > {shlex.quote(str(exit_file))}"
+    command = f"env -i {assignments} {OPENCLAW} onboard; echo $? > {shlex.quote(str(exit_file))}"
     tmux.start(f"sh -c {shlex.quote(command)}")
 
     screen = tmux.wait_for("Which agent should get the new credential?")
