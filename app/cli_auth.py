@@ -135,7 +135,7 @@ def cmd_paste_token(args: argparse.Namespace) -> int:
 
 
 def cmd_setup_token(args: argparse.Namespace) -> int:
-    from core.profiles import validate_profile_id, validate_provider
+    from core.profiles import default_profile_id, validate_profile_id, validate_provider
     from core.tokens import validate_setup_token
 
     provider = validate_provider(args.provider)
@@ -143,7 +143,7 @@ def cmd_setup_token(args: argparse.Namespace) -> int:
         raise ValidationError(
             f"setup-token is for anthropic only; use `openclaw models auth paste-token --provider {provider}`"
         )
-    profile_id = validate_profile_id(args.profile_id or "anthropic:default", provider)
+    profile_id = validate_profile_id(args.profile_id or default_profile_id(provider, "setup-token"), provider)
     expires_in_ms = _expires_in(args.expires_in)
     agent_id = resolve_agent(args.agent)
     _info("Run `claude setup-token` on this machine (it needs an interactive terminal and a Claude Pro/Max plan);")

@@ -20,7 +20,7 @@ def validate_agent_id(name: str, *, for_new: bool = True) -> str:
     agent_id = normalize_agent_id(name)
     if not is_valid_agent_id(agent_id):
         raise ValidationError(
-            f"Invalid agent name {name!r}: use 1-64 lowercase letters, digits, '-' or '_'"
+            f"Invalid agent name {name!r}: use a-z, 0-9, '-' and '_' (at most 64)"
         )
     if for_new and agent_id == DEFAULT_AGENT_ID:
         raise ValidationError(f'"{DEFAULT_AGENT_ID}" is reserved for the default agent')

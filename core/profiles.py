@@ -37,7 +37,8 @@ def validate_profile_id(profile_id: str, provider: str) -> str:
 
 
 def default_profile_id(provider: str, kind: str) -> str:
-    """OpenClaw's defaults: pasted tokens are `P:manual`, API keys and logins `P:default`."""
+    """OpenClaw's defaults: pasted tokens (`paste-token`, kind "token") are `P:manual`; API keys,
+    OAuth logins and the Anthropic `setup-token` (kind "setup-token") are `P:default`."""
     return f"{provider}:manual" if kind == "token" else f"{provider}:default"
 
 

@@ -91,6 +91,8 @@ class TokenPasteScreen(Screen[str | None]):
         super().__init__()
         self.agent_id = agent_id
         self.kind = kind
+        # core.profiles.default_profile_id's kinds: setup-token and API keys are P:default, pasted tokens P:manual
+        self._profile_kind = {"api-key": "api_key", "setup-token": "setup-token"}.get(kind, "token")
         self.state = state if state is not None else state_dir(env)
         self.clock = clock or default_clock
         self.env = env
@@ -160,7 +162,7 @@ class TokenPasteScreen(Screen[str | None]):
         if provider_id is None:
             profile = FieldCheck(False, "needs a provider first", pending=True)
         else:
-            default = default_profile_id(provider_id, "api_key" if self.kind == "api-key" else "token")
+            default = default_profile_id(provider_id, self._profile_kind)
             candidate = default if not raw_profile else (
                 raw_profile if ":" in raw_profile else f"{provider_id}:{raw_profile}")
             try:
@@ -209,8 +211,8 @@ class TokenPasteScreen(Screen[str | None]):
             lines.append(f"{mark} {name:<8} [{style}]{escape(chk.message)}[/]")
         self.query_one("#validation", Static).update("\n".join(lines))
         if form.provider_id:
-            kind = "api_key" if self.kind == "api-key" else "token"
-            self.query_one("#profile", WizardInput).placeholder = default_profile_id(form.provider_id, kind)
+            self.query_one("#profile", WizardInput).placeholder = default_profile_id(form.provider_id,
+                                                                                     self._profile_kind)
             if self.kind == "api-key":
                 var = f"{env_prefix(form.provider_id)}_API_KEY"
                 self.query_one("#write-env", Checkbox).label = (

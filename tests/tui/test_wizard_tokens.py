@@ -84,11 +84,11 @@ async def test_setup_token_valid_saved_with_expiry(make_app, state_dir):
         assert not screen.query_one("#save", Button).disabled
         await pilot.press("enter")
         dash = await wait_for_screen(pilot, "DashboardScreen")
-        assert dash.highlight == "anthropic:manual"
-    cred = read_store(state_dir)["profiles"]["anthropic:manual"]
+        assert dash.highlight == "anthropic:default"
+    cred = read_store(state_dir)["profiles"]["anthropic:default"]
     assert cred == {"type": "token", "provider": "anthropic", "token": ANTHROPIC_SETUP_TOKEN,
                     "expires": FROZEN_NOW_MS + 365 * DAY_MS}
-    assert app.saved_profiles == ["anthropic:manual"]
+    assert app.saved_profiles == ["anthropic:default"]
 
 
 async def test_setup_token_too_short_is_refused_live(make_app, state_dir):
