@@ -16,17 +16,29 @@ _PATTERN = re.compile(r"^\s*([0-9]{1,7})\s*([smhdw])\s*$", re.IGNORECASE | re.AS
 MAX_DURATION_MS = 3660 * DAY_MS
 
 
+# Longer input is not echoed whole in errors: a misplaced paste (a token in --expires-in) would leak.
+_ECHO_MAX = 16
+
+
+def _shown(text: str) -> str:
+    if len(text) <= _ECHO_MAX:
+        return repr(text)
+    from core.masking import mask_secret
+
+    return repr(mask_secret(text))
+
+
 def parse_duration(text: str) -> int:
     """`365d` -> ms. Units: s, m, h, d, w. Raises ValidationError with the accepted forms."""
     match = _PATTERN.match(text or "")
     if not match:
-        raise ValidationError(f"Invalid duration {text!r}: use a number and a unit, like 365d, 12h or 30m")
+        raise ValidationError(f"Invalid duration {_shown(text or '')}: use a number and a unit, like 365d, 12h or 30m")
     value, unit = int(match.group(1)), match.group(2).lower()
     ms = value * _UNITS[unit]
     if ms <= 0:
-        raise ValidationError(f"Invalid duration {text!r}: it must be longer than zero")
+        raise ValidationError(f"Invalid duration {_shown(text)}: it must be longer than zero")
     if ms > MAX_DURATION_MS:
-        raise ValidationError(f"Invalid duration {text!r}: at most 3660d")
+        raise ValidationError(f"Invalid duration {_shown(text)}: at most 3660d")
     return ms
 
 

@@ -22,7 +22,17 @@ log = logging.getLogger(__name__)
 
 _REQUEST_TIMEOUT_S = 10.0  # a half-open browser connection must not pin a handler forever
 _MAX_HEADERS = 100
-_REASONS = {200: "OK", 400: "Bad Request", 404: "Not Found", 405: "Method Not Allowed", 410: "Gone"}
+# Hardening limits (tests/integration/test_hardening_callback.py). A browser's callback request is
+# a few hundred bytes; anything near these limits is an attack or a bug, answered and closed.
+_MAX_REQUEST_LINE = 8 * 1024  # longer: 414
+_MAX_HEADER_BYTES = 32 * 1024  # all header lines together; more: 431
+_STREAM_LIMIT = 64 * 1024  # StreamReader buffer per line: a 1 MB header line never sits in memory whole
+# Open connections at once. Idle sockets beyond this would eat the wizard's file descriptors;
+# the oldest is dropped for a new one (a browser's real callback arrives and finishes at once).
+_MAX_CONNECTIONS = 64
+_MAX_CODE_LEN = 4096
+_REASONS = {200: "OK", 400: "Bad Request", 404: "Not Found", 405: "Method Not Allowed", 408: "Request Timeout",
+            410: "Gone", 414: "URI Too Long", 431: "Request Header Fields Too Large"}
 
 
 @dataclass(frozen=True)
@@ -55,7 +65,8 @@ class CallbackServer:
         self._expected_state = expected_state
         self._server: asyncio.base_events.Server | None = None
         self._outcome: asyncio.Future[CallbackOutcome] | None = None
-        self._writers: set[asyncio.StreamWriter] = set()
+        # Open connections, oldest first (a dict keeps insertion order; values unused).
+        self._writers: dict[asyncio.StreamWriter, None] = {}
 
     def __repr__(self) -> str:  # never the state
         return f"CallbackServer({self.address!r}, listening={self.listening})"
@@ -73,7 +84,7 @@ class CallbackServer:
         """Bind and listen; raises OSError (e.g. EADDRINUSE) when the port cannot be bound."""
         loop = asyncio.get_running_loop()
         self._outcome = loop.create_future()
-        self._server = await asyncio.start_server(self._handle, host=self.host, port=self.port)
+        self._server = await asyncio.start_server(self._handle, host=self.host, port=self.port, limit=_STREAM_LIMIT)
         if self.port == 0:  # only tests ask for an ephemeral port
             self.port = self._server.sockets[0].getsockname()[1]
 
@@ -99,13 +110,20 @@ class CallbackServer:
     # ---- one connection
 
     async def _handle(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-        self._writers.add(writer)
+        if len(self._writers) >= _MAX_CONNECTIONS:
+            # Connection cap: drop the oldest (most likely an idle or slow client), never the new one.
+            oldest = next(iter(self._writers))
+            self._writers.pop(oldest, None)
+            with contextlib.suppress(Exception):
+                oldest.transport.abort()
+        self._writers[writer] = None
         outcome: CallbackOutcome | None = None
         try:
             try:
                 status, body, outcome = await asyncio.wait_for(self._respond(reader), _REQUEST_TIMEOUT_S)
-            except (TimeoutError, asyncio.IncompleteReadError, asyncio.LimitOverrunError, ValueError,
-                    UnicodeDecodeError):
+            except TimeoutError:  # slow or stalled client (slowloris): it must not hold a handler forever
+                status, body = 408, _page("Request timeout", "The request took too long.")
+            except (asyncio.IncompleteReadError, asyncio.LimitOverrunError, ValueError, UnicodeDecodeError):
                 status, body = 400, _page("Bad request", "This request could not be understood.")
             if outcome is not None and (self._outcome is None or self._outcome.done()):
                 outcome = None  # single use: a second good callback changes nothing
@@ -114,7 +132,7 @@ class CallbackServer:
         except (ConnectionError, OSError) as exc:
             log.debug("callback connection dropped: %s", type(exc).__name__)
         finally:
-            self._writers.discard(writer)
+            self._writers.pop(writer, None)
             with contextlib.suppress(Exception):
                 writer.close()
         # Report only after the browser has its page, then stop listening (single use).
@@ -124,9 +142,22 @@ class CallbackServer:
                 self._server.close()
 
     async def _respond(self, reader: asyncio.StreamReader) -> tuple[int, str, CallbackOutcome | None]:
-        request_line = (await reader.readline()).decode("latin-1").strip()
+        try:
+            raw_line = await reader.readline()
+        except ValueError:  # longer than the stream limit
+            raw_line = b"x" * (_MAX_REQUEST_LINE + 1)
+        if len(raw_line) > _MAX_REQUEST_LINE:
+            return 414, _page("Request too long", "The address is too long."), None
+        request_line = raw_line.decode("latin-1").strip()
+        header_bytes = 0
         for _ in range(_MAX_HEADERS):
-            line = await reader.readline()
+            try:
+                line = await reader.readline()
+            except ValueError:  # one header line longer than the stream limit
+                return 431, _page("Headers too large", "The request headers are too large."), None
+            header_bytes += len(line)
+            if header_bytes > _MAX_HEADER_BYTES:
+                return 431, _page("Headers too large", "The request headers are too large."), None
             if line in (b"\r\n", b"\n", b""):
                 break
         else:
@@ -141,8 +172,13 @@ class CallbackServer:
         if method != "GET":
             return 405, _page("Method not allowed", "Use GET."), None
         params = parse_qs(url.query)
+        if any(len(params.get(key, ())) > 1 for key in ("code", "state", "error")):
+            # RFC 6749 3.1: parameters MUST NOT repeat. Which copy would be the real one is a guess.
+            return 400, _page("Login not accepted", "The redirect repeated a parameter."), None
         state = (params.get("state") or [""])[0]
-        if not state or not secrets.compare_digest(state.encode(), self._expected_state.encode()):
+        # surrogatepass: a lone surrogate must be a mismatch, not a UnicodeEncodeError.
+        if not state or not secrets.compare_digest(state.encode("utf-8", "surrogatepass"),
+                                                   self._expected_state.encode("utf-8", "surrogatepass")):
             return 400, _page("Login not accepted", "State mismatch: this page belongs to another login attempt. "
                               "Start the login again from the terminal."), None
         error = (params.get("error") or [""])[0]
@@ -154,13 +190,18 @@ class CallbackServer:
         code = (params.get("code") or [""])[0]
         if not code:
             return 400, _page("Login not accepted", "The redirect carried no authorization code."), None
+        if len(code) > _MAX_CODE_LEN or not code.isascii() or not code.isprintable() or " " in code:
+            # Whitespace, control or non-ASCII characters cannot be part of a code: refuse it here
+            # (the login keeps waiting) instead of failing the whole login at the token exchange.
+            return 400, _page("Login not accepted", "The redirect carried an invalid authorization code."), None
         return 200, SUCCESS_PAGE, CallbackOutcome(code=code)
 
     @staticmethod
     async def _send(writer: asyncio.StreamWriter, status: int, body: str) -> None:
         data = body.encode("utf-8")
+        allow = "Allow: GET\r\n" if status == 405 else ""  # RFC 9110: a 405 names the allowed methods
         head = (
-            f"HTTP/1.1 {status} {_REASONS.get(status, 'Error')}\r\n"
+            f"HTTP/1.1 {status} {_REASONS.get(status, 'Error')}\r\n{allow}"
             "Content-Type: text/html; charset=utf-8\r\n"
             f"Content-Length: {len(data)}\r\n"
             # The URL carries the code: never cache it, never leak it as a Referer.

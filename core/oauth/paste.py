@@ -43,7 +43,10 @@ def _from_params(params: dict[str, list[str]]) -> tuple[str | None, str | None]:
 
 def _split(s: str) -> tuple[str | None, str | None]:
     if "://" in s:
-        parts = urlsplit(s)
+        try:
+            parts = urlsplit(s)
+        except ValueError:  # e.g. "Invalid IPv6 URL" for an unbalanced "[": not a redirect URL
+            raise PasteError("That is not a valid URL; paste the full address the browser ended on") from None
         code, state = _from_params(parse_qs(parts.query))
         if code is None and "code=" in parts.fragment:
             code, state = _from_params(parse_qs(parts.fragment))
@@ -68,7 +71,10 @@ def parse_pasted(text: str, expected_state: str | None) -> str:
         raise PasteError("No authorization code found; paste the full redirect URL from your browser")
     if len(code) > MAX_CODE_LEN or not _CODE_RE.fullmatch(code):
         raise PasteError("That does not look like an authorization code; paste the full redirect URL from your browser")
-    if state and expected_state is not None and not secrets.compare_digest(state.encode(), expected_state.encode()):
+    # surrogatepass: a lone surrogate in pasted text must be a mismatch, not a UnicodeEncodeError.
+    if state and expected_state is not None and not secrets.compare_digest(
+        state.encode("utf-8", "surrogatepass"), expected_state.encode("utf-8", "surrogatepass")
+    ):
         raise PasteError(
             "The pasted URL belongs to a different login attempt (state mismatch); "
             "paste the URL from the login you just started"
