@@ -27,6 +27,8 @@ def cmd_status(args: argparse.Namespace) -> int:
     agent_id = resolve_agent(args.agent)
     status = agent_status(agent_id)
     code = check_exit_code(status)
+    for warning in status.warnings:  # on stderr in every mode: stdout may be a pipe a script parses
+        print(f"openclaw: warning: {warning}", file=sys.stderr)
     if args.json:
         from app.cli_output import status_output
 
@@ -134,7 +136,4 @@ def text_lines(status: AgentStatus) -> list[str]:
     if status.problems:
         lines.append("Problems:")
         lines += [f"  - {problem}" for problem in status.problems]
-    if status.warnings:
-        lines.append("Warnings:")
-        lines += [f"  - {warning}" for warning in status.warnings]
     return lines

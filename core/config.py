@@ -53,6 +53,7 @@ def update_auth(mutate: Callable[[AuthConfig], T], state: Path | None = None) ->
         if json.dumps(after_dump, sort_keys=True) != before:
             new_raw = dict(cfg.raw)
             new_raw["auth"] = after_dump
+            fsio.remove_stale_temps(cfg.path.parent, cfg.path.name)  # left by a killed writer
             fsio.atomic_write_json(cfg.path, new_raw)
         return result
 

@@ -79,9 +79,29 @@ def atomic_write_bytes(path: Path, data: bytes, mode: int = FILE_MODE) -> None:
     fsync_dir(target.parent)
 
 
+def _finite(value: Any) -> Any:
+    """Infinity/NaN become null, as JavaScript's JSON.stringify writes them (`1e999` reads as inf)."""
+    if isinstance(value, float) and (value != value or value in (float("inf"), float("-inf"))):
+        return None
+    if isinstance(value, dict):
+        return {k: _finite(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_finite(v) for v in value]
+    return value
+
+
 def atomic_write_json(path: Path, data: Any, mode: int = FILE_MODE) -> None:
-    text = json.dumps(data, indent=2, ensure_ascii=False) + "\n"
-    atomic_write_bytes(path, text.encode("utf-8"), mode)
+    try:
+        text = json.dumps(data, indent=2, ensure_ascii=False, allow_nan=False)
+    except ValueError:  # a non-finite float: never write `Infinity`, which OpenClaw cannot parse
+        text = json.dumps(_finite(data), indent=2, ensure_ascii=False)
+    try:
+        raw = (text + "\n").encode("utf-8")
+    except UnicodeEncodeError:
+        # A lone surrogate (`"\ud800"`, which JavaScript writes happily) has no UTF-8 form:
+        # keep it as a \u escape, which OpenClaw reads back as the same string.
+        raw = (json.dumps(_finite(data), indent=2, ensure_ascii=True) + "\n").encode("ascii")
+    atomic_write_bytes(path, raw, mode)
 
 
 def fsync_dir(path: Path) -> None:

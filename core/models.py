@@ -14,7 +14,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, StrictFloat, StrictInt, TypeAdapter
 from pydantic import ValidationError as PydanticValidationError
 
-from core.views import coerce_expires_ms, normalize_credential_raw
+from core.views import coerce_expires_ms, normalize_credential_raw, unknown_type_reason
 
 CredentialType = Literal["api_key", "token", "oauth"]
 CREDENTIAL_TYPES: tuple[str, ...] = ("oauth", "token", "api_key")
@@ -105,7 +105,7 @@ def parse_credential(raw: Any, provider_hint: str | None = None) -> AnyCredentia
     data = normalize_credential_raw(raw, provider_hint)
     kind = data.get("type")
     if kind not in CREDENTIAL_TYPES:
-        raise ValueError(f"unknown credential type {kind!r}" if kind else "no credential type")
+        raise ValueError(unknown_type_reason(kind))
     if not isinstance(data.get("provider"), str) or not data.get("provider"):
         raise ValueError("no provider")
     try:

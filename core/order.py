@@ -24,6 +24,14 @@ if TYPE_CHECKING:  # order works on models (writes) and on core.views (fast read
     AuthLike: TypeAlias = AuthConfig | AuthConfigView | None
 
 TYPE_RANK = {"oauth": 0, "token": 1, "api_key": 2}
+_FOREVER_MS = 2**62  # `1e999` is valid JSON (Infinity): a cooldown that never ends
+
+
+def _ms(value: float | None) -> int:
+    """A timestamp from usageStats as int ms; Infinity -> forever, NaN/-Infinity/None -> 0."""
+    if value is None or value != value or value == float("-inf"):
+        return 0
+    return _FOREVER_MS if value == float("inf") else int(value)
 
 
 def cooldown_until(store: StoreLike, profile_id: str) -> int:
@@ -31,12 +39,12 @@ def cooldown_until(store: StoreLike, profile_id: str) -> int:
     stats = (store.usageStats or {}).get(profile_id)
     if stats is None:
         return 0
-    return int(max(stats.cooldownUntil or 0, stats.disabledUntil or 0))
+    return max(_ms(stats.cooldownUntil), _ms(stats.disabledUntil))
 
 
 def _last_used(store: StoreLike, profile_id: str) -> int:
     stats = (store.usageStats or {}).get(profile_id)
-    return int(stats.lastUsed or 0) if stats else 0
+    return _ms(stats.lastUsed) if stats else 0
 
 
 def _cooldown_last(store: StoreLike, ids: list[str], now_ms: int) -> list[str]:

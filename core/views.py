@@ -31,6 +31,15 @@ _REF_SOURCES = ("env", "file", "exec")
 _SECRET_FIELD = {"api_key": "key", "token": "token", "oauth": "access"}
 
 
+def unknown_type_reason(kind: Any) -> str:
+    """Name a bad `type` only when it looks like a type name: a pasted secret may sit there."""
+    if not kind:
+        return "no credential type"
+    if isinstance(kind, str) and len(kind) <= 24 and kind.replace("_", "").replace("-", "").isalnum():
+        return f"unknown credential type {kind!r}"
+    return "unknown credential type"
+
+
 def coerce_expires_ms(raw: Any) -> int | None:
     """`expires` as integer ms, or None when absent or not a usable number (shared with models)."""
     if isinstance(raw, bool) or not isinstance(raw, int | float):
@@ -103,7 +112,7 @@ def view_credential(raw: Any, provider_hint: str | None = None) -> CredentialVie
     data = normalize_credential_raw(raw, provider_hint)
     kind = data.get("type")
     if kind not in CREDENTIAL_TYPES:
-        raise ValueError(f"unknown credential type {kind!r}" if kind else "no credential type")
+        raise ValueError(unknown_type_reason(kind))
     provider = data.get("provider")
     if not isinstance(provider, str) or not provider:
         raise ValueError("no provider")

@@ -60,11 +60,20 @@ def _timeout(total: float) -> httpx.Timeout:
     return httpx.Timeout(total, connect=min(CONNECT_TIMEOUT_S, total))
 
 
+_ECHO_WINDOW = 8
+
+
+def _quotes_part_of(text: str, secret: str) -> bool:
+    """True if `text` contains any 8-character piece of `secret` (a server may quote a truncated token)."""
+    if len(secret) < _ECHO_WINDOW:
+        return bool(secret) and secret in text
+    return any(secret[i:i + _ECHO_WINDOW] in text for i in range(len(secret) - _ECHO_WINDOW + 1))
+
+
 def _redact(text: str, secrets: Iterable[str]) -> str:
-    """Server text may echo what we sent; never let a secret through."""
-    for s in secrets:
-        if s and len(s) >= 6:
-            text = text.replace(s, "[redacted]")
+    """Server text may echo what we sent, whole or in part; then it is withheld entirely."""
+    if any(s and _quotes_part_of(text, s) for s in secrets):
+        return "[details withheld: the server's message quoted a secret]"
     return text[:_MAX_DETAIL]
 
 
