@@ -149,7 +149,7 @@ def test_huge_numbers_in_usage_stats_do_not_crash_status_or_writes(tmp_path: Pat
 
     state = tmp_path / f"big-{field}-{number}"
     path = agent_paths("main", state).store
-    path.parent.mkdir(parents=True)
+    path.parent.mkdir(parents=True, exist_ok=True)  # hypothesis may repeat an example
     path.write_text('{"version": 1, "profiles": {"a:b": {"type": "token", "provider": "a", "token": "tok-abcdef"},'
                     '"a:c": {"type": "token", "provider": "a", "token": "tok-ghijkl"}}, '
                     f'"usageStats": {{"a:b": {{"{field}": {number}}}}}}}')
@@ -169,7 +169,7 @@ def test_lone_surrogate_escapes_in_a_store_do_not_block_writes(tmp_path: Path, e
     """JSON text may hold a lone surrogate escape (JavaScript writes one for such a string); the
     next write must not fail with a UnicodeEncodeError (it would block every paste and login)."""
     path = agent_paths("main", tmp_path).store
-    path.parent.mkdir(parents=True)
+    path.parent.mkdir(parents=True, exist_ok=True)  # hypothesis may repeat an example
     path.write_text('{"version": 1, "profiles": {"c:d": {"type": "api_key", "provider": "c", "key": "k"}}, '
                     f'"lastGood": {{"c": "c:d"}}, "note": "{escaped}"}}')
     path.chmod(0o600)
@@ -204,7 +204,7 @@ def fuzz_env(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
     state, home = root / "state", root / "home"
     home.mkdir()
     path = agent_paths("main", state).store
-    path.parent.mkdir(parents=True)
+    path.parent.mkdir(parents=True, exist_ok=True)  # hypothesis may repeat an example
     path.write_text(json.dumps({"version": 1, "profiles": {
         "anthropic:work": {"type": "token", "provider": "anthropic", "token": "sk-ant-oat01-" + "a" * 80}}}))
     path.chmod(0o600)
