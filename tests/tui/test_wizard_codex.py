@@ -54,7 +54,10 @@ def redirect_location(url: str) -> str:
 
 
 def port_is_free(port: int) -> bool:
+    """Could a new callback server listen here? SO_REUSEADDR as asyncio's server uses, so the closed
+    callback connection lingering in TIME_WAIT is no obstacle (it was the cause of flaky failures)."""
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         try:
             s.bind(("127.0.0.1", port))
         except OSError:
@@ -81,7 +84,7 @@ async def test_callback_login_success(make_app, login_env, port, state_dir):
         assert "me@example.com" in text and "acc_0123456789" in text
         assert "Saved as openai-codex:me@example.com" in text
         assert opened == [screen.url]
-        assert port_is_free(port)
+        await wait_for(pilot, lambda: port_is_free(port), timeout=5, what="port freed")
         await pilot.press("enter")
         dash = await wait_for_screen(pilot, "DashboardScreen")
         assert dash.highlight == "openai-codex:me@example.com"
@@ -100,7 +103,7 @@ async def test_paste_login_success_races_the_callback(make_app, login_env, port,
         assert screen.query_one("#url").has_focus
         screen.query_one("#url").post_message(events.Paste(location[:40] + "\n" + location[40:]))
         await wait_for(pilot, lambda: screen.phase == "saved", what="login saved")
-        assert port_is_free(port)
+        await wait_for(pilot, lambda: port_is_free(port), timeout=5, what="port freed")
         assert srv.token_calls == 1
     assert "openai-codex:me@example.com" in read_store(state_dir)["profiles"]
 
@@ -161,7 +164,7 @@ async def test_timeout_shows_error_and_frees_port(make_app, login_env, port):
         assert "of 0:00" in str(screen.query_one("#elapsed", Static).render())
         await wait_for(pilot, lambda: screen.phase == "error", what="timeout")
         assert "Timed out" in message(screen)
-        assert port_is_free(port)
+        await wait_for(pilot, lambda: port_is_free(port), timeout=5, what="port freed")
         # a paste now is refused with a hint, not sent to a dead session
         screen.post_message(events.Paste("code#state"))
         await wait_for(pilot, lambda: "press r to start again" in message(screen), what="hint")
@@ -199,7 +202,7 @@ async def test_remote_session_is_paste_only(make_app, login_env, port):
         screen = await open_codex(pilot)
         text = screen_text(app)
         assert "Paste-only: remote session (SSH)" in text
-        assert port_is_free(port)
+        await wait_for(pilot, lambda: port_is_free(port), timeout=5, what="port freed")
         screen.post_message(events.Paste(redirect_location(screen.url)))
         # the callback server is not running, so the redirect was not consumed: the paste wins
         await wait_for(pilot, lambda: screen.phase == "saved", what="login saved")
