@@ -176,6 +176,7 @@ class CodexLoginScreen(Screen[str | None]):
             return
         self.url = start.url
         self.query_one("#url", UrlBox).update(escape(start.url))
+        self._show_redirect_example(start.url)
         if start.mode == "callback" and start.listen_address:
             self.query_one("#listen", Static).update(
                 f"[$success]●[/] Listening on [b]{escape(start.listen_address)}[/] for the browser's redirect"
@@ -259,6 +260,14 @@ class CodexLoginScreen(Screen[str | None]):
         if action == "copy_url":
             return self.url is not None or None
         return True
+
+    def _show_redirect_example(self, url: str) -> None:
+        """The paste hint names the redirect this login really uses (the port may not be 1455)."""
+        from urllib.parse import parse_qs, urlsplit
+
+        redirect = (parse_qs(urlsplit(url).query).get("redirect_uri") or [""])[0]
+        if redirect:
+            self.query_one("#paste", PasteInput).placeholder = f"{redirect}?code=…&state=…"
 
     def action_copy_url(self) -> None:
         if self.url:

@@ -54,7 +54,9 @@ def _split(s: str) -> tuple[str | None, str | None]:
             raise PasteError("The pasted URL has no `code` parameter; paste the full address the browser ended on")
         return code, state
     if "code=" in s or s.startswith("?"):
-        return _from_params(parse_qs(s.lstrip("?")))
+        # `localhost:1455/auth/callback?code=...`: browsers often hide the scheme when copied.
+        query = s.split("?", 1)[1] if "?" in s else s
+        return _from_params(parse_qs(query))
     if "#" in s:
         code, _, state = s.partition("#")
         return code, state

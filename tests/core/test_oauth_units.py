@@ -354,3 +354,17 @@ def test_importing_login_and_refresh_does_not_import_httpx_or_textual() -> None:
     )
     proc = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True)
     assert proc.returncode == 0, proc.stdout + proc.stderr
+
+
+@pytest.mark.parametrize("pasted", [
+    "localhost:1455/auth/callback?code=ABC_123&state=S1",
+    "127.0.0.1:1455/auth/callback?code=ABC_123&state=S1",
+    "/auth/callback?code=ABC_123&state=S1",
+])
+def test_paste_redirect_url_without_scheme(pasted: str) -> None:
+    """Browsers often hide `http://` in the address bar; the copied address must still work."""
+    from core.oauth.paste import PasteError, parse_pasted
+
+    assert parse_pasted(pasted, "S1") == "ABC_123"
+    with pytest.raises(PasteError, match="state mismatch"):
+        parse_pasted(pasted, "OTHER")
