@@ -8,8 +8,6 @@ refresh token, a plain token otherwise.
 
 from __future__ import annotations
 
-import base64
-import json
 from collections.abc import Mapping
 from pathlib import Path
 
@@ -17,20 +15,11 @@ from core import fsio, profiles
 from core import store as store_mod
 from core.errors import OpenClawError, StoreCorruptError
 from core.models import AuthProfileStore, ClaudeCliCredentials, CodexCliAuth, OAuthCredential, TokenCredential
+from core.oauth import jwt
 from core.paths import claude_cli_credentials_path, codex_cli_auth_path
 
 CODEX_DEFAULT_ID = "openai-codex:default"
 CLAUDE_CLI_ID = "anthropic:claude-cli"
-_ACCOUNT_CLAIM = "https://api.openai.com/auth"
-
-
-def _jwt_claims(token: str | None) -> dict:
-    """Unverified JWT payload (we only read our own tokens' metadata), {} when not a JWT."""
-    try:
-        payload = (token or "").split(".")[1]
-        return json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))
-    except (IndexError, ValueError):
-        return {}
 
 
 def read_codex_cli(env: Mapping[str, str] | None = None) -> CodexCliAuth | None:
@@ -47,17 +36,14 @@ def codex_cli_credential(env: Mapping[str, str] | None = None) -> OAuthCredentia
     tokens = auth.tokens if auth else None
     if not tokens or not tokens.access_token or not tokens.refresh_token:
         return None
-    claims = _jwt_claims(tokens.access_token)
-    id_claims = _jwt_claims(tokens.id_token)
-    account = tokens.account_id or (claims.get(_ACCOUNT_CLAIM) or {}).get("chatgpt_account_id") or (
-        id_claims.get(_ACCOUNT_CLAIM) or {}).get("chatgpt_account_id")
-    exp = claims.get("exp")
+    account = tokens.account_id or jwt.account_id_from_tokens(tokens.access_token, tokens.id_token)
     cred = OAuthCredential(provider="openai-codex", access=tokens.access_token, refresh=tokens.refresh_token,
-                           expires=int(exp * 1000) if isinstance(exp, int | float) else None)
+                           expires=jwt.expiry_ms_from(tokens.access_token))
     if account:
         cred.accountId = account
-    if id_claims.get("email"):
-        cred.email = id_claims["email"]
+    email = jwt.email_from(tokens.id_token)
+    if email:
+        cred.email = email
     return cred
 
 

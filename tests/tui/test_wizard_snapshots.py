@@ -13,7 +13,7 @@ import pytest
 from textual import events
 
 from tests.conftest import ANTHROPIC_SETUP_TOKEN, write_json
-from tests.tui.conftest import ScriptedLogin, frozen_clock, wait_for
+from tests.tui.conftest import ScriptedLogin, wait_for
 
 SIZES = [pytest.param((80, 24), id="80x24"), pytest.param((120, 40), id="120x40")]
 
@@ -28,18 +28,9 @@ def home_state(state_dir: Path, tui_env: dict[str, str], monkeypatch: pytest.Mon
 
 
 @pytest.fixture
-def snap_app(home_state: Path, tui_env: dict[str, str]):
-    from app.tui import create_app
-
-    def make(**kwargs):
-        kwargs.setdefault("state", home_state)
-        kwargs.setdefault("clock", frozen_clock)
-        kwargs.setdefault("env", tui_env)
-        kwargs.setdefault("open_browser", False)
-        kwargs.setdefault("cursor_blink", False)
-        return create_app(**kwargs)
-
-    return make
+def snap_app(home_state: Path, make_app):
+    """`make_app` (tests/tui/conftest.py) on the snapshot's own state dir."""
+    return lambda **kwargs: make_app(**{"state": home_state, **kwargs})
 
 
 @pytest.fixture
