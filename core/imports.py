@@ -16,40 +16,17 @@ from collections.abc import Collection
 from core import fsio
 from core.errors import StoreCorruptError
 from core.models import AuthProfileStore, LoadProblem, parse_credential
-from core.paths import AgentPaths, legacy_oauth_path
-from core.views import legacy_type
-
-
-def _legacy_entries(path, problems: list[LoadProblem]) -> dict:
-    try:
-        raw = fsio.read_json_object(path)
-    except StoreCorruptError as exc:
-        problems.append(LoadProblem(file=str(path), key="file", reason=exc.problem))
-        return {}
-    return raw or {}
+from core.paths import AgentPaths
+from core.views import legacy_type, merge_legacy_entries
 
 
 def merge_legacy(store: AuthProfileStore, paths: AgentPaths, problems: list[LoadProblem]) -> list[str]:
     """Add legacy entries to an in-memory (new) store as `<provider>:default`. Returns the ids added."""
-    added: list[str] = []
-    sources = [paths.legacy_auth, legacy_oauth_path(paths.state)]
-    for path in sources:
-        for provider, entry in _legacy_entries(path, problems).items():
-            if not isinstance(entry, dict):
-                problems.append(LoadProblem(file=str(path), key=provider, reason="not an object"))
-                continue
-            data = dict(entry)
-            if "type" not in data and "mode" not in data:
-                data["type"] = legacy_type(data)
-            try:
-                cred = parse_credential(data, provider_hint=provider)
-            except ValueError as exc:
-                problems.append(LoadProblem(file=str(path), key=provider, reason=str(exc)))
-                continue
-            pid = f"{cred.provider}:default"
-            if pid not in store.profiles:
-                store.profiles[pid] = cred
-                added.append(pid)
+
+    def report(file: str, key: str, reason: str) -> None:
+        problems.append(LoadProblem(file=file, key=key, reason=reason))
+
+    added = merge_legacy_entries(paths, store.profiles, parse_credential, report)
     if added:
         store.model_fields_set.add("profiles")
     return added

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import math
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -197,7 +198,8 @@ def read_store(paths: AgentPaths) -> StoreSnapshot:
     view = StoreView()
     legacy_ids: list[str] = []
     if raw is None:
-        legacy_ids = _merge_legacy(view, paths, problems)
+        legacy_ids = merge_legacy_entries(paths, view.profiles, view_credential,
+                                          lambda file, key, reason: problems.append(_problem(file, key, reason)))
     else:
         for key, parse in (("order", _order), ("usageStats", _usage)):
             try:
@@ -222,25 +224,29 @@ def read_store(paths: AgentPaths) -> StoreSnapshot:
     return StoreSnapshot(view, problems, raw is not None, legacy_ids)
 
 
-def _merge_legacy(view: StoreView, paths: AgentPaths, problems: list[str]) -> list[str]:
+def merge_legacy_entries(paths: AgentPaths, profiles: dict[str, Any], parse: Callable[..., Any],
+                         report: Callable[[str, str, str], None]) -> list[str]:
+    """Legacy `auth.json` then `credentials/oauth.json` entries into `profiles` as `<provider>:default`,
+    never overwriting. `parse(entry, provider_hint=...)` validates (a view here, a pydantic model in
+    core.imports); `report(file, key, reason)` records what was skipped. Returns the ids added."""
     added: list[str] = []
     for path in (paths.legacy_auth, legacy_oauth_path(paths.state)):
         try:
             entries = fsio.read_json_object(path) or {}
         except StoreCorruptError as exc:
-            problems.append(_problem(str(path), "file", exc.problem))
+            report(str(path), "file", exc.problem)
             continue
         for provider, entry in entries.items():
             if isinstance(entry, dict) and "type" not in entry and "mode" not in entry:
                 entry = {**entry, "type": legacy_type(entry)}
             try:
-                cred = view_credential(entry, provider_hint=provider)
+                cred = parse(entry, provider_hint=provider)
             except ValueError as exc:
-                problems.append(_problem(str(path), provider, str(exc)))
+                report(str(path), provider, str(exc))
                 continue
             pid = f"{cred.provider}:default"
-            if pid not in view.profiles:
-                view.profiles[pid] = cred
+            if pid not in profiles:
+                profiles[pid] = cred
                 added.append(pid)
     return added
 
