@@ -114,7 +114,6 @@ def _profile_out(p: ProfileStatus) -> ProfileOut:
 
 
 def status_output(status: AgentStatus, exit_code: int) -> StatusOutput:
-    from app.cli_status import env_key_source
 
     return StatusOutput(
         agent=status.agent_id,
@@ -124,7 +123,7 @@ def status_output(status: AgentStatus, exit_code: int) -> StatusOutput:
         providers=[
             ProviderOut(
                 provider=ps.provider, effective=ps.effective, orderSource=ps.order_source,
-                envKeys=[EnvKeyOut(name=n, source=env_key_source(n)) for n in ps.env_keys],  # type: ignore[arg-type]
+                envKeys=[EnvKeyOut(name=k.var, source=k.source) for k in ps.env],
                 profiles=[_profile_out(p) for p in ps.profiles],
             )
             for ps in status.providers

@@ -5,7 +5,6 @@ The cron path: imports core.status and nothing heavy (no pydantic unless --json,
 
 from __future__ import annotations
 
-import os
 import sys
 from typing import TYPE_CHECKING
 
@@ -13,11 +12,6 @@ if TYPE_CHECKING:
     import argparse
 
     from core.status import AgentStatus, ProfileStatus, ProviderStatus
-
-
-def env_key_source(name: str) -> str:
-    """Where an env key the status found comes from: the shell, else `<state>/.env`."""
-    return "shell" if os.environ.get(name, "").strip() else ".env"
 
 
 def cmd_status(args: argparse.Namespace) -> int:
@@ -88,8 +82,8 @@ def text_lines(status: AgentStatus) -> list[str]:
     lines = [f"Agent: {status.agent_id}"]
     lines.append(f"Auth store: {status.store_path}" + ("" if status.store_exists else " (not created yet)"))
 
-    shell = [(name, ps.provider) for ps in status.providers for name in ps.env_keys if env_key_source(name) == "shell"]
-    dotenv = [(name, ps.provider) for ps in status.providers for name in ps.env_keys if env_key_source(name) != "shell"]
+    shell = [(k.var, ps.provider) for ps in status.providers for k in ps.env if k.source == "shell"]
+    dotenv = [(k.var, ps.provider) for ps in status.providers for k in ps.env if k.source == ".env"]
     if shell:
         lines += [f"Shell env: {name} -> {prov}" for name, prov in shell]
     else:
@@ -120,8 +114,8 @@ def text_lines(status: AgentStatus) -> list[str]:
                 f"{(p.masked or '-').ljust(width_mask)}  {p.status.ljust(width_status)}{expiry}"
                 f"{_profile_suffix(p, status.now_ms)}".rstrip()
             )
-        for name in ps.env_keys:
-            lines.append(f"    env: {name} ({env_key_source(name)})")
+        for key in ps.env:
+            lines.append(f"    env: {key.var} ({key.source})")
 
     lines.append(f"Missing auth: {', '.join(status.missing_providers) if status.missing_providers else 'none'}")
 

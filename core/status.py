@@ -65,13 +65,27 @@ class ProfileStatus:
         return f"expires in {self.remaining_human}"
 
 
+@dataclass(frozen=True)
+class EnvKeyStatus:
+    """An API key from the environment: its variable, masked value, and where it was found."""
+
+    var: str
+    masked: str
+    source: Literal["shell", ".env"]  # .env: only in <state>/.env, which a gateway daemon reads
+
+
 @dataclass
 class ProviderStatus:
     provider: str
     profiles: list[ProfileStatus]  # effective order first, then unused ones
     order_source: str = "default"
-    env_keys: list[str] = field(default_factory=list)  # variable names, never values
+    env: list[EnvKeyStatus] = field(default_factory=list)  # in OpenClaw's precedence
     effective: str | None = None  # "profile <id>" | "env: VAR" | None
+
+    @property
+    def env_keys(self) -> list[str]:
+        """Variable names, never values."""
+        return [k.var for k in self.env]
 
     @property
     def worst(self) -> StatusKind | None:
@@ -156,8 +170,10 @@ def _source_of(profile_id: str) -> Source:
 
 def provider_statuses(store: StoreLike, auth: AuthLike, now_ms: int,
                       env: Mapping[str, str], extra_providers: Iterable[str] = (),
-                      legacy_ids: Iterable[str] = ()) -> list[ProviderStatus]:
+                      legacy_ids: Iterable[str] = (), dotenv_only: Iterable[str] = ()) -> list[ProviderStatus]:
+    """`env` is the merged environment; `dotenv_only` names the variables found only in `<state>/.env`."""
     legacy = set(legacy_ids)
+    from_dotenv = set(dotenv_only)
     providers = set(store.providers()) | set(extra_providers)
     if auth:
         providers |= {p.provider for p in auth.profiles.values()} | set(auth.order)
@@ -178,8 +194,10 @@ def provider_statuses(store: StoreLike, auth: AuthLike, now_ms: int,
             effective = f"env: {keys[0][0]}"
         if effective is None:
             effective = next((f"profile {r.profile_id}" for r in rows if r.position), None)
+        env_rows = [EnvKeyStatus(name, mask_secret(value), ".env" if name in from_dotenv else "shell")
+                    for name, value in keys]
         result.append(ProviderStatus(provider, rows, order_mod.order_source(store, provider, auth),
-                                     [name for name, _ in keys], effective))
+                                     env_rows, effective))
     return result
 
 
@@ -206,11 +224,11 @@ def agent_status(agent_id: str = "main", state: Path | None = None, env: Mapping
         problems.append(str(exc))
     file_env = read_env_file(paths.state)
     merged_env = {**file_env, **env}  # the shell wins over .env, as for the gateway
-    providers = provider_statuses(snap.store, auth, now, merged_env, legacy_ids=snap.legacy_ids)
+    providers = provider_statuses(snap.store, auth, now, merged_env, legacy_ids=snap.legacy_ids,
+                                  dotenv_only=[name for name in file_env if name not in env])
     missing = [ps.provider for ps in providers if ps.effective is None or (
         not any(r.position for r in ps.profiles) and not ps.env_keys)]
-    env_file_providers = [ps.provider for ps in providers
-                          if any(name in file_env and name not in env for name in ps.env_keys)]
+    env_file_providers = [ps.provider for ps in providers if any(k.source == ".env" for k in ps.env)]
     return AgentStatus(agent_id, paths.store, snap.exists, providers, missing, problems,
                        warnings, env_file_providers, now)
 

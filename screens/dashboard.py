@@ -32,7 +32,6 @@ from core import order as order_mod
 from core import paths as paths_mod
 from core.clock import now_ms as clock_now
 from core.errors import OpenClawError
-from core.masking import mask_secret
 from core.status import WARN_WINDOW_MS, AgentStatus, ProfileStatus, agent_status
 from screens.confirm import ConfirmScreen
 from screens.profile_details import ProfileDetailsScreen
@@ -199,13 +198,8 @@ class RowInfo:
         return " ".join(parts).lower()
 
 
-def build_rows(status: AgentStatus, env: Mapping[str, str] | None, state: Path | None) -> list[RowInfo]:
+def build_rows(status: AgentStatus) -> list[RowInfo]:
     """Provider header, then its profiles in effective order, then its env keys."""
-    from core.envkeys import env_keys_for, read_env_file
-
-    shell_env = dict(os.environ if env is None else env)
-    file_env = read_env_file(state) if any(ps.env_keys for ps in status.providers) else {}
-    merged = {**file_env, **shell_env}
     rows: list[RowInfo] = []
     for ps in status.providers:
         rows.append(RowInfo(f"#prov/{ps.provider}", "provider", ps.provider,
@@ -213,12 +207,9 @@ def build_rows(status: AgentStatus, env: Mapping[str, str] | None, state: Path |
                             missing=not ps.profiles and not ps.env_keys))
         for p in ps.profiles:
             rows.append(RowInfo(p.profile_id, "profile", ps.provider, profile=p))
-        if ps.env_keys:
-            values = dict(env_keys_for(ps.provider, merged))
-            for var in ps.env_keys:
-                source = "env-file" if var in file_env and var not in shell_env else "env"
-                rows.append(RowInfo(f"#env/{ps.provider}/{var}", "env", ps.provider, env_var=var,
-                                    env_masked=mask_secret(values.get(var, "")), env_source=source))
+        for key in ps.env:
+            rows.append(RowInfo(f"#env/{ps.provider}/{key.var}", "env", ps.provider, env_var=key.var,
+                                env_masked=key.masked, env_source="env-file" if key.source == ".env" else "env"))
     return rows
 
 
@@ -320,7 +311,7 @@ class DashboardScreen(Screen[Any]):
         self._sig = self._signature()
         try:
             self.status = agent_status(self.agent_id, self.state, self.env, self.clock())
-            self.rows = build_rows(self.status, self.env, self.state)
+            self.rows = build_rows(self.status)
             self.load_error = None
         except OpenClawError as exc:
             self.status = None

@@ -240,3 +240,16 @@ def test_status_uses_clock_when_now_not_given(make_agent, frozen_now):
     st = status.agent_status(env={})
     assert st.now_ms == frozen_now
     assert status.check_exit_code(st) == 2
+
+
+def test_env_keys_carry_masked_value_and_source_from_the_env_given(tmp_path, monkeypatch):
+    """Source comes from the env passed in (not os.environ), values only masked."""
+    from core.status import agent_status
+
+    (tmp_path / ".env").write_text("GROQ_API_KEY=gsk_DOTENVSECRET0123456789abcdef\n")
+    monkeypatch.setenv("GROQ_API_KEY", "gsk_SHELLSECRET0123456789abcdef")  # ignored: env= wins
+    st = agent_status(state=tmp_path, env={"MISTRAL_API_KEY": "mst_SHELLSECRET0123456789abcdef"}, now_ms=0)
+    keys = {k.var: k for ps in st.providers for k in ps.env}
+    assert keys["GROQ_API_KEY"].source == ".env" and keys["MISTRAL_API_KEY"].source == "shell"
+    assert keys["GROQ_API_KEY"].masked == "gsk_DOTE...89abcdef"
+    assert all("SECRET" not in k.masked for k in keys.values())
