@@ -9,8 +9,6 @@ credential and never calls the network (refreshing is `openclaw models auth refr
 from __future__ import annotations
 
 import contextlib
-import errno
-import fcntl
 import os
 import stat
 import time
@@ -19,9 +17,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
-from core import fsio
+from core import fsio, locking
 from core.errors import OpenClawError, StoreCorruptError
-from core.locking import OPENCLAW_LOCK_STALE_S
 from core.paths import (
     agent_paths,
     config_path,
@@ -75,21 +72,6 @@ def _check_mode(path: Path, want: int, findings: list[Finding]) -> None:
                                 _chmod(path, want)))
 
 
-def _lock_is_held(path: Path) -> bool:
-    """True if some live process holds the flock on `path` right now."""
-    try:
-        fd = os.open(path, os.O_RDONLY)
-    except OSError:
-        return False
-    try:
-        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-    except OSError as exc:
-        return exc.errno in (errno.EAGAIN, errno.EACCES)
-    finally:
-        os.close(fd)  # closing drops the probe's flock
-    return False
-
-
 def _remove(path: Path) -> Callable[[], str]:
     def apply() -> str:
         if path.is_dir():
@@ -102,20 +84,41 @@ def _remove(path: Path) -> Callable[[], str]:
     return apply
 
 
-def _check_locks(agent_dir: Path, findings: list[Finding]) -> None:
-    for lock in sorted(agent_dir.glob("*.lock")):
-        if lock.is_dir():
-            age = time.time() - lock.stat().st_mtime
-            if age > OPENCLAW_LOCK_STALE_S:
+def _remove_stale_lock(path: Path, stale_s: float) -> Callable[[], str]:
+    def apply() -> str:
+        # Judged again at fix time and removed atomically: a holder that came back meanwhile keeps it.
+        if locking.remove_if_stale(path, stale_s):
+            return f"removed {path}"
+        return f"kept {path}: it is in use again"
+
+    return apply
+
+
+def _check_lock_files(locks: list[Path], stale_s: float, findings: list[Finding]) -> None:
+    for lock in locks:
+        info = locking.inspect(lock, stale_s)
+        if info.is_dir:
+            age = time.time() - lock.lstat().st_mtime
+            if age > stale_s:
                 findings.append(Finding("lock", "warning", str(lock),
-                                        f"OpenClaw lock directory is {age:.0f}s old (stale after 30s)",
+                                        f"a directory stands where a lock file belongs ({age:.0f}s old); "
+                                        "every writer, OpenClaw's too, times out on it",
                                         f"rmdir {lock}", _remove(lock)))
-        elif not _lock_is_held(lock):
-            findings.append(Finding("lock", "info", str(lock), "lock file left behind by a process that ended",
-                                    f"rm {lock}", _remove(lock)))
+        elif info.stale:
+            findings.append(Finding("lock", "info", str(lock), f"lock left behind: {info.reason}",
+                                    f"rm {lock}", _remove_stale_lock(lock, stale_s)))
+
+
+def _check_locks(agent_dir: Path, findings: list[Finding]) -> None:
+    _check_lock_files(sorted(agent_dir.glob("*.lock")), locking.STORE_STALE_S, findings)
     for tmp in sorted(agent_dir.glob(f"{fsio.TEMP_PREFIX}*")):
         findings.append(Finding("temp-file", "info", str(tmp), "temporary file left by an interrupted write",
                                 f"rm {tmp}", _remove(tmp)))
+
+
+def _check_refresh_locks(state: Path, findings: list[Finding]) -> None:
+    """OpenClaw's global OAuth refresh locks (stale after 180 s)."""
+    _check_lock_files(sorted((state / "locks" / "oauth-refresh").glob("*.lock")), locking.REFRESH_STALE_S, findings)
 
 
 def _fix_command_for(pid: str, provider: str, kind: str, has_refresh: bool, agent: str) -> str:
@@ -143,6 +146,7 @@ def run_checks(state: Path | None = None, env: Mapping[str, str] | None = None,
     for f in (config_path(base), env_file_path(base), legacy_oauth_path(base, env)):
         _check_mode(f, fsio.FILE_MODE, findings)
 
+    _check_refresh_locks(base, findings)
     stored: dict[str, tuple[str, str, str | None]] = {}  # profile id -> (provider, type, email)
     for agent in list_agents(base):
         paths = agent_paths(agent, base)

@@ -19,11 +19,22 @@ class StoreCorruptError(OpenClawError):
 
 
 class LockTimeoutError(OpenClawError):
-    def __init__(self, path: Path, seconds: float) -> None:
+    def __init__(self, path: Path, seconds: float, detail: str | None = None) -> None:
         self.path = path
         super().__init__(
-            f"Timed out after {seconds:g}s waiting for the lock {path}; "
-            "another openclaw process is writing. Try again."
+            f"Timed out after {seconds:.3g}s waiting for the lock {path}; "
+            + (detail or "another openclaw process is writing. Try again.")
+        )
+
+
+class LockLostError(OpenClawError):
+    """We held a lock so long that another process may have taken it over: nothing was written."""
+
+    def __init__(self, path: Path, held_s: float) -> None:
+        self.path = path
+        super().__init__(
+            f"Held the lock {path} for {held_s:.0f}s, long enough for another process to take it over; "
+            "nothing was written. Try again."
         )
 
 

@@ -1,31 +1,50 @@
-"""Inter-process locks that also respect OpenClaw's own lock.
+"""Inter-process locks, one protocol with OpenClaw 2026.4.26 (plugin-sdk/file-lock acquireFileLock).
 
-We lock with `filelock` (an OS flock: a lock held by a dead process is released by
-the kernel). OpenClaw locks the same path with proper-lockfile, which makes a
-*directory* `auth-profiles.json.lock`, stale after 30 s. Two rules keep both tools
-mutually exclusive and keep OpenClaw working:
+A lock on `X` is a sidecar *file* `X.lock`, created with O_CREAT|O_EXCL and holding
+`{"pid": N, "createdAt": "<ISO>"}`; it is released by deleting it. A waiter judges a lock
+stale, exactly as OpenClaw does, when its pid is dead (or a zombie), or its createdAt is
+unreadable or older than the protocol's stale age, or its mtime is older than that age.
+Stale ages: 30 s for an agent store, 180 s for the global OAuth refresh lock.
 
-- while a lock directory exists and is fresh, we wait; a stale one is removed;
-- we unlink our lock file before releasing it, so OpenClaw's `mkdir` succeeds
-  afterwards (filelock retries when it wins a flock on an unlinked inode).
+Where we are stricter than OpenClaw (so a live lock is never broken by us):
+- a stale lock is taken over by renaming it aside and checking that what we moved is the
+  file we judged; anything else is put back (OpenClaw's plain `rm -f` can delete a lock
+  that a third process created a moment earlier);
+- we release a lock only if the file is still ours (same inode and content);
+- `HeldLock.ensure_fresh()` refuses to commit a write once we have held a lock for half
+  its stale age, because past that age OpenClaw takes it over even from a live holder.
+
+Re-entrant per thread (OpenClaw's is re-entrant per process; our workers are threads).
 """
 
 from __future__ import annotations
 
 import contextlib
+import json
 import os
+import random
+import threading
 import time
+import uuid
 from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 
-from filelock import FileLock, Timeout
-
-from core.errors import LockTimeoutError
+from core.errors import LockLostError, LockTimeoutError
 from core.fsio import ensure_private_dir
 
-OPENCLAW_LOCK_STALE_S = 30.0
+STORE_STALE_S = 30.0
+REFRESH_STALE_S = 180.0
+# Kept for callers that speak of OpenClaw's store lock age.
+OPENCLAW_LOCK_STALE_S = STORE_STALE_S
 DEFAULT_TIMEOUT_S = 10.0
 TIMEOUT_ENV = "OPENCLAW_LOCK_TIMEOUT_S"
+LOCK_SUFFIX = ".lock"
+
+_MIN_SLEEP_S = 0.005
+_MAX_SLEEP_S = 0.2
+_OPEN_FLAGS = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC
 
 
 def default_timeout() -> float:
@@ -35,52 +54,270 @@ def default_timeout() -> float:
     except ValueError:
         return DEFAULT_TIMEOUT_S
     return value if 0 < value <= 3600 else DEFAULT_TIMEOUT_S
-_POLL_S = 0.02
 
 
-def _foreign_dir_lock_is_fresh(path: Path) -> bool:
-    """True while an OpenClaw (proper-lockfile) lock directory is held and not stale."""
+def _iso_now() -> str:
+    """`new Date().toISOString()`: UTC, milliseconds, `Z`."""
+    now = datetime.now(UTC)
+    return now.strftime("%Y-%m-%dT%H:%M:%S.") + f"{now.microsecond // 1000:03d}Z"
+
+
+def _payload() -> bytes:
+    # JSON.stringify({pid, createdAt}, null, 2): two-space indent, no trailing newline.
+    return json.dumps({"pid": os.getpid(), "createdAt": _iso_now()}, indent=2).encode()
+
+
+def pid_alive(pid: int) -> bool:
+    """OpenClaw's isPidAlive: kill(pid, 0) succeeds (EPERM counts as dead) and not a zombie."""
+    if not isinstance(pid, int) or isinstance(pid, bool) or pid <= 0:
+        return False
     try:
-        st = path.lstat()
-    except FileNotFoundError:
+        os.kill(pid, 0)
+    except (OSError, OverflowError):
         return False
-    if not os.path.isdir(path):
-        return False
-    if time.time() - st.st_mtime > OPENCLAW_LOCK_STALE_S:
-        try:
-            path.rmdir()  # stale: its owner died without cleaning up, as proper-lockfile would judge
-        except FileNotFoundError:
-            return False
-        except OSError:
-            return True  # not empty, not ours: wait (and time out with a clear error) rather than spin
-        return False
+    try:
+        with open(f"/proc/{pid}/status", encoding="utf-8", errors="replace") as fh:
+            for line in fh:
+                if line.startswith("State:"):
+                    return line.split()[1:2] != ["Z"]
+    except OSError:
+        pass
     return True
 
 
-@contextlib.contextmanager
-def hold(path: Path, timeout: float | None = None) -> Iterator[None]:
-    """Hold an exclusive lock on `path` (a lock file) for the duration of the block."""
+def _parse_iso_ms(text: str) -> float | None:
+    try:
+        value = datetime.fromisoformat(text)
+    except ValueError:
+        return None
+    if value.tzinfo is None:  # JavaScript reads a date-time without offset as local time
+        value = value.astimezone()
+    return value.timestamp() * 1000
+
+
+@dataclass(frozen=True)
+class LockInfo:
+    """What a waiter sees of a lock file."""
+
+    path: Path
+    exists: bool
+    is_dir: bool = False
+    pid: int | None = None
+    age_s: float | None = None  # from createdAt, else mtime
+    stale: bool = False
+    # Identity of the file judged: device, inode, mtime (ns) and content. Inode numbers are
+    # reused at once on most filesystems, so the inode alone cannot tell two locks apart.
+    identity: tuple[int, int, int, bytes] | None = None
+    reason: str = ""
+
+    @property
+    def live(self) -> bool:
+        return self.exists and not self.stale
+
+
+def inspect(path: Path, stale_s: float) -> LockInfo:
+    """Judge the lock at `path` as OpenClaw's isStaleLock would."""
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_CLOEXEC | os.O_NONBLOCK)
+    except FileNotFoundError:
+        return LockInfo(path, exists=False)
+    except IsADirectoryError:
+        return LockInfo(path, exists=True, is_dir=True, reason="a directory stands at the lock path")
+    except OSError as exc:  # a symlink (ELOOP) or unreadable: never ours to judge stale
+        return LockInfo(path, exists=True, reason=f"cannot read the lock: {exc.strerror}")
+    try:
+        st = os.fstat(fd)
+        if not _is_regular(st.st_mode):
+            return LockInfo(path, exists=True, is_dir=True, reason="not a regular file")
+        raw = os.read(fd, 4096)
+    finally:
+        os.close(fd)
+    identity = (st.st_dev, st.st_ino, st.st_mtime_ns, raw)
+    now = time.time()
+    pid = created_ms = None
+    try:
+        data = json.loads(raw.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError):
+        data = None
+    if isinstance(data, dict) and _js_number(data.get("pid")) and isinstance(data.get("createdAt"), str):
+        pid = data["pid"]
+        created_ms = _parse_iso_ms(data["createdAt"])
+        if pid and not pid_alive(int(pid) if float(pid).is_integer() else -1):
+            return LockInfo(path, True, pid=int(pid), stale=True, identity=identity, reason=f"holder pid {pid} is gone")
+        if created_ms is None:
+            return LockInfo(path, True, pid=int(pid), stale=True, identity=identity, reason="createdAt is unreadable")
+        age = now - created_ms / 1000
+        if age > stale_s:
+            return LockInfo(path, True, pid=int(pid), age_s=age, stale=True, identity=identity,
+                            reason=f"older than {stale_s:g}s")
+    mtime_age = now - st.st_mtime
+    age = now - created_ms / 1000 if created_ms is not None else mtime_age
+    if mtime_age > stale_s:
+        return LockInfo(path, True, pid=pid if isinstance(pid, int) else None, age_s=age, stale=True, identity=identity,
+                        reason=f"not touched for {mtime_age:.0f}s")
+    return LockInfo(path, True, pid=pid if isinstance(pid, int) else None, age_s=age, identity=identity)
+
+
+def _js_number(value: object) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
+def _is_regular(mode: int) -> bool:
+    import stat
+
+    return stat.S_ISREG(mode)
+
+
+def remove_if_stale(path: Path, stale_s: float) -> bool:
+    """Take a stale lock away atomically; True if we removed one.
+
+    Rename it aside, then check that the file we moved is the one we judged: a lock a
+    live process created in between is put back where it was.
+    """
+    info = inspect(path, stale_s)
+    if not info.stale or info.identity is None:
+        return False
+    aside = path.with_name(f"{path.name}.stale-{uuid.uuid4().hex}")
+    try:
+        os.rename(path, aside)
+    except FileNotFoundError:
+        return False  # someone else took it away first
+    try:
+        if _identity(aside) != info.identity:
+            with contextlib.suppress(FileExistsError, FileNotFoundError):
+                os.link(aside, path, follow_symlinks=False)  # put the live lock back (never over another)
+            return False
+        return True
+    finally:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(aside)
+
+
+def _identity(path: Path) -> tuple[int, int, int, bytes] | None:
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_CLOEXEC | os.O_NONBLOCK)
+    except OSError:
+        return None
+    try:
+        st = os.fstat(fd)
+        return (st.st_dev, st.st_ino, st.st_mtime_ns, os.read(fd, 4096))
+    finally:
+        os.close(fd)
+
+
+class HeldLock:
+    """A lock file we created; released only if it is still ours."""
+
+    def __init__(self, path: Path, fd: int, stale_s: float, payload: bytes) -> None:
+        self.path = path
+        self.stale_s = stale_s
+        self._fd = fd
+        self._payload = payload
+        st = os.fstat(fd)
+        self._inode = (st.st_dev, st.st_ino)
+        self._acquired = time.monotonic()
+        self.depth = 1
+
+    @property
+    def held_s(self) -> float:
+        return time.monotonic() - self._acquired
+
+    def is_ours(self) -> bool:
+        """Same inode and our own pid/createdAt (inode numbers are reused at once)."""
+        found = _identity(self.path)
+        return found is not None and found[:2] == self._inode and found[3] == self._payload
+
+    def ensure_fresh(self) -> None:
+        """Call just before committing a write: past half the stale age OpenClaw may take the lock over."""
+        if self.held_s > self.stale_s / 2 or not self.is_ours():
+            raise LockLostError(self.path, self.held_s)
+
+    def release(self) -> None:
+        try:
+            if self.is_ours():
+                with contextlib.suppress(FileNotFoundError):
+                    os.unlink(self.path)
+        finally:
+            with contextlib.suppress(OSError):
+                os.close(self._fd)
+
+
+_held = threading.local()
+
+
+def _held_map() -> dict[str, HeldLock]:
+    table = getattr(_held, "locks", None)
+    if table is None:
+        table = _held.locks = {}
+    return table
+
+
+def acquire(path: Path, *, stale_s: float = STORE_STALE_S, timeout: float | None = None) -> HeldLock:
+    """Create the lock file `path`, waiting (with backoff) while a live holder has it."""
     timeout = default_timeout() if timeout is None else timeout
     ensure_private_dir(path.parent)
     deadline = time.monotonic() + timeout
-    lock = FileLock(path, mode=0o600, timeout=timeout)
+    sleep = _MIN_SLEEP_S
+    payload = _payload()
     while True:
+        try:
+            fd = os.open(path, _OPEN_FLAGS, 0o600)
+        except FileExistsError:
+            if remove_if_stale(path, stale_s):
+                continue
+        except IsADirectoryError:  # pragma: no cover - O_EXCL reports EEXIST first on Linux
+            pass
+        else:
+            try:
+                os.write(fd, payload)
+            except BaseException:
+                os.close(fd)
+                with contextlib.suppress(FileNotFoundError):
+                    os.unlink(path)
+                raise
+            return HeldLock(path, fd, stale_s, payload)
         remaining = deadline - time.monotonic()
         if remaining <= 0:
-            raise LockTimeoutError(path, timeout)
-        if _foreign_dir_lock_is_fresh(path):
-            time.sleep(min(0.1, remaining))
-            continue
+            info = inspect(path, stale_s)
+            raise LockTimeoutError(path, timeout, detail=_describe_holder(info))
+        time.sleep(min(remaining, sleep * (1 + random.random())))
+        sleep = min(_MAX_SLEEP_S, sleep * 2)
+
+
+def _describe_holder(info: LockInfo) -> str:
+    if info.is_dir:
+        return f"{info.reason}, which no lock holder removes: remove it by hand if no openclaw process is running."
+    holder = f"process {info.pid}" if info.pid else "another process"
+    age = f" for {info.age_s:.0f}s" if info.age_s is not None else ""
+    return f"{holder} has held it{age} (OpenClaw or openclaw-onboard). Try again."
+
+
+@contextlib.contextmanager
+def hold(path: Path, timeout: float | None = None, *, stale_s: float = STORE_STALE_S) -> Iterator[HeldLock]:
+    """Hold the lock file `path` for the block (re-entrant within one thread)."""
+    key = os.path.abspath(path)
+    table = _held_map()
+    current = table.get(key)
+    if current is not None:
+        current.depth += 1
         try:
-            lock.acquire(timeout=remaining, poll_interval=_POLL_S)
-        except Timeout:
-            raise LockTimeoutError(path, timeout) from None
-        except IsADirectoryError:
-            continue  # OpenClaw took it between our check and our open
-        break
+            yield current
+        finally:
+            current.depth -= 1
+        return
+    lock = acquire(path, stale_s=stale_s, timeout=timeout)
+    table[key] = lock
     try:
-        yield
+        yield lock
     finally:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(path)
+        del table[key]
         lock.release()
+
+
+def lock_path_for(target: Path) -> Path:
+    """OpenClaw locks `<realpath(dir)>/<name>.lock`."""
+    try:
+        directory = Path(os.path.realpath(target.parent))
+    except OSError:
+        directory = target.parent
+    return directory / (target.name + LOCK_SUFFIX)

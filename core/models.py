@@ -11,9 +11,11 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, StrictFloat, StrictInt, TypeAdapter
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, TypeAdapter
 from pydantic import ValidationError as PydanticValidationError
 
+from core.authstate import STATE_KEYS, state_payload
+from core.provider_ids import auth_provider_key, normalize_provider_id
 from core.views import coerce_expires_ms, normalize_credential_raw, unknown_type_reason
 
 CredentialType = Literal["api_key", "token", "oauth"]
@@ -118,20 +120,13 @@ def parse_credential(raw: Any, provider_hint: str | None = None) -> AnyCredentia
 
 def dump_credential(cred: AnyCredential) -> dict[str, Any]:
     # type and provider first (as OpenClaw writes them), always explicit.
-    return {"type": cred.type, "provider": cred.provider, **cred.dump()}
+    data = {"type": cred.type, "provider": cred.provider, **cred.dump()}
+    # OpenClaw keeps a ref and drops the plaintext beside it (buildPersistedAuthProfileSecretsStore).
+    for value_field, ref_field in (("key", "keyRef"), ("token", "tokenRef")):
+        if data.get(ref_field) is not None:
+            data.pop(value_field, None)
+    return data
 
-
-
-class UsageStats(OpenModel):
-    # Strict numbers for the fields ordering reads (core.views checks the same); the rest is
-    # OpenClaw's business and kept as found.
-    lastUsed: StrictInt | StrictFloat | None = None
-    cooldownUntil: StrictInt | StrictFloat | None = None
-    disabledUntil: StrictInt | StrictFloat | None = None
-    disabledReason: Any = None
-    errorCount: Any = None
-    failureCounts: Any = None
-    lastFailureAt: Any = None
 
 
 class LoadProblem(BaseModel):
@@ -146,13 +141,18 @@ class LoadProblem(BaseModel):
 
 
 class AuthProfileStore(OpenModel):
-    """auth-profiles.json, version 1."""
+    """One agent's credentials (auth-profiles.json) with its state (auth-state.json) in memory.
+
+    On disk they are two files, as OpenClaw 4.26 keeps them: `to_raw()` is auth-profiles.json
+    (`{version, profiles}`), `state_payload()` is auth-state.json (None: the file goes away).
+    """
 
     version: int = 1
     profiles: dict[str, AnyCredential] = Field(default_factory=dict)
+    # auth-state.json: raw JSON as OpenClaw coerces it (core.authstate), never validated further.
     order: dict[str, list[str]] | None = None
-    lastGood: dict[str, str] | None = None
-    usageStats: dict[str, UsageStats] | None = None
+    lastGood: dict[str, Any] | None = None
+    usageStats: dict[str, Any] | None = None
 
     # Entries that did not validate, kept verbatim and written back unchanged.
     _invalid_profiles: dict[str, Any] = PrivateAttr(default_factory=dict)
@@ -162,21 +162,19 @@ class AuthProfileStore(OpenModel):
     def from_raw(
         cls, raw: dict[str, Any], file_label: str = "auth-profiles.json"
     ) -> tuple[AuthProfileStore, list[LoadProblem]]:
+        """The credentials of a raw auth-profiles.json; its state keys are read by core.authstate."""
         problems: list[LoadProblem] = []
-        data = dict(raw)
+        data = {k: v for k, v in raw.items() if k not in STATE_KEYS}
         raw_profiles = data.pop("profiles", {})
         invalid_top: dict[str, Any] = {}
         if not isinstance(raw_profiles, dict):
             problems.append(LoadProblem(file=file_label, key="profiles", reason="not an object"))
             invalid_top["profiles"] = raw_profiles
             raw_profiles = {}
-        for field in ("version", "order", "lastGood", "usageStats"):
-            if field in data:
-                try:
-                    cls.__pydantic_validator__.validate_assignment(cls.model_construct(), field, data[field])
-                except PydanticValidationError:
-                    problems.append(LoadProblem(file=file_label, key=field, reason="wrong shape, ignored"))
-                    invalid_top[field] = data.pop(field)
+        if "version" in data:
+            version = data.pop("version")
+            if isinstance(version, int) and not isinstance(version, bool):
+                data["version"] = version
         store = cls.model_validate(data)
         invalid_profiles: dict[str, Any] = {}
         for pid, entry in raw_profiles.items():
@@ -191,20 +189,22 @@ class AuthProfileStore(OpenModel):
         store._invalid_top = invalid_top
         return store, problems
 
+    def set_state(self, state: dict[str, Any]) -> None:
+        self.order, self.lastGood, self.usageStats = state["order"], state["lastGood"], state["usageStats"]
+
     def to_raw(self) -> dict[str, Any]:
-        data = {"version": self.version, **self.dump()}
+        """auth-profiles.json: `{version: 1, profiles}` plus any unknown top-level keys found there."""
+        extras = {k: v for k, v in self.dump().items() if k not in (*STATE_KEYS, "version", "profiles")}
         profiles = {pid: dump_credential(c) for pid, c in self.profiles.items()}
         for pid, entry in self._invalid_profiles.items():
             profiles.setdefault(pid, entry)
-        data["profiles"] = profiles
-        for key, value in self._invalid_top.items():
-            if key == "profiles" and not profiles:
-                data["profiles"] = value  # a non-object `profiles` we could not read stays as found
-            elif data.get(key) is None:
-                data[key] = value
-        if data.get("order") == {}:
-            data.pop("order")  # an empty override means "no override"
+        data: dict[str, Any] = {"version": 1, **extras, "profiles": profiles}
+        if "profiles" in self._invalid_top and not profiles:
+            data["profiles"] = self._invalid_top["profiles"]  # a non-object `profiles` stays as found
         return data
+
+    def state_payload(self) -> dict[str, Any] | None:
+        return state_payload(self.order, self.lastGood, self.usageStats)
 
     @property
     def invalid_profile_ids(self) -> list[str]:
@@ -214,19 +214,11 @@ class AuthProfileStore(OpenModel):
         return self._invalid_profiles.pop(profile_id, None) is not None
 
     def profiles_for(self, provider: str) -> dict[str, AnyCredential]:
-        return {pid: c for pid, c in self.profiles.items() if c.provider == provider}
+        key = auth_provider_key(provider)
+        return {pid: c for pid, c in self.profiles.items() if auth_provider_key(c.provider) == key}
 
     def providers(self) -> list[str]:
-        return sorted({c.provider for c in self.profiles.values()})
-
-
-class AuthState(OpenModel):
-    """auth-state.json (newer OpenClaw): its `order` wins over the store's."""
-
-    version: int = 1
-    order: dict[str, list[str]] | None = None
-    lastGood: dict[str, str] | None = None
-    usageStats: dict[str, UsageStats] | None = None
+        return sorted({normalize_provider_id(c.provider) for c in self.profiles.values()})
 
 
 # ---- openclaw.json (JSON5) -- only the `auth` part is modelled; the rest is kept as-is.

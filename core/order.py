@@ -1,18 +1,24 @@
-"""Which profile of a provider is tried first.
+"""Which profile of a provider is tried first: OpenClaw 2026.4.26's resolveAuthProfileOrder.
 
-Effective order: the per-agent override (auth-profiles.json `order`, or auth-state.json's when
-that file exists), else config `auth.order[P]`, else config `auth.profiles` of P, else every
-stored profile of P. An explicit order is an allow-list: profiles it does not name are not used.
-Without an explicit order: oauth before token before api_key, then least recently used.
-In every case, profiles in cooldown go last, soonest-available first.
+- The store's order (auth-state.json) wins outright, else config `auth.order[P]`, else the
+  config `auth.profiles` ids of P (config order), else the stored profiles of P (store order).
+- Only eligible profiles take part: the provider matches (by auth key: `claude-cli` is
+  `anthropic`), the config mode fits the type, and the credential is usable (an api_key has a
+  key or keyRef; a token has a token or tokenRef and is neither expired nor of invalid expiry;
+  an oauth profile has an access or refresh token, whatever its expiry).
+- Explicit order: kept as given. Otherwise oauth, token, api_key, then least recently used
+  (a stable sort: ties keep config/store order). Either way profiles in cooldown or disabled
+  go last, soonest available first (openrouter and kilocode never cool down).
 """
 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
+from core.authstate import stat_number, unusable_until
 from core.errors import ProfileNotFoundError, ValidationError
+from core.provider_ids import auth_provider_key, normalize_provider_id
 
 if TYPE_CHECKING:  # order works on models (writes) and on core.views (fast reads) alike
     from typing import TypeAlias
@@ -24,74 +30,167 @@ if TYPE_CHECKING:  # order works on models (writes) and on core.views (fast read
     AuthLike: TypeAlias = AuthConfig | AuthConfigView | None
 
 TYPE_RANK = {"oauth": 0, "token": 1, "api_key": 2}
-_FOREVER_MS = 2**62  # `1e999` is valid JSON (Infinity): a cooldown that never ends
+COOLDOWN_BYPASS_PROVIDERS = frozenset({"openrouter", "kilocode"})
+_MISSING = object()
 
 
-def _ms(value: float | None) -> int:
-    """A timestamp from usageStats as int ms; Infinity -> forever, NaN/-Infinity/None -> 0."""
-    if value is None or value != value or value == float("-inf"):
-        return 0
-    return _FOREVER_MS if value == float("inf") else int(value)
+def _find_normalized(entries: dict[str, Any] | None, provider: str) -> Any:
+    """OpenClaw's findNormalizedProviderValue: the first entry whose key normalises like `provider`."""
+    if not entries:
+        return None
+    wanted = normalize_provider_id(provider)
+    for key, value in entries.items():
+        if normalize_provider_id(key) == wanted:
+            return value
+    return None
+
+
+def _order_for(entries: dict[str, list[str]] | None, provider: str) -> list[str] | None:
+    found = _find_normalized(entries, auth_provider_key(provider))
+    if found is None:
+        found = _find_normalized(entries, provider)
+    return list(found) if isinstance(found, list) else None
 
 
 def cooldown_until(store: StoreLike, profile_id: str) -> int:
-    """The later of cooldownUntil and disabledUntil, 0 when none."""
-    stats = (store.usageStats or {}).get(profile_id)
-    if stats is None:
-        return 0
-    return max(_ms(stats.cooldownUntil), _ms(stats.disabledUntil))
+    """When the profile is usable again (cooldown or disable), 0 when it has no window."""
+    return unusable_until(store.usageStats, profile_id) or 0
 
 
-def _last_used(store: StoreLike, profile_id: str) -> int:
-    stats = (store.usageStats or {}).get(profile_id)
-    return _ms(stats.lastUsed) if stats else 0
+def in_cooldown(store: StoreLike, profile_id: str, now_ms: int) -> bool:
+    cred = store.profiles.get(profile_id)
+    if cred is not None and normalize_provider_id(cred.provider) in COOLDOWN_BYPASS_PROVIDERS:
+        return False
+    until = unusable_until(store.usageStats, profile_id)
+    return until is not None and now_ms < until
+
+
+def _raw_field(cred: Any, name: str) -> Any:
+    """The field as stored: `_MISSING` when absent (JavaScript's undefined), else its value (null is None)."""
+    raw = getattr(cred, "raw", None)
+    if isinstance(raw, dict):
+        return raw.get(name, _MISSING)
+    if name in cred.model_fields_set or name in (cred.model_extra or {}):
+        return getattr(cred, name, None)
+    return _MISSING
+
+
+def _has_text(value: Any) -> bool:
+    return isinstance(value, str) and value.strip() != ""
+
+
+def token_expiry_state(expires: Any, now_ms: int) -> str:
+    """OpenClaw's resolveTokenExpiryState: missing | invalid_expires | expired | valid."""
+    if expires is _MISSING:
+        return "missing"
+    if isinstance(expires, bool) or not isinstance(expires, int | float):
+        return "invalid_expires"
+    if expires != expires or expires in (float("inf"), float("-inf")) or expires <= 0:
+        return "invalid_expires"
+    return "expired" if expires - now_ms <= 0 else "valid"
+
+
+def credential_reason(cred: Any, now_ms: int) -> str:
+    """OpenClaw's evaluateStoredCredentialEligibility: ok | missing_credential | invalid_expires | expired."""
+    if cred.type == "api_key":
+        return "ok" if _has_text(cred.key) or cred.keyRef is not None else "missing_credential"
+    if cred.type == "token":
+        if not (_has_text(cred.token) or cred.tokenRef is not None):
+            return "missing_credential"
+        state = token_expiry_state(_raw_field(cred, "expires"), now_ms)
+        return state if state in ("invalid_expires", "expired") else "ok"
+    return "ok" if _has_text(cred.access) or _has_text(cred.refresh) else "missing_credential"
+
+
+def eligibility(store: StoreLike, provider: str, profile_id: str, auth: AuthLike, now_ms: int) -> str:
+    """Why a profile can or cannot serve `provider`: ok, or OpenClaw's reason code."""
+    key = auth_provider_key(provider)
+    cred = store.profiles.get(profile_id)
+    if cred is None:
+        return "profile_missing"
+    if auth_provider_key(cred.provider) != key:
+        return "provider_mismatch"
+    configured = auth.profiles.get(profile_id) if auth else None
+    if configured is not None:
+        if auth_provider_key(configured.provider) != key:
+            return "provider_mismatch"
+        if configured.mode != cred.type and not (configured.mode == "oauth" and cred.type == "token"):
+            return "mode_mismatch"
+    return credential_reason(cred, now_ms)
+
+
+def _last_used(store: StoreLike, profile_id: str) -> float:
+    value = stat_number(store.usageStats, profile_id, "lastUsed")
+    return value if value is not None and value == value else 0.0
 
 
 def _cooldown_last(store: StoreLike, ids: list[str], now_ms: int) -> list[str]:
-    ready = [pid for pid in ids if cooldown_until(store, pid) <= now_ms]
-    waiting = [pid for pid in ids if cooldown_until(store, pid) > now_ms]
-    waiting.sort(key=lambda pid: cooldown_until(store, pid))
+    ready = [pid for pid in ids if not in_cooldown(store, pid, now_ms)]
+    waiting = [pid for pid in ids if in_cooldown(store, pid, now_ms)]
+    waiting.sort(key=lambda pid: cooldown_until(store, pid) or now_ms)
     return ready + waiting
 
 
 def default_sort(store: StoreLike, ids: list[str], now_ms: int) -> list[str]:
-    ranked = sorted(ids, key=lambda pid: (TYPE_RANK.get(store.profiles[pid].type, 9), _last_used(store, pid), pid))
-    return _cooldown_last(store, ranked, now_ms)
+    """OpenClaw's orderProfilesByMode: usable ones by type then least recently used, then cooldowns."""
+    ready = [pid for pid in ids if not in_cooldown(store, pid, now_ms)]
+    ready.sort(key=lambda pid: (TYPE_RANK.get(store.profiles[pid].type, 3), _last_used(store, pid)))
+    return ready + _cooldown_last(store, [pid for pid in ids if in_cooldown(store, pid, now_ms)], now_ms)
 
 
 def override_order(store: StoreLike, provider: str) -> list[str] | None:
     """The per-agent override for `provider`, as stored (may name missing profiles)."""
-    return list(store.order[provider]) if store.order and provider in store.order else None
+    return _order_for(store.order, provider)
+
+
+def _config_order(auth: AuthLike, provider: str) -> list[str] | None:
+    return _order_for(auth.order, provider) if auth else None
+
+
+def _config_profiles(auth: AuthLike, provider: str) -> list[str]:
+    key = auth_provider_key(provider)
+    return [pid for pid, p in (auth.profiles.items() if auth else []) if auth_provider_key(p.provider) == key]
 
 
 def order_source(store: StoreLike, provider: str, auth: AuthLike) -> str:
     """Where the effective order comes from: override | config-order | config-profiles | default."""
     if override_order(store, provider) is not None:
         return "override"
-    if auth and provider in auth.order:
+    if _config_order(auth, provider) is not None:
         return "config-order"
-    if auth and any(p.provider == provider for p in auth.profiles.values()):
+    if _config_profiles(auth, provider):
         return "config-profiles"
     return "default"
 
 
-def effective_order(store: StoreLike, provider: str, auth: AuthLike, now_ms: int) -> list[str]:
-    def existing(ids: list[str]) -> list[str]:
-        seen: list[str] = []
-        for pid in ids:
-            cred = store.profiles.get(pid)
-            if cred is not None and cred.provider == provider and pid not in seen:
-                seen.append(pid)
-        return seen
+def _dedupe(ids: list[str]) -> list[str]:
+    return list(dict.fromkeys(ids))
 
+
+def effective_order(store: StoreLike, provider: str, auth: AuthLike, now_ms: int) -> list[str]:
     explicit = override_order(store, provider)
-    if explicit is None and auth and provider in auth.order:
-        explicit = auth.order[provider]
+    if explicit is None:
+        explicit = _config_order(auth, provider)
+    configured = _config_profiles(auth, provider)
     if explicit is not None:
-        return _cooldown_last(store, existing(explicit), now_ms)
-    configured = [pid for pid, p in (auth.profiles.items() if auth else []) if p.provider == provider]
-    base = existing(configured) if configured else list(store.profiles_for(provider))
-    return default_sort(store, base, now_ms)
+        base = explicit
+    elif configured:
+        base = configured
+    else:
+        base = list(store.profiles_for(provider))
+    if not base:
+        return []
+
+    def eligible(pid: str) -> bool:
+        return eligibility(store, provider, pid, auth, now_ms) == "ok"
+
+    chosen = [pid for pid in base if eligible(pid)]
+    if not chosen and configured and all(pid not in store.profiles for pid in base):
+        chosen = [pid for pid in store.profiles_for(provider) if eligible(pid)]
+    chosen = _dedupe(chosen)
+    if explicit:
+        return _cooldown_last(store, chosen, now_ms)
+    return default_sort(store, chosen, now_ms)
 
 
 def validate_order(store: StoreLike, provider: str, ids: list[str]) -> list[str]:
@@ -102,7 +201,7 @@ def validate_order(store: StoreLike, provider: str, ids: list[str]) -> list[str]
         cred = store.profiles.get(pid)
         if cred is None:
             raise ProfileNotFoundError(f'Auth profile "{pid}" not found.')
-        if cred.provider != provider:
+        if auth_provider_key(cred.provider) != auth_provider_key(provider):
             raise ValidationError(f'Auth profile "{pid}" is for {cred.provider}, not {provider}.')
         if pid in seen:
             raise ValidationError(f'Auth profile "{pid}" is listed twice.')
@@ -110,12 +209,17 @@ def validate_order(store: StoreLike, provider: str, ids: list[str]) -> list[str]
     return list(ids)
 
 
+def store_order_key(provider: str) -> str:
+    """OpenClaw's setAuthProfileOrder keys the stored order by the normalised provider id."""
+    return normalize_provider_id(provider)
+
+
 def set_order(provider: str, ids: list[str], agent_id: str = "main", state: Path | None = None) -> list[str]:
     from core import store as store_mod
 
     def mutate(s: AuthProfileStore) -> list[str]:
         valid = validate_order(s, provider, ids)
-        s.order = {**(s.order or {}), provider: valid}
+        s.order = {**(s.order or {}), store_order_key(provider): valid}
         return valid
 
     return store_mod.update(mutate, agent_id, state)
@@ -125,10 +229,12 @@ def clear_order(provider: str, agent_id: str = "main", state: Path | None = None
     """Remove the override for `provider`. True if there was one."""
     from core import store as store_mod
 
+    key = store_order_key(provider)
+
     def mutate(s: AuthProfileStore) -> bool:
-        if not s.order or provider not in s.order:
+        if not s.order or key not in s.order:
             return False
-        rest = {k: v for k, v in s.order.items() if k != provider}
+        rest = {k: v for k, v in s.order.items() if k != key}
         s.order = rest or None
         return True
 

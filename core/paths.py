@@ -56,12 +56,21 @@ class AgentPaths:
     def legacy_auth(self) -> Path:
         return self.agent_dir / LEGACY_AUTH_FILENAME
 
-    def refresh_lock(self, profile_id: str) -> Path:
-        """Per-profile lock, so refreshes of different profiles never wait for each other."""
-        import hashlib
+    def refresh_lock(self, provider: str, profile_id: str) -> Path:
+        """OpenClaw's global refresh lock for this profile (shared by every agent)."""
+        return refresh_lock_path(self.state, provider, profile_id)
 
-        digest = hashlib.sha256(profile_id.encode()).hexdigest()[:16]
-        return self.agent_dir / f"{STORE_FILENAME}.refresh-{digest}.lock"
+
+def refresh_lock_path(state: Path, provider: str, profile_id: str) -> Path:
+    """`<state>/locks/oauth-refresh/sha256-<hex>.lock`, hex = SHA-256(provider NUL profileId).
+
+    OpenClaw 4.26 (resolveOAuthRefreshLockPath) hashes the provider exactly as stored, not
+    normalised; the `.lock` suffix is its file-lock sidecar.
+    """
+    import hashlib
+
+    digest = hashlib.sha256(provider.encode() + b"\0" + profile_id.encode()).hexdigest()
+    return state / "locks" / "oauth-refresh" / f"sha256-{digest}{LOCK_SUFFIX}"
 
 
 def agent_paths(agent_id: str = DEFAULT_AGENT_ID, state: Path | None = None) -> AgentPaths:

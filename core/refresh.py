@@ -106,7 +106,9 @@ def ensure_fresh(
         return RefreshResult(seen, False)
 
     try:
-        with locking.hold(paths.refresh_lock(profile_id), REFRESH_LOCK_TIMEOUT_S):
+        # OpenClaw's global refresh lock (then, for the write, the store lock: the same nesting).
+        with locking.hold(paths.refresh_lock(seen.provider, profile_id), REFRESH_LOCK_TIMEOUT_S,
+                          stale_s=locking.REFRESH_STALE_S):
             latest = _read(paths, profile_id)  # re-read: the process before us may have refreshed
             if not isinstance(latest, OAuthCredential):
                 return _static(latest, profile_id, agent_id, now())

@@ -19,7 +19,7 @@ from typing import TypeVar
 
 from core import fsio
 from core.errors import StoreCorruptError
-from core.models import AuthProfileStore, AuthState, LoadProblem
+from core.models import AuthProfileStore, LoadProblem
 from core.paths import STORE_FILENAME, AgentPaths, agent_paths
 
 T = TypeVar("T")
@@ -34,11 +34,14 @@ class LoadedStore:
     exists: bool = False
     # Profile ids that came from legacy files and are not yet written to the store.
     legacy_ids: list[str] = field(default_factory=list)
-    state: AuthState | None = None
+    # auth-state.json could not be parsed: it is never replaced (see _write).
+    state_corrupt: bool = False
+    state_at_read: dict | None = None
+    legacy_state_keys: bool = False
 
 
 def _read(paths: AgentPaths, *, tighten: bool) -> LoadedStore:
-    from core import imports  # local: imports depends on store's models only
+    from core import authstate, imports  # local: imports depends on store's models only
 
     warnings: list[str] = []
     if tighten and fsio.tighten_file_mode(paths.store):
@@ -51,25 +54,14 @@ def _read(paths: AgentPaths, *, tighten: bool) -> LoadedStore:
     else:
         store, problems = AuthProfileStore.from_raw(raw, STORE_FILENAME)
         legacy_ids, exists = [], True
-    state = _read_state(paths, problems)
-    if state is not None and state.order is not None:
-        store.order = dict(state.order)  # auth-state.json's order wins on read
-    return LoadedStore(paths, store, problems, warnings, exists, legacy_ids, state)
-
-
-def _read_state(paths: AgentPaths, problems: list[LoadProblem]) -> AuthState | None:
-    try:
-        raw = fsio.read_json_object(paths.auth_state)
-    except StoreCorruptError as exc:
-        problems.append(LoadProblem(file=paths.auth_state.name, key="file", reason=exc.problem))
-        return None
-    if raw is None:
-        return None
-    try:
-        return AuthState.model_validate(raw)
-    except ValueError:
-        problems.append(LoadProblem(file=paths.auth_state.name, key="file", reason="wrong shape, ignored"))
-        return None
+    state_problems: list[str] = []
+    state = authstate.read_state(paths, raw, state_problems)
+    store.set_state(state)
+    problems += [LoadProblem(file=paths.auth_state.name, key="file", reason=p.split(": ", 2)[-1])
+                 for p in state_problems]
+    return LoadedStore(paths, store, problems, warnings, exists, legacy_ids,
+                       state_corrupt=state["corrupt"], state_at_read=store.state_payload(),
+                       legacy_state_keys=raw is not None and any(k in raw for k in authstate.STATE_KEYS))
 
 
 def load(agent_id: str = "main", state: Path | None = None, *, paths: AgentPaths | None = None) -> LoadedStore:
@@ -88,42 +80,39 @@ def update(
 ) -> T:
     """Lock, re-read, `mutate(store)`, write atomically if anything changed; return its result.
 
-    `mutate` may raise to abort: nothing is written then. `timeout` defaults to
-    `$OPENCLAW_LOCK_TIMEOUT_S`, else 10 s.
+    The lock is OpenClaw's own store lock (core.locking), so a running gateway and this tool
+    never interleave read-modify-write cycles. `mutate` may raise to abort: nothing is written
+    then. `timeout` defaults to `$OPENCLAW_LOCK_TIMEOUT_S`, else 10 s.
     """
-    from core import locking  # lazy: filelock costs ~40 ms and reads never lock
+    from core import locking
 
     p = paths or agent_paths(agent_id, state)
-    with locking.hold(p.lock, timeout):
+    with locking.hold(p.lock, timeout) as lock:
         loaded = _read(p, tighten=True)
         before = _canonical(loaded.store)
         result = mutate(loaded.store)
         if _canonical(loaded.store) != before or loaded.legacy_ids:
+            lock.ensure_fresh()
             _write(loaded)
         return result
 
 
 def _canonical(store: AuthProfileStore) -> str:
-    return json.dumps(store.to_raw(), sort_keys=True)
+    return json.dumps([store.to_raw(), store.state_payload()], sort_keys=True, default=str)
 
 
 def _write(loaded: LoadedStore) -> None:
-    """Write under the lock: store, then auth-state.json's order, then legacy clean-up."""
-    from core import imports
+    """Write under the lock as OpenClaw does: auth-profiles.json, then auth-state.json; then legacy clean-up."""
+    from core import authstate, imports
 
     p = loaded.paths
+    state = loaded.store.state_payload()
+    if loaded.state_corrupt and (state != loaded.state_at_read or loaded.legacy_state_keys):
+        raise StoreCorruptError(p.auth_state, "cannot be parsed, and this change needs to rewrite it")
     fsio.remove_stale_temps(p.agent_dir, STORE_FILENAME)
     fsio.atomic_write_json(p.store, loaded.store.to_raw())
-    if loaded.state is not None and p.auth_state.exists():
-        state = loaded.state
-        new_order = loaded.store.order or None
-        if state.order != new_order:
-            state.order = new_order
-            raw = state.dump()
-            if new_order is None:
-                raw.pop("order", None)
-            fsio.remove_stale_temps(p.agent_dir, p.auth_state.name)
-            fsio.atomic_write_json(p.auth_state, raw)
+    if not loaded.state_corrupt:
+        authstate.write_state(p, state)
     # Only now that the new store is safely on disk may legacy files change.
     imports.after_store_written(p, loaded.legacy_ids)
 
@@ -132,5 +121,7 @@ def remove_files(paths: AgentPaths) -> None:
     """Used by tests and `agents` tooling: drop a store (under its lock)."""
     from core import locking
 
-    with locking.hold(paths.lock), contextlib.suppress(FileNotFoundError):
-        os.unlink(paths.store)
+    with locking.hold(paths.lock):
+        for path in (paths.store, paths.auth_state):
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(path)

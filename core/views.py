@@ -17,8 +17,10 @@ from pathlib import Path
 from typing import Any
 
 from core import fsio
+from core.authstate import read_state
 from core.errors import StoreCorruptError
 from core.paths import AgentPaths, config_path, legacy_oauth_path
+from core.provider_ids import auth_provider_key, normalize_provider_id
 
 CREDENTIAL_TYPES = ("oauth", "token", "api_key")
 _COMMON_STR = ("email",)
@@ -55,13 +57,25 @@ def normalize_credential_raw(raw: Any, provider_hint: str | None = None) -> dict
     if not isinstance(raw, dict):
         raise ValueError(f"expected an object, found {type(raw).__name__}")
     data = dict(raw)
-    if "type" not in data and "mode" in data:
-        data["type"] = data.pop("mode")
-    if data.get("type") == "api_key" and "key" not in data and "apiKey" in data:
-        data["key"] = data.pop("apiKey")
+    if "type" not in data and isinstance(data.get("mode"), str):
+        data["type"] = data["mode"]  # OpenClaw adds `type` and keeps `mode`
+    if "key" not in data and isinstance(data.get("apiKey"), str):
+        data["key"] = data["apiKey"]
+    # An object in `key`/`token` is a SecretRef written inline (OpenClaw normalizeSecretBackedField).
+    for value_field, ref_field in (("key", "keyRef"), ("token", "tokenRef")):
+        value = data.get(value_field)
+        if value is not None and not isinstance(value, str):
+            if _is_ref(value) and not _is_ref(data.get(ref_field)):
+                data[ref_field] = value
+            del data[value_field]
     if provider_hint and not data.get("provider"):
         data["provider"] = provider_hint
     return data
+
+
+def _is_ref(value: Any) -> bool:
+    return (isinstance(value, dict) and value.get("source") in _REF_SOURCES and isinstance(value.get("id"), str)
+            and value["id"].strip() != "" and isinstance(value.get("provider", ""), str))
 
 
 @dataclass(frozen=True, slots=True)
@@ -128,29 +142,23 @@ def view_credential(raw: Any, provider_hint: str | None = None) -> CredentialVie
     return CredentialView(kind, provider, data, **refs)
 
 
-@dataclass(slots=True)
-class UsageView:
-    lastUsed: float | None = None
-    cooldownUntil: float | None = None
-    disabledUntil: float | None = None
-
-
 @dataclass
 class StoreView:
     profiles: dict[str, CredentialView] = field(default_factory=dict)
+    # auth-state.json, raw as OpenClaw coerces it (core.authstate).
     order: dict[str, list[str]] | None = None
-    lastGood: dict[str, str] | None = None
-    usageStats: dict[str, UsageView] | None = None
+    lastGood: dict[str, Any] | None = None
+    usageStats: dict[str, Any] | None = None
+
+    def set_state(self, state: dict[str, Any]) -> None:
+        self.order, self.lastGood, self.usageStats = state["order"], state["lastGood"], state["usageStats"]
 
     def profiles_for(self, provider: str) -> dict[str, CredentialView]:
-        return {pid: c for pid, c in self.profiles.items() if c.provider == provider}
+        key = auth_provider_key(provider)
+        return {pid: c for pid, c in self.profiles.items() if auth_provider_key(c.provider) == key}
 
     def providers(self) -> list[str]:
-        return sorted({c.provider for c in self.profiles.values()})
-
-
-def _num(v: Any) -> bool:
-    return v is None or (isinstance(v, int | float) and not isinstance(v, bool))
+        return sorted({normalize_provider_id(c.provider) for c in self.profiles.values()})
 
 
 def _order(value: Any) -> dict[str, list[str]] | None:
@@ -161,22 +169,6 @@ def _order(value: Any) -> dict[str, list[str]] | None:
     ):
         raise ValueError("order: wrong shape")
     return {k: list(v) for k, v in value.items()}
-
-
-def _usage(value: Any) -> dict[str, UsageView] | None:
-    if value is None:
-        return None
-    if not isinstance(value, dict):
-        raise ValueError("usageStats: wrong shape")
-    out: dict[str, UsageView] = {}
-    for pid, stats in value.items():
-        if not isinstance(stats, dict):
-            raise ValueError("usageStats: wrong shape")
-        fields = (stats.get("lastUsed"), stats.get("cooldownUntil"), stats.get("disabledUntil"))
-        if not all(_num(v) for v in fields):
-            raise ValueError("usageStats: wrong shape")
-        out[pid] = UsageView(*fields)
-    return out
 
 
 @dataclass
@@ -192,7 +184,7 @@ def _problem(file: str, key: str, reason: str) -> str:
 
 
 def read_store(paths: AgentPaths) -> StoreSnapshot:
-    """Parse auth-profiles.json (+ auth-state.json order, + legacy files when the store is absent)."""
+    """Parse auth-profiles.json and auth-state.json (+ legacy files when the store is absent)."""
     raw = fsio.read_json_object(paths.store)
     problems: list[str] = []
     view = StoreView()
@@ -201,11 +193,6 @@ def read_store(paths: AgentPaths) -> StoreSnapshot:
         legacy_ids = merge_legacy_entries(paths, view.profiles, view_credential,
                                           lambda file, key, reason: problems.append(_problem(file, key, reason)))
     else:
-        for key, parse in (("order", _order), ("usageStats", _usage)):
-            try:
-                setattr(view, key, parse(raw.get(key)))
-            except ValueError:
-                problems.append(_problem(paths.store.name, key, "wrong shape, ignored"))
         profiles = raw.get("profiles", {})
         if not isinstance(profiles, dict):
             problems.append(_problem(paths.store.name, "profiles", "not an object"))
@@ -215,12 +202,7 @@ def read_store(paths: AgentPaths) -> StoreSnapshot:
                 view.profiles[pid] = view_credential(entry)
             except ValueError as exc:
                 problems.append(_problem(paths.store.name, f"profile {pid!r}", str(exc)))
-    try:
-        state_raw = fsio.read_json_object(paths.auth_state)
-        if state_raw is not None and state_raw.get("order") is not None:
-            view.order = _order(state_raw.get("order"))
-    except (StoreCorruptError, ValueError) as exc:
-        problems.append(_problem(paths.auth_state.name, "file", getattr(exc, "problem", str(exc))))
+    view.set_state(read_state(paths, raw, problems))
     return StoreSnapshot(view, problems, raw is not None, legacy_ids)
 
 

@@ -236,6 +236,19 @@ class OpenClawFiles:
     def read_auth_state(self, agent_id: str = "main") -> dict[str, Any]:
         return json.loads(self.paths(agent_id).auth_state.read_text("utf-8"))
 
+    def read_merged(self, agent_id: str = "main") -> dict[str, Any]:
+        """auth-profiles.json with auth-state.json's keys over it: the store as OpenClaw 4.26 loads it.
+
+        Also checks the 4.26 split: after any write of ours, auth-profiles.json holds no state keys.
+        """
+        raw = self.read_store(agent_id)
+        state_path = self.paths(agent_id).auth_state
+        state = json.loads(state_path.read_text("utf-8")) if state_path.exists() else {}
+        for key in ("order", "lastGood", "usageStats"):
+            if key in state:
+                raw[key] = state[key]
+        return raw
+
     def read_config(self) -> dict[str, Any]:
         import json5
 

@@ -32,7 +32,7 @@ def test_order_set_get_clear_round_trip(cli, make_agent, openclaw_files):
     res = cli("models", "auth", "order", "set", "--provider", "anthropic", "anthropic:work", "anthropic:personal")
     assert res.rc == 0, res.err
     assert "anthropic:work, anthropic:personal" in res.out
-    assert openclaw_files.read_store()["order"] == {"anthropic": ["anthropic:work", "anthropic:personal"]}
+    assert openclaw_files.read_merged()["order"] == {"anthropic": ["anthropic:work", "anthropic:personal"]}
 
     doc = OrderOutput.model_validate_json(cli("models", "auth", "order", "get", "--provider", "anthropic",
                                               "--json").out)
@@ -225,4 +225,4 @@ def test_lock_timeout_is_one_line(cli_env, make_agent, openclaw_files):
     assert proc.returncode == 1
     assert proc.stderr.startswith("openclaw: Timed out after 0.3s waiting for the lock")
     assert len(proc.stderr.strip().splitlines()) == 1
-    assert openclaw_files.read_store()["order"] == EXAMPLE_STORE["order"]
+    assert openclaw_files.read_merged()["order"] == EXAMPLE_STORE["order"]

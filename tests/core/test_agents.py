@@ -52,7 +52,7 @@ def test_add_existing_agent_is_refused(make_agent):
 def test_add_agent_copies_profiles_and_order(make_agent, openclaw_files):
     make_agent()
     agents.add_agent("work", copy_auth_from="main")
-    raw = openclaw_files.read_store("work")
+    raw = openclaw_files.read_merged("work")
     assert raw["profiles"] == EXAMPLE_STORE["profiles"]
     assert raw["order"] == EXAMPLE_STORE["order"]
     assert stat.S_IMODE(os.stat(openclaw_files.paths("work").store).st_mode) == 0o600

@@ -47,6 +47,12 @@ def test_loose_permissions_found_and_fixed(tmp_path: Path) -> None:
     assert _by_check(doctor.run_checks(tmp_path, env={}, now_ms=NOW), "permissions") == []
 
 
+def _iso_ago(seconds: float) -> str:
+    from datetime import UTC, datetime, timedelta
+
+    return (datetime.now(UTC) - timedelta(seconds=seconds)).strftime("%Y-%m-%dT%H:%M:%S.000Z")
+
+
 def test_stale_lock_and_temp_files_removed_but_held_lock_kept(tmp_path: Path) -> None:
     from core import locking
 
@@ -54,6 +60,15 @@ def test_stale_lock_and_temp_files_removed_but_held_lock_kept(tmp_path: Path) ->
     paths = agent_paths("main", tmp_path)
     stale = paths.agent_dir / "auth-profiles.json.refresh-0123456789abcdef.lock"
     stale.write_text("")
+    os.utime(stale, (0, 0))  # an empty lock file untouched for ages: its writer is long gone
+    dead = paths.agent_dir / "dead.lock"
+    dead.write_text('{\n  "pid": 999999999,\n  "createdAt": "2099-01-01T00:00:00.000Z"\n}')
+    live_refresh = tmp_path / "locks" / "oauth-refresh" / "sha256-live.lock"
+    live_refresh.parent.mkdir(parents=True)
+    # OpenClaw refreshing right now (a live pid, 100 s in): stale for a store lock, not for a refresh lock.
+    live_refresh.write_text(json.dumps({"pid": os.getppid(), "createdAt": _iso_ago(100)}))
+    old_refresh = tmp_path / "locks" / "oauth-refresh" / "sha256-old.lock"
+    old_refresh.write_text(json.dumps({"pid": os.getppid(), "createdAt": _iso_ago(200)}))
     tmp = paths.agent_dir / ".openclaw-tmp-auth-profiles.json.abc123"
     tmp.write_text('{"half": ')
     old_dir_lock = paths.lock
@@ -64,9 +79,11 @@ def test_stale_lock_and_temp_files_removed_but_held_lock_kept(tmp_path: Path) ->
         held.touch()  # hold() creates it; make sure it exists while held
         found = doctor.run_checks(tmp_path, env={}, now_ms=NOW)
         subjects = {f.subject for f in _by_check(found, "lock") + _by_check(found, "temp-file")}
-        assert subjects == {str(stale), str(tmp), str(old_dir_lock)}
+        assert subjects == {str(stale), str(dead), str(old_refresh), str(tmp), str(old_dir_lock)}
         doctor.apply_fixes(found)
-    assert not stale.exists() and not tmp.exists() and not old_dir_lock.exists()
+        assert held.exists()  # a lock we hold is live: never reported, never removed
+    assert not stale.exists() and not tmp.exists() and not old_dir_lock.exists() and not dead.exists()
+    assert live_refresh.exists() and not old_refresh.exists()
 
 
 def test_expiring_and_expired_credentials_name_the_exact_command(tmp_path: Path) -> None:

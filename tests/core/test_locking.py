@@ -1,18 +1,24 @@
-"""Our lock coexists with OpenClaw's proper-lockfile lock: a directory `auth-profiles.json.lock`."""
+"""Our lock is OpenClaw 4.26's: an O_EXCL sidecar file `X.lock` holding {pid, createdAt}.
+
+These tests write OpenClaw's lock files by hand (byte for byte as its file-lock does); the
+interop suite (tests/interop) proves the same against the real OpenClaw processes.
+"""
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
 import textwrap
 import threading
 import time
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
 from core import locking, store
-from core.errors import LockTimeoutError
+from core.errors import LockLostError, LockTimeoutError
 from core.models import ApiKeyCredential
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
@@ -26,75 +32,140 @@ def _add(pid="openai:new"):
     return mutate
 
 
-def _age(path, seconds: float) -> None:
-    t = time.time() - seconds
-    os.utime(path, (t, t))
+def _iso(seconds_ago: float = 0.0) -> str:
+    t = datetime.now(UTC) - timedelta(seconds=seconds_ago)
+    return t.strftime("%Y-%m-%dT%H:%M:%S.") + f"{t.microsecond // 1000:03d}Z"
 
 
-def test_fresh_openclaw_lock_dir_makes_update_wait_then_time_out(openclaw_files):
+def _openclaw_lock(path, pid: int, seconds_ago: float = 0.0) -> None:
+    """A lock file exactly as OpenClaw's acquireFileLock writes it."""
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
+    os.write(fd, json.dumps({"pid": pid, "createdAt": _iso(seconds_ago)}, indent=2).encode())
+    os.close(fd)
+
+
+def _dead_pid() -> int:
+    proc = subprocess.Popen([sys.executable, "-c", "pass"])
+    proc.wait()
+    return proc.pid
+
+
+def test_our_lock_file_has_openclaws_shape_and_is_gone_after_release(openclaw_files):
+    openclaw_files.write_store()
+    lock = openclaw_files.paths().lock
+    with locking.hold(lock):
+        raw = lock.read_bytes()
+        data = json.loads(raw)
+        assert set(data) == {"pid", "createdAt"} and data["pid"] == os.getpid()
+        assert raw.startswith(b'{\n  "pid": ') and not raw.endswith(b"\n")
+        parsed = datetime.fromisoformat(data["createdAt"])
+        assert data["createdAt"].endswith("Z") and abs((datetime.now(UTC) - parsed).total_seconds()) < 5
+        assert lock.stat().st_mode & 0o777 == 0o600
+    assert not os.path.lexists(lock)
+
+
+def test_live_openclaw_lock_makes_update_wait_then_time_out_and_is_never_broken(openclaw_files):
     path = openclaw_files.write_store()
     before = path.read_bytes()
     lock = openclaw_files.paths().lock
-    lock.mkdir()
-    _age(lock, 25)  # held by OpenClaw for 25 s: not stale yet
+    _openclaw_lock(lock, os.getppid(), seconds_ago=20)  # a live holder, 20 s in: not stale
+    held = lock.read_bytes()
     started = time.monotonic()
     with pytest.raises(LockTimeoutError) as err:
         store.update(_add(), timeout=0.4)
     assert time.monotonic() - started >= 0.4
-    assert str(lock) in str(err.value)
-    assert lock.is_dir()  # a fresh lock is never broken
+    assert str(lock) in str(err.value) and f"process {os.getppid()}" in str(err.value)
+    assert lock.read_bytes() == held
     assert path.read_bytes() == before
 
 
-def test_stale_openclaw_lock_dir_is_removed_and_update_proceeds(openclaw_files):
+@pytest.mark.parametrize("case", ["dead pid", "old createdAt", "bad createdAt", "old mtime, no payload"])
+def test_stale_openclaw_lock_is_taken_over(openclaw_files, case):
     openclaw_files.write_store()
     lock = openclaw_files.paths().lock
-    lock.mkdir()
-    _age(lock, 31)
+    if case == "dead pid":
+        _openclaw_lock(lock, _dead_pid())
+    elif case == "old createdAt":
+        _openclaw_lock(lock, os.getppid(), seconds_ago=31)  # OpenClaw steals even from a live holder
+    elif case == "bad createdAt":
+        lock.write_text(json.dumps({"pid": os.getppid(), "createdAt": "yesterday-ish"}))
+    else:
+        lock.write_bytes(b"")  # created, payload not written yet; then its writer died long ago
+        t = time.time() - 31
+        os.utime(lock, (t, t))
     assert store.update(_add(), timeout=2) == "openai:new"
     assert "openai:new" in openclaw_files.read_store()["profiles"]
     assert not os.path.lexists(lock)
 
 
-def test_update_proceeds_once_openclaw_releases_its_lock(openclaw_files):
+def test_empty_fresh_lock_is_live(openclaw_files):
+    """OpenClaw opens the file, then writes: an empty fresh file is a holder mid-acquire."""
+    openclaw_files.write_store()
+    lock = openclaw_files.paths().lock
+    lock.write_bytes(b"")
+    with pytest.raises(LockTimeoutError):
+        store.update(_add(), timeout=0.3)
+    assert lock.exists()
+
+
+def test_live_holder_within_stale_age_of_refresh_lock_is_respected(tmp_path):
+    lock = tmp_path / "sha256-x.lock"
+    _openclaw_lock(lock, os.getppid(), seconds_ago=100)  # stale for a store lock, not for a refresh lock
+    with pytest.raises(LockTimeoutError), locking.hold(lock, 0.3, stale_s=locking.REFRESH_STALE_S):
+        pass
+    with locking.hold(lock, 1, stale_s=locking.STORE_STALE_S):
+        pass
+
+
+def test_a_directory_at_the_lock_path_times_out_with_a_clear_message(openclaw_files):
     openclaw_files.write_store()
     lock = openclaw_files.paths().lock
     lock.mkdir()
-    outcome = {}
-
-    def run():
-        try:
-            outcome["result"] = store.update(_add(), timeout=10)
-        except Exception as exc:  # reported below
-            outcome["error"] = exc
-
-    t = threading.Thread(target=run)
-    t.start()
-    t.join(0.3)
-    assert t.is_alive(), outcome  # still waiting on OpenClaw's lock
-    assert "openai:new" not in openclaw_files.read_store()["profiles"]
-    lock.rmdir()  # OpenClaw releases (proper-lockfile removes its directory)
-    t.join(10)
-    assert not t.is_alive()
-    assert outcome == {"result": "openai:new"}
-    assert not os.path.lexists(lock)
+    t = time.time() - 100
+    os.utime(lock, (t, t))
+    with pytest.raises(LockTimeoutError) as err:
+        store.update(_add(), timeout=0.3)
+    assert "directory" in str(err.value)
+    assert lock.is_dir()
 
 
-def test_after_our_update_openclaw_can_take_its_lock(openclaw_files):
-    openclaw_files.write_store()
-    lock = openclaw_files.paths().lock
-    store.update(_add())
-    assert not os.path.lexists(lock)
-    os.mkdir(lock)  # what proper-lockfile does; must not fail with EEXIST
-    os.rmdir(lock)
+def test_release_never_deletes_a_lock_that_is_no_longer_ours(tmp_path):
+    lock = tmp_path / "x.lock"
+    with locking.hold(lock, 1) as held:
+        os.unlink(lock)  # taken over (as OpenClaw does after 30 s) ...
+        _openclaw_lock(lock, os.getppid())  # ... by a live holder
+        assert not held.is_ours()
+        with pytest.raises(LockLostError):
+            held.ensure_fresh()
+    assert lock.exists()  # the new holder's lock survives our release
 
 
-def test_lock_file_left_by_a_killed_process_does_not_block(openclaw_files):
-    openclaw_files.write_store()
-    lock = openclaw_files.paths().lock
-    lock.write_bytes(b"")  # our own lock file, its holder gone: the kernel dropped the flock
-    store.update(_add(), timeout=2)
-    assert not os.path.lexists(lock)
+def test_stale_takeover_puts_back_a_lock_that_was_replaced_meanwhile(tmp_path):
+    """The judge-then-remove race: what we move aside must be the file we judged stale."""
+    lock = tmp_path / "x.lock"
+    _openclaw_lock(lock, _dead_pid())
+    info = locking.inspect(lock, 30)
+    assert info.stale
+    os.unlink(lock)
+    _openclaw_lock(lock, os.getppid())  # a live holder got in between our judgement and our move
+    live = lock.read_bytes()
+    original = locking.inspect
+    try:
+        locking.inspect = lambda path, stale_s: info  # replay the stale judgement of the old file
+        assert locking.remove_if_stale(lock, 30) is False
+    finally:
+        locking.inspect = original
+    assert lock.read_bytes() == live
+    assert not [p for p in tmp_path.iterdir() if ".stale-" in p.name]
+
+
+def test_holding_past_half_the_stale_age_refuses_to_write(openclaw_files, monkeypatch):
+    path = openclaw_files.write_store()
+    before = path.read_bytes()
+    monkeypatch.setattr(locking.HeldLock, "held_s", property(lambda self: locking.STORE_STALE_S / 2 + 1))
+    with pytest.raises(LockLostError):
+        store.update(_add())
+    assert path.read_bytes() == before
 
 
 HOLDER = textwrap.dedent(
@@ -136,18 +207,20 @@ def test_lock_held_by_another_process_blocks_until_released(openclaw_files):
     assert path.stat().st_mode & 0o777 == 0o600
 
 
-def test_lock_of_a_sigkilled_holder_is_released_by_the_kernel(openclaw_files):
+def test_lock_of_a_sigkilled_holder_is_taken_over_at_once(openclaw_files):
     openclaw_files.write_store()
     lock = openclaw_files.paths().lock
     proc = _holder(lock)
     proc.kill()
     proc.wait()
     assert lock.exists()  # the killed holder could not clean up its lock file
-    assert store.update(_add(), timeout=2) == "openai:new"
+    started = time.monotonic()
+    assert store.update(_add(), timeout=5) == "openai:new"
+    assert time.monotonic() - started < 2  # its pid is dead: stale now, not in 30 s
     assert not os.path.lexists(lock)
 
 
-def test_hold_is_exclusive_between_threads(tmp_path):
+def test_hold_is_exclusive_between_threads_and_reentrant_within_one(tmp_path):
     lock = tmp_path / "x.lock"
     inside = []
     overlap = []
@@ -156,7 +229,7 @@ def test_hold_is_exclusive_between_threads(tmp_path):
     def worker():
         barrier.wait()
         for _ in range(25):
-            with locking.hold(lock, timeout=20):
+            with locking.hold(lock, timeout=20), locking.hold(lock, timeout=20):
                 inside.append(1)
                 if len(inside) > 1:
                     overlap.append(True)
@@ -169,3 +242,13 @@ def test_hold_is_exclusive_between_threads(tmp_path):
         t.join(30)
     assert overlap == []
     assert not os.path.lexists(lock)
+
+
+def test_symlink_at_the_lock_path_is_never_followed(tmp_path):
+    target = tmp_path / "victim"
+    target.write_text("keep")
+    lock = tmp_path / "x.lock"
+    lock.symlink_to(target)
+    with pytest.raises(LockTimeoutError), locking.hold(lock, 0.2):
+        pass
+    assert target.read_text() == "keep"

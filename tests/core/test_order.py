@@ -7,6 +7,7 @@ import copy
 import pytest
 
 from core import order, store
+from core.authstate import coerce_state
 from core.errors import ProfileNotFoundError, ValidationError
 from core.models import AuthConfig, AuthProfileStore
 from tests.conftest import EXAMPLE_STORE
@@ -22,6 +23,7 @@ def _store(profiles: dict, usage: dict | None = None, order_: dict | None = None
         raw["order"] = order_
     s, problems = AuthProfileStore.from_raw(raw)
     assert problems == []
+    s.set_state(coerce_state(raw))
     return s
 
 
@@ -125,13 +127,14 @@ def test_validate_order_errors():
 def test_set_and_clear_order_on_disk(openclaw_files):
     openclaw_files.write_store()
     assert order.set_order("openai", ["openai:default"]) == ["openai:default"]
-    raw = openclaw_files.read_store()
+    raw = openclaw_files.read_merged()
     assert raw["order"] == {**EXAMPLE_STORE["order"], "openai": ["openai:default"]}
     assert raw["profiles"] == EXAMPLE_STORE["profiles"]
     assert order.clear_order("openai") is True
     assert order.clear_order("openai") is False
-    assert openclaw_files.read_store()["order"] == EXAMPLE_STORE["order"]
+    assert openclaw_files.read_merged()["order"] == EXAMPLE_STORE["order"]
     assert order.clear_order("anthropic") is True
+    assert "order" not in openclaw_files.read_merged()
     assert "order" not in openclaw_files.read_store()
 
 

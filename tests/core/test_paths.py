@@ -27,8 +27,13 @@ def test_agent_paths(tmp_path):
     assert p.lock.name == "auth-profiles.json.lock"
     assert p.auth_state.name == "auth-state.json"
     assert p.legacy_auth.name == "auth.json"
-    assert p.refresh_lock("a:b") != p.refresh_lock("a:c")
-    assert p.refresh_lock("a:b").parent == p.agent_dir
+    assert p.refresh_lock("a", "a:b") != p.refresh_lock("a", "a:c")
+    # OpenClaw's global refresh lock: <state>/locks/oauth-refresh/sha256-<sha256(provider NUL id)>.lock
+    codex = p.refresh_lock("openai-codex", "openai-codex:default")
+    assert codex.parent == tmp_path / "locks" / "oauth-refresh"
+    assert codex.name.startswith("sha256-cee1bbae") and codex.name.endswith(".lock") and len(codex.name) == 76
+    other_agent = paths.agent_paths("main", tmp_path)
+    assert p.refresh_lock("openai-codex", "x:y") == other_agent.refresh_lock("openai-codex", "x:y")
     assert paths.config_path(tmp_path) == tmp_path / "openclaw.json"
     assert paths.env_file_path(tmp_path) == tmp_path / ".env"
     assert paths.legacy_oauth_path(tmp_path, {}) == tmp_path / "credentials" / "oauth.json"

@@ -94,7 +94,7 @@ def test_remove_profile_cleans_order_stats_last_good_and_config(make_agent, open
     make_agent(config=True)
     removed = profiles.remove_profile("anthropic:work")
     assert removed.secret == ANTHROPIC_SETUP_TOKEN
-    raw = openclaw_files.read_store()
+    raw = openclaw_files.read_merged()
     assert "anthropic:work" not in raw["profiles"]
     assert raw["order"] == {"anthropic": ["anthropic:personal"]}
     assert "anthropic:work" not in raw.get("usageStats", {})

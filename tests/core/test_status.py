@@ -187,8 +187,9 @@ def test_expired_first_profile_falls_through_to_next_in_order(make_agent):
     make_agent(store=raw)
     st = _agent(now=NOW)
     anth = st.providers[0]
-    assert [p.profile_id for p in anth.profiles] == ["anthropic:old", "anthropic:new"]
-    assert [p.position for p in anth.profiles] == [1, 2]
+    # OpenClaw drops an expired token from the order (it is ineligible); it is still listed.
+    assert [p.profile_id for p in anth.profiles] == ["anthropic:new", "anthropic:old"]
+    assert [p.position for p in anth.profiles] == [1, None]
     assert anth.effective == "profile anthropic:new"
     assert anth.order_source == "override"
     assert status.check_exit_code(st) == 1  # an expired profile still fails the check
@@ -205,10 +206,13 @@ def test_profiles_outside_an_explicit_order_are_listed_unused(make_agent):
 
 
 def test_auth_state_order_is_used_by_status(make_agent):
-    make_agent(auth_state={"version": 1, "order": {"openai-codex": []}})
+    make_agent(auth_state={"version": 1, "order": {"anthropic": ["anthropic:work"], "openai-codex": []}})
     st = _agent()
+    anth = next(p for p in st.providers if p.provider == "anthropic")
+    assert anth.order_source == "override"
     codex = next(p for p in st.providers if p.provider == "openai-codex")
-    assert [p.position for p in codex.profiles] == [None]
+    assert [p.position for p in codex.profiles] == [1]  # an empty list is no order at all (OpenClaw drops it)
+    assert codex.order_source == "default"
 
 
 def test_agent_status_tightens_a_loose_store(make_agent, openclaw_files):

@@ -39,7 +39,9 @@ def test_load_example_store(openclaw_files):
     assert loaded.exists is True
     assert loaded.problems == [] and loaded.warnings == []
     assert set(loaded.store.profiles) == set(EXAMPLE_STORE["profiles"])
-    assert loaded.store.to_raw() == EXAMPLE_STORE
+    state_keys = ("order", "lastGood", "usageStats")
+    assert loaded.store.to_raw() == {k: v for k, v in EXAMPLE_STORE.items() if k not in state_keys}
+    assert loaded.store.state_payload() == {"version": 1, **{k: EXAMPLE_STORE[k] for k in state_keys}}
 
 
 def test_load_uses_explicit_state_and_agent(tmp_path, openclaw_files):
@@ -69,7 +71,7 @@ def test_update_keeps_unknown_fields_at_every_level(openclaw_files):
 
     store.update(_add("anthropic:personal", "anthropic"))
 
-    after = openclaw_files.read_store()
+    after = openclaw_files.read_merged()
     expected = copy.deepcopy(raw)
     expected["profiles"]["anthropic:personal"] = {"type": "api_key", "provider": "anthropic", "key": "sk-new"}
     assert after == expected
@@ -141,19 +143,19 @@ def test_invalid_entries_are_reported_and_written_back_verbatim(openclaw_files):
     assert "sk-orphan" not in reported
 
     store.update(_add("anthropic:personal", "anthropic"))
-    after = openclaw_files.read_store()
+    after = openclaw_files.read_merged()
     for pid in ("weird:one", "noprov:one", "broken:ref"):
         assert after["profiles"][pid] == raw["profiles"][pid]
     assert after["profiles"]["anthropic:personal"]["key"] == "sk-new"
     # ...and on the write after that, too (nothing is lost over several writes).
     store.update(lambda s: s.profiles.pop("anthropic:personal"))
-    assert openclaw_files.read_store() == raw
+    assert openclaw_files.read_merged() == raw
 
 
 def test_removing_a_profile_keeps_the_rest(openclaw_files):
     openclaw_files.write_store()
     store.update(lambda s: s.profiles.pop("openrouter:manual"))
-    after = openclaw_files.read_store()
+    after = openclaw_files.read_merged()
     expected = copy.deepcopy(EXAMPLE_STORE)
     del expected["profiles"]["openrouter:manual"]
     assert after == expected

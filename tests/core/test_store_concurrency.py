@@ -37,7 +37,8 @@ def test_8_processes_x_50_updates_lose_nothing(state_dir, openclaw_files):
         p.join(timeout=120)
     assert [p.exitcode for p in workers] == [0] * WORKERS
 
-    raw = openclaw_files.read_store()
+    raw = openclaw_files.read_merged()
+    assert set(openclaw_files.read_store()) == {"version", "profiles"}  # 4.26 split: state lives apart
     added = {pid for pid in raw["profiles"] if pid.startswith("w")}
     expected = {f"w{w}:n{i}" for w in range(WORKERS) for i in range(WRITES_EACH)}
     assert added == expected

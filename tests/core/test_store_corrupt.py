@@ -87,9 +87,16 @@ def test_corrupt_auth_state_is_reported_not_fatal_and_left_untouched(openclaw_fi
     loaded = store.load()
     assert any(p.file == "auth-state.json" for p in loaded.problems)
     assert loaded.store.order == {"anthropic": ["anthropic:personal", "anthropic:work"]}  # the store's own
-    store.update(lambda s: setattr(s, "order", {"openai": ["openai:default"]}))
+    # A change that would rewrite the unreadable file is refused; the file is never replaced.
+    with pytest.raises(StoreCorruptError) as err:
+        store.update(lambda s: setattr(s, "order", {"openai": ["openai:default"]}))
+    assert "auth-state.json" in str(err.value)
     assert _snapshot(path) == before
-    assert openclaw_files.read_store()["order"] == {"openai": ["openai:default"]}
+    # A change to the credentials alone still works, and leaves it alone too.
+    openclaw_files.write_store({"version": 1, "profiles": {}})
+    store.update(lambda s: s.profiles.__setitem__("groq:x", ApiKeyCredential(provider="groq", key="gsk-x")))
+    assert _snapshot(path) == before
+    assert "groq:x" in openclaw_files.read_store()["profiles"]
 
 
 def test_corrupt_legacy_files_are_reported_not_fatal(openclaw_files):
