@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+from collections.abc import Callable
 from typing import Any
 
 from core import fsio
@@ -84,14 +85,17 @@ def state_payload(order: Any, last_good: Any, usage: Any) -> dict[str, Any] | No
     return {"version": 1, **{k: state[k] for k in STATE_KEYS if state[k] is not None}}
 
 
-def write_state(paths: AgentPaths, payload: dict[str, Any] | None) -> None:
+def write_state(paths: AgentPaths, payload: dict[str, Any] | None,
+                before_commit: Callable[[], None] | None = None) -> None:
     """Write auth-state.json atomically, or remove it when there is nothing to keep. Under the store lock."""
     if payload is None:
+        if before_commit is not None:
+            before_commit()
         with contextlib.suppress(FileNotFoundError):
             os.unlink(paths.auth_state)
         return
     fsio.remove_stale_temps(paths.agent_dir, paths.auth_state.name)
-    fsio.atomic_write_json(paths.auth_state, payload)
+    fsio.atomic_write_json(paths.auth_state, payload, before_commit=before_commit)
 
 
 def _number(value: Any) -> float | None:

@@ -12,6 +12,7 @@ import json
 import os
 import stat
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -59,7 +60,10 @@ def check_not_foreign_symlink(path: Path) -> None:
         )
 
 
-def atomic_write_bytes(path: Path, data: bytes, mode: int = FILE_MODE) -> None:
+def atomic_write_bytes(path: Path, data: bytes, mode: int = FILE_MODE,
+                       before_commit: Callable[[], None] | None = None) -> None:
+    """`before_commit()` runs after the temp file is on disk, right before the rename; if it raises,
+    the target is left as it was (used to check, at the last moment, that we still hold the lock)."""
     ensure_private_dir(path.parent)
     check_not_foreign_symlink(path)
     # Write through a symlink we own to its target, so the link survives.
@@ -71,6 +75,8 @@ def atomic_write_bytes(path: Path, data: bytes, mode: int = FILE_MODE) -> None:
             fh.write(data)
             fh.flush()
             os.fsync(fh.fileno())
+        if before_commit is not None:
+            before_commit()
         os.replace(tmp, target)
     except BaseException:
         with contextlib.suppress(FileNotFoundError):
@@ -90,7 +96,8 @@ def _finite(value: Any) -> Any:
     return value
 
 
-def atomic_write_json(path: Path, data: Any, mode: int = FILE_MODE) -> None:
+def atomic_write_json(path: Path, data: Any, mode: int = FILE_MODE,
+                      before_commit: Callable[[], None] | None = None) -> None:
     try:
         text = json.dumps(data, indent=2, ensure_ascii=False, allow_nan=False)
     except ValueError:  # a non-finite float: never write `Infinity`, which OpenClaw cannot parse
@@ -101,7 +108,7 @@ def atomic_write_json(path: Path, data: Any, mode: int = FILE_MODE) -> None:
         # A lone surrogate (`"\ud800"`, which JavaScript writes happily) has no UTF-8 form:
         # keep it as a \u escape, which OpenClaw reads back as the same string.
         raw = (json.dumps(_finite(data), indent=2, ensure_ascii=True) + "\n").encode("ascii")
-    atomic_write_bytes(path, raw, mode)
+    atomic_write_bytes(path, raw, mode, before_commit)
 
 
 def fsync_dir(path: Path) -> None:

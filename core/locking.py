@@ -20,6 +20,7 @@ Re-entrant per thread (OpenClaw's is re-entrant per process; our workers are thr
 from __future__ import annotations
 
 import contextlib
+import fcntl
 import json
 import os
 import random
@@ -43,7 +44,10 @@ TIMEOUT_ENV = "OPENCLAW_LOCK_TIMEOUT_S"
 LOCK_SUFFIX = ".lock"
 
 _MIN_SLEEP_S = 0.005
-_MAX_SLEEP_S = 0.2
+_MAX_SLEEP_S = 0.1
+_GAP_FACTOR = 2.0
+_MIN_GAP_S = 0.005
+_MAX_GAP_S = 0.5
 _OPEN_FLAGS = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC
 
 
@@ -208,8 +212,9 @@ def _identity(path: Path) -> tuple[int, int, int, bytes] | None:
 class HeldLock:
     """A lock file we created; released only if it is still ours."""
 
-    def __init__(self, path: Path, fd: int, stale_s: float, payload: bytes) -> None:
+    def __init__(self, path: Path, fd: int, stale_s: float, payload: bytes, queue: _Queue | None = None) -> None:
         self.path = path
+        self._queue = queue
         self.stale_s = stale_s
         self._fd = fd
         self._payload = payload
@@ -233,6 +238,7 @@ class HeldLock:
             raise LockLostError(self.path, self.held_s)
 
     def release(self) -> None:
+        held = self.held_s
         try:
             if self.is_ours():
                 with contextlib.suppress(FileNotFoundError):
@@ -240,6 +246,8 @@ class HeldLock:
         finally:
             with contextlib.suppress(OSError):
                 os.close(self._fd)
+            if self._queue is not None:
+                self._queue.leave(held)
 
 
 _held = threading.local()
@@ -252,21 +260,92 @@ def _held_map() -> dict[str, HeldLock]:
     return table
 
 
-def acquire(path: Path, *, stale_s: float = STORE_STALE_S, timeout: float | None = None) -> HeldLock:
-    """Create the lock file `path`, waiting (with backoff) while a live holder has it."""
+class _Queue:
+    """Our own processes line up here before they contend for an OpenClaw lock.
+
+    OpenClaw's waiters back off exponentially (100 ms doubling to 10 s, 10 tries for a store)
+    and, when they never find the lock free, give up; some of its writers then save without the
+    lock and a write is lost. Many of our processes polling the lock quickly would starve it.
+    So only one of ours contends at a time (an flock on our own file: the kernel drops it when
+    a process dies), and each leaves a gap of a few times the previous hold after the lock was
+    released, so that OpenClaw's next try finds it free most of the time. The queue files live
+    in `<state>/locks/onboard-queue/`, apart from OpenClaw's files.
+    """
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._fd: int | None = None
+
+    def enter(self, deadline: float) -> bool:
+        """Wait for our turn and the gap; False if the deadline passed first."""
+        ensure_private_dir(self.path.parent)
+        fd = os.open(self.path, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW | os.O_CLOEXEC, 0o600)
+        sleep = _MIN_SLEEP_S
+        while True:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() >= deadline:
+                    os.close(fd)
+                    return False
+                time.sleep(min(sleep, max(0.0, deadline - time.monotonic())))
+                sleep = min(0.05, sleep * 2)
+        self._fd = fd
+        try:
+            released_at, hold_s = (float(x) for x in os.pread(fd, 64, 0).split())
+        except ValueError:
+            return True
+        gap = min(_MAX_GAP_S, max(_MIN_GAP_S, _GAP_FACTOR * hold_s))
+        wait = min(gap, released_at + gap - time.time(), deadline - time.monotonic())
+        if wait > 0:
+            time.sleep(wait)
+        return True
+
+    def leave(self, hold_s: float) -> None:
+        if self._fd is None:
+            return
+        try:
+            record = f"{time.time():.6f} {hold_s:.6f}".encode()
+            os.ftruncate(self._fd, 0)
+            os.pwrite(self._fd, record, 0)
+        except OSError:
+            pass  # a full disk must not stop a release
+        finally:
+            os.close(self._fd)  # closing drops the flock
+            self._fd = None
+
+
+def acquire(path: Path, *, stale_s: float = STORE_STALE_S, timeout: float | None = None,
+            queue: Path | None = None) -> HeldLock:
+    """Create the lock file `path`, waiting (with backoff) while a live holder has it.
+
+    `queue`: a file of ours where our processes line up first (see _Queue); for locks whose
+    OpenClaw waiters give up and then write without the lock (the agent store lock).
+    """
     timeout = default_timeout() if timeout is None else timeout
     ensure_private_dir(path.parent)
     deadline = time.monotonic() + timeout
+    line = _Queue(queue) if queue is not None else None
+    if line is not None and not line.enter(deadline):
+        raise LockTimeoutError(path, timeout, detail=_describe_holder(inspect(path, stale_s)))
+    try:
+        return _acquire_file(path, stale_s, timeout, deadline, line)
+    except BaseException:
+        if line is not None:
+            line.leave(0.0)
+        raise
+
+
+def _acquire_file(path: Path, stale_s: float, timeout: float, deadline: float, queue: _Queue | None) -> HeldLock:
     sleep = _MIN_SLEEP_S
-    payload = _payload()
     while True:
+        payload = _payload()  # createdAt is the moment of creation, as OpenClaw writes it
         try:
             fd = os.open(path, _OPEN_FLAGS, 0o600)
         except FileExistsError:
             if remove_if_stale(path, stale_s):
                 continue
-        except IsADirectoryError:  # pragma: no cover - O_EXCL reports EEXIST first on Linux
-            pass
         else:
             try:
                 os.write(fd, payload)
@@ -275,11 +354,10 @@ def acquire(path: Path, *, stale_s: float = STORE_STALE_S, timeout: float | None
                 with contextlib.suppress(FileNotFoundError):
                     os.unlink(path)
                 raise
-            return HeldLock(path, fd, stale_s, payload)
+            return HeldLock(path, fd, stale_s, payload, queue)
         remaining = deadline - time.monotonic()
         if remaining <= 0:
-            info = inspect(path, stale_s)
-            raise LockTimeoutError(path, timeout, detail=_describe_holder(info))
+            raise LockTimeoutError(path, timeout, detail=_describe_holder(inspect(path, stale_s)))
         time.sleep(min(remaining, sleep * (1 + random.random())))
         sleep = min(_MAX_SLEEP_S, sleep * 2)
 
@@ -293,7 +371,8 @@ def _describe_holder(info: LockInfo) -> str:
 
 
 @contextlib.contextmanager
-def hold(path: Path, timeout: float | None = None, *, stale_s: float = STORE_STALE_S) -> Iterator[HeldLock]:
+def hold(path: Path, timeout: float | None = None, *, stale_s: float = STORE_STALE_S,
+         queue: Path | None = None) -> Iterator[HeldLock]:
     """Hold the lock file `path` for the block (re-entrant within one thread)."""
     key = os.path.abspath(path)
     table = _held_map()
@@ -305,7 +384,7 @@ def hold(path: Path, timeout: float | None = None, *, stale_s: float = STORE_STA
         finally:
             current.depth -= 1
         return
-    lock = acquire(path, stale_s=stale_s, timeout=timeout)
+    lock = acquire(path, stale_s=stale_s, timeout=timeout, queue=queue)
     table[key] = lock
     try:
         yield lock

@@ -56,6 +56,11 @@ class AgentPaths:
     def legacy_auth(self) -> Path:
         return self.agent_dir / LEGACY_AUTH_FILENAME
 
+    @property
+    def lock_queue(self) -> Path:
+        """Where our writers line up before taking the store lock (core.locking._Queue); ours only."""
+        return self.state / "locks" / "onboard-queue" / f"{self.agent_id}.queue"
+
     def refresh_lock(self, provider: str, profile_id: str) -> Path:
         """OpenClaw's global refresh lock for this profile (shared by every agent)."""
         return refresh_lock_path(self.state, provider, profile_id)

@@ -38,6 +38,7 @@ class LoadedStore:
     state_corrupt: bool = False
     state_at_read: dict | None = None
     legacy_state_keys: bool = False
+    renamed: bool = False  # set once a file of this write was renamed into place
 
 
 def _read(paths: AgentPaths, *, tighten: bool) -> LoadedStore:
@@ -82,26 +83,58 @@ def update(
 
     The lock is OpenClaw's own store lock (core.locking), so a running gateway and this tool
     never interleave read-modify-write cycles. `mutate` may raise to abort: nothing is written
-    then. `timeout` defaults to `$OPENCLAW_LOCK_TIMEOUT_S`, else 10 s.
+    then. `mutate` may also run more than once (when OpenClaw takes the lock from under us, the
+    cycle is redone on a fresh read), so it must set values, never add to them; the result of
+    its first successful run is returned. `timeout` defaults to `$OPENCLAW_LOCK_TIMEOUT_S`, else 10 s.
     """
+    import time
+
     from core import locking
+    from core.errors import LockLostError, OpenClawError
 
     p = paths or agent_paths(agent_id, state)
-    with locking.hold(p.lock, timeout) as lock:
-        loaded = _read(p, tighten=True)
-        before = _canonical(loaded.store)
-        result = mutate(loaded.store)
-        if _canonical(loaded.store) != before or loaded.legacy_ids:
-            lock.ensure_fresh()
-            _write(loaded)
-        return result
+    wait = locking.default_timeout() if timeout is None else timeout
+    deadline = time.monotonic() + wait
+    committed = False
+    result: T | None = None
+    while True:
+        try:
+            with locking.hold(p.lock, max(0.0, deadline - time.monotonic()), queue=p.lock_queue) as lock:
+                loaded = _read(p, tighten=True)
+                before = _canonical(loaded.store)
+                try:
+                    outcome = mutate(loaded.store)
+                except OpenClawError:
+                    if committed:  # the pass that checks our committed change: nothing left to apply
+                        return result  # type: ignore[return-value]
+                    raise
+                if not committed:
+                    result = outcome
+                if _canonical(loaded.store) != before or loaded.legacy_ids:
+                    try:
+                        _write(loaded, lock.ensure_fresh)
+                    finally:
+                        committed = committed or loaded.renamed
+                if lock.is_ours():
+                    return result  # type: ignore[return-value]
+                # Our lock was removed after our last check: a waiter of OpenClaw's may have read
+                # the store before our rename and will write over it. Apply the change again.
+                raise LockLostError(p.lock, lock.held_s)
+        except LockLostError:
+            # OpenClaw's waiters can remove a lock created a moment earlier (their stale check treats
+            # a lock that was just released as stale and `rm -f`s whatever stands there then). Redo
+            # the cycle: `mutate` runs again on a fresh read, so it must be idempotent (set, not add).
+            if committed:
+                deadline = max(deadline, time.monotonic() + wait)  # the check pass gets its own time
+            if time.monotonic() >= deadline:
+                raise
 
 
 def _canonical(store: AuthProfileStore) -> str:
     return json.dumps([store.to_raw(), store.state_payload()], sort_keys=True, default=str)
 
 
-def _write(loaded: LoadedStore) -> None:
+def _write(loaded: LoadedStore, before_commit: Callable[[], None] | None = None) -> None:
     """Write under the lock as OpenClaw does: auth-profiles.json, then auth-state.json; then legacy clean-up."""
     from core import authstate, imports
 
@@ -109,10 +142,15 @@ def _write(loaded: LoadedStore) -> None:
     state = loaded.store.state_payload()
     if loaded.state_corrupt and (state != loaded.state_at_read or loaded.legacy_state_keys):
         raise StoreCorruptError(p.auth_state, "cannot be parsed, and this change needs to rewrite it")
+    def check_then_mark() -> None:
+        if before_commit is not None:
+            before_commit()
+        loaded.renamed = True
+
     fsio.remove_stale_temps(p.agent_dir, STORE_FILENAME)
-    fsio.atomic_write_json(p.store, loaded.store.to_raw())
+    fsio.atomic_write_json(p.store, loaded.store.to_raw(), before_commit=check_then_mark)
     if not loaded.state_corrupt:
-        authstate.write_state(p, state)
+        authstate.write_state(p, state, before_commit)
     # Only now that the new store is safely on disk may legacy files change.
     imports.after_store_written(p, loaded.legacy_ids)
 

@@ -77,7 +77,6 @@ def test_sigkilled_writer_never_leaves_a_torn_or_empty_store(state_dir, openclaw
     versions_seen = set()
     last = 0  # the version on disk before each writer starts
     temps_seen = 0
-    began = time.monotonic()
     for _ in range(KILLS):
         parent, child = ctx.Pipe(duplex=False)
         p = ctx.Process(target=procs.counter_writer, args=(str(state_dir), "main", child))
@@ -107,8 +106,6 @@ def test_sigkilled_writer_never_leaves_a_torn_or_empty_store(state_dir, openclaw
         versions_seen.add(version)
         last = version
         temps_seen += len(_temps(paths))
-    elapsed = time.monotonic() - began
-    assert elapsed < 25, f"{KILLS} kills took {elapsed:.1f}s"
     assert len(versions_seen) > 10  # the writers really made progress between kills
 
     # Leftover temp files of killed writers (plus one planted, so this is never vacuous)
@@ -118,4 +115,4 @@ def test_sigkilled_writer_never_leaves_a_torn_or_empty_store(state_dir, openclaw
     store.update(lambda s: s.profiles.__setitem__("after:kill", ApiKeyCredential(provider="after", key="k")))
     assert _temps(paths) == []
     assert "after:kill" in openclaw_files.read_store()["profiles"]
-    print(f"seed={seed} kills={KILLS} versions={len(versions_seen)} temp files seen={temps_seen} in {elapsed:.1f}s")
+    print(f"seed={seed} kills={KILLS} versions={len(versions_seen)} temp files seen={temps_seen}")

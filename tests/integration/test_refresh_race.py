@@ -258,7 +258,7 @@ def test_different_profiles_never_wait_for_each_other(srv: OAuthTestServer, stat
     a = srv.write_expired_profile(state, email="a@example.com")
     b = srv.write_expired_profile(state, email="b@example.com")
     a_done = threading.Event()
-    with locking.hold(agent_paths("main", state).refresh_lock(a)):
+    with locking.hold(agent_paths("main", state).refresh_lock("openai-codex", a)):
         waiter = threading.Thread(target=lambda: (ensure_fresh(a, state=state), a_done.set()), daemon=True)
         waiter.start()
         t0 = time.monotonic()
@@ -275,7 +275,7 @@ def test_lock_held_too_long_is_a_refresh_error(srv: OAuthTestServer, state: Path
 
     pid = srv.write_expired_profile(state)
     monkeypatch.setattr(core.refresh, "REFRESH_LOCK_TIMEOUT_S", 0.2)
-    with locking.hold(agent_paths("main", state).refresh_lock(pid)), \
+    with locking.hold(agent_paths("main", state).refresh_lock("openai-codex", pid)), \
             pytest.raises(RefreshError, match=f"Could not refresh {PID}: Timed out"):
         ensure_fresh(pid, state=state)
     assert srv.token_calls == 0
@@ -283,7 +283,7 @@ def test_lock_held_too_long_is_a_refresh_error(srv: OAuthTestServer, state: Path
 
 def test_lock_of_a_killed_process_is_recovered(srv: OAuthTestServer, state: Path) -> None:
     pid = srv.write_expired_profile(state)
-    lock = agent_paths("main", state).refresh_lock(pid)
+    lock = agent_paths("main", state).refresh_lock("openai-codex", pid)
     code = ("import sys; from pathlib import Path; from core import locking\n"
             f"with locking.hold(Path({str(lock)!r})):\n"
             "    print('locked', flush=True); sys.stdin.read()\n")
