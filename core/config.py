@@ -1,23 +1,31 @@
-"""`<state>/openclaw.json` (JSON5): only the `auth` part is ours; the rest is kept as is.
+"""`<state>/openclaw.json` (JSON5): we change only `auth` and `agents.list`, and keep every other byte.
 
-Note: a rewrite is plain JSON (valid JSON5), so comments in the file do not
-survive a change we make; we therefore only rewrite when the auth part changed.
+Writes are edits applied to the original text (core.json5edit), so comments, unquoted keys,
+`$include` and `${VAR}` survive, and OpenClaw's read-time guard (which restores its backup when a
+file shrinks suspiciously or loses `meta`/`gateway.mode`) never undoes our change. As OpenClaw's own
+writer does, the previous file is kept as `openclaw.json.bak` (older ones as `.bak.1`..`.bak.4`) and a
+write that would shrink a file of 512 bytes or more to less than half is refused.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
+import os
+import shutil
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
 
 from core import fsio
-from core.errors import StoreCorruptError
+from core.errors import OpenClawError, StoreCorruptError
 from core.models import AuthConfig, AuthProfileConfig
 from core.paths import config_lock_path, config_path
 
 T = TypeVar("T")
+BACKUPS = 4
+SHRINK_GUARD_BYTES = 512
 
 
 @dataclass
@@ -26,36 +34,123 @@ class LoadedConfig:
     raw: dict[str, Any]
     auth: AuthConfig
     exists: bool
+    text: str = ""
 
 
 def load_config(state: Path | None = None) -> LoadedConfig:
     path = config_path(state)
-    raw = fsio.read_json_object(path, json5=True)
-    exists = raw is not None
-    raw = raw or {}
+    raw_bytes = fsio.read_bytes_or_none(path)
+    exists = raw_bytes is not None
+    raw = fsio.parse_json_object(path, raw_bytes, json5=True) if raw_bytes is not None else {}
     auth_raw = raw.get("auth") or {}
+    if isinstance(auth_raw, dict) and "$include" in auth_raw:
+        auth_raw = {k: v for k, v in auth_raw.items() if k != "$include"}
     try:
         auth = AuthConfig.model_validate(auth_raw)
     except ValueError:
         raise StoreCorruptError(path, "the `auth` section has the wrong shape") from None
-    return LoadedConfig(path, raw, auth, exists)
+    text = raw_bytes.decode("utf-8-sig") if raw_bytes is not None else ""
+    return LoadedConfig(path, raw, auth, exists, text)
 
 
-def update_auth(mutate: Callable[[AuthConfig], T], state: Path | None = None) -> T:
-    """Lock openclaw.json, re-read, mutate its `auth` part, write atomically if changed."""
+def _edits(old: dict[str, Any], new: dict[str, Any], prefix: list[str], depth: int) -> list[tuple[list[str], Any]]:
+    """(path, value) changes turning `old` into `new`; value `_DELETE` removes. Recurse `depth` levels."""
+    out: list[tuple[list[str], Any]] = []
+    for key in old:
+        if key not in new:
+            out.append(([*prefix, key], _DELETE))
+    for key, value in new.items():
+        if key in old and old[key] == value:
+            continue
+        if depth > 0 and isinstance(value, dict) and isinstance(old.get(key), dict):
+            out += _edits(old[key], value, [*prefix, key], depth - 1)
+        else:
+            out.append(([*prefix, key], value))
+    return out
+
+
+_DELETE = object()
+
+
+def write_edits(cfg: LoadedConfig, edits: list[tuple[list[str], Any]], expected: dict[str, Any]) -> None:
+    """Apply `edits` to the file's text and write it (under the config lock, by the caller)."""
+    from core import json5edit
+
+    if not edits:
+        return
+    if cfg.exists:
+        text = cfg.text
+        try:
+            for path, value in edits:
+                text = json5edit.delete_key(text, path) if value is _DELETE else json5edit.set_value(text, path, value)
+            import json5
+
+            check = json5.loads(text)
+        except (json5edit.Json5EditError, ValueError):
+            raise StoreCorruptError(cfg.path, "could not be edited in place; change it by hand") from None
+        if check != expected:  # never write a file that does not say exactly what we mean
+            raise StoreCorruptError(cfg.path, "could not be edited in place; change it by hand")
+        old_size = len(cfg.text.encode())
+        if old_size >= SHRINK_GUARD_BYTES and len(text.encode()) < old_size / 2:
+            raise OpenClawError(f"Refusing to write {cfg.path}: it would shrink from {old_size} bytes to "
+                                f"{len(text.encode())} (OpenClaw's own guard); change it by hand")
+        _rotate_backups(cfg.path)
+    else:
+        text = json.dumps(expected, indent=2, ensure_ascii=False) + "\n"
+    fsio.remove_stale_temps(cfg.path.parent, cfg.path.name)  # left by a killed writer
+    fsio.atomic_write_bytes(cfg.path, text.encode("utf-8"))
+
+
+def _rotate_backups(path: Path) -> None:
+    """As OpenClaw: `.bak.3`->`.bak.4` ... `.bak`->`.bak.1`, then a copy of the current file as `.bak`."""
+    bak = path.with_name(path.name + ".bak")
+    for n in range(BACKUPS - 1, 0, -1):
+        src = path.with_name(f"{path.name}.bak.{n}")
+        if src.exists() and not src.is_symlink():
+            os.replace(src, path.with_name(f"{path.name}.bak.{n + 1}"))
+    if bak.exists() and not bak.is_symlink():
+        os.replace(bak, path.with_name(path.name + ".bak.1"))
+    with contextlib.suppress(FileNotFoundError):
+        tmp = bak.with_name(bak.name + ".tmp")
+        shutil.copyfile(path, tmp, follow_symlinks=False)
+        os.chmod(tmp, fsio.FILE_MODE)
+        os.replace(tmp, bak)
+
+
+def update_config(compute: Callable[[dict[str, Any]], T], state: Path | None = None) -> T:
+    """Lock openclaw.json, re-read, let `compute(raw)` change a copy of it, write the difference."""
+    import copy
+
     from core import locking
 
     with locking.hold(config_lock_path(state)):
         cfg = load_config(state)
-        before = json.dumps(cfg.auth.dump(), sort_keys=True)
-        result = mutate(cfg.auth)
-        after_dump = cfg.auth.dump()
-        if json.dumps(after_dump, sort_keys=True) != before:
-            new_raw = dict(cfg.raw)
-            new_raw["auth"] = after_dump
-            fsio.remove_stale_temps(cfg.path.parent, cfg.path.name)  # left by a killed writer
-            fsio.atomic_write_json(cfg.path, new_raw)
+        new_raw = copy.deepcopy(cfg.raw)
+        result = compute(new_raw)
+        if new_raw != cfg.raw:
+            if isinstance(cfg.raw.get("auth"), dict) and "$include" in cfg.raw["auth"]:
+                raise OpenClawError(f"{cfg.path}: `auth` comes from an $include; edit that file instead")
+            write_edits(cfg, _edits(cfg.raw, new_raw, [], 3), new_raw)
         return result
+
+
+def update_auth(mutate: Callable[[AuthConfig], T], state: Path | None = None) -> T:
+    """Lock openclaw.json, re-read, mutate its `auth` part, write the change in place if there is one."""
+
+    def compute(raw: dict[str, Any]) -> T:
+        auth_raw = raw.get("auth") if isinstance(raw.get("auth"), dict) else {}
+        auth = AuthConfig.model_validate(auth_raw)
+        before = json.dumps(auth.dump(), sort_keys=True)
+        result = mutate(auth)
+        after = auth.dump()
+        if json.dumps(after, sort_keys=True) != before:
+            raw["auth"] = {**auth_raw, **after}
+            for key in ("profiles", "order"):
+                if key not in after and key in auth_raw:
+                    raw["auth"].pop(key, None)
+        return result
+
+    return update_config(compute, state)
 
 
 def register_profile(profile_id: str, provider: str, mode: str, email: str | None = None,
@@ -70,7 +165,7 @@ def register_profile(profile_id: str, provider: str, mode: str, email: str | Non
         auth.model_fields_set.add("profiles")
         ids = auth.order.get(provider)
         if ids is not None and profile_id not in ids:
-            ids.append(profile_id)  # same reason as core.profiles: an order is an allow-list
+            ids.insert(0, profile_id)  # OpenClaw's applyAuthProfileConfig: a new login goes first
 
     update_auth(mutate, state)
 

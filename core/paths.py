@@ -35,9 +35,13 @@ class AgentPaths:
 
     state: Path
     agent_id: str
+    # `agentDir` from openclaw.json's agents.list (or $OPENCLAW_AGENT_DIR for main), when set.
+    dir_override: Path | None = None
 
     @property
     def agent_dir(self) -> Path:
+        if self.dir_override is not None:
+            return self.dir_override
         return self.state / "agents" / self.agent_id / "agent"
 
     @property
@@ -79,7 +83,52 @@ def refresh_lock_path(state: Path, provider: str, profile_id: str) -> Path:
 
 
 def agent_paths(agent_id: str = DEFAULT_AGENT_ID, state: Path | None = None) -> AgentPaths:
-    return AgentPaths(state=state if state is not None else state_dir(), agent_id=agent_id)
+    """The files of one agent: `<state>/agents/<id>/agent`, or the `agentDir` OpenClaw's config gives it."""
+    base = state if state is not None else state_dir()
+    return AgentPaths(state=base, agent_id=agent_id, dir_override=_configured_dir(base, agent_id))
+
+
+_config_cache: dict[Path, tuple[tuple[int, int], dict]] = {}
+
+
+def read_config_raw(state: Path) -> dict:
+    """openclaw.json as a dict ({} when absent or unreadable: callers that must report errors read it
+    themselves), cached by mtime and size so agent_paths stays cheap."""
+    path = state / CONFIG_FILENAME
+    try:
+        st = path.stat()
+    except OSError:
+        return {}
+    key = (st.st_mtime_ns, st.st_size)
+    cached = _config_cache.get(path)
+    if cached is not None and cached[0] == key:
+        return cached[1]
+    from core import fsio
+    from core.errors import StoreCorruptError
+
+    try:
+        raw_bytes = fsio.read_bytes_or_none(path) or b"{}"
+        try:
+            import json
+
+            raw = json.loads(raw_bytes)
+        except ValueError:
+            raw = fsio.parse_json_object(path, raw_bytes, json5=True)
+    except (StoreCorruptError, OSError):
+        raw = {}
+    raw = raw if isinstance(raw, dict) else {}
+    _config_cache[path] = (key, raw)
+    return raw
+
+
+def _configured_dir(state: Path, agent_id: str) -> Path | None:
+    if agent_id == DEFAULT_AGENT_ID:
+        override = os.environ.get("OPENCLAW_AGENT_DIR", "").strip() or os.environ.get("PI_CODING_AGENT_DIR", "").strip()
+        if override:
+            return Path(override).expanduser()
+    from core.agentconfig import configured_agent_dir
+
+    return configured_agent_dir(read_config_raw(state), agent_id)
 
 
 def config_path(state: Path | None = None) -> Path:
@@ -121,10 +170,19 @@ def is_valid_agent_id(agent_id: str) -> bool:
 
 
 def list_agents(state: Path | None = None) -> list[str]:
-    """Agent ids that have an agent dir, `main` first, the rest sorted."""
-    root = (state if state is not None else state_dir()) / "agents"
+    """Agents as OpenClaw lists them (openclaw.json `agents.list`, else `main`), then any other agent
+    dir found under `<state>/agents` (made by older tools); `main` first when it is there."""
+    from core.agentconfig import list_agent_ids
+
+    base = state if state is not None else state_dir()
+    root = base / "agents"
     try:
-        names = [p.name for p in root.iterdir() if (p / "agent").is_dir()]
-    except FileNotFoundError:
+        found = sorted(p.name for p in root.iterdir() if (p / "agent").is_dir() and is_valid_agent_id(p.name))
+    except (FileNotFoundError, NotADirectoryError):
+        found = []
+    raw = read_config_raw(base)
+    configured = list_agent_ids(raw) if raw.get("agents") else []
+    ids = list(dict.fromkeys([*configured, *found]))
+    if not configured and not found:
         return []
-    return sorted(names, key=lambda n: (n != DEFAULT_AGENT_ID, n))
+    return sorted(ids, key=lambda n: n != DEFAULT_AGENT_ID)

@@ -10,6 +10,7 @@ from core import store as store_mod
 from core.clock import now_ms as _clock_now
 from core.errors import ProfileNotFoundError, ValidationError
 from core.models import AnyCredential, ApiKeyCredential, AuthProfileStore, OAuthCredential, TokenCredential
+from core.provider_ids import normalize_provider_id
 from core.tokens import validate_token
 
 _PROVIDER = re.compile(r"^[a-z0-9][a-z0-9._-]{0,63}$")
@@ -48,9 +49,12 @@ def save_credential(pid: str, cred: AnyCredential, agent_id: str, state: Path | 
         s.model_fields_set.add("profiles")
         s.drop_invalid_profile(pid)
         # An explicit order is an allow-list: a new profile it does not name would never be used
-        # (a re-login under a new email would look like "still logged out"). Join it, last.
-        if s.order and cred.provider in s.order and pid not in s.order[cred.provider]:
-            s.order = {**s.order, cred.provider: [*s.order[cred.provider], pid]}
+        # (a re-login under a new email would look like "still logged out"). It goes first, as
+        # OpenClaw puts a new login first in config `auth.order`.
+        key = next((k for k in (s.order or {}) if normalize_provider_id(k) == normalize_provider_id(cred.provider)),
+                   None)
+        if key is not None and pid not in s.order[key]:
+            s.order = {**s.order, key: [pid, *s.order[key]]}
 
     store_mod.update(mutate, agent_id, state)
     config_mod.register_profile(pid, cred.provider, cred.type, cred.email, state)

@@ -106,7 +106,11 @@ def test_config_drift_found_and_fixed(tmp_path: Path) -> None:
     found = _by_check(doctor.run_checks(tmp_path, env={}, now_ms=NOW), "config")
     assert {f.subject for f in found} == {"openai:default", "gone:x"}
     doctor.apply_fixes(found)
-    cfg = json.loads((tmp_path / "openclaw.json").read_text())
+    import json5
+
+    text = (tmp_path / "openclaw.json").read_text()
+    assert text.startswith("// mine\n{gateway: {port: 18789}")  # edited in place: the rest is as written
+    cfg = json5.loads(text)
     assert cfg["gateway"] == {"port": 18789}
     assert cfg["auth"]["profiles"] == {"openai:default": {"provider": "openai", "mode": "api_key"}}
 

@@ -121,7 +121,7 @@ def test_remove_an_invalid_entry(make_agent, openclaw_files):
     assert "weird:x" not in openclaw_files.read_store()["profiles"]
 
 
-def test_new_profile_joins_an_existing_order_override_last(tmp_path):
+def test_new_profile_joins_an_existing_order_override_first(tmp_path):
     """An explicit order is an allow-list; a new login must not be silently unused."""
     from core import order, profiles, store
 
@@ -132,16 +132,17 @@ def test_new_profile_joins_an_existing_order_override_last(tmp_path):
     profiles.add_token("anthropic", "sk-ant-oat01-" + "d" * 80, profile_id="anthropic:work", state=tmp_path)
     profiles.add_token("openrouter", "sk-or-v1-" + "e" * 30, state=tmp_path)  # other providers untouched
     assert store.load(state=tmp_path).store.order == {
-        "anthropic": ["anthropic:home", "anthropic:work", "anthropic:new"]}
+        "anthropic": ["anthropic:new", "anthropic:home", "anthropic:work"]}
 
 
-def test_new_profile_joins_config_auth_order_last(tmp_path):
-    import json
+def test_new_profile_joins_config_auth_order_first(tmp_path):
+    import json5
 
     from core import profiles
 
     (tmp_path / "openclaw.json").write_text('{auth: {order: {anthropic: ["anthropic:work"]}}}')
     profiles.add_token("anthropic", "sk-ant-oat01-" + "c" * 80, profile_id="anthropic:new", state=tmp_path)
     profiles.add_token("anthropic", "sk-ant-oat01-" + "c" * 80, profile_id="anthropic:new", state=tmp_path)
-    cfg = json.loads((tmp_path / "openclaw.json").read_text())
-    assert cfg["auth"]["order"] == {"anthropic": ["anthropic:work", "anthropic:new"]}
+    cfg = json5.loads((tmp_path / "openclaw.json").read_text())
+    # OpenClaw's applyAuthProfileConfig: a new login goes first in an existing auth.order.
+    assert cfg["auth"]["order"] == {"anthropic": ["anthropic:new", "anthropic:work"]}

@@ -1,0 +1,161 @@
+"""Agents and their models as OpenClaw 2026.4.26 reads them from openclaw.json (agents/agent-scope.ts,
+commands/models/list.status-command.ts). Pydantic-free: `models status --check` uses it.
+
+- `agents.list`: entries `{id, default?, agentDir?, model?, ...}`; no list means one agent, `main`.
+- Default agent: the first entry with `default: true`, else the first entry, else `main`.
+- An agent's dir: its `agentDir` (`~` expanded), else `<state>/agents/<id>/agent`.
+- Models in use: the agent's own `model` (string, or `{primary, fallbacks}`) over
+  `agents.defaults.model`, plus `agents.defaults.imageModel`; with none configured the default
+  is `openai/gpt-5.5`. Their providers are the "providers in use" that must have auth.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from core.provider_ids import normalize_provider_id
+
+DEFAULT_AGENT_ID = "main"
+DEFAULT_PROVIDER = "openai"
+DEFAULT_MODEL = "gpt-5.5"
+_INVALID_ID_CHARS = re.compile(r"[^a-z0-9_-]+")
+
+
+def normalize_agent_id(value: Any) -> str:
+    """OpenClaw's normalizeAgentId: trimmed, lowercased, other characters folded to `-`."""
+    text = str(value or "").strip().lower()
+    if not text:
+        return DEFAULT_AGENT_ID
+    return _INVALID_ID_CHARS.sub("-", text).strip("-")[:64] or DEFAULT_AGENT_ID
+
+
+def agent_entries(cfg: Mapping[str, Any]) -> list[dict[str, Any]]:
+    agents = cfg.get("agents")
+    entries = agents.get("list") if isinstance(agents, dict) else None
+    return [e for e in entries if isinstance(e, dict)] if isinstance(entries, list) else []
+
+
+def list_agent_ids(cfg: Mapping[str, Any]) -> list[str]:
+    entries = agent_entries(cfg)
+    if not entries:
+        return [DEFAULT_AGENT_ID]
+    return list(dict.fromkeys(normalize_agent_id(e.get("id")) for e in entries))
+
+
+def default_agent_id(cfg: Mapping[str, Any]) -> str:
+    entries = agent_entries(cfg)
+    if not entries:
+        return DEFAULT_AGENT_ID
+    chosen = next((e for e in entries if e.get("default")), entries[0])
+    return normalize_agent_id(chosen.get("id"))
+
+
+def agent_entry(cfg: Mapping[str, Any], agent_id: str) -> dict[str, Any] | None:
+    wanted = normalize_agent_id(agent_id)
+    return next((e for e in agent_entries(cfg) if normalize_agent_id(e.get("id")) == wanted), None)
+
+
+def expand_user_path(value: str, env: Mapping[str, str] | None = None) -> Path:
+    env = os.environ if env is None else env
+    text = value.strip()
+    if text == "~" or text.startswith("~/"):
+        home = env.get("HOME") or str(Path.home())
+        text = home + text[1:]
+    return Path(text).resolve() if not os.path.isabs(text) else Path(text)
+
+
+def configured_agent_dir(cfg: Mapping[str, Any], agent_id: str, env: Mapping[str, str] | None = None) -> Path | None:
+    entry = agent_entry(cfg, agent_id)
+    value = entry.get("agentDir") if entry else None
+    if isinstance(value, str) and value.strip():
+        return expand_user_path(value, env)
+    return None
+
+
+def _primary(value: Any) -> str | None:
+    """OpenClaw's resolvePrimaryStringValue: a string, or an object's `primary`."""
+    if isinstance(value, str):
+        return value.strip() or None
+    if isinstance(value, dict) and isinstance(value.get("primary"), str):
+        return value["primary"].strip() or None
+    return None
+
+
+def _fallbacks(value: Any) -> list[str]:
+    if isinstance(value, dict) and isinstance(value.get("fallbacks"), list):
+        return [v for v in value["fallbacks"] if isinstance(v, str)]
+    return []
+
+
+@dataclass(frozen=True)
+class ModelLines:
+    """What `models status` shows first: Default, Fallbacks, Image model, Image fallbacks."""
+
+    default: str  # as configured (or the resolved default)
+    resolved: str  # provider/model
+    default_source: str  # agent | defaults
+    fallbacks: list[str] = field(default_factory=list)
+    fallbacks_source: str = "defaults"
+    image: str | None = None
+    image_fallbacks: list[str] = field(default_factory=list)
+
+    @property
+    def in_use(self) -> list[str]:
+        return [self.default, *self.fallbacks, *([self.image] if self.image else []), *self.image_fallbacks]
+
+
+def provider_of(model_ref: str) -> str | None:
+    """`anthropic/claude-opus-4` -> `anthropic`; a bare model id belongs to the default provider."""
+    text = model_ref.strip()
+    if not text:
+        return None
+    provider, sep, _model = text.partition("/")
+    return normalize_provider_id(provider if sep else DEFAULT_PROVIDER) or None
+
+
+def model_lines(cfg: Mapping[str, Any], agent_id: str | None = None) -> ModelLines:
+    agents = cfg.get("agents") if isinstance(cfg.get("agents"), dict) else {}
+    defaults = agents.get("defaults") if isinstance(agents.get("defaults"), dict) else {}
+    entry = agent_entry(cfg, agent_id) if agent_id else None
+    agent_model = entry.get("model") if entry else None
+    agent_primary = _primary(agent_model)
+    raw = agent_primary or _primary(defaults.get("model")) or ""
+    if raw:
+        provider = provider_of(raw) or DEFAULT_PROVIDER
+        resolved = raw if "/" in raw else f"{provider}/{raw}"
+    else:
+        resolved = f"{DEFAULT_PROVIDER}/{DEFAULT_MODEL}"
+    agent_has_fallbacks = isinstance(agent_model, dict) and isinstance(agent_model.get("fallbacks"), list)
+    return ModelLines(
+        default=raw or resolved,
+        resolved=resolved,
+        default_source="agent" if agent_primary else "defaults",
+        fallbacks=_fallbacks(agent_model) if agent_has_fallbacks else _fallbacks(defaults.get("model")),
+        fallbacks_source="agent" if agent_has_fallbacks else "defaults",
+        image=_primary(defaults.get("imageModel")),
+        image_fallbacks=_fallbacks(defaults.get("imageModel")),
+    )
+
+
+def providers_in_use(lines: ModelLines) -> list[str]:
+    return sorted({p for ref in lines.in_use if (p := provider_of(ref))})
+
+
+def custom_provider_keys(cfg: Mapping[str, Any]) -> set[str]:
+    """Providers given an `apiKey` under `models.providers` (OpenClaw counts them as having auth)."""
+    models = cfg.get("models") if isinstance(cfg.get("models"), dict) else {}
+    providers = models.get("providers") if isinstance(models.get("providers"), dict) else {}
+    return {normalize_provider_id(k) for k, v in providers.items()
+            if isinstance(v, dict) and isinstance(v.get("apiKey"), str | dict) and v.get("apiKey")}
+
+
+def cli_backend_providers(cfg: Mapping[str, Any]) -> set[str]:
+    agents = cfg.get("agents") if isinstance(cfg.get("agents"), dict) else {}
+    defaults = agents.get("defaults") if isinstance(agents.get("defaults"), dict) else {}
+    backends = defaults.get("cliBackends") if isinstance(defaults.get("cliBackends"), dict) else {}
+    return {normalize_provider_id(k) for k in backends}
