@@ -39,6 +39,9 @@ class ProfileOut(_Out):
     accountId: str | None
     source: str  # store | legacy | claude-cli | codex-cli
     cooldownUntil: int | None
+    unusable: Literal["cooldown", "disabled"] | None  # while cooldownUntil is ahead
+    unusableReason: str | None  # e.g. billing, rate_limit
+    eligibility: str  # OpenClaw's reason code: ok | missing_credential | expired | invalid_expires | ...
     position: int | None  # 1-based place in the effective order; None = not used
 
 
@@ -55,13 +58,24 @@ class ProviderOut(_Out):
     profiles: list[ProfileOut]
 
 
+class ModelsOut(_Out):
+    defaultModel: str
+    resolvedDefault: str
+    fallbacks: list[str]
+    imageModel: str | None
+    imageFallbacks: list[str]
+
+
 class StatusOutput(_Out):
     agent: str
     storePath: str
     storeExists: bool
     now: int
     providers: list[ProviderOut]
-    missing: list[str]  # providers without usable auth
+    missing: list[str]  # providers in use (see `models`) without any auth: OpenClaw's missingProvidersInUse
+    models: ModelsOut
+    providersInUse: list[str]
+    inheritsMain: bool  # a sub-agent also uses main's profiles
     problems: list[str]
     warnings: list[str]
     exitCode: Literal[0, 1, 2]  # what --check exits with
@@ -109,12 +123,14 @@ def _profile_out(p: ProfileStatus) -> ProfileOut:
         id=p.profile_id, provider=p.provider, type=p.type, status=p.status, expires=p.expires_ms,  # type: ignore[arg-type]
         remainingMs=p.remaining_ms, remaining=p.remaining_human, expiry=p.expiry_text, masked=p.masked,
         email=p.email, accountId=p.account_id, source=p.source, cooldownUntil=p.cooldown_until or None,
-        position=p.position,
+        unusable=p.unusable_kind, unusableReason=p.unusable_reason, eligibility=p.reason_code, position=p.position,
     )
 
 
 def status_output(status: AgentStatus, exit_code: int) -> StatusOutput:
+    from core.agentconfig import model_lines
 
+    m = status.models or model_lines({})
     return StatusOutput(
         agent=status.agent_id,
         storePath=str(status.store_path),
@@ -129,6 +145,10 @@ def status_output(status: AgentStatus, exit_code: int) -> StatusOutput:
             for ps in status.providers
         ],
         missing=list(status.missing_providers),
+        models=ModelsOut(defaultModel=m.default, resolvedDefault=m.resolved, fallbacks=list(m.fallbacks),
+                         imageModel=m.image, imageFallbacks=list(m.image_fallbacks)),
+        providersInUse=list(status.providers_in_use),
+        inheritsMain=status.inherits_main,
         problems=list(status.problems),
         warnings=list(status.warnings),
         exitCode=exit_code,  # type: ignore[arg-type]

@@ -61,11 +61,14 @@ def _profile_suffix(p: ProfileStatus, now_ms: int) -> str:
 
     notes = []
     if p.position is None:
-        notes.append("not in order")
+        notes.append("not used: " + p.reason_code.replace("_", " ") if p.reason_code != "ok" else "not in order")
     if p.in_cooldown:
-        notes.append(f"cooldown {format_remaining(p.cooldown_until - now_ms)}")
+        why = f":{p.unusable_reason}" if p.unusable_reason else ""
+        notes.append(f"{p.unusable_kind or 'cooldown'}{why} {format_remaining(p.cooldown_until - now_ms)}")
     if p.source == "legacy":
         notes.append("legacy file, imported on next write")
+    elif p.source == "main":
+        notes.append("from main agent")
     elif p.source != "store":
         notes.append(f"from {p.source}")
     return f"  ({', '.join(notes)})" if notes else ""
@@ -80,7 +83,16 @@ def _provider_header(ps: ProviderStatus) -> str:
 
 def text_lines(status: AgentStatus) -> list[str]:
     lines = [f"Agent: {status.agent_id}"]
+    m = status.models
+    if m is not None:  # as OpenClaw's status begins: what the agent runs, hence which providers need auth
+        shown = m.resolved if m.default == m.resolved else f"{m.resolved} (from {m.default})"
+        lines.append(f"Default: {shown}")
+        lines.append(f"Fallbacks ({len(m.fallbacks)}): {', '.join(m.fallbacks) or '-'}")
+        lines.append(f"Image model: {m.image or '-'}")
+        lines.append(f"Image fallbacks ({len(m.image_fallbacks)}): {', '.join(m.image_fallbacks) or '-'}")
     lines.append(f"Auth store: {status.store_path}" + ("" if status.store_exists else " (not created yet)"))
+    if status.inherits_main:
+        lines.append("Also uses: main agent's profiles (this agent's own win)")
 
     shell = [(k.var, ps.provider) for ps in status.providers for k in ps.env if k.source == "shell"]
     dotenv = [(k.var, ps.provider) for ps in status.providers for k in ps.env if k.source == ".env"]

@@ -65,7 +65,7 @@ def in_cooldown(store: StoreLike, profile_id: str, now_ms: int) -> bool:
     return until is not None and now_ms < until
 
 
-def _raw_field(cred: Any, name: str) -> Any:
+def raw_field(cred: Any, name: str) -> Any:
     """The field as stored: `_MISSING` when absent (JavaScript's undefined), else its value (null is None)."""
     raw = getattr(cred, "raw", None)
     if isinstance(raw, dict):
@@ -97,7 +97,7 @@ def credential_reason(cred: Any, now_ms: int) -> str:
     if cred.type == "token":
         if not (_has_text(cred.token) or cred.tokenRef is not None):
             return "missing_credential"
-        state = token_expiry_state(_raw_field(cred, "expires"), now_ms)
+        state = token_expiry_state(raw_field(cred, "expires"), now_ms)
         return state if state in ("invalid_expires", "expired") else "ok"
     return "ok" if _has_text(cred.access) or _has_text(cred.refresh) else "missing_credential"
 

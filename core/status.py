@@ -17,13 +17,15 @@ from core.durations import HOUR_MS, format_remaining
 from core.envkeys import env_keys_for
 from core.errors import StoreCorruptError
 from core.masking import mask_secret
+from core.provider_ids import auth_provider_key, normalize_provider_id
 
 if TYPE_CHECKING:  # status reads core.views on the hot path; models work the same way
+    from core.agentconfig import ModelLines
     from core.models import AnyCredential
     from core.order import AuthLike, StoreLike
 
 StatusKind = Literal["ok", "expiring", "expired", "missing", "static"]
-Source = Literal["store", "env", "codex-cli", "claude-cli", "legacy"]
+Source = Literal["store", "env", "codex-cli", "claude-cli", "legacy", "main"]
 
 WARN_WINDOW_MS = 24 * HOUR_MS
 # Worst first: used for roll-ups and for the exit code.
@@ -48,6 +50,9 @@ class ProfileStatus:
     source: Source = "store"
     cooldown_until: int = 0
     position: int | None = None  # 1-based place in the effective order; None = not used
+    unusable_kind: Literal["cooldown", "disabled"] | None = None  # while cooldown_until is in the future
+    unusable_reason: str | None = None  # e.g. billing, rate_limit, auth_permanent
+    reason_code: str = "ok"  # OpenClaw's eligibility code: ok | missing_credential | expired | ...
 
     @property
     def in_cooldown(self) -> bool:
@@ -103,6 +108,9 @@ class AgentStatus:
     warnings: list[str]
     env_file_providers: list[str] = field(default_factory=list)
     now_ms: int = 0
+    models: ModelLines | None = None  # Default, Fallbacks, Image model (what OpenClaw's status shows)
+    providers_in_use: list[str] = field(default_factory=list)
+    inherits_main: bool = False  # a sub-agent also sees main's profiles (OpenClaw merges them)
 
     @property
     def profiles(self) -> list[ProfileStatus]:
@@ -119,15 +127,23 @@ def worst_status(statuses: Iterable[str]) -> StatusKind | None:
 
 
 def classify(cred: AnyCredential, now_ms: int) -> tuple[StatusKind, int | None]:
-    """(status, remaining_ms) by the facts doc's rules."""
+    """(status, remaining_ms) as OpenClaw 4.26's auth health (auth-health buildProfileHealth).
+
+    api_key: static. token: expired, or missing when it has no token/ref or an unusable expiry;
+    no expiry at all is static; else ok/expiring (24 h). oauth: missing without a usable expiry,
+    else expired/expiring/ok by it (the access and refresh tokens themselves are not looked at).
+    """
     if cred.type == "api_key":
         return "static", None
+    if cred.type == "token":
+        reason = order_mod.credential_reason(cred, now_ms)
+        if reason != "ok":
+            expires = cred.expires_ms
+            return ("expired" if reason == "expired" else "missing"), (expires - now_ms if expires else None)
+        if order_mod.token_expiry_state(order_mod.raw_field(cred, "expires"), now_ms) != "valid":
+            return "static", None
     expires = cred.expires_ms
-    if cred.type == "token" and getattr(cred, "expires", None) is None:
-        return "static", None
     if expires is None:
-        return "missing", None
-    if cred.type == "oauth" and not (cred.access or cred.refresh):
         return "missing", None
     remaining = expires - now_ms
     if remaining <= 0:
@@ -145,8 +161,10 @@ def _masked(cred: AnyCredential) -> str:
 
 
 def profile_status(profile_id: str, cred: AnyCredential, now_ms: int, *, source: Source = "store",
-                   cooldown_until: int = 0, position: int | None = None) -> ProfileStatus:
+                   cooldown_until: int = 0, position: int | None = None,
+                   usage: Mapping[str, object] | None = None, reason_code: str = "ok") -> ProfileStatus:
     status, remaining = classify(cred, now_ms)
+    kind, why = _unusable(usage, cooldown_until, now_ms)
     return ProfileStatus(
         profile_id=profile_id,
         provider=cred.provider,
@@ -161,7 +179,22 @@ def profile_status(profile_id: str, cred: AnyCredential, now_ms: int, *, source:
         source=source,
         cooldown_until=cooldown_until if cooldown_until > now_ms else 0,
         position=position,
+        unusable_kind=kind,
+        unusable_reason=why,
+        reason_code=reason_code,
     )
+
+
+def _unusable(usage: Mapping[str, object] | None, until: int, now_ms: int) -> tuple[str | None, str | None]:
+    """("disabled", reason) while disabledUntil is ahead, ("cooldown", reason) for a cooldown, else Nones."""
+    if not usage or until <= now_ms:
+        return None, None
+    disabled = usage.get("disabledUntil")
+    if isinstance(disabled, int | float) and not isinstance(disabled, bool) and now_ms < disabled:
+        reason = usage.get("disabledReason")
+        return "disabled", reason if isinstance(reason, str) else None
+    reason = usage.get("cooldownReason")
+    return "cooldown", reason if isinstance(reason, str) else None
 
 
 def _source_of(profile_id: str) -> Source:
@@ -170,21 +203,30 @@ def _source_of(profile_id: str) -> Source:
 
 def provider_statuses(store: StoreLike, auth: AuthLike, now_ms: int,
                       env: Mapping[str, str], extra_providers: Iterable[str] = (),
-                      legacy_ids: Iterable[str] = (), dotenv_only: Iterable[str] = ()) -> list[ProviderStatus]:
-    """`env` is the merged environment; `dotenv_only` names the variables found only in `<state>/.env`."""
+                      legacy_ids: Iterable[str] = (), dotenv_only: Iterable[str] = (),
+                      sources: Mapping[str, Source] | None = None) -> list[ProviderStatus]:
+    """`env` is the merged environment; `dotenv_only` names the variables found only in `<state>/.env`;
+    `sources` says where a profile comes from when not from this agent's store (e.g. "main")."""
+    sources = sources or {}
     legacy = set(legacy_ids)
     from_dotenv = set(dotenv_only)
-    providers = set(store.providers()) | set(extra_providers)
+    providers = set(store.providers()) | {normalize_provider_id(p) for p in extra_providers}
     if auth:
-        providers |= {p.provider for p in auth.profiles.values()} | set(auth.order)
+        providers |= {normalize_provider_id(p.provider) for p in auth.profiles.values()}
+        providers |= {normalize_provider_id(p) for p in auth.order}
     result: list[ProviderStatus] = []
     for provider in sorted(providers | {p for p in WELL_KNOWN_PROVIDERS if env_keys_for(p, env)}):
         ordered = order_mod.effective_order(store, provider, auth, now_ms)
-        unused = [pid for pid in store.profiles_for(provider) if pid not in ordered]
+        in_order = set(ordered)
+        unused = [pid for pid in store.profiles_for(provider) if pid not in in_order]
+        usage_all = store.usageStats or {}
         rows = [
-            profile_status(pid, store.profiles[pid], now_ms, source="legacy" if pid in legacy else _source_of(pid),
+            profile_status(pid, store.profiles[pid], now_ms,
+                           source="legacy" if pid in legacy else sources.get(pid, _source_of(pid)),
                            cooldown_until=order_mod.cooldown_until(store, pid),
-                           position=(i + 1) if pid in ordered else None)
+                           position=(i + 1) if pid in ordered else None,
+                           usage=usage_all.get(pid) if isinstance(usage_all.get(pid), dict) else None,
+                           reason_code=order_mod.eligibility(store, provider, pid, auth, now_ms))
             for i, pid in enumerate(ordered + unused)
         ]
         keys = env_keys_for(provider, env)
@@ -203,10 +245,16 @@ def provider_statuses(store: StoreLike, auth: AuthLike, now_ms: int,
 
 def agent_status(agent_id: str = "main", state: Path | None = None, env: Mapping[str, str] | None = None,
                  now_ms: int | None = None) -> AgentStatus:
-    """Everything `models status` and the dashboard show for one agent."""
-    from core import fsio, views
+    """Everything `models status` and the dashboard show for one agent, as OpenClaw 4.26 sees it.
+
+    A sub-agent's store is read over main's (OpenClaw's runtime merges them, the agent winning);
+    profiles that come from main are marked `source="main"`. "Providers in use" are those of the
+    agent's configured models (default `openai/gpt-5.5`); one without any profile, env key or
+    configured provider key is "missing auth", and fails `--check` as it does for OpenClaw.
+    """
+    from core import agentconfig, fsio, views
     from core.envkeys import read_env_file
-    from core.paths import agent_paths
+    from core.paths import DEFAULT_AGENT_ID, agent_paths
 
     env = dict(os.environ if env is None else env)
     now = _clock_now() if now_ms is None else now_ms
@@ -216,26 +264,45 @@ def agent_status(agent_id: str = "main", state: Path | None = None, env: Mapping
         warnings.append(f"{paths.store} was readable by other users; its mode is now 0600")
     snap = views.read_store(paths)
     problems = list(snap.problems)
+    sources: dict[str, Source] = {}
+    inherits = False
+    if agent_id != DEFAULT_AGENT_ID:
+        main_paths = agent_paths(DEFAULT_AGENT_ID, paths.state)
+        if main_paths.agent_dir != paths.agent_dir:
+            try:
+                main = views.read_store(main_paths)
+            except StoreCorruptError as exc:
+                problems.append(str(exc))
+            else:
+                inherits = bool(main.store.profiles)
+                sources = {pid: "main" for pid in main.store.profiles if pid not in snap.store.profiles}
+                snap.store = views.merge_stores(main.store, snap.store)
     auth: views.AuthConfigView | None
+    raw_cfg: dict = {}
     try:
-        auth, _ = views.read_auth_config(paths.state)
+        auth, raw_cfg = views.read_auth_config(paths.state)
     except StoreCorruptError as exc:
         auth = None
         problems.append(str(exc))
+    lines = agentconfig.model_lines(raw_cfg, agent_id)
+    in_use = agentconfig.providers_in_use(lines)
     file_env = read_env_file(paths.state)
     merged_env = {**file_env, **env}  # the shell wins over .env, as for the gateway
     providers = provider_statuses(snap.store, auth, now, merged_env, legacy_ids=snap.legacy_ids,
-                                  dotenv_only=[name for name in file_env if name not in env])
-    missing = [ps.provider for ps in providers if ps.effective is None or (
-        not any(r.position for r in ps.profiles) and not ps.env_keys)]
+                                  dotenv_only=[name for name in file_env if name not in env], sources=sources)
+    with_auth = {auth_provider_key(c.provider) for c in snap.store.profiles.values()}
+    with_auth |= {auth_provider_key(p.provider) for p in providers if p.env}
+    with_auth |= {auth_provider_key(p) for p in agentconfig.custom_provider_keys(raw_cfg)}
+    cli_backends = agentconfig.cli_backend_providers(raw_cfg)
+    missing = [p for p in in_use if auth_provider_key(p) not in with_auth and p not in cli_backends]
     env_file_providers = [ps.provider for ps in providers if any(k.source == ".env" for k in ps.env)]
     return AgentStatus(agent_id, paths.store, snap.exists, providers, missing, problems,
-                       warnings, env_file_providers, now)
+                       warnings, env_file_providers, now, lines, in_use, inherits)
 
 
 def check_exit_code(status: AgentStatus) -> int:
-    """`--check`: 1 if any oauth/token profile is expired or missing or a provider has no auth,
-    2 if any is expiring, else 0."""
+    """`--check`, as OpenClaw 4.26: 1 if any oauth/token profile is expired or missing, or a provider
+    in use has no auth; 2 if any oauth/token profile is expiring; else 0."""
     kinds = {p.status for p in status.profiles if p.source != "env"}
     if status.missing_providers or kinds & {"expired", "missing"}:
         return 1

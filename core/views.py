@@ -171,6 +171,18 @@ def _order(value: Any) -> dict[str, list[str]] | None:
     return {k: list(v) for k, v in value.items()}
 
 
+def merge_stores(base: StoreView, override: StoreView) -> StoreView:
+    """A sub-agent over main, as OpenClaw's mergeAuthProfileStores: profiles by id and each state
+    record (order per provider, lastGood per provider, usageStats per profile), the agent winning."""
+    if not override.profiles and not override.order and not override.lastGood and not override.usageStats:
+        return base
+    merged = StoreView({**base.profiles, **override.profiles})
+    for key in ("order", "lastGood", "usageStats"):
+        left, right = getattr(base, key), getattr(override, key)
+        setattr(merged, key, None if left is None and right is None else {**(left or {}), **(right or {})})
+    return merged
+
+
 @dataclass
 class StoreSnapshot:
     store: StoreView

@@ -105,7 +105,7 @@ def test_paste_token_from_stdin_normalizes_wrapped_input(cli, openclaw_files):
 
 
 def test_paste_token_profile_id_and_expiry(cli, openclaw_files, make_agent):
-    make_agent("work", store=False)
+    make_agent("work", store=False, config={"agents": {"defaults": {"model": "anthropic/claude-opus-4-5"}}})
     res = cli("models", "auth", "paste-token", "--provider", "anthropic", "--profile-id", "anthropic:ci",
               "--expires-in", "12h", "--agent", "work", input=ANTHROPIC_SETUP_TOKEN)
     assert res.rc == 0, res.err

@@ -141,7 +141,8 @@ def test_check_exit_codes_in_every_mode(cli, make_agent, mode, store, expected):
 @pytest.mark.parametrize("mode", MODES)
 def test_check_missing_provider_auth_is_1(cli, make_agent, mode):
     make_agent(store={"version": 1, "profiles": {}},
-               config={"auth": {"profiles": {"google:work": {"provider": "google", "mode": "oauth"}}}})
+               config={"agents": {"defaults": {"model": "google/gemini-2.5-pro"}},
+                       "auth": {"profiles": {"google:work": {"provider": "google", "mode": "oauth"}}}})
     res = cli("models", "status", "--check", *_args(mode))
     assert res.rc == 1
     if mode == "text":
@@ -152,9 +153,11 @@ def test_check_missing_provider_auth_is_1(cli, make_agent, mode):
         assert StatusOutput.model_validate_json(res.out).missing == ["google"]
 
 
-def test_empty_state_is_fine(cli):
+def test_empty_state_fails_the_check_as_openclaws_does(cli):
+    # No store, no config: OpenClaw's default model openai/gpt-5.5 is in use without auth (exit 1).
     res = cli("models", "status", "--check")
-    assert res.rc == 0
+    assert res.rc == 1
+    assert "Missing auth: openai" in res.out
     assert "(not created yet)" in res.out
     assert "Providers: none" in res.out
     doc = StatusOutput.model_validate_json(cli("models", "status", "--json").out)

@@ -151,9 +151,16 @@ def test_check_is_1_when_an_oauth_profile_has_no_expiry(make_agent):
 
 
 def test_check_is_1_when_a_provider_in_use_has_no_auth(make_agent):
-    make_agent(config={"auth": {"order": {"mistral": ["mistral:default"]}}})
+    # OpenClaw: the providers of the configured models are "in use" (here mistral and, as image
+    # model, google); one with no profile, env key or provider key is missing auth.
+    make_agent(config={"agents": {"defaults": {"model": {"primary": "mistral/mistral-large",
+                                                         "fallbacks": ["anthropic/claude-opus-4-5"]},
+                                               "imageModel": "google/gemini-2.5-flash-image"}},
+                       "auth": {"order": {"zai": ["zai:default"]}}})
     st = _agent(now=CODEX_EXPIRES_MS - 2 * W)
-    assert "mistral" in st.missing_providers
+    assert st.providers_in_use == ["anthropic", "google", "mistral"]
+    assert st.missing_providers == ["google", "mistral"]  # anthropic has a profile; zai is not in use
+    assert st.models.default == "mistral/mistral-large" and st.models.fallbacks == ["anthropic/claude-opus-4-5"]
     assert status.check_exit_code(st) == 1
 
 
