@@ -41,10 +41,12 @@ def cmd_onboard(args: argparse.Namespace) -> int:
 # ---- agents
 
 def cmd_agents_list(args: argparse.Namespace) -> int:
+    from core.agentconfig import default_agent_id
     from core.agents import AgentSummary, agent_summaries
     from core.clock import now_ms
-    from core.paths import DEFAULT_AGENT_ID, agent_paths
+    from core.paths import DEFAULT_AGENT_ID, agent_paths, read_config_raw, state_dir
 
+    default = default_agent_id(read_config_raw(state_dir()))
     summaries = agent_summaries(None, now_ms())
     if not any(s.agent_id == DEFAULT_AGENT_ID for s in summaries):
         summaries.insert(0, AgentSummary(DEFAULT_AGENT_ID, 0, None))  # the default agent always exists
@@ -52,7 +54,7 @@ def cmd_agents_list(args: argparse.Namespace) -> int:
         from app.cli_output import AgentOut, AgentsOutput
 
         doc = AgentsOutput(agents=[
-            AgentOut(id=s.agent_id, default=s.agent_id == DEFAULT_AGENT_ID, profileCount=s.profile_count,
+            AgentOut(id=s.agent_id, default=s.agent_id == default, profileCount=s.profile_count,
                      worstStatus=s.worst_status, storePath=str(agent_paths(s.agent_id).store),  # type: ignore[arg-type]
                      error=s.error)
             for s in summaries
@@ -61,7 +63,7 @@ def cmd_agents_list(args: argparse.Namespace) -> int:
         return 0
     width = max(len(s.agent_id) for s in summaries)
     for s in summaries:
-        label = " (default)" if s.agent_id == DEFAULT_AGENT_ID else ""
+        label = " (default)" if s.agent_id == default else ""
         if s.error:
             _out(f"{s.agent_id.ljust(width)}  error: {s.error}")
             continue

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from core import fsio
 from core import store as store_mod
+from core.agentconfig import normalize_agent_id as _openclaw_agent_id
 from core.errors import OpenClawError, StoreCorruptError, ValidationError
 from core.models import AuthProfileStore
 from core.paths import DEFAULT_AGENT_ID, agent_paths, is_valid_agent_id, list_agents, state_dir
@@ -28,11 +29,13 @@ def validate_agent_id(name: str, *, for_new: bool = True) -> str:
 
 
 def add_agent(name: str, copy_auth_from: str | None = None, state: Path | None = None) -> str:
-    """Create `<state>/agents/<id>/agent` (0700); optionally copy another agent's profiles."""
+    """Add an agent as `openclaw agents add` does: an `agents.list` entry in openclaw.json
+    (`{id, name, workspace, agentDir}`, with `{id: "main"}` first when the list was empty) and its
+    dir `<state>/agents/<id>/agent` (0700); optionally copy another agent's profiles."""
     agent_id = validate_agent_id(name)
     base = state if state is not None else state_dir()
     paths = agent_paths(agent_id, base)
-    if paths.agent_dir.exists():
+    if paths.agent_dir.exists() or agent_id in list_agents(base):
         raise ValidationError(f'Agent "{agent_id}" already exists')
     source_store: AuthProfileStore | None = None
     if copy_auth_from:
@@ -52,7 +55,26 @@ def add_agent(name: str, copy_auth_from: str | None = None, state: Path | None =
                 s.order = dict(copied.order)
 
         store_mod.update(mutate, agent_id, base)
+    _register_agent(agent_id, name.strip() or agent_id, paths.agent_dir, base)
     return agent_id
+
+
+def _register_agent(agent_id: str, name: str, agent_dir: Path, state: Path) -> None:
+    from core import config
+
+    def compute(raw: dict) -> None:
+        agents = raw.get("agents") if isinstance(raw.get("agents"), dict) else {}
+        entries = [e for e in agents.get("list", []) if isinstance(e, dict)] if isinstance(
+            agents.get("list"), list) else []
+        if any(_openclaw_agent_id(e.get("id")) == agent_id for e in entries):
+            return
+        if not entries:
+            entries = [{"id": DEFAULT_AGENT_ID}]  # OpenClaw keeps main listed once there is a list
+        workspace = state / f"workspace-{agent_id}"  # OpenClaw's default for a non-default agent
+        entries.append({"id": agent_id, "name": name, "workspace": str(workspace), "agentDir": str(agent_dir)})
+        raw["agents"] = {**agents, "list": entries}
+
+    config.update_config(compute, state)
 
 
 @dataclass(frozen=True)

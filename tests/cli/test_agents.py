@@ -31,7 +31,8 @@ def test_agents_add_copy_auth_and_list(cli, make_agent, openclaw_files, state_di
 
     assert cli("agents", "add", "personal").rc == 0
     doc = AgentsOutput.model_validate_json(cli("agents", "list", "--json").out)
-    assert [a.id for a in doc.agents] == ["main", "personal", "work"]
+    assert [a.id for a in doc.agents] == ["main", "work", "personal"]  # agents.list order, as OpenClaw
+    assert [a.default for a in doc.agents] == [True, False, False]
     work = next(a for a in doc.agents if a.id == "work")
     assert work.profileCount == len(EXAMPLE_STORE["profiles"]) and work.worstStatus == "expiring"
     text = cli("agents", "list").out.splitlines()

@@ -39,7 +39,14 @@ def test_add_agent_creates_private_dirs(state_dir):
     for d in (agent_dir, agent_dir.parent, state_dir / "agents"):
         assert stat.S_IMODE(os.stat(d).st_mode) == 0o700, d
     assert not (agent_dir / "auth-profiles.json").exists()  # empty agent: no store yet
-    assert list_agents(state_dir) == ["work"]
+    # Listed as OpenClaw lists it: agents.list, main first once there is a list.
+    assert list_agents(state_dir) == ["main", "work"]
+    import json5
+
+    cfg = json5.loads((state_dir / "openclaw.json").read_text())
+    assert cfg["agents"]["list"] == [{"id": "main"}, {"id": "work", "name": "work",
+                                                       "workspace": str(state_dir / "workspace-work"),
+                                                       "agentDir": str(agent_dir)}]
 
 
 def test_add_existing_agent_is_refused(make_agent):
