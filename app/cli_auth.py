@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from typing import TYPE_CHECKING
 
 from app.cli_common import confirm, describe_expiry, read_secret, resolve_agent
 from core.errors import OpenClawError, ProfileNotFoundError, ValidationError
+from core.sanitize import clean
 
 if TYPE_CHECKING:
     import argparse
@@ -207,13 +209,20 @@ def cmd_refresh(args: argparse.Namespace) -> int:
     from core.refresh import ensure_fresh  # imports the OAuth client only now
 
     failures = 0
-    for pid in targets:
+    for pid in targets:  # one failing profile never stops the others (issue 11.3)
         try:
             result = ensure_fresh(pid, agent_id, force=args.force)
         except OpenClawError as exc:
             failures += 1
-            print(f"openclaw: {pid}: {exc}", file=sys.stderr, flush=True)
+            print(f"openclaw: {clean(pid)}: {clean(exc)}", file=sys.stderr, flush=True)
+            continue
+        except Exception as exc:  # a bug must not hide the other profiles' results, nor show a traceback
+            failures += 1
+            print(f"openclaw: {clean(pid)}: unexpected error ({type(exc).__name__}); run with OPENCLAW_DEBUG=1 "
+                  "for details", file=sys.stderr, flush=True)
+            if os.environ.get("OPENCLAW_DEBUG", "") not in ("", "0"):
+                raise
             continue
         expiry = describe_expiry(result.credential.expires_ms, now_ms())
-        _out(f"{pid}: {'refreshed' if result.refreshed else 'still valid'}, {expiry}")
+        _out(f"{clean(pid)}: {'refreshed' if result.refreshed else 'still valid'}, {expiry}")
     return 1 if failures else 0
