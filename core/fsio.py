@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from core import trust
-from core.errors import StoreCorruptError
+from core.errors import StoreCorruptError, ValidationError
 from core.sanitize import clean
 
 FILE_MODE = 0o600
@@ -64,7 +64,10 @@ def _tighten_dir(path: Path) -> None:
 
 
 def atomic_write_bytes(path: Path, data: bytes, mode: int = FILE_MODE) -> None:
-    """Never through a symlink, never over another user's file (core.trust)."""
+    """Never through a symlink, never over another user's file (core.trust), never larger than a reader accepts."""
+    if len(data) > MAX_JSON_BYTES:  # what read_bytes_or_none would refuse: never write a file we cannot read back
+        raise ValidationError(f"{clean(path)}: refusing to write {len(data)} bytes, more than the {MAX_JSON_BYTES} "
+                              "a reader accepts; nothing was written")
     ensure_private_dir(path.parent)
     trust.check_existing_file(path)
     fd, tmp = tempfile.mkstemp(prefix=TEMP_PREFIX + path.name + ".", dir=path.parent)  # O_EXCL: no symlink
