@@ -36,6 +36,15 @@ class AgentPaths:
     state: Path
     agent_id: str
 
+    def __post_init__(self) -> None:
+        # Every core API derives paths here: an id like `../../x` must never reach the file system (issue 11.12).
+        if not isinstance(self.agent_id, str) or not is_valid_agent_id(self.agent_id):
+            from core.errors import ValidationError
+            from core.sanitize import clean
+
+            raise ValidationError(f"Invalid agent id {clean(repr(self.agent_id), 80)}: use 1-64 lowercase "
+                                  "letters, digits, '-' or '_', starting with a letter or digit")
+
     @property
     def agent_dir(self) -> Path:
         return self.state / "agents" / self.agent_id / "agent"
@@ -110,7 +119,8 @@ def list_agents(state: Path | None = None) -> list[str]:
     """Agent ids that have an agent dir, `main` first, the rest sorted."""
     root = (state if state is not None else state_dir()) / "agents"
     try:
-        names = [p.name for p in root.iterdir() if (p / "agent").is_dir()]
+        # A directory whose name is no valid agent id (`..`, escapes) is not an agent: never listed, never opened.
+        names = [p.name for p in root.iterdir() if is_valid_agent_id(p.name) and (p / "agent").is_dir()]
     except FileNotFoundError:
         return []
     return sorted(names, key=lambda n: (n != DEFAULT_AGENT_ID, n))
