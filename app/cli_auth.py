@@ -8,18 +8,22 @@ from typing import TYPE_CHECKING
 
 from app.cli_common import confirm, describe_expiry, read_secret, resolve_agent
 from core.errors import OpenClawError, ProfileNotFoundError, ValidationError
-from core.sanitize import clean
+from core.sanitize import clean, clean_block
 
 if TYPE_CHECKING:
     import argparse
 
 
 def _out(line: str = "") -> None:
-    print(line, flush=True)
+    print(clean(line), flush=True)  # ids, providers, paths come from files: one clean line each (issue 11.7)
+
+
+def _out_json(text: str) -> None:
+    print(clean_block(text), flush=True)
 
 
 def _info(line: str) -> None:
-    print(line, file=sys.stderr, flush=True)
+    print(clean(line), file=sys.stderr, flush=True)
 
 
 # ---- order
@@ -58,7 +62,7 @@ def cmd_order_get(args: argparse.Namespace) -> int:
         from app.cli_output import OrderOutput
 
         doc = OrderOutput(agent=agent_id, provider=provider, override=override, effective=effective, source=source)
-        _out(doc.model_dump_json(indent=2))
+        _out_json(doc.model_dump_json(indent=2))
         return 0
     if override is None:
         _out(f"No order override for {provider} (agent {agent_id}).")

@@ -29,10 +29,11 @@ from core import clock, locking
 from core.errors import LockTimeoutError, ProfileNotFoundError
 from core.models import AnyCredential, AuthProfileStore, OAuthCredential, TokenCredential
 from core.oauth.errors import RefreshError, ReloginRequired, TokenEndpointError
-from core.oauth.jwt import account_id_from_tokens, email_from, expiry_ms_from
+from core.oauth.expiry import expires_at_ms, safe_email
+from core.oauth.jwt import account_id_from_tokens, email_from
 from core.oauth.provider import CODEX_PROVIDER
 from core.paths import AgentPaths, agent_paths
-from core.sanitize import clean, command, is_clean
+from core.sanitize import clean, command
 
 __all__ = [
     "EXPIRY_MARGIN_MS",
@@ -220,39 +221,11 @@ class AccountMismatchError(ReloginRequired):
     """The token endpoint answered for another account than the profile's: nothing is saved."""
 
 
-MAX_LIFETIME_MS = 10 * 366 * 24 * 3600 * 1000
-
-
-def _sane_expiry(expires_ms: int | float | None, at_ms: int) -> int | None:
-    """An absolute expiry in ms if it is finite and within (now, now + 10 years], else None."""
-    import math
-
-    if expires_ms is None or isinstance(expires_ms, bool):
-        return None
-    try:
-        if not math.isfinite(expires_ms):
-            return None
-        value = int(expires_ms)
-    except (TypeError, ValueError, OverflowError):
-        return None
-    return value if at_ms < value <= at_ms + MAX_LIFETIME_MS else None
-
-
-def _jwt_expiry_ms(token: str | None) -> int | None:
-    try:
-        return expiry_ms_from(token)
-    except (OverflowError, ValueError):  # `"exp": 1e400` reads as infinity
-        return None
-
-
 def _updates_from(cred: OAuthCredential, tokens: Any, at: int) -> dict[str, Any]:
     """The credential fields a refresh owns, from the response. `expires_in` / the JWT's `exp` are used
     only when finite and sane; else the token gets a default hour (refreshed early, never lost)."""
-    expires = None
-    if tokens.expires_in:
-        expires = _sane_expiry(at + tokens.expires_in * 1000, at)
-    expires = expires or _sane_expiry(_jwt_expiry_ms(tokens.access_token), at) or at + DEFAULT_EXPIRES_S * 1000
-    updates: dict[str, Any] = {"access": tokens.access_token, "expires": expires}
+    updates: dict[str, Any] = {"access": tokens.access_token,
+                               "expires": expires_at_ms(tokens.expires_in, tokens.access_token, at)}
     if tokens.refresh_token:  # rotation; a response without one keeps the old refresh token
         updates["refresh"] = tokens.refresh_token
     if cred.provider == CODEX_PROVIDER:
@@ -261,8 +234,8 @@ def _updates_from(cred: OAuthCredential, tokens: Any, at: int) -> dict[str, Any]
         account_id = account_id_from_tokens(tokens.access_token, tokens.id_token)
         if account_id:
             updates["accountId"] = account_id
-        email = email_from(tokens.id_token)
-        if email and not cred.email and is_clean(email) and len(email) <= 320:
+        email = safe_email(email_from(tokens.id_token))
+        if email and not cred.email:
             updates["email"] = email
     return updates
 

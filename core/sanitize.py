@@ -66,3 +66,8 @@ def command(*words: object) -> str:
 
 def clean_all(items: Iterable[object]) -> list[str]:
     return [clean(i) for i in items]
+
+
+def clean_block(text: str) -> str:
+    """Several lines (e.g. indented JSON): each line cleaned as by `clean()`, the line breaks kept."""
+    return "\n".join(clean(line) for line in text.split("\n"))
