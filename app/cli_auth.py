@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 from app.cli_common import confirm, describe_expiry, read_secret, resolve_agent
 from core.errors import OpenClawError, ProfileNotFoundError, ValidationError
-from core.sanitize import clean, clean_block
+from core.sanitize import clean, clean_block, command
 
 if TYPE_CHECKING:
     import argparse
@@ -202,7 +202,8 @@ def cmd_refresh(args: argparse.Namespace) -> int:
         if cred.type != "oauth":
             raise ValidationError(
                 f"{pid} is a {cred.type} profile; only OAuth profiles can be refreshed "
-                f"(store a new one with `openclaw models auth paste-token --provider {cred.provider}`)"
+                "(store a new one with `"
+                + command("openclaw", "models", "auth", "paste-token", "--provider", cred.provider) + "`)"
             )
         targets = [pid]
     else:

@@ -174,9 +174,12 @@ def cmd_login(args: argparse.Namespace) -> int:
 
     provider = (args.provider or "").strip().lower()
     if provider not in SUPPORTED:
+        from core.sanitize import command
+
+        paste_cmd = command("openclaw", "models", "auth", "paste-token", "--provider", provider)
         hint = ("use `openclaw models auth setup-token --provider anthropic` (or paste-token)"
-                if provider == "anthropic" else f"use `openclaw models auth paste-token --provider {provider}`")
-        raise ValidationError(f'OAuth login is not available for provider "{provider}" (supported: '
+                if provider == "anthropic" else f"use `{paste_cmd}`")
+        raise ValidationError(f'OAuth login is not available for provider "{clean(provider)}" (supported: '
                               f"{', '.join(SUPPORTED)}); {hint}")
     agent_id = resolve_agent(args.agent)
     result = asyncio.run(run_login(agent_id, open_browser=not args.no_browser))

@@ -12,7 +12,7 @@ from core.errors import ValidationError
 from core.paths import env_file_path
 from core.sanitize import clean
 
-_ENV_NAME = re.compile(r"^[A-Z][A-Z0-9_]{0,127}$")
+_ENV_NAME = re.compile(r"^[A-Z][A-Z0-9_]{0,127}\Z")  # \Z, not $: no trailing newline
 _SPLIT = re.compile(r"[\s,;]+")
 
 
@@ -64,7 +64,7 @@ def read_env_file(state: Path | None = None) -> dict[str, str]:
 
 # Needs no quoting in bash, sh, systemd EnvironmentFile or dotenv (Node and Python): no `$`, backquote,
 # backslash, quotes, `#`, whitespace, `;&|<>(){}[]*?!~`.
-_PLAIN_VALUE = re.compile(r"^[A-Za-z0-9_.+/=:@%,-]+$")
+_PLAIN_VALUE = re.compile(r"^[A-Za-z0-9_.+/=:@%,-]+\Z")
 
 
 def env_line(name: str, value: str) -> str:

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 DEFAULT_AGENT_ID = "main"
-AGENT_ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
+AGENT_ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}\Z")  # \Z: `$` would accept a trailing newline
 
 STORE_FILENAME = "auth-profiles.json"
 STATE_FILENAME = "auth-state.json"

@@ -12,8 +12,8 @@ from core.errors import ProfileNotFoundError, ValidationError
 from core.models import AnyCredential, ApiKeyCredential, AuthProfileStore, OAuthCredential, TokenCredential
 from core.tokens import validate_token
 
-_PROVIDER = re.compile(r"^[a-z0-9][a-z0-9._-]{0,63}$")
-_NAME = re.compile(r"^[a-z0-9._@+-]{1,128}$")
+_PROVIDER = re.compile(r"^[a-z0-9][a-z0-9._-]{0,63}\Z")  # \Z, not $: no trailing newline
+_NAME = re.compile(r"^[a-z0-9._@+-]{1,128}\Z")
 
 
 def validate_provider(provider: str) -> str:

@@ -15,7 +15,7 @@ from core.oauth.jwt import expiry_ms_from
 DEFAULT_EXPIRES_S = 3600
 MAX_LIFETIME_MS = 10 * 366 * 24 * 3600 * 1000
 # `openai-codex:<email>`: the email comes from the id_token, so it is validated before it names anything.
-_EMAIL = re.compile(r"^[A-Za-z0-9._%+-]{1,64}@[A-Za-z0-9-]{1,63}(\.[A-Za-z0-9-]{1,63}){0,8}$")
+_EMAIL = re.compile(r"^[A-Za-z0-9._%+-]{1,64}@[A-Za-z0-9-]{1,63}(\.[A-Za-z0-9-]{1,63}){0,8}\Z")
 
 
 def sane_expiry(expires_ms: int | float | None, at_ms: int) -> int | None:

@@ -12,7 +12,8 @@ from core.paths import AgentPaths, agent_paths, list_agents
 from core.refresh import ensure_fresh
 from core.status import agent_status
 
-BAD_IDS = ["../../x", "..", "a/b", "/abs", "Main", "", "x" * 65, "-lead", "a\x1b]0;t\x07", "a\u202eb", "a b", "é"]
+BAD_IDS = ["main\n", "work\n",  # `$` in a pattern accepts a trailing newline
+           "../../x", "..", "a/b", "/abs", "Main", "", "x" * 65, "-lead", "a\x1b]0;t\x07", "a\u202eb", "a b", "é"]
 
 
 @pytest.mark.parametrize("agent_id", BAD_IDS)
@@ -38,3 +39,19 @@ def test_dirs_that_are_not_valid_agent_ids_are_not_listed(tmp_path: Path) -> Non
     for name in ("main", "work", "Bad", "a\x1b[31mb", "..x"):
         (tmp_path / "agents" / name / "agent").mkdir(parents=True)
     assert list_agents(tmp_path) == ["main", "work"]
+
+
+def test_trailing_newlines_are_refused_everywhere_a_pattern_checks(tmp_path: Path) -> None:
+    """`re.match(r"^...$")` accepts "x\\n": every validator uses \\Z (found in the adversarial pass)."""
+    from core.envkeys import write_env_var
+
+    for call in (lambda: profiles.validate_provider("openrouter\n") and profiles.validate_profile_id(
+                     "openrouter:x\n", "openrouter"),
+                 lambda: write_env_var("OPENROUTER_API_KEY\n", "v", tmp_path),
+                 lambda: profiles.validate_profile_id("openrouter:work\n\n", "openrouter")):
+        try:
+            result = call()
+        except ValidationError:
+            continue
+        assert "\n" not in str(result)
+    assert not (tmp_path / ".env").exists()
