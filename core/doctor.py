@@ -129,7 +129,8 @@ def _check_temps(directory: Path, findings: list[Finding]) -> None:
 
 
 def _trust_finding(exc: trust.UntrustedPathError) -> Finding:
-    facts = f" (owner {exc.owner}, mode {exc.mode:o})" if exc.mode is not None else ""
+    facts = "" if exc.owner is None else f" (owner {exc.owner})" if exc.mode is None else \
+        f" (owner {exc.owner}, mode {exc.mode:o})"
     return Finding("trust", "error", str(exc.path), f"{exc.problem}{facts}; openclaw refuses to use it", exc.fix)
 
 

@@ -38,8 +38,10 @@ class UntrustedPathError(UnsafePathError):
         self.problem = problem
         self.fix = fix
         self.owner = owner_name(st.st_uid) if st is not None else None
-        self.mode = stat.S_IMODE(st.st_mode) if st is not None else None
-        facts = f" (owner {self.owner}, mode {self.mode:o})" if st is not None else ""
+        link = st is not None and stat.S_ISLNK(st.st_mode)
+        self.mode = stat.S_IMODE(st.st_mode) if st is not None and not link else None  # a link's mode means nothing
+        facts = "" if st is None else f" (owner {self.owner})" if self.mode is None else \
+            f" (owner {self.owner}, mode {self.mode:o})"
         super().__init__(f"{clean(path)}{facts} {problem}; refusing to use it. Fix: {fix}")
 
 
@@ -103,7 +105,9 @@ def check_dir(directory: Path | str, _depth: int = 0) -> None:
                 from None
         if stat.S_ISLNK(st.st_mode):
             if not trusted_owner(st.st_uid):
-                raise UntrustedPathError(comp, "is a symlink owned by another user", _who_fix(comp, st), st)
+                raise UntrustedPathError(
+                    comp, "is a symlink owned by another user", f"remove the link (`rm {_quote(comp)}`) and create "
+                    f"the directory yourself; or run openclaw as {owner_name(st.st_uid).split(' ')[0]}")
             real = os.path.realpath(comp)
             check_dir(real, _depth + 1)
             continue
