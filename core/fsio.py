@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from core import trust
-from core.errors import StoreCorruptError, ValidationError
+from core.errors import OpenClawError, StoreCorruptError, ValidationError
 from core.sanitize import clean
 
 FILE_MODE = 0o600
@@ -70,7 +70,10 @@ def atomic_write_bytes(path: Path, data: bytes, mode: int = FILE_MODE) -> None:
                               "a reader accepts; nothing was written")
     ensure_private_dir(path.parent)
     trust.check_existing_file(path)
-    fd, tmp = tempfile.mkstemp(prefix=TEMP_PREFIX + path.name + ".", dir=path.parent)  # O_EXCL: no symlink
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=TEMP_PREFIX + path.name + ".", dir=path.parent)  # O_EXCL: no symlink
+    except OSError as exc:
+        raise WriteError(path, exc) from None
     try:
         os.fchmod(fd, mode)
         with os.fdopen(fd, "wb") as fh:
@@ -78,11 +81,23 @@ def atomic_write_bytes(path: Path, data: bytes, mode: int = FILE_MODE) -> None:
             fh.flush()
             os.fsync(fh.fileno())
         os.replace(tmp, path)
-    except BaseException:
+    except BaseException as exc:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp)
+        if isinstance(exc, OSError):
+            raise WriteError(path, exc) from None
         raise
     fsync_dir(path.parent)
+
+
+class WriteError(OpenClawError):
+    """A write failed (disk full, read-only, ...): the old file is untouched. Names the file and the OS error."""
+
+    def __init__(self, path: Path, exc: OSError) -> None:
+        self.path = path
+        self.errno = exc.errno
+        self.strerror = exc.strerror or type(exc).__name__
+        super().__init__(f"Could not write {clean(path)}: {self.strerror} (the previous version was kept)")
 
 
 def _finite(value: Any) -> Any:

@@ -107,7 +107,7 @@ def check_dir(directory: Path | str, _depth: int = 0) -> None:
             if not trusted_owner(st.st_uid):
                 raise UntrustedPathError(
                     comp, "is a symlink owned by another user", f"remove the link (`rm {_quote(comp)}`) and create "
-                    f"the directory yourself; or run openclaw as {owner_name(st.st_uid).split(' ')[0]}")
+                    f"the directory yourself; or run openclaw as {owner_name(st.st_uid).split(' ')[0]}", st)
             real = os.path.realpath(comp)
             check_dir(real, _depth + 1)
             continue

@@ -264,13 +264,14 @@ class CodexLoginSession:
         try:
             # File locks and fsync block: keep them off the UI's event loop.
             result = await asyncio.to_thread(self._persist, tokens, account_id)
-        except OpenClawError as exc:
-            raise LoginError(f"The login worked but could not be saved: {exc}") from None
-        except Exception as exc:  # ENOSPC, anything: the tokens were issued, so say so plainly (issue 11.3)
-            why = (exc.strerror if isinstance(exc, OSError) else None) or type(exc).__name__
+        except Exception as exc:  # ENOSPC, a lock, anything: the tokens were issued, so say so plainly (11.3)
+            if isinstance(exc, OpenClawError):
+                why = str(exc)
+            else:
+                why = (exc.strerror if isinstance(exc, OSError) else None) or type(exc).__name__
             again = command("openclaw", "models", "auth", "login", "--provider", CODEX_PROVIDER, "--agent",
                             self.agent_id)
-            raise LoginError(f"The login worked but the tokens could not be saved ({clean(why)}); fix that and "
+            raise LoginError(f"The login worked but the tokens could not be saved ({clean(why, 300)}); fix that and "
                              f"log in again: {again}") from None
         self._progress("saved")
         return result
