@@ -8,6 +8,7 @@ becomes a TokenEndpointError whose message never contains a secret.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
@@ -48,6 +49,7 @@ def token_deadline_s() -> float:
 
 
 MAX_EXPIRES_IN_S = 10 * 366 * 24 * 3600
+_VSCHAR = re.compile(r"[\x20-\x7e]+")
 
 
 class TokenResponse(BaseModel):
@@ -83,6 +85,15 @@ class TokenResponse(BaseModel):
     @classmethod
     def _empty_is_none(cls, value: Any) -> Any:
         return None if value == "" else value
+
+    @field_validator("access_token", "refresh_token", "id_token")
+    @classmethod
+    def _vschar(cls, value: str | None) -> str | None:
+        """RFC 6749 Appendix A: tokens are printable ASCII (%x20-7E). Anything else (ESC, NUL, surrogates) is
+        no token: refused rather than stored and later sent in headers or shown (issue 11.7)."""
+        if value is not None and not _VSCHAR.fullmatch(value):
+            raise ValueError("not printable ASCII")
+        return value
 
 
 def _timeout(total: float) -> httpx.Timeout:
@@ -141,7 +152,7 @@ def parse_token_response(url: str, status: int, content: bytes, secrets: Iterabl
                                  status=status)
     try:
         body: Any = json.loads(content.decode("utf-8"))
-    except (ValueError, UnicodeDecodeError):
+    except (ValueError, UnicodeDecodeError, RecursionError):  # `[[[[...` nested 100k deep is not JSON we want
         body = None
     if status >= 400:
         code, desc = _error_from_body(body)
@@ -163,8 +174,8 @@ def parse_token_response(url: str, status: int, content: bytes, secrets: Iterabl
     try:
         return TokenResponse.model_validate(body)
     except ValueError:
-        raise TokenEndpointError("bad_response", f"The token endpoint {host} answered without an access token",
-                                 status=status) from None
+        raise TokenEndpointError("bad_response", f"The token endpoint {host} answered without a usable access "
+                                 "token (missing, or not printable ASCII)", status=status) from None
 
 
 def _request_args(url: str, fields: Mapping[str, str], json_body: bool) -> dict[str, Any]:

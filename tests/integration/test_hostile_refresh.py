@@ -290,3 +290,20 @@ def test_refresh_error_text_from_the_server_is_sanitised(tmp_path: Path) -> None
         res = run_cli(["models", "auth", "refresh"], _env(state, tmp_path, ep.env()))
     assert res.rc == 1 and "temporarily_unavailable" in res.err
     assert "\x1b" not in res.err and "\x07" not in res.err and "\u202e" not in res.err, repr(res.err)
+
+
+@pytest.mark.parametrize("body", [
+    b"[" * 100_000 + b"]" * 100_000,  # RecursionError in json.loads (found in the adversarial pass)
+    b'{"access_token": "a\\u001b]52;c;cHduZWQ=\\u0007", "refresh_token": "r2"}',  # ESC inside a token
+    b'{"access_token": "ok", "refresh_token": "r\\u0000x"}',
+    b'{"access_token": "ok", "id_token": "\\ud800"}',
+], ids=["deep-nesting", "esc-in-access", "nul-in-refresh", "surrogate-id-token"])
+def test_malformed_token_bodies_are_one_clean_error_and_nothing_is_stored(tmp_path: Path, body: bytes) -> None:
+    with HostileEndpoint(answering(200, body)) as ep:
+        state = tmp_path / "state"
+        _expired_profile(state)
+        res = run_cli(["models", "auth", "refresh"], _env(state, tmp_path, ep.env()))
+    assert res.rc == 1 and len(res.err.strip().splitlines()) == 1, res.err
+    assert "unexpected error" not in res.err and "\x1b" not in res.err
+    cred = _stored(state)
+    assert cred.refresh == OLD_REFRESH and "\x1b" not in (cred.access or "")
