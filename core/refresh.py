@@ -55,7 +55,11 @@ RELOGIN_ERROR_CODES = frozenset(
 )
 # Waiters queue behind one token call, which ends by its total deadline (token_client.token_deadline_s(),
 # 60 s by default), so a waiter waits that long plus the store write; a holder never blocks others beyond it.
-REFRESH_LOCK_MARGIN_S = 15.0
+# Losing the write after a successful rotation would log the user out: wait generously.
+STORE_WRITE_TIMEOUT_S = 30.0
+# The holder's worst case is the token deadline plus the store write; waiters wait a little longer than that
+# (95 s by default, still below OpenClaw's 120 s per refresh and its 180 s stale refresh lock).
+REFRESH_LOCK_MARGIN_S = STORE_WRITE_TIMEOUT_S + 5.0
 
 
 def refresh_lock_timeout_s() -> float:
@@ -66,8 +70,6 @@ def refresh_lock_timeout_s() -> float:
 
 # Kept for callers that read it: the default deadline's lock timeout.
 REFRESH_LOCK_TIMEOUT_S = 60.0 + REFRESH_LOCK_MARGIN_S
-# Losing the write after a successful rotation would log the user out: wait generously.
-STORE_WRITE_TIMEOUT_S = 30.0
 DEFAULT_EXPIRES_S = 3600
 ANTHROPIC_PROVIDER = "anthropic"
 

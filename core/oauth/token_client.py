@@ -28,7 +28,7 @@ CONNECT_TIMEOUT_S = 10.0
 # its refresh lock as stale after 180 s, so ours stays well below both; `$OPENCLAW_TOKEN_DEADLINE_S` changes it.
 DEADLINE_ENV = "OPENCLAW_TOKEN_DEADLINE_S"
 DEFAULT_DEADLINE_S = 60.0
-MAX_DEADLINE_S = 110.0
+MAX_DEADLINE_S = 80.0  # + the store write and margin (35 s) stays below OpenClaw's 120 s
 TOTAL_TIMEOUT_S = DEFAULT_DEADLINE_S  # kept for callers that pass it explicitly
 # A token response is a few KB; anything bigger is hostile and is not read into memory (issue 11.6).
 MAX_RESPONSE_BYTES = 256 * 1024
@@ -37,7 +37,7 @@ _MAX_DETAIL = 200
 
 
 def token_deadline_s() -> float:
-    """`$OPENCLAW_TOKEN_DEADLINE_S` (0 < s <= 110), else 60 s: the most one token call may take, in total."""
+    """`$OPENCLAW_TOKEN_DEADLINE_S` (0 < s <= 80), else 60 s: the most one token call may take, in total."""
     import math
     import os
 

@@ -95,6 +95,8 @@ def test_the_refresh_lock_wait_is_bounded_below_openclaws_stale_time(monkeypatch
     assert refresh_lock_timeout_s() < 120  # OpenClaw: 120 s per refresh, its lock stale after 180 s
     monkeypatch.setenv("OPENCLAW_TOKEN_DEADLINE_S", "1e400")  # nonsense: the default applies
     assert refresh_lock_timeout_s() < 120
+    monkeypatch.setenv("OPENCLAW_TOKEN_DEADLINE_S", "80")  # the largest accepted
+    assert refresh_lock_timeout_s() < 120
 
 
 # ---------------------------------------------------------------- 11.3 / 11.6 hostile responses
