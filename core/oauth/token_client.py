@@ -174,8 +174,8 @@ def parse_token_response(url: str, status: int, content: bytes, secrets: Iterabl
     try:
         return TokenResponse.model_validate(body)
     except ValueError:
-        raise TokenEndpointError("bad_response", f"The token endpoint {host} answered without a usable access "
-                                 "token (missing, or not printable ASCII)", status=status) from None
+        raise TokenEndpointError("bad_response", f"The token endpoint {host} answered without an access token "
+                                 "(or with a token that is not printable ASCII)", status=status) from None
 
 
 def _request_args(url: str, fields: Mapping[str, str], json_body: bool) -> dict[str, Any]:
