@@ -248,8 +248,9 @@ class CodexLoginSession:
         finally:
             await self._close_server()
         if outcome.error:
-            detail = f" ({outcome.error_description})" if outcome.error_description else ""
-            raise LoginError(f"Login was not completed: the provider reported {outcome.error}{detail}")
+            # Text from the redirect is untrusted: one line, no escapes (issue 11.7).
+            detail = f" ({clean(outcome.error_description, 300)})" if outcome.error_description else ""
+            raise LoginError(f"Login was not completed: the provider reported {clean(outcome.error, 100)}{detail}")
         assert outcome.code is not None
         self._progress("exchanging")
         try:

@@ -82,3 +82,18 @@ async def test_enospc_while_saving_a_login_says_so_and_names_the_command(srv: OA
         assert "\n" not in msg
     finally:
         subprocess.run(["umount", "-l", str(mnt)], check=False)
+
+
+async def test_error_text_from_the_redirect_is_one_clean_line(srv: OAuthTestServer, tmp_path: Path) -> None:
+    from tests.support.oauth_server import read_browser_log
+
+    log = tmp_path / "browser.jsonl"
+    srv.set_next_authorize_error("access_denied\x1b]0;T\x07", "line one\nline two \x1b]52;c;cHduZWQ=\x07\u202e")
+    session = CodexLoginSession(state=tmp_path / "state", env=srv.login_env(browser_log=log), timeout_s=DEADLINE_S)
+    await session.start()
+    with pytest.raises(LoginError) as err:
+        await session.result()
+    await asyncio.to_thread(read_browser_log, log)
+    msg = str(err.value)
+    assert "access_denied" in msg and "line one" in msg
+    assert all(c.isprintable() for c in msg), repr(msg)
