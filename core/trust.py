@@ -94,7 +94,7 @@ def check_dir(directory: Path | str, _depth: int = 0) -> None:
     (they will be created by us, 0700); the deepest existing one and all above it are checked."""
     if _depth > _MAX_LINKS:
         raise UntrustedPathError(directory, "is inside a symlink loop", "remove the loop")
-    d = Path(os.path.abspath(directory))
+    d = Path(directory).absolute()  # not abspath: `link/..` must be judged as the kernel resolves it
     for comp in reversed(list(_ancestors(d))):  # from / down: report the outermost problem
         try:
             st = os.lstat(comp)

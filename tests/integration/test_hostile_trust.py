@@ -228,3 +228,17 @@ def test_store_load_on_a_read_only_mount_warns_instead_of_failing(ro_state: Path
     loaded = store.load(state=ro_state)
     assert "openrouter:manual" in loaded.store.profiles
     assert len(loaded.warnings) == 1 and "could not be changed" in loaded.warnings[0]
+
+
+def test_dot_dot_after_a_symlink_is_judged_as_the_kernel_resolves_it(tmp_path: Path) -> None:
+    """`ours/link/../state` lives in the link target's parent, which another user owns (adversarial pass)."""
+    theirs = tmp_path / "theirs"
+    (theirs / "sub").mkdir(parents=True, mode=0o700)
+    _chown_tree(theirs, NOBODY)
+    ours = tmp_path / "ours"
+    ours.mkdir(mode=0o700)
+    (ours / "link").symlink_to(theirs / "sub", target_is_directory=True)
+    sneaky = Path(f"{ours}/link/../state")
+    with pytest.raises(UnsafePathError, match="owned by another user"):
+        profiles.add_token("openrouter", OR_SECRET, state=sneaky)
+    assert not (theirs / "state").exists()
