@@ -6,7 +6,8 @@ command runs, and heavy things (pydantic output models, core.oauth/httpx, Textua
 the commands that need them.
 
 Errors: a core `OpenClawError` (or a usage error) is one line on stderr, `openclaw: <message>`,
-exit 1 (2 for usage errors); Ctrl-C exits 130; no traceback unless OPENCLAW_DEBUG=1.
+exit 1 (2 for usage errors); Ctrl-C exits 130; anything unexpected is one line naming a private crash
+report (app.crash); no traceback unless OPENCLAW_DEBUG=1.
 """
 
 from __future__ import annotations
@@ -213,14 +214,21 @@ def _run(args: argparse.Namespace) -> int:
 def _err(message: str, *, prefix: bool = True) -> None:
     import contextlib
 
+    from core.sanitize import clean
+
     with contextlib.suppress(OSError, ValueError):  # stderr closed: nothing better to do
-        print(f"{PROG}: {message}" if prefix else message, file=sys.stderr, flush=True)
+        line = clean(message)  # messages quote ids and paths from files and argv: one clean line
+        print(f"{PROG}: {line}" if prefix else line, file=sys.stderr, flush=True)
 
 
 def main(argv: list[str] | None = None) -> int:
     os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
     args_list = sys.argv[1:] if argv is None else list(argv)
     debug = os.environ.get("OPENCLAW_DEBUG", "") not in ("", "0")
+    if not debug:
+        from app.crash import install_hooks
+
+        install_hooks()  # threads, unraisable exceptions, log records: one line each, never a traceback
     try:
         try:
             parser = build_parser()
@@ -256,7 +264,9 @@ def main(argv: list[str] | None = None) -> int:
             where = f": {exc.filename}" if exc.filename else ""
             _err(f"{exc.strerror or type(exc).__name__}{where}")
             return 1
-        _err(f"unexpected error ({type(exc).__name__}); run with OPENCLAW_DEBUG=1 for details")
+        from app.crash import handle
+
+        _err(handle(exc), prefix=False)  # one line naming a private report; never a traceback (issue 11.2)
         return 1
 
 

@@ -7,13 +7,14 @@ from typing import TYPE_CHECKING, Any
 
 from app.cli_common import resolve_agent
 from core.errors import OpenClawError
+from core.sanitize import clean, clean_block
 
 if TYPE_CHECKING:
     import argparse
 
 
 def _out(line: str = "") -> None:
-    print(line, flush=True)
+    print(clean(line), flush=True)  # agent dir names and ids are untrusted: one clean line each (issue 11.7)
 
 
 def _interactive() -> bool:
@@ -59,7 +60,7 @@ def cmd_agents_list(args: argparse.Namespace) -> int:
                      error=s.error)
             for s in summaries
         ])
-        _out(doc.model_dump_json(indent=2))
+        print(clean_block(doc.model_dump_json(indent=2)), flush=True)
         return 0
     width = max(len(s.agent_id) for s in summaries)
     for s in summaries:
@@ -118,7 +119,7 @@ def cmd_channels_list(args: argparse.Namespace) -> int:
             chat=[ChatChannelOut(id=name, enabled=enabled) for name, enabled in chat],
             auth=[AuthProfileOut(id=pid, provider=prov, type=kind) for pid, prov, kind in auth],  # type: ignore[arg-type]
         )
-        _out(doc.model_dump_json(indent=2))
+        print(clean_block(doc.model_dump_json(indent=2)), flush=True)
         return 0
     if chat:
         _out("Chat channels:")

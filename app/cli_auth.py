@@ -2,22 +2,28 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from typing import TYPE_CHECKING
 
 from app.cli_common import confirm, describe_expiry, read_secret, resolve_agent
 from core.errors import OpenClawError, ProfileNotFoundError, ValidationError
+from core.sanitize import clean, clean_block, command
 
 if TYPE_CHECKING:
     import argparse
 
 
 def _out(line: str = "") -> None:
-    print(line, flush=True)
+    print(clean(line), flush=True)  # ids, providers, paths come from files: one clean line each (issue 11.7)
+
+
+def _out_json(text: str) -> None:
+    print(clean_block(text), flush=True)
 
 
 def _info(line: str) -> None:
-    print(line, file=sys.stderr, flush=True)
+    print(clean(line), file=sys.stderr, flush=True)
 
 
 # ---- order
@@ -56,7 +62,7 @@ def cmd_order_get(args: argparse.Namespace) -> int:
         from app.cli_output import OrderOutput
 
         doc = OrderOutput(agent=agent_id, provider=provider, override=override, effective=effective, source=source)
-        _out(doc.model_dump_json(indent=2))
+        _out_json(doc.model_dump_json(indent=2))
         return 0
     if override is None:
         _out(f"No order override for {provider} (agent {agent_id}).")
@@ -196,7 +202,8 @@ def cmd_refresh(args: argparse.Namespace) -> int:
         if cred.type != "oauth":
             raise ValidationError(
                 f"{pid} is a {cred.type} profile; only OAuth profiles can be refreshed "
-                f"(store a new one with `openclaw models auth paste-token --provider {cred.provider}`)"
+                "(store a new one with `"
+                + command("openclaw", "models", "auth", "paste-token", "--provider", cred.provider) + "`)"
             )
         targets = [pid]
     else:
@@ -207,13 +214,20 @@ def cmd_refresh(args: argparse.Namespace) -> int:
     from core.refresh import ensure_fresh  # imports the OAuth client only now
 
     failures = 0
-    for pid in targets:
+    for pid in targets:  # one failing profile never stops the others (issue 11.3)
         try:
             result = ensure_fresh(pid, agent_id, force=args.force)
         except OpenClawError as exc:
             failures += 1
-            print(f"openclaw: {pid}: {exc}", file=sys.stderr, flush=True)
+            print(f"openclaw: {clean(pid)}: {clean(exc)}", file=sys.stderr, flush=True)
+            continue
+        except Exception as exc:  # a bug must not hide the other profiles' results, nor show a traceback
+            failures += 1
+            print(f"openclaw: {clean(pid)}: unexpected error ({type(exc).__name__}); run with OPENCLAW_DEBUG=1 "
+                  "for details", file=sys.stderr, flush=True)
+            if os.environ.get("OPENCLAW_DEBUG", "") not in ("", "0"):
+                raise
             continue
         expiry = describe_expiry(result.credential.expires_ms, now_ms())
-        _out(f"{pid}: {'refreshed' if result.refreshed else 'still valid'}, {expiry}")
+        _out(f"{clean(pid)}: {'refreshed' if result.refreshed else 'still valid'}, {expiry}")
     return 1 if failures else 0

@@ -73,7 +73,7 @@ def read_secret(prompt: str, *, what: str = "token", example: str = "") -> str:
 
     Never from argv. Empty input is a user error with a clear message.
     """
-    from core.tokens import normalize_token
+    from core.tokens import MAX_PASTE_CHARS, normalize_token
 
     if sys.stdin is None:
         raise OpenClawError(f"No stdin to read the {what} from; pipe it in or run this in a terminal")
@@ -82,7 +82,10 @@ def read_secret(prompt: str, *, what: str = "token", example: str = "") -> str:
         if not normalize_token(raw):
             raise ValidationError(f"No {what} was pasted")
     else:
-        raw = sys.stdin.read()
+        raw = sys.stdin.read(MAX_PASTE_CHARS + 1)  # never the whole of a huge pipe into memory
+        if len(raw) > MAX_PASTE_CHARS:
+            raise ValidationError(f"More than {MAX_PASTE_CHARS} characters on stdin: that is not a {what}; "
+                                  f"pipe only the {what}")
         if not normalize_token(raw):
             hint = f" (e.g. `{example}`)" if example else ""
             raise ValidationError(

@@ -12,15 +12,17 @@ if TYPE_CHECKING:
 
 
 def _print_findings(findings: list[Finding]) -> None:
+    from core.sanitize import clean
+
     if not findings:
         print("No problems found.")
         return
     counts = {sev: sum(f.severity == sev for f in findings) for sev in ("error", "warning", "info")}
     summary = ", ".join(f"{n} {sev}{'s' if n != 1 else ''}" for sev, n in counts.items() if n)
     print(f"{len(findings)} finding{'s' if len(findings) != 1 else ''} ({summary}):")
-    for f in findings:
-        print(f"  {f.severity:<8}{f.check:<12}{f.subject}: {f.message}")
-        print(f"  {'':<20}fix: {f.fix}")
+    for f in findings:  # subjects and messages carry file names and ids: untrusted, sanitised
+        print(f"  {f.severity:<8}{f.check:<12}{clean(f.subject)}: {clean(f.message)}")
+        print(f"  {'':<20}fix: {clean(f.fix)}")
     fixable = sum(f.fixable for f in findings)
     if fixable:
         print(f"Run `openclaw doctor --fix` to apply {fixable} safe fix{'es' if fixable != 1 else ''}.")
@@ -34,6 +36,8 @@ def cmd_doctor(args: argparse.Namespace) -> int:
     if args.fix:
         applied = doctor.apply_fixes(findings)
         findings = doctor.run_checks()
+    from core.sanitize import clean
+
     if args.json:
         doc = {
             "fixed": [{"check": f.check, "subject": f.subject, "result": r} for f, r in applied],
@@ -44,6 +48,6 @@ def cmd_doctor(args: argparse.Namespace) -> int:
         print(json.dumps(doc, indent=2))
         return doc["exitCode"]
     for _, result in applied:
-        print(f"fixed: {result}")
+        print(f"fixed: {clean(result)}")
     _print_findings(findings)
     return doctor.exit_code(findings)

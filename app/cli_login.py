@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 
 from app.cli_common import describe_expiry, resolve_agent
 from core.errors import ValidationError
+from core.sanitize import clean
 
 if TYPE_CHECKING:
     import argparse
@@ -25,7 +26,7 @@ SUPPORTED = ("openai-codex",)
 
 
 def _info(line: str = "") -> None:
-    print(line, file=sys.stderr, flush=True)
+    print(clean(line), file=sys.stderr, flush=True)
 
 
 class StdinLines:
@@ -114,7 +115,7 @@ async def run_login(agent_id: str, open_browser: bool) -> LoginResult:
     try:
         start = await session.start()
         _info("Open this URL in a browser and log in with your ChatGPT account:")
-        print(start.url, flush=True)
+        print(clean(start.url), flush=True)
         if start.mode == "callback":
             _info(f"Waiting for the browser callback on {start.listen_address}.")
             _info("If the browser is on another machine, paste the address it ends on (or the code) here "
@@ -173,15 +174,18 @@ def cmd_login(args: argparse.Namespace) -> int:
 
     provider = (args.provider or "").strip().lower()
     if provider not in SUPPORTED:
+        from core.sanitize import command
+
+        paste_cmd = command("openclaw", "models", "auth", "paste-token", "--provider", provider)
         hint = ("use `openclaw models auth setup-token --provider anthropic` (or paste-token)"
-                if provider == "anthropic" else f"use `openclaw models auth paste-token --provider {provider}`")
-        raise ValidationError(f'OAuth login is not available for provider "{provider}" (supported: '
+                if provider == "anthropic" else f"use `{paste_cmd}`")
+        raise ValidationError(f'OAuth login is not available for provider "{clean(provider)}" (supported: '
                               f"{', '.join(SUPPORTED)}); {hint}")
     agent_id = resolve_agent(args.agent)
     result = asyncio.run(run_login(agent_id, open_browser=not args.no_browser))
-    print(f"Logged in: saved {result.profile_id} for agent {agent_id}", flush=True)
+    print(clean(f"Logged in: saved {result.profile_id} for agent {agent_id}"), flush=True)
     if result.email:
-        print(f"  email: {result.email}", flush=True)
-    print(f"  accountId: {result.account_id}", flush=True)
+        print(f"  email: {clean(result.email)}", flush=True)
+    print(f"  accountId: {clean(result.account_id)}", flush=True)
     print(f"  {describe_expiry(result.expires_ms, now_ms())}", flush=True)
     return 0

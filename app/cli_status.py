@@ -16,21 +16,22 @@ if TYPE_CHECKING:
 
 def cmd_status(args: argparse.Namespace) -> int:
     from app.cli_common import resolve_agent
+    from core.sanitize import clean, clean_block
     from core.status import agent_status, check_exit_code
 
     agent_id = resolve_agent(args.agent)
     status = agent_status(agent_id)
     code = check_exit_code(status)
     for warning in status.warnings:  # on stderr in every mode: stdout may be a pipe a script parses
-        print(f"openclaw: warning: {warning}", file=sys.stderr)
+        print(f"openclaw: warning: {clean(warning)}", file=sys.stderr)
     if args.json:
         from app.cli_output import status_output
 
-        sys.stdout.write(status_output(status, code).model_dump_json(indent=2) + "\n")
+        sys.stdout.write(clean_block(status_output(status, code).model_dump_json(indent=2)) + "\n")
     elif args.plain:
         sys.stdout.write("".join(line + "\n" for line in plain_lines(status)))
     else:
-        sys.stdout.write("".join(line + "\n" for line in text_lines(status)))
+        sys.stdout.write("".join(clean(line) + "\n" for line in text_lines(status)))
     sys.stdout.flush()
     return code if args.check else 0
 
@@ -45,13 +46,15 @@ def _signed_remaining(p: ProfileStatus) -> str:
 
 def plain_lines(status: AgentStatus) -> list[str]:
     """agent, profile id, provider, type, status, expires_ms, remaining -- tab-separated, '-' for none."""
+    from core.sanitize import clean
+
     rows = [
         (status.agent_id, p.profile_id, p.provider, p.type, p.status,
          str(p.expires_ms) if p.expires_ms is not None else "-", _signed_remaining(p))
         for p in status.profiles
     ]
     rows += [(status.agent_id, "-", prov, "-", "missing", "-", "-") for prov in status.missing_providers]
-    return ["\t".join(row) for row in rows]
+    return ["\t".join(clean(field) for field in row) for row in rows]  # a tab or newline in an id stays inside
 
 
 # ---- text

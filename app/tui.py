@@ -25,11 +25,14 @@ from textual.binding import Binding
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.screen import Screen
 
+from app.crash import CrashSafeApp
+from app.terminal_safe import TerminalSafe
 from core.clock import now_ms as default_clock
 from core.errors import OpenClawError
 from core.paths import DEFAULT_AGENT_ID, state_dir
 
 DARK_THEME = "textual-dark"
+_TERMINAL_SAFE = TerminalSafe()
 LIGHT_THEME = "textual-light"
 
 
@@ -61,7 +64,7 @@ class OnboardCommands(Provider):
                 yield Hit(score, matcher.highlight(name), callback, help=help_text)
 
 
-class OnboardApp(App[int]):
+class OnboardApp(CrashSafeApp, App[int]):  # CrashSafeApp: one line + a private report, never locals
     TITLE = "OpenClaw onboarding"
     COMMANDS = App.COMMANDS | {OnboardCommands}
     BINDINGS = [
@@ -88,6 +91,9 @@ class OnboardApp(App[int]):
         self.first_paint_hook: Callable[[], Any] | None = None
         self.saved_profiles: list[str] = []  # what this run saved, in order (for tests and the exit message)
         self.theme = theme or DARK_THEME
+
+    def get_line_filters(self):  # type: ignore[no-untyped-def]
+        return [*super().get_line_filters(), _TERMINAL_SAFE]  # untrusted text never drives the terminal
 
     # -- start ------------------------------------------------------------------------------------------
     def on_mount(self) -> None:

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
-from core import fsio, locking
+from core import fsio, locking, trust
 from core.errors import OpenClawError, StoreCorruptError
 from core.paths import (
     agent_paths,
@@ -27,6 +27,7 @@ from core.paths import (
     list_agents,
     state_dir,
 )
+from core.sanitize import command, quote
 
 Severity = Literal["error", "warning", "info"]
 
@@ -55,8 +56,8 @@ def _mode(path: Path) -> int | None:
 
 def _chmod(path: Path, mode: int) -> Callable[[], str]:
     def apply() -> str:
-        path.chmod(mode)
-        return f"chmod {mode:o} {path}"
+        trust.chmod_nofollow(path, mode)  # through the open file, never following a link swapped in
+        return f"chmod {mode:o} {quote(path)}"
 
     return apply
 
@@ -68,7 +69,7 @@ def _check_mode(path: Path, want: int, findings: list[Finding]) -> None:
     if mode & 0o077:
         kind = "directory" if path.is_dir() else "file"
         findings.append(Finding("permissions", "error", str(path),
-                                f"{kind} is {mode:o}: other users can read it", f"chmod {want:o} {path}",
+                                f"{kind} is {mode:o}: other users can read it", f"chmod {want:o} {quote(path)}",
                                 _chmod(path, want)))
 
 
@@ -103,17 +104,45 @@ def _check_lock_files(locks: list[Path], stale_s: float, findings: list[Finding]
                 findings.append(Finding("lock", "warning", str(lock),
                                         f"a directory stands where a lock file belongs ({age:.0f}s old); "
                                         "every writer, OpenClaw's too, times out on it",
-                                        f"rmdir {lock}", _remove(lock)))
+                                        f"rmdir {quote(lock)}", _remove(lock)))
         elif info.stale:
             findings.append(Finding("lock", "info", str(lock), f"lock left behind: {info.reason}",
-                                    f"rm {lock}", _remove_stale_lock(lock, stale_s)))
+                                    f"rm {quote(lock)}", _remove_stale_lock(lock, stale_s)))
 
 
 def _check_locks(agent_dir: Path, findings: list[Finding]) -> None:
     _check_lock_files(sorted(agent_dir.glob("*.lock")), locking.STORE_STALE_S, findings)
-    for tmp in sorted(agent_dir.glob(f"{fsio.TEMP_PREFIX}*")):
-        findings.append(Finding("temp-file", "info", str(tmp), "temporary file left by an interrupted write",
-                                f"rm {tmp}", _remove(tmp)))
+    _check_temps(agent_dir, findings)
+
+
+def _check_temps(directory: Path, findings: list[Finding]) -> None:
+    """Temp files a killed writer left (they may hold a secret: a store, or `.env` with its keys)."""
+    for tmp in sorted(directory.glob(f"{fsio.TEMP_PREFIX}*")):
+        if tmp.is_symlink() or not tmp.is_file():
+            continue
+        holds = " (it holds API keys)" if tmp.name.startswith(f"{fsio.TEMP_PREFIX}.env.") else ""
+        findings.append(Finding("temp-file", "warning" if holds else "info", str(tmp),
+                                f"temporary file left by an interrupted write{holds}",
+                                f"rm {quote(tmp)}", _remove(tmp)))
+
+
+def _trust_finding(exc: trust.UntrustedPathError) -> Finding:
+    facts = "" if exc.owner is None else f" (owner {exc.owner})" if exc.mode is None else \
+        f" (owner {exc.owner}, mode {exc.mode:o})"
+    return Finding("trust", "error", str(exc.path), f"{exc.problem}{facts}; openclaw refuses to use it", exc.fix)
+
+
+def _trusted(findings: list[Finding], *paths: Path, is_dir: bool = False) -> bool:
+    """StrictModes-like checks (core.trust); each refusal becomes an error finding. True if all passed."""
+    ok = True
+    for p in paths:
+        try:
+            trust.check_dir(p) if is_dir else trust.check_file(p)
+        except trust.UntrustedPathError as exc:
+            if all(f.subject != str(exc.path) or f.check != "trust" for f in findings):
+                findings.append(_trust_finding(exc))
+            ok = False
+    return ok
 
 
 def _check_refresh_locks(state: Path, findings: list[Finding]) -> None:
@@ -122,13 +151,16 @@ def _check_refresh_locks(state: Path, findings: list[Finding]) -> None:
 
 
 def _fix_command_for(pid: str, provider: str, kind: str, has_refresh: bool, agent: str) -> str:
+    """Every word that came from a file is shell-quoted (a profile id may hold `;touch x`)."""
     if kind == "oauth" and has_refresh:
-        return f"openclaw models auth refresh --profile-id {pid} --agent {agent}"
+        return command("openclaw", "models", "auth", "refresh", "--profile-id", pid, "--agent", agent)
     if kind == "oauth":
-        return f"openclaw models auth login --provider {provider} --agent {agent}"
+        return command("openclaw", "models", "auth", "login", "--provider", provider, "--agent", agent)
     if provider == "anthropic":
-        return f"claude setup-token, then: openclaw models auth setup-token --provider anthropic --agent {agent}"
-    return f"openclaw models auth paste-token --provider {provider} --profile-id {pid} --agent {agent}"
+        return "claude setup-token, then: " + command("openclaw", "models", "auth", "setup-token", "--provider",
+                                                      "anthropic", "--agent", agent)
+    return command("openclaw", "models", "auth", "paste-token", "--provider", provider, "--profile-id", pid,
+                   "--agent", agent)
 
 
 def run_checks(state: Path | None = None, env: Mapping[str, str] | None = None,
@@ -141,15 +173,22 @@ def run_checks(state: Path | None = None, env: Mapping[str, str] | None = None,
     base = state if state is not None else state_dir(env)
     now = clock_now() if now_ms is None else now_ms
     findings: list[Finding] = []
+    if not _trusted(findings, base, is_dir=True):
+        return findings  # nothing in a state dir someone else controls is read, let alone fixed
+    _trusted(findings, config_path(base), env_file_path(base), legacy_oauth_path(base, env))
     for d in (base, base / "agents", base / "credentials"):
         _check_mode(d, fsio.DIR_MODE, findings)
     for f in (config_path(base), env_file_path(base), legacy_oauth_path(base, env)):
         _check_mode(f, fsio.FILE_MODE, findings)
+    _check_temps(base, findings)
 
     _check_refresh_locks(base, findings)
     stored: dict[str, tuple[str, str, str | None]] = {}  # profile id -> (provider, type, email)
     for agent in list_agents(base):
         paths = agent_paths(agent, base)
+        if not _trusted(findings, paths.agent_dir, is_dir=True) or not _trusted(
+                findings, paths.store, paths.auth_state, paths.legacy_auth):
+            continue
         for d in (paths.agent_dir.parent, paths.agent_dir):
             _check_mode(d, fsio.DIR_MODE, findings)
         for f in paths.agent_dir.glob("*.json"):
@@ -159,11 +198,11 @@ def run_checks(state: Path | None = None, env: Mapping[str, str] | None = None,
             snap = views.read_store(paths)
         except OpenClawError as exc:
             findings.append(Finding("store", "error", str(paths.store), str(exc),
-                                    f"fix the JSON by hand or move {paths.store} away and log in again"))
+                                    f"fix the JSON by hand or move {quote(paths.store)} away and log in again"))
             continue
         for problem in snap.problems:
             findings.append(Finding("store", "warning", str(paths.store), problem,
-                                    f"inspect the entry in {paths.store}; OpenClaw skips it too"))
+                                    f"inspect the entry in {quote(paths.store)}; OpenClaw skips it too"))
         if paths.legacy_auth.exists():
             _check_legacy_auth(paths, snap.exists, findings)
         for pid, cred in snap.store.profiles.items():
@@ -180,7 +219,7 @@ def run_checks(state: Path | None = None, env: Mapping[str, str] | None = None,
     if legacy_oauth.exists() and list_agents(base):
         findings.append(Finding("legacy", "info", str(legacy_oauth),
                                 "legacy import-only file; its entries were imported into the stores",
-                                f"after checking `openclaw models status`, remove {legacy_oauth}"))
+                                f"after checking `openclaw models status`, remove {quote(legacy_oauth)}"))
     _check_config(base, stored, findings, config_mod)
     return findings
 
@@ -190,7 +229,7 @@ def _check_legacy_auth(paths, store_exists: bool, findings: list[Finding]) -> No
         raw = fsio.read_json_object(paths.legacy_auth) or {}
     except StoreCorruptError as exc:
         findings.append(Finding("legacy", "warning", str(paths.legacy_auth), exc.problem,
-                                f"move {paths.legacy_auth} away"))
+                                f"move {quote(paths.legacy_auth)} away"))
         return
     static = [k for k, v in raw.items() if isinstance(v, dict) and (v.get("type") or v.get("mode")) == "api_key"]
     if not store_exists:
@@ -230,8 +269,10 @@ def _check_config(base: Path, stored: dict[str, tuple[str, str, str | None]], fi
                   config_mod) -> None:
     try:
         cfg = config_mod.load_config(base)
+    except trust.UntrustedPathError:
+        return  # already reported as a trust finding
     except StoreCorruptError as exc:
-        findings.append(Finding("config", "error", str(exc.path), exc.problem, f"fix {exc.path} by hand"))
+        findings.append(Finding("config", "error", str(exc.path), exc.problem, f"fix {quote(exc.path)} by hand"))
         return
     for pid, (provider, kind, email) in sorted(stored.items()):
         entry = cfg.auth.profiles.get(pid)

@@ -10,8 +10,9 @@ from pathlib import Path
 from core import fsio
 from core.errors import ValidationError
 from core.paths import env_file_path
+from core.sanitize import clean
 
-_ENV_NAME = re.compile(r"^[A-Z][A-Z0-9_]{0,127}$")
+_ENV_NAME = re.compile(r"^[A-Z][A-Z0-9_]{0,127}\Z")  # \Z, not $: no trailing newline
 _SPLIT = re.compile(r"[\s,;]+")
 
 
@@ -61,16 +62,44 @@ def read_env_file(state: Path | None = None) -> dict[str, str]:
     return result
 
 
-def write_env_var(name: str, value: str, state: Path | None = None) -> Path:
-    """Set NAME=value in `<state>/.env` (0600), replacing an existing line rather than duplicating it."""
+# Needs no quoting in bash, sh, systemd EnvironmentFile or dotenv (Node and Python): no `$`, backquote,
+# backslash, quotes, `#`, whitespace, `;&|<>(){}[]*?!~`.
+_PLAIN_VALUE = re.compile(r"^[A-Za-z0-9_.+/=:@%,-]+\Z")
+
+
+def env_line(name: str, value: str) -> str:
+    """`NAME=value` that bash, sh, systemd's EnvironmentFile and dotenv readers all read as the literal value.
+
+    A value of plain characters is written as it is; anything else in single quotes, which all four
+    read literally (no expansion, no escapes). A value that single quotes cannot carry (a quote, a
+    backslash, control characters, non-ASCII) is refused rather than written in a way one reader
+    would misread (issue 11.8).
+    """
     if not _ENV_NAME.match(name):
-        raise ValidationError(f"Invalid environment variable name {name!r}")
-    if not value or any(c in value for c in "\r\n\0"):
-        raise ValidationError("The value must be one non-empty line")
+        raise ValidationError(f"Invalid environment variable name {clean(name)!r}: use A-Z, 0-9 and _")
+    if not value:
+        raise ValidationError("The value must not be empty")
+    if _PLAIN_VALUE.match(value):
+        return f"{name}={value}"
+    # `${` too: python-dotenv expands `${VAR}` even inside single quotes, and nothing can escape it there.
+    if not value.isascii() or not value.isprintable() or "'" in value or "\\" in value or "${" in value:
+        raise ValidationError(f"The value for {name} holds characters that cannot be written to .env safely "
+                              "(quotes, backslashes, `${`, control or non-ASCII characters); set it in the service's "
+                              "environment instead")
+    return f"{name}='{value}'"
+
+
+def write_env_var(name: str, value: str, state: Path | None = None) -> Path:
+    """Set NAME=value in `<state>/.env` (0600), replacing an existing line rather than duplicating it.
+
+    Leftover temp files of an interrupted write (they hold the keys) are removed under the lock.
+    """
+    line_for_value = env_line(name, value)
     from core import locking
 
     path = env_file_path(state)
     with locking.hold(path.with_name(path.name + ".lock")):
+        fsio.remove_stale_temps(path.parent, path.name)
         raw = fsio.read_bytes_or_none(path)
         lines = (raw or b"").decode("utf-8", "replace").splitlines()
         out: list[str] = []
@@ -79,11 +108,11 @@ def write_env_var(name: str, value: str, state: Path | None = None) -> Path:
             key = line.strip().removeprefix("export ").partition("=")[0].strip()
             if key == name:
                 if not replaced:
-                    out.append(f"{name}={value}")
+                    out.append(line_for_value)
                     replaced = True
                 continue  # drop duplicates of the same variable
             out.append(line)
         if not replaced:
-            out.append(f"{name}={value}")
+            out.append(line_for_value)
         fsio.atomic_write_bytes(path, ("\n".join(out) + "\n").encode())
     return path

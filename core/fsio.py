@@ -1,7 +1,8 @@
 """Atomic, private file writes and careful reads.
 
-Every write: temp file in the same directory, fsync, chmod 0600, rename over the
-target, fsync the directory. A reader therefore sees the old bytes or the new
+Every write: temp file in the same directory (O_EXCL), fsync, fchmod 0600, rename over the
+target, fsync the directory. Every path is checked by core.trust first (StrictModes), files are
+opened with O_NOFOLLOW and modes change through descriptors. A reader therefore sees the old bytes or the new
 bytes, never a torn or empty file, even if the writer is SIGKILLed.
 """
 
@@ -16,7 +17,9 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from core.errors import StoreCorruptError, UnsafePathError
+from core import trust
+from core.errors import OpenClawError, StoreCorruptError, ValidationError
+from core.sanitize import clean
 
 FILE_MODE = 0o600
 DIR_MODE = 0o700
@@ -26,49 +29,56 @@ MAX_JSON_BYTES = 16 * 1024 * 1024
 
 
 def ensure_private_dir(path: Path) -> None:
-    """Create `path` and any missing parents with 0700; tighten an existing leaf dir we own.
+    """Refuse an untrusted `path` (core.trust), then create it and any missing parents with 0700, and
+    tighten an existing leaf dir we own. Modes change through an open descriptor, never by path.
 
     `mkdir(parents=True)` would give the parents the umask's mode (often 0755), so the
     missing ones are created one by one.
     """
+    trust.check_dir(path)
     missing: list[Path] = []
     probe = path
-    while not probe.exists() and probe != probe.parent:
+    while not os.path.lexists(probe) and probe != probe.parent:
         missing.append(probe)
         probe = probe.parent
     for d in reversed(missing):
         with contextlib.suppress(FileExistsError):
             d.mkdir(mode=DIR_MODE)
-            d.chmod(DIR_MODE)  # in case the umask removed owner bits
-    with contextlib.suppress(OSError):
-        st = path.stat()
-        if st.st_uid == os.getuid() and stat.S_IMODE(st.st_mode) & 0o077:
-            path.chmod(DIR_MODE)
+        _tighten_dir(d)  # in case the umask removed owner bits
+    if missing:
+        trust.check_dir(path)  # what we created, or what someone raced in: checked again
+    _tighten_dir(path)
 
 
-def check_not_foreign_symlink(path: Path) -> None:
-    """Refuse a store that is a symlink to a file owned by another user."""
-    if not path.is_symlink():
+def _tighten_dir(path: Path) -> None:
+    """0700 on a directory we own, through an O_NOFOLLOW descriptor (a symlinked dir is left as it is)."""
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW | os.O_CLOEXEC)
+    except OSError:
         return
     try:
-        target_uid = path.stat().st_uid
-    except FileNotFoundError:
-        raise UnsafePathError(f"{path} is a dangling symlink; refusing to use it") from None
-    if target_uid != os.getuid():
-        raise UnsafePathError(
-            f"{path} is a symlink to a file owned by another user (uid {target_uid}); refusing to use it"
-        )
+        st = os.fstat(fd)
+        if st.st_uid == os.geteuid() and stat.S_IMODE(st.st_mode) != DIR_MODE:
+            trust.fchmod_best_effort(fd, DIR_MODE)
+    finally:
+        os.close(fd)
 
 
 def atomic_write_bytes(path: Path, data: bytes, mode: int = FILE_MODE,
                        before_commit: Callable[[], None] | None = None) -> None:
-    """`before_commit()` runs after the temp file is on disk, right before the rename; if it raises,
+    """Never through a symlink, never over another user's file (core.trust), never larger than a reader accepts.
+
+    `before_commit()` runs after the temp file is on disk, right before the rename; if it raises,
     the target is left as it was (used to check, at the last moment, that we still hold the lock)."""
+    if len(data) > MAX_JSON_BYTES:  # what read_bytes_or_none would refuse: never write a file we cannot read back
+        raise ValidationError(f"{clean(path)}: refusing to write {len(data)} bytes, more than the {MAX_JSON_BYTES} "
+                              "a reader accepts; nothing was written")
     ensure_private_dir(path.parent)
-    check_not_foreign_symlink(path)
-    # Write through a symlink we own to its target, so the link survives.
-    target = path.resolve() if path.is_symlink() else path
-    fd, tmp = tempfile.mkstemp(prefix=TEMP_PREFIX + target.name + ".", dir=target.parent)
+    trust.check_existing_file(path)
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=TEMP_PREFIX + path.name + ".", dir=path.parent)  # O_EXCL: no symlink
+    except OSError as exc:
+        raise WriteError(path, exc) from None
     try:
         os.fchmod(fd, mode)
         with os.fdopen(fd, "wb") as fh:
@@ -77,12 +87,24 @@ def atomic_write_bytes(path: Path, data: bytes, mode: int = FILE_MODE,
             os.fsync(fh.fileno())
         if before_commit is not None:
             before_commit()
-        os.replace(tmp, target)
-    except BaseException:
+        os.replace(tmp, path)
+    except BaseException as exc:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp)
+        if isinstance(exc, OSError):
+            raise WriteError(path, exc) from None
         raise
-    fsync_dir(target.parent)
+    fsync_dir(path.parent)
+
+
+class WriteError(OpenClawError):
+    """A write failed (disk full, read-only, ...): the old file is untouched. Names the file and the OS error."""
+
+    def __init__(self, path: Path, exc: OSError) -> None:
+        self.path = path
+        self.errno = exc.errno
+        self.strerror = exc.strerror or type(exc).__name__
+        super().__init__(f"Could not write {clean(path)}: {self.strerror} (the previous version was kept)")
 
 
 def _finite(value: Any) -> Any:
@@ -131,24 +153,33 @@ def remove_stale_temps(directory: Path, name: str) -> int:
 
 
 def read_bytes_or_none(path: Path) -> bytes | None:
-    """The file's bytes, None if absent; a clear StoreCorruptError if unreadable."""
-    check_not_foreign_symlink(path)
+    """The file's bytes, None if absent; UntrustedPathError if another user could have written it
+    (core.trust); a clear StoreCorruptError if unreadable or larger than MAX_JSON_BYTES."""
+    trust.check_dir(path.parent)
     try:
-        size = path.stat().st_size
-    except FileNotFoundError:
+        fd = trust.open_nofollow(path)
+    except (FileNotFoundError, NotADirectoryError):
         return None
     except OSError as exc:
-        raise StoreCorruptError(path, f"cannot stat: {exc.strerror}") from None
-    if size > MAX_JSON_BYTES:
-        raise StoreCorruptError(path, f"file is {size} bytes, larger than the {MAX_JSON_BYTES} allowed")
+        raise StoreCorruptError(path, f"cannot open: {exc.strerror}") from None
     try:
-        return path.read_bytes()
-    except FileNotFoundError:
-        return None
-    except IsADirectoryError:
-        raise StoreCorruptError(path, "is a directory, expected a JSON file") from None
+        st = trust.check_fd(path, fd)
+        if stat.S_ISDIR(st.st_mode):
+            raise StoreCorruptError(path, "is a directory, expected a JSON file")
+        if st.st_size > MAX_JSON_BYTES:
+            raise StoreCorruptError(path, f"file is {st.st_size} bytes, larger than the {MAX_JSON_BYTES} allowed")
+        chunks: list[bytes] = []
+        total = 0
+        while chunk := os.read(fd, 1 << 20):
+            chunks.append(chunk)
+            total += len(chunk)
+            if total > MAX_JSON_BYTES:  # grew while we read
+                raise StoreCorruptError(path, f"file is larger than the {MAX_JSON_BYTES} bytes allowed")
+        return b"".join(chunks)
     except OSError as exc:
         raise StoreCorruptError(path, f"cannot read: {exc.strerror}") from None
+    finally:
+        os.close(fd)
 
 
 class _NonStandardJSON(ValueError):
@@ -193,15 +224,25 @@ def read_json_object(path: Path, *, json5: bool = False) -> dict[str, Any] | Non
     return None if raw is None else parse_json_object(path, raw, json5=json5)
 
 
-def tighten_file_mode(path: Path) -> bool:
-    """Make an existing file 0600 if group/world can read it. True if it changed."""
+def tighten_file_mode(path: Path) -> str | None:
+    """Make an existing file of ours 0600 if group/world can read it, through the open file (never by
+    path). Returns a warning for the user, or None. Best-effort: on a read-only mount it only warns
+    (issue 11.9). A file another user could have written raises UntrustedPathError (core.trust)."""
+    trust.check_dir(path.parent)
     try:
-        st = path.stat()
-    except FileNotFoundError:
-        return False
-    if not stat.S_ISREG(st.st_mode):
-        return False  # a directory in the store's place is reported as corrupt, never changed
-    if st.st_uid == os.getuid() and stat.S_IMODE(st.st_mode) & 0o077:
-        path.chmod(FILE_MODE)
-        return True
-    return False
+        fd = trust.open_nofollow(path)
+    except (FileNotFoundError, NotADirectoryError):
+        return None
+    except OSError:
+        return None  # unreadable: the read that follows reports it
+    try:
+        st = trust.check_fd(path, fd)
+        if not stat.S_ISREG(st.st_mode) or st.st_uid != os.geteuid() or not stat.S_IMODE(st.st_mode) & 0o077:
+            return None  # a directory in the store's place is reported as corrupt, never changed
+        why = trust.fchmod_best_effort(fd, FILE_MODE)
+    finally:
+        os.close(fd)
+    if why is None:
+        return f"{clean(path)} was readable by other users; its mode is now 0600"
+    return (f"{clean(path)} is readable by other users and its mode could not be changed ({why}); "
+            f"make it 0600 where it is mounted from")

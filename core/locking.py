@@ -20,6 +20,7 @@ Re-entrant per thread (OpenClaw's is re-entrant per process; our workers are thr
 from __future__ import annotations
 
 import contextlib
+import errno
 import fcntl
 import json
 import os
@@ -349,6 +350,16 @@ def _acquire_file(path: Path, stale_s: float, timeout: float, deadline: float, q
         else:
             try:
                 os.write(fd, payload)
+            except OSError as exc:
+                if exc.errno not in (errno.ENOSPC, errno.EDQUOT):
+                    os.close(fd)
+                    with contextlib.suppress(FileNotFoundError):
+                        os.unlink(path)
+                    raise
+                # A full disk: the empty lock file still excludes everyone (judged by its mtime, as
+                # OpenClaw does while a holder has not written its payload yet); the write that
+                # follows fails with a clear message.
+                payload = b""
             except BaseException:
                 os.close(fd)
                 with contextlib.suppress(FileNotFoundError):

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 DEFAULT_AGENT_ID = "main"
-AGENT_ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
+AGENT_ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}\Z")  # \Z: `$` would accept a trailing newline
 
 STORE_FILENAME = "auth-profiles.json"
 STATE_FILENAME = "auth-state.json"
@@ -37,6 +37,15 @@ class AgentPaths:
     agent_id: str
     # `agentDir` from openclaw.json's agents.list (or $OPENCLAW_AGENT_DIR for main), when set.
     dir_override: Path | None = None
+
+    def __post_init__(self) -> None:
+        # Every core API derives paths here: an id like `../../x` must never reach the file system (issue 11.12).
+        if not isinstance(self.agent_id, str) or not is_valid_agent_id(self.agent_id):
+            from core.errors import ValidationError
+            from core.sanitize import clean
+
+            raise ValidationError(f"Invalid agent id {clean(repr(self.agent_id), 80)}: use 1-64 lowercase "
+                                  "letters, digits, '-' or '_', starting with a letter or digit")
 
     @property
     def agent_dir(self) -> Path:
@@ -177,11 +186,12 @@ def list_agents(state: Path | None = None) -> list[str]:
     base = state if state is not None else state_dir()
     root = base / "agents"
     try:
-        found = sorted(p.name for p in root.iterdir() if (p / "agent").is_dir() and is_valid_agent_id(p.name))
+        # A directory whose name is no valid agent id (`..`, escapes) is not an agent: never listed, never opened.
+        found = sorted(p.name for p in root.iterdir() if is_valid_agent_id(p.name) and (p / "agent").is_dir())
     except (FileNotFoundError, NotADirectoryError):
         found = []
     raw = read_config_raw(base)
-    configured = list_agent_ids(raw) if raw.get("agents") else []
+    configured = [a for a in list_agent_ids(raw) if is_valid_agent_id(a)] if raw.get("agents") else []
     ids = list(dict.fromkeys([*configured, *found]))
     if not configured and not found:
         return []

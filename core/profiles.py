@@ -13,8 +13,8 @@ from core.models import AnyCredential, ApiKeyCredential, AuthProfileStore, OAuth
 from core.provider_ids import normalize_provider_id
 from core.tokens import validate_token
 
-_PROVIDER = re.compile(r"^[a-z0-9][a-z0-9._-]{0,63}$")
-_NAME = re.compile(r"^[a-z0-9._@+-]{1,128}$")
+_PROVIDER = re.compile(r"^[a-z0-9][a-z0-9._-]{0,63}\Z")  # \Z, not $: no trailing newline
+_NAME = re.compile(r"^[a-z0-9._@+-]{1,128}\Z")
 
 
 def validate_provider(provider: str) -> str:
@@ -43,7 +43,20 @@ def default_profile_id(provider: str, kind: str) -> str:
     return f"{provider}:manual" if kind == "token" else f"{provider}:default"
 
 
+MAX_FIELD_CHARS = 64 * 1024  # a secret or any other field of one credential (issue 11.6)
+
+
+def check_credential_size(cred: AnyCredential) -> None:
+    """Refuse a credential with an absurdly long field before it is written: the store must stay loadable."""
+    for name, value in cred.dump().items():
+        if isinstance(value, str) and len(value) > MAX_FIELD_CHARS:
+            raise ValidationError(f"The credential's {name} is {len(value)} characters long, more than the "
+                                  f"{MAX_FIELD_CHARS} allowed; nothing was saved")
+
+
 def save_credential(pid: str, cred: AnyCredential, agent_id: str, state: Path | None) -> str:
+    check_credential_size(cred)
+
     def mutate(s: AuthProfileStore) -> None:
         s.profiles[pid] = cred
         s.model_fields_set.add("profiles")

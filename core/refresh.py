@@ -29,9 +29,11 @@ from core import clock, locking
 from core.errors import LockTimeoutError, ProfileNotFoundError
 from core.models import AnyCredential, AuthProfileStore, OAuthCredential, TokenCredential
 from core.oauth.errors import RefreshError, ReloginRequired, TokenEndpointError
-from core.oauth.jwt import account_id_from_tokens, email_from, expiry_ms_from
+from core.oauth.expiry import expires_at_ms, safe_email
+from core.oauth.jwt import account_id_from_tokens, email_from
 from core.oauth.provider import CODEX_PROVIDER
 from core.paths import AgentPaths, agent_paths
+from core.sanitize import clean, command
 
 __all__ = [
     "EXPIRY_MARGIN_MS",
@@ -51,10 +53,23 @@ EXPIRY_MARGIN_MS = 5 * 60 * 1000  # OpenClaw treats a token as unusable 5 minute
 RELOGIN_ERROR_CODES = frozenset(
     {"invalid_grant", "refresh_token_reused", "refresh_token_expired", "refresh_token_invalidated"}
 )
-# Waiters queue behind one token call (HTTP timeout 30 s), so wait longer than that.
-REFRESH_LOCK_TIMEOUT_S = 60.0
+# Waiters queue behind one token call, which ends by its total deadline (token_client.token_deadline_s(),
+# 60 s by default), so a waiter waits that long plus the store write; a holder never blocks others beyond it.
 # Losing the write after a successful rotation would log the user out: wait generously.
 STORE_WRITE_TIMEOUT_S = 30.0
+# The holder's worst case is the token deadline plus the store write; waiters wait a little longer than that
+# (95 s by default, still below OpenClaw's 120 s per refresh and its 180 s stale refresh lock).
+REFRESH_LOCK_MARGIN_S = STORE_WRITE_TIMEOUT_S + 5.0
+
+
+def refresh_lock_timeout_s() -> float:
+    from core.oauth.token_client import token_deadline_s
+
+    return token_deadline_s() + REFRESH_LOCK_MARGIN_S
+
+
+# Kept for callers that read it: the default deadline's lock timeout.
+REFRESH_LOCK_TIMEOUT_S = 60.0 + REFRESH_LOCK_MARGIN_S
 DEFAULT_EXPIRES_S = 3600
 ANTHROPIC_PROVIDER = "anthropic"
 
@@ -74,7 +89,8 @@ class RefreshResult:
 
 
 def login_command(provider: str, agent_id: str) -> str:
-    return f"openclaw models auth login --provider {provider} --agent {agent_id}"
+    """Shell-quoted: a provider id read from a store may hold anything."""
+    return command("openclaw", "models", "auth", "login", "--provider", provider, "--agent", agent_id)
 
 
 def is_fresh(cred: OAuthCredential, at_ms: int, margin_ms: int = EXPIRY_MARGIN_MS) -> bool:
@@ -107,7 +123,7 @@ def ensure_fresh(
 
     try:
         # OpenClaw's global refresh lock (then, for the write, the store lock: the same nesting).
-        with locking.hold(paths.refresh_lock(seen.provider, profile_id), REFRESH_LOCK_TIMEOUT_S,
+        with locking.hold(paths.refresh_lock(seen.provider, profile_id), refresh_lock_timeout_s(),
                           stale_s=locking.REFRESH_STALE_S):
             latest = _read(paths, profile_id)  # re-read: the process before us may have refreshed
             if not isinstance(latest, OAuthCredential):
@@ -117,7 +133,7 @@ def ensure_fresh(
                 return RefreshResult(latest, False)
             return _refresh_locked(paths, profile_id, latest, now, retry=True)
     except LockTimeoutError as exc:
-        raise RefreshError(f"Could not refresh {profile_id}: {exc}") from None
+        raise RefreshError(f"Could not refresh {clean(profile_id)}: {exc}") from None
 
 
 def _read(paths: AgentPaths, profile_id: str) -> AnyCredential:
@@ -125,7 +141,7 @@ def _read(paths: AgentPaths, profile_id: str) -> AnyCredential:
 
     cred = store.load(paths=paths).store.profiles.get(profile_id)
     if cred is None:
-        raise ProfileNotFoundError(f'Auth profile "{profile_id}" not found.')
+        raise ProfileNotFoundError(f'Auth profile "{clean(profile_id)}" not found.')
     return cred
 
 
@@ -135,8 +151,9 @@ def _static(cred: AnyCredential, profile_id: str, agent_id: str, at_ms: int) -> 
         exp = cred.expires_ms
         if exp is not None and exp <= at_ms:
             raise ReloginRequired(
-                f"The token for {profile_id} has expired and cannot be refreshed; paste a new one: "
-                f"openclaw models auth paste-token --provider {cred.provider} --agent {agent_id}",
+                f"The token for {clean(profile_id)} has expired and cannot be refreshed; paste a new one: "
+                + command("openclaw", "models", "auth", "paste-token", "--provider", cred.provider,
+                          "--agent", agent_id),
                 profile_id=profile_id, provider=cred.provider, agent_id=agent_id, reason="expired",
             )
     return RefreshResult(cred, False)
@@ -166,12 +183,12 @@ def _refresh_locked(paths: AgentPaths, profile_id: str, cred: OAuthCredential, n
     refresh_token = cred.refresh
     if not refresh_token:
         raise _relogin(profile_id, cred, agent_id, "no refresh token",
-                       f"{profile_id} has no refresh token and its access token is expired")
+                       f"{clean(profile_id)} has no refresh token and its access token is expired")
     try:
         tokens = _call_provider(cred.provider, refresh_token)
     except TokenEndpointError as exc:
         if exc.error_code not in RELOGIN_ERROR_CODES:
-            raise RefreshError(f"Could not refresh {profile_id}: {exc}") from None
+            raise RefreshError(f"Could not refresh {clean(profile_id)}: {exc}") from None
         # Rejected: a writer outside our lock (OpenClaw) may already hold the rotated token.
         latest = _read(paths, profile_id)
         if isinstance(latest, OAuthCredential) and latest.refresh and latest.refresh != refresh_token:
@@ -181,15 +198,38 @@ def _refresh_locked(paths: AgentPaths, profile_id: str, cred: OAuthCredential, n
                 return RefreshResult(latest, False)
             if retry:
                 return _refresh_locked(paths, profile_id, latest, now, retry=False)
+        code = clean(exc.error_code or "", 80)
         raise _relogin(profile_id, cred, agent_id, exc.error_code or "rejected",
-                       f"Refresh token for {profile_id} was rejected ({exc.error_code})") from None
+                       f"Refresh token for {clean(profile_id)} was rejected ({code})") from None
 
-    at = now()
-    if tokens.expires_in:
-        expires = at + tokens.expires_in * 1000
-    else:
-        expires = expiry_ms_from(tokens.access_token) or at + DEFAULT_EXPIRES_S * 1000
-    updates: dict[str, Any] = {"access": tokens.access_token, "expires": expires}
+    # From here on the server has answered: the old refresh token may be spent. Whatever goes wrong now,
+    # the new tokens are saved, or the user is told plainly that the login may be consumed (issue 11.3).
+    try:
+        updates = _updates_from(cred, tokens, now())
+        _check_same_account(profile_id, cred, updates, agent_id)
+        new = _persist(paths, profile_id, cred, updates)
+    except (ProfileRemovedError, AccountMismatchError):
+        raise
+    except Exception as exc:  # ENOSPC, a lock timeout, anything: never a traceback, never silence
+        log.info("refreshed %s but could not save the new tokens: %s", profile_id, type(exc).__name__)
+        raise _consumed(profile_id, cred, agent_id, exc) from None
+    log.info("refreshed %s", profile_id)
+    return RefreshResult(new, True)
+
+
+class ProfileRemovedError(RefreshError):
+    """The profile was removed while its refresh was in flight; it is not brought back."""
+
+
+class AccountMismatchError(ReloginRequired):
+    """The token endpoint answered for another account than the profile's: nothing is saved."""
+
+
+def _updates_from(cred: OAuthCredential, tokens: Any, at: int) -> dict[str, Any]:
+    """The credential fields a refresh owns, from the response. `expires_in` / the JWT's `exp` are used
+    only when finite and sane; else the token gets a default hour (refreshed early, never lost)."""
+    updates: dict[str, Any] = {"access": tokens.access_token,
+                               "expires": expires_at_ms(tokens.expires_in, tokens.access_token, at)}
     if tokens.refresh_token:  # rotation; a response without one keeps the old refresh token
         updates["refresh"] = tokens.refresh_token
     if cred.provider == CODEX_PROVIDER:
@@ -198,19 +238,49 @@ def _refresh_locked(paths: AgentPaths, profile_id: str, cred: OAuthCredential, n
         account_id = account_id_from_tokens(tokens.access_token, tokens.id_token)
         if account_id:
             updates["accountId"] = account_id
-        if not cred.email and (email := email_from(tokens.id_token)):
+        email = safe_email(email_from(tokens.id_token))
+        if email and not cred.email:
             updates["email"] = email
-    new = cred.model_copy(update=updates)
-    _persist(paths, profile_id, new)
-    log.info("refreshed %s", profile_id)
-    return RefreshResult(new, True)
+    return updates
 
 
-def _persist(paths: AgentPaths, profile_id: str, cred: OAuthCredential) -> None:
+def _check_same_account(profile_id: str, cred: OAuthCredential, updates: dict[str, Any], agent_id: str) -> None:
+    new_account = updates.get("accountId")
+    if cred.accountId and new_account and new_account != cred.accountId:
+        raise AccountMismatchError(
+            f"The token endpoint answered the refresh of {clean(profile_id)} for a different account; nothing "
+            f"was saved and the old refresh token may be spent: log in again: {login_command(cred.provider, agent_id)}",
+            profile_id=profile_id, provider=cred.provider, agent_id=agent_id, reason="account mismatch")
+
+
+def _consumed(profile_id: str, cred: OAuthCredential, agent_id: str, exc: BaseException) -> ReloginRequired:
+    from core.errors import OpenClawError
+
+    if isinstance(exc, OSError):
+        why = exc.strerror or type(exc).__name__
+    elif isinstance(exc, OpenClawError):
+        why = str(exc)
+    else:
+        why = type(exc).__name__
+    return ReloginRequired(
+        f"{clean(profile_id)} was refreshed but the new tokens could not be saved ({clean(why, 300)}); the login may "
+        f"have been consumed: log in again: {login_command(cred.provider, agent_id)}",
+        profile_id=profile_id, provider=cred.provider, agent_id=agent_id, reason="save failed")
+
+
+def _persist(paths: AgentPaths, profile_id: str, used: OAuthCredential, updates: dict[str, Any]) -> OAuthCredential:
+    """Apply only the fields a refresh owns to the credential as it is *now* on disk (issue 11.11): a
+    concurrent change to other fields is kept; a profile removed meanwhile is not resurrected."""
     from core import store
 
-    def mutate(s: AuthProfileStore) -> None:
-        if profile_id in s.profiles:  # removed meanwhile (logout): do not resurrect it
-            s.profiles[profile_id] = cred
+    def mutate(s: AuthProfileStore) -> OAuthCredential:
+        current = s.profiles.get(profile_id)
+        if not isinstance(current, OAuthCredential) or current.provider != used.provider:
+            raise ProfileRemovedError(
+                f"{clean(profile_id)} was removed (or replaced) while it was being refreshed; it was not brought "
+                "back and the new tokens were discarded")
+        merged = current.model_copy(update=updates)
+        s.profiles[profile_id] = merged
+        return merged
 
-    store.update(mutate, paths=paths, timeout=STORE_WRITE_TIMEOUT_S)
+    return store.update(mutate, paths=paths, timeout=STORE_WRITE_TIMEOUT_S)

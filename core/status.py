@@ -260,8 +260,8 @@ def agent_status(agent_id: str = "main", state: Path | None = None, env: Mapping
     now = _clock_now() if now_ms is None else now_ms
     paths = agent_paths(agent_id, state)
     warnings: list[str] = []
-    if fsio.tighten_file_mode(paths.store):
-        warnings.append(f"{paths.store} was readable by other users; its mode is now 0600")
+    if warning := fsio.tighten_file_mode(paths.store):
+        warnings.append(warning)
     snap = views.read_store(paths)
     problems = list(snap.problems)
     sources: dict[str, Source] = {}

@@ -45,8 +45,8 @@ def _read(paths: AgentPaths, *, tighten: bool) -> LoadedStore:
     from core import authstate, imports  # local: imports depends on store's models only
 
     warnings: list[str] = []
-    if tighten and fsio.tighten_file_mode(paths.store):
-        warnings.append(f"{paths.store} was readable by other users; its mode is now 0600")
+    if tighten and (warning := fsio.tighten_file_mode(paths.store)):
+        warnings.append(warning)
     raw = fsio.read_json_object(paths.store)
     if raw is None:
         store, problems = AuthProfileStore(), []

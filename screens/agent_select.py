@@ -111,7 +111,7 @@ class AgentSelectScreen(Screen[str | None]):
             self.summaries = agent_summaries(self.state, self.clock())
         except OpenClawError as exc:
             self.summaries = []
-            self.notify(str(exc), severity="error")
+            self.notify(escape(str(exc)), severity="error")  # error text quotes names: no markup
         known = {s.agent_id for s in self.summaries}
         rows = list(self.summaries)
         if DEFAULT_AGENT_ID not in known:
@@ -172,7 +172,7 @@ class AgentSelectScreen(Screen[str | None]):
         try:
             agent_id = add_agent(name, copy_auth_from=copy_from, state=self.state)
         except OpenClawError as exc:
-            self.query_one("#add-error", Static).update(str(exc))
+            self.query_one("#add-error", Static).update(escape(str(exc)))
             self.query_one("#agent-name", WizardInput).focus()
             return
         self.notify(f'Agent "{agent_id}" created' + (f" with {copy_from}'s profiles" if copy_from else ""))

@@ -31,11 +31,13 @@ from core import clock
 from core.errors import OpenClawError
 from core.oauth.callback_server import CallbackOutcome, CallbackServer
 from core.oauth.errors import LoginCancelled, LoginError, PasteError, TokenEndpointError
-from core.oauth.jwt import ACCOUNT_ID_ERROR, account_id_from_tokens, email_from, expiry_ms_from
+from core.oauth.expiry import expires_at_ms, safe_email
+from core.oauth.jwt import ACCOUNT_ID_ERROR, account_id_from_tokens, email_from
 from core.oauth.paste import parse_pasted
 from core.oauth.pkce import generate_pkce, generate_state
 from core.oauth.provider import CODEX_PROVIDER, CodexOAuthConfig
 from core.oauth.token_client import TokenResponse, codex_exchange_code
+from core.sanitize import clean, command
 
 __all__ = [
     "CodexLoginSession",
@@ -246,8 +248,9 @@ class CodexLoginSession:
         finally:
             await self._close_server()
         if outcome.error:
-            detail = f" ({outcome.error_description})" if outcome.error_description else ""
-            raise LoginError(f"Login was not completed: the provider reported {outcome.error}{detail}")
+            # Text from the redirect is untrusted: one line, no escapes (issue 11.7).
+            detail = f" ({clean(outcome.error_description, 300)})" if outcome.error_description else ""
+            raise LoginError(f"Login was not completed: the provider reported {clean(outcome.error, 100)}{detail}")
         assert outcome.code is not None
         self._progress("exchanging")
         try:
@@ -262,8 +265,15 @@ class CodexLoginSession:
         try:
             # File locks and fsync block: keep them off the UI's event loop.
             result = await asyncio.to_thread(self._persist, tokens, account_id)
-        except OpenClawError as exc:
-            raise LoginError(f"The login worked but could not be saved: {exc}") from None
+        except Exception as exc:  # ENOSPC, a lock, anything: the tokens were issued, so say so plainly (11.3)
+            if isinstance(exc, OpenClawError):
+                why = str(exc)
+            else:
+                why = (exc.strerror if isinstance(exc, OSError) else None) or type(exc).__name__
+            again = command("openclaw", "models", "auth", "login", "--provider", CODEX_PROVIDER, "--agent",
+                            self.agent_id)
+            raise LoginError(f"The login worked but the tokens could not be saved ({clean(why, 300)}); fix that and "
+                             f"log in again: {again}") from None
         self._progress("saved")
         return result
 
@@ -278,12 +288,9 @@ class CodexLoginSession:
         from core import store
         from core.models import AuthProfileStore, OAuthCredential
 
-        email = email_from(tokens.id_token)
-        now = clock.now_ms()
-        if tokens.expires_in:
-            expires = now + tokens.expires_in * 1000
-        else:
-            expires = expiry_ms_from(tokens.access_token) or now + DEFAULT_EXPIRES_S * 1000
+        # The email names the profile: only a plain address (no `/`, `;`, escapes) may (issue 11.7).
+        email = safe_email(email_from(tokens.id_token))
+        expires = expires_at_ms(tokens.expires_in, tokens.access_token, clock.now_ms())
         profile_id = f"{CODEX_PROVIDER}:{email}" if email else f"{CODEX_PROVIDER}:default"
         fields: dict[str, Any] = {
             "provider": CODEX_PROVIDER, "access": tokens.access_token, "refresh": tokens.refresh_token,

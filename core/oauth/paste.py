@@ -12,6 +12,7 @@ import secrets
 from urllib.parse import parse_qs, urlsplit
 
 from core.oauth.errors import PasteError
+from core.sanitize import clean
 
 MAX_CODE_LEN = 4096
 # Authorization codes are URL-safe tokens; anything else means we parsed the wrong thing.
@@ -35,9 +36,10 @@ def _first(params: dict[str, list[str]], key: str) -> str | None:
 def _from_params(params: dict[str, list[str]]) -> tuple[str | None, str | None]:
     error = _first(params, "error")
     if error:
+        # Server text is untrusted: one line, no control/escape/bidi characters (issue 11.14 / 11.7).
         desc = _first(params, "error_description")
-        detail = f" ({desc[:200]})" if desc else ""
-        raise PasteError(f"The authorization server returned an error instead of a code: {error[:100]}{detail}")
+        detail = f" ({clean(desc, 200)})" if desc else ""
+        raise PasteError(f"The authorization server returned an error instead of a code: {clean(error, 100)}{detail}")
     return _first(params, "code"), _first(params, "state")
 
 

@@ -56,7 +56,7 @@ def test_rewrite_keeps_0600_and_tightens_our_agent_dir(openclaw_files):
     assert _mode(agent_dir) == 0o700
 
 
-@pytest.mark.parametrize("loose", [0o640, 0o644, 0o604, 0o666])
+@pytest.mark.parametrize("loose", [0o640, 0o644, 0o604, 0o440])
 def test_group_or_world_readable_store_is_tightened_with_a_warning(openclaw_files, loose):
     path = openclaw_files.write_store(mode=loose)
     before = path.read_bytes()
@@ -104,15 +104,29 @@ def test_dangling_store_symlink_is_refused(openclaw_files, tmp_path):
     assert not (tmp_path / "missing.json").exists()
 
 
-def test_store_symlinked_to_our_own_file_is_written_through(openclaw_files, tmp_path):
+def test_store_symlinked_to_our_own_file_is_refused_not_followed(openclaw_files, tmp_path):
+    """Issue 11.1: credential files are opened with O_NOFOLLOW, even when the link is ours."""
     target = tmp_path / "dotfiles" / "auth-profiles.json"
     target.parent.mkdir()
     target.write_text('{"version": 1, "profiles": {}}\n')
-    os.chmod(target, 0o600)
+    os.chmod(target, 0o644)
     link = openclaw_files.paths().store
     link.parent.mkdir(parents=True)
     link.symlink_to(target)
-    store.update(_add)
-    assert link.is_symlink()  # the link survives
-    assert "openai:new" in openclaw_files.read_store()["profiles"]
-    assert _mode(target) == 0o600
+    for call in (store.load, lambda: store.update(_add)):
+        with pytest.raises(UnsafePathError, match="symlink"):
+            call()
+    assert link.is_symlink()
+    assert _mode(target) == 0o644  # never chmodded through the link
+    assert target.read_text() == '{"version": 1, "profiles": {}}\n'
+
+
+@pytest.mark.parametrize("loose", [0o666, 0o620, 0o602])
+def test_store_writable_by_others_is_refused_with_owner_mode_and_fix(openclaw_files, loose):
+    """Issue 11.1: anyone could have put their own token in it; tightening it would hide that."""
+    path = openclaw_files.write_store(mode=loose)
+    with pytest.raises(UnsafePathError) as err:
+        store.load()
+    msg = str(err.value)
+    assert str(path) in msg and f"mode {loose:o}" in msg and "owner root" in msg and "chmod 600" in msg
+    assert _mode(path) == loose

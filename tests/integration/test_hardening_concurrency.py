@@ -165,14 +165,14 @@ def test_dashboard_reorder_paste_and_refresh_at_once(srv: OAuthTestServer, tmp_p
             assert profiles[pid]["token"] == token, pid
         for pid in SEEDED:
             assert profiles[pid]["token"] == f"sk-ant-api03-{pid}-" + "s" * 40
-        # The order is what some writer wrote, plus profiles pasted after it (paste-token appends
-        # a new profile to an existing override, or it would never be used).
-        order = raw["order"]["anthropic"]
+        # The order is what some writer wrote, after profiles pasted later (paste-token puts a new
+        # profile first in an existing override, as OpenClaw does for auth.order).
+        order = json.loads(paths.auth_state.read_bytes())["order"]["anthropic"]
         assert all(pid in profiles and profiles[pid]["provider"] == "anthropic" for pid in order), order
         assert len(order) == len(set(order)), order
-        prefixes = [w for w in written if order[: len(w)] == w]
-        assert prefixes, f"order {order} is not a value any writer wrote"
-        assert any(set(order[len(w):]) <= set(pids) for w in prefixes), order
+        tails = [w for w in written if order[len(order) - len(w):] == w]
+        assert tails, f"order {order} is not a value any writer wrote"
+        assert any(set(order[: len(order) - len(w)]) <= set(pids) for w in tails), order
         # Exactly one refresh, and the stored credential is the new, live one.
         after = store.load(state=state).store.profiles[oauth_pid]
         assert isinstance(after, OAuthCredential)

@@ -100,9 +100,14 @@ class Lane:
         _seed(self.state)
 
     def read(self) -> dict:
+        """auth-profiles.json with auth-state.json's keys (each command here changes one of the two)."""
         data = self.paths.store.read_bytes()
         assert data, "store is empty"
-        return json.loads(data)  # never torn
+        raw = json.loads(data)  # never torn
+        if self.paths.auth_state.exists():
+            state = json.loads(self.paths.auth_state.read_bytes())
+            raw.update({k: v for k, v in state.items() if k != "version"})
+        return raw
 
     def _command(self, old: dict) -> tuple[str, list[str], str, object]:
         pasted = [p for p in old["profiles"] if p.startswith("paste:")]

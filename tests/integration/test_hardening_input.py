@@ -23,6 +23,7 @@ from core.errors import OpenClawError, ValidationError
 from core.oauth.errors import PasteError
 from core.oauth.paste import MAX_CODE_LEN, parse_pasted
 from core.paths import agent_paths
+from core.sanitize import is_clean
 from core.tokens import SETUP_TOKEN_PREFIX, validate_setup_token, validate_token
 from tests.support.hardening import cli_env, run_cli
 
@@ -47,11 +48,14 @@ _CODE_OK = re.compile(r"[A-Za-z0-9._~+/=-]+")
 @example(text="abc#\ud800", expected="OURSTATE")
 @example(text="code=abc&state=\udcff", expected="OURSTATE")
 @example(text="abc#x", expected="\ud800")
+@example(text="error=code=\n0", expected=None)  # issue 11.14: the server's error text had a newline
+@example(text="error=\x1b]52;c;aGk=\x07&error_description=a\u202eb\r\nc", expected="OURSTATE")
 def test_paste_parser_gives_a_clean_code_or_paste_error(text: str, expected: str | None) -> None:
     try:
         code = parse_pasted(text, expected)
     except PasteError as exc:
         assert str(exc) and "\n" not in str(exc)
+        assert is_clean(str(exc)), repr(str(exc))  # no escape/control/bidi characters either
         return
     assert code and len(code) <= MAX_CODE_LEN
     assert _CODE_OK.fullmatch(code), repr(code)

@@ -274,10 +274,23 @@ def test_lock_held_too_long_is_a_refresh_error(srv: OAuthTestServer, state: Path
     import core.refresh
 
     pid = srv.write_expired_profile(state)
-    monkeypatch.setattr(core.refresh, "REFRESH_LOCK_TIMEOUT_S", 0.2)
-    with locking.hold(agent_paths("main", state).refresh_lock("openai-codex", pid)), \
-            pytest.raises(RefreshError, match=f"Could not refresh {PID}: Timed out"):
-        ensure_fresh(pid, state=state)
+    monkeypatch.setattr(core.refresh, "refresh_lock_timeout_s", lambda: 0.2)
+    held, release = threading.Event(), threading.Event()
+
+    def holder() -> None:  # another thread: our lock is re-entrant within one thread
+        with locking.hold(agent_paths("main", state).refresh_lock("openai-codex", pid)):
+            held.set()
+            release.wait(30)
+
+    t = threading.Thread(target=holder)
+    t.start()
+    try:
+        assert held.wait(10)
+        with pytest.raises(RefreshError, match=f"Could not refresh {PID}: Timed out"):
+            ensure_fresh(pid, state=state)
+    finally:
+        release.set()
+        t.join(10)
     assert srv.token_calls == 0
 
 

@@ -123,12 +123,12 @@ def test_openclaw_refresh_lock_blocks_our_refresh_and_ours_blocks_theirs(
         holder = openclaw_peer.start("hold-lock", str(lock)[: -len(".lock")], "refresh")
         assert holder.read()["held"] == str(lock)
         # OpenClaw is refreshing: we wait (and, given a short deadline, give up) without a token call.
-        monkeypatch.setattr(core.refresh, "REFRESH_LOCK_TIMEOUT_S", 0.5)
+        monkeypatch.setattr(core.refresh, "refresh_lock_timeout_s", lambda: 0.5)
         with pytest.raises(core.refresh.RefreshError, match="Timed out"):
             core.refresh.ensure_fresh(pid, state=state_dir)
         assert srv.token_calls == 0
         # Its refresh lock is live for 180 s: 100 s would be stale for a store lock, not for this one.
-        monkeypatch.setattr(core.refresh, "REFRESH_LOCK_TIMEOUT_S", 30)
+        monkeypatch.setattr(core.refresh, "refresh_lock_timeout_s", lambda: 30.0)
         done = threading.Event()
         waiter = threading.Thread(target=lambda: (core.refresh.ensure_fresh(pid, state=state_dir), done.set()))
         waiter.start()

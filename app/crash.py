@@ -1,0 +1,203 @@
+"""Crashes without leaks: one line on the terminal, a private report on disk (issue 11.2).
+
+Textual's own crash screen prints a traceback *with local variables*, and locals of token code are tokens:
+refresh tokens, auth codes, PKCE verifiers. Python's default hooks print tracebacks too. Here instead:
+
+- `write_report(exc)` writes `<state>/crash-reports/crash-<time>-<pid>.txt`, 0600, created with
+  O_EXCL|O_NOFOLLOW in a 0700 directory: exception types, files, lines and function names. No locals, and no
+  exception messages except our own OpenClawError ones (a message such as `invalid literal: 'sk-...'` may
+  quote a secret);
+- `one_line(exc, path)` is the single line the user sees, naming the report;
+- `CrashSafeApp` is the mixin for the Textual App; `install_hooks()` covers sys/threading/logging for the CLI.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import sys
+import threading
+import time
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    import logging
+    from types import TracebackType
+
+REPORT_DIR = "crash-reports"
+_MAX_FRAMES = 60
+
+
+def _safe_message(exc: BaseException) -> str:
+    from core.errors import OpenClawError
+    from core.sanitize import clean
+
+    if isinstance(exc, OpenClawError):  # our messages never contain a secret
+        return clean(str(exc), 500)
+    if isinstance(exc, OSError):  # errno text and file name only: never the data
+        return clean(f"[Errno {exc.errno}] {exc.strerror or ''} {exc.filename or ''}".strip(), 500)
+    return "(message withheld: it may quote a secret)"
+
+
+def report_text(exc: BaseException) -> str:
+    import platform
+    import traceback
+
+    from core.sanitize import clean
+
+    try:
+        from app.cli import version
+
+        ver = version()
+    except Exception:
+        ver = "?"
+    lines = [
+        "openclaw-onboard crash report (no local variables, no secrets; safe to share)",
+        f"time: {time.strftime('%Y-%m-%dT%H:%M:%SZ', time.gmtime())}",
+        f"version: {ver}; python {platform.python_version()}; {platform.system()} {platform.release()}",
+        "",
+    ]
+    seen: set[int] = set()
+    chain: list[BaseException] = []
+    current: BaseException | None = exc
+    while current is not None and id(current) not in seen and len(chain) < 10:
+        seen.add(id(current))
+        chain.append(current)
+        current = current.__cause__ or current.__context__
+    for i, item in enumerate(reversed(chain)):
+        if i:
+            lines.append("which led to:")
+        lines.append(f"{type(item).__module__}.{type(item).__qualname__}: {_safe_message(item)}")
+        frames = traceback.extract_tb(item.__traceback__)[-_MAX_FRAMES:]
+        for fr in frames:  # file, line, function and the code line itself (code, not data)
+            lines.append(f"  {clean(fr.filename)}:{fr.lineno} in {clean(fr.name)}")
+            if fr.line:
+                lines.append(f"      {clean(fr.line.strip(), 200)}")
+        lines.append("")
+    return "\n".join(lines) + "\n"
+
+
+def _report_dir(state: Path | None) -> Path:
+    from core.paths import state_dir
+
+    return (state if state is not None else state_dir()) / REPORT_DIR
+
+
+def write_report(exc: BaseException, state: Path | None = None) -> Path | None:
+    """The report's path, or None if it could not be written (a full disk may be why we crashed)."""
+    from core import fsio
+
+    try:
+        directory = _report_dir(state)
+        fsio.ensure_private_dir(directory)
+        path = directory / f"crash-{time.strftime('%Y%m%dT%H%M%SZ', time.gmtime())}-{os.getpid()}.txt"
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC, 0o600)
+        try:
+            os.fchmod(fd, 0o600)
+            os.write(fd, report_text(exc).encode("utf-8", "replace"))
+        finally:
+            os.close(fd)
+        return path
+    except Exception:
+        return None
+
+
+def one_line(exc: BaseException, path: Path | None, what: str = "openclaw") -> str:
+    from core.sanitize import clean
+
+    where = f"a report without secrets is in {clean(path)}" if path else "no report could be written"
+    return f"{what}: unexpected error ({type(exc).__name__}); {where}"
+
+
+def handle(exc: BaseException, state: Path | None = None, what: str = "openclaw") -> str:
+    return one_line(exc, write_report(exc, state), what)
+
+
+class CrashSafeApp:
+    """Mixin for the Textual App (put it first in the bases): Textual's crash output (a traceback with
+    locals) is replaced by one line printed after the terminal is restored, and a private report.
+
+    Tests that drive the app with `run_test()` still get the exception re-raised (Textual keeps it in
+    `_exception` for that)."""
+
+    crash_report_path: Path | None = None
+    crash_line: str | None = None
+
+    def _handle_exception(self, error: Exception) -> None:
+        app: Any = self
+        app._return_code = 1
+        if app._exception is None:
+            app._exception = error
+            app._exception_event.set()
+        if self.crash_line is None:  # the first error is the one worth a report
+            self.crash_report_path = write_report(error, getattr(app, "state", None))
+            self.crash_line = one_line(error, self.crash_report_path, "openclaw onboard")
+        app._close_messages_no_wait()
+
+    def _print_error_renderables(self) -> None:
+        """Called by Textual once the terminal is restored: our one line, written as is (no wrapping)."""
+        app: Any = self
+        if self.crash_line is None:
+            super()._print_error_renderables()  # type: ignore[misc]
+            return
+        app._exit_renderables.clear()
+        _stderr_line(self.crash_line)
+
+
+def _stderr_line(line: str) -> None:
+    with contextlib.suppress(Exception):
+        sys.stderr.write(line + "\n")
+        sys.stderr.flush()
+
+
+def _one_line_handler() -> logging.Handler:
+    import logging
+
+    class OneLineHandler(logging.Handler):
+        """Warnings from any logger as one clean line, never with a traceback or an exception's repr."""
+
+        def emit(self, record: logging.LogRecord) -> None:
+            from core.sanitize import clean
+
+            try:
+                msg = record.getMessage().split("\n", 1)[0]
+            except Exception:
+                msg = "?"
+            if record.name.startswith("asyncio"):
+                msg = msg.split(":", 1)[0]  # "Task exception was never retrieved": the repr may quote a secret
+            if record.exc_info and record.exc_info[0] is not None:
+                msg = f"{msg} ({record.exc_info[0].__name__})"
+            _stderr_line(f"openclaw: {record.levelname.lower()}: {clean(msg, 300)}")
+
+    return OneLineHandler(logging.WARNING)
+
+
+def install_hooks(state: Path | None = None) -> None:
+    """For the CLI process: no path by which Python would print a traceback remains."""
+
+    def excepthook(exc_type: type[BaseException], exc: BaseException, tb: TracebackType | None) -> None:
+        if issubclass(exc_type, KeyboardInterrupt):
+            _stderr_line("openclaw: cancelled")
+            return
+        _stderr_line(handle(exc, state))
+
+    def thread_hook(args: threading.ExceptHookArgs) -> None:
+        if args.exc_value is None or isinstance(args.exc_value, SystemExit):
+            return
+        _stderr_line(handle(args.exc_value, state))
+
+    def unraisable_hook(args: Any) -> None:
+        if args.exc_value is not None:
+            _stderr_line(handle(args.exc_value, state))
+
+    sys.excepthook = excepthook
+    threading.excepthook = thread_hook
+    sys.unraisablehook = unraisable_hook
+    import logging
+
+    root = logging.getLogger()
+    if not any(getattr(h, "_openclaw_one_line", False) for h in root.handlers):
+        handler = _one_line_handler()
+        handler._openclaw_one_line = True  # type: ignore[attr-defined]
+        root.addHandler(handler)

@@ -1,0 +1,73 @@
+"""One sanitiser for every untrusted string that reaches a terminal, and shell quoting for commands we print.
+
+Untrusted: profile ids, providers, emails, agent dir names, file paths, server error text, anything read
+from a store another tool (or another user) wrote. A terminal interprets C0/C1 control characters and
+escape sequences (CSI, OSC: window title, clipboard writes via OSC 52), and bidi overrides reorder what
+the reader sees; none of them ever reaches the screen through `clean()`.
+"""
+
+from __future__ import annotations
+
+import re
+import shlex
+from collections.abc import Iterable
+
+# ESC-introduced sequences first (so their parameters go with them), then any lone control character.
+_ESCAPE_SEQ = re.compile(
+    r"\x1b\][^\x07\x1b\x9c]*(?:\x07|\x1b\\|\x9c)?"  # OSC ... BEL/ST (title, clipboard, hyperlinks)
+    r"|\x1b[P^_X][^\x1b\x9c]*(?:\x1b\\|\x9c)?"  # DCS / PM / APC / SOS strings
+    r"|\x1b\[[0-?]*[ -/]*[@-~]?"  # CSI
+    r"|\x1b[ -/]*[0-~]?"  # two-byte escapes (and a bare ESC)
+    r"|\x9b[0-?]*[ -/]*[@-~]?"  # 8-bit CSI
+    r"|\x9d[^\x07\x9c]*(?:\x07|\x9c)?"  # 8-bit OSC
+)
+# C0 (except nothing: tab and newline are replaced too, one field = one line), DEL, C1, and the Unicode
+# bidi controls and other invisible formatting characters that can disguise text (Trojan Source).
+_CONTROL = re.compile(
+    "[\x00-\x1f\x7f-\x9f\u061c\u200b-\u200f\u202a-\u202e\u2028\u2029\u2060-\u2064\u2066-\u2069\ufeff\ufff9-\ufffb]"
+)
+REPLACEMENT = "?"
+
+
+def clean(text: object, max_len: int | None = None) -> str:
+    """`text` as one printable line: escape sequences removed, other control/bidi characters shown as '?'.
+
+    Lone surrogates (JSON may carry them) become '?' too, so printing never raises UnicodeEncodeError.
+    """
+    s = text if isinstance(text, str) else str(text)
+    if s.isprintable() and s.isascii():
+        out = s  # the common case: nothing to do
+    else:
+        out = _CONTROL.sub(REPLACEMENT, _ESCAPE_SEQ.sub(REPLACEMENT, s))
+        out = out.encode("utf-8", "replace").decode("utf-8", "replace") if _has_surrogate(out) else out
+        out = "".join(c if c.isprintable() or c == " " else REPLACEMENT for c in out)
+    if max_len is not None and len(out) > max_len:
+        out = out[: max(0, max_len - 1)] + "…"
+    return out
+
+
+def _has_surrogate(s: str) -> bool:
+    return any("\ud800" <= c <= "\udfff" for c in s)
+
+
+def is_clean(text: str) -> bool:
+    return clean(text) == text
+
+
+def quote(arg: object) -> str:
+    """One shell word, safe to copy and paste: sanitised first, then shlex-quoted if it needs quoting."""
+    return shlex.quote(clean(arg))
+
+
+def command(*words: object) -> str:
+    """A command line for users to copy: every word quoted (our own fixed words pass through unchanged)."""
+    return " ".join(quote(w) for w in words)
+
+
+def clean_all(items: Iterable[object]) -> list[str]:
+    return [clean(i) for i in items]
+
+
+def clean_block(text: str) -> str:
+    """Several lines (e.g. indented JSON): each line cleaned as by `clean()`, the line breaks kept."""
+    return "\n".join(clean(line) for line in text.split("\n"))
