@@ -157,6 +157,8 @@ class _State:
     serial: int = 0
     # Thread mode only: called with the parsed token request before it is answered.
     before_token: Callable[[dict[str, Any]], None] | None = None
+    # Thread mode only: extra POST routes (path -> handler(request_handler, body)), e.g. device pairing.
+    post_routes: dict[str, Callable[[Any, bytes], None]] = field(default_factory=dict)
 
     def issue(self, *, email: str | None = None, account_id: str | None = None, client_id: str | None = None,
               with_refresh: bool = True) -> dict[str, Any]:
@@ -244,6 +246,8 @@ class _Handler(BaseHTTPRequestHandler):
             self._token(path, raw)
         elif path == "/_test/control":
             self._send(200, self._control(json.loads(raw or b"{}")))
+        elif path in self.st.post_routes:
+            self.st.post_routes[path](self, raw)
         else:
             self._send(404, "not found")
 
