@@ -145,7 +145,7 @@ def browser_plan(env: Mapping[str, str], opener: bool | Callable[[str], Any] | N
         return True, None
     remote = detect_remote(env)
     if remote is not None:
-        return False, f"{remote}: no browser here (set BROWSER to a command that opens one)"
+        return False, f"{remote}; set BROWSER to a command that opens one"
     return True, None
 
 
