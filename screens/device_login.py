@@ -216,11 +216,11 @@ class DeviceLoginScreen(Screen[str | SwitchLogin | None]):
         if self.phase == "exchanging":
             status.update("[b $accent]●[/] Approved; exchanging the code for tokens…")
         elif self.phase == "waiting":
-            checks = f"checked {self.polls} time{'s' if self.polls != 1 else ''}" if self.polls else "first check now"
+            checks = f"{self.polls} check{'s' if self.polls != 1 else ''}" if self.polls else "checking"
             nxt = ""
             if self.next_poll_ms is not None:
-                nxt = f" · next in {max(0, self.next_poll_ms - self.clock()) // 1000 + 1}s"
-            line = f"[b $accent]●[/] Waiting for approval… {checks}{nxt}"
+                nxt = f" · next in {-(-max(0, self.next_poll_ms - self.clock()) // 1000)}s"
+            line = f"[b $accent]●[/] Waiting for approval · {checks}{nxt}"
             if self.problem:
                 line += f"\n[$warning]▲[/] {escape(self.problem)}; still trying"
             status.update(line)

@@ -65,7 +65,8 @@ class DeviceTiming:
     default_interval_s: float = 5.0
     min_interval_s: float = 1.0
     deadline_s: float = 15 * 60.0
-    request_timeout_s: float = 30.0
+    request_timeout_s: float = 30.0  # one poll or the exchange, start to end
+    usercode_timeout_s: float = 30.0  # the first call (a cold connection: DNS, TLS)
 
 
 @dataclass(frozen=True)
@@ -232,7 +233,7 @@ class CodexDeviceLogin:
         url = self.config.device_usercode_url
         try:
             status, content = await self._post(url, {"client_id": self.config.client_id},
-                                               self.timing.request_timeout_s)
+                                               self.timing.usercode_timeout_s)
         except _Transient as exc:
             raise LoginError(f"OpenAI device code request failed: {exc}") from None
         if status == 404:
