@@ -34,7 +34,7 @@ class Choice:
 CODEX = Choice("codex", "OpenAI Codex (ChatGPT login)",
                "Sign in with your ChatGPT account in the browser (OAuth, auto-refresh)")
 CODEX_DEVICE = Choice("codex-device", "OpenAI Codex device pairing",
-                      "Enter a short code on any device (phone, laptop); best over SSH or without a display")
+                      "Type a short code on any device (a phone works); best over SSH")
 SETUP_TOKEN = Choice("setup-token", "Anthropic setup-token",
                      "Paste the one-year token printed by `claude setup-token`")
 PASTE_TOKEN = Choice("paste-token", "Paste a token (any provider)",
@@ -62,9 +62,9 @@ def recommended_codex(env: Mapping[str, str] | None) -> tuple[str, str]:
 
     remote = detect_remote(os.environ if env is None else env)
     if remote is not None:
-        why = "this is an SSH session" if "SSH" in remote else "there is no display here"
-        return CODEX_DEVICE.id, f"Suggested: device pairing, since {why}. The browser login is one ↑ away."
-    return CODEX.id, "Suggested: the browser login (this is a desktop). Device pairing is one ↓ away."
+        why = "SSH session" if "SSH" in remote else "no display here"
+        return CODEX_DEVICE.id, f"Suggested: device pairing ({why}); the browser login is one ↑ away."
+    return CODEX.id, "Suggested: the browser login (a desktop); device pairing is one ↓ away."
 
 
 class AuthChoiceScreen(Screen[str | None]):

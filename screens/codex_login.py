@@ -75,9 +75,9 @@ class CodexLoginScreen(Screen[str | SwitchLogin | None]):
         Binding("escape", "cancel", "Cancel"),
         Binding("escape", "continue", "Done"),  # after success: the same key, an honest label
         Binding("c", "copy_url", "Copy URL"),
-        Binding("p", "focus_paste", "Paste code"),
+        Binding("p", "focus_paste", "Paste"),
         Binding("r", "retry", "Retry"),
-        Binding("d", "device", "Device pairing"),
+        Binding("d", "device", "Device code"),
         Binding("enter", "continue", "Continue", show=True),
     ]
 
@@ -258,6 +258,8 @@ class CodexLoginScreen(Screen[str | SwitchLogin | None]):
         if paste.has_focus and not enabled:
             self.query_one("#url", UrlBox).focus()
         paste.disabled = not enabled
+        paste.display = enabled  # hidden too: no "paste here" invitation when nothing can be pasted
+        self.query_one("#paste-label", Label).display = enabled
 
     def on_notice(self, message: str) -> None:
         """A refused paste (the attempt goes on); may come from another thread."""

@@ -220,7 +220,7 @@ class DeviceLoginScreen(Screen[str | SwitchLogin | None]):
             nxt = ""
             if self.next_poll_ms is not None:
                 nxt = f" · next in {-(-max(0, self.next_poll_ms - self.clock()) // 1000)}s"
-            line = f"[b $accent]●[/] Waiting for approval · {checks}{nxt}"
+            line = f"[b $accent]●[/] Awaiting approval · {checks}{nxt}"
             if self.problem:
                 line += f"\n[$warning]▲[/] {escape(self.problem)}; still trying"
             status.update(line)
@@ -282,6 +282,8 @@ class DeviceLoginScreen(Screen[str | SwitchLogin | None]):
         if action == "cancel":
             return self.phase != "saved"
         if action in ("copy_code", "copy_url"):
+            if self.phase in ("saved", "error", "unavailable"):
+                return False  # nothing to copy any more: not even a greyed-out key
             return self.phase == "waiting" or None
         if action == "retry":
             return self.phase == "error"

@@ -47,7 +47,7 @@ async def test_default_is_the_browser_login_on_a_desktop(make_app, tui_env):
     async with app.run_test(size=(80, 24)) as pilot:
         screen = await wait_for_screen(pilot, "AuthChoiceScreen")
         assert screen.query_one("#choices", OptionList).highlighted == 0
-        assert "Suggested: the browser login (this is a desktop)" in screen_text(app)
+        assert "Suggested: the browser login (a desktop)" in screen_text(app)
 
 
 async def test_default_is_device_pairing_over_ssh_and_the_browser_is_one_key_away(make_app, tui_env):
@@ -60,7 +60,7 @@ async def test_default_is_device_pairing_over_ssh_and_the_browser_is_one_key_awa
     async with app.run_test(size=(80, 24)) as pilot:
         screen = await wait_for_screen(pilot, "AuthChoiceScreen")
         assert option_ids(screen)[screen.query_one("#choices", OptionList).highlighted] == "codex-device"
-        assert "Suggested: device pairing, since this is an SSH session" in screen_text(app)
+        assert "Suggested: device pairing (SSH session)" in screen_text(app)
         await pilot.press("up", "enter")
         await wait_for_screen(pilot, "CodexLoginScreen")
 
@@ -71,7 +71,7 @@ async def test_default_is_device_pairing_without_a_display(make_app, tui_env):
     async with app.run_test(size=(80, 24)) as pilot:
         screen = await wait_for_screen(pilot, "AuthChoiceScreen")
         assert option_ids(screen)[screen.query_one("#choices", OptionList).highlighted] == "codex-device"
-        assert "there is no display here" in screen_text(app)
+        assert "(no display here)" in screen_text(app)
 
 
 async def test_back_goes_to_agent_select_and_escape_too(make_app):

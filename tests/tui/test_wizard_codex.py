@@ -85,7 +85,7 @@ async def test_callback_login_success(make_app, login_env, port, state_dir):
         assert "Saved as openai-codex:me@example.com" in text
         # issue 12: nothing says it still listens or can be cancelled or pasted into after success
         assert "Login complete; the callback server is closed" in text
-        assert "Listening" not in text and "esc Cancel" not in text and "p Paste code" not in text
+        assert "Listening" not in text and "esc Cancel" not in text and "p Paste" not in text
         assert "esc Done" in text and "left of" not in text
         assert screen.query_one("#paste").disabled
         # the browser got the one-time launcher, never the authorize URL (issue 11 item 4)

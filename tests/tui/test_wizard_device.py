@@ -47,7 +47,7 @@ async def test_pairing_shows_code_url_qr_and_progress_then_saves(make_app, env, 
         text = screen_text(app)
         assert "K7QZ-M4PX" in text
         assert f"{srv.issuer}/codex/device" in text
-        assert "Waiting for approval · " in text and " checks" in text
+        assert "Awaiting approval · " in text and " checks" in text
         assert "Code expires in 15:00. Never share it." in text
         assert screen.query_one("#qr").display and "▀" in text
         assert "esc Cancel" in text and "c Copy code" in text and "b Browser login" in text
