@@ -238,6 +238,9 @@ class CodexLoginScreen(Screen[str | SwitchLogin | None]):
             opened = " [dim](browser opened)[/]" if getattr(start, "browser_opened", False) else ""
             listen.update(f"[$success]●[/] Listening on [b]{escape(start.listen_address)}[/] for the browser's "
                           f"redirect{opened}")
+        elif getattr(start, "port_note", None):  # the note below names the busy port and the fix
+            listen.update("[$warning]▲[/] Paste-only: open the URL anywhere, then paste the address the browser "
+                          "ends on.")
         else:
             reason = start.reason or "the callback server is not available"
             listen.update(f"[$warning]▲[/] Paste-only: {escape(reason)}. Open the URL anywhere, then paste the "

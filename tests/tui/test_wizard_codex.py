@@ -248,8 +248,8 @@ async def test_busy_port_is_paste_only_and_opens_no_browser(make_app, login_env,
         async with app.run_test(size=(80, 24)) as pilot:
             screen = await open_codex(pilot)
             text = screen_text(app).replace("\n", " ")
-            assert f"Paste-only: port {port} is busy" in text
-            assert "busy, so no browser is opened" in text and "sport = :" in text
+            assert "Paste-only: open the URL anywhere" in text
+            assert f"Port {port} is busy, so no browser is opened" in text and f"sport = :{port}" in text
             screen.post_message(events.Paste(redirect_location(screen.url)))
             await wait_for(pilot, lambda: screen.phase == "saved", what="login saved")
     assert opened == []
