@@ -15,6 +15,8 @@ login_factory=None)` dismisses with the saved profile id, None when cancelled, o
 from __future__ import annotations
 
 import contextlib
+import os
+import threading
 from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
@@ -181,15 +183,12 @@ class DeviceLoginScreen(Screen[str | SwitchLogin | None]):
 
     def _maybe_open_browser(self, url: str) -> None:
         """Locally the verification page can open by itself (it carries no secret, so argv is fine)."""
-        import os
-
         from core.oauth.login import browser_plan, open_url
+
         env = os.environ if self.env is None else self.env
         can_open, _ = browser_plan(env, self.open_browser)
         if not can_open:
             return
-        import threading
-
         target = self.open_browser if callable(self.open_browser) else (lambda u: open_url(u, env))
         threading.Thread(target=lambda: _quietly(target, url), name="openclaw-open-browser", daemon=True).start()
 

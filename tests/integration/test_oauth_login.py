@@ -454,3 +454,31 @@ async def test_wrong_launcher_token_is_404_and_harmless(srv: OAuthTestServer, st
         assert status == 404
     session.submit_paste(await approve(start.url))
     assert (await session.result()).email == "me@example.com"
+
+
+@pytest.mark.parametrize("extra", [{"DISPLAY": ""}, {"DISPLAY": "", "SSH_CONNECTION": "10.0.0.2 5 10.0.0.1 22"}],
+                         ids=["headless", "ssh"])
+async def test_explicit_browser_counts_without_a_display(srv: OAuthTestServer, state: Path, tmp_path: Path,
+                                                         extra: dict[str, str]) -> None:
+    log = tmp_path / "browser.jsonl"
+    port = free_port()
+    session = CodexLoginSession(state=state, env=srv.login_env(port, browser_log=log, **extra), timeout_s=DEADLINE_S)
+    start = await session.start()
+    assert start.mode == "callback" and start.browser_opened and start.remote
+    result = await session.result()  # the BROWSER script followed the launcher: the callback won
+    assert result.email == "me@example.com"
+    visit = (await asyncio.to_thread(read_browser_log, log))[-1]
+    assert visit["hops"][0][1].startswith(f"http://127.0.0.1:{port}/start/") and visit["status"] == 200
+    assert (start.ssh_hint is not None) == ("SSH_CONNECTION" in extra)
+
+
+def test_ssh_forward_hint_is_exact_and_never_shell_text() -> None:
+    from core.oauth.login import ssh_forward_hint
+
+    env = {"SSH_CONNECTION": "10.1.2.3 50000 10.9.8.7 22", "USER": "alice"}
+    assert ssh_forward_hint(env, 1455) == "ssh -L 1455:127.0.0.1:1455 alice@10.9.8.7"
+    env = {"SSH_CONNECTION": "fe80::1 50000 2001:db8::5 2222", "USER": "bob"}
+    assert ssh_forward_hint(env, 1457) == "ssh -L 1457:127.0.0.1:1457 -p 2222 bob@2001:db8::5"
+    hostile = {"SSH_CONNECTION": "1.2.3.4 5 $(touch /tmp/x) 22", "USER": "x;rm -rf ~"}
+    assert ssh_forward_hint(hostile, 1455) == "ssh -L 1455:127.0.0.1:1455 <user>@<this-host>"
+    assert ssh_forward_hint({"SSH_TTY": "/dev/pts/1"}, 1455) == "ssh -L 1455:127.0.0.1:1455 <user>@<this-host>"

@@ -175,3 +175,14 @@ def test_qr_lines_are_the_segno_matrix() -> None:
         rebuilt.append([ch in "▄█" for ch in line])
     assert rebuilt[:len(matrix)] == matrix
     assert len(lines[0]) <= 34  # fits beside the code at 80 columns
+
+
+async def test_on_a_desktop_the_verification_page_opens_by_itself(make_app, env, srv):
+    DeviceAuthFake(srv, outcome="pending")
+    opened: list[str] = []
+    app = make_app(agent_id="main", env={**env, "DISPLAY": ":0"}, device_timing=FAST, open_browser=opened.append)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_device(pilot)
+        await wait_for(pilot, lambda: opened, what="browser opened")
+        assert opened == [f"{srv.issuer}/codex/device"]  # no secret in it: fine in a browser's argv
+        assert screen.phase == "waiting"
