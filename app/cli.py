@@ -142,9 +142,13 @@ def build_parser() -> argparse.ArgumentParser:
     setup.set_defaults(handler=f"{_AUTH}:cmd_setup_token")
 
     login = _sub(asub, "login", "log in with OAuth (OpenAI Codex / ChatGPT) in the terminal",
-                 epilog="Prints the authorize URL and waits for the browser callback; at the same time a\n"
-                        "pasted redirect URL (or code) is accepted on stdin. Ctrl-C cancels.")
+                 epilog="--method oauth: prints the authorize URL and waits for the browser callback; at the same\n"
+                        "time a pasted redirect URL (or code) is accepted on stdin.\n"
+                        "--method device-code: prints URL: and Code: lines; approve the code on any device.\n"
+                        "Ctrl-C cancels.")
     login.add_argument("--provider", required=True, metavar="P", help="openai-codex")
+    login.add_argument("--method", metavar="M", help="oauth (browser, the default) or device-code (pairing)")
+    login.add_argument("--device-code", action="store_true", help="same as --method device-code")
     _agent_opt(login)
     login.add_argument("--no-browser", action="store_true", help="do not open a browser; just print the URL")
     login.set_defaults(handler="app.cli_login:cmd_login")

@@ -1,8 +1,13 @@
-"""`openclaw models auth login --provider openai-codex [--agent ID] [--no-browser]`: line-mode OAuth login.
+"""`openclaw models auth login --provider openai-codex [--method oauth|device-code] [--agent ID] [--no-browser]`.
 
-Drives the same `core.oauth.login.CodexLoginSession` as the wizard: prints the authorize URL,
-then waits for whichever comes first, the browser callback or a redirect URL / code pasted on
-stdin (an unusable paste prints why and keeps waiting). Ctrl-C cancels and frees the port.
+`--method oauth` (the default) drives the same `core.oauth.login.CodexLoginSession` as the wizard:
+prints the authorize URL, then waits for whichever comes first, the browser callback (listening in
+every mode; over SSH with the exact `ssh -L` line to forward the port) or a redirect URL / code pasted
+on stdin (an unusable or refused paste prints why and keeps waiting). Ctrl-C cancels and frees the port.
+
+`--method device-code` (also `--device-code`) is OpenClaw 4.26's device pairing
+(`core.oauth.device.CodexDeviceLogin`): prints `URL: ...` and `Code: ...` on their own lines (stdout),
+then polls until the code is approved on any device; Ctrl-C stops polling at once.
 """
 
 from __future__ import annotations
@@ -20,9 +25,11 @@ from core.sanitize import clean
 if TYPE_CHECKING:
     import argparse
 
-    from core.oauth.login import LoginResult
+    from core.oauth.device import DeviceProgress
+    from core.oauth.login import LoginResult, LoginStart
 
 SUPPORTED = ("openai-codex",)
+METHODS = ("oauth", "device-code")
 
 
 def _info(line: str = "") -> None:
@@ -104,32 +111,42 @@ def _on_progress(stage: str) -> None:
         _info("Got the authorization code; exchanging it for tokens...")
 
 
+def _announce_browser_login(start: LoginStart, redirect_uri: str) -> None:
+    _info("Open this URL in a browser and log in with your ChatGPT account:")
+    print(clean(start.url), flush=True)
+    if start.port_note:
+        _info(start.port_note)
+    if start.mode == "callback":
+        _info(f"Waiting for the browser callback on {start.listen_address}"
+              + (" (a browser was opened)." if start.browser_opened else "."))
+        if start.ssh_hint:
+            _info("The browser is on another machine: forward the callback port from there first, with")
+            _info(f"  {start.ssh_hint}")
+            _info("then open the URL in that machine's browser.")
+        _info("Or paste the address the browser ends on (or the code) here and press Enter.")
+    else:
+        _info(f"Paste-only: {start.reason}.")
+        _info(f"After the login the browser goes to {redirect_uri}?code=... (that page may not load): "
+              "copy the whole address from the address bar, paste it here and press Enter.")
+
+
 async def run_login(agent_id: str, open_browser: bool) -> LoginResult:
     from core.oauth.errors import PasteError
     from core.oauth.login import CodexLoginSession
 
-    session = CodexLoginSession(agent_id=agent_id, open_browser=open_browser, on_progress=_on_progress)
+    session = CodexLoginSession(agent_id=agent_id, open_browser=open_browser, on_progress=_on_progress,
+                                on_notice=lambda message: _info(f"openclaw: {message}"))
     queue: asyncio.Queue[str | None] = asyncio.Queue()
     reader: StdinLines | None = None
     pending: list[asyncio.Future[object]] = []  # our own tasks, always collected before returning
     try:
         start = await session.start()
-        _info("Open this URL in a browser and log in with your ChatGPT account:")
-        print(clean(start.url), flush=True)
-        if start.mode == "callback":
-            _info(f"Waiting for the browser callback on {start.listen_address}.")
-            _info("If the browser is on another machine, paste the address it ends on (or the code) here "
-                  "and press Enter.")
-        else:
-            _info(f"Paste-only: {start.reason}.")
-            _info(f"After the login the browser goes to {session.redirect_uri}?code=... (that page may not load): "
-                  "copy the whole address from the address bar, paste it here and press Enter.")
+        _announce_browser_login(start, session.redirect_uri)
         reader = StdinLines(asyncio.get_running_loop(), queue.put_nowait)
         reader.start()
         result = asyncio.ensure_future(session.result())
         pending.append(result)  # type: ignore[arg-type]
         stdin_open = True
-        pasted = False  # a valid paste was handed to the session; the rest of stdin does not matter
         while True:
             waiting: set[asyncio.Future[object]] = {result}  # type: ignore[arg-type]
             getter = asyncio.ensure_future(queue.get()) if stdin_open else None
@@ -145,18 +162,12 @@ async def run_login(agent_id: str, open_browser: bool) -> LoginResult:
             line = getter.result()
             if line is None:
                 stdin_open = False
-                if start.mode == "paste" and not pasted:
-                    result.cancel()
-                    raise ValidationError(
-                        "Input ended before a redirect URL or code was pasted; run the login in a terminal, "
-                        "or pipe the redirect URL into it"
-                    )
+                session.finish_input()  # paste-only: the login ends with why (nothing or a refused paste)
                 continue
             if not line.strip():
                 continue
             try:
                 session.submit_paste(line)
-                pasted = True
             except PasteError as exc:
                 _info(f"openclaw: {exc}")
                 _info("Paste again" + (", or finish the login in the browser." if start.mode == "callback" else "."))
@@ -167,6 +178,55 @@ async def run_login(agent_id: str, open_browser: bool) -> LoginResult:
         for task in pending:
             task.cancel()
         await asyncio.gather(*pending, return_exceptions=True)  # nothing left "never retrieved"
+
+
+class _DeviceReporter:
+    """Progress lines on stderr: one when polling starts, then only when something changes."""
+
+    def __init__(self) -> None:
+        self._problem: str | None = None
+        self._waiting = False
+
+    def __call__(self, progress: DeviceProgress) -> None:
+        if progress.stage == "requesting":
+            _info("Requesting a device code...")
+        elif progress.stage == "waiting":
+            if not self._waiting:
+                self._waiting = True
+                _info("Waiting for the code to be approved (Ctrl-C stops)...")
+            if progress.problem != self._problem:
+                self._problem = progress.problem
+                _info(f"openclaw: {progress.problem}; still trying" if progress.problem
+                      else "openclaw: the server answers again")
+        elif progress.stage == "exchanging":
+            _info("Approved; exchanging the code for tokens...")
+
+
+async def run_device_login(agent_id: str, open_browser: bool) -> LoginResult:
+    from core.oauth.device import CodexDeviceLogin, DeviceLoginUnavailable
+    from core.oauth.login import browser_plan, detect_remote, open_url
+
+    login = CodexDeviceLogin(agent_id=agent_id, on_progress=_DeviceReporter())
+    try:
+        try:
+            code = await login.start()
+        except DeviceLoginUnavailable as exc:
+            raise ValidationError(f"{exc} Run `openclaw models auth login --provider openai-codex "
+                                  "--method oauth`.") from None
+        where = "on any device (a phone works)" if detect_remote(os.environ) else "in a browser"
+        _info(f"Open this URL {where}, sign in and enter the code:")
+        print(f"URL: {code.verification_url}", flush=True)
+        print(f"Code: {code.user_code}", flush=True)
+        _info(f"The code expires in {max(1, round(code.expires_in_s / 60))} minutes. Never share it.")
+        can_open, _ = browser_plan(os.environ, open_browser)
+        if can_open:  # the verification URL carries no secret: fine in a browser's argv
+            import threading
+
+            threading.Thread(target=open_url, args=(code.verification_url,), daemon=True,
+                             name="openclaw-open-browser").start()
+        return await login.result()
+    finally:
+        await login.cancel()
 
 
 def cmd_login(args: argparse.Namespace) -> int:
@@ -181,11 +241,15 @@ def cmd_login(args: argparse.Namespace) -> int:
                 if provider == "anthropic" else f"use `{paste_cmd}`")
         raise ValidationError(f'OAuth login is not available for provider "{clean(provider)}" (supported: '
                               f"{', '.join(SUPPORTED)}); {hint}")
+    method = "device-code" if getattr(args, "device_code", False) else (getattr(args, "method", None) or "oauth")
+    method = method.strip().lower()
+    if method not in METHODS:
+        raise ValidationError(f'Unknown login method "{method}" for openai-codex (use oauth or device-code)')
     agent_id = resolve_agent(args.agent)
-    result = asyncio.run(run_login(agent_id, open_browser=not args.no_browser))
+    runner = run_device_login if method == "device-code" else run_login
+    result = asyncio.run(runner(agent_id, open_browser=not args.no_browser))
     print(clean(f"Logged in: saved {result.profile_id} for agent {agent_id}"), flush=True)
-    if result.email:
-        print(f"  email: {clean(result.email)}", flush=True)
+    print(f"  account: {clean(result.email or '(no email in the token)')}", flush=True)
     print(f"  accountId: {clean(result.account_id)}", flush=True)
     print(f"  {describe_expiry(result.expires_ms, now_ms())}", flush=True)
     return 0

@@ -44,6 +44,8 @@ class OnboardCommands(Provider):
         assert isinstance(app, OnboardApp)
         return [
             ("Log in with OpenAI Codex", "ChatGPT OAuth login in the browser", partial(app.goto, "codex")),
+            ("Pair OpenAI Codex with a code", "device pairing: works over SSH",
+             partial(app.goto, "codex-device")),
             ("Paste a token", "Store any provider's token", partial(app.goto, "paste-token")),
             ("Paste an Anthropic setup-token", "Output of `claude setup-token`", partial(app.goto, "setup-token")),
             ("Add an API key", "Any provider; optionally written to .env", partial(app.goto, "api-key")),
@@ -75,9 +77,12 @@ class OnboardApp(CrashSafeApp, App[int]):  # CrashSafeApp: one line + a private 
                  clock: Callable[[], int] | None = None, env: Mapping[str, str] | None = None,
                  open_browser: bool | Callable[[str], Any] = True, login_timeout_s: float = 300.0,
                  cursor_blink: bool = True, theme: str | None = None,
-                 login_session_factory: Callable[..., Any] | None = None) -> None:
+                 login_session_factory: Callable[..., Any] | None = None, device_timing: Any = None,
+                 device_login_factory: Callable[..., Any] | None = None) -> None:
         super().__init__()
         self.login_session_factory = login_session_factory  # tests: a scripted CodexLoginSession
+        self.device_timing = device_timing  # tests: core.oauth.device.DeviceTiming with short intervals
+        self.device_login_factory = device_login_factory  # tests: a scripted CodexDeviceLogin
         self.env = env
         self.state = state if state is not None else state_dir(env)
         self.clock: Callable[[], int] = clock or default_clock
@@ -141,6 +146,8 @@ class OnboardApp(CrashSafeApp, App[int]):  # CrashSafeApp: one line + a private 
             self.show_dashboard(agent_id)
         elif choice == "codex":
             self.show_codex(agent_id)
+        elif choice == "codex-device":
+            self.show_device(agent_id)
         elif choice in ("setup-token", "paste-token", "api-key"):
             self.show_token(agent_id, choice)
         elif choice == "codex-cli":
@@ -159,6 +166,15 @@ class OnboardApp(CrashSafeApp, App[int]):  # CrashSafeApp: one line + a private 
                                   session_factory=self.login_session_factory)
         self._show(screen, partial(self._login_done, agent_id))
 
+    def show_device(self, agent_id: str) -> None:
+        from screens.device_login import DeviceLoginScreen
+
+        self.current_agent = agent_id
+        screen = DeviceLoginScreen(agent_id, state=self.state, env=self.env, clock=self.clock,
+                                   open_browser=self.open_browser, timing=self.device_timing,
+                                   login_factory=self.device_login_factory)
+        self._show(screen, partial(self._login_done, agent_id))
+
     def show_token(self, agent_id: str, kind: str) -> None:
         from screens.token_paste import TokenPasteScreen
 
@@ -166,7 +182,12 @@ class OnboardApp(CrashSafeApp, App[int]):  # CrashSafeApp: one line + a private 
         screen = TokenPasteScreen(agent_id, kind, state=self.state, clock=self.clock, env=self.env)
         self._show(screen, partial(self._login_done, agent_id))
 
-    def _login_done(self, agent_id: str, profile_id: str | None) -> None:
+    def _login_done(self, agent_id: str, profile_id: Any) -> None:
+        from screens.codex_login import SwitchLogin
+
+        if isinstance(profile_id, SwitchLogin):  # the other Codex login, one key away
+            self._auth_chosen(agent_id, profile_id.target)
+            return
         if profile_id is None:  # cancelled / back
             self.show_auth_choice(agent_id)
             return
@@ -246,6 +267,8 @@ class OnboardApp(CrashSafeApp, App[int]):  # CrashSafeApp: one line + a private 
             self.show_agent_select()
         elif target == "codex":
             self.show_codex(agent)
+        elif target == "codex-device":
+            self.show_device(agent)
         elif target in ("paste-token", "setup-token", "api-key"):
             self.show_token(agent, target)
         elif target == "dashboard":
@@ -267,7 +290,8 @@ def create_app(agent_id: str | None = None, dashboard: bool = False, state: Path
                clock: Callable[[], int] | None = None, env: Mapping[str, str] | None = None,
                open_browser: bool | Callable[[str], Any] = True, login_timeout_s: float = 300.0, *,
                cursor_blink: bool | None = None, theme: str | None = None,
-               login_session_factory: Callable[..., Any] | None = None) -> OnboardApp:
+               login_session_factory: Callable[..., Any] | None = None, device_timing: Any = None,
+               device_login_factory: Callable[..., Any] | None = None) -> OnboardApp:
     """The app `openclaw onboard` runs and every TUI test drives.
 
     `clock` returns now in ms (frozen in snapshots). `cursor_blink=None` blinks unless the clock is frozen
@@ -279,7 +303,8 @@ def create_app(agent_id: str | None = None, dashboard: bool = False, state: Path
         cursor_blink = not source.get("OPENCLAW_NOW_MS", "").strip()
     return OnboardApp(agent_id=agent_id, dashboard=dashboard, state=state, clock=clock, env=env,
                       open_browser=open_browser, login_timeout_s=login_timeout_s, cursor_blink=cursor_blink,
-                      theme=theme, login_session_factory=login_session_factory)
+                      theme=theme, login_session_factory=login_session_factory, device_timing=device_timing,
+                      device_login_factory=device_login_factory)
 
 
 def run_onboard(agent_id: str | None = None, dashboard: bool = False) -> int:

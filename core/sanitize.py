@@ -46,6 +46,20 @@ def clean(text: object, max_len: int | None = None) -> str:
     return out
 
 
+def clean_prose(value: object, limit: int = 300) -> str:
+    """Server-supplied prose (an error description) as one line: escape sequences dropped, control and
+    bidi characters turned into spaces and runs of spaces collapsed, as OpenClaw 4.26's device-code
+    error sanitiser does; at most `limit` characters (an ellipsis marks a cut)."""
+    text = value if isinstance(value, str) else str(value)
+    text = _CONTROL.sub(" ", _ESCAPE_SEQ.sub("", text))
+    if _has_surrogate(text):
+        text = text.encode("utf-8", "replace").decode("utf-8", "replace")
+    text = " ".join("".join(c if c.isprintable() else " " for c in text).split())
+    if len(text) > limit:
+        text = text[: max(0, limit - 1)].rstrip() + "…"
+    return text
+
+
 def _has_surrogate(s: str) -> bool:
     return any("\ud800" <= c <= "\udfff" for c in s)
 

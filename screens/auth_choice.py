@@ -1,7 +1,8 @@
 """Step 2: how to log in. One line of description under each choice.
 
-`AuthChoiceScreen(agent_id, env=None)` dismisses with one of CHOICES' ids ("codex", "setup-token",
-"paste-token", "api-key", "codex-cli", "claude-cli", "back", "skip") or None (quit).
+`AuthChoiceScreen(agent_id, env=None)` dismisses with one of CHOICES' ids ("codex", "codex-device",
+"setup-token", "paste-token", "api-key", "codex-cli", "claude-cli", "back", "skip") or None (quit).
+The highlighted default is the Codex login that fits this machine (`recommended_codex`), with why.
 """
 
 from __future__ import annotations
@@ -32,6 +33,8 @@ class Choice:
 
 CODEX = Choice("codex", "OpenAI Codex (ChatGPT login)",
                "Sign in with your ChatGPT account in the browser (OAuth, auto-refresh)")
+CODEX_DEVICE = Choice("codex-device", "OpenAI Codex device pairing",
+                      "Type a short code on any device (a phone works); best over SSH")
 SETUP_TOKEN = Choice("setup-token", "Anthropic setup-token",
                      "Paste the one-year token printed by `claude setup-token`")
 PASTE_TOKEN = Choice("paste-token", "Paste a token (any provider)",
@@ -51,6 +54,19 @@ def choice_prompt(choice: Choice, **fmt: str) -> str:
     return f"[b]{escape(choice.title)}[/]\n  [$text-muted]{description}[/]"
 
 
+def recommended_codex(env: Mapping[str, str] | None) -> tuple[str, str]:
+    """The Codex login that fits this machine and why: browser on a desktop, pairing elsewhere."""
+    import os
+
+    from core.oauth.login import detect_remote
+
+    remote = detect_remote(os.environ if env is None else env)
+    if remote is not None:
+        why = "SSH session" if "SSH" in remote else "no display here"
+        return CODEX_DEVICE.id, f"Suggested: device pairing ({why}); the browser login is one ↑ away."
+    return CODEX.id, "Suggested: the browser login (a desktop); device pairing is one ↓ away."
+
+
 class AuthChoiceScreen(Screen[str | None]):
     CSS_PATH = "auth_choice.tcss"
     TITLE = "OpenClaw onboarding"
@@ -68,8 +84,8 @@ class AuthChoiceScreen(Screen[str | None]):
         self.choices: list[Choice] = []
 
     def available_choices(self) -> list[tuple[Choice, dict[str, str]]]:
-        items: list[tuple[Choice, dict[str, str]]] = [(CODEX, {}), (SETUP_TOKEN, {}), (PASTE_TOKEN, {}),
-                                                      (API_KEY, {})]
+        items: list[tuple[Choice, dict[str, str]]] = [(CODEX, {}), (CODEX_DEVICE, {}), (SETUP_TOKEN, {}),
+                                                      (PASTE_TOKEN, {}), (API_KEY, {})]
         if codex_cli_available(self.env):
             items.append((CODEX_CLI, {"path": home_relative(codex_cli_auth_path(self.env), self.env)}))
         if claude_cli_available(self.env):
@@ -81,6 +97,7 @@ class AuthChoiceScreen(Screen[str | None]):
         with Vertical(id="choice-body"):
             yield Static(f"How should agent [b]{escape(self.agent_id)}[/] log in?", id="choice-title",
                          classes="title")
+            yield Static(escape(recommended_codex(self.env)[1]), id="choice-why")
             yield OptionList(id="choices")
         yield Footer()
 
@@ -96,7 +113,8 @@ class AuthChoiceScreen(Screen[str | None]):
             self.choices.append(choice)
         choices = self.query_one("#choices", OptionList)
         choices.add_options(options)
-        choices.highlighted = 0
+        default = recommended_codex(self.env)[0]
+        choices.highlighted = next((i for i, c in enumerate(self.choices) if c.id == default), 0)
         choices.focus()
 
     @on(OptionList.OptionSelected, "#choices")

@@ -1,14 +1,16 @@
-"""Step 3a: OpenAI Codex (ChatGPT OAuth) login, live.
+"""Step 3a: OpenAI Codex (ChatGPT OAuth) login in the browser, live.
 
-Shows the authorize URL (selectable; `c` copies it through the terminal clipboard), whether the
-loopback callback server listens (or why the login is paste-only), elapsed time against the
-timeout, a paste input that is always available and races the callback (a paste anywhere on the
-screen goes to it), progress (waiting → exchanging → saved) and the resulting account.
-Errors are shown inline; `r` retries. Esc cancels the login and frees the port.
+Shows the authorize URL (unpadded and one OSC 8 link, so a selection or a click gets it whole; `c`
+copies it through the terminal clipboard), whether the loopback callback server listens (over SSH
+with the exact `ssh -L` line; a busy port is named with how to free it), a countdown that turns into
+a warning in the last minute, a paste input that races the callback (a paste anywhere on the screen
+goes to it; a refused paste leaves the attempt running), progress (waiting → exchanging → saved) and
+the saved account. Errors are shown inline; `r` retries (the paste field is disabled then, so `r` is
+never typed into it). `d` switches to device pairing. Esc cancels and frees the port.
 
 `CodexLoginScreen(agent_id, state=None, env=None, clock=None, open_browser=True, timeout_s=300.0)`
-dismisses with the saved profile id, or None when cancelled. The login itself is
-`core.oauth.login.CodexLoginSession`, driven from an asyncio worker on the app's loop.
+dismisses with the saved profile id, None when cancelled, or `SwitchLogin("codex-device")`. The login
+itself is `core.oauth.login.CodexLoginSession`, driven from an asyncio worker on the app's loop.
 """
 
 from __future__ import annotations
@@ -16,16 +18,19 @@ from __future__ import annotations
 import contextlib
 import threading
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
+from textual.content import Content
 from textual.markup import escape
 from textual.screen import Screen
+from textual.style import Style
 from textual.widgets import Footer, Header, Label, Static
 
 from core.clock import now_ms as default_clock
@@ -35,10 +40,22 @@ from core.paths import state_dir
 from screens.widgets import PasteInput
 
 STAGES = ("waiting", "exchanging", "saved")
+WARN_REMAINING_MS = 60_000  # the countdown turns into a warning this long before the limit
+
+
+@dataclass(frozen=True)
+class SwitchLogin:
+    """A login screen's result: go to the other Codex login instead ("codex" or "codex-device")."""
+
+    target: Literal["codex", "codex-device"]
 
 
 class UrlBox(Static, can_focus=True):
-    """The authorize URL: focusable (so `c` copies it) and mouse-selectable."""
+    """A URL: focusable (so `c` copies it), mouse-selectable, one OSC 8 link, no padding (a wrapped
+    line never starts with indentation that a copy would pick up)."""
+
+    def show_url(self, url: str) -> None:
+        self.update(Content(url).stylize(Style(link=url)))
 
 
 def format_elapsed(ms: int) -> str:
@@ -50,15 +67,17 @@ def _fmt_date(ms: int) -> str:
     return datetime.fromtimestamp(ms / 1000, tz=UTC).strftime("%Y-%m-%d %H:%M UTC")
 
 
-class CodexLoginScreen(Screen[str | None]):
+class CodexLoginScreen(Screen[str | SwitchLogin | None]):
     CSS_PATH = "codex_login.tcss"
     TITLE = "OpenClaw onboarding"
     SUB_TITLE = "3 · OpenAI Codex login"
     BINDINGS = [
         Binding("escape", "cancel", "Cancel"),
+        Binding("escape", "continue", "Done"),  # after success: the same key, an honest label
         Binding("c", "copy_url", "Copy URL"),
-        Binding("p", "focus_paste", "Paste code"),
+        Binding("p", "focus_paste", "Paste"),
         Binding("r", "retry", "Retry"),
+        Binding("d", "device", "Device code"),
         Binding("enter", "continue", "Continue", show=True),
     ]
 
@@ -81,6 +100,7 @@ class CodexLoginScreen(Screen[str | None]):
         self.result: Any = None
         self.error: str | None = None
         self._thread = threading.get_ident()
+        self._warned = False
 
     # -- layout -------------------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
@@ -92,6 +112,7 @@ class CodexLoginScreen(Screen[str | None]):
                         id="url-label")
             yield UrlBox("[dim]starting the login…[/]", id="url")
             yield Static("", id="listen")
+            yield Static("", id="hint")
             with Horizontal(id="progress-row"):
                 yield Static("", id="progress")
                 yield Static("", id="elapsed")
@@ -117,8 +138,21 @@ class CodexLoginScreen(Screen[str | None]):
 
     def render_elapsed(self) -> None:
         elapsed = self.clock() - self.started_ms
-        self.query_one("#elapsed", Static).update(
-            f"elapsed {format_elapsed(elapsed)} of {format_elapsed(int(self.timeout_s * 1000))}")
+        limit = int(self.timeout_s * 1000)
+        remaining = max(0, limit - elapsed)
+        box = self.query_one("#elapsed", Static)
+        if self.phase not in ("starting", "waiting", "exchanging"):
+            box.update("")
+            return
+        warn = self.phase == "waiting" and remaining <= min(WARN_REMAINING_MS, limit // 2)
+        box.set_class(warn, "-warning")
+        text = f"{format_elapsed(remaining)} left of {format_elapsed(limit)}"
+        box.update(f"▲ {text}" if warn else text)
+        if warn and not self._warned and limit >= 2 * WARN_REMAINING_MS:
+            self._warned = True  # once per attempt; very short test limits do not nag
+            self.notify(f"The login stops in {format_elapsed(remaining)}; finish it in the browser or paste now. "
+                        "r starts a fresh one afterwards.", title="Login time running out", severity="warning",
+                        timeout=8)
 
     def render_progress(self) -> None:
         parts = []
@@ -159,14 +193,17 @@ class CodexLoginScreen(Screen[str | None]):
         else:
             from core.oauth.login import CodexLoginSession as factory
         return factory(agent_id=self.agent_id, state=self.state, env=self.env, open_browser=self.open_browser,
-                       timeout_s=self.timeout_s, on_progress=self.on_progress)
+                       timeout_s=self.timeout_s, on_progress=self.on_progress, on_notice=self.on_notice)
 
     @work(exclusive=True, group="codex-login")
     async def start_login(self) -> None:
         from core.oauth.errors import LoginCancelled
 
         self.phase, self.error, self.started_ms = "starting", None, self.clock()
+        self._warned = False
         self.query_one("#account", Static).update("")
+        self.query_one("#hint", Static).update("")
+        self.set_paste_enabled(True)
         self.render_progress()
         session = self.session = self._new_session()
         try:
@@ -175,17 +212,9 @@ class CodexLoginScreen(Screen[str | None]):
             self.fail(str(exc))
             return
         self.url = start.url
-        self.query_one("#url", UrlBox).update(escape(start.url))
+        self.query_one("#url", UrlBox).show_url(start.url)
         self._show_redirect_example(start.url)
-        if start.mode == "callback" and start.listen_address:
-            self.query_one("#listen", Static).update(
-                f"[$success]●[/] Listening on [b]{escape(start.listen_address)}[/] for the browser's redirect"
-                + (" [dim](browser opened)[/]" if self.open_browser else ""))
-        else:
-            reason = start.reason or "the callback server is not available"
-            self.query_one("#listen", Static).update(
-                f"[$warning]▲[/] Paste-only: {escape(reason)}. Open the URL anywhere, then paste the address "
-                "the browser ends on.")
+        self.show_start(start)
         if self.phase == "starting":
             self.phase = "waiting"
         self.render_progress()
@@ -202,16 +231,64 @@ class CodexLoginScreen(Screen[str | None]):
             return
         self.succeed(result)
 
+    def show_start(self, start: Any) -> None:
+        listen = self.query_one("#listen", Static)
+        browser_note = getattr(start, "browser_note", None)
+        if start.mode == "callback" and start.listen_address:
+            opened = " [dim](browser opened)[/]" if getattr(start, "browser_opened", False) else ""
+            listen.update(f"[$success]●[/] Listening on [b]{escape(start.listen_address)}[/] for the browser's "
+                          f"redirect{opened}")
+        elif getattr(start, "port_note", None):  # the note below names the busy port and the fix
+            listen.update("[$warning]▲[/] Paste-only: open the URL anywhere, then paste the address the browser "
+                          "ends on.")
+        else:
+            reason = start.reason or "the callback server is not available"
+            listen.update(f"[$warning]▲[/] Paste-only: {escape(reason)}. Open the URL anywhere, then paste the "
+                          "address the browser ends on.")
+        hints = []
+        if getattr(start, "port_note", None):
+            hints.append(f"[$warning]▲[/] {escape(start.port_note)}")
+        if getattr(start, "ssh_hint", None):
+            hints.append(f"Browser on your own computer? Run this there first:\n  [b]{escape(start.ssh_hint)}[/]")
+        elif browser_note and start.mode == "callback":
+            hints.append(f"[dim]No browser opened ({escape(browser_note)}).[/]")
+        self.query_one("#hint", Static).update("\n".join(hints))
+
+    def set_paste_enabled(self, enabled: bool) -> None:
+        """The paste field is disabled when nothing can be pasted (error, saved): keys like `r` then
+        reach the screen instead of being typed into it."""
+        paste = self.query_one("#paste", PasteInput)
+        if paste.has_focus and not enabled:
+            self.query_one("#url", UrlBox).focus()
+        paste.disabled = not enabled
+        paste.display = enabled  # hidden too: no "paste here" invitation when nothing can be pasted
+        self.query_one("#paste-label", Label).display = enabled
+
+    def on_notice(self, message: str) -> None:
+        """A refused paste (the attempt goes on); may come from another thread."""
+        if threading.get_ident() != self._thread:
+            self.app.call_from_thread(self.on_notice, message)
+            return
+        if self.phase in ("waiting", "exchanging"):
+            self.phase = "waiting"
+            self.set_message(f"✗ {message}", "error")
+            self.render_progress()
+
     def fail(self, message: str) -> None:
         self.phase = "error"
         self.error = message
-        self.set_message(f"✗ {message}  Press r to retry or Esc to go back.", "error")
+        self.set_paste_enabled(False)
+        self.query_one("#listen", Static).update("[$text-muted]○ Not listening (the attempt ended)[/]")
+        self.set_message(f"✗ {message}  Press r to retry, d for device pairing, or Esc to go back.", "error")
         self.render_progress()
 
     def succeed(self, result: Any) -> None:
         self.phase = "saved"
         self.result = result
         self.profile_id = result.profile_id
+        self.set_paste_enabled(False)
+        self.query_one("#listen", Static).update("[$success]✓[/] Login complete; the callback server is closed.")
+        self.query_one("#hint", Static).update("")
         self.set_message(f"✓ Saved as {result.profile_id}. Press Enter to continue.", "ok")
         lines = [f"[b]Account[/]   {escape(result.email or '(no email in the token)')}"]
         if result.account_id:
@@ -257,6 +334,12 @@ class CodexLoginScreen(Screen[str | None]):
             return self.phase == "error"
         if action == "continue":
             return self.phase == "saved"
+        if action == "cancel":
+            return self.phase != "saved"
+        if action == "focus_paste":
+            return self.phase in ("starting", "waiting")
+        if action == "device":
+            return self.phase != "saved"
         if action == "copy_url":
             return self.url is not None or None
         return True
@@ -283,6 +366,14 @@ class CodexLoginScreen(Screen[str | None]):
         await self._close_session()
         self.set_message("")
         self.start_login()
+
+    async def action_device(self) -> None:
+        if self.phase == "saved":
+            return
+        self.phase = "cancelled"
+        self.workers.cancel_group(self, "codex-login")
+        await self._close_session()
+        self.dismiss(SwitchLogin("codex-device"))
 
     def action_continue(self) -> None:
         if self.phase == "saved":

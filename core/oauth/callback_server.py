@@ -4,6 +4,12 @@ It answers exactly one good callback (then stops listening) and survives
 everything else: wrong paths get 404, a wrong or missing state 400 (so another
 page cannot inject a code or abort the login), malformed requests 400. The code
 is only ever handed to the caller through `wait()`.
+
+The launcher (`enable_launcher(authorize_url)`): the browser is opened on a one-time
+`http://127.0.0.1:<port>/start/<random>` address that answers 302 to the authorize URL,
+so `state` and the PKCE challenge never appear in a process's argv (readable by every
+local user). A second use of that address means someone else read it: the attempt is
+aborted (the outcome is an error) instead of racing them.
 """
 
 from __future__ import annotations
@@ -31,8 +37,10 @@ _STREAM_LIMIT = 64 * 1024  # StreamReader buffer per line: a 1 MB header line ne
 # the oldest is dropped for a new one (a browser's real callback arrives and finishes at once).
 _MAX_CONNECTIONS = 64
 _MAX_CODE_LEN = 4096
-_REASONS = {200: "OK", 400: "Bad Request", 404: "Not Found", 405: "Method Not Allowed", 408: "Request Timeout",
-            410: "Gone", 414: "URI Too Long", 431: "Request Header Fields Too Large"}
+LAUNCH_PREFIX = "/start/"
+LAUNCHER_REUSED = "login_link_reused"
+_REASONS = {200: "OK", 302: "Found", 400: "Bad Request", 404: "Not Found", 405: "Method Not Allowed",
+            408: "Request Timeout", 410: "Gone", 414: "URI Too Long", 431: "Request Header Fields Too Large"}
 
 
 @dataclass(frozen=True)
@@ -42,6 +50,10 @@ class CallbackOutcome:
     code: str | None = field(default=None, repr=False)
     error: str | None = None
     error_description: str | None = None
+
+    @property
+    def launcher_reused(self) -> bool:
+        return self.error == LAUNCHER_REUSED
 
 
 def _page(title: str, message: str) -> str:
@@ -67,6 +79,9 @@ class CallbackServer:
         self._outcome: asyncio.Future[CallbackOutcome] | None = None
         # Open connections, oldest first (a dict keeps insertion order; values unused).
         self._writers: dict[asyncio.StreamWriter, None] = {}
+        self._launch_token: str | None = None
+        self._launch_target: str | None = None
+        self._launch_uses = 0
 
     def __repr__(self) -> str:  # never the state
         return f"CallbackServer({self.address!r}, listening={self.listening})"
@@ -87,6 +102,18 @@ class CallbackServer:
         self._server = await asyncio.start_server(self._handle, host=self.host, port=self.port, limit=_STREAM_LIMIT)
         if self.port == 0:  # only tests ask for an ephemeral port
             self.port = self._server.sockets[0].getsockname()[1]
+
+    def enable_launcher(self, target_url: str) -> str:
+        """Serve a one-time address that redirects to `target_url`; returns that address."""
+        self._launch_token = secrets.token_urlsafe(18)
+        self._launch_target = target_url
+        self._launch_uses = 0
+        host = f"[{self.host}]" if ":" in self.host else self.host
+        return f"http://{host}:{self.port}{LAUNCH_PREFIX}{self._launch_token}"
+
+    @property
+    def launcher_used(self) -> bool:
+        return self._launch_uses > 0
 
     async def wait(self) -> CallbackOutcome:
         if self._outcome is None:
@@ -118,9 +145,10 @@ class CallbackServer:
                 oldest.transport.abort()
         self._writers[writer] = None
         outcome: CallbackOutcome | None = None
+        headers: dict[str, str] = {}
         try:
             try:
-                status, body, outcome = await asyncio.wait_for(self._respond(reader), _REQUEST_TIMEOUT_S)
+                status, body, outcome, headers = await asyncio.wait_for(self._respond(reader), _REQUEST_TIMEOUT_S)
             except TimeoutError:  # slow or stalled client (slowloris): it must not hold a handler forever
                 status, body = 408, _page("Request timeout", "The request took too long.")
             except (asyncio.IncompleteReadError, asyncio.LimitOverrunError, ValueError, UnicodeDecodeError):
@@ -128,7 +156,7 @@ class CallbackServer:
             if outcome is not None and (self._outcome is None or self._outcome.done()):
                 outcome = None  # single use: a second good callback changes nothing
                 status, body = 410, _page("Already done", "This login has already finished.")
-            await self._send(writer, status, body)
+            await self._send(writer, status, body, headers)
         except (ConnectionError, OSError) as exc:
             log.debug("callback connection dropped: %s", type(exc).__name__)
         finally:
@@ -141,7 +169,14 @@ class CallbackServer:
             if self._server is not None:
                 self._server.close()
 
-    async def _respond(self, reader: asyncio.StreamReader) -> tuple[int, str, CallbackOutcome | None]:
+    async def _respond(self, reader: asyncio.StreamReader) -> tuple[int, str, CallbackOutcome | None, dict[str, str]]:
+        status, body, outcome = await self._respond_inner(reader)
+        if isinstance(body, tuple):  # a redirect: (page, Location)
+            return status, body[0], outcome, {"Location": body[1]}
+        return status, body, outcome, {}
+
+    async def _respond_inner(self, reader: asyncio.StreamReader) -> tuple[int, str | tuple[str, str],
+                                                                           CallbackOutcome | None]:
         try:
             raw_line = await reader.readline()
         except ValueError:  # longer than the stream limit
@@ -167,6 +202,8 @@ class CallbackServer:
             return 400, _page("Bad request", "This request could not be understood."), None
         method, target = parts[0], parts[1]
         url = urlsplit(target)
+        if url.path.startswith(LAUNCH_PREFIX) and self._launch_token is not None:
+            return self._launch(method, url.path[len(LAUNCH_PREFIX):])
         if url.path != self.path:
             return 404, _page("Not found", "Nothing here. Return to the terminal."), None
         if method != "GET":
@@ -196,12 +233,29 @@ class CallbackServer:
             return 400, _page("Login not accepted", "The redirect carried an invalid authorization code."), None
         return 200, SUCCESS_PAGE, CallbackOutcome(code=code)
 
+    def _launch(self, method: str, token: str) -> tuple[int, str | tuple[str, str], CallbackOutcome | None]:
+        assert self._launch_token is not None
+        if not secrets.compare_digest(token.encode("utf-8", "surrogatepass"), self._launch_token.encode("ascii")):
+            return 404, _page("Not found", "Nothing here. Return to the terminal."), None
+        if method != "GET":
+            return 405, _page("Method not allowed", "Use GET."), None
+        self._launch_uses += 1
+        if self._launch_uses == 1 and self._launch_target is not None:
+            return 302, (_page("Redirecting", "Continuing to the login page."), self._launch_target), None
+        # Only the browser we started should ever open this address, once. A second visit means another
+        # program read it (e.g. from the browser's argv): stop this attempt rather than race it.
+        return 410, _page("Login stopped", "This one-time login link was opened twice, so the login was stopped "
+                          "for safety. Start the login again from the terminal."), CallbackOutcome(
+            error=LAUNCHER_REUSED, error_description="the one-time login link was opened twice")
+
     @staticmethod
-    async def _send(writer: asyncio.StreamWriter, status: int, body: str) -> None:
+    async def _send(writer: asyncio.StreamWriter, status: int, body: str,
+                    headers: dict[str, str] | None = None) -> None:
         data = body.encode("utf-8")
         allow = "Allow: GET\r\n" if status == 405 else ""  # RFC 9110: a 405 names the allowed methods
+        extra = "".join(f"{k}: {v}\r\n" for k, v in (headers or {}).items())
         head = (
-            f"HTTP/1.1 {status} {_REASONS.get(status, 'Error')}\r\n{allow}"
+            f"HTTP/1.1 {status} {_REASONS.get(status, 'Error')}\r\n{allow}{extra}"
             "Content-Type: text/html; charset=utf-8\r\n"
             f"Content-Length: {len(data)}\r\n"
             # The URL carries the code: never cache it, never leak it as a Referer.

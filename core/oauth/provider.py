@@ -23,6 +23,11 @@ CODEX_PROVIDER = "openai-codex"
 DEFAULT_CALLBACK_HOST = "localhost"  # the registered redirect says localhost; we still bind 127.0.0.1
 DEFAULT_CALLBACK_PORTS: tuple[int, ...] = (1455, 1457)
 CALLBACK_PATH = "/auth/callback"
+# Device pairing (OpenClaw 4.26 `openai-codex-device-code`): paths under the issuer.
+DEVICE_USERCODE_PATH = "/api/accounts/deviceauth/usercode"
+DEVICE_TOKEN_PATH = "/api/accounts/deviceauth/token"
+DEVICE_VERIFY_PATH = "/codex/device"
+DEVICE_CALLBACK_PATH = "/deviceauth/callback"
 
 ANTHROPIC_TOKEN_URL = "https://console.anthropic.com/v1/oauth/token"
 ANTHROPIC_CLIENT_ID = "9d1c250a-e61b-44d9-88ed-5944d1962f5e"
@@ -127,6 +132,24 @@ class CodexOAuthConfig:
     @property
     def token_url(self) -> str:
         return f"{self.issuer}/oauth/token"
+
+    @property
+    def device_usercode_url(self) -> str:
+        return f"{self.issuer}{DEVICE_USERCODE_PATH}"
+
+    @property
+    def device_token_url(self) -> str:
+        return f"{self.issuer}{DEVICE_TOKEN_PATH}"
+
+    @property
+    def device_verification_url(self) -> str:
+        """Where the user types the code (OpenClaw shows `{issuer}/codex/device`)."""
+        return f"{self.issuer}{DEVICE_VERIFY_PATH}"
+
+    @property
+    def device_redirect_uri(self) -> str:
+        """The redirect_uri of the device flow's code exchange (never a loopback one)."""
+        return f"{self.issuer}{DEVICE_CALLBACK_PATH}"
 
     @property
     def bind_host(self) -> str:

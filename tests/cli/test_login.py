@@ -147,13 +147,14 @@ def _read_store(state: Path) -> dict:
     return json.loads((state / "agents" / "main" / "agent" / "auth-profiles.json").read_text())
 
 
-def test_paste_mode_redirect_url_on_stdin(srv, login_env, state_dir):
-    env = srv.env(login_env)  # no DISPLAY on Linux: paste-only
-    live = LiveCLI(["models", "auth", "login", "--provider", "openai-codex", "--no-browser"], env)
+def test_headless_listens_and_takes_a_paste_on_stdin(srv, login_env, state_dir):
+    port = free_port()
+    env = srv.login_env(port=port, base=login_env, browser=False, DISPLAY="")  # Linux without a display
+    live = LiveCLI(["models", "auth", "login", "--provider", "openai-codex"], env)
     try:
         url = live.url()
         assert url.startswith(srv.authorize_url + "?")
-        live.wait_for(lambda name, line: line.startswith("Paste-only:"))
+        live.wait_for(lambda name, line: line == f"Waiting for the browser callback on 127.0.0.1:{port}.")
         redirect = authorize_redirect(url)
         live.send("definitely not a code !!\n")  # unusable: explained, and the login keeps waiting
         live.wait_for(lambda name, line: name == "err" and line.startswith("openclaw: "))
@@ -164,8 +165,9 @@ def test_paste_mode_redirect_url_on_stdin(srv, login_env, state_dir):
     finally:
         live.kill()
     assert res.rc == 0, res.err
-    assert "Paste-only: no display." in res.err
+    assert "a browser was opened" not in res.err
     assert "Logged in: saved openai-codex:me@example.com for agent main" in res.out
+    assert "account: me@example.com" in res.out
     assert "accountId: acc_test_123" in res.out and "expires in 59m" in res.out
     profile = _read_store(state_dir)["profiles"]["openai-codex:me@example.com"]
     assert profile["type"] == "oauth" and profile["accountId"] == "acc_test_123"
@@ -174,13 +176,46 @@ def test_paste_mode_redirect_url_on_stdin(srv, login_env, state_dir):
     assert srv.stats()["exchange_calls"] == 1
 
 
-def test_paste_mode_bare_code_hash_state(srv, login_env, state_dir):
-    live = LiveCLI(["models", "auth", "login", "--provider", "openai-codex"], srv.env(login_env, SSH_CONNECTION="x"))
+def test_ssh_prints_the_exact_forward_line_and_paste_still_works(srv, login_env, state_dir):
+    port = free_port()
+    env = srv.login_env(port=port, base=login_env, browser=False, SSH_CONNECTION="10.1.2.3 50000 10.9.8.7 2222",
+                        USER="alice")
+    live = LiveCLI(["models", "auth", "login", "--provider", "openai-codex"], env)
     try:
         q = parse_qs(urlsplit(authorize_redirect(live.url())).query)
-        live.wait_for(lambda name, line: line.startswith("Paste-only: remote session (SSH)"))
+        live.wait_for(lambda name, line: line.strip() == f"ssh -L {port}:127.0.0.1:{port} -p 2222 alice@10.9.8.7")
         live.send(f"{q['code'][0]}#{q['state'][0]}\n")
         res = live.finish()
+    finally:
+        live.kill()
+    assert res.rc == 0, res.err
+    assert "openai-codex:me@example.com" in _read_store(state_dir)["profiles"]
+
+
+def test_ssh_callback_through_the_forwarded_port_wins(srv, login_env, state_dir):
+    port = free_port()
+    env = srv.login_env(port=port, base=login_env, browser=False, SSH_CONNECTION="10.1.2.3 50000 10.9.8.7 22")
+    live = LiveCLI(["models", "auth", "login", "--provider", "openai-codex"], env)
+    try:
+        url = live.url()
+        live.wait_for(lambda name, line: line.strip().startswith(f"ssh -L {port}:127.0.0.1:{port} "))
+        # The laptop's browser, through `ssh -L`, reaches our loopback port: same as a local GET.
+        assert follow(url) == 200
+        res = live.finish(close_stdin=False)
+    finally:
+        live.kill()
+    assert res.rc == 0, res.err
+    assert "openai-codex:me@example.com" in _read_store(state_dir)["profiles"]
+
+
+def test_browser_set_without_display_and_stdin_closed(srv, login_env, state_dir):
+    """Issue 13: non-interactive, BROWSER set, no DISPLAY: the callback wins (it used to fail at once)."""
+    port = free_port()
+    env = srv.login_env(port=port, base=login_env, DISPLAY="")  # BROWSER = a redirect-following stand-in
+    live = LiveCLI(["models", "auth", "login", "--provider", "openai-codex"], env)
+    try:
+        live.wait_for(lambda name, line: "(a browser was opened)" in line)
+        res = live.finish()  # stdin closed at once
     finally:
         live.kill()
     assert res.rc == 0, res.err
@@ -251,12 +286,16 @@ def test_denied_login_is_one_clear_error(srv, login_env, state_dir):
 
 
 def test_paste_mode_input_ends_without_a_paste(srv, login_env):
-    live = LiveCLI(["models", "auth", "login", "--provider", "openai-codex"], srv.env(login_env))
-    try:
-        live.url()
-        res = live.finish()
-    finally:
-        live.kill()
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        env = srv.login_env(port=busy.getsockname()[1], base=login_env, browser=False)
+        live = LiveCLI(["models", "auth", "login", "--provider", "openai-codex"], env)
+        try:
+            live.url()
+            res = live.finish()
+        finally:
+            live.kill()
     assert res.rc == 1
     assert res.err.strip().splitlines()[-1].startswith("openclaw: Input ended before a redirect URL")
 
@@ -276,6 +315,8 @@ def test_port_busy_falls_back_to_paste(srv, login_env, state_dir):
         finally:
             live.kill()
     assert res.rc == 0, res.err
+    assert f"Port {port} is busy, so no browser is opened" in res.err
+    assert f"ss -ltnp 'sport = :{port}'" in res.err
 
 
 @pytest.mark.parametrize(("provider", "hint"), [("anthropic", "setup-token"), ("openrouter", "paste-token")])
@@ -295,3 +336,104 @@ def test_non_loopback_callback_host_is_refused(cli):
 def test_env_is_not_leaked(login_env):
     assert "OPENCLAW_NOW_MS" not in login_env
     assert os.environ.get("OPENCLAW_STATE_DIR") == login_env["OPENCLAW_STATE_DIR"]
+
+
+def test_busy_port_never_opens_the_browser(srv, login_env, state_dir, tmp_path):
+    visits = tmp_path / "visits.jsonl"
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        env = srv.login_env(port=port, base=login_env, browser_log=visits)  # BROWSER set: a way to open one
+        live = LiveCLI(["models", "auth", "login", "--provider", "openai-codex"], env)
+        try:
+            url = live.url()
+            live.wait_for(lambda name, line: f"Port {port} is busy, so no browser is opened" in line)
+            live.send(authorize_redirect(url) + "\n")
+            res = live.finish()
+        finally:
+            live.kill()
+    assert res.rc == 0, res.err
+    assert not visits.exists()  # nothing was sent towards the other program's port
+
+
+# ---- device pairing (--method device-code / --device-code)
+
+DEVICE = ["models", "auth", "login", "--provider", "openai-codex"]
+
+
+@pytest.mark.parametrize("flag", [["--method", "device-code"], ["--device-code"]])
+def test_device_code_prints_url_and_code_lines_then_saves(srv, login_env, state_dir, flag):
+    from tests.support.device_server import DeviceAuthFake
+
+    fake = DeviceAuthFake(srv, grant_after=1, user_code="QWER-5678")
+    live = LiveCLI([*DEVICE, *flag], srv.env(login_env))
+    try:
+        assert live.wait_for(lambda name, line: name == "out" and line.startswith("URL: ")) == \
+            f"URL: {srv.issuer}/codex/device"
+        assert live.wait_for(lambda name, line: name == "out" and line.startswith("Code: ")) == "Code: QWER-5678"
+        res = live.finish()
+    finally:
+        live.kill()
+    assert res.rc == 0, res.err
+    assert res.out.splitlines()[:2] == [f"URL: {srv.issuer}/codex/device", "Code: QWER-5678"]
+    assert "Logged in: saved openai-codex:me@example.com for agent main" in res.out
+    assert "The code expires in 15 minutes. Never share it." in res.err
+    assert fake.polls == 1
+    profile = _read_store(state_dir)["profiles"]["openai-codex:me@example.com"]
+    assert profile["accountId"] == "acc_test_123"
+    assert profile["refresh"] not in res.out + res.err
+
+
+def test_device_code_ctrl_c_stops_polling_at_once(srv, login_env):
+    from tests.support.device_server import DeviceAuthFake
+
+    fake = DeviceAuthFake(srv, outcome="pending", delay_s=5.0)  # a slow server: Ctrl-C must not wait for it
+    live = LiveCLI([*DEVICE, "--method", "device-code"], srv.env(login_env))
+    try:
+        live.wait_for(lambda name, line: line.startswith("Code: "))
+        live.wait_for(lambda name, line: "Waiting for the code to be approved" in line)
+        while fake.polls < 1:
+            time.sleep(0.01)
+        t0 = time.monotonic()
+        live.proc.send_signal(signal.SIGINT)
+        res = live.finish(close_stdin=False, timeout=10)
+        elapsed = time.monotonic() - t0
+    finally:
+        live.kill()
+    assert res.rc == 130 and elapsed < 3
+    assert res.err.strip().splitlines()[-1] == "openclaw: cancelled"
+
+
+def test_device_code_not_enabled_points_to_the_browser_login(srv, login_env):
+    from tests.support.device_server import DeviceAuthFake
+
+    DeviceAuthFake(srv, disabled=True)
+    live = LiveCLI([*DEVICE, "--method", "device-code"], srv.env(login_env))
+    try:
+        res = live.finish()
+    finally:
+        live.kill()
+    assert res.rc == 1
+    last = res.err.strip().splitlines()[-1]
+    assert "not enabled for this server" in last and "--method oauth" in last
+
+
+def test_device_code_denied_with_hostile_text_is_one_clean_line(srv, login_env, state_dir):
+    from tests.support.device_server import DeviceAuthFake
+
+    DeviceAuthFake(srv, outcome="deny", hostile=True)
+    live = LiveCLI([*DEVICE, "--device-code"], srv.env(login_env))
+    try:
+        res = live.finish()
+    finally:
+        live.kill()
+    assert res.rc == 1
+    assert "access_denied" in res.err.strip().splitlines()[-1]
+    assert "\x1b" not in res.err and "\x07" not in res.err and "\u202e" not in res.err
+    assert not (state_dir / "agents" / "main" / "agent" / "auth-profiles.json").exists()
+
+
+def test_unknown_method(cli):
+    res = cli("models", "auth", "login", "--provider", "openai-codex", "--method", "magic")
+    assert res.rc == 1 and "Unknown login method" in res.err

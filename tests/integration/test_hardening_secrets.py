@@ -8,6 +8,7 @@ shows: everything but the first and last 8 characters) - see tests/support/harde
 
 from __future__ import annotations
 
+import asyncio
 import json
 import os
 import queue
@@ -533,12 +534,21 @@ async def test_login_error_never_contains_the_code(srv: OAuthTestServer, tmp_pat
     env = srv.env({"SSH_CONNECTION": "x"}, OPENCLAW_OAUTH_CALLBACK_PORT=str(free_port()))
     srv.fail_next_token(400, json.dumps({"error": "invalid_grant", "error_description": f"code {secret} expired"}),
                         "application/json")
-    session = CodexLoginSession(state=tmp_path / "login-state", env=env, open_browser=False, timeout_s=30)
+    # A refused paste does not end the attempt (issue 12): its message goes to on_notice instead.
+    refused = asyncio.Event()
+    notices: list[str] = []
+
+    def notice(message: str) -> None:
+        notices.append(message)
+        refused.set()
+
+    session = CodexLoginSession(state=tmp_path / "login-state", env=env, open_browser=False, timeout_s=30,
+                                on_notice=notice)
     await session.start()
     try:
         session.submit_paste(secret)
-        with pytest.raises(LoginError) as err:
-            await session.result()
+        await asyncio.wait_for(refused.wait(), 20)
     finally:
         await session.cancel()
-    _no_secret_in(err.value, secret)
+    assert notices and "invalid_grant" in notices[0]
+    _no_secret_in(LoginError(notices[0]), secret)

@@ -119,7 +119,11 @@ async def test_full_login_through_a_browser_script(srv: OAuthTestServer, state: 
                                                      "redirect_uri"]
     assert stats["last_authorize_params"]["redirect_uri"] == f"http://localhost:{port}/auth/callback"
     visit = (await asyncio.to_thread(read_browser_log, log))[-1]
-    assert [h[0] for h in visit["hops"]] == [302, 200]
+    # launcher (one-time loopback address) -> authorize -> callback
+    assert [h[0] for h in visit["hops"]] == [302, 302, 200]
+    assert visit["hops"][0][1].startswith(f"http://127.0.0.1:{port}/start/")
+    assert "state=" not in visit["hops"][0][1] and "challenge" not in visit["hops"][0][1]
+    assert start.browser_opened and start.browser_note is None
     assert "return to the terminal" in visit["body"]
     assert port_is_free(port)  # single use: closed after success
     await session.cancel()  # harmless after a result
@@ -130,16 +134,16 @@ async def test_full_login_through_a_browser_script(srv: OAuthTestServer, state: 
     pytest.param({"DISPLAY": ""}, "no display",
                  marks=pytest.mark.skipif(not sys.platform.startswith("linux"), reason="Linux headless rule")),
 ])
-async def test_login_by_pasted_url_without_a_browser(srv: OAuthTestServer, state: Path, remote_env: dict[str, str],
-                                                     reason: str) -> None:
-    opened: list[str] = []
-    env = srv.env(remote_env)
-    session = CodexLoginSession(state=state, env=env, open_browser=opened.append, timeout_s=DEADLINE_S)
+async def test_remote_or_headless_still_listens_and_paste_still_works(
+        srv: OAuthTestServer, state: Path, remote_env: dict[str, str], reason: str) -> None:
+    port = free_port()
+    env = srv.login_env(port, browser=False, **remote_env)
+    session = CodexLoginSession(state=state, env=env, timeout_s=DEADLINE_S)
     start = await session.start()
-    assert (start.mode, start.listen_address, start.reason) == ("paste", None, reason)
-    assert opened == []  # the URL is for the user's own (local) browser
-    # The redirect goes to the registered port even though nothing listens: the user copies the URL.
-    assert "redirect_uri=http%3A%2F%2Flocalhost%3A1455%2Fauth%2Fcallback" in start.url
+    # Listening even here (a forwarded port brings the redirect), but no browser without BROWSER.
+    assert (start.mode, start.listen_address, start.remote) == ("callback", f"127.0.0.1:{port}", reason)
+    assert not start.browser_opened and reason in (start.browser_note or "")
+    assert not port_is_free(port)
     location = await approve(start.url)
     with pytest.raises(PasteError):
         session.submit_paste("not a code at all")
@@ -147,10 +151,12 @@ async def test_login_by_pasted_url_without_a_browser(srv: OAuthTestServer, state
     result = await session.result()
     assert result.profile_id == "openai-codex:me@example.com"
     assert srv.is_active_refresh(stored(state, result.profile_id).refresh)
+    assert port_is_free(port)
 
 
 async def test_paste_of_code_hash_state_from_another_thread(srv: OAuthTestServer, state: Path) -> None:
-    session = CodexLoginSession(state=state, env=srv.env({"SSH_TTY": "/dev/pts/0"}), timeout_s=DEADLINE_S)
+    session = CodexLoginSession(state=state, env=srv.login_env(free_port(), browser=False, SSH_TTY="/dev/pts/0"),
+                                timeout_s=DEADLINE_S)
     start = await session.start()
     q = dict(p.split("=", 1) for p in urlsplit(await approve(start.url)).query.split("&"))
     # A CLI reads stdin in a worker thread and hands the line over from there.
@@ -172,7 +178,7 @@ async def test_wrong_state_is_rejected_and_the_login_keeps_waiting(srv: OAuthTes
     with pytest.raises(PasteError, match="state mismatch"):
         session.submit_paste(f"http://localhost:{port}/auth/callback?code={code}&state=forged")
     # Every rejected request above was fully answered, so had one been accepted it would show by now.
-    assert not session._code.done() and srv.token_calls == 0  # type: ignore[union-attr]
+    assert session._inbox.empty() and srv.token_calls == 0  # type: ignore[union-attr]
 
     status, body = await http_get(port, urlsplit(location).path + "?" + urlsplit(location).query)
     assert status == 200 and "return to the terminal" in body
@@ -189,14 +195,15 @@ async def test_busy_callback_port_falls_back_to_paste(srv: OAuthTestServer, stat
                                     timeout_s=DEADLINE_S)
         start = await session.start()
         assert (start.mode, start.listen_address, start.reason) == ("paste", None, f"port {port} is busy")
+        # The busy port belongs to another program: no browser is sent to it, and we say what to do.
+        assert not start.browser_opened and "not ours" in (start.browser_note or "")
+        assert f"Port {port} is busy" in (start.port_note or "")
+        assert f"ss -ltnp 'sport = :{port}'" in (start.port_note or "")
+        assert "OPENCLAW_OAUTH_CALLBACK_PORT=1455" in (start.port_note or "")
         session.submit_paste(await approve(start.url))
         result = await session.result()
     assert result.email == "me@example.com"
-    # Local machine: the browser is still opened for the user (in a thread: poll, no sleep-sync).
-    deadline = time.monotonic() + DEADLINE_S
-    while not opened and time.monotonic() < deadline:
-        await asyncio.sleep(0.01)
-    assert opened == [start.url]
+    assert opened == []
 
 
 async def test_access_denied_is_reported(srv: OAuthTestServer, state: Path, tmp_path: Path) -> None:
@@ -245,14 +252,47 @@ async def test_first_of_paste_or_callback_wins(srv: OAuthTestServer, state: Path
     assert port_is_free(port)
 
 
-async def test_exchange_failure_is_reported(srv: OAuthTestServer, state: Path) -> None:
+async def test_a_refused_paste_does_not_end_the_attempt(srv: OAuthTestServer, state: Path) -> None:
+    port = free_port()
+    notices: list[str] = []
     srv.fail_next_token(503, "upstream down")
-    session = CodexLoginSession(state=state, env=srv.login_env(), open_browser=False, timeout_s=DEADLINE_S)
+    session = CodexLoginSession(state=state, env=srv.login_env(port), open_browser=False, timeout_s=DEADLINE_S,
+                                on_notice=notices.append)
     start = await session.start()
     session.submit_paste(await approve(start.url))
+    deadline = time.monotonic() + DEADLINE_S
+    while not notices and time.monotonic() < deadline:
+        await asyncio.sleep(0.01)
+    assert notices and "Token exchange failed" in notices[0] and "HTTP 503" in notices[0]
+    assert "finish the login in the browser" in notices[0]
+    assert not port_is_free(port)  # still listening: the callback can still arrive
+    location = await approve(start.url)
+    status, _ = await http_get(port, urlsplit(location).path + "?" + urlsplit(location).query)
+    assert status == 200
+    assert (await session.result()).profile_id == "openai-codex:me@example.com"
+
+
+async def test_a_refused_callback_code_ends_the_attempt(srv: OAuthTestServer, state: Path) -> None:
+    srv.fail_next_token(503, "upstream down")
+    session = CodexLoginSession(state=state, env=srv.login_env(), timeout_s=DEADLINE_S)
+    await session.start()  # the browser script completes the callback
     with pytest.raises(LoginError, match=r"Token exchange failed.*HTTP 503"):
         await session.result()
     assert not store.load(state=state).store.profiles
+
+
+async def test_paste_only_and_input_ended_after_a_refused_paste(srv: OAuthTestServer, state: Path) -> None:
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        srv.fail_next_token(400, '{"error": "invalid_grant"}', "application/json")
+        session = CodexLoginSession(state=state, env=srv.login_env(port), timeout_s=DEADLINE_S)
+        start = await session.start()
+        session.submit_paste(await approve(start.url))
+        session.finish_input()
+        with pytest.raises(LoginError, match="invalid_grant"):
+            await session.result()
 
 
 async def test_account_id_from_id_token_and_default_profile_without_email(srv: OAuthTestServer, state: Path) -> None:
@@ -357,3 +397,88 @@ async def test_callback_server_on_ipv6_loopback() -> None:
         assert (await server.wait()).code == "c"
     finally:
         await server.close()
+
+
+# ---- the one-time launcher (issue 11 item 4: no state or challenge in any argv)
+
+async def test_browser_argv_never_holds_state_or_challenge(srv: OAuthTestServer, state: Path) -> None:
+    port = free_port()
+    opened: list[str] = []
+    session = CodexLoginSession(state=state, env=srv.login_env(port, browser=False), open_browser=opened.append,
+                                timeout_s=DEADLINE_S)
+    start = await session.start()
+    deadline = time.monotonic() + DEADLINE_S
+    while not opened and time.monotonic() < deadline:
+        await asyncio.sleep(0.01)
+    [launch] = opened
+    authorize_query = urlsplit(start.url).query
+    state_value = dict(p.split("=", 1) for p in authorize_query.split("&"))["state"]
+    challenge = dict(p.split("=", 1) for p in authorize_query.split("&"))["code_challenge"]
+    assert state_value not in launch and challenge not in launch and "authorize" not in launch
+    status, location, _ = await asyncio.to_thread(fetch, launch)
+    assert status == 302 and location == start.url
+    # the browser goes on as usual
+    location = await approve(location)
+    status, _ = await http_get(port, urlsplit(location).path + "?" + urlsplit(location).query)
+    assert status == 200
+    assert (await session.result()).email == "me@example.com"
+
+
+async def test_a_second_use_of_the_launcher_aborts_the_attempt(srv: OAuthTestServer, state: Path) -> None:
+    port = free_port()
+    opened: list[str] = []
+    session = CodexLoginSession(state=state, env=srv.login_env(port, browser=False), open_browser=opened.append,
+                                timeout_s=DEADLINE_S)
+    await session.start()
+    deadline = time.monotonic() + DEADLINE_S
+    while not opened and time.monotonic() < deadline:
+        await asyncio.sleep(0.01)
+    target = urlsplit(opened[0]).path
+    first, _ = await http_get(port, target)  # whoever read the argv first (another user, or the browser)
+    assert first == 302
+    status, body = await http_get(port, target)
+    assert status == 410 and "opened twice" in body
+    with pytest.raises(LoginError, match="opened twice"):
+        await session.result()
+    assert port_is_free(port) and srv.token_calls == 0
+    assert not store.load(state=state).store.profiles
+
+
+async def test_wrong_launcher_token_is_404_and_harmless(srv: OAuthTestServer, state: Path) -> None:
+    port = free_port()
+    session = CodexLoginSession(state=state, env=srv.login_env(port, browser=False), open_browser=lambda url: None,
+                                timeout_s=DEADLINE_S)
+    start = await session.start()
+    for target in ("/start/guess", "/start/", "/start/%00"):
+        status, _ = await http_get(port, target)
+        assert status == 404
+    session.submit_paste(await approve(start.url))
+    assert (await session.result()).email == "me@example.com"
+
+
+@pytest.mark.parametrize("extra", [{"DISPLAY": ""}, {"DISPLAY": "", "SSH_CONNECTION": "10.0.0.2 5 10.0.0.1 22"}],
+                         ids=["headless", "ssh"])
+async def test_explicit_browser_counts_without_a_display(srv: OAuthTestServer, state: Path, tmp_path: Path,
+                                                         extra: dict[str, str]) -> None:
+    log = tmp_path / "browser.jsonl"
+    port = free_port()
+    session = CodexLoginSession(state=state, env=srv.login_env(port, browser_log=log, **extra), timeout_s=DEADLINE_S)
+    start = await session.start()
+    assert start.mode == "callback" and start.browser_opened and start.remote
+    result = await session.result()  # the BROWSER script followed the launcher: the callback won
+    assert result.email == "me@example.com"
+    visit = (await asyncio.to_thread(read_browser_log, log))[-1]
+    assert visit["hops"][0][1].startswith(f"http://127.0.0.1:{port}/start/") and visit["status"] == 200
+    assert (start.ssh_hint is not None) == ("SSH_CONNECTION" in extra)
+
+
+def test_ssh_forward_hint_is_exact_and_never_shell_text() -> None:
+    from core.oauth.login import ssh_forward_hint
+
+    env = {"SSH_CONNECTION": "10.1.2.3 50000 10.9.8.7 22", "USER": "alice"}
+    assert ssh_forward_hint(env, 1455) == "ssh -L 1455:127.0.0.1:1455 alice@10.9.8.7"
+    env = {"SSH_CONNECTION": "fe80::1 50000 2001:db8::5 2222", "USER": "bob"}
+    assert ssh_forward_hint(env, 1457) == "ssh -L 1457:127.0.0.1:1457 -p 2222 bob@2001:db8::5"
+    hostile = {"SSH_CONNECTION": "1.2.3.4 5 $(touch /tmp/x) 22", "USER": "x;rm -rf ~"}
+    assert ssh_forward_hint(hostile, 1455) == "ssh -L 1455:127.0.0.1:1455 <user>@<this-host>"
+    assert ssh_forward_hint({"SSH_TTY": "/dev/pts/1"}, 1455) == "ssh -L 1455:127.0.0.1:1455 <user>@<this-host>"

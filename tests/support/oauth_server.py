@@ -157,6 +157,8 @@ class _State:
     serial: int = 0
     # Thread mode only: called with the parsed token request before it is answered.
     before_token: Callable[[dict[str, Any]], None] | None = None
+    # Thread mode only: extra POST routes (path -> handler(request_handler, body)), e.g. device pairing.
+    post_routes: dict[str, Callable[[Any, bytes], None]] = field(default_factory=dict)
 
     def issue(self, *, email: str | None = None, account_id: str | None = None, client_id: str | None = None,
               with_refresh: bool = True) -> dict[str, Any]:
@@ -244,6 +246,8 @@ class _Handler(BaseHTTPRequestHandler):
             self._token(path, raw)
         elif path == "/_test/control":
             self._send(200, self._control(json.loads(raw or b"{}")))
+        elif path in self.st.post_routes:
+            self.st.post_routes[path](self, raw)
         else:
             self._send(404, "not found")
 
@@ -410,6 +414,11 @@ class _Handler(BaseHTTPRequestHandler):
 class _Server(ThreadingHTTPServer):
     daemon_threads = True
     allow_reuse_address = True
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        # A client that gives up (its own timeout, a cancelled poll) is expected; print the rest.
+        if not isinstance(sys.exc_info()[1], ConnectionError):
+            super().handle_error(request, client_address)
 
     def __init__(self, state: _State) -> None:
         super().__init__(("127.0.0.1", 0), _Handler)

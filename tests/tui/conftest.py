@@ -37,7 +37,8 @@ def frozen_clock() -> int:
 def tui_env(state_dir: Path) -> dict[str, str]:
     """The (already sanitised) process environment as a dict: HOME and OPENCLAW_STATE_DIR point at tmp."""
     env = dict(os.environ)
-    for name in ("SSH_CLIENT", "SSH_TTY", "SSH_CONNECTION", "BROWSER"):
+    # No DISPLAY either: the suggested login (and so the snapshots) must not depend on the machine.
+    for name in ("SSH_CLIENT", "SSH_TTY", "SSH_CONNECTION", "BROWSER", "DISPLAY", "WAYLAND_DISPLAY"):
         env.pop(name, None)
     return env
 

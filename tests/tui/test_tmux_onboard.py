@@ -98,7 +98,7 @@ def test_onboard_paste_token_in_tmux(tmux: Tmux, state_dir: Path, tmp_path: Path
     assert "main" in screen and "(new)" in screen
     tmux.keys("Enter")
     tmux.wait_for("How should agent main log in?")
-    tmux.keys("Down", "Down")
+    tmux.keys("Home", "Down", "Down", "Down")  # the default depends on the machine (here: device pairing)
     tmux.keys("Enter")
     tmux.wait_for("Paste a token for agent main")
     tmux.type("openrouter")
@@ -130,3 +130,47 @@ def test_onboard_paste_token_in_tmux(tmux: Tmux, state_dir: Path, tmp_path: Path
     assert store["profiles"]["openrouter:manual"] == {"type": "token", "provider": "openrouter",
                                                       "token": OPENROUTER_TOKEN}
     print("\n--- dashboard as captured by tmux ---\n" + dashboard)
+
+
+def test_device_pairing_in_tmux_at_80x24(tmux: Tmux, state_dir: Path, tmp_path: Path) -> None:
+    """Over SSH the wizard suggests device pairing; the screen fits 80x24 with the code, URL and QR."""
+    from tests.support.device_server import DeviceAuthFake
+    from tests.support.oauth_server import OAuthTestServer
+
+    home = Path(os.environ["HOME"])
+    exit_file = tmp_path / "exit-code"
+    with OAuthTestServer() as srv:
+        fake = DeviceAuthFake(srv, outcome="pending", interval=1, user_code="K7QZ-M4PX")
+        env = {"OPENCLAW_STATE_DIR": str(state_dir), "HOME": str(home), "OPENCLAW_NOW_MS": str(EXAMPLE_NOW_MS),
+               "TERM": "xterm-256color", "COLORTERM": "truecolor", "LANG": "C.UTF-8", "PATH": os.environ["PATH"],
+               "PYTHONPATH": str(ROOT), "SSH_CONNECTION": "10.0.0.2 50000 10.0.0.1 22",
+               "OPENCLAW_CODEX_ISSUER": srv.issuer, "OPENCLAW_CODEX_CLIENT_ID": srv.client_id}
+        assignments = " ".join(f"{k}={shlex.quote(v)}" for k, v in env.items())
+        command = f"env -i {assignments} {OPENCLAW} onboard --agent main; echo $? > {shlex.quote(str(exit_file))}"
+        tmux.start(f"sh -c {shlex.quote(command)}", width=80, height=24)
+
+        tmux.wait_for("Suggested: device pairing (SSH session)")
+        tmux.keys("Enter")
+        tmux.wait_for("K7QZ-M4PX")
+        tmux.wait_for("Awaiting approval · ")
+        screen = tmux.wait_for("b Browser login")
+        lines = screen.splitlines()
+        assert len(lines) <= 24 and all(len(line) <= 80 for line in lines)
+        assert f"{srv.issuer}/codex/device" in screen
+        assert "Code expires in 15:00. Never share it." in screen
+        assert "█▀▀▀▀▀█" in screen  # a QR finder pattern
+        assert "esc Cancel" in screen and "c Copy code" in screen and "b Browser login" in screen
+        device_screen = screen
+        fake.configure(outcome="grant", grant_after=0)  # approved on the phone
+        screen = tmux.wait_for("Saved as openai-codex:me@example.com")
+        assert "Paired; no longer checking" in screen
+        tmux.keys("Enter")
+        tmux.wait_for("OpenClaw auth profiles")
+        tmux.keys("q")
+        deadline = time.monotonic() + 20
+        while not exit_file.exists() and time.monotonic() < deadline:
+            time.sleep(0.05)
+    assert exit_file.read_text().strip() == "0"
+    store = json.loads((state_dir / "agents" / "main" / "agent" / "auth-profiles.json").read_text())
+    assert store["profiles"]["openai-codex:me@example.com"]["accountId"] == "acc_test_123"
+    print("\n--- device pairing screen as captured by tmux (80x24) ---\n" + device_screen)

@@ -6,7 +6,7 @@ from textual.widgets import OptionList
 
 from tests.tui.conftest import read_store, screen_text, wait_for, wait_for_screen
 
-BASE_CHOICES = ["codex", "setup-token", "paste-token", "api-key"]
+BASE_CHOICES = ["codex", "codex-device", "setup-token", "paste-token", "api-key"]
 
 
 def option_ids(screen) -> list[str]:
@@ -40,6 +40,38 @@ async def test_cli_reuse_offered_only_when_files_exist(make_app, codex_cli_home,
         assert option_ids(screen) == [*BASE_CHOICES, "codex-cli", "claude-cli", "back", "skip"]
         text = screen_text(app)
         assert "~/.codex/auth.json" in text and "~/.claude/.credentials.json" in text
+
+
+async def test_default_is_the_browser_login_on_a_desktop(make_app, tui_env):
+    app = make_app(agent_id="main", env={**tui_env, "DISPLAY": ":0"})
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await wait_for_screen(pilot, "AuthChoiceScreen")
+        assert screen.query_one("#choices", OptionList).highlighted == 0
+        assert "Suggested: the browser login (a desktop)" in screen_text(app)
+
+
+async def test_default_is_device_pairing_over_ssh_and_the_browser_is_one_key_away(make_app, tui_env):
+    from tests.support.oauth_server import free_port
+
+    # Up + Enter starts the browser login: on a free port, never 1455, against an unreachable issuer.
+    env = {**tui_env, "DISPLAY": ":0", "SSH_CONNECTION": "1.2.3.4 5 6.7.8.9 22",
+           "OPENCLAW_OAUTH_CALLBACK_PORT": str(free_port()), "OPENCLAW_CODEX_ISSUER": f"http://127.0.0.1:{free_port()}"}
+    app = make_app(agent_id="main", env=env)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await wait_for_screen(pilot, "AuthChoiceScreen")
+        assert option_ids(screen)[screen.query_one("#choices", OptionList).highlighted] == "codex-device"
+        assert "Suggested: device pairing (SSH session)" in screen_text(app)
+        await pilot.press("up", "enter")
+        await wait_for_screen(pilot, "CodexLoginScreen")
+
+
+async def test_default_is_device_pairing_without_a_display(make_app, tui_env):
+    env = {k: v for k, v in tui_env.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY")}
+    app = make_app(agent_id="main", env=env)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await wait_for_screen(pilot, "AuthChoiceScreen")
+        assert option_ids(screen)[screen.query_one("#choices", OptionList).highlighted] == "codex-device"
+        assert "(no display here)" in screen_text(app)
 
 
 async def test_back_goes_to_agent_select_and_escape_too(make_app):

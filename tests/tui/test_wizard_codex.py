@@ -6,6 +6,7 @@ cancel (the port is free afterwards), paste-only reasons, copying the URL, retry
 
 from __future__ import annotations
 
+import asyncio
 import socket
 from urllib.parse import parse_qs, urlencode, urlsplit, urlunsplit
 
@@ -14,7 +15,7 @@ from textual import events
 from textual.widgets import Static
 
 from tests.support.follow_redirect import fetch, follow
-from tests.support.oauth_server import OAuthTestServer, free_port
+from tests.support.oauth_server import OAuthTestServer, free_port, read_browser_log
 from tests.tui.conftest import read_store, screen_text, wait_for, wait_for_screen
 
 
@@ -79,11 +80,16 @@ async def test_callback_login_success(make_app, login_env, port, state_dir):
         await wait_for(pilot, lambda: screen.phase == "saved", what="login saved")
         await pilot.pause()
         text = screen_text(app)
-        assert f"127.0.0.1:{port}" in text
         assert "✓ waiting" in text and "✓ exchanging" in text and "✓ saved" in text
         assert "me@example.com" in text and "acc_0123456789" in text
         assert "Saved as openai-codex:me@example.com" in text
-        assert opened == [screen.url]
+        # issue 12: nothing says it still listens or can be cancelled or pasted into after success
+        assert "Login complete; the callback server is closed" in text
+        assert "Listening" not in text and "esc Cancel" not in text and "p Paste" not in text
+        assert "esc Done" in text and "left of" not in text
+        assert screen.query_one("#paste").disabled
+        # the browser got the one-time launcher, never the authorize URL (issue 11 item 4)
+        assert len(opened) == 1 and opened[0].startswith(f"http://127.0.0.1:{port}/start/")
         await wait_for(pilot, lambda: port_is_free(port), timeout=5, what="port freed")
         await pilot.press("enter")
         dash = await wait_for_screen(pilot, "DashboardScreen")
@@ -161,7 +167,7 @@ async def test_timeout_shows_error_and_frees_port(make_app, login_env, port):
     async with app.run_test(size=(80, 24)) as pilot:
         pilot.app.goto("codex")
         screen = await wait_for_screen(pilot, "CodexLoginScreen")
-        assert "of 0:00" in str(screen.query_one("#elapsed", Static).render())
+        assert screen.timeout_s == 0.5  # the countdown itself: test_countdown_warns_before_the_limit
         await wait_for(pilot, lambda: screen.phase == "error", what="timeout")
         assert "Timed out" in message(screen)
         await wait_for(pilot, lambda: port_is_free(port), timeout=5, what="port freed")
@@ -195,29 +201,129 @@ async def test_jumping_away_with_the_palette_also_frees_the_port(make_app, login
         await wait_for(pilot, lambda: port_is_free(port), timeout=5, what="port freed")
 
 
-async def test_remote_session_is_paste_only(make_app, login_env, port):
-    env = {**login_env, "SSH_CONNECTION": "10.0.0.2 50000 10.0.0.1 22"}
-    app = make_app(agent_id="main", env=env, open_browser=follow)
+async def test_ssh_session_listens_shows_the_forward_line_and_paste_works(make_app, login_env, port):
+    env = {**login_env, "SSH_CONNECTION": "10.0.0.2 50000 10.0.0.1 22", "USER": "bob"}
+    app = make_app(agent_id="main", env=env, open_browser=True)  # no BROWSER: nothing to open over SSH
     async with app.run_test(size=(80, 24)) as pilot:
         screen = await open_codex(pilot)
         text = screen_text(app)
-        assert "Paste-only: remote session (SSH)" in text
-        await wait_for(pilot, lambda: port_is_free(port), timeout=5, what="port freed")
+        assert f"Listening on 127.0.0.1:{port}" in text
+        assert f"ssh -L {port}:127.0.0.1:{port} bob@10.0.0.1" in text
+        assert "Browser on your own computer? Run this there first" in text and "(browser opened)" not in text
+        assert not port_is_free(port)
         screen.post_message(events.Paste(redirect_location(screen.url)))
-        # the callback server is not running, so the redirect was not consumed: the paste wins
+        await wait_for(pilot, lambda: screen.phase == "saved", what="login saved")
+        await wait_for(pilot, lambda: port_is_free(port), timeout=5, what="port freed")
+
+
+async def test_ssh_session_callback_through_the_forwarded_port_wins(make_app, login_env, port):
+    env = {**login_env, "SSH_CONNECTION": "10.0.0.2 50000 10.0.0.1 22"}
+    app = make_app(agent_id="main", env=env, open_browser=True)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_codex(pilot)
+        status = await asyncio.to_thread(lambda: follow(screen.url)[1])  # the laptop's browser via `ssh -L`
+        assert status == 200
         await wait_for(pilot, lambda: screen.phase == "saved", what="login saved")
 
 
-async def test_busy_port_is_paste_only(make_app, login_env, port):
+async def test_browser_set_without_display_callback_wins(make_app, srv, port, tui_env, tmp_path):
+    visits = tmp_path / "visits.jsonl"
+    env = srv.login_env(port=port, base=tui_env, browser_log=visits, DISPLAY="")
+    env.pop("WAYLAND_DISPLAY", None)
+    app = make_app(agent_id="main", env=env, open_browser=True)
+    async with app.run_test(size=(80, 24)) as pilot:
+        pilot.app.goto("codex")
+        screen = await wait_for_screen(pilot, "CodexLoginScreen")
+        await wait_for(pilot, lambda: screen.phase == "saved", what="login saved")
+    [visit] = read_browser_log(visits)
+    assert visit["hops"][0][1].startswith(f"http://127.0.0.1:{port}/start/") and visit["status"] == 200
+
+
+async def test_busy_port_is_paste_only_and_opens_no_browser(make_app, login_env, port):
+    opened: list[str] = []
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as blocker:
         blocker.bind(("127.0.0.1", port))
         blocker.listen()
-        app = make_app(agent_id="main", env=login_env)
+        app = make_app(agent_id="main", env=login_env, open_browser=opened.append)
         async with app.run_test(size=(80, 24)) as pilot:
             screen = await open_codex(pilot)
-            assert f"Paste-only: port {port} is busy" in screen_text(app)
+            text = screen_text(app).replace("\n", " ")
+            assert "Paste-only: open the URL anywhere" in text
+            assert f"Port {port} is busy, so no browser is opened" in text and f"sport = :{port}" in text
             screen.post_message(events.Paste(redirect_location(screen.url)))
             await wait_for(pilot, lambda: screen.phase == "saved", what="login saved")
+    assert opened == []
+
+
+async def test_a_refused_paste_keeps_the_attempt_and_the_callback_still_wins(make_app, login_env, srv, port):
+    srv.fail_next_token(400, '{"error": "invalid_grant", "error_description": "code already used"}',
+                        "application/json")
+    app = make_app(agent_id="main", env=login_env)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_codex(pilot)
+        screen.post_message(events.Paste(redirect_location(screen.url)))
+        await wait_for(pilot, lambda: "invalid_grant" in message(screen), what="refused paste")
+        assert screen.phase == "waiting" and not port_is_free(port)
+        assert "Paste again, or finish the login in the browser" in message(screen)
+        status = await asyncio.to_thread(lambda: follow(screen.url)[1])  # now the browser finishes it
+        assert status == 200
+        await wait_for(pilot, lambda: screen.phase == "saved", what="login saved")
+
+
+async def test_r_after_a_failure_retries_and_is_not_typed_into_the_paste_field(make_app, login_env, srv):
+    srv.fail_next_token(503, "down")
+    app = make_app(agent_id="main", env=login_env)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_codex(pilot)
+        await pilot.press("p")
+        paste = screen.query_one("#paste")
+        assert paste.has_focus
+        location = redirect_location(screen.url)
+        status = await asyncio.to_thread(lambda: fetch(location)[0])  # the callback: its exchange fails
+        assert status == 200
+        await wait_for(pilot, lambda: screen.phase == "error", what="error")
+        assert "Press r to retry" in message(screen)
+        assert paste.disabled and not paste.has_focus
+        first_url = screen.url
+        await pilot.press("r")
+        await wait_for(pilot, lambda: screen.phase == "waiting" and screen.url != first_url, what="retried")
+        assert paste.value == "" and not paste.disabled
+
+
+async def test_countdown_warns_before_the_limit(make_app, login_env):
+    now = [1_700_000_000_000]
+    app = make_app(agent_id="main", env=login_env, clock=lambda: now[0], login_timeout_s=300)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_codex(pilot)
+        elapsed = screen.query_one("#elapsed", Static)
+        assert str(elapsed.render()) == "5:00 left of 5:00" and not elapsed.has_class("-warning")
+        now[0] += 241_000
+        screen.tick()
+        await pilot.pause()
+        assert str(elapsed.render()) == "▲ 0:59 left of 5:00" and elapsed.has_class("-warning")
+        assert any("Login time running out" in (n.title or "") for n in app._notifications)
+
+
+async def test_url_wraps_without_indentation_or_breaks(make_app, login_env):
+    app = make_app(agent_id="main", env=login_env)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_codex(pilot)
+        await pilot.pause()
+        box = screen.query_one("#url")
+        lines = [strip.text for strip in box.render_lines(box.region.reset_offset)]
+        rows = [line.rstrip() for line in lines if line.strip()]
+        assert len(rows) > 1 and all(not row.startswith(" ") for row in rows)
+        assert "".join(rows) == screen.url
+        assert box.region.x == 0 and box.region.width == 80
+
+
+async def test_d_switches_to_device_pairing_and_frees_the_port(make_app, login_env, port):
+    app = make_app(agent_id="main", env=login_env)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_codex(pilot)
+        await pilot.press("d")
+        await wait_for_screen(pilot, "DeviceLoginScreen")
+        await wait_for(pilot, lambda: port_is_free(port), timeout=5, what="port freed")
 
 
 async def test_copy_url_key(make_app, login_env):

@@ -136,7 +136,8 @@ def test_codex_paste_only_with_error(snap_compare, snap_app, size):
         pilot.app.screen.post_message(events.Paste("http://localhost:1455/auth/callback?code=abc&state=other"))
         await pilot.pause()
 
-    app = snap_app(agent_id="main", login_session_factory=ScriptedLogin(mode="paste", reason="remote session (SSH)"))
+    script = ScriptedLogin(mode="paste", reason="ports 1455 and 1457 are busy")
+    app = snap_app(agent_id="main", login_session_factory=script)
     assert snap_compare(app, terminal_size=size, run_before=run_before)
 
 
@@ -180,3 +181,62 @@ def test_dashboard_after_save(snap_compare, snap_app, agents, size):
         await settle(pilot)
 
     assert snap_compare(snap_app(agent_id="main"), terminal_size=size, run_before=run_before)
+
+
+class ScriptedDevice:
+    """Stands in for CodexDeviceLogin in snapshots: a fixed code and URL, three checks done, no network."""
+
+    def __init__(self, finish: bool = False) -> None:
+        self.finish = finish
+
+    def __call__(self, **kwargs):
+        self.on_progress = kwargs.get("on_progress")
+        return self
+
+    async def start(self):
+        import asyncio
+
+        from core.oauth.device import DeviceCode
+
+        self._done = asyncio.get_running_loop().create_future()
+        return DeviceCode("K7QZ-M4PX", "https://auth.openai.com/codex/device", 5.0, 900.0)
+
+    async def result(self):
+        from core.oauth.device import DeviceProgress
+        from core.oauth.errors import LoginCancelled
+        from core.oauth.login import LoginResult
+        from tests.tui.conftest import FROZEN_NOW_MS
+
+        self.on_progress(DeviceProgress("waiting", 3, 5.0, 880.0))
+        if self.finish:
+            self.on_progress(DeviceProgress("exchanging", 4))
+            return LoginResult("openai-codex:me@example.com", "me@example.com", "acc_0123456789",
+                               FROZEN_NOW_MS + 10 * 86_400_000)
+        try:
+            return await self._done
+        except BaseException:
+            raise LoginCancelled() from None
+
+    async def cancel(self):
+        if not self._done.done():
+            self._done.cancel()
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_device_waiting(snap_compare, snap_app, size):
+    async def run_before(pilot):
+        pilot.app.goto("codex-device")
+        await settle_login(pilot)
+
+    app = snap_app(agent_id="main", device_login_factory=ScriptedDevice())
+    assert snap_compare(app, terminal_size=size, run_before=run_before)
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_device_saved(snap_compare, snap_app, size):
+    async def run_before(pilot):
+        pilot.app.goto("codex-device")
+        await settle_login(pilot, "saved")
+
+    app = snap_app(agent_id="main", device_login_factory=ScriptedDevice(finish=True))
+    assert snap_compare(app, terminal_size=size, run_before=run_before)

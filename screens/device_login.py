@@ -1,0 +1,342 @@
+"""Step 3b: OpenAI Codex device pairing, live (works over SSH, in containers, anywhere).
+
+Shows the user code large and copyable (`c`), the verification URL (`u` copies it; an OSC 8 link),
+a QR code of that URL for a phone (segno, drawn with half blocks in black on white so it scans in
+dark themes too), a countdown to the 15-minute limit (a warning in the last minute) and live
+progress (checks so far, the next check, a slow or failing server). Esc stops polling at once.
+`b` switches to the browser login (also offered when the server has no device login); `r` asks for
+a new code after a failure.
+
+`DeviceLoginScreen(agent_id, state=None, env=None, clock=None, open_browser=True, timing=None,
+login_factory=None)` dismisses with the saved profile id, None when cancelled, or
+`SwitchLogin("codex")`. The login itself is `core.oauth.device.CodexDeviceLogin`.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import threading
+from collections.abc import Callable, Mapping
+from pathlib import Path
+from typing import Any
+
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.content import Content
+from textual.markup import escape
+from textual.screen import Screen
+from textual.style import Style
+from textual.widgets import Footer, Header, Static
+
+from core.clock import now_ms as default_clock
+from core.errors import OpenClawError
+from core.paths import state_dir
+from screens.codex_login import SwitchLogin, UrlBox, _fmt_date, format_elapsed
+
+WARN_REMAINING_MS = 60_000
+QR_BORDER = 2  # modules of quiet zone; half the standard 4, enough for phone cameras on a white block
+
+
+def qr_lines(data: str) -> list[str]:
+    """`data` as a QR code, two modules per character cell ("▀": top module = foreground)."""
+    import segno
+
+    matrix = [list(row) for row in segno.make(data, error="l", micro=False).matrix_iter(border=QR_BORDER)]
+    if len(matrix) % 2:
+        matrix.append([0] * len(matrix[0]))
+    chars = {(0, 0): " ", (1, 0): "▀", (0, 1): "▄", (1, 1): "█"}
+    return ["".join(chars[(bool(top), bool(bottom))] for top, bottom in zip(upper, lower, strict=True))
+            for upper, lower in zip(matrix[::2], matrix[1::2], strict=True)]
+
+
+class QrCode(Static):
+    """A QR code drawn in black on white whatever the theme (dark modules must be dark to scan)."""
+
+    def show(self, data: str) -> None:
+        text = "\n".join(qr_lines(data))
+        self.update(Content(text).stylize(Style.parse("#000000 on #ffffff")))
+
+
+class CodeBox(Static, can_focus=True):
+    """The user code, large: bold, spaced by padding (not inside the code, so a copy is exact)."""
+
+
+class DeviceLoginScreen(Screen[str | SwitchLogin | None]):
+    CSS_PATH = "device_login.tcss"
+    TITLE = "OpenClaw onboarding"
+    SUB_TITLE = "3 · OpenAI Codex device pairing"
+    BINDINGS = [
+        Binding("escape", "cancel", "Cancel"),
+        Binding("escape", "continue", "Done"),
+        Binding("c", "copy_code", "Copy code"),
+        Binding("u", "copy_url", "Copy URL"),
+        Binding("r", "retry", "New code"),
+        Binding("b", "browser", "Browser login"),
+        Binding("enter", "continue", "Continue", show=True),
+    ]
+
+    def __init__(self, agent_id: str, state: Path | None = None, env: Mapping[str, str] | None = None,
+                 clock: Callable[[], int] | None = None, open_browser: bool | Callable[[str], Any] = True,
+                 timing: Any = None, login_factory: Callable[..., Any] | None = None) -> None:
+        super().__init__()
+        self.agent_id = agent_id
+        self.state = state if state is not None else state_dir(env)
+        self.env = env
+        self.clock = clock or default_clock
+        self.open_browser = open_browser
+        self.timing = timing
+        self.login_factory = login_factory
+        self.login: Any = None
+        self.phase = "starting"  # starting|waiting|exchanging|saved|error|unavailable|cancelled
+        self.code: Any = None
+        self.deadline_ms = 0
+        self.polls = 0
+        self.next_poll_ms: int | None = None
+        self.problem: str | None = None
+        self.profile_id: str | None = None
+        self.error: str | None = None
+        self._warned = False
+
+    # -- layout -------------------------------------------------------------------------------------------
+    def compose(self) -> ComposeResult:
+        yield Header(icon="◆")
+        with Vertical(id="device-body"):
+            yield Static(f"Pair with your ChatGPT account for agent [b]{escape(self.agent_id)}[/]", classes="title")
+            with Horizontal(id="device-main"):
+                with Vertical(id="device-steps"):
+                    yield Static("1. On any device (a phone works) open:", classes="step")
+                    yield UrlBox("[dim]asking for a code…[/]", id="device-url")
+                    yield Static("2. Sign in and enter this code:", classes="step")
+                    yield CodeBox("", id="user-code")
+                    yield Static("", id="device-status")
+                    yield Static("", id="device-countdown")
+                    yield Static("", id="device-message")
+                yield QrCode("", id="qr")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#qr", QrCode).display = False
+        self.set_interval(1.0, self.tick)
+        self.start_login()
+
+    # -- the login ------------------------------------------------------------------------------------------
+    def _new_login(self) -> Any:
+        if self.login_factory is not None:
+            factory = self.login_factory
+        else:
+            from core.oauth.device import CodexDeviceLogin as factory
+        kwargs: dict[str, Any] = {"agent_id": self.agent_id, "state": self.state, "env": self.env,
+                                  "on_progress": self.on_progress}
+        if self.timing is not None:
+            kwargs["timing"] = self.timing
+        return factory(**kwargs)
+
+    @work(exclusive=True, group="device-login")
+    async def start_login(self) -> None:
+        from core.oauth.device import DeviceLoginUnavailable
+        from core.oauth.errors import LoginCancelled
+
+        self.phase, self.error, self.code, self.polls, self.problem = "starting", None, None, 0, None
+        self._warned = False
+        self.set_message("")
+        self.query_one("#device-status", Static).update("[b $accent]●[/] Asking OpenAI for a code…")
+        self.refresh_bindings()
+        login = self.login = self._new_login()
+        try:
+            code = await login.start()
+        except DeviceLoginUnavailable as exc:
+            self.fail(str(exc), unavailable=True)
+            return
+        except OpenClawError as exc:
+            self.fail(str(exc))
+            return
+        if login is not self.login:
+            return
+        self.show_code(code)
+        try:
+            result = await login.result()
+        except LoginCancelled:
+            return
+        except OpenClawError as exc:
+            if login is self.login:
+                self.fail(str(exc))
+            return
+        if login is self.login:
+            self.succeed(result)
+
+    def show_code(self, code: Any) -> None:
+        self.code = code
+        self.phase = "waiting"
+        self.deadline_ms = self.clock() + int(code.expires_in_s * 1000)
+        self.query_one("#device-url", UrlBox).show_url(code.verification_url)
+        self.query_one("#user-code", CodeBox).update(escape(code.user_code))
+        qr = self.query_one("#qr", QrCode)
+        qr.show(code.verification_url)
+        qr.display = True
+        self.query_one("#user-code", CodeBox).focus()
+        self._maybe_open_browser(code.verification_url)
+        self.render_status()
+        self.refresh_bindings()
+
+    def _maybe_open_browser(self, url: str) -> None:
+        """Locally the verification page can open by itself (it carries no secret, so argv is fine)."""
+        from core.oauth.login import browser_plan, open_url
+
+        env = os.environ if self.env is None else self.env
+        can_open, _ = browser_plan(env, self.open_browser)
+        if not can_open:
+            return
+        target = self.open_browser if callable(self.open_browser) else (lambda u: open_url(u, env))
+        threading.Thread(target=lambda: _quietly(target, url), name="openclaw-open-browser", daemon=True).start()
+
+    def on_progress(self, progress: Any) -> None:
+        """Called by the login on the app's loop."""
+        if self.phase in ("saved", "error", "unavailable", "cancelled"):
+            return
+        if progress.stage == "waiting":
+            self.polls = progress.polls
+            self.problem = progress.problem
+            self.next_poll_ms = (self.clock() + int(progress.next_poll_s * 1000)
+                                 if progress.next_poll_s is not None else None)
+        elif progress.stage == "exchanging":
+            self.phase = "exchanging"
+        self.render_status()
+
+    # -- display ----------------------------------------------------------------------------------------------
+    def tick(self) -> None:
+        if self.phase in ("waiting", "exchanging"):
+            self.render_status()
+
+    def render_status(self) -> None:
+        status = self.query_one("#device-status", Static)
+        if self.phase == "exchanging":
+            status.update("[b $accent]●[/] Approved; exchanging the code for tokens…")
+        elif self.phase == "waiting":
+            checks = f"{self.polls} check{'s' if self.polls != 1 else ''}" if self.polls else "checking"
+            nxt = ""
+            if self.next_poll_ms is not None:
+                nxt = f" · next in {-(-max(0, self.next_poll_ms - self.clock()) // 1000)}s"
+            line = f"[b $accent]●[/] Awaiting approval · {checks}{nxt}"
+            if self.problem:
+                line += f"\n[$warning]▲[/] {escape(self.problem)}; still trying"
+            status.update(line)
+        self.render_countdown()
+
+    def render_countdown(self) -> None:
+        box = self.query_one("#device-countdown", Static)
+        if self.phase != "waiting" or not self.deadline_ms:
+            box.update("")
+            box.set_class(False, "-warning")
+            return
+        remaining = max(0, self.deadline_ms - self.clock())
+        total = int(self.code.expires_in_s * 1000) if self.code else 0
+        warn = remaining <= min(WARN_REMAINING_MS, total // 2)
+        box.set_class(warn, "-warning")
+        box.update(f"{'▲ ' if warn else ''}Code expires in {format_elapsed(remaining)}. Never share it.")
+        if warn and not self._warned and total >= 2 * WARN_REMAINING_MS:
+            self._warned = True
+            self.notify(f"The code expires in {format_elapsed(remaining)}; r gets a new one afterwards.",
+                        title="Code about to expire", severity="warning", timeout=8)
+
+    def set_message(self, text: str, kind: str = "info") -> None:
+        style = {"error": "$error", "ok": "$success", "info": "$text-muted"}[kind]
+        self.query_one("#device-message", Static).update(f"[{style}]{escape(text)}[/]" if text else "")
+
+    def fail(self, message: str, unavailable: bool = False) -> None:
+        self.phase = "unavailable" if unavailable else "error"
+        self.error = message
+        self.query_one("#device-status", Static).update("[$error]✗[/] Stopped.")
+        if unavailable:
+            self.set_message(f"✗ {message} Press b for the browser login.", "error")
+        else:
+            self.set_message(f"✗ {message} Press r for a new code, b for the browser login, or Esc.", "error")
+        self.query_one("#user-code", CodeBox).update("[dim]—[/]")
+        self.query_one("#qr", QrCode).display = False
+        self.render_countdown()
+        self.refresh_bindings()
+
+    def succeed(self, result: Any) -> None:
+        self.phase = "saved"
+        self.profile_id = result.profile_id
+        self.query_one("#device-status", Static).update("[$success]✓[/] Paired; no longer checking.")
+        lines = [f"✓ Saved as {result.profile_id}. Press Enter to continue.",
+                 f"Account   {result.email or '(no email in the token)'}"]
+        if result.account_id:
+            lines.append(f"accountId {result.account_id}")
+        if result.expires_ms:
+            lines.append(f"Expires   {_fmt_date(result.expires_ms)} (refreshed automatically)")
+        self.query_one("#device-message", Static).update(
+            "[$success]" + escape(lines[0]) + "[/]\n" + "\n".join(escape(line) for line in lines[1:]))
+        self.query_one("#qr", QrCode).display = False
+        self.render_countdown()
+        self.refresh_bindings()
+
+    # -- actions ------------------------------------------------------------------------------------------------
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "continue":
+            return self.phase == "saved"
+        if action == "cancel":
+            return self.phase != "saved"
+        if action in ("copy_code", "copy_url"):
+            if self.phase in ("saved", "error", "unavailable"):
+                return False  # nothing to copy any more: not even a greyed-out key
+            return self.phase == "waiting" or None
+        if action == "retry":
+            return self.phase == "error"
+        if action == "browser":
+            return self.phase != "saved"
+        return True
+
+    def action_copy_code(self) -> None:
+        if self.code is not None:
+            self.app.copy_to_clipboard(self.code.user_code)
+            self.notify("Code copied to the clipboard (OSC 52)", timeout=3)
+
+    def action_copy_url(self) -> None:
+        if self.code is not None:
+            self.app.copy_to_clipboard(self.code.verification_url)
+            self.notify("URL copied to the clipboard (OSC 52)", timeout=3)
+
+    async def action_retry(self) -> None:
+        if self.phase != "error":
+            return
+        await self._close_login()
+        self.start_login()
+
+    def action_continue(self) -> None:
+        if self.phase == "saved":
+            self.dismiss(self.profile_id)
+
+    async def action_cancel(self) -> None:
+        if self.phase == "saved":
+            self.dismiss(self.profile_id)
+            return
+        self.phase = "cancelled"
+        self.workers.cancel_group(self, "device-login")
+        await self._close_login()
+        self.dismiss(None)
+
+    async def action_browser(self) -> None:
+        if self.phase == "saved":
+            return
+        self.phase = "cancelled"
+        self.workers.cancel_group(self, "device-login")
+        await self._close_login()
+        self.dismiss(SwitchLogin("codex"))
+
+    async def _close_login(self) -> None:
+        login, self.login = self.login, None
+        if login is not None:
+            with contextlib.suppress(OpenClawError):
+                await login.cancel()
+
+    async def on_unmount(self) -> None:
+        await self._close_login()  # jumped away (command palette): never leave it polling
+
+
+def _quietly(target: Callable[[str], Any], url: str) -> None:
+    with contextlib.suppress(Exception):  # a failing browser must not matter: the URL is on screen
+        target(url)
