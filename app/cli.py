@@ -131,6 +131,20 @@ def build_parser() -> argparse.ArgumentParser:
     _agent_opt(paste)
     paste.set_defaults(handler=f"{_AUTH}:cmd_paste_token")
 
+    apikey = _sub(asub, "api-key", "store an API key (hidden prompt or stdin) or a SecretRef to it",
+                  epilog="The key is never taken from the command line: pipe it on stdin or type it at the\n"
+                         "hidden prompt. With --ref nothing secret is stored: the profile points at\n"
+                         "  env:PROVIDER:VAR            an environment variable (provider alias 'default')\n"
+                         "  file:PROVIDER:/json/pointer secrets.providers.<PROVIDER> in openclaw.json (file)\n"
+                         "  exec:PROVIDER:ID            secrets.providers.<PROVIDER> (a resolver command)\n"
+                         "and the ref is resolved once before saving.")
+    apikey.add_argument("--provider", required=True, metavar="P", help="provider id, e.g. openrouter")
+    apikey.add_argument("--profile-id", metavar="ID", help="profile id (default: <provider>:default)")
+    apikey.add_argument("--ref", metavar="SOURCE:PROVIDER:ID", help="store a SecretRef instead of the key")
+    apikey.add_argument("--no-preflight", action="store_true", help="store --ref even if it does not resolve now")
+    _agent_opt(apikey)
+    apikey.set_defaults(handler=f"{_AUTH}:cmd_api_key")
+
     setup = _sub(asub, "setup-token", "store an Anthropic subscription token made by `claude setup-token`",
                  epilog="Run `claude setup-token` (needs an interactive terminal and a Claude Pro/Max plan),\n"
                         "then paste the sk-ant-oat01-... token it prints.")
@@ -195,7 +209,7 @@ def _extra_arguments(args: argparse.Namespace, extra: list[str]) -> UsageError:
     from core.masking import mask_secret
 
     prog = getattr(args, "_prog", PROG)
-    if getattr(args, "handler", "").endswith(("cmd_paste_token", "cmd_setup_token")):
+    if getattr(args, "handler", "").endswith(("cmd_paste_token", "cmd_setup_token", "cmd_api_key")):
         return UsageError(f"{prog}: the token is never taken from the command line (it would stay in the shell "
                           f"history); pipe it on stdin or run this in a terminal to be prompted (see '{prog} --help')")
     shown = " ".join(a if len(a) < 24 else mask_secret(a) for a in extra)

@@ -40,6 +40,8 @@ class ProfileOut(_Out):
     source: str  # store | legacy | claude-cli | codex-cli
     cooldownUntil: int | None
     position: int | None  # 1-based place in the effective order; None = not used
+    ref: str | None = None  # "source:provider:id" when the secret is a SecretRef (never its value)
+    reason: str | None = None  # "unresolved_ref" when that ref does not resolve
 
 
 class EnvKeyOut(_Out):
@@ -109,7 +111,7 @@ def _profile_out(p: ProfileStatus) -> ProfileOut:
         id=p.profile_id, provider=p.provider, type=p.type, status=p.status, expires=p.expires_ms,  # type: ignore[arg-type]
         remainingMs=p.remaining_ms, remaining=p.remaining_human, expiry=p.expiry_text, masked=p.masked,
         email=p.email, accountId=p.account_id, source=p.source, cooldownUntil=p.cooldown_until or None,
-        position=p.position,
+        position=p.position, ref=p.ref, reason=p.reason,
     )
 
 

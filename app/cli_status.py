@@ -60,6 +60,8 @@ def _profile_suffix(p: ProfileStatus, now_ms: int) -> str:
     from core.durations import format_remaining
 
     notes = []
+    if p.reason == "unresolved_ref":
+        notes.append(f"unresolved_ref: {p.ref}")
     if p.position is None:
         notes.append("not in order")
     if p.in_cooldown:

@@ -48,6 +48,8 @@ class ProfileStatus:
     source: Source = "store"
     cooldown_until: int = 0
     position: int | None = None  # 1-based place in the effective order; None = not used
+    ref: str | None = None  # "source:provider:id" of a keyRef/tokenRef used instead of an inline secret
+    reason: str | None = None  # OpenClaw's reason code when not usable, e.g. "unresolved_ref"
 
     @property
     def in_cooldown(self) -> bool:
@@ -57,6 +59,8 @@ class ProfileStatus:
     def expiry_text(self) -> str:
         if self.status == "static":
             return "static"
+        if self.reason == "unresolved_ref":
+            return "ref does not resolve"
         if self.status == "missing":
             return "no expiry recorded"
         assert self.remaining_ms is not None
@@ -145,8 +149,13 @@ def _masked(cred: AnyCredential) -> str:
 
 
 def profile_status(profile_id: str, cred: AnyCredential, now_ms: int, *, source: Source = "store",
-                   cooldown_until: int = 0, position: int | None = None) -> ProfileStatus:
+                   cooldown_until: int = 0, position: int | None = None,
+                   ref_problem: str | None = None) -> ProfileStatus:
     status, remaining = classify(cred, now_ms)
+    ref_obj = None if cred.secret else (getattr(cred, "keyRef", None) or getattr(cred, "tokenRef", None))
+    ref = f"{ref_obj.source}:{ref_obj.provider or 'default'}:{ref_obj.id}" if ref_obj is not None else None
+    if ref_problem is not None:
+        status, remaining = "missing", None  # an unresolvable ref is no credential (core.secrets)
     return ProfileStatus(
         profile_id=profile_id,
         provider=cred.provider,
@@ -161,6 +170,8 @@ def profile_status(profile_id: str, cred: AnyCredential, now_ms: int, *, source:
         source=source,
         cooldown_until=cooldown_until if cooldown_until > now_ms else 0,
         position=position,
+        ref=ref,
+        reason="unresolved_ref" if ref_problem is not None else None,
     )
 
 
@@ -170,8 +181,11 @@ def _source_of(profile_id: str) -> Source:
 
 def provider_statuses(store: StoreLike, auth: AuthLike, now_ms: int,
                       env: Mapping[str, str], extra_providers: Iterable[str] = (),
-                      legacy_ids: Iterable[str] = (), dotenv_only: Iterable[str] = ()) -> list[ProviderStatus]:
-    """`env` is the merged environment; `dotenv_only` names the variables found only in `<state>/.env`."""
+                      legacy_ids: Iterable[str] = (), dotenv_only: Iterable[str] = (),
+                      ref_problems: Mapping[str, str] | None = None) -> list[ProviderStatus]:
+    """`env` is the merged environment; `dotenv_only` names the variables found only in `<state>/.env`;
+    `ref_problems` maps profile ids whose SecretRef does not resolve to why (core.secrets)."""
+    ref_problems = ref_problems or {}
     legacy = set(legacy_ids)
     from_dotenv = set(dotenv_only)
     providers = set(store.providers()) | set(extra_providers)
@@ -184,7 +198,7 @@ def provider_statuses(store: StoreLike, auth: AuthLike, now_ms: int,
         rows = [
             profile_status(pid, store.profiles[pid], now_ms, source="legacy" if pid in legacy else _source_of(pid),
                            cooldown_until=order_mod.cooldown_until(store, pid),
-                           position=(i + 1) if pid in ordered else None)
+                           position=(i + 1) if pid in ordered else None, ref_problem=ref_problems.get(pid))
             for i, pid in enumerate(ordered + unused)
         ]
         keys = env_keys_for(provider, env)
@@ -217,20 +231,42 @@ def agent_status(agent_id: str = "main", state: Path | None = None, env: Mapping
     snap = views.read_store(paths)
     problems = list(snap.problems)
     auth: views.AuthConfigView | None
+    raw_config: dict = {}
     try:
-        auth, _ = views.read_auth_config(paths.state)
+        auth, raw_config = views.read_auth_config(paths.state)
     except StoreCorruptError as exc:
         auth = None
         problems.append(str(exc))
     file_env = read_env_file(paths.state)
     merged_env = {**file_env, **env}  # the shell wins over .env, as for the gateway
+    ref_problems = _ref_problems(snap.store, raw_config, merged_env)
     providers = provider_statuses(snap.store, auth, now, merged_env, legacy_ids=snap.legacy_ids,
-                                  dotenv_only=[name for name in file_env if name not in env])
+                                  dotenv_only=[name for name in file_env if name not in env],
+                                  ref_problems=ref_problems)
     missing = [ps.provider for ps in providers if ps.effective is None or (
         not any(r.position for r in ps.profiles) and not ps.env_keys)]
     env_file_providers = [ps.provider for ps in providers if any(k.source == ".env" for k in ps.env)]
     return AgentStatus(agent_id, paths.store, snap.exists, providers, missing, problems,
                        warnings, env_file_providers, now)
+
+
+def _ref_problems(store: StoreLike, raw_config: Mapping, env: Mapping[str, str]) -> dict[str, str]:
+    """Profiles whose only secret is a ref that does not resolve (imports core.secrets only if any)."""
+    with_refs = {pid: c for pid, c in store.profiles.items()
+                 if not c.secret and (getattr(c, "keyRef", None) or getattr(c, "tokenRef", None))}
+    if not with_refs:
+        return {}
+    from core import secrets
+
+    defaults = secrets.secrets_section(raw_config).get("defaults")
+    problems: dict[str, str] = {}
+    for pid, cred in with_refs.items():
+        stored = getattr(cred, "keyRef", None) or getattr(cred, "tokenRef", None)
+        ref = secrets.coerce_ref(stored, defaults if isinstance(defaults, Mapping) else None)
+        why = "the stored ref is malformed" if ref is None else secrets.check(ref, raw_config, env)
+        if why:
+            problems[pid] = why
+    return problems
 
 
 def check_exit_code(status: AgentStatus) -> int:

@@ -59,6 +59,10 @@ def normalize_credential_raw(raw: Any, provider_hint: str | None = None) -> dict
         data["type"] = data.pop("mode")
     if data.get("type") == "api_key" and "key" not in data and "apiKey" in data:
         data["key"] = data.pop("apiKey")
+    # OpenClaw reads an object in `key`/`token` as the ref (its store load does the same move).
+    for field_name, ref_name in (("key", "keyRef"), ("token", "tokenRef")):
+        if isinstance(data.get(field_name), dict) and ref_name not in data:
+            data[ref_name] = data.pop(field_name)
     if provider_hint and not data.get("provider"):
         data["provider"] = provider_hint
     return data
