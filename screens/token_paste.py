@@ -32,13 +32,15 @@ from core.errors import OpenClawError
 from core.masking import mask_secret
 from core.paths import env_file_path, state_dir
 from core.profiles import default_profile_id, validate_profile_id, validate_provider
-from core.status import WELL_KNOWN_PROVIDERS
+from core.providers import catalog, key_shape_problem
 from core.tokens import validate_setup_token, validate_token
 from screens.agent_select import home_relative
 from screens.widgets import GuardedInput, SecretInput, WizardInput
 
 KINDS = ("setup-token", "paste-token", "api-key")
-PROVIDER_SUGGESTIONS = sorted({*WELL_KNOWN_PROVIDERS, "openai-codex", "github-copilot", "qwen", "venice"})
+def provider_suggestions() -> list[str]:
+    """Completions for the provider field: every provider id of OpenClaw's catalog."""
+    return sorted(catalog().providers)
 
 TITLES = {
     "setup-token": ("Anthropic setup-token",
@@ -100,6 +102,7 @@ class TokenPasteScreen(Screen[str | None]):
             provider if provider is not None else ("anthropic" if kind == "api-key" else ""))
         self.sub_title = f"3 · {TITLES[kind][0]}"
         self.saving = False
+        self._existing: dict[str, str] = {}  # profile id -> credential type, read once on mount
 
     # -- layout -------------------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
@@ -114,7 +117,7 @@ class TokenPasteScreen(Screen[str | None]):
                     yield Static("[b]anthropic[/] [dim](fixed)[/]", id="provider-fixed", classes="fixed")
                 else:
                     yield GuardedInput(self.initial_provider, placeholder="e.g. openrouter", id="provider",
-                                      suggester=SuggestFromList(PROVIDER_SUGGESTIONS, case_sensitive=False),
+                                      suggester=SuggestFromList(provider_suggestions(), case_sensitive=False),
                                       compact=True)
             with Horizontal(classes="row"):
                 yield Label("Profile", classes="field-label")
@@ -136,6 +139,7 @@ class TokenPasteScreen(Screen[str | None]):
         yield Footer()
 
     def on_mount(self) -> None:
+        self._existing = self._existing_types()
         self.revalidate()
         first = "#secret" if self.kind == "setup-token" or self.initial_provider else "#provider"
         self.query_one(first).focus()
@@ -153,7 +157,13 @@ class TokenPasteScreen(Screen[str | None]):
         else:
             try:
                 provider_id = validate_provider(raw_provider)
-                provider = FieldCheck(True, provider_id)
+                entry = catalog().get(provider_id)
+                if entry is not None:
+                    provider = FieldCheck(True, f"{provider_id} ({entry.label})")
+                else:
+                    hints = catalog().suggest(provider_id)
+                    maybe = f"; did you mean {' or '.join(hints)}?" if hints else ""
+                    provider = FieldCheck(True, f"{provider_id}: not in OpenClaw's catalog, saved anyway{maybe}")
             except OpenClawError as exc:
                 provider = FieldCheck(False, str(exc))
 
@@ -167,7 +177,7 @@ class TokenPasteScreen(Screen[str | None]):
                 raw_profile if ":" in raw_profile else f"{provider_id}:{raw_profile}")
             try:
                 profile_id = validate_profile_id(candidate, provider_id)
-                profile = FieldCheck(True, profile_id + (" (default)" if not raw_profile else ""))
+                profile = self._profile_check(profile_id, defaulted=not raw_profile)
             except OpenClawError as exc:
                 profile = FieldCheck(False, str(exc))
 
@@ -179,7 +189,11 @@ class TokenPasteScreen(Screen[str | None]):
         else:
             try:
                 secret_value = (validate_setup_token if self.kind == "setup-token" else validate_token)(raw_secret)
-                secret = FieldCheck(True, f"{len(secret_value)} characters, {mask_secret(secret_value)}")
+                shape = key_shape_problem(provider_id, secret_value) if provider_id else None
+                if shape:
+                    secret = FieldCheck(False, f"{shape}: {mask_secret(secret_value)}")
+                else:
+                    secret = FieldCheck(True, f"{len(secret_value)} characters, {mask_secret(secret_value)}")
             except OpenClawError as exc:
                 secret = FieldCheck(False, str(exc))
 
@@ -197,6 +211,33 @@ class TokenPasteScreen(Screen[str | None]):
                 except OpenClawError as exc:
                     expiry = FieldCheck(False, str(exc))
         return FormState(provider, profile, secret, expiry, provider_id, profile_id, secret_value, expires_in_ms)
+
+    def _profile_check(self, profile_id: str, *, defaulted: bool) -> FieldCheck:
+        """A pre-filled id that already holds another kind of credential is not silently offered."""
+        held = self._existing.get(profile_id)
+        want = {"api-key": "api_key"}.get(self.kind, "token")
+        if held is None:
+            return FieldCheck(True, profile_id + (" (default)" if defaulted else ""))
+        if defaulted and held != want:
+            label = {"oauth": "an OAuth login", "token": "a token", "api_key": "an API key"}.get(held, held)
+            return FieldCheck(False, f"{profile_id} already holds {label}; type another profile name")
+        return FieldCheck(True, f"{profile_id} (exists: saving replaces it)")
+
+    def _existing_types(self) -> dict[str, str]:
+        from core import store
+
+        try:
+            return {pid: c.type for pid, c in store.load(self.agent_id, self.state).store.profiles.items()}
+        except OpenClawError:
+            return {}
+
+    @on(WizardInput.Blurred, "#provider")
+    def _provider_left(self, event: WizardInput.Blurred) -> None:
+        """Leaving the provider field (Tab) takes the one provider its text can only mean: `openr` -> openrouter."""
+        field = self.query_one("#provider", WizardInput)
+        full = catalog().complete(field.value)
+        if full is not None:
+            field.value = full
 
     def revalidate(self) -> FormState:
         form = self.check()
