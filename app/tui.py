@@ -124,7 +124,7 @@ class OnboardApp(App[int]):
         from screens.auth_choice import AuthChoiceScreen
 
         self.current_agent = agent_id
-        self._show(AuthChoiceScreen(agent_id, env=self.env), partial(self._auth_chosen, agent_id))
+        self._show(AuthChoiceScreen(agent_id, env=self.env, state=self.state), partial(self._auth_chosen, agent_id))
 
     def _auth_chosen(self, agent_id: str, choice: str | None) -> None:
         if choice is None:
@@ -137,6 +137,8 @@ class OnboardApp(App[int]):
             self.show_codex(agent_id)
         elif choice in ("setup-token", "paste-token", "api-key"):
             self.show_token(agent_id, choice)
+        elif choice.startswith("api-key:"):  # a provider picked from OpenClaw's catalog
+            self.show_token(agent_id, "api-key", provider=choice.partition(":")[2])
         elif choice == "codex-cli":
             self.reuse_codex_cli(agent_id)
         elif choice == "claude-cli":
@@ -153,11 +155,12 @@ class OnboardApp(App[int]):
                                   session_factory=self.login_session_factory)
         self._show(screen, partial(self._login_done, agent_id))
 
-    def show_token(self, agent_id: str, kind: str) -> None:
+    def show_token(self, agent_id: str, kind: str, provider: str | None = None) -> None:
         from screens.token_paste import TokenPasteScreen
 
         self.current_agent = agent_id
-        screen = TokenPasteScreen(agent_id, kind, state=self.state, clock=self.clock, env=self.env)
+        screen = TokenPasteScreen(agent_id, kind, state=self.state, clock=self.clock, env=self.env,
+                                  provider=provider)
         self._show(screen, partial(self._login_done, agent_id))
 
     def _login_done(self, agent_id: str, profile_id: str | None) -> None:

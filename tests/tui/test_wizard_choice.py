@@ -9,14 +9,19 @@ from tests.tui.conftest import read_store, screen_text, wait_for, wait_for_scree
 BASE_CHOICES = ["codex", "setup-token", "paste-token", "api-key"]
 
 
-def option_ids(screen) -> list[str]:
+def all_ids(screen) -> list[str]:
     choices = screen.query_one("#choices", OptionList)
     return [choices.get_option_at_index(i).id for i in range(choices.option_count)]
 
 
+def option_ids(screen) -> list[str]:
+    """The wizard's own flows (group headers and catalog providers left out)."""
+    return [i for i in all_ids(screen) if not i.startswith(("group:", "api-key:"))]
+
+
 async def choose(pilot, choice_id: str) -> None:
     choices = pilot.app.screen.query_one("#choices", OptionList)
-    choices.highlighted = option_ids(pilot.app.screen).index(choice_id)
+    choices.highlighted = all_ids(pilot.app.screen).index(choice_id)
     await pilot.press("enter")
 
 
@@ -132,3 +137,47 @@ async def test_reuse_claude_cli_login_and_decline(make_app, claude_cli_home, sta
         assert screen.highlight == "anthropic:claude-cli"
         cred = read_store(state_dir)["profiles"]["anthropic:claude-cli"]
         assert cred["type"] == "oauth" and cred["provider"] == "anthropic"
+
+
+# ---- the searchable picker
+
+async def test_typing_filters_and_enter_opens_the_provider_key_form(make_app):
+    app = make_app(agent_id="main")
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = await wait_for_screen(pilot, "AuthChoiceScreen")
+        assert "api-key:openrouter" in all_ids(screen) and "api-key:zai" in all_ids(screen)
+        await pilot.press(*"z.ai")  # a label word, not the id
+        ids = [i for i in all_ids(screen) if not i.startswith("group:")]
+        assert ids[0] == "api-key:zai" and "api-key:openrouter" not in ids and ids[-2:] == ["back", "skip"]
+        await pilot.press("ctrl+u", *"moonshot")
+        ids = [i for i in all_ids(screen) if i.startswith("api-key:")]
+        assert ids == ["api-key:kimi", "api-key:moonshot"]  # Kimi Code is in the Moonshot group
+        await pilot.press("down", "enter")
+        form = await wait_for_screen(pilot, "TokenPasteScreen")
+        assert form.kind == "api-key" and form.query_one("#provider").value == "moonshot"
+
+
+async def test_recently_used_providers_come_first(make_app, state_dir):
+    from core import profiles
+
+    profiles.add_api_key("openrouter", "sk-or-v1-" + "a" * 64)
+    app = make_app(agent_id="main")
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = await wait_for_screen(pilot, "AuthChoiceScreen")
+        ids = all_ids(screen)
+        assert ids[:2] == ["group:Recently used", "api-key:openrouter"]
+        assert ids.count("api-key:openrouter") == 1
+        await pilot.press("enter")  # the recent one is highlighted first
+        form = await wait_for_screen(pilot, "TokenPasteScreen")
+        assert form.query_one("#provider").value == "openrouter"
+
+
+async def test_adding_a_wizard_flow_is_one_line(make_app, monkeypatch):
+    from screens import auth_choice
+
+    extra = auth_choice.Choice("codex-device", "OpenAI Codex device pairing", "Pair with a code")
+    monkeypatch.setattr(auth_choice, "WIZARD_CHOICES", [*auth_choice.WIZARD_CHOICES, extra])
+    app = make_app(agent_id="main")
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = await wait_for_screen(pilot, "AuthChoiceScreen")
+        assert option_ids(screen) == [*BASE_CHOICES, "codex-device", "back", "skip"]

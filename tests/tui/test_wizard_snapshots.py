@@ -75,6 +75,16 @@ def test_auth_choice(snap_compare, snap_app, codex_cli_home, claude_cli_home, si
     assert snap_compare(snap_app(agent_id="main"), terminal_size=size, run_before=settle)
 
 
+def test_auth_choice_filtered(snap_compare, snap_app):
+    """The searchable picker after typing "kimi": matching providers under their group header."""
+    async def run_before(pilot):
+        await settle(pilot)
+        await pilot.press(*"kimi")
+        await settle(pilot)
+
+    assert snap_compare(snap_app(agent_id="main"), terminal_size=(80, 24), run_before=run_before)
+
+
 def test_auth_choice_light(snap_compare, snap_app):
     async def run_before(pilot):
         await settle(pilot)
