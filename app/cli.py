@@ -99,6 +99,13 @@ def build_parser() -> argparse.ArgumentParser:
     mode.add_argument("--plain", action="store_true", help="tab-separated lines for scripts")
     status.add_argument("--check", action="store_true",
                         help="exit 1 if expired/missing, 2 if expiring within 24h, else 0")
+    status.add_argument("--probe", action="store_true",
+                        help="send one cheap authenticated request per credential (models list)")
+    status.add_argument("--probe-provider", metavar="P", help="probe only this provider")
+    status.add_argument("--probe-profile", metavar="ID", action="append",
+                        help="probe only these profile ids (repeatable or comma-separated)")
+    status.add_argument("--probe-timeout", metavar="MS", help="per-request timeout in ms (default 8000)")
+    status.add_argument("--probe-concurrency", metavar="N", help="requests at once (default 2)")
     status.set_defaults(handler=_STATUS)
 
     auth = _sub(msub, "auth", "manage auth profiles: order, paste-token, setup-token, login, refresh, remove")

@@ -65,10 +65,13 @@ class Ref:
         return {"source": self.source, "provider": self.provider, "id": self.id}
 
 
-def _show(value: str, limit: int = 64) -> str:
-    """A user-typed name for an error line: printable, bounded."""
+def printable(value: str, limit: int = 64) -> str:
+    """A user-typed or resolver-written string for an error line: printable, bounded."""
     clean = "".join(c if c.isprintable() else "?" for c in value)
     return clean if len(clean) <= limit else clean[:limit] + "…"
+
+
+_show = printable
 
 
 def validate_ref(source: str, provider: str | None, ref_id: str) -> Ref:
