@@ -437,3 +437,93 @@ def set_provider_config(alias: str, cfg: Mapping[str, Any], state: Path | None =
         section["providers"] = providers
         raw["secrets"] = section
         fsio.atomic_write_json(loaded.path, raw)
+
+
+# ---- storage plans (the wizard's "store as": env var / file / command)
+
+@dataclass
+class StoragePlan:
+    """A ref to store instead of a key, and the `secrets.providers` entry it needs (None: none needed)."""
+
+    ref: Ref
+    provider_config: dict[str, Any] | None = None
+
+    def describe(self) -> str:
+        cfg = self.provider_config or {}
+        if self.ref.source == "env":
+            return f"environment variable {self.ref.id}"
+        if self.ref.source == "file":
+            return f"file {cfg.get('path')} ({'whole file' if self.ref.id == 'value' else self.ref.id})"
+        return f"command {cfg.get('command')} ({self.ref.id})"
+
+
+def _free_alias(base: str, cfg: Mapping[str, Any], raw_config: Mapping[str, Any] | None) -> str:
+    """`base`, or base-2, base-3…: an alias already configured the same way is reused, never overwritten."""
+    section = secrets_section(raw_config)
+    providers = section.get("providers") if isinstance(section.get("providers"), Mapping) else {}
+    base = re.sub(r"[^a-z0-9_-]+", "-", base.lower()).strip("-_") or "secrets"
+    if not base[0].isalpha():
+        base = "s-" + base
+    base = base[:56]
+    for n in range(1, 100):
+        alias = base if n == 1 else f"{base}-{n}"
+        existing = (providers or {}).get(alias)
+        if existing is None or dict(existing) == dict(cfg):
+            return alias
+    raise SecretRefError("Too many secret providers with the same name in openclaw.json")
+
+
+def plan_env(var: str) -> StoragePlan:
+    return StoragePlan(validate_ref("env", DEFAULT_PROVIDER, var))
+
+
+def plan_file(path: str, pointer: str, raw_config: Mapping[str, Any] | None) -> StoragePlan:
+    path = (path or "").strip()
+    if not path or not _expand(path).is_absolute():
+        raise SecretRefError("The secrets file needs an absolute path (e.g. ~/.openclaw/secrets.json)")
+    pointer = (pointer or "").strip() or "value"
+    cfg: dict[str, Any] = {"source": "file", "path": path, "mode": "singleValue" if pointer == "value" else "json"}
+    alias = _free_alias("filemain", cfg, raw_config)
+    return StoragePlan(validate_ref("file", alias, pointer), cfg)
+
+
+def plan_exec(command: str, args_text: str, ref_id: str, pass_env: str,
+              raw_config: Mapping[str, Any] | None) -> StoragePlan:
+    import shlex
+
+    command = (command or "").strip()
+    if not command or not _expand(command).is_absolute():
+        raise SecretRefError("The command needs an absolute path (e.g. /opt/homebrew/bin/op); it runs without a shell")
+    try:
+        args = shlex.split(args_text or "")
+    except ValueError as exc:
+        raise SecretRefError(f"Arguments: {exc}") from None
+    names = [n for n in re.split(r"[\s,]+", pass_env or "") if n]
+    for name in names:
+        if not re.match(r"^[A-Za-z_][A-Za-z0-9_]*$", name):
+            raise SecretRefError(f"Pass env: {printable(name)!r} is not an environment variable name")
+    ref_id = (ref_id or "").strip() or "value"
+    # With arguments the command prints the secret itself (`op read op://…`); without, it speaks the protocol.
+    cfg: dict[str, Any] = {"source": "exec", "command": command, "args": args, "passEnv": names,
+                           "jsonOnly": not args}
+    alias = _free_alias(Path(command).name or "command", cfg, raw_config)
+    return StoragePlan(validate_ref("exec", alias, ref_id), cfg)
+
+
+def preflight(plan: StoragePlan, raw_config: Mapping[str, Any] | None, env: Mapping[str, str]) -> str:
+    """Resolve `plan` as if its provider entry were already saved. Returns the value: the caller
+    checks its shape and then forgets it (never shown, never stored)."""
+    candidate = dict(raw_config or {})
+    if plan.provider_config is not None:
+        section = dict(secrets_section(candidate))
+        providers = dict(section.get("providers") or {})
+        providers[plan.ref.provider] = plan.provider_config
+        section["providers"] = providers
+        candidate["secrets"] = section
+    return resolve(plan.ref, candidate, env)
+
+
+def save_plan(plan: StoragePlan, state: Path | None = None) -> None:
+    """Write the plan's `secrets.providers` entry (if any) to openclaw.json."""
+    if plan.provider_config is not None:
+        set_provider_config(plan.ref.provider, plan.provider_config, state)

@@ -81,3 +81,81 @@ async def test_unknown_provider_is_allowed_with_a_note(make_app, state_dir):
         await pilot.pause()
         text = validation(screen)
         assert "✓ provider" in text and "not in OpenClaw's catalog" in text and "openrouter" in text
+
+
+# ---- "store as": env var / file / command, with preflight and retry
+
+async def _choose_storage(pilot, screen, rid: str) -> None:
+    screen.query_one(f"#{rid}").value = True
+    await pilot.pause()
+
+
+async def test_env_ref_preflight_fails_then_retry_saves(make_app, state_dir, tui_env):
+    import json
+
+    tui_env.pop("MY_OR_KEY", None)
+    app = make_app(agent_id="main")
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = await _open(pilot, "api-key")
+        screen.query_one("#provider").value = "openrouter"
+        await _choose_storage(pilot, screen, "store-env")
+        assert screen.query_one("#secret").parent.styles.display == "none"  # no key to paste
+        assert screen.query_one("#ref-env").parent.styles.display == "block"
+        screen.query_one("#ref-env").value = "MY_OR_KEY"
+        await pilot.pause()
+        assert "ref env:default:MY_OR_KEY" in validation(screen)
+        await pilot.press("ctrl+s")
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+        error = str(screen.query_one("#save-error", Static).render())
+        assert 'Not saved: Environment variable "MY_OR_KEY" is missing or empty' in error
+        assert app.screen is screen  # still on the form: fix and retry
+        tui_env["MY_OR_KEY"] = "sk-or-v1-" + "x" * 64
+        await pilot.press("ctrl+s")
+        await wait_for_screen(pilot, "DashboardScreen")
+    store = json.loads((state_dir / "agents" / "main" / "agent" / "auth-profiles.json").read_text())
+    assert store["profiles"]["openrouter:default"] == {
+        "type": "api_key", "provider": "openrouter",
+        "keyRef": {"source": "env", "provider": "default", "id": "MY_OR_KEY"}}
+
+
+async def test_command_ref_is_preflighted_and_its_provider_written(make_app, state_dir, tmp_path):
+    import json
+    import sys
+
+    script = tmp_path / "fake-op"
+    script.write_text(f"#!{sys.executable}\nimport sys\nprint('sk-or-v1-' + 'c' * 64 if sys.argv[1:] == "
+                      "['read', 'op://Private/OpenRouter/credential'] else 'wrong')\n")
+    script.chmod(0o700)
+    app = make_app(agent_id="main")
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = await _open(pilot, "api-key")
+        screen.query_one("#provider").value = "openrouter"
+        await _choose_storage(pilot, screen, "store-exec")
+        screen.query_one("#ref-cmd").value = str(script)
+        screen.query_one("#ref-args").value = "read op://Private/Wrong"
+        await pilot.pause()
+        await pilot.press("ctrl+s")
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+        error = str(screen.query_one("#save-error", Static).render())
+        assert "it resolves, but OpenRouter keys start with sk-or-" in error and "wrong" not in error
+        screen.query_one("#ref-args").value = "read op://Private/OpenRouter/credential"
+        await pilot.pause()
+        await pilot.press("ctrl+s")
+        await wait_for_screen(pilot, "DashboardScreen")
+    store = json.loads((state_dir / "agents" / "main" / "agent" / "auth-profiles.json").read_text())
+    assert store["profiles"]["openrouter:default"]["keyRef"] == {"source": "exec", "provider": "fake-op",
+                                                               "id": "value"}
+    config = json.loads((state_dir / "openclaw.json").read_text())
+    assert config["secrets"]["providers"]["fake-op"] == {
+        "source": "exec", "command": str(script), "args": ["read", "op://Private/OpenRouter/credential"],
+        "passEnv": ["HOME"], "jsonOnly": False}
+    assert "c" * 64 not in (state_dir / "openclaw.json").read_text()
+
+
+async def test_no_storage_choice_for_setup_tokens(make_app, state_dir):
+    app = make_app(agent_id="main")
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = await _open(pilot, "setup-token")
+        assert not screen.query("#store-as")
