@@ -121,6 +121,19 @@ def matches(item: Item, query: str) -> bool:
     return all(word in item.search for word in query.lower().split())
 
 
+def rank(item: Item, query: str) -> int:
+    """Best matches first: the id starts with the query, then a word does, then anything contains it."""
+    q = query.lower().strip()
+    ident = item.id.removeprefix(API_KEY_PREFIX)
+    if not q or ident.startswith(q):
+        return 0
+    if any(word.startswith(q) for word in item.search.split()[:3]):  # id and label words
+        return 1
+    if any(word.startswith(q) for word in item.search.split()):
+        return 2
+    return 3
+
+
 class AuthChoiceScreen(Screen[str | None]):
     CSS_PATH = "auth_choice.tcss"
     TITLE = "OpenClaw onboarding"
@@ -183,6 +196,10 @@ class AuthChoiceScreen(Screen[str | None]):
     def refilter(self, query: str) -> None:
         choices = self.query_one("#choices", OptionList)
         shown = [i for i in self.items if i.group == "" or matches(i, query)]
+        if query.strip():  # within each group, best matches first (`openr` -> OpenRouter, not Arcee's proxy)
+            groups = list(dict.fromkeys(i.group for i in shown))
+            shown = [i for g in groups for i in sorted((x for x in shown if x.group == g),
+                                                        key=lambda x: rank(x, query))]
         options: list[Option | None] = []
         group = None
         for item in shown:

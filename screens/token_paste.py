@@ -57,6 +57,15 @@ STORAGE = (("store-plain", "plaintext"), ("store-env", "env var"), ("store-file"
 REF_KINDS = ("api-key", "paste-token")  # OpenClaw accepts keyRef/tokenRef on these, never on OAuth
 
 
+class StorageButton(RadioButton):
+    """A radio button readable without colour: ● when chosen, ○ when not."""
+
+    @property
+    def _button(self):  # type: ignore[no-untyped-def,override]
+        self.BUTTON_INNER = "●" if self.value else "○"
+        return super()._button
+
+
 @dataclass
 class FieldCheck:
     ok: bool
@@ -136,7 +145,7 @@ class TokenPasteScreen(Screen[str | None]):
                     yield Label("Store as", classes="field-label")
                     with RadioSet(id="store-as", compact=True):
                         for n, (rid, label) in enumerate(STORAGE):
-                            yield RadioButton(label, id=rid, value=n == 0, compact=True)
+                            yield StorageButton(label, id=rid, value=n == 0, compact=True)
             with Horizontal(classes="row store-plain"):
                 yield Label("API key" if self.kind == "api-key" else "Token", classes="field-label")
                 yield SecretInput(placeholder="paste here (ctrl+r reveals)", id="secret", compact=True)

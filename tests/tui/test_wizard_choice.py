@@ -151,8 +151,8 @@ async def test_typing_filters_and_enter_opens_the_provider_key_form(make_app):
         assert ids[0] == "api-key:zai" and "api-key:openrouter" not in ids and ids[-2:] == ["back", "skip"]
         await pilot.press("ctrl+u", *"moonshot")
         ids = [i for i in all_ids(screen) if i.startswith("api-key:")]
-        assert ids == ["api-key:kimi", "api-key:moonshot"]  # Kimi Code is in the Moonshot group
-        await pilot.press("down", "enter")
+        assert ids == ["api-key:moonshot", "api-key:kimi"]  # Kimi Code is in the Moonshot group
+        await pilot.press("enter")
         form = await wait_for_screen(pilot, "TokenPasteScreen")
         assert form.kind == "api-key" and form.query_one("#provider").value == "moonshot"
 
@@ -181,3 +181,15 @@ async def test_adding_a_wizard_flow_is_one_line(make_app, monkeypatch):
     async with app.run_test(size=(100, 30)) as pilot:
         screen = await wait_for_screen(pilot, "AuthChoiceScreen")
         assert option_ids(screen) == [*BASE_CHOICES, "codex-device", "back", "skip"]
+
+
+async def test_best_match_first(make_app):
+    app = make_app(agent_id="main")
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = await wait_for_screen(pilot, "AuthChoiceScreen")
+        await pilot.press(*"openr")  # Arcee also offers an "OpenRouter API key" choice: it must not win
+        ids = [i for i in all_ids(screen) if i.startswith("api-key:")]
+        assert ids[0] == "api-key:openrouter" and "api-key:arcee" in ids
+        await pilot.press("enter")
+        form = await wait_for_screen(pilot, "TokenPasteScreen")
+        assert form.query_one("#provider").value == "openrouter"
