@@ -30,10 +30,13 @@ class FakeProvider:
                     fake.release.wait(30)  # hangs until the test ends: the probe must time out first
                 code = {GOOD: 200, BAD: 401, LIMITED: 429}.get(key, 403)
                 body = json.dumps({"data": [], "echo": key}).encode()  # a hostile body echoing the key
-                self.send_response(code)
-                self.send_header("Content-Length", str(len(body)))
-                self.end_headers()
-                self.wfile.write(body)
+                try:
+                    self.send_response(code)
+                    self.send_header("Content-Length", str(len(body)))
+                    self.end_headers()
+                    self.wfile.write(body)
+                except (BrokenPipeError, ConnectionResetError):
+                    pass  # the prober gave up (timeout): expected for the slow key
 
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self.server.daemon_threads = True
