@@ -164,7 +164,7 @@ def profile_status(profile_id: str, cred: AnyCredential, now_ms: int, *, source:
         expires_ms=cred.expires_ms if cred.type != "api_key" else None,
         remaining_ms=remaining,
         remaining_human=format_remaining(remaining) if remaining is not None else None,
-        masked=_masked(cred),
+        masked=_masked(cred) + (" (unresolved)" if ref_problem is not None else ""),
         email=cred.email,
         account_id=getattr(cred, "accountId", None),
         source=source,

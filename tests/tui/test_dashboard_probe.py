@@ -35,3 +35,16 @@ async def test_t_tests_the_selected_profile(state_dir):
             assert len(fake.requests) == 2
     finally:
         fake.close()
+
+
+async def test_dashboard_shows_an_unresolved_ref(state_dir):
+    from core.secrets import Ref
+    from tests.tui.test_dashboard import all_cell_text
+
+    profiles.add_secret_ref("openrouter", Ref("env", "default", "NOT_SET_ANYWHERE"))
+    app = DashHost(lambda: DashboardScreen("main", state_dir, env={}, highlight="openrouter:default"))
+    async with app.run_test(size=(120, 30)) as pilot:
+        screen = dash(app)
+        await wait_for(pilot, lambda: screen.table.row_count > 0)
+        text = all_cell_text(screen)
+        assert "ref env:NOT_SET_ANYWHERE (unresolved)" in text and "missing" in text
