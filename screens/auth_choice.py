@@ -27,6 +27,7 @@ from textual.widgets.option_list import Option
 from core.cli_imports import claude_cli_available, codex_cli_available
 from core.paths import claude_cli_credentials_path, codex_cli_auth_path
 from screens.agent_select import home_relative
+from screens.widgets import WizardInput
 
 API_KEY_PREFIX = "api-key:"
 
@@ -171,7 +172,8 @@ class AuthChoiceScreen(Screen[str | None]):
         with Vertical(id="choice-body"):
             yield Static(f"How should agent [b]{escape(self.agent_id)}[/] log in?", id="choice-title",
                          classes="title")
-            yield Input(placeholder="type to filter: provider, e.g. openrouter, kimi, z.ai…", id="filter",
+            # WizardInput: follows the app's cursor-blink setting (a blinking cursor makes snapshots flaky).
+            yield WizardInput(placeholder="type to filter: provider, e.g. openrouter, kimi, z.ai…", id="filter",
                         compact=True)
             yield OptionList(id="choices")
             yield Static("", id="choice-count", classes="hint")
