@@ -139,6 +139,10 @@ class OnboardApp(App[int]):
             self.show_token(agent_id, choice)
         elif choice.startswith("api-key:"):  # a provider picked from OpenClaw's catalog
             self.show_token(agent_id, "api-key", provider=choice.partition(":")[2])
+        elif choice.startswith("openclaw:"):  # a login only OpenClaw itself performs
+            self.notify(f"Run it with OpenClaw: openclaw onboard --auth-choice {choice.partition(':')[2]}",
+                        title="Not in this wizard", timeout=10)
+            self.show_auth_choice(agent_id)
         elif choice == "codex-cli":
             self.reuse_codex_cli(agent_id)
         elif choice == "claude-cli":

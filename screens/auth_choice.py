@@ -30,6 +30,9 @@ from screens.agent_select import home_relative
 from screens.widgets import WizardInput
 
 API_KEY_PREFIX = "api-key:"
+OPENCLAW_PREFIX = "openclaw:"  # an OpenClaw auth choice this wizard does not run: we say how to run it
+# OpenClaw choices the wizard's own flows already cover (API-key choices are covered by the key form).
+COVERED_CHOICES = frozenset({"openai-codex", "anthropic-cli", "setup-token"})
 
 
 @dataclass(frozen=True)
@@ -98,6 +101,23 @@ def provider_items() -> list[Item]:
         prompt = f"{escape(entry.label)} [$text-muted]({escape(entry.id)}){escape(extra)}[/]{env}"
         search = f"{entry.search_text} {' '.join(entry.env).lower()} api key"
         items.append(Item(API_KEY_PREFIX + entry.id, prompt, search, "API key for a provider"))
+    return items
+
+
+def other_openclaw_items() -> list[Item]:
+    """OpenClaw's other logins (device codes, OAuth, local servers): listed so nothing is missing,
+    chosen to learn the `openclaw onboard --auth-choice` command that performs them."""
+    from core.providers import catalog
+
+    items = []
+    for entry in sorted(catalog().providers.values(), key=lambda p: p.label.lower()):
+        for choice in entry.choices:
+            if choice.kind == "api_key" or choice.id in COVERED_CHOICES:
+                continue
+            hint = f" · {choice.hint}" if choice.hint else ""
+            prompt = f"{escape(choice.label)} [$text-muted]({escape(choice.kind)}{escape(hint)})[/]"
+            search = f"{entry.search_text} {choice.label.lower()} {choice.kind} {choice.hint.lower()}"
+            items.append(Item(OPENCLAW_PREFIX + choice.id, prompt, search, "Other logins (run in OpenClaw)"))
     return items
 
 
@@ -191,7 +211,7 @@ class AuthChoiceScreen(Screen[str | None]):
         recent = [Item(i.id, i.prompt, i.search, "Recently used") for i in recent]
         rest = [i for i in providers if i not in {by_id.get(r.id) for r in recent}]
         tail = [Item(c.id, choice_prompt(c), f"{c.title} {c.description} {c.id}".lower(), "") for c in (BACK, SKIP)]
-        self.items = [*recent, *flows, *rest, *tail]
+        self.items = [*recent, *flows, *rest, *other_openclaw_items(), *tail]
         self.refilter("")
         self.query_one("#filter", Input).focus()
 

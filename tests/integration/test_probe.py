@@ -104,3 +104,15 @@ def test_unreachable_provider(state_dir):
     env = {"OPENCLAW_PROBE_BASE_URL_OPENROUTER": "http://127.0.0.1:9"}  # discard port: nothing listens
     summary = probe_mod.probe(env=env, timeout_ms=2000)
     assert _by_label(summary) == {"openrouter:good": ("unknown", "unreachable")}
+
+
+def test_parallelism_is_bounded(state_dir, fake):
+    # Six keys that never answer, 200 ms each: two at a time need three rounds (>= 600 ms); unbounded
+    # would be one round. The lower bound cannot flake: no request can end before its timeout.
+    for n in range(6):
+        profiles.add_api_key("openrouter", SLOW, f"openrouter:slow{n}")
+    env = {"OPENCLAW_PROBE_BASE_URL_OPENROUTER": fake.url}
+    summary = probe_mod.probe(env=env, timeout_ms=200, concurrency=2)
+    assert [r.reasonCode for r in summary.results] == ["unreachable"] * 6
+    assert summary.durationMs >= 590
+    assert summary.options == {"timeoutMs": 200, "concurrency": 2}

@@ -15,8 +15,8 @@ def all_ids(screen) -> list[str]:
 
 
 def option_ids(screen) -> list[str]:
-    """The wizard's own flows (group headers and catalog providers left out)."""
-    return [i for i in all_ids(screen) if not i.startswith(("group:", "api-key:"))]
+    """The wizard's own flows (group headers and catalog entries left out)."""
+    return [i for i in all_ids(screen) if not i.startswith(("group:", "api-key:", "openclaw:"))]
 
 
 async def choose(pilot, choice_id: str) -> None:
@@ -193,3 +193,19 @@ async def test_best_match_first(make_app):
         await pilot.press("enter")
         form = await wait_for_screen(pilot, "TokenPasteScreen")
         assert form.query_one("#provider").value == "openrouter"
+
+
+async def test_other_openclaw_logins_are_listed_with_their_command(make_app):
+    app = make_app(agent_id="main")
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = await wait_for_screen(pilot, "AuthChoiceScreen")
+        ids = all_ids(screen)
+        for cid in ("openclaw:github-copilot", "openclaw:ollama", "openclaw:minimax-global-oauth"):
+            assert cid in ids
+        assert "openclaw:openai-codex" not in ids  # the wizard's own Codex flow covers it
+        await pilot.press(*"github")
+        assert next(i for i in all_ids(screen) if i.startswith("openclaw:")) == "openclaw:github-copilot"
+        await choose(pilot, "openclaw:github-copilot")
+        await wait_for(pilot, lambda: any("--auth-choice github-copilot" in str(n.message)
+                                          for n in app._notifications), what="the OpenClaw command")
+        await wait_for_screen(pilot, "AuthChoiceScreen")
