@@ -179,6 +179,30 @@ def check(ref: Ref, raw_config: Mapping[str, Any] | None, env: Mapping[str, str]
     return None
 
 
+EXEC_CHECK_TTL_S = 300.0
+_exec_checks: dict[str, tuple[float, str | None]] = {}
+
+
+def check_for_status(ref: Ref, raw_config: Mapping[str, Any] | None, env: Mapping[str, str]) -> str | None:
+    """`check` for status displays: an exec ref's verdict is remembered for EXEC_CHECK_TTL_S per process,
+    so a dashboard reload does not run `op`/`vault` (and maybe a biometric prompt) again. Env and file
+    refs are cheap and always checked afresh. Only the verdict is kept, never the value."""
+    if ref.source != "exec":
+        return check(ref, raw_config, env)
+    try:
+        cfg = json.dumps(provider_config(ref, raw_config), sort_keys=True, default=str)
+    except SecretRefError as exc:
+        return str(exc)
+    key = f"{ref.label}\0{cfg}"
+    now = time.monotonic()
+    hit = _exec_checks.get(key)
+    if hit is not None and now - hit[0] < EXEC_CHECK_TTL_S:
+        return hit[1]
+    verdict = check(ref, raw_config, env)
+    _exec_checks[key] = (now, verdict)
+    return verdict
+
+
 def _resolve_env(ref: Ref, cfg: Mapping[str, Any], env: Mapping[str, str]) -> str:
     allow = cfg.get("allowlist")
     if isinstance(allow, list) and ref.id not in allow:

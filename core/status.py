@@ -263,7 +263,7 @@ def _ref_problems(store: StoreLike, raw_config: Mapping, env: Mapping[str, str])
     for pid, cred in with_refs.items():
         stored = getattr(cred, "keyRef", None) or getattr(cred, "tokenRef", None)
         ref = secrets.coerce_ref(stored, defaults if isinstance(defaults, Mapping) else None)
-        why = "the stored ref is malformed" if ref is None else secrets.check(ref, raw_config, env)
+        why = "the stored ref is malformed" if ref is None else secrets.check_for_status(ref, raw_config, env)
         if why:
             problems[pid] = why
     return problems

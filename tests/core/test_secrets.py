@@ -277,3 +277,20 @@ def test_oauth_profiles_refuse_refs(state_dir):
     with pytest.raises(ValidationError, match="does not accept SecretRefs on OAuth"):
         profiles.add_secret_ref("openrouter", Ref("env", "default", "MY_OR_KEY"))
 
+
+
+def test_status_runs_an_exec_resolver_once_per_ttl(state_dir, tmp_path, monkeypatch):
+    from core import profiles, status
+
+    calls = tmp_path / "calls"
+    cmd = _script(tmp_path, f"open({str(calls)!r}, 'a').write('x')\n" + ECHO_PROTOCOL.replace(
+        'os.environ.get("SECRET", "none")', repr(KEY)))
+    secrets.set_provider_config("vault", {"source": "exec", "command": str(cmd)})
+    profiles.add_secret_ref("openrouter", Ref("exec", "vault", "openrouter/api-key"))
+    for _ in range(3):
+        (row,) = status.agent_status(env={}).profiles
+        assert row.reason is None
+    assert calls.read_text() == "x"  # one run for three status reads (a dashboard reloading)
+    monkeypatch.setattr(secrets, "EXEC_CHECK_TTL_S", 0.0)
+    status.agent_status(env={})
+    assert calls.read_text() == "xx"
