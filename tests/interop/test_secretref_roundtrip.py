@@ -57,3 +57,28 @@ def test_env_file_and_exec_refs_round_trip_through_real_openclaw(_openclaw_dist,
         "together:manual": (None, "exec:vault:together/api-key"),
     }
     assert KEY not in json.dumps(data)
+
+
+def test_wizard_storage_plans_are_valid_openclaw_config(_openclaw_dist, state_dir, tmp_path):  # noqa: F811
+    """What the wizard's "store as file/command" writes passes real OpenClaw's config validation."""
+    home = os.environ["HOME"]
+    (state_dir / "openclaw.json").write_text('{"gateway": {"mode": "local"}}\n')
+    single = tmp_path / "openrouter.key"
+    single.write_text(KEY + "\n")
+    single.chmod(0o600)
+    op = tmp_path / "op"
+    op.write_text(f"#!{sys.executable}\nprint({KEY!r})\n")
+    op.chmod(0o700)
+    raw = json.loads((state_dir / "openclaw.json").read_text())
+    file_plan = secrets.plan_file(str(single), "", raw)
+    exec_plan = secrets.plan_exec(str(op), "read op://Private/OpenRouter/credential", "value", "HOME", raw)
+    for plan, provider in ((file_plan, "openrouter"), (exec_plan, "deepseek")):
+        assert secrets.preflight(plan, raw, {"HOME": home}) == KEY
+        secrets.save_plan(plan)
+        profiles.add_secret_ref(provider, plan.ref)
+    data = _real_status(_openclaw_dist, state_dir, home)
+    labels = {label for prov in data["auth"]["providers"] for label in prov["profiles"]["labels"]}
+    assert labels == {"openrouter:default=ref(file:value)", "deepseek:default=ref(exec:value)"}
+    config = json.loads((state_dir / "openclaw.json").read_text())
+    assert config["secrets"]["providers"]["filemain"]["mode"] == "singleValue"
+    assert config["secrets"]["providers"]["op"]["jsonOnly"] is False
