@@ -103,7 +103,21 @@ def plan_targets(agent_id: str = "main", state: Path | None = None, env: Mapping
     defaults = secrets.secrets_section(raw_config).get("defaults")
     wanted_ids = set(profile_ids)
     wanted_provider = normalize_provider_id(provider) if provider else None
-    providers = sorted(set(snap.store.providers()) | {p for p in WELL_KNOWN_PROVIDERS if env_keys_for(p, merged_env)})
+    from core.providers import catalog
+
+    def env_key(prov: str) -> tuple[str, str] | None:
+        """The env key OpenClaw would use: its generic names first, then the catalog's (HF_TOKEN, Z_AI_API_KEY…)."""
+        found = env_keys_for(prov, merged_env)
+        if found:
+            return found[0]
+        entry = catalog().get(prov)
+        for name in entry.env if entry else ():
+            if (merged_env.get(name) or "").strip():
+                return name, merged_env[name].strip()
+        return None
+
+    with_env = {p for p in WELL_KNOWN_PROVIDERS if env_key(p)} | {p for p in catalog().providers if env_key(p)}
+    providers = sorted(set(snap.store.providers()) | with_env)
     targets: list[ProbeTarget] = []
     for prov in providers:
         if wanted_provider and normalize_provider_id(prov) != wanted_provider:
@@ -142,9 +156,9 @@ def plan_targets(agent_id: str = "main", state: Path | None = None, env: Mapping
                 target.skip = ("unknown", "missing_credential", "no inline credential or SecretRef is configured")
                 continue
             target.secret = secret
-        if not wanted_ids:
-            for var, value in env_keys_for(prov, merged_env)[:1]:  # the one OpenClaw would use
-                targets.append(ProbeTarget(prov, f"env: {var}", "env", "env", secret=value))
+        key = env_key(prov) if not wanted_ids else None
+        if key is not None:
+            targets.append(ProbeTarget(prov, f"env: {key[0]}", "env", "env", secret=key[1]))
     return targets
 
 

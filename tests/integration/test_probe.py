@@ -116,3 +116,11 @@ def test_parallelism_is_bounded(state_dir, fake):
     assert [r.reasonCode for r in summary.results] == ["unreachable"] * 6
     assert summary.durationMs >= 590
     assert summary.options == {"timeoutMs": 200, "concurrency": 2}
+
+
+def test_env_keys_under_catalog_names_are_probed(state_dir, fake):
+    # Vercel's gateway reads AI_GATEWAY_API_KEY (catalog), not VERCEL_AI_GATEWAY_API_KEY.
+    env = {"OPENCLAW_PROBE_BASE_URL_VERCEL_AI_GATEWAY": fake.url, "AI_GATEWAY_API_KEY": GOOD}
+    summary = probe_mod.probe(env=env, timeout_ms=2000)
+    assert _by_label(summary) == {"env: AI_GATEWAY_API_KEY": ("ok", "ok")}
+    assert fake.requests[0][0] == "/api/v1/v1/models"  # the catalog's probe path for this provider
