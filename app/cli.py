@@ -108,7 +108,7 @@ def build_parser() -> argparse.ArgumentParser:
     status.add_argument("--probe-concurrency", metavar="N", help="requests at once (default 2)")
     status.set_defaults(handler=_STATUS)
 
-    auth = _sub(msub, "auth", "manage auth profiles: order, paste-token, setup-token, login, refresh, remove")
+    auth = _sub(msub, "auth", "manage auth profiles: order, api-key, paste-token, setup-token, login, refresh, remove")
     asub = auth.add_subparsers(dest="auth_command", metavar="<command>", required=True, parser_class=_Parser)
 
     order = _sub(asub, "order", "per-agent auth profile order override (get, set, clear)")
