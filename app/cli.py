@@ -100,9 +100,16 @@ def build_parser() -> argparse.ArgumentParser:
     mode.add_argument("--plain", action="store_true", help="tab-separated lines for scripts")
     status.add_argument("--check", action="store_true",
                         help="exit 1 if expired/missing, 2 if expiring within 24h, else 0")
+    status.add_argument("--probe", action="store_true",
+                        help="send one cheap authenticated request per credential (models list)")
+    status.add_argument("--probe-provider", metavar="P", help="probe only this provider")
+    status.add_argument("--probe-profile", metavar="ID", action="append",
+                        help="probe only these profile ids (repeatable or comma-separated)")
+    status.add_argument("--probe-timeout", metavar="MS", help="per-request timeout in ms (default 8000)")
+    status.add_argument("--probe-concurrency", metavar="N", help="requests at once (default 2)")
     status.set_defaults(handler=_STATUS)
 
-    auth = _sub(msub, "auth", "manage auth profiles: order, paste-token, setup-token, login, refresh, remove")
+    auth = _sub(msub, "auth", "manage auth profiles: order, api-key, paste-token, setup-token, login, refresh, remove")
     asub = auth.add_subparsers(dest="auth_command", metavar="<command>", required=True, parser_class=_Parser)
 
     order = _sub(asub, "order", "per-agent auth profile order override (get, set, clear)")
@@ -131,6 +138,20 @@ def build_parser() -> argparse.ArgumentParser:
     paste.add_argument("--expires-in", metavar="DURATION", help="token lifetime, e.g. 365d, 12h, 30m")
     _agent_opt(paste)
     paste.set_defaults(handler=f"{_AUTH}:cmd_paste_token")
+
+    apikey = _sub(asub, "api-key", "store an API key (hidden prompt or stdin) or a SecretRef to it",
+                  epilog="The key is never taken from the command line: pipe it on stdin or type it at the\n"
+                         "hidden prompt. With --ref nothing secret is stored: the profile points at\n"
+                         "  env:PROVIDER:VAR            an environment variable (provider alias 'default')\n"
+                         "  file:PROVIDER:/json/pointer secrets.providers.<PROVIDER> in openclaw.json (file)\n"
+                         "  exec:PROVIDER:ID            secrets.providers.<PROVIDER> (a resolver command)\n"
+                         "and the ref is resolved once before saving.")
+    apikey.add_argument("--provider", required=True, metavar="P", help="provider id, e.g. openrouter")
+    apikey.add_argument("--profile-id", metavar="ID", help="profile id (default: <provider>:default)")
+    apikey.add_argument("--ref", metavar="SOURCE:PROVIDER:ID", help="store a SecretRef instead of the key")
+    apikey.add_argument("--no-preflight", action="store_true", help="store --ref even if it does not resolve now")
+    _agent_opt(apikey)
+    apikey.set_defaults(handler=f"{_AUTH}:cmd_api_key")
 
     setup = _sub(asub, "setup-token", "store an Anthropic subscription token made by `claude setup-token`",
                  epilog="Run `claude setup-token` (needs an interactive terminal and a Claude Pro/Max plan),\n"
@@ -200,7 +221,7 @@ def _extra_arguments(args: argparse.Namespace, extra: list[str]) -> UsageError:
     from core.masking import mask_secret
 
     prog = getattr(args, "_prog", PROG)
-    if getattr(args, "handler", "").endswith(("cmd_paste_token", "cmd_setup_token")):
+    if getattr(args, "handler", "").endswith(("cmd_paste_token", "cmd_setup_token", "cmd_api_key")):
         return UsageError(f"{prog}: the token is never taken from the command line (it would stay in the shell "
                           f"history); pipe it on stdin or run this in a terminal to be prompted (see '{prog} --help')")
     shown = " ".join(a if len(a) < 24 else mask_secret(a) for a in extra)

@@ -162,6 +162,64 @@ def cmd_setup_token(args: argparse.Namespace) -> int:
     return 0
 
 
+# ---- api-key
+
+def _provider_note(provider: str, kind: str) -> None:
+    """Catalog check: an unknown provider is allowed (plugins add providers) but said out loud."""
+    from core.providers import catalog, unknown_provider_note
+
+    entry = catalog().get(provider)
+    if entry is None:
+        _info(f"Note: {unknown_provider_note(provider)}")
+    elif kind not in entry.kinds and entry.kinds:
+        _info(f"Note: OpenClaw offers {entry.label} as {', '.join(entry.kinds)}; storing an {kind} profile anyway.")
+
+
+def _merged_env() -> dict[str, str]:
+    import os
+
+    from core.envkeys import read_env_file
+
+    return {**read_env_file(), **os.environ}  # as the gateway sees it: the shell wins over <state>/.env
+
+
+def cmd_api_key(args: argparse.Namespace) -> int:
+    from core.masking import mask_secret
+    from core.profiles import add_api_key, add_secret_ref, default_profile_id, validate_profile_id, validate_provider
+    from core.providers import key_shape_problem
+    from core.tokens import validate_token
+
+    provider = validate_provider(args.provider)
+    profile_id = validate_profile_id(args.profile_id or default_profile_id(provider, "api_key"), provider)
+    agent_id = resolve_agent(args.agent)
+    _provider_note(provider, "api_key")
+    if args.ref:
+        from core import config as config_mod
+        from core import secrets
+
+        ref = secrets.parse_ref_spec(args.ref)
+        if not args.no_preflight:
+            why = secrets.check(ref, config_mod.load_config().raw, _merged_env())
+            if why:
+                raise ValidationError(f"{why}. Nothing saved (fix it, or pass --no-preflight to store the ref anyway)")
+        pid = add_secret_ref(provider, ref, profile_id, "api_key", agent_id)
+        _out(f"Saved {pid} for agent {agent_id}: key from {ref.label} (not stored in the file)")
+        return 0
+    key = validate_token(read_secret(
+        f"Paste the {provider} API key for {profile_id} (input hidden), then press Enter: ", what="API key",
+        example=f"pbpaste | openclaw models auth api-key --provider {provider}",
+    ))
+    problem = key_shape_problem(provider, key)
+    if problem:
+        raise ValidationError(f"{problem}; nothing saved")
+    from core import store as store_mod
+
+    existed = profile_id in store_mod.load(agent_id).store.profiles
+    pid = add_api_key(provider, key, profile_id, agent_id)
+    _out(f"{'Replaced' if existed else 'Saved'} {pid} for agent {agent_id}: key {mask_secret(key)}")
+    return 0
+
+
 # ---- remove
 
 def cmd_remove(args: argparse.Namespace) -> int:

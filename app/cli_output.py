@@ -43,6 +43,8 @@ class ProfileOut(_Out):
     unusableReason: str | None  # e.g. billing, rate_limit
     eligibility: str  # OpenClaw's reason code: ok | missing_credential | expired | invalid_expires | ...
     position: int | None  # 1-based place in the effective order; None = not used
+    ref: str | None = None  # "source:provider:id" when the secret is a SecretRef (never its value)
+    reason: str | None = None  # "unresolved_ref" when that ref does not resolve
 
 
 class EnvKeyOut(_Out):
@@ -124,6 +126,7 @@ def _profile_out(p: ProfileStatus) -> ProfileOut:
         remainingMs=p.remaining_ms, remaining=p.remaining_human, expiry=p.expiry_text, masked=p.masked,
         email=p.email, accountId=p.account_id, source=p.source, cooldownUntil=p.cooldown_until or None,
         unusable=p.unusable_kind, unusableReason=p.unusable_reason, eligibility=p.reason_code, position=p.position,
+        ref=p.ref, reason=p.reason,
     )
 
 

@@ -20,18 +20,40 @@ def cmd_status(args: argparse.Namespace) -> int:
     from core.status import agent_status, check_exit_code
 
     agent_id = resolve_agent(args.agent)
+    probing = getattr(args, "probe", False)
+    if probing and args.plain:
+        from core.errors import ValidationError
+
+        raise ValidationError("--probe cannot be used with --plain output")
     status = agent_status(agent_id)
     code = check_exit_code(status)
     for warning in status.warnings:  # on stderr in every mode: stdout may be a pipe a script parses
         print(f"openclaw: warning: {clean(warning)}", file=sys.stderr)
+    summary = None
+    if probing:
+        from app.cli_probe import run_probe
+
+        summary = run_probe(args, agent_id)
     if args.json:
         from app.cli_output import status_output
 
-        sys.stdout.write(clean_block(status_output(status, code).model_dump_json(indent=2)) + "\n")
+        if summary is None:
+            sys.stdout.write(clean_block(status_output(status, code).model_dump_json(indent=2)) + "\n")
+        else:
+            import json
+
+            doc = status_output(status, code).model_dump(mode="json")
+            doc["probes"] = summary.to_json()
+            sys.stdout.write(clean_block(json.dumps(doc, indent=2)) + "\n")
     elif args.plain:
         sys.stdout.write("".join(line + "\n" for line in plain_lines(status)))
     else:
-        sys.stdout.write("".join(clean(line) + "\n" for line in text_lines(status)))
+        lines = text_lines(status)
+        if summary is not None:
+            from app.cli_probe import probe_lines
+
+            lines += probe_lines(summary)
+        sys.stdout.write("".join(clean(line) + "\n" for line in lines))
     sys.stdout.flush()
     return code if args.check else 0
 
@@ -63,6 +85,8 @@ def _profile_suffix(p: ProfileStatus, now_ms: int) -> str:
     from core.durations import format_remaining
 
     notes = []
+    if p.reason == "unresolved_ref":
+        notes.append(f"unresolved_ref: {p.ref}")
     if p.position is None:
         notes.append("not used: " + p.reason_code.replace("_", " ") if p.reason_code != "ok" else "not in order")
     if p.in_cooldown:

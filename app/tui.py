@@ -135,7 +135,7 @@ class OnboardApp(CrashSafeApp, App[int]):  # CrashSafeApp: one line + a private 
         from screens.auth_choice import AuthChoiceScreen
 
         self.current_agent = agent_id
-        self._show(AuthChoiceScreen(agent_id, env=self.env), partial(self._auth_chosen, agent_id))
+        self._show(AuthChoiceScreen(agent_id, env=self.env, state=self.state), partial(self._auth_chosen, agent_id))
 
     def _auth_chosen(self, agent_id: str, choice: str | None) -> None:
         if choice is None:
@@ -150,6 +150,12 @@ class OnboardApp(CrashSafeApp, App[int]):  # CrashSafeApp: one line + a private 
             self.show_device(agent_id)
         elif choice in ("setup-token", "paste-token", "api-key"):
             self.show_token(agent_id, choice)
+        elif choice.startswith("api-key:"):  # a provider picked from OpenClaw's catalog
+            self.show_token(agent_id, "api-key", provider=choice.partition(":")[2])
+        elif choice.startswith("openclaw:"):  # a login only OpenClaw itself performs
+            self.notify(f"Run it with OpenClaw: openclaw onboard --auth-choice {choice.partition(':')[2]}",
+                        title="Not in this wizard", timeout=10)
+            self.show_auth_choice(agent_id)
         elif choice == "codex-cli":
             self.reuse_codex_cli(agent_id)
         elif choice == "claude-cli":
@@ -175,11 +181,12 @@ class OnboardApp(CrashSafeApp, App[int]):  # CrashSafeApp: one line + a private 
                                    login_factory=self.device_login_factory)
         self._show(screen, partial(self._login_done, agent_id))
 
-    def show_token(self, agent_id: str, kind: str) -> None:
+    def show_token(self, agent_id: str, kind: str, provider: str | None = None) -> None:
         from screens.token_paste import TokenPasteScreen
 
         self.current_agent = agent_id
-        screen = TokenPasteScreen(agent_id, kind, state=self.state, clock=self.clock, env=self.env)
+        screen = TokenPasteScreen(agent_id, kind, state=self.state, clock=self.clock, env=self.env,
+                                  provider=provider)
         self._show(screen, partial(self._login_done, agent_id))
 
     def _login_done(self, agent_id: str, profile_id: Any) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from core import config as config_mod
 from core import store as store_mod
@@ -12,6 +13,9 @@ from core.errors import ProfileNotFoundError, ValidationError
 from core.models import AnyCredential, ApiKeyCredential, AuthProfileStore, OAuthCredential, TokenCredential
 from core.provider_ids import normalize_provider_id
 from core.tokens import validate_token
+
+if TYPE_CHECKING:
+    from core.secrets import Ref
 
 _PROVIDER = re.compile(r"^[a-z0-9][a-z0-9._-]{0,63}\Z")  # \Z, not $: no trailing newline
 _NAME = re.compile(r"^[a-z0-9._@+-]{1,128}\Z")
@@ -89,6 +93,27 @@ def add_api_key(provider: str, key: str, profile_id: str | None = None, agent_id
     provider = validate_provider(provider)
     pid = validate_profile_id(profile_id or default_profile_id(provider, "api_key"), provider)
     return save_credential(pid, ApiKeyCredential(provider=provider, key=validate_token(key)), agent_id, state)
+
+
+def add_secret_ref(provider: str, ref: Ref, profile_id: str | None = None, kind: str = "api_key",
+                   agent_id: str = "main", state: Path | None = None) -> str:
+    """An api_key (`keyRef`) or token (`tokenRef`) profile whose secret stays where `ref` points.
+
+    OpenClaw refuses a ref on an OAuth profile (its policy guard), so replacing one is refused here too.
+    """
+    from core.models import SecretRef
+
+    provider = validate_provider(provider)
+    pid = validate_profile_id(profile_id or default_profile_id(provider, "api_key" if kind == "api_key" else "token"),
+                              provider)
+    existing = store_mod.load(agent_id, state).store.profiles.get(pid)
+    if existing is not None and existing.type == "oauth":
+        raise ValidationError(f"{pid} is an OAuth profile; OpenClaw does not accept SecretRefs on OAuth profiles. "
+                              "Use another profile id.")
+    stored = SecretRef(**ref.to_json())
+    cred: AnyCredential = (ApiKeyCredential(provider=provider, keyRef=stored) if kind == "api_key"
+                           else TokenCredential(provider=provider, tokenRef=stored))
+    return save_credential(pid, cred, agent_id, state)
 
 
 def add_oauth(cred: OAuthCredential, profile_id: str, agent_id: str = "main", state: Path | None = None) -> str:

@@ -53,6 +53,8 @@ class ProfileStatus:
     unusable_kind: Literal["cooldown", "disabled"] | None = None  # while cooldown_until is in the future
     unusable_reason: str | None = None  # e.g. billing, rate_limit, auth_permanent
     reason_code: str = "ok"  # OpenClaw's eligibility code: ok | missing_credential | expired | ...
+    ref: str | None = None  # "source:provider:id" of a keyRef/tokenRef used instead of an inline secret
+    reason: str | None = None  # OpenClaw's reason code when not usable, e.g. "unresolved_ref"
 
     @property
     def in_cooldown(self) -> bool:
@@ -62,6 +64,8 @@ class ProfileStatus:
     def expiry_text(self) -> str:
         if self.status == "static":
             return "static"
+        if self.reason == "unresolved_ref":
+            return "ref does not resolve"
         if self.status == "missing":
             return "no expiry recorded"
         assert self.remaining_ms is not None
@@ -162,9 +166,15 @@ def _masked(cred: AnyCredential) -> str:
 
 def profile_status(profile_id: str, cred: AnyCredential, now_ms: int, *, source: Source = "store",
                    cooldown_until: int = 0, position: int | None = None,
-                   usage: Mapping[str, object] | None = None, reason_code: str = "ok") -> ProfileStatus:
+                   usage: Mapping[str, object] | None = None, reason_code: str = "ok",
+                   ref_problem: str | None = None) -> ProfileStatus:
     status, remaining = classify(cred, now_ms)
     kind, why = _unusable(usage, cooldown_until, now_ms)
+    ref_obj = None if cred.secret else (getattr(cred, "keyRef", None) or getattr(cred, "tokenRef", None))
+    ref = f"{ref_obj.source}:{ref_obj.provider or 'default'}:{ref_obj.id}" if ref_obj is not None else None
+    if ref_problem is not None:
+        status, remaining = "missing", None  # an unresolvable ref is no credential (core.secrets)
+        reason_code = "unresolved_ref"
     return ProfileStatus(
         profile_id=profile_id,
         provider=cred.provider,
@@ -173,7 +183,7 @@ def profile_status(profile_id: str, cred: AnyCredential, now_ms: int, *, source:
         expires_ms=cred.expires_ms if cred.type != "api_key" else None,
         remaining_ms=remaining,
         remaining_human=format_remaining(remaining) if remaining is not None else None,
-        masked=_masked(cred),
+        masked=_masked(cred) + (" (unresolved)" if ref_problem is not None else ""),
         email=cred.email,
         account_id=getattr(cred, "accountId", None),
         source=source,
@@ -182,6 +192,8 @@ def profile_status(profile_id: str, cred: AnyCredential, now_ms: int, *, source:
         unusable_kind=kind,
         unusable_reason=why,
         reason_code=reason_code,
+        ref=ref,
+        reason=reason_code if reason_code != "ok" else None,
     )
 
 
@@ -204,10 +216,13 @@ def _source_of(profile_id: str) -> Source:
 def provider_statuses(store: StoreLike, auth: AuthLike, now_ms: int,
                       env: Mapping[str, str], extra_providers: Iterable[str] = (),
                       legacy_ids: Iterable[str] = (), dotenv_only: Iterable[str] = (),
-                      sources: Mapping[str, Source] | None = None) -> list[ProviderStatus]:
+                      sources: Mapping[str, Source] | None = None,
+                      ref_problems: Mapping[str, str] | None = None) -> list[ProviderStatus]:
     """`env` is the merged environment; `dotenv_only` names the variables found only in `<state>/.env`;
-    `sources` says where a profile comes from when not from this agent's store (e.g. "main")."""
+    `sources` says where a profile comes from when not from this agent's store (e.g. "main");
+    `ref_problems` maps profile ids whose SecretRef does not resolve to why (core.secrets)."""
     sources = sources or {}
+    ref_problems = ref_problems or {}
     legacy = set(legacy_ids)
     from_dotenv = set(dotenv_only)
     providers = set(store.providers()) | {normalize_provider_id(p) for p in extra_providers}
@@ -226,7 +241,8 @@ def provider_statuses(store: StoreLike, auth: AuthLike, now_ms: int,
                            cooldown_until=order_mod.cooldown_until(store, pid),
                            position=(i + 1) if pid in ordered else None,
                            usage=usage_all.get(pid) if isinstance(usage_all.get(pid), dict) else None,
-                           reason_code=order_mod.eligibility(store, provider, pid, auth, now_ms))
+                           reason_code=order_mod.eligibility(store, provider, pid, auth, now_ms),
+                           ref_problem=ref_problems.get(pid))
             for i, pid in enumerate(ordered + unused)
         ]
         keys = env_keys_for(provider, env)
@@ -288,8 +304,10 @@ def agent_status(agent_id: str = "main", state: Path | None = None, env: Mapping
     in_use = agentconfig.providers_in_use(lines)
     file_env = read_env_file(paths.state)
     merged_env = {**file_env, **env}  # the shell wins over .env, as for the gateway
+    ref_problems = _ref_problems(snap.store, raw_cfg, merged_env)
     providers = provider_statuses(snap.store, auth, now, merged_env, legacy_ids=snap.legacy_ids,
-                                  dotenv_only=[name for name in file_env if name not in env], sources=sources)
+                                  dotenv_only=[name for name in file_env if name not in env], sources=sources,
+                                  ref_problems=ref_problems)
     with_auth = {auth_provider_key(c.provider) for c in snap.store.profiles.values()}
     with_auth |= {auth_provider_key(p.provider) for p in providers if p.env}
     with_auth |= {auth_provider_key(p) for p in agentconfig.custom_provider_keys(raw_cfg)}
@@ -298,6 +316,25 @@ def agent_status(agent_id: str = "main", state: Path | None = None, env: Mapping
     env_file_providers = [ps.provider for ps in providers if any(k.source == ".env" for k in ps.env)]
     return AgentStatus(agent_id, paths.store, snap.exists, providers, missing, problems,
                        warnings, env_file_providers, now, lines, in_use, inherits)
+
+
+def _ref_problems(store: StoreLike, raw_config: Mapping, env: Mapping[str, str]) -> dict[str, str]:
+    """Profiles whose only secret is a ref that does not resolve (imports core.secrets only if any)."""
+    with_refs = {pid: c for pid, c in store.profiles.items()
+                 if not c.secret and (getattr(c, "keyRef", None) or getattr(c, "tokenRef", None))}
+    if not with_refs:
+        return {}
+    from core import secrets
+
+    defaults = secrets.secrets_section(raw_config).get("defaults")
+    problems: dict[str, str] = {}
+    for pid, cred in with_refs.items():
+        stored = getattr(cred, "keyRef", None) or getattr(cred, "tokenRef", None)
+        ref = secrets.coerce_ref(stored, defaults if isinstance(defaults, Mapping) else None)
+        why = "the stored ref is malformed" if ref is None else secrets.check_for_status(ref, raw_config, env)
+        if why:
+            problems[pid] = why
+    return problems
 
 
 def check_exit_code(status: AgentStatus) -> int:

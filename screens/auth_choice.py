@@ -1,14 +1,19 @@
-"""Step 2: how to log in. One line of description under each choice.
+"""Step 2: how to log in. A searchable, grouped picker: type to filter, arrows to move, Enter to choose.
 
-`AuthChoiceScreen(agent_id, env=None)` dismisses with one of CHOICES' ids ("codex", "codex-device",
-"setup-token", "paste-token", "api-key", "codex-cli", "claude-cli", "back", "skip") or None (quit).
-The highlighted default is the Codex login that fits this machine (`recommended_codex`), with why.
+`AuthChoiceScreen(agent_id, env=None, state=None)` dismisses with a choice id or None (quit):
+- a wizard flow of WIZARD_CHOICES ("codex", "setup-token", "paste-token", "api-key", "codex-cli",
+  "claude-cli", ...): adding a flow is one `Choice(...)` line in that list (plus its handler in app.tui);
+- `api-key:<provider>` for a provider of OpenClaw's catalog (core.providers) that takes an API key;
+- "back" or "skip".
+
+Providers the agent already has profiles for come first ("Recently used"), most recently used first.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from pathlib import Path
 
 from textual import on
 from textual.app import ComposeResult
@@ -16,12 +21,18 @@ from textual.binding import Binding
 from textual.containers import Vertical
 from textual.markup import escape
 from textual.screen import Screen
-from textual.widgets import Footer, Header, OptionList, Static
+from textual.widgets import Footer, Header, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from core.cli_imports import claude_cli_available, codex_cli_available
 from core.paths import claude_cli_credentials_path, codex_cli_auth_path
 from screens.agent_select import home_relative
+from screens.widgets import WizardInput
+
+API_KEY_PREFIX = "api-key:"
+OPENCLAW_PREFIX = "openclaw:"  # an OpenClaw auth choice this wizard does not run: we say how to run it
+# OpenClaw choices the wizard's own flows already cover (API-key choices are covered by the key form).
+COVERED_CHOICES = frozenset({"openai-codex", "openai-codex-device-code", "anthropic-cli", "setup-token"})
 
 
 @dataclass(frozen=True)
@@ -29,29 +40,40 @@ class Choice:
     id: str
     title: str
     description: str
+    group: str = "Sign in"
+    # When the choice is offered, and the {fields} of its description (None: never, e.g. file absent).
+    available: Callable[[Mapping[str, str] | None], dict[str, str] | None] = lambda env: {}
+    keywords: str = ""
+
+
+def _codex_cli(env: Mapping[str, str] | None) -> dict[str, str] | None:
+    return {"path": home_relative(codex_cli_auth_path(env), env)} if codex_cli_available(env) else None
+
+
+def _claude_cli(env: Mapping[str, str] | None) -> dict[str, str] | None:
+    return {"path": home_relative(claude_cli_credentials_path(env), env)} if claude_cli_available(env) else None
 
 
 CODEX = Choice("codex", "OpenAI Codex (ChatGPT login)",
-               "Sign in with your ChatGPT account in the browser (OAuth, auto-refresh)")
+               "Sign in with your ChatGPT account in the browser (OAuth, auto-refresh)", keywords="openai-codex oauth")
 CODEX_DEVICE = Choice("codex-device", "OpenAI Codex device pairing",
-                      "Type a short code on any device (a phone works); best over SSH")
+                      "Type a short code on any device (a phone works); best over SSH",
+                      keywords="openai-codex device code ssh")
 SETUP_TOKEN = Choice("setup-token", "Anthropic setup-token",
-                     "Paste the one-year token printed by `claude setup-token`")
+                     "Paste the one-year token printed by `claude setup-token`", keywords="claude anthropic")
 PASTE_TOKEN = Choice("paste-token", "Paste a token (any provider)",
                      "Store a bearer token you already have, optionally with an expiry")
 API_KEY = Choice("api-key", "API key (any provider)",
-                 "Recommended for Anthropic; can also go to .env for a gateway daemon")
-CODEX_CLI = Choice("codex-cli", "Reuse Codex CLI login",
-                   "Seed openai-codex:default from {path}")
-CLAUDE_CLI = Choice("claude-cli", "Reuse Claude CLI login",
-                    "Import {path} as anthropic:claude-cli")
-BACK = Choice("back", "← Back", "Choose another agent")
-SKIP = Choice("skip", "Skip for now", "Go straight to the dashboard without adding a login")
+                 "Recommended for Anthropic; can also go to .env for a gateway daemon", keywords="anthropic")
+CODEX_CLI = Choice("codex-cli", "Reuse Codex CLI login", "Seed openai-codex:default from {path}",
+                   available=_codex_cli, keywords="openai-codex")
+CLAUDE_CLI = Choice("claude-cli", "Reuse Claude CLI login", "Import {path} as anthropic:claude-cli",
+                    available=_claude_cli, keywords="anthropic")
+BACK = Choice("back", "← Back", "Choose another agent", group="")
+SKIP = Choice("skip", "Skip for now", "Go straight to the dashboard without adding a login", group="")
 
-
-def choice_prompt(choice: Choice, **fmt: str) -> str:
-    description = escape(choice.description.format(**fmt))
-    return f"[b]{escape(choice.title)}[/]\n  [$text-muted]{description}[/]"
+# The wizard's own flows, in display order. One line per flow.
+WIZARD_CHOICES: list[Choice] = [CODEX, CODEX_DEVICE, SETUP_TOKEN, PASTE_TOKEN, API_KEY, CODEX_CLI, CLAUDE_CLI]
 
 
 def recommended_codex(env: Mapping[str, str] | None) -> tuple[str, str]:
@@ -67,60 +89,205 @@ def recommended_codex(env: Mapping[str, str] | None) -> tuple[str, str]:
     return CODEX.id, "Suggested: the browser login (a desktop); device pairing is one ↓ away."
 
 
+def choice_prompt(choice: Choice, **fmt: str) -> str:
+    description = escape(choice.description.format(**fmt))
+    return f"[b]{escape(choice.title)}[/]\n  [$text-muted]{description}[/]"
+
+
+@dataclass(frozen=True)
+class Item:
+    """One selectable row: its id, its prompt markup, the text a filter matches, its group."""
+
+    id: str
+    prompt: str
+    search: str
+    group: str
+
+
+def provider_items() -> list[Item]:
+    from core.providers import catalog
+
+    items = []
+    for entry in sorted(catalog().providers.values(), key=lambda p: p.label.lower()):
+        if not entry.takes_api_key or not entry.choices:
+            continue  # image-only keys and providers without an API-key login
+        extra = f" · {entry.group_label}" if entry.group_label.lower() != entry.label.lower() else ""
+        keys = sorted(entry.env, key=lambda name: "KEY" not in name)  # the API-key variable, not an OAuth one
+        env = f"  [$text-muted]{escape(keys[0])}[/]" if keys else ""
+        prompt = f"{escape(entry.label)} [$text-muted]({escape(entry.id)}){escape(extra)}[/]{env}"
+        search = f"{entry.search_text} {' '.join(entry.env).lower()} api key"
+        items.append(Item(API_KEY_PREFIX + entry.id, prompt, search, "API key for a provider"))
+    return items
+
+
+def other_openclaw_items() -> list[Item]:
+    """OpenClaw's other logins (device codes, OAuth, local servers): listed so nothing is missing,
+    chosen to learn the `openclaw onboard --auth-choice` command that performs them."""
+    from core.providers import catalog
+
+    items = []
+    for entry in sorted(catalog().providers.values(), key=lambda p: p.label.lower()):
+        for choice in entry.choices:
+            if choice.kind == "api_key" or choice.id in COVERED_CHOICES:
+                continue
+            hint = f" · {choice.hint}" if choice.hint else ""
+            prompt = f"{escape(choice.label)} [$text-muted]({escape(choice.kind)}{escape(hint)})[/]"
+            search = f"{entry.search_text} {choice.label.lower()} {choice.kind} {choice.hint.lower()}"
+            items.append(Item(OPENCLAW_PREFIX + choice.id, prompt, search, "Other logins (run in OpenClaw)"))
+    return items
+
+
+def recent_providers(agent_id: str, state: Path | None) -> list[str]:
+    """Providers of the agent's profiles, most recently used first (usageStats.lastUsed)."""
+    from core import views
+    from core.paths import agent_paths
+
+    try:
+        snap = views.read_store(agent_paths(agent_id, state))
+    except Exception:  # a broken store is reported elsewhere; the picker still works
+        return []
+    usage = snap.store.usageStats or {}
+    last: dict[str, float] = {}
+    for pid, cred in snap.store.profiles.items():
+        used = getattr(usage.get(pid), "lastUsed", None) or 0
+        last[cred.provider] = max(last.get(cred.provider, 0), used)
+    return sorted(last, key=lambda p: -last[p])
+
+
+def matches(item: Item, query: str) -> bool:
+    return all(word in item.search for word in query.lower().split())
+
+
+def rank(item: Item, query: str) -> int:
+    """Best matches first: the id starts with the query, then a word does, then anything contains it."""
+    q = query.lower().strip()
+    ident = item.id.removeprefix(API_KEY_PREFIX)
+    if not q or ident.startswith(q):
+        return 0
+    if any(word.startswith(q) for word in item.search.split()[:3]):  # id and label words
+        return 1
+    if any(word.startswith(q) for word in item.search.split()):
+        return 2
+    return 3
+
+
 class AuthChoiceScreen(Screen[str | None]):
     CSS_PATH = "auth_choice.tcss"
     TITLE = "OpenClaw onboarding"
     SUB_TITLE = "2 · Choose how to log in"
     BINDINGS = [
         Binding("escape", "back", "Back"),
-        Binding("s", "skip", "Skip"),
-        Binding("q", "quit_wizard", "Quit"),
+        Binding("up", "move(-1)", "Move", show=False),
+        Binding("down", "move(1)", "Move", show=False),
+        Binding("pageup", "move(-8)", show=False),
+        Binding("pagedown", "move(8)", show=False),
+        # Letters go to the filter, so Skip and Quit sit on keys that never type.
+        Binding("f2", "skip", "Skip"),
+        Binding("f10", "quit_wizard", "Quit"),
+        Binding("ctrl+u", "clear_filter", "Clear filter", show=False),
     ]
 
-    def __init__(self, agent_id: str, env: Mapping[str, str] | None = None) -> None:
+    def __init__(self, agent_id: str, env: Mapping[str, str] | None = None, state: Path | None = None) -> None:
         super().__init__()
         self.agent_id = agent_id
         self.env = env
+        self.state = state
+        self.items: list[Item] = []
         self.choices: list[Choice] = []
 
     def available_choices(self) -> list[tuple[Choice, dict[str, str]]]:
-        items: list[tuple[Choice, dict[str, str]]] = [(CODEX, {}), (CODEX_DEVICE, {}), (SETUP_TOKEN, {}),
-                                                      (PASTE_TOKEN, {}), (API_KEY, {})]
-        if codex_cli_available(self.env):
-            items.append((CODEX_CLI, {"path": home_relative(codex_cli_auth_path(self.env), self.env)}))
-        if claude_cli_available(self.env):
-            items.append((CLAUDE_CLI, {"path": home_relative(claude_cli_credentials_path(self.env), self.env)}))
-        return items
+        offered = []
+        for choice in WIZARD_CHOICES:
+            fmt = choice.available(self.env)
+            if fmt is not None:
+                offered.append((choice, fmt))
+        return offered
 
     def compose(self) -> ComposeResult:
         yield Header(icon="◆")
         with Vertical(id="choice-body"):
             yield Static(f"How should agent [b]{escape(self.agent_id)}[/] log in?", id="choice-title",
                          classes="title")
-            yield Static(escape(recommended_codex(self.env)[1]), id="choice-why")
+            yield Static(escape(recommended_codex(self.env)[1]), id="choice-why", classes="hint")
+            # WizardInput: follows the app's cursor-blink setting (a blinking cursor makes snapshots flaky).
+            yield WizardInput(placeholder="type to filter: provider, e.g. openrouter, kimi, z.ai…", id="filter",
+                        compact=True)
             yield OptionList(id="choices")
+            yield Static("", id="choice-count", classes="hint")
         yield Footer()
 
     def on_mount(self) -> None:
-        options: list[Option | None] = []
-        self.choices = []
-        for choice, fmt in self.available_choices():
-            options.append(Option(choice_prompt(choice, **fmt), id=choice.id))
-            self.choices.append(choice)
-        options.append(None)
-        for choice in (BACK, SKIP):
-            options.append(Option(choice_prompt(choice), id=choice.id))
-            self.choices.append(choice)
+        wizard = [(c, fmt) for c, fmt in self.available_choices()]
+        self.choices = [c for c, _ in wizard] + [BACK, SKIP]
+        flows = [Item(c.id, choice_prompt(c, **fmt), f"{c.title} {c.description} {c.keywords} {c.id}".lower(),
+                      c.group) for c, fmt in wizard]
+        providers = provider_items()
+        by_id = {i.id: i for i in providers}
+        recent = [by_id[API_KEY_PREFIX + p] for p in recent_providers(self.agent_id, self.state)
+                  if API_KEY_PREFIX + p in by_id]
+        recent = [Item(i.id, i.prompt, i.search, "Recently used") for i in recent]
+        rest = [i for i in providers if i not in {by_id.get(r.id) for r in recent}]
+        tail = [Item(c.id, choice_prompt(c), f"{c.title} {c.description} {c.id}".lower(), "") for c in (BACK, SKIP)]
+        self.items = [*recent, *flows, *rest, *other_openclaw_items(), *tail]
+        self.refilter("")
+        self.query_one("#filter", Input).focus()
+
+    def refilter(self, query: str) -> None:
         choices = self.query_one("#choices", OptionList)
+        shown = [i for i in self.items if i.group == "" or matches(i, query)]
+        if query.strip():  # within each group, best matches first (`openr` -> OpenRouter, not Arcee's proxy)
+            groups = list(dict.fromkeys(i.group for i in shown))
+            shown = [i for g in groups for i in sorted((x for x in shown if x.group == g),
+                                                        key=lambda x: rank(x, query))]
+        options: list[Option | None] = []
+        group = None
+        for item in shown:
+            if item.group != group:
+                if item.group:
+                    options.append(Option(f"[b $text-accent]{escape(item.group)}[/]", id=f"group:{item.group}",
+                                          disabled=True))
+                else:
+                    options.append(None)
+                group = item.group
+            options.append(Option(item.prompt, id=item.id))
+        choices.clear_options()
         choices.add_options(options)
-        default = recommended_codex(self.env)[0]
-        choices.highlighted = next((i for i, c in enumerate(self.choices) if c.id == default), 0)
-        choices.focus()
+        first = next((n for n, o in enumerate(options) if o is not None and not o.disabled), None)
+        if not query.strip():  # nothing typed yet: the Codex login that fits this machine
+            suggested = recommended_codex(self.env)[0]
+            first = next((n for n, o in enumerate(options) if o is not None and o.id == suggested), first)
+        choices.highlighted = first
+        picked = len([i for i in shown if i.group])
+        self.query_one("#choice-count", Static).update(
+            f"{picked} match{'es' if picked != 1 else ''} · ↑↓ move · Enter choose" if query.strip() else
+            "Type to filter · ↑↓ move · Enter choose · Esc back")
+
+    @on(Input.Changed, "#filter")
+    def _filter_changed(self, event: Input.Changed) -> None:
+        event.stop()
+        self.refilter(event.value)
+
+    @on(Input.Submitted, "#filter")
+    def _filter_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        choices = self.query_one("#choices", OptionList)
+        if choices.highlighted is not None:
+            option = choices.get_option_at_index(choices.highlighted)
+            if not option.disabled and option.id:
+                self.dismiss(option.id)
 
     @on(OptionList.OptionSelected, "#choices")
     def _chosen(self, event: OptionList.OptionSelected) -> None:
         event.stop()
         self.dismiss(event.option.id)
+
+    def action_move(self, step: int) -> None:
+        choices = self.query_one("#choices", OptionList)  # the filter keeps focus; the list follows
+        for _ in range(abs(step)):
+            (choices.action_cursor_up if step < 0 else choices.action_cursor_down)()
+
+    def action_clear_filter(self) -> None:
+        self.query_one("#filter", Input).value = ""
 
     def action_back(self) -> None:
         self.dismiss("back")
@@ -130,4 +297,3 @@ class AuthChoiceScreen(Screen[str | None]):
 
     def action_quit_wizard(self) -> None:
         self.dismiss(None)
-

@@ -240,6 +240,7 @@ class DashboardScreen(Screen[Any]):
         Binding("u", "undo", "Undo"),
         Binding("c", "clear_order", "Clear"),
         Binding("r", "refresh_profile", "Refresh"),
+        Binding("t", "test_profile", "Test key", show=False),  # footer is full at 80 columns
         Binding("d", "delete", "Delete"),
         Binding("a", "add", "Add"),
         Binding("slash", "filter", "Filter", key_display="/"),
@@ -751,6 +752,13 @@ class DashboardScreen(Screen[Any]):
                              answered)
 
     # -- refresh
+
+    def action_test_profile(self) -> None:
+        row = self._profile_row("test")
+        if row is not None and row.profile is not None:
+            from screens.probe_action import probe_profile
+
+            probe_profile(self, self.agent_id, row.profile.profile_id, self.state, self.env)
 
     def action_refresh_profile(self) -> None:
         row = self._profile_row("refresh")

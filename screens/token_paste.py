@@ -15,6 +15,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 from textual import events, on, work
 from textual.app import ComposeResult
@@ -23,7 +24,7 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.markup import escape
 from textual.screen import Screen
 from textual.suggester import SuggestFromList
-from textual.widgets import Button, Checkbox, Footer, Header, Label, Static
+from textual.widgets import Button, Checkbox, Footer, Header, Label, RadioButton, RadioSet, Static
 
 from core.clock import now_ms as default_clock
 from core.durations import format_remaining, parse_duration
@@ -32,13 +33,15 @@ from core.errors import OpenClawError
 from core.masking import mask_secret
 from core.paths import env_file_path, state_dir
 from core.profiles import default_profile_id, validate_profile_id, validate_provider
-from core.status import WELL_KNOWN_PROVIDERS
+from core.providers import catalog, key_shape_problem
 from core.tokens import validate_setup_token, validate_token
 from screens.agent_select import home_relative
 from screens.widgets import GuardedInput, SecretInput, WizardInput
 
 KINDS = ("setup-token", "paste-token", "api-key")
-PROVIDER_SUGGESTIONS = sorted({*WELL_KNOWN_PROVIDERS, "openai-codex", "github-copilot", "qwen", "venice"})
+def provider_suggestions() -> list[str]:
+    """Completions for the provider field: every provider id of OpenClaw's catalog."""
+    return sorted(catalog().providers)
 
 TITLES = {
     "setup-token": ("Anthropic setup-token",
@@ -46,6 +49,21 @@ TITLES = {
     "paste-token": ("Paste a token", "Any provider's bearer token; add an expiry if it has one."),
     "api-key": ("Add an API key", "Stored as an api_key profile. For Anthropic this is the recommended way."),
 }
+
+
+# "Store as" choices: (radio id, label). plaintext keeps the secret in auth-profiles.json (0600).
+STORAGE = (("store-plain", "plaintext"), ("store-env", "env var"), ("store-file", "file"),
+           ("store-exec", "command"))
+REF_KINDS = ("api-key", "paste-token")  # OpenClaw accepts keyRef/tokenRef on these, never on OAuth
+
+
+class StorageButton(RadioButton):
+    """A radio button readable without colour: ● when chosen, ○ when not."""
+
+    @property
+    def _button(self):  # type: ignore[no-untyped-def,override]
+        self.BUTTON_INNER = "●" if self.value else "○"
+        return super()._button
 
 
 @dataclass
@@ -65,6 +83,7 @@ class FormState:
     profile_id: str | None = None
     secret_value: str | None = None
     expires_in_ms: int | None = None
+    plan: Any = None  # core.secrets.StoragePlan when the secret is stored as a ref
 
     @property
     def valid(self) -> bool:
@@ -100,6 +119,8 @@ class TokenPasteScreen(Screen[str | None]):
             provider if provider is not None else ("anthropic" if kind == "api-key" else ""))
         self.sub_title = f"3 · {TITLES[kind][0]}"
         self.saving = False
+        self._existing: dict[str, str] = {}  # profile id -> credential type, read once on mount
+        self._raw_config: dict[str, Any] = {}  # openclaw.json, read once on mount (and again when saving)
 
     # -- layout -------------------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
@@ -114,20 +135,29 @@ class TokenPasteScreen(Screen[str | None]):
                     yield Static("[b]anthropic[/] [dim](fixed)[/]", id="provider-fixed", classes="fixed")
                 else:
                     yield GuardedInput(self.initial_provider, placeholder="e.g. openrouter", id="provider",
-                                      suggester=SuggestFromList(PROVIDER_SUGGESTIONS, case_sensitive=False),
+                                      suggester=SuggestFromList(provider_suggestions(), case_sensitive=False),
                                       compact=True)
             with Horizontal(classes="row"):
                 yield Label("Profile", classes="field-label")
                 yield GuardedInput(placeholder="", id="profile", compact=True)
-            with Horizontal(classes="row"):
+            if self.kind in REF_KINDS:
+                with Horizontal(classes="row", id="store-row"):
+                    yield Label("Store as", classes="field-label")
+                    with RadioSet(id="store-as", compact=True):
+                        for n, (rid, label) in enumerate(STORAGE):
+                            yield StorageButton(label, id=rid, value=n == 0, compact=True)
+            with Horizontal(classes="row store-plain"):
                 yield Label("API key" if self.kind == "api-key" else "Token", classes="field-label")
                 yield SecretInput(placeholder="paste here (ctrl+r reveals)", id="secret", compact=True)
+            if self.kind in REF_KINDS:
+                yield from self._ref_rows()
             if self.kind != "api-key":
                 with Horizontal(classes="row"):
                     yield Label("Expires in", classes="field-label")
                     yield GuardedInput(placeholder="optional, e.g. 365d, 12h, 30m", id="expires", compact=True)
             else:
-                yield Checkbox("Also write it to .env for a gateway daemon", id="write-env", compact=True)
+                yield Checkbox("Also write it to .env for a gateway daemon", id="write-env", compact=True,
+                               classes="store-plain")
             yield Static("", id="validation")
             yield Static("", id="save-error", classes="error")
             with Horizontal(id="paste-buttons"):
@@ -135,7 +165,76 @@ class TokenPasteScreen(Screen[str | None]):
                 yield Button("Back (esc)", id="back", compact=True)
         yield Footer()
 
+    def _ref_rows(self) -> ComposeResult:
+        rows = (
+            ("store-env", "Variable", "ref-env", "e.g. OPENROUTER_API_KEY (must be set for the gateway)"),
+            ("store-file", "File", "ref-file-path", "absolute path, e.g. ~/.openclaw/secrets.json (mode 0600)"),
+            ("store-file", "Pointer", "ref-file-id", "/providers/openrouter/apiKey, or empty: whole file"),
+            ("store-exec", "Command", "ref-cmd", "absolute path, e.g. /usr/bin/op (no shell)"),
+            ("store-exec", "Arguments", "ref-args", "e.g. read op://Private/OpenRouter/credential"),
+            ("store-exec", "Pass env", "ref-pass-env", "variables the command may see, e.g. HOME"),
+        )
+        for cls, label, wid, placeholder in rows:
+            with Horizontal(classes=f"row {cls}"):
+                yield Label(label, classes="field-label")
+                yield GuardedInput("HOME" if wid == "ref-pass-env" else "", placeholder=placeholder, id=wid,
+                                   compact=True)
+
+    @property
+    def storage(self) -> str:
+        matches = self.query("#store-as")
+        pressed = matches.first(RadioSet).pressed_button if matches else None
+        return pressed.id if pressed is not None and pressed.id else "store-plain"
+
+    @on(RadioSet.Changed, "#store-as")
+    def _storage_changed(self, event: RadioSet.Changed) -> None:
+        event.stop()
+        for rid, _ in STORAGE:
+            self.set_class(self.storage == rid, f"-{rid}")
+        self.query_one("#save-error", Static).update("")
+        self.revalidate()
+
+    def _default_env_var(self, provider_id: str) -> str:
+        from core.providers import catalog
+
+        entry = catalog().get(provider_id)
+        names = sorted(entry.env, key=lambda n: "KEY" not in n) if entry else []
+        return names[0] if names else f"{env_prefix(provider_id)}_API_KEY"
+
+    def _plan(self, provider_id: str | None) -> tuple[FieldCheck, Any]:
+        """The ref the form describes, validated (resolution waits for Save: a command may be slow)."""
+        from core import secrets
+
+        storage = self.storage
+        try:
+            if storage == "store-env":
+                if provider_id is None:
+                    return FieldCheck(False, "needs a provider first", pending=True), None
+                plan = secrets.plan_env(self._value("#ref-env").strip() or self._default_env_var(provider_id))
+            elif storage == "store-file":
+                if not self._value("#ref-file-path").strip():
+                    return FieldCheck(False, "type the secrets file's path", pending=True), None
+                plan = secrets.plan_file(self._value("#ref-file-path"), self._value("#ref-file-id"), self._raw_config)
+            else:
+                if not self._value("#ref-cmd").strip():
+                    return FieldCheck(False, "type the command's absolute path", pending=True), None
+                plan = secrets.plan_exec(self._value("#ref-cmd"), self._value("#ref-args"), "value",
+                                         self._value("#ref-pass-env"), self._raw_config)
+        except OpenClawError as exc:
+            return FieldCheck(False, str(exc)), None
+        return FieldCheck(True, f"ref {plan.ref.label}: checked when you save"), plan
+
+    def _config(self) -> dict[str, Any]:
+        from core import config as config_mod
+
+        try:
+            return config_mod.load_config(self.state).raw
+        except OpenClawError:
+            return {}
+
     def on_mount(self) -> None:
+        self._existing = self._existing_types()
+        self._raw_config = self._config() if self.kind in REF_KINDS else {}
         self.revalidate()
         first = "#secret" if self.kind == "setup-token" or self.initial_provider else "#provider"
         self.query_one(first).focus()
@@ -153,7 +252,13 @@ class TokenPasteScreen(Screen[str | None]):
         else:
             try:
                 provider_id = validate_provider(raw_provider)
-                provider = FieldCheck(True, provider_id)
+                entry = catalog().get(provider_id)
+                if entry is not None:
+                    provider = FieldCheck(True, f"{provider_id} ({entry.label})")
+                else:
+                    hints = catalog().suggest(provider_id)
+                    maybe = f"; did you mean {' or '.join(hints)}?" if hints else ""
+                    provider = FieldCheck(True, f"{provider_id}: not in OpenClaw's catalog, saved anyway{maybe}")
             except OpenClawError as exc:
                 provider = FieldCheck(False, str(exc))
 
@@ -167,19 +272,26 @@ class TokenPasteScreen(Screen[str | None]):
                 raw_profile if ":" in raw_profile else f"{provider_id}:{raw_profile}")
             try:
                 profile_id = validate_profile_id(candidate, provider_id)
-                profile = FieldCheck(True, profile_id + (" (default)" if not raw_profile else ""))
+                profile = self._profile_check(profile_id, defaulted=not raw_profile)
             except OpenClawError as exc:
                 profile = FieldCheck(False, str(exc))
 
         secret_value: str | None = None
+        plan: Any = None
         raw_secret = self._value("#secret")
-        if not raw_secret.strip():
+        if self.kind in REF_KINDS and self.storage != "store-plain":
+            secret, plan = self._plan(provider_id)
+        elif not raw_secret.strip():
             what = "setup-token" if self.kind == "setup-token" else ("API key" if self.kind == "api-key" else "token")
             secret = FieldCheck(False, f"paste the {what}", pending=True)
         else:
             try:
                 secret_value = (validate_setup_token if self.kind == "setup-token" else validate_token)(raw_secret)
-                secret = FieldCheck(True, f"{len(secret_value)} characters, {mask_secret(secret_value)}")
+                shape = key_shape_problem(provider_id, secret_value) if provider_id else None
+                if shape:
+                    secret = FieldCheck(False, f"{shape}: {mask_secret(secret_value)}")
+                else:
+                    secret = FieldCheck(True, f"{len(secret_value)} characters, {mask_secret(secret_value)}")
             except OpenClawError as exc:
                 secret = FieldCheck(False, str(exc))
 
@@ -196,7 +308,34 @@ class TokenPasteScreen(Screen[str | None]):
                     expiry = FieldCheck(True, f"expires in {format_remaining(expires_in_ms)} ({_fmt_date(at)})")
                 except OpenClawError as exc:
                     expiry = FieldCheck(False, str(exc))
-        return FormState(provider, profile, secret, expiry, provider_id, profile_id, secret_value, expires_in_ms)
+        return FormState(provider, profile, secret, expiry, provider_id, profile_id, secret_value, expires_in_ms, plan)
+
+    def _profile_check(self, profile_id: str, *, defaulted: bool) -> FieldCheck:
+        """A pre-filled id that already holds another kind of credential is not silently offered."""
+        held = self._existing.get(profile_id)
+        want = {"api-key": "api_key"}.get(self.kind, "token")
+        if held is None:
+            return FieldCheck(True, profile_id + (" (default)" if defaulted else ""))
+        if defaulted and held != want:
+            label = {"oauth": "an OAuth login", "token": "a token", "api_key": "an API key"}.get(held, held)
+            return FieldCheck(False, f"{profile_id} already holds {label}; type another profile name")
+        return FieldCheck(True, f"{profile_id} (exists: saving replaces it)")
+
+    def _existing_types(self) -> dict[str, str]:
+        from core import store
+
+        try:
+            return {pid: c.type for pid, c in store.load(self.agent_id, self.state).store.profiles.items()}
+        except OpenClawError:
+            return {}
+
+    @on(WizardInput.Blurred, "#provider")
+    def _provider_left(self, event: WizardInput.Blurred) -> None:
+        """Leaving the provider field (Tab) takes the one provider its text can only mean: `openr` -> openrouter."""
+        field = self.query_one("#provider", WizardInput)
+        full = catalog().complete(field.value)
+        if full is not None:
+            field.value = full
 
     def revalidate(self) -> FormState:
         form = self.check()
@@ -228,7 +367,10 @@ class TokenPasteScreen(Screen[str | None]):
     @on(WizardInput.Submitted)
     def _submitted(self, event: WizardInput.Submitted) -> None:
         event.stop()
-        order = [w for w in ("#provider", "#profile", "#secret", "#expires") if self.query(w)]
+        fields = ("#provider", "#profile", "#secret", "#ref-env", "#ref-file-path", "#ref-file-id", "#ref-cmd",
+                  "#ref-args", "#ref-pass-env", "#expires")
+        # Only the fields on show: the rows of the other "store as" choices are hidden.
+        order = [w for w in fields if self.query(w) and self.query_one(w).parent.styles.display != "none"]
         current = f"#{event.input.id}"
         form = self.revalidate()
         if form.valid:
@@ -296,7 +438,39 @@ class TokenPasteScreen(Screen[str | None]):
         self.query_one("#save", Button).disabled = True
         self.query_one("#save-error", Static).update("Saving…")
         write_env = self.kind == "api-key" and self.query_one("#write-env", Checkbox).value
+        if form.plan is not None:
+            self.query_one("#save-error", Static).update(f"Checking {form.plan.describe()}…")
+            self._save_ref(form)
+            return
         self._save(form, write_env)
+
+    @work(thread=True, exclusive=True, group="save")
+    def _save_ref(self, form: FormState) -> None:
+        """Preflight: resolve the ref before anything is written; on failure say why and keep the form."""
+        import os
+
+        from core import profiles, secrets
+        from core.envkeys import read_env_file
+
+        assert form.provider_id and form.profile_id and form.plan is not None
+        env = {**read_env_file(self.state), **(os.environ if self.env is None else self.env)}
+        try:
+            value = secrets.preflight(form.plan, self._config(), env)
+            shape = key_shape_problem(form.provider_id, value.strip())
+            del value  # checked, never kept
+            if shape:
+                raise secrets.SecretRefError(f"it resolves, but {shape}")
+            secrets.save_plan(form.plan, self.state)
+            pid = profiles.add_secret_ref(form.provider_id, form.plan.ref, form.profile_id,
+                                          "api_key" if self.kind == "api-key" else "token",
+                                          agent_id=self.agent_id, state=self.state)
+        except OpenClawError as exc:
+            self.app.call_from_thread(self._save_failed, f"✗ Not saved: {exc}. Fix it and save again.")
+            return
+        except OSError as exc:
+            self.app.call_from_thread(self._save_failed, f"Could not write: {exc.strerror or exc}")
+            return
+        self.app.call_from_thread(self.dismiss, pid)
 
     @work(thread=True, exclusive=True, group="save")
     def _save(self, form: FormState, write_env: bool) -> None:

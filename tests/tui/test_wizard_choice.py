@@ -9,14 +9,19 @@ from tests.tui.conftest import read_store, screen_text, wait_for, wait_for_scree
 BASE_CHOICES = ["codex", "codex-device", "setup-token", "paste-token", "api-key"]
 
 
-def option_ids(screen) -> list[str]:
+def all_ids(screen) -> list[str]:
     choices = screen.query_one("#choices", OptionList)
     return [choices.get_option_at_index(i).id for i in range(choices.option_count)]
 
 
+def option_ids(screen) -> list[str]:
+    """The wizard's own flows (group headers and catalog entries left out)."""
+    return [i for i in all_ids(screen) if not i.startswith(("group:", "api-key:", "openclaw:"))]
+
+
 async def choose(pilot, choice_id: str) -> None:
     choices = pilot.app.screen.query_one("#choices", OptionList)
-    choices.highlighted = option_ids(pilot.app.screen).index(choice_id)
+    choices.highlighted = all_ids(pilot.app.screen).index(choice_id)
     await pilot.press("enter")
 
 
@@ -164,3 +169,75 @@ async def test_reuse_claude_cli_login_and_decline(make_app, claude_cli_home, sta
         assert screen.highlight == "anthropic:claude-cli"
         cred = read_store(state_dir)["profiles"]["anthropic:claude-cli"]
         assert cred["type"] == "oauth" and cred["provider"] == "anthropic"
+
+
+# ---- the searchable picker
+
+async def test_typing_filters_and_enter_opens_the_provider_key_form(make_app):
+    app = make_app(agent_id="main")
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = await wait_for_screen(pilot, "AuthChoiceScreen")
+        assert "api-key:openrouter" in all_ids(screen) and "api-key:zai" in all_ids(screen)
+        await pilot.press(*"z.ai")  # a label word, not the id
+        ids = [i for i in all_ids(screen) if not i.startswith("group:")]
+        assert ids[0] == "api-key:zai" and "api-key:openrouter" not in ids and ids[-2:] == ["back", "skip"]
+        await pilot.press("ctrl+u", *"moonshot")
+        ids = [i for i in all_ids(screen) if i.startswith("api-key:")]
+        assert ids == ["api-key:moonshot", "api-key:kimi"]  # Kimi Code is in the Moonshot group
+        await pilot.press("enter")
+        form = await wait_for_screen(pilot, "TokenPasteScreen")
+        assert form.kind == "api-key" and form.query_one("#provider").value == "moonshot"
+
+
+async def test_recently_used_providers_come_first(make_app, state_dir):
+    from core import profiles
+
+    profiles.add_api_key("openrouter", "sk-or-v1-" + "a" * 64)
+    app = make_app(agent_id="main")
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = await wait_for_screen(pilot, "AuthChoiceScreen")
+        ids = all_ids(screen)
+        assert ids[:2] == ["group:Recently used", "api-key:openrouter"]
+        assert ids.count("api-key:openrouter") == 1
+        await pilot.press("enter")  # the recent one is highlighted first
+        form = await wait_for_screen(pilot, "TokenPasteScreen")
+        assert form.query_one("#provider").value == "openrouter"
+
+
+async def test_adding_a_wizard_flow_is_one_line(make_app, monkeypatch):
+    from screens import auth_choice
+
+    extra = auth_choice.Choice("codex-device", "OpenAI Codex device pairing", "Pair with a code")
+    monkeypatch.setattr(auth_choice, "WIZARD_CHOICES", [*auth_choice.WIZARD_CHOICES, extra])
+    app = make_app(agent_id="main")
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = await wait_for_screen(pilot, "AuthChoiceScreen")
+        assert option_ids(screen) == [*BASE_CHOICES, "codex-device", "back", "skip"]
+
+
+async def test_best_match_first(make_app):
+    app = make_app(agent_id="main")
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = await wait_for_screen(pilot, "AuthChoiceScreen")
+        await pilot.press(*"openr")  # Arcee also offers an "OpenRouter API key" choice: it must not win
+        ids = [i for i in all_ids(screen) if i.startswith("api-key:")]
+        assert ids[0] == "api-key:openrouter" and "api-key:arcee" in ids
+        await pilot.press("enter")
+        form = await wait_for_screen(pilot, "TokenPasteScreen")
+        assert form.query_one("#provider").value == "openrouter"
+
+
+async def test_other_openclaw_logins_are_listed_with_their_command(make_app):
+    app = make_app(agent_id="main")
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = await wait_for_screen(pilot, "AuthChoiceScreen")
+        ids = all_ids(screen)
+        for cid in ("openclaw:github-copilot", "openclaw:ollama", "openclaw:minimax-global-oauth"):
+            assert cid in ids
+        assert "openclaw:openai-codex" not in ids  # the wizard's own Codex flow covers it
+        await pilot.press(*"github")
+        assert next(i for i in all_ids(screen) if i.startswith("openclaw:")) == "openclaw:github-copilot"
+        await choose(pilot, "openclaw:github-copilot")
+        await wait_for(pilot, lambda: any("--auth-choice github-copilot" in str(n.message)
+                                          for n in app._notifications), what="the OpenClaw command")
+        await wait_for_screen(pilot, "AuthChoiceScreen")

@@ -75,6 +75,33 @@ def test_auth_choice(snap_compare, snap_app, codex_cli_home, claude_cli_home, si
     assert snap_compare(snap_app(agent_id="main"), terminal_size=size, run_before=settle)
 
 
+def test_auth_choice_filtered(snap_compare, snap_app):
+    """The searchable picker after typing "kimi": matching providers under their group header."""
+    async def run_before(pilot):
+        await settle(pilot)
+        await pilot.press(*"kimi")
+        await settle(pilot)
+
+    assert snap_compare(snap_app(agent_id="main"), terminal_size=(80, 24), run_before=run_before)
+
+
+@pytest.mark.parametrize("storage", ["store-env", "store-exec"])
+def test_api_key_storage_choice(snap_compare, snap_app, storage):
+    """The API-key form's "store as" choice at 80x24: an env var, or a command such as 1Password's op."""
+    async def run_before(pilot):
+        pilot.app.goto("api-key")
+        await settle(pilot)
+        screen = pilot.app.screen
+        screen.query_one("#provider").value = "openrouter"
+        screen.query_one(f"#{storage}").value = True
+        if storage == "store-exec":
+            screen.query_one("#ref-cmd").value = "/usr/bin/op"
+            screen.query_one("#ref-args").value = "read op://Private/OpenRouter/credential"
+        await settle(pilot)
+
+    assert snap_compare(snap_app(agent_id="main"), terminal_size=(80, 24), run_before=run_before)
+
+
 def test_auth_choice_light(snap_compare, snap_app):
     async def run_before(pilot):
         await settle(pilot)

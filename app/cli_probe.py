@@ -1,0 +1,61 @@
+"""`openclaw models status --probe`: flags as OpenClaw 2026.4.26 takes them, progress, the text table."""
+
+from __future__ import annotations
+
+import sys
+from typing import TYPE_CHECKING
+
+from core.errors import ValidationError
+
+if TYPE_CHECKING:
+    import argparse
+
+    from core.probe import ProbeSummary
+
+
+def _positive(value: str | None, default: int, flag: str, words: str) -> int:
+    if value is None:
+        return default
+    try:
+        number = float(value)
+    except ValueError:
+        number = -1
+    if not number > 0 or number != number or number == float("inf"):
+        raise ValidationError(f"{flag} must be {words}")
+    return int(number)
+
+
+def run_probe(args: argparse.Namespace, agent_id: str) -> ProbeSummary:
+    from core.probe import DEFAULT_CONCURRENCY, DEFAULT_TIMEOUT_MS, parse_profile_filter, probe
+
+    timeout_ms = _positive(args.probe_timeout, DEFAULT_TIMEOUT_MS, "--probe-timeout", "a positive number (ms)")
+    concurrency = _positive(args.probe_concurrency, DEFAULT_CONCURRENCY, "--probe-concurrency", "> 0")
+    show = sys.stderr.isatty()
+
+    def progress(done: int, total: int, label: str) -> None:
+        if show:  # one line redrawn in place, on stderr so stdout stays parseable
+            sys.stderr.write(f"\r\x1b[K{done}/{total} {label}"[:200])
+            sys.stderr.flush()
+
+    summary = probe(agent_id, provider=args.probe_provider, profile_ids=parse_profile_filter(args.probe_profile),
+                    timeout_ms=timeout_ms, concurrency=concurrency, on_progress=progress)
+    if show:
+        sys.stderr.write("\r\x1b[K")
+    return summary
+
+
+def probe_lines(summary: ProbeSummary) -> list[str]:
+    from core.secrets import printable
+
+    lines = ["", "Auth probes"]
+    if not summary.results:
+        return [*lines, "- none"]
+    width = max(len(r.label) for r in summary.results)
+    for r in summary.results:
+        latency = f"{r.latencyMs}ms" if r.latencyMs is not None else "-"
+        detail = f"  ↳ {printable(r.error, 200)}" if r.error else ""
+        who = f"{printable(r.provider, 40):<14} {printable(r.label, 80).ljust(width)}"
+        lines.append(f"  {who}  {r.status:<10} {r.reasonCode:<22} {latency}{detail}".rstrip())
+    n = summary.totalTargets
+    lines.append(f"Probed {n} target{'s' if n != 1 else ''} in {summary.durationMs}ms")
+    return lines

@@ -1,0 +1,278 @@
+"""`models status --probe`: does each credential actually work? One cheap authenticated request each.
+
+OpenClaw 2026.4.26 probes with a real agent turn (maxTokens 8). We do not run models, so we send the
+cheapest authenticated request a provider has: its models list (`GET {baseUrl}{probe.path}`, from
+the catalog in core/data/providers.json). Base URLs can be overridden per provider with
+`OPENCLAW_PROBE_BASE_URL_<PROVIDER>` (e.g. OPENCLAW_PROBE_BASE_URL_OPENROUTER), which is how the
+tests point probes at loopback fakes.
+
+Results carry OpenClaw's probe `status` words (ok, auth, rate_limit, billing, timeout, format,
+unknown, no_model) and a `reasonCode`: OpenClaw's (excluded_by_auth_order, missing_credential,
+invalid_expires, expired, unresolved_ref, no_model) plus ok, auth_failed, rate_limited, billing,
+unreachable, http_error. Requests run in parallel with a bound and a total deadline. A secret is
+only ever put in a request header; results and errors never contain it (nor the response body).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+DEFAULT_TIMEOUT_MS = 8_000
+DEFAULT_CONCURRENCY = 2
+
+
+@dataclass
+class ProbeTarget:
+    provider: str
+    label: str  # profile id, or "env: VAR"
+    source: str  # "profile" | "env"
+    mode: str  # api_key | token | oauth | env
+    profile_id: str | None = None
+    secret: str | None = field(default=None, repr=False)
+    skip: tuple[str, str, str] | None = None  # (status, reasonCode, error) when not probed
+
+
+@dataclass
+class ProbeResult:
+    provider: str
+    label: str
+    source: str
+    mode: str
+    status: str
+    reasonCode: str
+    profileId: str | None = None
+    error: str | None = None
+    httpStatus: int | None = None
+    latencyMs: int | None = None
+    url: str | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        return {k: v for k, v in asdict(self).items() if v is not None}
+
+
+@dataclass
+class ProbeSummary:
+    startedAt: int
+    finishedAt: int
+    durationMs: int
+    totalTargets: int
+    results: list[ProbeResult]
+    options: dict[str, Any]
+
+    def to_json(self) -> dict[str, Any]:
+        return {"startedAt": self.startedAt, "finishedAt": self.finishedAt, "durationMs": self.durationMs,
+                "totalTargets": self.totalTargets, "options": self.options,
+                "results": [r.to_json() for r in self.results]}
+
+
+def parse_profile_filter(values: Iterable[str] | None) -> list[str]:
+    """`--probe-profile a,b --probe-profile c` -> [a, b, c] (OpenClaw: repeatable or comma-separated)."""
+    return [part.strip() for value in values or [] for part in value.split(",") if part.strip()]
+
+
+# ---- planning
+
+def plan_targets(agent_id: str = "main", state: Path | None = None, env: Mapping[str, str] | None = None, *,
+                 provider: str | None = None, profile_ids: Iterable[str] = (),
+                 now_ms: int | None = None) -> list[ProbeTarget]:
+    """Every profile (and env key) worth probing, with OpenClaw's reason when one cannot be probed."""
+    import os
+
+    from core import order as order_mod
+    from core import secrets, views
+    from core.clock import now_ms as clock
+    from core.envkeys import env_keys_for, read_env_file
+    from core.errors import StoreCorruptError
+    from core.paths import agent_paths
+    from core.provider_ids import normalize_provider_id
+    from core.status import WELL_KNOWN_PROVIDERS
+
+    now = clock() if now_ms is None else now_ms
+    paths = agent_paths(agent_id, state)
+    merged_env = {**read_env_file(paths.state), **(os.environ if env is None else env)}
+    snap = views.read_store(paths)
+    try:
+        auth, raw_config = views.read_auth_config(paths.state)
+    except StoreCorruptError:
+        auth, raw_config = None, {}
+    defaults = secrets.secrets_section(raw_config).get("defaults")
+    wanted_ids = set(profile_ids)
+    wanted_provider = normalize_provider_id(provider) if provider else None
+    from core.providers import catalog
+
+    def env_key(prov: str) -> tuple[str, str] | None:
+        """The env key OpenClaw would use: its generic names first, then the catalog's (HF_TOKEN, Z_AI_API_KEY…)."""
+        found = env_keys_for(prov, merged_env)
+        if found:
+            return found[0]
+        entry = catalog().get(prov)
+        for name in entry.env if entry else ():
+            if (merged_env.get(name) or "").strip():
+                return name, merged_env[name].strip()
+        return None
+
+    with_env = {p for p in WELL_KNOWN_PROVIDERS if env_key(p)} | {p for p in catalog().providers if env_key(p)}
+    providers = sorted(set(snap.store.providers()) | with_env)
+    targets: list[ProbeTarget] = []
+    for prov in providers:
+        if wanted_provider and normalize_provider_id(prov) != wanted_provider:
+            continue
+        explicit = order_mod.override_order(snap.store, prov)
+        if explicit is None and auth is not None:
+            explicit = auth.order.get(prov)
+        for pid, cred in snap.store.profiles_for(prov).items():
+            if wanted_ids and pid not in wanted_ids:
+                continue
+            target = ProbeTarget(prov, pid, "profile", cred.type, profile_id=pid)
+            targets.append(target)
+            if explicit is not None and pid not in explicit:
+                target.skip = ("unknown", "excluded_by_auth_order", f"{pid} is not in the auth order of {prov}")
+                continue
+            if cred.type == "token" and getattr(cred, "expires", None) is not None:
+                expires = cred.expires_ms
+                if expires is None:
+                    target.skip = ("unknown", "invalid_expires", "token expires must be a positive Unix ms timestamp")
+                    continue
+                if expires <= now:
+                    target.skip = ("unknown", "expired", "token credentials are expired")
+                    continue
+            secret = cred.secret
+            stored_ref = None if secret else (getattr(cred, "keyRef", None) or getattr(cred, "tokenRef", None))
+            if not secret and stored_ref is not None:
+                ref = secrets.coerce_ref(stored_ref, defaults if isinstance(defaults, Mapping) else None)
+                try:
+                    if ref is None:
+                        raise secrets.SecretRefError("the stored ref is malformed")
+                    secret = secrets.resolve(ref, raw_config, merged_env)
+                except secrets.SecretRefError as exc:
+                    target.skip = ("unknown", "unresolved_ref", str(exc))
+                    continue
+            if not secret:
+                target.skip = ("unknown", "missing_credential", "no inline credential or SecretRef is configured")
+                continue
+            target.secret = secret
+        key = env_key(prov) if not wanted_ids else None
+        if key is not None:
+            targets.append(ProbeTarget(prov, f"env: {key[0]}", "env", "env", secret=key[1]))
+    return targets
+
+
+# ---- running
+
+def _classify(code: int) -> tuple[str, str]:
+    if 200 <= code < 300:
+        return "ok", "ok"
+    if code in (401, 403):
+        return "auth", "auth_failed"
+    if code == 429:
+        return "rate_limit", "rate_limited"
+    if code == 402:
+        return "billing", "billing"
+    if code == 404:
+        return "format", "http_error"
+    return "unknown", "http_error"
+
+
+def _headers(auth: str | None, secret: str) -> dict[str, str]:
+    if auth == "x-api-key":
+        return {"x-api-key": secret, "anthropic-version": "2023-06-01"}
+    if auth == "x-goog-api-key":
+        return {"x-goog-api-key": secret}
+    return {"Authorization": f"Bearer {secret}"}
+
+
+async def _probe_one(client: Any, target: ProbeTarget, env: Mapping[str, str], timeout_s: float) -> ProbeResult:
+    import httpx
+
+    from core.providers import catalog, probe_base_url, probe_env_var
+
+    def result(status: str, reason: str, error: str | None = None, **extra: Any) -> ProbeResult:
+        return ProbeResult(target.provider, target.label, target.source, target.mode, status, reason,
+                           profileId=target.profile_id, error=error, **extra)
+
+    if target.skip is not None:
+        return result(*target.skip)
+    base = probe_base_url(target.provider, env)
+    entry = catalog().get(target.provider)
+    if not base:
+        return result("no_model", "no_model", f"no probe endpoint known for {target.provider}; "
+                                              f"set {probe_env_var(target.provider)}")
+    path = (entry.probe_path if entry and entry.probe_path else "/models")
+    url = base + path
+    started = time.monotonic()
+    assert target.secret is not None
+    try:
+        async with client.stream("GET", url, headers=_headers(entry.probe_auth if entry else None, target.secret),
+                                 timeout=timeout_s) as response:
+            code = response.status_code  # the body is never read: it is not ours to show
+    except httpx.TimeoutException:
+        return result("timeout", "unreachable", f"no answer within {int(timeout_s * 1000)}ms",
+                      latencyMs=int((time.monotonic() - started) * 1000), url=url)
+    except httpx.HTTPError as exc:
+        return result("unknown", "unreachable", f"{type(exc).__name__} connecting to {base}", url=url)
+    status, reason = _classify(code)
+    error = None if status == "ok" else f"HTTP {code}"
+    return result(status, reason, error, httpStatus=code, latencyMs=int((time.monotonic() - started) * 1000),
+                  url=url)
+
+
+async def run_probes(targets: list[ProbeTarget], env: Mapping[str, str], *, timeout_ms: int = DEFAULT_TIMEOUT_MS,
+                     concurrency: int = DEFAULT_CONCURRENCY, deadline_ms: int | None = None,
+                     on_progress: Callable[[int, int, str], None] | None = None) -> ProbeSummary:
+    """Probe `targets` with at most `concurrency` requests at once; whatever is unfinished at the total
+    deadline (default: enough rounds for every target, plus a second) is reported as timed out."""
+    import httpx
+
+    started_wall = int(time.time() * 1000)
+    started = time.monotonic()
+    concurrency = max(1, min(concurrency, len(targets) or 1))
+    rounds = -(-len([t for t in targets if t.skip is None]) // concurrency)
+    deadline_s = (deadline_ms if deadline_ms is not None else timeout_ms * max(1, rounds) + 1000) / 1000
+    results: list[ProbeResult | None] = [None] * len(targets)
+    done = 0
+    gate = asyncio.Semaphore(concurrency)
+
+    async with httpx.AsyncClient(follow_redirects=False, trust_env=False) as client:
+        async def one(index: int, target: ProbeTarget) -> None:
+            nonlocal done
+            async with gate:
+                if on_progress:
+                    on_progress(done, len(targets), f"Probing {target.provider} ({target.label})")
+                results[index] = await _probe_one(client, target, env, timeout_ms / 1000)
+            done += 1
+            if on_progress:
+                on_progress(done, len(targets), "")
+
+        tasks = [asyncio.create_task(one(i, t)) for i, t in enumerate(targets)]
+        if tasks:
+            _, pending = await asyncio.wait(tasks, timeout=deadline_s)
+            for task in pending:
+                task.cancel()
+            await asyncio.gather(*pending, return_exceptions=True)
+    final: list[ProbeResult] = []
+    for target, res in zip(targets, results, strict=True):
+        final.append(res or ProbeResult(target.provider, target.label, target.source, target.mode, "timeout",
+                                        "unreachable", profileId=target.profile_id,
+                                        error=f"total probe deadline of {int(deadline_s * 1000)}ms reached"))
+    finished_wall = int(time.time() * 1000)
+    return ProbeSummary(started_wall, finished_wall, int((time.monotonic() - started) * 1000), len(targets),
+                        sorted(final, key=lambda r: (r.provider, r.label)),
+                        {"timeoutMs": timeout_ms, "concurrency": concurrency})
+
+
+def probe(agent_id: str = "main", state: Path | None = None, env: Mapping[str, str] | None = None, *,
+          provider: str | None = None, profile_ids: Iterable[str] = (), timeout_ms: int = DEFAULT_TIMEOUT_MS,
+          concurrency: int = DEFAULT_CONCURRENCY, deadline_ms: int | None = None,
+          on_progress: Callable[[int, int, str], None] | None = None) -> ProbeSummary:
+    """Plan and run the probes of one agent (blocking; call it from a worker thread in a UI)."""
+    import os
+
+    env = dict(os.environ if env is None else env)
+    targets = plan_targets(agent_id, state, env, provider=provider, profile_ids=profile_ids)
+    return asyncio.run(run_probes(targets, env, timeout_ms=timeout_ms, concurrency=concurrency,
+                                  deadline_ms=deadline_ms, on_progress=on_progress))
