@@ -253,7 +253,8 @@ class AuthChoiceScreen(Screen[str | None]):
         choices.clear_options()
         choices.add_options(options)
         first = next((n for n, o in enumerate(options) if o is not None and not o.disabled), None)
-        if not query.strip():  # nothing typed yet: the Codex login that fits this machine
+        if not query.strip() and not any(i.group == "Recently used" for i in shown):
+            # Nothing typed and nothing used yet: the Codex login that fits this machine.
             suggested = recommended_codex(self.env)[0]
             first = next((n for n, o in enumerate(options) if o is not None and o.id == suggested), first)
         choices.highlighted = first
