@@ -2,8 +2,10 @@
 
 Codex CLI (`$CODEX_HOME/auth.json`) may only seed an empty `openai-codex:default`: once a local
 profile exists, the local refresh token is canonical (copying again would burn one of them).
-Claude CLI (`~/.claude/.credentials.json`) becomes `anthropic:claude-cli`: oauth when it has a
-refresh token, a plain token otherwise.
+Claude CLI (`~/.claude/.credentials.json`) becomes `anthropic:claude-cli` with provider `claude-cli`,
+as OpenClaw 4.26's "anthropic-cli" choice stores it: oauth when it has a refresh token, a plain token
+otherwise. It stays Claude Code's login: a refresh re-reads the CLI's file (core.refresh), it never
+spends the copied refresh token.
 """
 
 from __future__ import annotations
@@ -20,6 +22,8 @@ from core.paths import claude_cli_credentials_path, codex_cli_auth_path
 
 CODEX_DEFAULT_ID = "openai-codex:default"
 CLAUDE_CLI_ID = "anthropic:claude-cli"
+# OpenClaw 4.26 keeps the Claude CLI login under its own provider id (an auth alias of anthropic).
+CLAUDE_CLI_PROVIDER = "claude-cli"
 
 
 def read_codex_cli(env: Mapping[str, str] | None = None) -> CodexCliAuth | None:
@@ -59,18 +63,36 @@ def seed_codex_default(agent_id: str = "main", state: Path | None = None,
         raise OpenClawError(f"No usable Codex CLI login found in {codex_cli_auth_path(env)}")
 
     def mutate(s: AuthProfileStore) -> bool:
-        if CODEX_DEFAULT_ID in s.profiles:
+        if CODEX_DEFAULT_ID in s.profiles or same_account(s, cred) is not None:
             return False
         s.profiles[CODEX_DEFAULT_ID] = cred
         s.model_fields_set.add("profiles")
         return True
 
     if not store_mod.update(mutate, agent_id, state):
+        existing = same_account(store_mod.load(agent_id, state).store, cred)
+        if existing is not None and existing != CODEX_DEFAULT_ID:
+            # Two profiles would share one refresh token: refreshing one would log the other out.
+            raise OpenClawError(f"The Codex CLI login is the account of {existing}, which this agent already has; "
+                                "nothing was copied (its own refresh token stays the one in use)")
         return None
     from core import config as config_mod
 
     config_mod.register_profile(CODEX_DEFAULT_ID, "openai-codex", "oauth", cred.email, state)
     return CODEX_DEFAULT_ID
+
+
+def same_account(store: AuthProfileStore, cred: OAuthCredential) -> str | None:
+    """An existing openai-codex profile of the same account (accountId, else email), if any."""
+    for pid, other in store.profiles.items():
+        if not isinstance(other, OAuthCredential) or other.provider != cred.provider:
+            continue
+        if cred.accountId and other.accountId:
+            if cred.accountId == other.accountId:
+                return pid
+        elif cred.email and other.email and cred.email.lower() == other.email.lower():
+            return pid
+    return None
 
 
 def read_claude_cli(env: Mapping[str, str] | None = None) -> ClaudeCliCredentials | None:
@@ -89,9 +111,9 @@ def claude_cli_credential(env: Mapping[str, str] | None = None) -> OAuthCredenti
         return None
     expires = int(oauth.expiresAt) if oauth.expiresAt else None
     if oauth.refreshToken:
-        return OAuthCredential(provider="anthropic", access=oauth.accessToken, refresh=oauth.refreshToken,
+        return OAuthCredential(provider=CLAUDE_CLI_PROVIDER, access=oauth.accessToken, refresh=oauth.refreshToken,
                                expires=expires)
-    cred = TokenCredential(provider="anthropic", token=oauth.accessToken)
+    cred = TokenCredential(provider=CLAUDE_CLI_PROVIDER, token=oauth.accessToken)
     if expires:
         cred.expires = expires
     return cred
@@ -106,6 +128,4 @@ def import_claude_cli(agent_id: str = "main", state: Path | None = None,
     cred = claude_cli_credential(env)
     if cred is None:
         raise OpenClawError(f"No usable Claude CLI login found in {claude_cli_credentials_path(env)}")
-    if isinstance(cred, OAuthCredential):
-        return profiles.add_oauth(cred, CLAUDE_CLI_ID, agent_id, state)
     return profiles.save_credential(CLAUDE_CLI_ID, cred, agent_id, state)

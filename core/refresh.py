@@ -131,9 +131,34 @@ def ensure_fresh(
             changed = latest.access != seen.access
             if is_fresh(latest, now()) and (not force or changed):
                 return RefreshResult(latest, False)
+            if is_cli_managed(profile_id, latest):
+                return _adopt_from_claude_cli(paths, profile_id, latest, now())
             return _refresh_locked(paths, profile_id, latest, now, retry=True)
     except LockTimeoutError as exc:
         raise RefreshError(f"Could not refresh {clean(profile_id)}: {exc}") from None
+
+
+def is_cli_managed(profile_id: str, cred: AnyCredential) -> bool:
+    """The Claude CLI login stays Claude Code's: re-read from its file, never refreshed from a copy."""
+    from core.cli_imports import CLAUDE_CLI_ID, CLAUDE_CLI_PROVIDER
+
+    return profile_id == CLAUDE_CLI_ID or cred.provider == CLAUDE_CLI_PROVIDER
+
+
+def _adopt_from_claude_cli(paths: AgentPaths, profile_id: str, cred: OAuthCredential, at_ms: int) -> RefreshResult:
+    """Take the Claude CLI's current login if it is usable (as OpenClaw 4.26 re-reads it); spending the
+    copied refresh token would log Claude Code out, the very thing the token sink prevents."""
+    from core.cli_imports import claude_cli_credential
+
+    fresh = claude_cli_credential()
+    if isinstance(fresh, OAuthCredential) and is_fresh(fresh, at_ms):
+        updates = {"access": fresh.access, "refresh": fresh.refresh, "expires": fresh.expires}
+        return RefreshResult(_persist(paths, profile_id, cred, updates), True)
+    raise ReloginRequired(
+        f"The Claude CLI login behind {clean(profile_id)} has expired; run `claude` once so Claude Code "
+        "renews it (openclaw then uses it as it is; it never spends Claude Code's refresh token)",
+        profile_id=profile_id, provider=cred.provider, agent_id=paths.agent_id, reason="expired",
+    )
 
 
 def _read(paths: AgentPaths, profile_id: str) -> AnyCredential:

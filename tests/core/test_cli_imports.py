@@ -73,6 +73,21 @@ def test_seed_codex_default_only_into_an_empty_slot(codex_home, openclaw_files):
     assert (store_path.read_bytes(), os.stat(store_path).st_mtime_ns) == before
 
 
+def test_codex_cli_of_an_account_already_logged_in_is_not_copied_again(codex_home, openclaw_files):
+    """Two profiles sharing one refresh token: refreshing one would log the other out (issue 12)."""
+    from core.errors import OpenClawError
+
+    _write_codex(codex_home)
+    cred = cli_imports.codex_cli_credential()
+    openclaw_files.write_store({"version": 1, "profiles": {"openai-codex:me@example.com": {
+        "type": "oauth", "provider": "openai-codex", "access": "a", "refresh": "rt_mine", "expires": 1,
+        "accountId": cred.accountId, "email": "me@example.com"}}})
+    before = openclaw_files.paths().store.read_bytes()
+    with pytest.raises(OpenClawError, match=r"openai-codex:me@example\.com"):
+        cli_imports.seed_codex_default()
+    assert openclaw_files.paths().store.read_bytes() == before
+
+
 def _write_claude(state_home, oauth):
     write_json(state_home / ".claude" / ".credentials.json", {"claudeAiOauth": oauth})
 
@@ -84,7 +99,8 @@ def test_import_claude_cli_with_refresh_token_is_oauth(state_dir, openclaw_files
     assert cli_imports.claude_cli_available()
     assert cli_imports.import_claude_cli() == "anthropic:claude-cli"
     entry = openclaw_files.read_store()["profiles"]["anthropic:claude-cli"]
-    assert entry == {"type": "oauth", "provider": "anthropic", "access": "sk-ant-oat01-claude",
+    # As OpenClaw 4.26's anthropic-cli choice: provider claude-cli (an auth alias of anthropic).
+    assert entry == {"type": "oauth", "provider": "claude-cli", "access": "sk-ant-oat01-claude",
                      "refresh": "sk-ant-ort01-r", "expires": CODEX_EXPIRES_MS}
     assert openclaw_files.read_config()["auth"]["profiles"]["anthropic:claude-cli"]["mode"] == "oauth"
 
@@ -93,7 +109,7 @@ def test_import_claude_cli_without_refresh_token_is_a_token(state_dir, openclaw_
     _write_claude(tmp_path / "home", {"accessToken": "sk-ant-oat01-claude", "expiresAt": CODEX_EXPIRES_MS})
     cli_imports.import_claude_cli()
     entry = openclaw_files.read_store()["profiles"]["anthropic:claude-cli"]
-    assert entry == {"type": "token", "provider": "anthropic", "token": "sk-ant-oat01-claude",
+    assert entry == {"type": "token", "provider": "claude-cli", "token": "sk-ant-oat01-claude",
                      "expires": CODEX_EXPIRES_MS}
     assert openclaw_files.read_config()["auth"]["profiles"]["anthropic:claude-cli"]["mode"] == "token"
 

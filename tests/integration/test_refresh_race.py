@@ -228,8 +228,7 @@ def test_refresh_ignores_callback_overrides(srv: OAuthTestServer, state: Path, m
 
 
 def test_anthropic_oauth_refresh_uses_json_without_scope(srv: OAuthTestServer, state: Path) -> None:
-    pid = srv.write_expired_profile(state, provider="anthropic")
-    assert pid == "anthropic:claude-cli"
+    pid = srv.write_expired_profile(state, provider="anthropic", profile_id="anthropic:default")
     old = stored(state, pid)
     res = ensure_fresh(pid, state=state)
     assert res.refreshed and stored(state, pid).refresh != old.refresh
@@ -237,6 +236,27 @@ def test_anthropic_oauth_refresh_uses_json_without_scope(srv: OAuthTestServer, s
                                                  "grant_type": "refresh_token",
                                                  "fields": ["client_id", "grant_type", "refresh_token"]}
     assert stored(state, pid).accountId is None  # codex-only extras are not invented
+
+
+def test_claude_cli_login_is_never_refreshed_from_the_copy(srv: OAuthTestServer, state: Path, tmp_path: Path) -> None:
+    """OpenClaw 4.26 keeps it Claude Code's: re-read the CLI file, never spend the copied refresh token."""
+    import json
+
+    pid = srv.write_expired_profile(state, provider="anthropic")
+    assert pid == "anthropic:claude-cli"
+    with pytest.raises(ReloginRequired, match="run `claude`"):
+        ensure_fresh(pid, state=state)
+    assert srv.token_calls == 0
+    # Claude Code renewed its login: we take it as it is, still without a token call.
+    creds = tmp_path / "home" / ".claude" / ".credentials.json"
+    creds.parent.mkdir(parents=True, exist_ok=True)
+    expires = int(time.time() * 1000) + 3_600_000
+    creds.write_text(json.dumps({"claudeAiOauth": {"accessToken": "sk-ant-oat01-renewed",
+                                                   "refreshToken": "sk-ant-ort01-renewed", "expiresAt": expires}}))
+    creds.chmod(0o600)
+    res = ensure_fresh(pid, state=state)
+    assert res.credential.access == "sk-ant-oat01-renewed" and stored(state, pid).expires == expires
+    assert srv.token_calls == 0
 
 
 def test_static_profiles_and_unknown_ids(state: Path) -> None:

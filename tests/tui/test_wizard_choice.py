@@ -173,7 +173,7 @@ async def test_reuse_claude_cli_login_and_decline(make_app, claude_cli_home, sta
         screen = await wait_for_screen(pilot, "DashboardScreen")
         assert screen.highlight == "anthropic:claude-cli"
         cred = read_store(state_dir)["profiles"]["anthropic:claude-cli"]
-        assert cred["type"] == "oauth" and cred["provider"] == "anthropic"
+        assert cred["type"] == "oauth" and cred["provider"] == "claude-cli"  # as OpenClaw 4.26 stores it
 
 
 # ---- the searchable picker
