@@ -9,7 +9,7 @@ import os
 import sys
 
 from core.errors import OpenClawError, ValidationError
-from core.paths import DEFAULT_AGENT_ID, agent_paths, is_valid_agent_id, state_dir
+from core.paths import DEFAULT_AGENT_ID, agent_paths, is_valid_agent_id, list_agents, state_dir
 
 # A multi-line paste arrives at once; lines that follow the first within this window belong to it.
 PASTE_CONTINUATION_S = 0.15
@@ -20,7 +20,8 @@ def resolve_agent(agent: str | None, *, must_exist: bool = True) -> str:
     agent_id = (agent or DEFAULT_AGENT_ID).strip().lower()
     if not is_valid_agent_id(agent_id):
         raise ValidationError(f"Invalid agent id {agent!r}: use 1-64 lowercase letters, digits, '-' or '_'")
-    if must_exist and agent_id != DEFAULT_AGENT_ID and not agent_paths(agent_id, state_dir()).agent_dir.is_dir():
+    if must_exist and agent_id != DEFAULT_AGENT_ID and agent_id not in list_agents(state_dir()) \
+            and not agent_paths(agent_id, state_dir()).agent_dir.is_dir():
         raise ValidationError(f'Agent "{agent_id}" not found (see `openclaw agents list`; '
                               f"create it with `openclaw agents add {agent_id}`)")
     return agent_id

@@ -1,0 +1,73 @@
+"""A config full of comments survives our write, and OpenClaw 2026.4.26 keeps our change.
+
+Before, a rewrite dropped the comments; the file shrank and OpenClaw's read-time guard restored
+its backup, silently undoing the change.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import json5
+
+from tests.interop.conftest import OpenClawPeer, Ours
+
+TOKEN = "sk-or-v1-" + "0123456789abcdef" * 4
+
+COMMENT_HEAVY = """\
+// ==========================================================================
+// OpenClaw gateway configuration, maintained by hand. Keep these notes!
+// Every section below is explained, because future me will not remember.
+// ==========================================================================
+{
+  // The gateway listens locally only; the reverse proxy terminates TLS.
+  gateway: {
+    mode: "local",   // local | remote
+    port: 18789,     // the proxy forwards here
+  },
+  /*
+   * Agents: the default model for every agent. OpenRouter keeps costs visible
+   * per project, which is why it is the default here and not a direct key.
+   */
+  agents: {
+    defaults: {
+      model: "openrouter/anthropic/claude-sonnet-4", // cheap and good
+    },
+  },
+  // Auth routing: profiles are added by the onboarding tool.
+  auth: {
+    profiles: {},
+  },
+  meta: { lastTouchedVersion: "2026.4.26", lastTouchedAt: "2026-11-01T00:00:00.000Z" },
+}
+"""
+
+
+def test_comments_survive_and_openclaw_keeps_our_change(openclaw_peer: OpenClawPeer, ours: Ours,
+                                                       state_dir: Path) -> None:
+    config = state_dir / "openclaw.json"
+    config.write_text(COMMENT_HEAVY)
+    config.chmod(0o600)
+    first = openclaw_peer.cli("config", "get", "gateway.mode")
+    assert first.returncode == 0 and "local" in first.stdout, first.stderr
+
+    res = ours("models", "auth", "paste-token", "--provider", "openrouter", input=TOKEN)
+    assert res.returncode == 0, res.stderr
+    text = config.read_text()
+    for line in COMMENT_HEAVY.splitlines():
+        if line.strip().startswith(("//", "/*", "*")):
+            assert line in text  # every comment is still there, verbatim
+    assert json5.loads(text)["auth"]["profiles"]["openrouter:manual"] == {"provider": "openrouter", "mode": "token"}
+
+    # OpenClaw reads it, keeps it (no backup restored), and sees our profile.
+    got = openclaw_peer.cli("config", "get", "auth.profiles")
+    assert got.returncode == 0, got.stderr
+    assert "openrouter:manual" in got.stdout
+    assert "openrouter:manual" in config.read_text()
+    status = openclaw_peer.cli("models", "status", "--json", "--check")
+    doc = json.loads(status.stdout[status.stdout.index("{"):])
+    assert status.returncode == 0, status.stdout[-1000:]
+    assert doc["auth"]["missingProvidersInUse"] == []
+    assert "openrouter:manual" in config.read_text()
+    assert (state_dir / "openclaw.json.bak").exists()  # our write kept the previous file, as OpenClaw does
