@@ -7,6 +7,8 @@ Two providers are "the same" for auth when their auth keys are equal: `z.ai` and
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 _ALIASES: dict[str, str] = {
     "modelstudio": "qwen",
     "qwencloud": "qwen",
@@ -40,12 +42,14 @@ _AUTH_ALIASES: dict[str, str] = {
 }
 
 
+@lru_cache(maxsize=4096)  # called once per profile per provider on the status hot path
 def normalize_provider_id(provider: str) -> str:
     """Trim, lowercase, then map OpenClaw's spelling aliases (`z.ai` -> `zai`)."""
     value = (provider or "").strip().lower()
     return _ALIASES.get(value, value)
 
 
+@lru_cache(maxsize=4096)
 def auth_provider_key(provider: str) -> str:
     """The key under which credentials of `provider` are shared (`claude-cli` -> `anthropic`)."""
     value = normalize_provider_id(provider)

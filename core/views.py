@@ -154,8 +154,15 @@ class StoreView:
         self.order, self.lastGood, self.usageStats = state["order"], state["lastGood"], state["usageStats"]
 
     def profiles_for(self, provider: str) -> dict[str, CredentialView]:
-        key = auth_provider_key(provider)
-        return {pid: c for pid, c in self.profiles.items() if auth_provider_key(c.provider) == key}
+        """Profiles of `provider` (by auth key), from an index built once: status asks per provider."""
+        index = self.__dict__.get("_by_key")
+        if index is None or self.__dict__.get("_indexed") is not self.profiles or len(self.profiles) != index[0]:
+            by_key: dict[str, dict[str, CredentialView]] = {}
+            for pid, c in self.profiles.items():
+                by_key.setdefault(auth_provider_key(c.provider), {})[pid] = c
+            index = (len(self.profiles), by_key)
+            self.__dict__["_by_key"], self.__dict__["_indexed"] = index, self.profiles
+        return dict(index[1].get(auth_provider_key(provider), {}))
 
     def providers(self) -> list[str]:
         return sorted({normalize_provider_id(c.provider) for c in self.profiles.values()})
