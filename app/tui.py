@@ -19,7 +19,7 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
-from textual import work
+from textual import events, work
 from textual.app import App
 from textual.binding import Binding
 from textual.command import DiscoveryHit, Hit, Hits, Provider
@@ -28,7 +28,11 @@ from textual.screen import Screen
 from core.clock import now_ms as default_clock
 from core.errors import OpenClawError
 from core.paths import DEFAULT_AGENT_ID, state_dir
+from screens.base import guard_dismiss
+from screens.results import AddCredential, AgentChosen, AgentSelectResult, DashboardResult
 
+# Longest a screen switch may swallow keys if the new screen never paints (it was replaced at once).
+SWITCH_GRACE_S = 0.5
 DARK_THEME = "textual-dark"
 LIGHT_THEME = "textual-light"
 
@@ -65,7 +69,12 @@ class OnboardApp(App[int]):
     TITLE = "OpenClaw onboarding"
     COMMANDS = App.COMMANDS | {OnboardCommands}
     BINDINGS = [
-        Binding("ctrl+t", "toggle_theme", "Light/dark"),
+        Binding("question_mark", "help", "Help", key_display="?"),
+        Binding("f1", "help", "Help", show=False),
+        Binding("ctrl+t", "toggle_theme", "Light/dark", show=False),
+        # A terminal user expects ctrl+c to stop the program, in every field too (Textual's default only
+        # says "press ctrl+q"). It asks first; a second ctrl+c, or y/enter, quits.
+        Binding("ctrl+c", "request_quit", "Quit", show=False, priority=True, tooltip="Quit (asks first)"),
     ]
 
     def __init__(self, agent_id: str | None = None, dashboard: bool = False, state: Path | None = None,
@@ -88,6 +97,8 @@ class OnboardApp(App[int]):
         self.first_paint_hook: Callable[[], Any] | None = None
         self.saved_profiles: list[str] = []  # what this run saved, in order (for tests and the exit message)
         self.theme = theme or DARK_THEME
+        self._switching = False  # a wizard step is being replaced (see _show)
+        self._switch_id = 0
 
     # -- start ------------------------------------------------------------------------------------------
     def on_mount(self) -> None:
@@ -99,13 +110,31 @@ class OnboardApp(App[int]):
             self.show_agent_select()
 
     def _show(self, screen: Screen[Any], callback: Callable[[Any], Any] | None) -> None:
-        """Replace whatever wizard screens are open with `screen`."""
+        """Replace whatever wizard screens are open with `screen`.
+
+        Keys and pastes that arrive until the new screen has painted are dropped: they were typed at
+        the old screen (a double tap, type-ahead), and must not act on a screen nobody has seen yet.
+        """
+        self._switch_id += 1
+        self._switching = True
         while len(self.screen_stack) > 1:
             self.pop_screen()
-        self.push_screen(screen, callback)
+        self.push_screen(guard_dismiss(screen), callback)
+        screen.call_after_refresh(self._switched, self._switch_id)
+        # Safety net: a screen replaced before it ever painted never calls back.
+        self.set_timer(SWITCH_GRACE_S, partial(self._switched, self._switch_id))
         if self.first_paint_hook is not None:
             hook, self.first_paint_hook = self.first_paint_hook, None
             screen.call_after_refresh(hook)
+
+    def _switched(self, switch_id: int) -> None:
+        if switch_id == self._switch_id:
+            self._switching = False
+
+    async def on_event(self, event: events.Event) -> None:
+        if self._switching and isinstance(event, events.Key | events.Paste):
+            return  # typed at the screen that is going away
+        await super().on_event(event)
 
     # -- steps --------------------------------------------------------------------------------------------
     def show_agent_select(self) -> None:
@@ -114,11 +143,11 @@ class OnboardApp(App[int]):
         self.agent_was_chosen = True
         self._show(AgentSelectScreen(state=self.state, clock=self.clock, env=self.env), self._agent_selected)
 
-    def _agent_selected(self, agent_id: str | None) -> None:
-        if agent_id is None:
+    def _agent_selected(self, result: AgentSelectResult | None) -> None:
+        if isinstance(result, AgentChosen):
+            self.show_auth_choice(result.agent_id)
+        else:
             self.exit(0)
-            return
-        self.show_auth_choice(agent_id)
 
     def show_auth_choice(self, agent_id: str) -> None:
         from screens.auth_choice import AuthChoiceScreen
@@ -175,11 +204,13 @@ class OnboardApp(App[int]):
         screen = DashboardScreen(agent_id, state=self.state, clock=self.clock, highlight=highlight, env=self.env)
         self._show(screen, self._dashboard_done)
 
-    def _dashboard_done(self, result: Any) -> None:
-        if isinstance(result, tuple) and len(result) == 2 and result[0] == "add":
-            self.show_auth_choice(str(result[1]))
-            return
-        self.exit(0)
+    def _dashboard_done(self, result: DashboardResult | None) -> None:
+        if isinstance(result, AddCredential):
+            self.show_auth_choice(result.agent_id)
+        elif result == "agents":
+            self.show_agent_select()
+        else:
+            self.exit(0)
 
     # -- reuse of other CLIs' logins ----------------------------------------------------------------------
     def reuse_codex_cli(self, agent_id: str) -> None:
@@ -246,6 +277,38 @@ class OnboardApp(App[int]):
             self.show_dashboard(agent)
         else:
             raise ValueError(f"unknown target {target!r}")
+
+    def action_help(self) -> None:
+        from screens.help import HelpScreen
+
+        screen = self.screen
+        if isinstance(screen, HelpScreen):
+            return
+        parts = (screen.title or self.title, screen.sub_title or "")
+        title = " · ".join(t for t in parts if t) or type(screen).__name__
+        self.push_screen(HelpScreen(screen, title))
+
+    def action_request_quit(self) -> None:
+        from textual.widgets import Input
+
+        from screens.confirm import QuitConfirm
+
+        if isinstance(self.screen, QuitConfirm):
+            self.exit(0)
+            return
+        focused = self.focused
+        if isinstance(focused, Input) and not focused.password and not focused.selection.is_empty:
+            focused.action_copy()  # ctrl+c over selected text still copies it
+            return
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self.exit(0)
+
+        self.push_screen(QuitConfirm("Quit the onboarding wizard?",
+                                     detail="What was already saved stays saved; a login in progress is "
+                                            "cancelled. ctrl+c again quits.", yes="Quit", no="Stay"),
+                         answered)
 
     def action_toggle_theme(self) -> None:
         self.theme = LIGHT_THEME if self.theme == DARK_THEME else DARK_THEME

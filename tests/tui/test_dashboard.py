@@ -27,7 +27,10 @@ from textual.widgets import DataTable, Input
 from core import order as order_mod
 from core import profiles as profiles_mod
 from core import store as store_mod
-from screens.dashboard import DashboardScreen, format_countdown, live_status
+from core.timefmt import format_countdown
+from screens.dashboard import DashboardScreen
+from screens.profile_table import live_status
+from screens.results import AddCredential
 from screens.profile_details import ProfileDetailsScreen
 from tests.conftest import (
     ANTHROPIC_SETUP_TOKEN,
@@ -200,7 +203,8 @@ async def test_narrow_terminal_hides_less_important_columns(make_agent, state_di
         await wait_for(pilot, lambda: screen.table.row_count > 0)
         narrow = [str(c.key.value) for c in screen.table.ordered_columns]
         assert {"pos", "id", "countdown", "status"} <= set(narrow)
-        assert "type" not in narrow
+        # Type (short, tells oauth from token from api_key) is kept; the long email column goes first.
+        assert "type" in narrow and "who" not in narrow
         assert sum(c.get_render_width(screen.table) for c in screen.table.ordered_columns) <= 78
         await pilot.resize_terminal(200, 40)
         await wait_for(pilot, lambda: len(screen.table.ordered_columns) == 9, what="all columns when wide")
@@ -505,11 +509,15 @@ async def test_add_and_leave_dismiss_with_results(make_agent, state_dir) -> None
     async with app.run_test(size=(120, 30)) as pilot:
         await wait_for(pilot, lambda: dash(app).table.row_count > 0)
         await pilot.press("n", "a")
-        await wait_for(pilot, lambda: app.results == [("add", "work")])
+        await wait_for(pilot, lambda: app.results == [AddCredential("work")])
         app.push_screen(DashboardScreen("main", state_dir, env={}), app.results.append)
         await wait_for(pilot, lambda: isinstance(app.screen, DashboardScreen))
         await pilot.press("q")
-        await wait_for(pilot, lambda: app.results == [("add", "work"), None])
+        await wait_for(pilot, lambda: app.results == [AddCredential("work"), "quit"])
+        app.push_screen(DashboardScreen("main", state_dir, env={}), app.results.append)
+        await wait_for(pilot, lambda: isinstance(app.screen, DashboardScreen))
+        await pilot.press("escape")  # back to the agent list, never a silent exit
+        await wait_for(pilot, lambda: app.results == [AddCredential("work"), "quit", "agents"])
 
 
 async def test_corrupt_store_is_reported_not_overwritten(state_dir, openclaw_files, make_agent) -> None:

@@ -104,3 +104,46 @@ async def test_q_quits(make_app):
         await pilot.press("q")
         await wait_for(pilot, lambda: app.return_code is not None, what="exit")
     assert app.return_code == 0
+
+
+async def test_add_agent_without_copying(make_app, state_dir):
+    """↓ Enter, type `work`, Enter: used to fail with "Invalid agent name 'Select.NULL'"."""
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await wait_for_screen(pilot, "AgentSelectScreen")
+        await pilot.press("down", "enter")
+        assert screen.query_one("#add-form").display
+        await pilot.press(*"work", "enter")
+        await wait_for(pilot, lambda: (state_dir / "agents" / "work" / "agent").is_dir(), what="agent dir")
+        await wait_for(pilot, lambda: not screen.query_one("#add-form").display, what="form closed")
+        assert "Select.NULL" not in screen_text(app)
+        agents = screen.query_one("#agents", OptionList)
+        assert agents.get_option_at_index(agents.highlighted).id == "work"
+
+
+async def test_add_agent_error_goes_away_when_the_name_is_edited(make_app):
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await wait_for_screen(pilot, "AgentSelectScreen")
+        await pilot.press("a", *"Bad!", "enter")
+        error = screen.query_one("#add-error", Static)
+        assert "Invalid agent name" in str(error.render()) and error.display
+        await pilot.press("backspace")
+        await pilot.pause()
+        assert not error.display and "Invalid" not in screen_text(app)
+
+
+async def test_copy_dropdown_does_not_cover_the_error(make_app, make_agent):
+    make_agent("main")
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await wait_for_screen(pilot, "AgentSelectScreen")
+        await pilot.press("a", *"Bad!", "enter")
+        error = screen.query_one("#add-error", Static)
+        select = screen.query_one("#copy-from")
+        # the error line sits above the dropdown, which opens downwards
+        assert error.region.y < select.region.y
+        select.focus()
+        await pilot.press("enter")
+        await pilot.pause()
+        assert "Invalid agent name" in screen_text(app)
