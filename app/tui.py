@@ -13,16 +13,19 @@ the first one paints fast. `create_app()` is the factory that `openclaw onboard`
 
 from __future__ import annotations
 
+import math
 import os
 from collections.abc import Callable, Iterable, Mapping
 from functools import partial
 from pathlib import Path
 from typing import Any
 
-from textual import events, work
+from textual import _time, events, work
 from textual.app import App
 from textual.binding import Binding
-from textual.command import DiscoveryHit, Hit, Hits, Provider
+from textual.command import CommandPalette, DiscoveryHit, Hit, Hits, Provider
+from textual.css.query import NoMatches
+from textual.worker import WorkerFailed, active_worker
 from textual.screen import Screen
 
 from core.clock import now_ms as default_clock
@@ -31,7 +34,7 @@ from core.paths import DEFAULT_AGENT_ID, state_dir
 from screens.base import guard_dismiss
 from screens.results import AddCredential, AgentChosen, AgentSelectResult, DashboardResult
 
-# Longest a screen switch may swallow keys if the new screen never paints (it was replaced at once).
+# Longest a screen switch may swallow keys if the new screen never runs (it was replaced at once).
 SWITCH_GRACE_S = 0.5
 DARK_THEME = "textual-dark"
 LIGHT_THEME = "textual-light"
@@ -63,6 +66,27 @@ class OnboardCommands(Provider):
             score = matcher.match(name)
             if score > 0:
                 yield Hit(score, matcher.highlight(name), callback, help=help_text)
+
+
+class OnboardCommandPalette(CommandPalette):
+    """Textual's palette, minus a crash: its command-gathering worker queries the palette's widgets,
+    and a fast Enter/Esc closes the palette first (NoMatches 'CommandList' took the whole app down)."""
+
+    @work(exclusive=True, group=CommandPalette._GATHER_COMMANDS_GROUP, exit_on_error=False)
+    async def _gather_commands(self, search_value: str) -> None:
+        if not self.is_attached:
+            return
+        try:
+            await CommandPalette._gather_commands.__wrapped__(self, search_value)  # type: ignore[attr-defined]
+        except NoMatches:
+            pass  # the palette closed while gathering
+
+    def _action_command_list(self, action: str) -> None:
+        # page up/down before the list was laid out: Textual's OptionList raises KeyError.
+        try:
+            super()._action_command_list(action)
+        except (KeyError, IndexError, NoMatches):
+            pass
 
 
 class OnboardApp(App[int]):
@@ -97,7 +121,8 @@ class OnboardApp(App[int]):
         self.first_paint_hook: Callable[[], Any] | None = None
         self.saved_profiles: list[str] = []  # what this run saved, in order (for tests and the exit message)
         self.theme = theme or DARK_THEME
-        self._switching = False  # a wizard step is being replaced (see _show)
+        # Keys created before this moment are dropped (see _show); inf while a screen is being replaced.
+        self._keys_valid_after = -math.inf
         self._switch_id = 0
 
     # -- start ------------------------------------------------------------------------------------------
@@ -112,27 +137,51 @@ class OnboardApp(App[int]):
     def _show(self, screen: Screen[Any], callback: Callable[[Any], Any] | None) -> None:
         """Replace whatever wizard screens are open with `screen`.
 
-        Keys and pastes that arrive until the new screen has painted are dropped: they were typed at
-        the old screen (a double tap, type-ahead), and must not act on a screen nobody has seen yet.
+        Keys and pastes typed before the new screen was up are dropped: they were meant for the old
+        screen (a double tap, Enter mashed during start-up) and must not act on a screen nobody has
+        seen yet. Keys typed after it is up pass, however soon.
         """
         self._switch_id += 1
-        self._switching = True
+        self._keys_valid_after = math.inf
         while len(self.screen_stack) > 1:
             self.pop_screen()
-        self.push_screen(guard_dismiss(screen), callback)
-        screen.call_after_refresh(self._switched, self._switch_id)
-        # Safety net: a screen replaced before it ever painted never calls back.
+        self.push_screen(screen, callback)
+        # Runs on the new screen's own queue, after its compose and mount.
+        screen.call_next(self._switched, self._switch_id)
+        # Safety net: a screen replaced before it ever ran never calls back.
         self.set_timer(SWITCH_GRACE_S, partial(self._switched, self._switch_id))
         if self.first_paint_hook is not None:
             hook, self.first_paint_hook = self.first_paint_hook, None
             screen.call_after_refresh(hook)
 
+    def push_screen(self, screen: Any, *args: Any, **kwargs: Any) -> Any:
+        # Every screen, Textual's own too (the command palette dismisses itself on Enter, and a second
+        # Enter dismisses it again: ScreenStackError), acts on its first dismiss only.
+        if isinstance(screen, Screen):
+            guard_dismiss(screen)
+        return super().push_screen(screen, *args, **kwargs)
+
+    def _handle_exception(self, error: Exception) -> None:
+        # A worker of a screen that has already left (Esc or a mashed key during a login step) may still
+        # look up one of that screen's widgets: NoMatches. Nothing is lost, nothing is shown: not a crash.
+        if isinstance(error, WorkerFailed) and isinstance(error.error, NoMatches):
+            worker = active_worker.get(None)
+            node = getattr(worker, "node", None)
+            try:
+                screen = node if isinstance(node, Screen) else node.screen  # type: ignore[union-attr]
+            except Exception:  # no node, or detached from every screen
+                screen = None
+            if node is not None and (screen is None or screen not in self.screen_stack):
+                self.log.warning(f"ignored {error.error!r} from a worker of a screen that was closed")
+                return
+        super()._handle_exception(error)
+
     def _switched(self, switch_id: int) -> None:
-        if switch_id == self._switch_id:
-            self._switching = False
+        if switch_id == self._switch_id and self._keys_valid_after == math.inf:
+            self._keys_valid_after = _time.get_time()
 
     async def on_event(self, event: events.Event) -> None:
-        if self._switching and isinstance(event, events.Key | events.Paste):
+        if isinstance(event, events.Key | events.Paste) and event.time < self._keys_valid_after:
             return  # typed at the screen that is going away
         await super().on_event(event)
 
@@ -277,6 +326,12 @@ class OnboardApp(App[int]):
             self.show_dashboard(agent)
         else:
             raise ValueError(f"unknown target {target!r}")
+
+    def action_command_palette(self) -> None:
+        # One palette at a time, also while one is covered (help over it) or still closing; no fixed id
+        # (Textual's: a second ctrl+p during the close raised DuplicateIds).
+        if self.use_command_palette and not any(isinstance(s, CommandPalette) for s in self.screen_stack):
+            self.push_screen(OnboardCommandPalette())
 
     def action_help(self) -> None:
         from screens.help import HelpScreen
