@@ -13,6 +13,7 @@ the first one paints fast. `create_app()` is the factory that `openclaw onboard`
 
 from __future__ import annotations
 
+import contextlib
 import math
 import os
 from collections.abc import Callable, Iterable, Mapping
@@ -24,9 +25,10 @@ from textual import _time, events, work
 from textual.app import App
 from textual.binding import Binding
 from textual.command import CommandPalette, DiscoveryHit, Hit, Hits, Provider
+from textual.content import Content
 from textual.css.query import NoMatches
-from textual.worker import WorkerFailed, active_worker
 from textual.screen import Screen
+from textual.worker import WorkerFailed, active_worker
 
 from core.clock import now_ms as default_clock
 from core.errors import OpenClawError
@@ -76,20 +78,17 @@ class OnboardCommandPalette(CommandPalette):
     async def _gather_commands(self, search_value: str) -> None:
         if not self.is_attached:
             return
-        try:
+        with contextlib.suppress(NoMatches):  # the palette closed while gathering
             await CommandPalette._gather_commands.__wrapped__(self, search_value)  # type: ignore[attr-defined]
-        except NoMatches:
-            pass  # the palette closed while gathering
 
     def _action_command_list(self, action: str) -> None:
         # page up/down before the list was laid out: Textual's OptionList raises KeyError.
-        try:
+        with contextlib.suppress(KeyError, IndexError, NoMatches):
             super()._action_command_list(action)
-        except (KeyError, IndexError, NoMatches):
-            pass
 
 
 class OnboardApp(App[int]):
+    CSS_PATH = "tui.tcss"
     TITLE = "OpenClaw onboarding"
     COMMANDS = App.COMMANDS | {OnboardCommands}
     BINDINGS = [
@@ -326,6 +325,12 @@ class OnboardApp(App[int]):
             self.show_dashboard(agent)
         else:
             raise ValueError(f"unknown target {target!r}")
+
+    def format_title(self, title: str, sub_title: str) -> Content:
+        # Textual dims the sub-title (4.4:1 in the light theme); an italic one reads as secondary.
+        if not sub_title:
+            return Content(title)
+        return Content.assemble(title, " — ", (sub_title, "italic"))
 
     def action_command_palette(self) -> None:
         # One palette at a time, also while one is covered (help over it) or still closing; no fixed id

@@ -30,8 +30,8 @@ from screens.results import AgentChosen, AgentSelectResult
 from screens.widgets import WizardInput
 
 ADD_OPTION_ID = "__add__"
-STATUS_STYLE = {"ok": "$success", "static": "$success", "expiring": "$warning", "expired": "$error",
-                "missing": "$error"}
+# The word says it; a problem is also bold. No colour: the row may be under the (blue) cursor.
+STATUS_STYLE = {"expiring": "b", "expired": "b", "missing": "b"}
 
 
 def home_relative(path: Path, env: Mapping[str, str] | None = None) -> str:
@@ -45,19 +45,20 @@ def home_relative(path: Path, env: Mapping[str, str] | None = None) -> str:
 
 def status_markup(status: str | None) -> str:
     if status is None:
-        return "[dim]no profiles yet[/]"
+        return "[i]no profiles yet[/]"
     label = {"static": "ok (static)"}.get(status, status)
-    return f"[{STATUS_STYLE.get(status, '$text')}]{label}[/]"
+    style = STATUS_STYLE.get(status)
+    return f"[{style}]{label}[/]" if style else label
 
 
 def agent_prompt(summary: AgentSummary, width: int = 16, exists: bool = True) -> str:
     name = escape(summary.agent_id).ljust(width)
     if summary.error:
-        return f"[b]{name}[/]  [$error]unreadable store[/] [dim]{escape(summary.error[:60])}[/]"
+        return f"[b]{name}[/]  [b]unreadable store[/] [i]{escape(summary.error[:60])}[/]"
     count = summary.profile_count
     profiles = f"{count} profile{'s' if count != 1 else ''}".ljust(11)
-    new = "" if exists else "  [dim](new)[/]"
-    worst = status_markup(summary.worst_status) if count else "[dim]no profiles yet[/]"
+    new = "" if exists else "  [i](new)[/]"
+    worst = status_markup(summary.worst_status) if count else "[i]no profiles yet[/]"
     return f"[b]{name}[/]  {profiles}  {worst}{new}"
 
 

@@ -85,7 +85,7 @@ class ProfileDetailsScreen(WizardModal[None]):
     def render_details(self) -> None:
         cred, usage, error = self._load()
         title = self.query_one("#details-title", Static)
-        title.update(Text.assemble(("Profile ", "bold"), (self.profile_id, "bold cyan"),
+        title.update(Text.assemble(("Profile ", "bold"), (self.profile_id, "bold"),
                                    (f"  ·  agent {self.agent_id}", "italic")))
         body = self.query_one("#details-body", Static)
         hint = self.query_one("#details-hint", Static)

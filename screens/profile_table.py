@@ -25,16 +25,18 @@ from core.timefmt import format_countdown, format_utc
 
 # Explicit colours, so badges look the same under every theme.
 BADGE_STYLES: dict[str, str] = {
-    "ok": "bold #000000 on #4caf50",
-    "expiring": "bold #000000 on #fdd835",
-    "expired": "bold #ffffff on #d32f2f",
-    "missing": "bold #ffffff on #d32f2f",
-    "static": "#e3f2fd on #1e4e8c",
-    "cooldown": "bold #ffffff on #9c27b0",
-    "refreshing": "bold #000000 on #4dd0e1",
+    # White bold on dark fills (>= 6:1), so a badge stays readable under the cursor too (which
+    # repaints the text white); the word, not the colour, carries the meaning.
+    "ok": "bold #ffffff on #1b5e20",
+    "expiring": "bold #ffffff on #7a4f00",
+    "expired": "bold #ffffff on #b71c1c",
+    "missing": "bold #ffffff on #b71c1c",
+    "static": "bold #ffffff on #1e4e8c",
+    "cooldown": "bold #ffffff on #6a1b9a",
+    "refreshing": "bold #ffffff on #006064",
 }
-COUNT_STYLES = {"ok": "#4caf50", "expiring": "#fdd835", "expired": "#ef5350", "missing": "#ef5350",
-                "static": "#64b5f6", "cooldown": "#ce93d8"}
+# Summary counts: the words are plain text in the theme's colour (readable in both themes).
+COUNT_STYLES = dict.fromkeys(("ok", "expiring", "expired", "missing", "static", "cooldown"), "")
 STATUS_ORDER = ("ok", "expiring", "expired", "missing", "static", "cooldown")
 SOURCE_LABELS = {"store": "store", "env": "env", "codex-cli": "Codex CLI", "claude-cli": "Claude CLI",
                  "legacy": "legacy", "env-file": ".env file"}

@@ -29,9 +29,9 @@ from core import profiles as profiles_mod
 from core import store as store_mod
 from core.timefmt import format_countdown
 from screens.dashboard import DashboardScreen
+from screens.profile_details import ProfileDetailsScreen
 from screens.profile_table import live_status
 from screens.results import AddCredential
-from screens.profile_details import ProfileDetailsScreen
 from tests.conftest import (
     ANTHROPIC_SETUP_TOKEN,
     CODEX_ACCESS_TOKEN,
@@ -366,46 +366,43 @@ async def test_delete_asks_first_and_removes(state_dir, make_agent) -> None:
 
 # --------------------------------------------------------------------------------------------- refresh
 
-async def test_refresh_against_the_loopback_oauth_server(state_dir, make_agent, monkeypatch) -> None:
-    from tests.support.oauth_server import OAuthTestServer
-
+async def test_refresh_against_the_loopback_oauth_server(state_dir, make_agent, monkeypatch, srv) -> None:
     make_agent("main", store=three_anthropic_store())
-    with OAuthTestServer() as srv:
-        for name, value in srv.env().items():
-            monkeypatch.setenv(name, value)
-        pid = srv.write_expired_profile(state_dir)
-        old = store_mod.load("main", state_dir).store.profiles[pid]
-        app = DashHost(lambda: DashboardScreen("main", state_dir, env={}, highlight=pid))  # real clock
-        async with app.run_test(size=(120, 30)) as pilot:
-            screen = dash(app)
-            await wait_for(pilot, lambda: screen.table.row_count > 0)
-            assert screen.current_key() == pid
-            assert cell(screen, pid, "status").strip() == "expired"
-            srv.configure(token_delay_s=0.5)  # slow enough to see the progress
-            await pilot.press("r")
-            assert "Refreshing" in str(screen.query_one("#dash-message").render())
-            assert cell(screen, pid, "status").strip() == "refreshing"
-            await wait_for(pilot, lambda: "Refreshed" in str(screen.query_one("#dash-message").render()),
-                           what="the refresh result")
-            new = store_mod.load("main", state_dir).store.profiles[pid]
-            assert new.access != old.access and new.refresh != old.refresh
-            assert new.expires_ms is not None and new.expires_ms > int(time.time() * 1000)
-            assert srv.token_calls == 1
-            assert not srv.is_active_refresh(old.refresh)
-            assert cell(screen, pid, "status").strip() == "expiring"  # 1 h token: inside the 24 h window
-            assert new.access not in all_cell_text(screen)
+    for name, value in srv.env().items():
+        monkeypatch.setenv(name, value)
+    pid = srv.write_expired_profile(state_dir)
+    old = store_mod.load("main", state_dir).store.profiles[pid]
+    app = DashHost(lambda: DashboardScreen("main", state_dir, env={}, highlight=pid))  # real clock
+    async with app.run_test(size=(120, 30)) as pilot:
+        screen = dash(app)
+        await wait_for(pilot, lambda: screen.table.row_count > 0)
+        assert screen.current_key() == pid
+        assert cell(screen, pid, "status").strip() == "expired"
+        srv.configure(token_delay_s=0.5)  # slow enough to see the progress
+        await pilot.press("r")
+        assert "Refreshing" in str(screen.query_one("#dash-message").render())
+        assert cell(screen, pid, "status").strip() == "refreshing"
+        await wait_for(pilot, lambda: "Refreshed" in str(screen.query_one("#dash-message").render()),
+                       what="the refresh result")
+        new = store_mod.load("main", state_dir).store.profiles[pid]
+        assert new.access != old.access and new.refresh != old.refresh
+        assert new.expires_ms is not None and new.expires_ms > int(time.time() * 1000)
+        assert srv.token_calls == 1
+        assert not srv.is_active_refresh(old.refresh)
+        assert cell(screen, pid, "status").strip() == "expiring"  # 1 h token: inside the 24 h window
+        assert new.access not in all_cell_text(screen)
 
-            srv.configure(token_delay_s=0)
-            srv.revoke_all()  # the next refresh is rejected: the user must log in again
-            await pilot.press("r")
-            await wait_for(pilot, lambda: "failed" in str(screen.query_one("#dash-message").render()),
-                           what="the refresh error")
-            message = str(screen.query_one("#dash-message").render())
-            assert "openclaw models auth login --provider openai-codex --agent main" in message
+        srv.configure(token_delay_s=0)
+        srv.revoke_all()  # the next refresh is rejected: the user must log in again
+        await pilot.press("r")
+        await wait_for(pilot, lambda: "failed" in str(screen.query_one("#dash-message").render()),
+                       what="the refresh error")
+        message = str(screen.query_one("#dash-message").render())
+        assert "openclaw models auth login --provider openai-codex --agent main" in message
 
-            screen.table.move_cursor(row=row_keys(screen).index("anthropic:a"))
-            await pilot.press("r")
-            assert "cannot be refreshed" in str(screen.query_one("#dash-message").render())
+        screen.table.move_cursor(row=row_keys(screen).index("anthropic:a"))
+        await pilot.press("r")
+        assert "cannot be refreshed" in str(screen.query_one("#dash-message").render())
 
 
 # --------------------------------------------------------------------------------------------- external changes

@@ -106,3 +106,18 @@ def test_run_onboard_rejects_bad_agent_id(state_dir):
 
     with pytest.raises(ValidationError):
         run_onboard(agent_id="Not An Agent!")
+
+
+def test_make_onboard_installs_only_the_wizard_with_visible_progress() -> None:
+    import shutil
+    import subprocess
+    from pathlib import Path
+
+    if shutil.which("make") is None:  # pragma: no cover - make is part of the dev setup
+        raise AssertionError("make is required")
+    root = Path(__file__).resolve().parents[2]
+    plan = subprocess.run(["make", "-n", "-B", "onboard"], cwd=root, capture_output=True, text=True, timeout=30,
+                          check=True).stdout
+    install = next(line for line in plan.splitlines() if "pip install" in line)
+    assert "[test]" not in install and "--quiet" not in install
+    assert "openclaw onboard" in plan and "source" in plan  # says where the command is
