@@ -93,7 +93,9 @@ class OnboardApp(App[int]):
     COMMANDS = App.COMMANDS | {OnboardCommands}
     BINDINGS = [
         Binding("question_mark", "help", "Help", key_display="?"),
-        Binding("f1", "help", "Help", show=False),
+        # F1 is priority: it also opens the help over modal screens (details, confirmations), which
+        # hide the app's other bindings. Nobody types F1 into a field.
+        Binding("f1", "help", "Help", show=False, priority=True),
         Binding("ctrl+t", "toggle_theme", "Light/dark", show=False),
         # A terminal user expects ctrl+c to stop the program, in every field too (Textual's default only
         # says "press ctrl+q"). It asks first; a second ctrl+c, or y/enter, quits.
@@ -343,6 +345,7 @@ class OnboardApp(App[int]):
 
         screen = self.screen
         if isinstance(screen, HelpScreen):
+            screen.dismiss(None)  # F1 again closes it
             return
         parts = (screen.title or self.title, screen.sub_title or "")
         title = " · ".join(t for t in parts if t) or type(screen).__name__

@@ -93,6 +93,7 @@ class DashboardScreen(WizardScreen[DashboardResult]):
     """Per-agent profile status with live countdowns and keyboard reordering."""
 
     CSS_PATH = "dashboard.tcss"
+    SUB_TITLE = "Profile dashboard"
     AUTO_FOCUS = "#dash-table"
     # Labels say what moves: a profile (K/J, saved) or the cursor (j/k, like ↑/↓). The footer shows
     # the everyday keys that fit 80 columns; `?` lists them all.

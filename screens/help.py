@@ -19,6 +19,10 @@ from textual.widgets import Static
 
 from screens.base import WizardModal
 
+# Textual's generic keys that every screen has (focus moves, copy): noise in a per-screen help.
+_GENERIC_ACTIONS = {"app.focus_next", "app.focus_previous", "focus_next", "focus_previous", "screen.copy_text",
+                    "copy_text"}
+
 
 @dataclass(frozen=True)
 class HelpRow:

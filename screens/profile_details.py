@@ -40,6 +40,7 @@ class ProfileDetailsScreen(WizardModal[None]):
     BINDINGS = [
         Binding("escape,q", "close", "Close"),
         Binding("v", "toggle_reveal", "Reveal/mask secrets"),
+        Binding("question_mark", "app.help", "Help", key_display="?"),
     ]
 
     def __init__(self, profile_id: str, agent_id: str = "main", state: Path | None = None,

@@ -133,3 +133,21 @@ async def test_agent_list_keeps_focus_after_help(make_app, make_agent):
         await pilot.press("f1", "escape")
         await wait_for_screen(pilot, "AgentSelectScreen")
         assert isinstance(screen.focused, OptionList)
+
+
+async def test_f1_opens_help_over_a_modal_and_closes_it_again(make_app, make_agent):
+    """Modal screens hide the app's bindings: F1 used to do nothing on the profile details."""
+    from tests.tui.test_dashboard import three_anthropic_store
+
+    make_agent("main", store=three_anthropic_store())
+    app = make_app(dashboard=True)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await wait_for_screen(pilot, "DashboardScreen")
+        screen.table.move_cursor(row=1)
+        await pilot.press("enter")
+        await wait_for_screen(pilot, "ProfileDetailsScreen")
+        await pilot.press("f1")
+        help_screen = await wait_for_screen(pilot, "HelpScreen")
+        assert any("Reveal" in row.description for row in help_screen.rows)
+        await pilot.press("f1")
+        await wait_for_screen(pilot, "ProfileDetailsScreen")
