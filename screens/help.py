@@ -37,6 +37,8 @@ def help_rows(screen: Screen[object]) -> list[HelpRow]:
     grouped: dict[str, tuple[list[str], str]] = {}
     for key, active in screen.active_bindings.items():
         binding: Binding = active.binding
+        if binding.action in _GENERIC_ACTIONS:
+            continue
         # The tooltip is the longer wording (the footer has room for the short description only).
         description = binding.tooltip or binding.description
         if not description:

@@ -180,3 +180,40 @@ def test_dashboard_after_save(snap_compare, snap_app, agents, size):
         await settle(pilot)
 
     assert snap_compare(snap_app(agent_id="main"), terminal_size=size, run_before=run_before)
+
+
+# ------------------------------------------------------------------ the light theme of the wizard's own screens
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_agent_select_add_invalid_light(snap_compare, snap_app, agents, size):
+    async def run_before(pilot):
+        await settle(pilot)
+        await pilot.press("a", *"Bad Name!", "enter")
+
+    assert snap_compare(snap_app(theme="textual-light"), terminal_size=size, run_before=run_before)
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_dashboard_light(snap_compare, snap_app, agents, size):
+    assert snap_compare(snap_app(dashboard=True, theme="textual-light"), terminal_size=size, run_before=settle)
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_help_light(snap_compare, snap_app, agents, size):
+    async def run_before(pilot):
+        await settle(pilot)
+        await pilot.press("f1")
+        await settle(pilot)
+
+    assert snap_compare(snap_app(dashboard=True, theme="textual-light"), terminal_size=size, run_before=run_before)
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_help_dark(snap_compare, snap_app, agents, size):
+    async def run_before(pilot):
+        await settle(pilot)
+        await pilot.press("f1")
+        await settle(pilot)
+
+    assert snap_compare(snap_app(dashboard=True), terminal_size=size, run_before=run_before)
