@@ -3,11 +3,8 @@ the raw timestamp in details."""
 
 from __future__ import annotations
 
-from rich.text import Text
-
 from core import order as order_mod
 from core import store as store_mod
-from screens.dashboard import DashboardScreen
 from tests.tui.conftest import screen_text, wait_for, wait_for_screen
 from tests.tui.test_dashboard import dash, host, row_keys, three_anthropic_store
 
@@ -107,8 +104,3 @@ async def test_details_show_dates_not_raw_milliseconds(make_agent, state_dir) ->
         assert str(expires) not in details.shown_text
         assert "UTC" in details.shown_text
 
-
-def test_dashboard_result_types() -> None:
-    # the screen's results are typed: no bare tuples
-    assert DashboardScreen.__orig_bases__  # type: ignore[attr-defined]
-    assert isinstance(Text("x"), Text)
