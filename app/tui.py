@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from textual import _time, events, work
+from textual import constants as textual_constants
 from textual.app import App
 from textual.binding import Binding
 from textual.command import CommandPalette, DiscoveryHit, Hit, Hits, Provider
@@ -182,9 +183,17 @@ class OnboardApp(App[int]):
             self._keys_valid_after = _time.get_time()
 
     async def on_event(self, event: events.Event) -> None:
-        if isinstance(event, events.Key | events.Paste) and event.time < self._keys_valid_after:
+        if isinstance(event, events.Key | events.Paste) and self._typed_at(event) < self._keys_valid_after:
             return  # typed at the screen that is going away
         await super().on_event(event)
+
+    def _typed_at(self, event: events.Key | events.Paste) -> float:
+        # A terminal's lone Esc reaches us ESCAPE_DELAY after it was typed (the parser waits to see
+        # whether an escape sequence follows), so Esc Esc could land on the next screen. Headless
+        # (tests) there is no parser and no delay.
+        if isinstance(event, events.Key) and event.key == "escape" and not self.is_headless:
+            return event.time - textual_constants.ESCAPE_DELAY
+        return event.time
 
     # -- steps --------------------------------------------------------------------------------------------
     def show_agent_select(self) -> None:

@@ -130,3 +130,22 @@ def test_onboard_paste_token_in_tmux(tmux: Tmux, state_dir: Path, tmp_path: Path
     assert store["profiles"]["openrouter:manual"] == {"type": "token", "provider": "openrouter",
                                                       "token": OPENROUTER_TOKEN}
     print("\n--- dashboard as captured by tmux ---\n" + dashboard)
+
+
+def test_double_taps_in_a_real_terminal(tmux: Tmux, state_dir: Path, tmp_path: Path) -> None:
+    """Enter Enter on the agent list goes one step; Esc Esc on the next screen goes back one step only
+    (a terminal delivers a lone Esc 100 ms late, after the screen switch it must not act on)."""
+    home = Path(os.environ["HOME"])
+    env = {"OPENCLAW_STATE_DIR": str(state_dir), "HOME": str(home), "OPENCLAW_NOW_MS": str(EXAMPLE_NOW_MS),
+           "TERM": "xterm-256color", "LANG": "C.UTF-8", "PATH": os.environ["PATH"], "PYTHONPATH": str(ROOT)}
+    assignments = " ".join(f"{k}={shlex.quote(v)}" for k, v in env.items())
+    tmux.start(f"sh -c {shlex.quote(f'env -i {assignments} {OPENCLAW} onboard')}", width=80, height=24)
+    tmux.wait_for("Which agent should get the new credential?")
+    tmux.keys("Enter", "Enter")
+    screen = tmux.wait_for("How should agent main log in?")
+    assert "OpenAI Codex login" not in screen  # the second Enter did not choose on the next screen
+    tmux.keys("Escape", "Escape")
+    tmux.wait_for("Which agent should get the new credential?")
+    tmux.keys("a")  # still running (the second Esc did not quit from the agent list)
+    tmux.wait_for("New agent")
+    assert tmux.alive()
