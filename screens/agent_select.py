@@ -27,7 +27,7 @@ from core.errors import OpenClawError
 from core.paths import DEFAULT_AGENT_ID, state_dir
 from screens.base import WizardScreen
 from screens.results import AgentChosen, AgentSelectResult
-from screens.widgets import WizardInput
+from screens.widgets import WizardInput, WizardOptionList
 
 ADD_OPTION_ID = "__add__"
 # The word says it; a problem is also bold. No colour: the row may be under the (blue) cursor.
@@ -92,7 +92,7 @@ class AgentSelectScreen(WizardScreen[AgentSelectResult]):
             where = escape(home_relative(self.state, self.env))
             yield Static(f"Each agent keeps its own logins in [b]{where}/agents/<id>/agent/[/]",
                          id="agent-help", classes="help")
-            yield OptionList(id="agents")
+            yield WizardOptionList(id="agents")
             with Vertical(id="add-form"):
                 with Horizontal(classes="form-row"):
                     yield Label("Name", classes="form-label")

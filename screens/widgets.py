@@ -5,6 +5,7 @@
 redirect URL that the terminal wrapped over several lines must arrive whole, so every line is
 kept and all whitespace removed (whitespace is never part of a token, a code or a URL).
 `SecretInput`: a masked PasteInput with a reveal toggle (ctrl+r).
+`WizardOptionList`: an OptionList whose page up/down never raises (Textual's can, right after a reload).
 `GuardedInput`: a plain field (provider, profile name, expiry) that refuses a pasted secret: a paste that
 looks like a token or key is handed to the screen (`SecretPasted`) instead of being shown in clear text.
 """
@@ -12,11 +13,12 @@ looks like a token or key is handed to the screen (`SecretPasted`) instead of be
 from __future__ import annotations
 
 import re
+from typing import Literal
 
 from textual import events
 from textual.binding import Binding
 from textual.message import Message
-from textual.widgets import Input
+from textual.widgets import Input, OptionList
 
 _WHITESPACE = re.compile(r"\s+")
 _TOKENISH = re.compile(r"[A-Za-z0-9_\-.=+/]+")
@@ -96,3 +98,18 @@ class GuardedInput(WizardInput):
             event.prevent_default()
             event.stop()
             self.post_message(self.SecretPasted(self, event.text))
+
+
+class WizardOptionList(OptionList):
+    """An OptionList whose page up/down cannot crash.
+
+    Textual's `_move_page` reads the line of the highlighted option, which does not exist yet right
+    after the options were replaced (or while the list has no size): KeyError. Found by key mashing
+    (PageUp just after an agent was added).
+    """
+
+    def _move_page(self, direction: Literal[-1, 1]) -> None:
+        self._update_lines()
+        if (self.highlighted or 0) not in self._index_to_line:
+            return
+        super()._move_page(direction)

@@ -21,7 +21,6 @@ from typing import Any
 import pytest
 from rich.text import Text
 from textual.app import App
-from textual.pilot import Pilot
 from textual.widgets import DataTable, Input
 
 from core import order as order_mod
@@ -41,6 +40,7 @@ from tests.conftest import (
     OPENROUTER_TOKEN,
     write_json,
 )
+from tests.tui.conftest import wait_for
 
 ROOT = Path(__file__).resolve().parents[2]
 HOUR_MS = 3_600_000
@@ -79,14 +79,6 @@ class DashHost(App[None]):
 def host(state: Path, agent_id: str = "main", clock: Callable[[], int] | None = None, **kw: Any) -> DashHost:
     kw.setdefault("env", {})
     return DashHost(lambda: DashboardScreen(agent_id, state, clock=clock or (lambda: NOW), **kw))
-
-
-async def wait_for(pilot: Pilot, cond: Callable[[], bool], timeout: float = 8.0, what: str = "condition") -> None:
-    deadline = time.monotonic() + timeout
-    while not cond():
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out after {timeout}s waiting for {what}")
-        await pilot.pause(0.05)
 
 
 def dash(app: App) -> DashboardScreen:

@@ -147,3 +147,20 @@ async def test_copy_dropdown_does_not_cover_the_error(make_app, make_agent):
         await pilot.press("enter")
         await pilot.pause()
         assert "Invalid agent name" in screen_text(app)
+
+
+async def test_page_up_right_after_adding_an_agent(make_app, state_dir):
+    """Key mashing found it: PageUp just after the list was reloaded raised KeyError in OptionList."""
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await wait_for_screen(pilot, "AgentSelectScreen")
+        await pilot.press("a", *"work", "enter")
+        await wait_for(pilot, lambda: (state_dir / "agents" / "work" / "agent").is_dir(), what="agent dir")
+        agents = screen.query_one("#agents", OptionList)
+        agents.clear_options()
+        agents.add_options(["x", "y", "z"])
+        agents.highlighted = 2
+        agents.action_page_up()  # before the new options were laid out
+        agents.action_page_down()
+        await pilot.pause()
+        assert app._exception is None

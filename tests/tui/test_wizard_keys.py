@@ -6,7 +6,7 @@ from textual import events
 from textual.widgets import OptionList
 
 from screens.help import HelpScreen, help_rows
-from tests.tui.conftest import screen_text, wait_for, wait_for_screen
+from tests.tui.conftest import screen_text, settle, wait_for, wait_for_screen
 
 
 def burst(app, *keys: str) -> None:
@@ -14,12 +14,6 @@ def burst(app, *keys: str) -> None:
     for key in keys:
         char = {"enter": "\r", "escape": "\x1b", "space": " "}.get(key, key if len(key) == 1 else None)
         app.post_message(events.Key(key, char))
-
-
-async def settle(pilot) -> None:
-    await pilot.pause()
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
 
 
 async def test_double_enter_on_agent_select_does_not_crash(make_app, make_agent):

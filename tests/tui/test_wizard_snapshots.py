@@ -13,7 +13,7 @@ import pytest
 from textual import events
 
 from tests.conftest import ANTHROPIC_SETUP_TOKEN, write_json
-from tests.tui.conftest import ScriptedLogin, wait_for
+from tests.tui.conftest import ScriptedLogin, settle, wait_for
 
 SIZES = [pytest.param((80, 24), id="80x24"), pytest.param((120, 40), id="120x40")]
 
@@ -41,12 +41,6 @@ def agents(home_state: Path) -> Path:
     write_json(home_state / "agents" / "main" / "agent" / "auth-profiles.json", EXAMPLE_STORE)
     (home_state / "agents" / "work" / "agent").mkdir(parents=True, mode=0o700)
     return home_state
-
-
-async def settle(pilot) -> None:
-    await pilot.pause()
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
 
 
 async def settle_login(pilot, phase: str = "waiting") -> None:
