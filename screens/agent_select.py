@@ -27,7 +27,7 @@ from core.errors import OpenClawError
 from core.paths import DEFAULT_AGENT_ID, state_dir
 from screens.base import WizardScreen
 from screens.results import AgentChosen, AgentSelectResult
-from screens.widgets import WizardInput, WizardOptionList
+from screens.widgets import WizardInput, WizardOptionList, WizardSelect
 
 ADD_OPTION_ID = "__add__"
 # The word says it; a problem is also bold. No colour: the row may be under the (blue) cursor.
@@ -103,7 +103,8 @@ class AgentSelectScreen(WizardScreen[AgentSelectResult]):
                 yield Static("", id="add-error", classes="error", markup=False)
                 with Horizontal(classes="form-row"):
                     yield Label("Copy from", classes="form-label")
-                    yield Select([], prompt="nobody (start empty)", id="copy-from", allow_blank=True, compact=True)
+                    yield WizardSelect([], prompt="nobody (start empty)", id="copy-from", allow_blank=True,
+                                       compact=True)
                 with Horizontal(id="add-buttons"):
                     yield Button("Create agent", id="add-create", variant="primary", compact=True)
                     yield Button("Cancel", id="add-cancel", compact=True)

@@ -16,9 +16,11 @@ import re
 from typing import Literal
 
 from textual import events
+from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.message import Message
-from textual.widgets import Input, OptionList
+from textual.widgets import Input, OptionList, Select
+from textual.widgets._select import SelectCurrent, SelectOverlay, SelectType
 
 _WHITESPACE = re.compile(r"\s+")
 _TOKENISH = re.compile(r"[A-Za-z0-9_\-.=+/]+")
@@ -100,12 +102,12 @@ class GuardedInput(WizardInput):
             self.post_message(self.SecretPasted(self, event.text))
 
 
-class WizardOptionList(OptionList):
-    """An OptionList whose page up/down cannot crash.
+class PagingGuard(OptionList):
+    """Page up/down that cannot crash.
 
-    Textual's `_move_page` reads the line of the highlighted option, which does not exist yet right
-    after the options were replaced (or while the list has no size): KeyError. Found by key mashing
-    (PageUp just after an agent was added).
+    Textual's `_move_page` reads the line of the highlighted option, which is not laid out while the
+    list has no room (a Select's dropdown as it opens, a list in a terminal a few lines high):
+    KeyError. Found by key mashing.
     """
 
     def _move_page(self, direction: Literal[-1, 1]) -> None:
@@ -113,3 +115,19 @@ class WizardOptionList(OptionList):
         if (self.highlighted or 0) not in self._index_to_line:
             return
         super()._move_page(direction)
+
+
+class WizardOptionList(PagingGuard):
+    """OptionList with safe paging."""
+
+
+class GuardedSelectOverlay(SelectOverlay, PagingGuard):  # SelectOverlay first: Textual styles by the first base
+    """Select's dropdown with safe paging."""
+
+
+class WizardSelect(Select[SelectType]):
+    """Select whose dropdown pages safely (PageUp on an opening dropdown raised KeyError)."""
+
+    def compose(self) -> ComposeResult:
+        yield SelectCurrent(self.prompt)
+        yield GuardedSelectOverlay(type_to_search=self._type_to_search).data_bind(compact=Select.compact)

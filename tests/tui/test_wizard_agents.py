@@ -166,3 +166,21 @@ async def test_page_up_right_after_adding_an_agent(make_app, state_dir):
         agents.action_page_down()
         await pilot.pause()
         assert app._exception is None
+
+
+async def test_page_up_on_the_closed_copy_dropdown(make_app, make_agent):
+    """Key mashing found it: PageUp reaching "Copy from"'s dropdown while it had no size raised KeyError."""
+    from textual.widgets._select import SelectOverlay
+
+    make_agent("main")
+    make_agent("work")
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await wait_for_screen(pilot, "AgentSelectScreen")
+        await pilot.press("a")
+        overlay = screen.query_one("#copy-from").query_one(SelectOverlay)
+        overlay.highlighted = overlay.option_count - 1
+        overlay.action_page_up()  # closed: not laid out
+        overlay.action_page_down()
+        await pilot.pause()
+        assert app._exception is None
