@@ -117,7 +117,8 @@ def test_onboard_paste_token_in_tmux(tmux: Tmux, state_dir: Path, tmp_path: Path
     dashboard = tmux.wait_for("OpenClaw auth profiles")
     tmux.keys("q")
     deadline = time.monotonic() + 20
-    while not exit_file.exists() and time.monotonic() < deadline:
+    # The shell creates the file before it writes the code: wait for the content, not the file.
+    while not (exit_file.exists() and exit_file.read_text().strip()) and time.monotonic() < deadline:
         time.sleep(0.05)
     assert exit_file.read_text().strip() == "0"
 
