@@ -1,9 +1,11 @@
 # The two commands a new user needs: `make onboard` and `make test`.
-# Both create .venv on first use (and again whenever pyproject.toml changes).
+# Both create .venv on first use (and again whenever pyproject.toml changes). `make onboard` installs
+# only what the wizard needs, and shows pip's progress; `make test` adds the test tools.
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+APP_STAMP := $(VENV)/.installed-app
 
 .PHONY: onboard test lint bench clean
 
@@ -13,7 +15,14 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	touch $(STAMP)
 
-onboard: $(STAMP)
+$(APP_STAMP): pyproject.toml
+	@echo "==> Setting up $(VENV) for the wizard (first run only; about a minute)"
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --disable-pip-version-check --progress-bar on -e .
+	@touch $(APP_STAMP)
+	@echo "==> Done. The openclaw command is $(BIN)/openclaw (or: source $(BIN)/activate)"
+
+onboard: $(APP_STAMP)
 	$(BIN)/openclaw onboard $(ARGS)
 
 test: $(STAMP)

@@ -13,24 +13,34 @@ the first one paints fast. `create_app()` is the factory that `openclaw onboard`
 
 from __future__ import annotations
 
+import contextlib
+import math
 import os
 from collections.abc import Callable, Iterable, Mapping
 from functools import partial
 from pathlib import Path
 from typing import Any
 
-from textual import work
+from textual import _time, events, work
+from textual import constants as textual_constants
 from textual.app import App
 from textual.binding import Binding
-from textual.command import DiscoveryHit, Hit, Hits, Provider
+from textual.command import CommandPalette, DiscoveryHit, Hit, Hits, Provider
+from textual.content import Content
+from textual.css.query import NoMatches
 from textual.screen import Screen
+from textual.worker import WorkerFailed, active_worker
 
 from app.crash import CrashSafeApp
 from app.terminal_safe import TerminalSafe
 from core.clock import now_ms as default_clock
 from core.errors import OpenClawError
 from core.paths import DEFAULT_AGENT_ID, state_dir
+from screens.base import guard_dismiss
+from screens.results import AddCredential, AgentChosen, AgentSelectResult, DashboardResult
 
+# Longest a screen switch may swallow keys if the new screen never runs (it was replaced at once).
+SWITCH_GRACE_S = 0.5
 DARK_THEME = "textual-dark"
 _TERMINAL_SAFE = TerminalSafe()
 LIGHT_THEME = "textual-light"
@@ -66,11 +76,36 @@ class OnboardCommands(Provider):
                 yield Hit(score, matcher.highlight(name), callback, help=help_text)
 
 
+class OnboardCommandPalette(CommandPalette):
+    """Textual's palette, minus a crash: its command-gathering worker queries the palette's widgets,
+    and a fast Enter/Esc closes the palette first (NoMatches 'CommandList' took the whole app down)."""
+
+    @work(exclusive=True, group=CommandPalette._GATHER_COMMANDS_GROUP, exit_on_error=False)
+    async def _gather_commands(self, search_value: str) -> None:
+        if not self.is_attached:
+            return
+        with contextlib.suppress(NoMatches):  # the palette closed while gathering
+            await CommandPalette._gather_commands.__wrapped__(self, search_value)  # type: ignore[attr-defined]
+
+    def _action_command_list(self, action: str) -> None:
+        # page up/down before the list was laid out: Textual's OptionList raises KeyError.
+        with contextlib.suppress(KeyError, IndexError, NoMatches):
+            super()._action_command_list(action)
+
+
 class OnboardApp(CrashSafeApp, App[int]):  # CrashSafeApp: one line + a private report, never locals
+    CSS_PATH = "tui.tcss"
     TITLE = "OpenClaw onboarding"
     COMMANDS = App.COMMANDS | {OnboardCommands}
     BINDINGS = [
-        Binding("ctrl+t", "toggle_theme", "Light/dark"),
+        Binding("question_mark", "help", "Help", key_display="?"),
+        # F1 is priority: it also opens the help over modal screens (details, confirmations), which
+        # hide the app's other bindings. Nobody types F1 into a field.
+        Binding("f1", "help", "Help", show=False, priority=True),
+        Binding("ctrl+t", "toggle_theme", "Light/dark", show=False),
+        # A terminal user expects ctrl+c to stop the program, in every field too (Textual's default only
+        # says "press ctrl+q"). It asks first; a second ctrl+c, or y/enter, quits.
+        Binding("ctrl+c", "request_quit", "Quit", show=False, priority=True, tooltip="Quit (asks first)"),
     ]
 
     def __init__(self, agent_id: str | None = None, dashboard: bool = False, state: Path | None = None,
@@ -96,6 +131,9 @@ class OnboardApp(CrashSafeApp, App[int]):  # CrashSafeApp: one line + a private 
         self.first_paint_hook: Callable[[], Any] | None = None
         self.saved_profiles: list[str] = []  # what this run saved, in order (for tests and the exit message)
         self.theme = theme or DARK_THEME
+        # Keys created before this moment are dropped (see _show); inf while a screen is being replaced.
+        self._keys_valid_after = -math.inf
+        self._switch_id = 0
 
     def get_line_filters(self):  # type: ignore[no-untyped-def]
         return [*super().get_line_filters(), _TERMINAL_SAFE]  # untrusted text never drives the terminal
@@ -110,13 +148,63 @@ class OnboardApp(CrashSafeApp, App[int]):  # CrashSafeApp: one line + a private 
             self.show_agent_select()
 
     def _show(self, screen: Screen[Any], callback: Callable[[Any], Any] | None) -> None:
-        """Replace whatever wizard screens are open with `screen`."""
+        """Replace whatever wizard screens are open with `screen`.
+
+        Keys and pastes typed before the new screen was up are dropped: they were meant for the old
+        screen (a double tap, Enter mashed during start-up) and must not act on a screen nobody has
+        seen yet. Keys typed after it is up pass, however soon.
+        """
+        self._switch_id += 1
+        self._keys_valid_after = math.inf
         while len(self.screen_stack) > 1:
             self.pop_screen()
         self.push_screen(screen, callback)
+        # Runs on the new screen's own queue, after its compose and mount.
+        screen.call_next(self._switched, self._switch_id)
+        # Safety net: a screen replaced before it ever ran never calls back.
+        self.set_timer(SWITCH_GRACE_S, partial(self._switched, self._switch_id))
         if self.first_paint_hook is not None:
             hook, self.first_paint_hook = self.first_paint_hook, None
             screen.call_after_refresh(hook)
+
+    def push_screen(self, screen: Any, *args: Any, **kwargs: Any) -> Any:
+        # Every screen, Textual's own too (the command palette dismisses itself on Enter, and a second
+        # Enter dismisses it again: ScreenStackError), acts on its first dismiss only.
+        if isinstance(screen, Screen):
+            guard_dismiss(screen)
+        return super().push_screen(screen, *args, **kwargs)
+
+    def _handle_exception(self, error: Exception) -> None:
+        # A worker of a screen that has already left (Esc or a mashed key during a login step) may still
+        # look up one of that screen's widgets: NoMatches. Nothing is lost, nothing is shown: not a crash.
+        if isinstance(error, WorkerFailed) and isinstance(error.error, NoMatches):
+            worker = active_worker.get(None)
+            node = getattr(worker, "node", None)
+            try:
+                screen = node if isinstance(node, Screen) else node.screen  # type: ignore[union-attr]
+            except Exception:  # no node, or detached from every screen
+                screen = None
+            if node is not None and (screen is None or screen not in self.screen_stack):
+                self.log.warning(f"ignored {error.error!r} from a worker of a screen that was closed")
+                return
+        super()._handle_exception(error)
+
+    def _switched(self, switch_id: int) -> None:
+        if switch_id == self._switch_id and self._keys_valid_after == math.inf:
+            self._keys_valid_after = _time.get_time()
+
+    async def on_event(self, event: events.Event) -> None:
+        if isinstance(event, events.Key | events.Paste) and self._typed_at(event) < self._keys_valid_after:
+            return  # typed at the screen that is going away
+        await super().on_event(event)
+
+    def _typed_at(self, event: events.Key | events.Paste) -> float:
+        # A terminal's lone Esc reaches us ESCAPE_DELAY after it was typed (the parser waits to see
+        # whether an escape sequence follows), so Esc Esc could land on the next screen. Headless
+        # (tests) there is no parser and no delay.
+        if isinstance(event, events.Key) and event.key == "escape" and not self.is_headless:
+            return event.time - textual_constants.ESCAPE_DELAY
+        return event.time
 
     # -- steps --------------------------------------------------------------------------------------------
     def show_agent_select(self) -> None:
@@ -125,11 +213,11 @@ class OnboardApp(CrashSafeApp, App[int]):  # CrashSafeApp: one line + a private 
         self.agent_was_chosen = True
         self._show(AgentSelectScreen(state=self.state, clock=self.clock, env=self.env), self._agent_selected)
 
-    def _agent_selected(self, agent_id: str | None) -> None:
-        if agent_id is None:
+    def _agent_selected(self, result: AgentSelectResult | None) -> None:
+        if isinstance(result, AgentChosen):
+            self.show_auth_choice(result.agent_id)
+        else:
             self.exit(0)
-            return
-        self.show_auth_choice(agent_id)
 
     def show_auth_choice(self, agent_id: str) -> None:
         from screens.auth_choice import AuthChoiceScreen
@@ -209,11 +297,13 @@ class OnboardApp(CrashSafeApp, App[int]):  # CrashSafeApp: one line + a private 
         screen = DashboardScreen(agent_id, state=self.state, clock=self.clock, highlight=highlight, env=self.env)
         self._show(screen, self._dashboard_done)
 
-    def _dashboard_done(self, result: Any) -> None:
-        if isinstance(result, tuple) and len(result) == 2 and result[0] == "add":
-            self.show_auth_choice(str(result[1]))
-            return
-        self.exit(0)
+    def _dashboard_done(self, result: DashboardResult | None) -> None:
+        if isinstance(result, AddCredential):
+            self.show_auth_choice(result.agent_id)
+        elif result == "agents":
+            self.show_agent_select()
+        else:
+            self.exit(0)
 
     # -- reuse of other CLIs' logins ----------------------------------------------------------------------
     def reuse_codex_cli(self, agent_id: str) -> None:
@@ -282,6 +372,51 @@ class OnboardApp(CrashSafeApp, App[int]):  # CrashSafeApp: one line + a private 
             self.show_dashboard(agent)
         else:
             raise ValueError(f"unknown target {target!r}")
+
+    def format_title(self, title: str, sub_title: str) -> Content:
+        # Textual dims the sub-title (4.4:1 in the light theme); an italic one reads as secondary.
+        if not sub_title:
+            return Content(title)
+        return Content.assemble(title, " — ", (sub_title, "italic"))
+
+    def action_command_palette(self) -> None:
+        # One palette at a time, also while one is covered (help over it) or still closing; no fixed id
+        # (Textual's: a second ctrl+p during the close raised DuplicateIds).
+        if self.use_command_palette and not any(isinstance(s, CommandPalette) for s in self.screen_stack):
+            self.push_screen(OnboardCommandPalette())
+
+    def action_help(self) -> None:
+        from screens.help import HelpScreen
+
+        screen = self.screen
+        if isinstance(screen, HelpScreen):
+            screen.dismiss(None)  # F1 again closes it
+            return
+        parts = (screen.title or self.title, screen.sub_title or "")
+        title = " · ".join(t for t in parts if t) or type(screen).__name__
+        self.push_screen(HelpScreen(screen, title))
+
+    def action_request_quit(self) -> None:
+        from textual.widgets import Input
+
+        from screens.confirm import QuitConfirm
+
+        if isinstance(self.screen, QuitConfirm):
+            self.exit(0)
+            return
+        focused = self.focused
+        if isinstance(focused, Input) and not focused.password and not focused.selection.is_empty:
+            focused.action_copy()  # ctrl+c over selected text still copies it
+            return
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self.exit(0)
+
+        self.push_screen(QuitConfirm("Quit the onboarding wizard?",
+                                     detail="What was already saved stays saved; a login in progress is "
+                                            "cancelled. ctrl+c again quits.", yes="Quit", no="Stay"),
+                         answered)
 
     def action_toggle_theme(self) -> None:
         self.theme = LIGHT_THEME if self.theme == DARK_THEME else DARK_THEME

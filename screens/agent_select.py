@@ -1,7 +1,9 @@
 """Step 1: which agent gets the credential. Lists agents with profile counts and their worst status;
 adds a new agent (validated name, optional copy of another agent's profiles).
 
-`AgentSelectScreen(state=None, clock=None)` dismisses with the chosen agent id, or None (quit).
+`AgentSelectScreen(state=None, clock=None)` dismisses with `AgentChosen(agent_id)` or "quit".
+The new agent's directory (and the copy of another agent's store, which may wait on its lock) is
+written in a worker thread, never on the event loop.
 """
 
 from __future__ import annotations
@@ -10,25 +12,26 @@ import os
 from collections.abc import Callable, Mapping
 from pathlib import Path
 
-from textual import on
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.markup import escape
-from textual.screen import Screen
+from textual.reactive import var
 from textual.widgets import Button, Footer, Header, Label, OptionList, Select, Static
 from textual.widgets.option_list import Option
 
-from core.agents import AgentSummary, add_agent, agent_summaries
+from core.agents import AgentSummary, add_agent, agent_summaries, validate_agent_id
 from core.clock import now_ms as default_clock
 from core.errors import OpenClawError
 from core.paths import DEFAULT_AGENT_ID, state_dir
-from screens.widgets import WizardInput
+from screens.base import WizardScreen
+from screens.results import AgentChosen, AgentSelectResult
+from screens.widgets import WizardInput, WizardOptionList, WizardSelect
 
 ADD_OPTION_ID = "__add__"
-STATUS_STYLE = {"ok": "$success", "static": "$success", "expiring": "$warning", "expired": "$error",
-                "missing": "$error"}
-NO_COPY = "__none__"
+# The word says it; a problem is also bold. No colour: the row may be under the (blue) cursor.
+STATUS_STYLE = {"expiring": "b", "expired": "b", "missing": "b"}
 
 
 def home_relative(path: Path, env: Mapping[str, str] | None = None) -> str:
@@ -42,31 +45,37 @@ def home_relative(path: Path, env: Mapping[str, str] | None = None) -> str:
 
 def status_markup(status: str | None) -> str:
     if status is None:
-        return "[dim]no profiles yet[/]"
+        return "[i]no profiles yet[/]"
     label = {"static": "ok (static)"}.get(status, status)
-    return f"[{STATUS_STYLE.get(status, '$text')}]{label}[/]"
+    style = STATUS_STYLE.get(status)
+    return f"[{style}]{label}[/]" if style else label
 
 
 def agent_prompt(summary: AgentSummary, width: int = 16, exists: bool = True) -> str:
     name = escape(summary.agent_id).ljust(width)
     if summary.error:
-        return f"[b]{name}[/]  [$error]unreadable store[/] [dim]{escape(summary.error[:60])}[/]"
+        return f"[b]{name}[/]  [b]unreadable store[/] [i]{escape(summary.error[:60])}[/]"
     count = summary.profile_count
     profiles = f"{count} profile{'s' if count != 1 else ''}".ljust(11)
-    new = "" if exists else "  [dim](new)[/]"
-    worst = status_markup(summary.worst_status) if count else "[dim]no profiles yet[/]"
+    new = "" if exists else "  [i](new)[/]"
+    worst = status_markup(summary.worst_status) if count else "[i]no profiles yet[/]"
     return f"[b]{name}[/]  {profiles}  {worst}{new}"
 
 
-class AgentSelectScreen(Screen[str | None]):
+class AgentSelectScreen(WizardScreen[AgentSelectResult]):
     CSS_PATH = "agent_select.tcss"
     TITLE = "OpenClaw onboarding"
     SUB_TITLE = "1 · Choose an agent"
     BINDINGS = [
         Binding("a", "show_add", "Add agent"),
-        Binding("escape", "escape", "Back/Quit"),
+        Binding("escape", "escape", "Close form / quit"),
         Binding("q", "quit_wizard", "Quit"),
     ]
+
+    # The add form's state: watchers show it and its error line (CSS classes), nothing refreshes by hand.
+    adding: var[bool] = var(False)
+    add_error: var[str] = var("")
+    creating: var[bool] = var(False)
 
     def __init__(self, state: Path | None = None, clock: Callable[[], int] | None = None,
                  env: Mapping[str, str] | None = None) -> None:
@@ -83,27 +92,35 @@ class AgentSelectScreen(Screen[str | None]):
             where = escape(home_relative(self.state, self.env))
             yield Static(f"Each agent keeps its own logins in [b]{where}/agents/<id>/agent/[/]",
                          id="agent-help", classes="help")
-            yield OptionList(id="agents")
+            yield WizardOptionList(id="agents")
             with Vertical(id="add-form"):
                 with Horizontal(classes="form-row"):
                     yield Label("Name", classes="form-label")
                     yield WizardInput(placeholder="e.g. work (lowercase letters, digits, - or _)", id="agent-name",
                                       max_length=64, compact=True)
+                # Under the name it explains, above the Copy-from dropdown (which opens downwards over
+                # whatever follows it).
+                yield Static("", id="add-error", classes="error", markup=False)
                 with Horizontal(classes="form-row"):
                     yield Label("Copy from", classes="form-label")
-                    yield Select([], prompt="nobody (start empty)", id="copy-from", allow_blank=True, compact=True)
-                yield Static("", id="add-error", classes="error")
+                    yield WizardSelect([], prompt="nobody (start empty)", id="copy-from", allow_blank=True,
+                                       compact=True)
                 with Horizontal(id="add-buttons"):
                     yield Button("Create agent", id="add-create", variant="primary", compact=True)
                     yield Button("Cancel", id="add-cancel", compact=True)
         yield Footer()
 
     def on_mount(self) -> None:
-        form = self.query_one("#add-form")
-        form.display = False
-        form.border_title = "New agent"
+        self.query_one("#add-form").border_title = "New agent"
         self.reload()
         self.query_one("#agents", OptionList).focus()
+
+    def watch_adding(self, adding: bool) -> None:
+        self.set_class(adding, "-adding")
+
+    def watch_add_error(self, error: str) -> None:
+        self.query_one("#add-error", Static).update(error)
+        self.set_class(bool(error), "-add-error")
 
     # -- data ---------------------------------------------------------------------------------------
     def reload(self, select: str | None = None) -> None:
@@ -138,42 +155,73 @@ class AgentSelectScreen(Screen[str | None]):
         event.stop()
         if event.option.id == ADD_OPTION_ID:
             self.action_show_add()
-        else:
-            self.dismiss(event.option.id)
+        elif event.option.id:
+            self.dismiss(AgentChosen(event.option.id))
 
     def action_show_add(self) -> None:
-        form = self.query_one("#add-form")
-        form.display = True
-        self.query_one("#add-error", Static).update("")
+        self.add_error = ""
+        self.adding = True
         self.query_one("#agent-name", WizardInput).focus()
 
     def hide_add(self) -> None:
-        self.query_one("#add-form").display = False
+        self.adding = False
+        self.add_error = ""
         self.query_one("#agent-name", WizardInput).value = ""
+        self.query_one("#copy-from", Select).clear()
         self.query_one("#agents", OptionList).focus()
 
     def action_escape(self) -> None:
-        if self.query_one("#add-form").display:
+        if self.adding:
             self.hide_add()
         else:
-            self.dismiss(None)
+            self.dismiss("quit")
 
     def action_quit_wizard(self) -> None:
-        self.dismiss(None)
+        self.dismiss("quit")
+
+    @on(WizardInput.Changed, "#agent-name")
+    def _name_changed(self, event: WizardInput.Changed) -> None:
+        # The error was about the old text: editing the name takes it away.
+        self.add_error = ""
 
     @on(WizardInput.Submitted, "#agent-name")
     @on(Button.Pressed, "#add-create")
-    def create_agent(self, event=None) -> None:
+    def create_agent(self, event: WizardInput.Submitted | Button.Pressed | None = None) -> None:
         if event is not None:
             event.stop()
+        if self.creating:  # a second Enter while the first is being written
+            return
         name = self.query_one("#agent-name", WizardInput).value
-        copy_value = self.query_one("#copy-from", Select).value
-        copy_from = None if copy_value in (Select.BLANK, NO_COPY) else str(copy_value)
+        select = self.query_one("#copy-from", Select)
+        # Textual 8's "nothing chosen" is Select.NULL (Select.BLANK is False): is_blank() covers both.
+        copy_from = None if select.is_blank() else str(select.value)
+        try:
+            validate_agent_id(name)
+        except OpenClawError as exc:
+            self.add_error = str(exc)
+            self.query_one("#agent-name", WizardInput).focus()
+            return
+        self.creating = True
+        self._create_worker(name, copy_from)
+
+    @work(thread=True, exclusive=True, group="add-agent", exit_on_error=False)
+    def _create_worker(self, name: str, copy_from: str | None) -> None:
         try:
             agent_id = add_agent(name, copy_auth_from=copy_from, state=self.state)
-        except OpenClawError as exc:
-            self.query_one("#add-error", Static).update(escape(str(exc)))
+        except (OpenClawError, OSError) as exc:
+            self.app.call_from_thread(self._create_failed, str(exc))
+            return
+        self.app.call_from_thread(self._created, agent_id, copy_from)
+
+    def _create_failed(self, error: str) -> None:
+        self.creating = False
+        if self.is_attached:
+            self.add_error = error
             self.query_one("#agent-name", WizardInput).focus()
+
+    def _created(self, agent_id: str, copy_from: str | None) -> None:
+        self.creating = False
+        if not self.is_attached:
             return
         self.notify(f'Agent "{agent_id}" created' + (f" with {copy_from}'s profiles" if copy_from else ""))
         self.hide_add()

@@ -5,11 +5,12 @@ from __future__ import annotations
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Button, Static
 
+from screens.base import WizardModal
 
-class ConfirmScreen(ModalScreen[bool]):
+
+class ConfirmScreen(WizardModal[bool]):
     CSS_PATH = "confirm.tcss"
     BINDINGS = [
         Binding("y", "answer(True)", "Yes"),
@@ -48,3 +49,7 @@ class ConfirmScreen(ModalScreen[bool]):
     def action_switch(self) -> None:
         yes = self.query_one("#confirm-yes", Button)
         (self.query_one("#confirm-no", Button) if yes.has_focus else yes).focus()
+
+
+class QuitConfirm(ConfirmScreen):
+    """The ctrl+c question; the app quits at once when ctrl+c comes again while it is open."""

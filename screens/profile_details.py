@@ -8,7 +8,6 @@ always shows what is on disk, not what the dashboard last rendered.
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -17,12 +16,13 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
-from textual.screen import ModalScreen
 from textual.widgets import Footer, Static
 
 from core.clock import now_ms as clock_now
 from core.errors import OpenClawError
 from core.masking import mask_secret
+from core.timefmt import format_utc
+from screens.base import WizardModal
 from screens.confirm import ConfirmScreen
 
 # Credential fields that hold secrets: masked unless revealed.
@@ -33,23 +33,14 @@ USAGE_FIELDS = ("lastUsed", "cooldownUntil", "disabledUntil", "disabledReason", 
 TIME_FIELDS = {"lastUsed", "cooldownUntil", "disabledUntil", "lastFailureAt"}
 
 
-def format_utc(ms: int | float | None) -> str:
-    """`2026-01-01 00:00 UTC`, or "" for nothing/zero."""
-    if not ms or isinstance(ms, bool):
-        return ""
-    try:
-        return datetime.fromtimestamp(int(ms) / 1000, UTC).strftime("%Y-%m-%d %H:%M UTC")
-    except (OverflowError, OSError, ValueError):
-        return str(ms)
-
-
-class ProfileDetailsScreen(ModalScreen[None]):
+class ProfileDetailsScreen(WizardModal[None]):
     """All metadata of `profile_id` in `agent_id`; `v` reveals secrets after a confirmation."""
 
     CSS_PATH = "profile_details.tcss"
     BINDINGS = [
         Binding("escape,q", "close", "Close"),
         Binding("v", "toggle_reveal", "Reveal/mask secrets"),
+        Binding("question_mark", "app.help", "Help", key_display="?"),
     ]
 
     def __init__(self, profile_id: str, agent_id: str = "main", state: Path | None = None,
@@ -95,8 +86,8 @@ class ProfileDetailsScreen(ModalScreen[None]):
     def render_details(self) -> None:
         cred, usage, error = self._load()
         title = self.query_one("#details-title", Static)
-        title.update(Text.assemble(("Profile ", "bold"), (self.profile_id, "bold cyan"),
-                                   (f"  ·  agent {self.agent_id}", "dim")))
+        title.update(Text.assemble(("Profile ", "bold"), (self.profile_id, "bold"),
+                                   (f"  ·  agent {self.agent_id}", "italic")))
         body = self.query_one("#details-body", Static)
         hint = self.query_one("#details-hint", Static)
         if cred is None:
@@ -119,11 +110,11 @@ class ProfileDetailsScreen(ModalScreen[None]):
             remaining = expires - now
             from core.durations import describe_expiry
 
-            grid.add_row("expires", Text(f"{format_utc(expires)}  ({describe_expiry(remaining)})  [{expires}]"))
+            grid.add_row("expires", Text(f"{format_utc(expires)}  ({describe_expiry(remaining)})"))
         elif cred.type == "oauth":
-            grid.add_row("expires", Text("no expiry recorded", style="red"))
+            grid.add_row("expires", Text("no expiry recorded", style="bold"))
         else:
-            grid.add_row("expires", Text("never (static)", style="dim"))
+            grid.add_row("expires", Text("never (static)"))
         st = self.status
         if st is not None:
             grid.add_row("status", Text(st.status))
@@ -132,7 +123,7 @@ class ProfileDetailsScreen(ModalScreen[None]):
         for name in SECRET_FIELDS:
             value = data.get(name)
             if isinstance(value, str) and value:
-                shown = Text(value, style="bold red") if self.revealed else Text(mask_secret(value))
+                shown = Text(value, style="bold reverse") if self.revealed else Text(mask_secret(value))
                 grid.add_row(name, shown)
         for name in ("keyRef", "tokenRef"):
             ref = data.get(name)
@@ -145,7 +136,7 @@ class ProfileDetailsScreen(ModalScreen[None]):
             text = str(value)
             if not self.revealed and len(text) > 12:
                 text = mask_secret(text)  # unknown fields may be secrets
-            grid.add_row(name, Text(text, style="dim"))
+            grid.add_row(name, Text(text, style="italic"))
         for name, value in usage.items():
             if value in (None, 0, {}, ""):
                 continue
@@ -155,9 +146,9 @@ class ProfileDetailsScreen(ModalScreen[None]):
         self.shown_text = "\n".join(
             f"{a} {b}" for a, b in zip(grid.columns[0].cells, grid.columns[1].cells, strict=True))
         if self.revealed:
-            hint.update(Text("Secrets are visible. Press v to mask them again.", style="bold red"))
+            hint.update(Text("Secrets are visible. Press v to mask them again.", style="bold reverse"))
         else:
-            hint.update(Text("Secrets are masked. Press v to reveal them (asks first).", style="dim"))
+            hint.update(Text("Secrets are masked. Press v to reveal them (asks first)."))
 
     def action_close(self) -> None:
         self.revealed = False

@@ -5,6 +5,7 @@
 redirect URL that the terminal wrapped over several lines must arrive whole, so every line is
 kept and all whitespace removed (whitespace is never part of a token, a code or a URL).
 `SecretInput`: a masked PasteInput with a reveal toggle (ctrl+r).
+`WizardOptionList`: an OptionList whose page up/down never raises (Textual's can, right after a reload).
 `GuardedInput`: a plain field (provider, profile name, expiry) that refuses a pasted secret: a paste that
 looks like a token or key is handed to the screen (`SecretPasted`) instead of being shown in clear text.
 """
@@ -12,11 +13,14 @@ looks like a token or key is handed to the screen (`SecretPasted`) instead of be
 from __future__ import annotations
 
 import re
+from typing import Literal
 
 from textual import events
+from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.message import Message
-from textual.widgets import Input
+from textual.widgets import Input, OptionList, Select
+from textual.widgets._select import SelectCurrent, SelectOverlay, SelectType
 
 _WHITESPACE = re.compile(r"\s+")
 _TOKENISH = re.compile(r"[A-Za-z0-9_\-.=+/]+")
@@ -96,3 +100,34 @@ class GuardedInput(WizardInput):
             event.prevent_default()
             event.stop()
             self.post_message(self.SecretPasted(self, event.text))
+
+
+class PagingGuard(OptionList):
+    """Page up/down that cannot crash.
+
+    Textual's `_move_page` reads the line of the highlighted option, which is not laid out while the
+    list has no room (a Select's dropdown as it opens, a list in a terminal a few lines high):
+    KeyError. Found by key mashing.
+    """
+
+    def _move_page(self, direction: Literal[-1, 1]) -> None:
+        self._update_lines()
+        if (self.highlighted or 0) not in self._index_to_line:
+            return
+        super()._move_page(direction)
+
+
+class WizardOptionList(PagingGuard):
+    """OptionList with safe paging."""
+
+
+class GuardedSelectOverlay(SelectOverlay, PagingGuard):  # SelectOverlay first: Textual styles by the first base
+    """Select's dropdown with safe paging."""
+
+
+class WizardSelect(Select[SelectType]):
+    """Select whose dropdown pages safely (PageUp on an opening dropdown raised KeyError)."""
+
+    def compose(self) -> ComposeResult:
+        yield SelectCurrent(self.prompt)
+        yield GuardedSelectOverlay(type_to_search=self._type_to_search).data_bind(compact=Select.compact)

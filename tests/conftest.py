@@ -321,3 +321,13 @@ def frozen_now(monkeypatch: pytest.MonkeyPatch) -> int:
     """Freeze core.clock.now_ms() (and subprocesses started with this env) at EXAMPLE_NOW_MS."""
     monkeypatch.setenv("OPENCLAW_NOW_MS", str(EXAMPLE_NOW_MS))
     return EXAMPLE_NOW_MS
+
+
+@pytest.fixture
+def srv() -> Iterator[Any]:
+    """A real loopback OAuth server (tests/support/oauth_server.py), fresh for each test: the one copy
+    of this fixture for every test directory."""
+    from tests.support.oauth_server import OAuthTestServer
+
+    with OAuthTestServer() as server:
+        yield server

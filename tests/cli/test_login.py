@@ -10,22 +10,15 @@ import socket
 import subprocess
 import threading
 import time
-from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import parse_qs, urlencode, urlsplit, urlunsplit
 
 import pytest
 
 from tests.cli.conftest import OPENCLAW_CMD, ROOT, Result, check_invariants
-from tests.support.oauth_server import OAuthTestServer, free_port
+from tests.support.oauth_server import free_port
 
 WAIT_S = 30
-
-
-@pytest.fixture
-def srv() -> Iterator[OAuthTestServer]:
-    with OAuthTestServer() as server:
-        yield server
 
 
 @pytest.fixture

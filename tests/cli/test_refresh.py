@@ -3,18 +3,10 @@
 from __future__ import annotations
 
 import subprocess
-from collections.abc import Iterator
 
 import pytest
 
 from tests.cli.conftest import OPENCLAW_CMD, ROOT, Result, check_invariants
-from tests.support.oauth_server import OAuthTestServer
-
-
-@pytest.fixture
-def srv() -> Iterator[OAuthTestServer]:
-    with OAuthTestServer() as server:
-        yield server
 
 
 @pytest.fixture

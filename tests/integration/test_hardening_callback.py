@@ -18,7 +18,7 @@ import select
 import socket
 import threading
 import time
-from collections.abc import AsyncIterator, Callable, Iterator
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import parse_qs, quote, urlsplit
@@ -34,12 +34,6 @@ from tests.support.oauth_server import OAuthTestServer, free_port
 
 DEADLINE_S = 20.0
 PID = "openai-codex:me@example.com"
-
-
-@pytest.fixture(scope="module")
-def srv() -> Iterator[OAuthTestServer]:
-    with OAuthTestServer() as server:
-        yield server
 
 
 @dataclass

@@ -22,7 +22,6 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -43,12 +42,6 @@ CLI_ORDER_SETS = 4
 REFRESHERS = 4
 SEEDED = [f"anthropic:s{i}" for i in range(4)]
 TIMEOUT_S = 60.0
-
-
-@pytest.fixture(scope="module")
-def srv() -> Iterator[OAuthTestServer]:
-    with OAuthTestServer() as server:
-        yield server
 
 
 def _token(round_no: int, i: int) -> str:

@@ -15,7 +15,6 @@ import queue
 import subprocess
 import threading
 import time
-from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
@@ -209,12 +208,6 @@ def test_writing_commands_never_show_a_secret(env: dict[str, str], state_dir: Pa
 
 
 # ---------------------------------------------------------------- refresh (loopback OAuth server)
-
-
-@pytest.fixture(scope="module")
-def srv() -> Iterator[OAuthTestServer]:
-    with OAuthTestServer() as server:
-        yield server
 
 
 @pytest.fixture

@@ -6,7 +6,6 @@ import asyncio
 import socket
 import sys
 import time
-from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -23,12 +22,6 @@ from tests.support.follow_redirect import fetch
 from tests.support.oauth_server import OAuthTestServer, free_port, read_browser_log
 
 DEADLINE_S = 20.0
-
-
-@pytest.fixture(scope="module")
-def srv() -> Iterator[OAuthTestServer]:
-    with OAuthTestServer() as server:
-        yield server
 
 
 @pytest.fixture(autouse=True)

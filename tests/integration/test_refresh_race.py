@@ -12,7 +12,6 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -28,12 +27,6 @@ from tests.support.oauth_server import ROOT, OAuthTestServer, RefreshRace, free_
 
 PID = "openai-codex:me@example.com"
 RELOGIN = "log in again: openclaw models auth login --provider openai-codex --agent main"
-
-
-@pytest.fixture(scope="module")
-def srv() -> Iterator[OAuthTestServer]:
-    with OAuthTestServer() as server:
-        yield server
 
 
 @pytest.fixture

@@ -100,6 +100,13 @@ async def wait_for(pilot: Any, predicate: Callable[[], Any], timeout: float = 15
         await pilot.pause(0.02)
 
 
+async def settle(pilot: Any) -> None:
+    """Let the app process what is queued and finish its workers."""
+    await pilot.pause()
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+
+
 async def wait_for_screen(pilot: Any, name: str, timeout: float = 15.0) -> Any:
     await wait_for(pilot, lambda: type(pilot.app.screen).__name__ == name, timeout, f"screen {name}")
     await pilot.pause()

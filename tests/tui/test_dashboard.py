@@ -21,14 +21,16 @@ from typing import Any
 import pytest
 from rich.text import Text
 from textual.app import App
-from textual.pilot import Pilot
 from textual.widgets import DataTable, Input
 
 from core import order as order_mod
 from core import profiles as profiles_mod
 from core import store as store_mod
-from screens.dashboard import DashboardScreen, format_countdown, live_status
+from core.timefmt import format_countdown
+from screens.dashboard import DashboardScreen
 from screens.profile_details import ProfileDetailsScreen
+from screens.profile_table import live_status
+from screens.results import AddCredential
 from tests.conftest import (
     ANTHROPIC_SETUP_TOKEN,
     CODEX_ACCESS_TOKEN,
@@ -38,6 +40,7 @@ from tests.conftest import (
     OPENROUTER_TOKEN,
     write_json,
 )
+from tests.tui.conftest import wait_for
 
 ROOT = Path(__file__).resolve().parents[2]
 HOUR_MS = 3_600_000
@@ -76,14 +79,6 @@ class DashHost(App[None]):
 def host(state: Path, agent_id: str = "main", clock: Callable[[], int] | None = None, **kw: Any) -> DashHost:
     kw.setdefault("env", {})
     return DashHost(lambda: DashboardScreen(agent_id, state, clock=clock or (lambda: NOW), **kw))
-
-
-async def wait_for(pilot: Pilot, cond: Callable[[], bool], timeout: float = 8.0, what: str = "condition") -> None:
-    deadline = time.monotonic() + timeout
-    while not cond():
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out after {timeout}s waiting for {what}")
-        await pilot.pause(0.05)
 
 
 def dash(app: App) -> DashboardScreen:
@@ -200,7 +195,8 @@ async def test_narrow_terminal_hides_less_important_columns(make_agent, state_di
         await wait_for(pilot, lambda: screen.table.row_count > 0)
         narrow = [str(c.key.value) for c in screen.table.ordered_columns]
         assert {"pos", "id", "countdown", "status"} <= set(narrow)
-        assert "type" not in narrow
+        # Type (short, tells oauth from token from api_key) is kept; the long email column goes first.
+        assert "type" in narrow and "who" not in narrow
         assert sum(c.get_render_width(screen.table) for c in screen.table.ordered_columns) <= 78
         await pilot.resize_terminal(200, 40)
         await wait_for(pilot, lambda: len(screen.table.ordered_columns) == 9, what="all columns when wide")
@@ -362,46 +358,43 @@ async def test_delete_asks_first_and_removes(state_dir, make_agent) -> None:
 
 # --------------------------------------------------------------------------------------------- refresh
 
-async def test_refresh_against_the_loopback_oauth_server(state_dir, make_agent, monkeypatch) -> None:
-    from tests.support.oauth_server import OAuthTestServer
-
+async def test_refresh_against_the_loopback_oauth_server(state_dir, make_agent, monkeypatch, srv) -> None:
     make_agent("main", store=three_anthropic_store())
-    with OAuthTestServer() as srv:
-        for name, value in srv.env().items():
-            monkeypatch.setenv(name, value)
-        pid = srv.write_expired_profile(state_dir)
-        old = store_mod.load("main", state_dir).store.profiles[pid]
-        app = DashHost(lambda: DashboardScreen("main", state_dir, env={}, highlight=pid))  # real clock
-        async with app.run_test(size=(120, 30)) as pilot:
-            screen = dash(app)
-            await wait_for(pilot, lambda: screen.table.row_count > 0)
-            assert screen.current_key() == pid
-            assert cell(screen, pid, "status").strip() == "expired"
-            srv.configure(token_delay_s=0.5)  # slow enough to see the progress
-            await pilot.press("r")
-            assert "Refreshing" in str(screen.query_one("#dash-message").render())
-            assert cell(screen, pid, "status").strip() == "refreshing"
-            await wait_for(pilot, lambda: "Refreshed" in str(screen.query_one("#dash-message").render()),
-                           what="the refresh result")
-            new = store_mod.load("main", state_dir).store.profiles[pid]
-            assert new.access != old.access and new.refresh != old.refresh
-            assert new.expires_ms is not None and new.expires_ms > int(time.time() * 1000)
-            assert srv.token_calls == 1
-            assert not srv.is_active_refresh(old.refresh)
-            assert cell(screen, pid, "status").strip() == "expiring"  # 1 h token: inside the 24 h window
-            assert new.access not in all_cell_text(screen)
+    for name, value in srv.env().items():
+        monkeypatch.setenv(name, value)
+    pid = srv.write_expired_profile(state_dir)
+    old = store_mod.load("main", state_dir).store.profiles[pid]
+    app = DashHost(lambda: DashboardScreen("main", state_dir, env={}, highlight=pid))  # real clock
+    async with app.run_test(size=(120, 30)) as pilot:
+        screen = dash(app)
+        await wait_for(pilot, lambda: screen.table.row_count > 0)
+        assert screen.current_key() == pid
+        assert cell(screen, pid, "status").strip() == "expired"
+        srv.configure(token_delay_s=0.5)  # slow enough to see the progress
+        await pilot.press("r")
+        assert "Refreshing" in str(screen.query_one("#dash-message").render())
+        assert cell(screen, pid, "status").strip() == "refreshing"
+        await wait_for(pilot, lambda: "Refreshed" in str(screen.query_one("#dash-message").render()),
+                       what="the refresh result")
+        new = store_mod.load("main", state_dir).store.profiles[pid]
+        assert new.access != old.access and new.refresh != old.refresh
+        assert new.expires_ms is not None and new.expires_ms > int(time.time() * 1000)
+        assert srv.token_calls == 1
+        assert not srv.is_active_refresh(old.refresh)
+        assert cell(screen, pid, "status").strip() == "expiring"  # 1 h token: inside the 24 h window
+        assert new.access not in all_cell_text(screen)
 
-            srv.configure(token_delay_s=0)
-            srv.revoke_all()  # the next refresh is rejected: the user must log in again
-            await pilot.press("r")
-            await wait_for(pilot, lambda: "failed" in str(screen.query_one("#dash-message").render()),
-                           what="the refresh error")
-            message = str(screen.query_one("#dash-message").render())
-            assert "openclaw models auth login --provider openai-codex --agent main" in message
+        srv.configure(token_delay_s=0)
+        srv.revoke_all()  # the next refresh is rejected: the user must log in again
+        await pilot.press("r")
+        await wait_for(pilot, lambda: "failed" in str(screen.query_one("#dash-message").render()),
+                       what="the refresh error")
+        message = str(screen.query_one("#dash-message").render())
+        assert "openclaw models auth login --provider openai-codex --agent main" in message
 
-            screen.table.move_cursor(row=row_keys(screen).index("anthropic:a"))
-            await pilot.press("r")
-            assert "cannot be refreshed" in str(screen.query_one("#dash-message").render())
+        screen.table.move_cursor(row=row_keys(screen).index("anthropic:a"))
+        await pilot.press("r")
+        assert "cannot be refreshed" in str(screen.query_one("#dash-message").render())
 
 
 # --------------------------------------------------------------------------------------------- external changes
@@ -505,11 +498,15 @@ async def test_add_and_leave_dismiss_with_results(make_agent, state_dir) -> None
     async with app.run_test(size=(120, 30)) as pilot:
         await wait_for(pilot, lambda: dash(app).table.row_count > 0)
         await pilot.press("n", "a")
-        await wait_for(pilot, lambda: app.results == [("add", "work")])
+        await wait_for(pilot, lambda: app.results == [AddCredential("work")])
         app.push_screen(DashboardScreen("main", state_dir, env={}), app.results.append)
         await wait_for(pilot, lambda: isinstance(app.screen, DashboardScreen))
         await pilot.press("q")
-        await wait_for(pilot, lambda: app.results == [("add", "work"), None])
+        await wait_for(pilot, lambda: app.results == [AddCredential("work"), "quit"])
+        app.push_screen(DashboardScreen("main", state_dir, env={}), app.results.append)
+        await wait_for(pilot, lambda: isinstance(app.screen, DashboardScreen))
+        await pilot.press("escape")  # back to the agent list, never a silent exit
+        await wait_for(pilot, lambda: app.results == [AddCredential("work"), "quit", "agents"])
 
 
 async def test_corrupt_store_is_reported_not_overwritten(state_dir, openclaw_files, make_agent) -> None:

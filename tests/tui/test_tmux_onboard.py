@@ -117,7 +117,8 @@ def test_onboard_paste_token_in_tmux(tmux: Tmux, state_dir: Path, tmp_path: Path
     dashboard = tmux.wait_for("OpenClaw auth profiles")
     tmux.keys("q")
     deadline = time.monotonic() + 20
-    while not exit_file.exists() and time.monotonic() < deadline:
+    # The shell creates the file before it writes the code: wait for the content, not the file.
+    while not (exit_file.exists() and exit_file.read_text().strip()) and time.monotonic() < deadline:
         time.sleep(0.05)
     assert exit_file.read_text().strip() == "0"
 
@@ -174,3 +175,22 @@ def test_device_pairing_in_tmux_at_80x24(tmux: Tmux, state_dir: Path, tmp_path: 
     store = json.loads((state_dir / "agents" / "main" / "agent" / "auth-profiles.json").read_text())
     assert store["profiles"]["openai-codex:me@example.com"]["accountId"] == "acc_test_123"
     print("\n--- device pairing screen as captured by tmux (80x24) ---\n" + device_screen)
+
+
+def test_double_taps_in_a_real_terminal(tmux: Tmux, state_dir: Path, tmp_path: Path) -> None:
+    """Enter Enter on the agent list goes one step; Esc Esc on the next screen goes back one step only
+    (a terminal delivers a lone Esc 100 ms late, after the screen switch it must not act on)."""
+    home = Path(os.environ["HOME"])
+    env = {"OPENCLAW_STATE_DIR": str(state_dir), "HOME": str(home), "OPENCLAW_NOW_MS": str(EXAMPLE_NOW_MS),
+           "TERM": "xterm-256color", "LANG": "C.UTF-8", "PATH": os.environ["PATH"], "PYTHONPATH": str(ROOT)}
+    assignments = " ".join(f"{k}={shlex.quote(v)}" for k, v in env.items())
+    tmux.start(f"sh -c {shlex.quote(f'env -i {assignments} {OPENCLAW} onboard')}", width=80, height=24)
+    tmux.wait_for("Which agent should get the new credential?")
+    tmux.keys("Enter", "Enter")
+    screen = tmux.wait_for("How should agent main log in?")
+    assert "OpenAI Codex login" not in screen  # the second Enter did not choose on the next screen
+    tmux.keys("Escape", "Escape")
+    tmux.wait_for("Which agent should get the new credential?")
+    tmux.keys("a")  # still running (the second Esc did not quit from the agent list)
+    tmux.wait_for("New agent")
+    assert tmux.alive()

@@ -104,3 +104,83 @@ async def test_q_quits(make_app):
         await pilot.press("q")
         await wait_for(pilot, lambda: app.return_code is not None, what="exit")
     assert app.return_code == 0
+
+
+async def test_add_agent_without_copying(make_app, state_dir):
+    """↓ Enter, type `work`, Enter: used to fail with "Invalid agent name 'Select.NULL'"."""
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await wait_for_screen(pilot, "AgentSelectScreen")
+        await pilot.press("down", "enter")
+        assert screen.query_one("#add-form").display
+        await pilot.press(*"work", "enter")
+        await wait_for(pilot, lambda: (state_dir / "agents" / "work" / "agent").is_dir(), what="agent dir")
+        await wait_for(pilot, lambda: not screen.query_one("#add-form").display, what="form closed")
+        assert "Select.NULL" not in screen_text(app)
+        agents = screen.query_one("#agents", OptionList)
+        assert agents.get_option_at_index(agents.highlighted).id == "work"
+
+
+async def test_add_agent_error_goes_away_when_the_name_is_edited(make_app):
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await wait_for_screen(pilot, "AgentSelectScreen")
+        await pilot.press("a", *"Bad!", "enter")
+        error = screen.query_one("#add-error", Static)
+        assert "Invalid agent name" in str(error.render()) and error.display
+        await pilot.press("backspace")
+        await pilot.pause()
+        assert not error.display and "Invalid" not in screen_text(app)
+
+
+async def test_copy_dropdown_does_not_cover_the_error(make_app, make_agent):
+    make_agent("main")
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await wait_for_screen(pilot, "AgentSelectScreen")
+        await pilot.press("a", *"Bad!", "enter")
+        error = screen.query_one("#add-error", Static)
+        select = screen.query_one("#copy-from")
+        # the error line sits above the dropdown, which opens downwards
+        assert error.region.y < select.region.y
+        select.focus()
+        await pilot.press("enter")
+        await pilot.pause()
+        assert "Invalid agent name" in screen_text(app)
+
+
+async def test_page_up_right_after_adding_an_agent(make_app, state_dir):
+    """Key mashing found it: PageUp just after the list was reloaded raised KeyError in OptionList."""
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await wait_for_screen(pilot, "AgentSelectScreen")
+        await pilot.press("a", *"work", "enter")
+        await wait_for(pilot, lambda: (state_dir / "agents" / "work" / "agent").is_dir(), what="agent dir")
+        agents = screen.query_one("#agents", OptionList)
+        agents.styles.max_height = 0  # no room (a terminal a few lines high): its lines are never laid out
+        await pilot.pause()
+        agents.clear_options()
+        agents.add_options(["x", "y", "z"])
+        agents.highlighted = 2
+        agents.action_page_up()  # before the new options were laid out
+        agents.action_page_down()
+        await pilot.pause()
+        assert app._exception is None
+
+
+async def test_page_up_on_the_closed_copy_dropdown(make_app, make_agent):
+    """Key mashing found it: PageUp reaching "Copy from"'s dropdown while it had no size raised KeyError."""
+    from textual.widgets._select import SelectOverlay
+
+    make_agent("main")
+    make_agent("work")
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await wait_for_screen(pilot, "AgentSelectScreen")
+        await pilot.press("a")
+        overlay = screen.query_one("#copy-from").query_one(SelectOverlay)
+        overlay.highlighted = overlay.option_count - 1
+        overlay.action_page_up()  # closed: not laid out
+        overlay.action_page_down()
+        await pilot.pause()
+        assert app._exception is None

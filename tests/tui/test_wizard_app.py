@@ -16,7 +16,7 @@ async def test_palette_offers_main_actions(make_app):
     async with app.run_test(size=(120, 50)) as pilot:
         await wait_for_screen(pilot, "AgentSelectScreen")
         await pilot.press("ctrl+p")
-        await wait_for_screen(pilot, "CommandPalette")
+        await wait_for_screen(pilot, "OnboardCommandPalette")
         await wait_for(pilot, lambda: all(c in screen_text(app) for c in PALETTE_COMMANDS), what="commands")
 
 
@@ -32,7 +32,7 @@ async def test_palette_commands_jump(make_app, make_agent, query, screen_name, c
     async with app.run_test(size=(100, 30)) as pilot:
         await wait_for_screen(pilot, "AuthChoiceScreen")
         await pilot.press("ctrl+p")
-        await wait_for_screen(pilot, "CommandPalette")
+        await wait_for_screen(pilot, "OnboardCommandPalette")
         await pilot.press(*query)
         await pilot.pause(0.3)
         await pilot.press("enter")
@@ -50,7 +50,7 @@ async def test_palette_codex_login_uses_current_agent(make_app, make_agent, tui_
     async with app.run_test(size=(100, 30)) as pilot:
         await wait_for_screen(pilot, "AuthChoiceScreen")
         await pilot.press("ctrl+p")
-        await wait_for_screen(pilot, "CommandPalette")
+        await wait_for_screen(pilot, "OnboardCommandPalette")
         await pilot.press(*"log in with openai")
         await pilot.pause(0.3)
         await pilot.press("enter")
@@ -106,3 +106,18 @@ def test_run_onboard_rejects_bad_agent_id(state_dir):
 
     with pytest.raises(ValidationError):
         run_onboard(agent_id="Not An Agent!")
+
+
+def test_make_onboard_installs_only_the_wizard_with_visible_progress() -> None:
+    import shutil
+    import subprocess
+    from pathlib import Path
+
+    if shutil.which("make") is None:  # pragma: no cover - make is part of the dev setup
+        raise AssertionError("make is required")
+    root = Path(__file__).resolve().parents[2]
+    plan = subprocess.run(["make", "-n", "-B", "onboard"], cwd=root, capture_output=True, text=True, timeout=30,
+                          check=True).stdout
+    install = next(line for line in plan.splitlines() if "pip install" in line)
+    assert "[test]" not in install and "--quiet" not in install
+    assert "openclaw onboard" in plan and "source" in plan  # says where the command is

@@ -96,7 +96,7 @@ async def test_back_goes_to_agent_select_and_escape_too(make_app):
         await wait_for_screen(pilot, "AgentSelectScreen")
 
 
-async def test_skip_opens_dashboard_and_dashboard_back_quits(make_app, make_agent):
+async def test_skip_opens_dashboard_and_dashboard_escape_goes_to_agents(make_app, make_agent):
     make_agent("main")
     app = make_app(agent_id="main")
     async with app.run_test(size=(100, 30)) as pilot:
@@ -104,7 +104,10 @@ async def test_skip_opens_dashboard_and_dashboard_back_quits(make_app, make_agen
         await choose(pilot, "skip")
         screen = await wait_for_screen(pilot, "DashboardScreen")
         assert screen.agent_id == "main" and screen.highlight is None
-        await pilot.press("escape")
+        await pilot.press("escape")  # back, not a silent exit
+        await wait_for_screen(pilot, "AgentSelectScreen")
+        assert app.return_code is None
+        await pilot.press("escape")  # the first step's escape quits
         await wait_for(pilot, lambda: app.return_code is not None, what="exit")
     assert app.return_code == 0
 

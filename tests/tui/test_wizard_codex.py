@@ -19,11 +19,9 @@ from tests.support.oauth_server import OAuthTestServer, free_port, read_browser_
 from tests.tui.conftest import read_store, screen_text, wait_for, wait_for_screen
 
 
-@pytest.fixture
-def srv():
-    with OAuthTestServer() as server:
-        server.configure(email="me@example.com", account_id="acc_0123456789")
-        yield server
+@pytest.fixture(autouse=True)
+def _codex_account(srv: OAuthTestServer) -> None:
+    srv.configure(email="me@example.com", account_id="acc_0123456789")
 
 
 @pytest.fixture

@@ -13,7 +13,7 @@ import pytest
 from textual import events
 
 from tests.conftest import ANTHROPIC_SETUP_TOKEN, write_json
-from tests.tui.conftest import ScriptedLogin, wait_for
+from tests.tui.conftest import ScriptedLogin, settle, wait_for
 
 SIZES = [pytest.param((80, 24), id="80x24"), pytest.param((120, 40), id="120x40")]
 
@@ -41,12 +41,6 @@ def agents(home_state: Path) -> Path:
     write_json(home_state / "agents" / "main" / "agent" / "auth-profiles.json", EXAMPLE_STORE)
     (home_state / "agents" / "work" / "agent").mkdir(parents=True, mode=0o700)
     return home_state
-
-
-async def settle(pilot) -> None:
-    await pilot.pause()
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
 
 
 async def settle_login(pilot, phase: str = "waiting") -> None:
@@ -267,3 +261,40 @@ def test_device_saved(snap_compare, snap_app, size):
 
     app = snap_app(agent_id="main", device_login_factory=ScriptedDevice(finish=True))
     assert snap_compare(app, terminal_size=size, run_before=run_before)
+
+
+# ------------------------------------------------------------------ the light theme of the wizard's own screens
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_agent_select_add_invalid_light(snap_compare, snap_app, agents, size):
+    async def run_before(pilot):
+        await settle(pilot)
+        await pilot.press("a", *"Bad Name!", "enter")
+
+    assert snap_compare(snap_app(theme="textual-light"), terminal_size=size, run_before=run_before)
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_dashboard_light(snap_compare, snap_app, agents, size):
+    assert snap_compare(snap_app(dashboard=True, theme="textual-light"), terminal_size=size, run_before=settle)
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_help_light(snap_compare, snap_app, agents, size):
+    async def run_before(pilot):
+        await settle(pilot)
+        await pilot.press("f1")
+        await settle(pilot)
+
+    assert snap_compare(snap_app(dashboard=True, theme="textual-light"), terminal_size=size, run_before=run_before)
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_help_dark(snap_compare, snap_app, agents, size):
+    async def run_before(pilot):
+        await settle(pilot)
+        await pilot.press("f1")
+        await settle(pilot)
+
+    assert snap_compare(snap_app(dashboard=True), terminal_size=size, run_before=run_before)
