@@ -26,6 +26,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
+from textual.css.query import NoMatches
 from textual.markup import escape
 from textual.screen import Screen
 from textual.style import Style
@@ -114,11 +115,12 @@ class DeviceLoginScreen(Screen[str | SwitchLogin | None]):
                     yield Static("", id="device-status")
                     yield Static("", id="device-countdown")
                     yield Static("", id="device-message")
-                yield QrCode("", id="qr")
+                qr = QrCode("", id="qr")
+                qr.display = False  # shown once there is a URL (set here: mashing can close us before mount)
+                yield qr
         yield Footer()
 
     def on_mount(self) -> None:
-        self.query_one("#qr", QrCode).display = False
         self.set_interval(1.0, self.tick)
         self.start_login()
 
@@ -136,6 +138,14 @@ class DeviceLoginScreen(Screen[str | SwitchLogin | None]):
 
     @work(exclusive=True, group="device-login")
     async def start_login(self) -> None:
+        try:
+            await self._run_login()
+        except NoMatches:
+            if self.is_attached:
+                raise  # a real defect: our own widget is missing
+            # else: the screen was closed (Esc, a mashed key) while the login was starting: nothing to show
+
+    async def _run_login(self) -> None:
         from core.oauth.device import DeviceLoginUnavailable
         from core.oauth.errors import LoginCancelled
 

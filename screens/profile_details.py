@@ -76,8 +76,8 @@ class ProfileDetailsScreen(WizardModal[None]):
         cred = loaded.store.profiles.get(self.profile_id)
         stats = (loaded.store.usageStats or {}).get(self.profile_id)
         extra: dict[str, Any] = {}
-        if stats is not None:
-            extra = stats.dump()
+        if isinstance(stats, dict):  # usageStats entries are kept raw, as OpenClaw writes them
+            extra = dict(stats)
         last_good = [p for p, pid in (loaded.store.lastGood or {}).items() if pid == self.profile_id]
         if last_good:
             extra["lastGood for"] = ", ".join(last_good)

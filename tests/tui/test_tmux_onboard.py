@@ -98,7 +98,8 @@ def test_onboard_paste_token_in_tmux(tmux: Tmux, state_dir: Path, tmp_path: Path
     assert "main" in screen and "(new)" in screen
     tmux.keys("Enter")
     tmux.wait_for("How should agent main log in?")
-    tmux.keys("Home", "Down", "Down", "Down")  # the default depends on the machine (here: device pairing)
+    tmux.keys("p", "a", "s", "t", "e")  # the picker filters as one types
+    tmux.wait_for("2 matches")  # best match first: Paste a token, then the setup-token (it pastes too)
     tmux.keys("Enter")
     tmux.wait_for("Paste a token for agent main")
     tmux.type("openrouter")
