@@ -33,7 +33,7 @@ from typing import TYPE_CHECKING, Any, Literal
 from urllib.parse import urlsplit
 
 from core.errors import OpenClawError
-from core.oauth.errors import LoginCancelled, LoginError, TokenEndpointError
+from core.oauth.errors import LoginError, TokenEndpointError, await_login
 from core.oauth.jwt import ACCOUNT_ID_ERROR, account_id_from_tokens
 from core.oauth.login import LoginResult, save_codex_tokens
 from core.oauth.provider import CodexOAuthConfig, is_loopback_host
@@ -188,14 +188,7 @@ class CodexDeviceLogin:
         return code
 
     async def result(self) -> LoginResult:
-        if self._task is None:
-            raise RuntimeError("CodexDeviceLogin.start() must be awaited before result()")
-        try:
-            return await asyncio.shield(self._task)
-        except asyncio.CancelledError:
-            if self._task.cancelled():
-                raise LoginCancelled() from None
-            raise
+        return await await_login(self._task, "CodexDeviceLogin")
 
     async def cancel(self) -> None:
         """Stop polling now. Idempotent; harmless after a result."""

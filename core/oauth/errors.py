@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import asyncio
+from typing import TypeVar
+
 from core.errors import OpenClawError, ValidationError
+
+T = TypeVar("T")
 
 
 class OAuthError(OpenClawError):
@@ -24,6 +29,19 @@ class LoginError(OAuthError):
 class LoginCancelled(OAuthError):
     def __init__(self, message: str = "Login cancelled.") -> None:
         super().__init__(message)
+
+
+async def await_login(task: asyncio.Task[T] | None, what: str) -> T:
+    """The result of a login's background task: LoginCancelled if the login itself was cancelled;
+    our caller being cancelled stays a CancelledError (the task is shielded and goes on)."""
+    if task is None:
+        raise RuntimeError(f"{what}.start() must be awaited before result()")
+    try:
+        return await asyncio.shield(task)
+    except asyncio.CancelledError:
+        if task.cancelled():
+            raise LoginCancelled() from None
+        raise
 
 
 class TokenEndpointError(OAuthError):

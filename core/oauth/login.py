@@ -38,7 +38,7 @@ from typing import Any, Literal
 from core import clock
 from core.errors import OpenClawError
 from core.oauth.callback_server import CallbackOutcome, CallbackServer
-from core.oauth.errors import LoginCancelled, LoginError, PasteError, TokenEndpointError
+from core.oauth.errors import LoginCancelled, LoginError, PasteError, TokenEndpointError, await_login
 from core.oauth.expiry import expires_at_ms, safe_email
 from core.oauth.jwt import ACCOUNT_ID_ERROR, account_id_from_tokens, email_from
 from core.oauth.paste import parse_pasted
@@ -311,14 +311,7 @@ class CodexLoginSession:
         self._deliver("eof", None)
 
     async def result(self) -> LoginResult:
-        if self._task is None:
-            raise RuntimeError("CodexLoginSession.start() must be awaited before result()")
-        try:
-            return await asyncio.shield(self._task)
-        except asyncio.CancelledError:
-            if self._task.cancelled():
-                raise LoginCancelled() from None
-            raise  # our caller was cancelled, not the login
+        return await await_login(self._task, "CodexLoginSession")
 
     async def cancel(self) -> None:
         """Stop waiting and free the port. Idempotent; harmless after a result."""
