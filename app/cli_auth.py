@@ -40,7 +40,7 @@ def _load_with_config(agent_id: str):  # type: ignore[no-untyped-def]
     from core import config as config_mod
     from core import store as store_mod
 
-    loaded = store_mod.load(agent_id)
+    loaded = store_mod.load_runtime(agent_id)  # a sub-agent sees main's profiles too, as in OpenClaw
     auth = config_mod.load_config().auth
     return loaded, auth
 

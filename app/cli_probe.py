@@ -37,7 +37,10 @@ def run_probe(args: argparse.Namespace, agent_id: str) -> ProbeSummary:
             sys.stderr.write(f"\r\x1b[K{done}/{total} {label}"[:200])
             sys.stderr.flush()
 
-    summary = probe(agent_id, provider=args.probe_provider, profile_ids=parse_profile_filter(args.probe_profile),
+    from core.profiles import validate_provider
+
+    provider = validate_provider(args.probe_provider) if args.probe_provider else None  # refuses garbage
+    summary = probe(agent_id, provider=provider, profile_ids=parse_profile_filter(args.probe_profile),
                     timeout_ms=timeout_ms, concurrency=concurrency, on_progress=progress)
     if show:
         sys.stderr.write("\r\x1b[K")

@@ -43,6 +43,9 @@ def add_agent(name: str, copy_auth_from: str | None = None, state: Path | None =
         if source_id not in list_agents(base):
             raise ValidationError(f'Agent "{source_id}" not found (see `openclaw agents list`)')
         source_store = store_mod.load(source_id, base).store
+    # openclaw.json first: if that write fails (a full disk), nothing half-made is left behind; an
+    # agent listed there whose dir is not made yet is what OpenClaw itself creates on first use.
+    _register_agent(agent_id, name.strip() or agent_id, paths.agent_dir, base)
     for d in (base, base / "agents", paths.agent_dir.parent, paths.agent_dir):
         fsio.ensure_private_dir(d)
     if source_store is not None:
@@ -55,7 +58,6 @@ def add_agent(name: str, copy_auth_from: str | None = None, state: Path | None =
                 s.order = dict(copied.order)
 
         store_mod.update(mutate, agent_id, base)
-    _register_agent(agent_id, name.strip() or agent_id, paths.agent_dir, base)
     return agent_id
 
 

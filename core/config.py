@@ -12,7 +12,6 @@ from __future__ import annotations
 import contextlib
 import json
 import os
-import shutil
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -94,27 +93,33 @@ def write_edits(cfg: LoadedConfig, edits: list[tuple[list[str], Any]], expected:
         if old_size >= SHRINK_GUARD_BYTES and len(text.encode()) < old_size / 2:
             raise OpenClawError(f"Refusing to write {cfg.path}: it would shrink from {old_size} bytes to "
                                 f"{len(text.encode())} (OpenClaw's own guard); change it by hand")
-        _rotate_backups(cfg.path)
+        _rotate_backups(cfg.path, cfg.text.encode("utf-8"))
     else:
         text = json.dumps(expected, indent=2, ensure_ascii=False) + "\n"
     fsio.remove_stale_temps(cfg.path.parent, cfg.path.name)  # left by a killed writer
     fsio.atomic_write_bytes(cfg.path, text.encode("utf-8"))
 
 
-def _rotate_backups(path: Path) -> None:
-    """As OpenClaw: `.bak.3`->`.bak.4` ... `.bak`->`.bak.1`, then a copy of the current file as `.bak`."""
+def _rotate_backups(path: Path, current: bytes) -> None:
+    """As OpenClaw: `.bak.3`->`.bak.4` ... `.bak`->`.bak.1`, and the current file as the new `.bak`.
+
+    The new backup is written first, to a fresh O_EXCL temp file (never through a link someone
+    planted), so a full disk fails before any backup was moved.
+    """
     bak = path.with_name(path.name + ".bak")
-    for n in range(BACKUPS - 1, 0, -1):
-        src = path.with_name(f"{path.name}.bak.{n}")
-        if src.exists() and not src.is_symlink():
-            os.replace(src, path.with_name(f"{path.name}.bak.{n + 1}"))
-    if bak.exists() and not bak.is_symlink():
-        os.replace(bak, path.with_name(path.name + ".bak.1"))
-    with contextlib.suppress(FileNotFoundError):
-        tmp = bak.with_name(bak.name + ".tmp")
-        shutil.copyfile(path, tmp, follow_symlinks=False)
-        os.chmod(tmp, fsio.FILE_MODE)
+    tmp = fsio.write_private_temp(path.parent, bak.name, current)
+    try:
+        for n in range(BACKUPS - 1, 0, -1):
+            src = path.with_name(f"{path.name}.bak.{n}")
+            if src.exists() and not src.is_symlink():
+                os.replace(src, path.with_name(f"{path.name}.bak.{n + 1}"))
+        if bak.exists() and not bak.is_symlink():
+            os.replace(bak, path.with_name(path.name + ".bak.1"))
         os.replace(tmp, bak)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(tmp)
+        raise
 
 
 def update_config(compute: Callable[[dict[str, Any]], T], state: Path | None = None) -> T:

@@ -85,6 +85,15 @@ def _remove(path: Path) -> Callable[[], str]:
     return apply
 
 
+def _remove_link(path: Path) -> Callable[[], str]:
+    def apply() -> str:
+        if path.is_symlink():
+            path.unlink()  # the link itself; its target is never touched
+        return f"removed {path}"
+
+    return apply
+
+
 def _remove_stale_lock(path: Path, stale_s: float) -> Callable[[], str]:
     def apply() -> str:
         # Judged again at fix time and removed atomically: a holder that came back meanwhile keeps it.
@@ -97,6 +106,10 @@ def _remove_stale_lock(path: Path, stale_s: float) -> Callable[[], str]:
 
 def _check_lock_files(locks: list[Path], stale_s: float, findings: list[Finding]) -> None:
     for lock in locks:
+        if lock.is_symlink():  # every writer, OpenClaw's too, times out on it (never followed)
+            findings.append(Finding("lock", "warning", str(lock), "a symlink stands where a lock file belongs",
+                                    f"rm {quote(lock)}", _remove_link(lock)))
+            continue
         info = locking.inspect(lock, stale_s)
         if info.is_dir:
             age = time.time() - lock.lstat().st_mtime
@@ -184,10 +197,12 @@ def run_checks(state: Path | None = None, env: Mapping[str, str] | None = None,
 
     _check_refresh_locks(base, findings)
     stored: dict[str, tuple[str, str, str | None]] = {}  # profile id -> (provider, type, email)
+    unread = False  # a store we could not read: its profiles are unknown, never called dangling
     for agent in list_agents(base):
         paths = agent_paths(agent, base)
         if not _trusted(findings, paths.agent_dir, is_dir=True) or not _trusted(
                 findings, paths.store, paths.auth_state, paths.legacy_auth):
+            unread = True
             continue
         for d in (paths.agent_dir.parent, paths.agent_dir):
             _check_mode(d, fsio.DIR_MODE, findings)
@@ -199,6 +214,7 @@ def run_checks(state: Path | None = None, env: Mapping[str, str] | None = None,
         except OpenClawError as exc:
             findings.append(Finding("store", "error", str(paths.store), str(exc),
                                     f"fix the JSON by hand or move {quote(paths.store)} away and log in again"))
+            unread = True
             continue
         for problem in snap.problems:
             findings.append(Finding("store", "warning", str(paths.store), problem,
@@ -220,7 +236,7 @@ def run_checks(state: Path | None = None, env: Mapping[str, str] | None = None,
         findings.append(Finding("legacy", "info", str(legacy_oauth),
                                 "legacy import-only file; its entries were imported into the stores",
                                 f"after checking `openclaw models status`, remove {quote(legacy_oauth)}"))
-    _check_config(base, stored, findings, config_mod)
+    _check_config(base, stored, findings, config_mod, dangling=not unread)
     return findings
 
 
@@ -266,7 +282,7 @@ def _scrub(paths) -> Callable[[], str]:
 
 
 def _check_config(base: Path, stored: dict[str, tuple[str, str, str | None]], findings: list[Finding],
-                  config_mod) -> None:
+                  config_mod, *, dangling: bool = True) -> None:
     try:
         cfg = config_mod.load_config(base)
     except trust.UntrustedPathError:
@@ -280,6 +296,8 @@ def _check_config(base: Path, stored: dict[str, tuple[str, str, str | None]], fi
             what = "missing from" if entry is None else "out of step with"
             findings.append(Finding("config", "warning", pid, f"profile {what} openclaw.json auth.profiles",
                                     "openclaw doctor --fix", _register(pid, provider, kind, email, base)))
+    if not dangling:
+        return  # some store could not be read: an entry may belong to it
     for pid in sorted(set(cfg.auth.profiles) - set(stored)):
         findings.append(Finding("config", "warning", pid, "openclaw.json auth.profiles names a profile no agent has",
                                 "openclaw doctor --fix (removes the dangling entry)", _unregister(pid, base)))

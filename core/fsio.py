@@ -64,6 +64,30 @@ def _tighten_dir(path: Path) -> None:
         os.close(fd)
 
 
+def write_private_temp(directory: Path, name: str, data: bytes, mode: int = FILE_MODE) -> Path:
+    """`data` in a new temp file for `name` in `directory` (O_EXCL, so never through a planted link),
+    fsynced, mode 0600; the caller renames it into place. Nothing is left behind on failure."""
+    ensure_private_dir(directory)
+    target = directory / name
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=TEMP_PREFIX + name + ".", dir=directory)
+    except OSError as exc:
+        raise WriteError(target, exc) from None
+    try:
+        os.fchmod(fd, mode)
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+    except BaseException as exc:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(tmp)
+        if isinstance(exc, OSError):
+            raise WriteError(target, exc) from None
+        raise
+    return Path(tmp)
+
+
 def atomic_write_bytes(path: Path, data: bytes, mode: int = FILE_MODE,
                        before_commit: Callable[[], None] | None = None) -> None:
     """Never through a symlink, never over another user's file (core.trust), never larger than a reader accepts.
@@ -75,16 +99,8 @@ def atomic_write_bytes(path: Path, data: bytes, mode: int = FILE_MODE,
                               "a reader accepts; nothing was written")
     ensure_private_dir(path.parent)
     trust.check_existing_file(path)
+    tmp = write_private_temp(path.parent, path.name, data, mode)
     try:
-        fd, tmp = tempfile.mkstemp(prefix=TEMP_PREFIX + path.name + ".", dir=path.parent)  # O_EXCL: no symlink
-    except OSError as exc:
-        raise WriteError(path, exc) from None
-    try:
-        os.fchmod(fd, mode)
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
         if before_commit is not None:
             before_commit()
         os.replace(tmp, path)

@@ -8,13 +8,14 @@ SHOWN_EACH_SIDE = 8
 def mask_secret(secret: str | None) -> str:
     """`sk-ant-o...Gg3eWffP`: first 8, `...`, last 8.
 
-    A secret shorter than 32 characters shows at most a quarter of itself on each
-    side, so the visible part is never more than half of it, and never all of it.
+    A secret shorter than 32 characters shows at most an eighth of itself on each side
+    (`abcdefghijklmnop` -> `ab...op`, as OpenClaw masks short keys), so at most a quarter of a
+    short secret is ever visible.
     """
     if not secret:
         return ""
     n = len(secret)
-    side = SHOWN_EACH_SIDE if n >= 4 * SHOWN_EACH_SIDE else n // 4
+    side = SHOWN_EACH_SIDE if n >= 4 * SHOWN_EACH_SIDE else n // 8
     if side == 0:
         return "..."
     return f"{secret[:side]}...{secret[-side:]}"

@@ -217,8 +217,13 @@ def store_order_key(provider: str) -> str:
 def set_order(provider: str, ids: list[str], agent_id: str = "main", state: Path | None = None) -> list[str]:
     from core import store as store_mod
 
+    # A sub-agent may order main's profiles too: OpenClaw's runtime merges main's store under it.
+    inherited = store_mod.load_runtime(agent_id, state).store.profiles if agent_id != "main" else {}
+
     def mutate(s: AuthProfileStore) -> list[str]:
-        valid = validate_order(s, provider, ids)
+        view = s.model_copy()
+        view.profiles = {**inherited, **s.profiles}
+        valid = validate_order(view, provider, ids)
         s.order = {**(s.order or {}), store_order_key(provider): valid}
         return valid
 

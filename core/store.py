@@ -71,6 +71,27 @@ def load(agent_id: str = "main", state: Path | None = None, *, paths: AgentPaths
     return _read(p, tighten=True)
 
 
+def load_runtime(agent_id: str = "main", state: Path | None = None) -> LoadedStore:
+    """What OpenClaw's runtime sees for an agent: a sub-agent's store over main's (profiles by id,
+    order/lastGood/usageStats per entry; the agent wins). For main, just its store. Read-only view."""
+    from core import authstate
+    from core.paths import DEFAULT_AGENT_ID
+
+    loaded = load(agent_id, state)
+    if agent_id == DEFAULT_AGENT_ID:
+        return loaded
+    main = load(DEFAULT_AGENT_ID, state)
+    if main.paths.agent_dir == loaded.paths.agent_dir or not (main.store.profiles or main.store.order):
+        return loaded
+    merged = loaded.store.model_copy(deep=True)
+    merged.profiles = {**main.store.profiles, **loaded.store.profiles}
+    state_main = {k: getattr(main.store, k) for k in authstate.STATE_KEYS}
+    state_agent = {k: getattr(loaded.store, k) for k in authstate.STATE_KEYS}
+    merged.set_state(authstate.merge_state(state_main, state_agent))
+    return LoadedStore(loaded.paths, merged, loaded.problems + main.problems, loaded.warnings, loaded.exists,
+                       loaded.legacy_ids)
+
+
 def update(
     mutate: Callable[[AuthProfileStore], T],
     agent_id: str = "main",

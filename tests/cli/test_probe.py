@@ -42,3 +42,8 @@ def test_cli_probe_flags_text_and_json(cli, state_dir, fake):
     assert bad.rc == 1 and "--probe-concurrency must be > 0" in bad.err
     bad = cli("models", "status", "--probe", "--plain")
     assert bad.rc == 1 and "--probe cannot be used with --plain" in bad.err
+
+
+def test_probe_provider_that_is_no_provider_id_is_refused(cli, state_dir):
+    res = cli("models", "status", "--probe", "--probe-provider", "\x1b]0;pwned\x07")
+    assert res.rc != 0 and "Invalid provider" in res.err and "\x1b" not in res.err
