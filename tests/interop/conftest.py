@@ -29,6 +29,14 @@ def peers() -> Peers:
     return ensure_peers()
 
 
+@pytest.fixture(scope="session")
+def _openclaw_dist(peers: Peers) -> dict[str, str]:
+    """PATH (the real `openclaw` first) and OPENCLAW_DIST, for tests that run the CLI by name."""
+    bin_dir = peers.root / "openclaw" / "node_modules" / ".bin"
+    return {"PATH": os.pathsep.join([str(bin_dir), str(peers.node.parent), os.environ.get("PATH", "")]),
+            "OPENCLAW_DIST": str(peers.dist)}
+
+
 @dataclass
 class RunningBridge:
     proc: subprocess.Popen[str]

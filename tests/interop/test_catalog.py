@@ -4,30 +4,11 @@ to a catalog entry, and the env var names agree with its plugin manifests."""
 from __future__ import annotations
 
 import json
-import os
-import pwd
-import re
 import subprocess
 from pathlib import Path
 
-import pytest
-
 from core.provider_ids import normalize_provider_id
 from core.providers import catalog
-
-# The peers cache lives in the real home: the suite points HOME at a temp dir per test.
-_PEERS_ENV = {**os.environ, "HOME": pwd.getpwuid(os.getuid()).pw_dir}
-_INSTALL = Path("/work/shared/peers/install-openclaw.sh")
-
-
-@pytest.fixture(scope="module")
-def _openclaw_dist() -> dict[str, str]:
-    """PATH and OPENCLAW_DIST of the installed OpenClaw 2026.4.26 (installs it once if missing)."""
-    out = subprocess.run(["bash", str(_INSTALL)], env=_PEERS_ENV, capture_output=True, text=True,
-                         check=True, timeout=600).stdout
-    exports = dict(re.findall(r'^export ([A-Z_]+)="([^"]*)"', out, re.M))
-    path = exports["PATH"].replace("$PATH", os.environ.get("PATH", ""))
-    return {"PATH": path, "OPENCLAW_DIST": exports["OPENCLAW_DIST"]}
 
 
 def _manifests(dist: str) -> list[dict]:

@@ -9,7 +9,6 @@ import sys
 
 from core import profiles, secrets
 from core.secrets import Ref
-from tests.interop.test_catalog import _openclaw_dist  # noqa: F401  (module fixture, unified at merge)
 
 KEY = "sk-or-v1-" + "0123456789abcdef" * 4
 
@@ -23,7 +22,7 @@ def _real_status(dist: dict[str, str], state, home, **extra: str) -> dict:
     return json.loads(res.stdout[res.stdout.index("{"):])
 
 
-def test_env_file_and_exec_refs_round_trip_through_real_openclaw(_openclaw_dist, state_dir, tmp_path):  # noqa: F811
+def test_env_file_and_exec_refs_round_trip_through_real_openclaw(_openclaw_dist, state_dir, tmp_path):
     home = os.environ["HOME"]
     (state_dir / "openclaw.json").write_text('{"gateway": {"mode": "local"}}\n')
     doc = tmp_path / "secrets.json"
@@ -59,7 +58,7 @@ def test_env_file_and_exec_refs_round_trip_through_real_openclaw(_openclaw_dist,
     assert KEY not in json.dumps(data)
 
 
-def test_wizard_storage_plans_are_valid_openclaw_config(_openclaw_dist, state_dir, tmp_path):  # noqa: F811
+def test_wizard_storage_plans_are_valid_openclaw_config(_openclaw_dist, state_dir, tmp_path):
     """What the wizard's "store as file/command" writes passes real OpenClaw's config validation."""
     home = os.environ["HOME"]
     (state_dir / "openclaw.json").write_text('{"gateway": {"mode": "local"}}\n')
