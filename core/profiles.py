@@ -130,6 +130,10 @@ def remove_profile(profile_id: str, agent_id: str = "main", state: Path | None =
         cred = s.profiles.pop(profile_id, None)
         dropped_invalid = s.drop_invalid_profile(profile_id)
         if cred is None and not dropped_invalid:
+            if agent_id != "main" and profile_id in store_mod.load("main", state).store.profiles:
+                raise ProfileNotFoundError(
+                    f'Auth profile "{profile_id}" belongs to the main agent; agent {agent_id} only uses it '
+                    f"(OpenClaw merges main's profiles into every agent). Remove it from main: --agent main")
             raise ProfileNotFoundError(f'Auth profile "{profile_id}" not found.')
         if s.order:
             s.order = {p: [i for i in ids if i != profile_id] for p, ids in s.order.items()}

@@ -68,3 +68,13 @@ def test_doctor_reports_and_removes_a_symlink_at_a_lock_path(state_dir: Path, tm
                                                ("abcde", "...")])
 def test_short_secrets_show_at_most_an_eighth_on_each_side(secret: str, shown: str) -> None:
     assert mask_secret(secret) == shown
+
+
+def test_removing_an_inherited_profile_from_a_sub_agent_says_whose_it_is(state_dir: Path) -> None:
+    from core.errors import ProfileNotFoundError
+
+    profiles.add_token("openrouter", "sk-or-v1-" + "a" * 40, state=state_dir)
+    (state_dir / "openclaw.json").write_text('{"agents": {"list": [{"id": "main"}, {"id": "work"}]}}')
+    with pytest.raises(ProfileNotFoundError, match="belongs to the main agent"):
+        profiles.remove_profile("openrouter:manual", "work", state_dir)
+    assert "openrouter:manual" in store.load("main", state_dir).store.profiles
