@@ -153,6 +153,19 @@ def test_live_status_crosses_the_warning_window_and_expiry() -> None:
     assert live_status(p, NOW + DAY_MS + 1000) == "expired"
 
 
+def test_live_status_uses_core_status_warning_window(monkeypatch: pytest.MonkeyPatch) -> None:
+    """One expiry rule: the dashboard's live badge follows core.status, not a copy of its 24 h window."""
+    from core import status as status_mod
+    from core.models import TokenCredential
+
+    cred = TokenCredential(provider="anthropic", token=tok("x"), expires=NOW + 2 * DAY_MS)
+    p = status_mod.profile_status("anthropic:x", cred, NOW)
+    assert live_status(p, NOW) == "ok"
+    monkeypatch.setattr(status_mod, "WARN_WINDOW_MS", 3 * DAY_MS)
+    assert status_mod.classify(cred, NOW)[0] == "expiring"
+    assert live_status(p, NOW) == "expiring"
+
+
 # --------------------------------------------------------------------------------------------- rendering
 
 async def test_rows_grouped_by_provider_in_effective_order_with_masked_secrets(make_agent, state_dir) -> None:
