@@ -173,6 +173,15 @@ def rank(item: Item, query: str) -> int:
     return 3
 
 
+def choice_result(option_id: str) -> AuthChoiceResult:
+    """The picker's "Back" and "Skip" rows answer like esc and F2; every other row is a login."""
+    if option_id == "back":
+        return "back"
+    if option_id == "skip":
+        return "skip"
+    return AuthChosen(option_id)
+
+
 class AuthChoiceScreen(Screen[AuthChoiceResult]):
     CSS_PATH = "auth_choice.tcss"
     TITLE = "OpenClaw onboarding"
@@ -277,13 +286,13 @@ class AuthChoiceScreen(Screen[AuthChoiceResult]):
         if choices.highlighted is not None:
             option = choices.get_option_at_index(choices.highlighted)
             if not option.disabled and option.id:
-                self.dismiss(AuthChosen(option.id))
+                self.dismiss(choice_result(option.id))
 
     @on(OptionList.OptionSelected, "#choices")
     def _chosen(self, event: OptionList.OptionSelected) -> None:
         event.stop()
         if event.option.id:
-            self.dismiss(AuthChosen(event.option.id))
+            self.dismiss(choice_result(event.option.id))
 
     def action_move(self, step: int) -> None:
         choices = self.query_one("#choices", OptionList)  # the filter keeps focus; the list follows
