@@ -37,7 +37,17 @@ from core.clock import now_ms as default_clock
 from core.errors import OpenClawError
 from core.paths import DEFAULT_AGENT_ID, state_dir
 from screens.base import guard_dismiss
-from screens.results import AddCredential, AgentChosen, AgentSelectResult, DashboardResult
+from screens.results import (
+    AddCredential,
+    AgentChosen,
+    AgentSelectResult,
+    AuthChoiceResult,
+    AuthChosen,
+    DashboardResult,
+    LoginResult,
+    LoginSaved,
+    SwitchLogin,
+)
 
 # Longest a screen switch may swallow keys if the new screen never runs (it was replaced at once).
 SWITCH_GRACE_S = 0.5
@@ -225,14 +235,19 @@ class OnboardApp(CrashSafeApp, App[int]):  # CrashSafeApp: one line + a private 
         self.current_agent = agent_id
         self._show(AuthChoiceScreen(agent_id, env=self.env, state=self.state), partial(self._auth_chosen, agent_id))
 
-    def _auth_chosen(self, agent_id: str, choice: str | None) -> None:
-        if choice is None:
+    def _auth_chosen(self, agent_id: str, result: AuthChoiceResult | None) -> None:
+        if result is None or result == "quit":
             self.exit(0)
-        elif choice == "back":
+        elif result == "back":
             self.show_agent_select()
-        elif choice == "skip":
+        elif result == "skip":
             self.show_dashboard(agent_id)
-        elif choice == "codex":
+        elif isinstance(result, AuthChosen):
+            self._start_login(agent_id, result.choice)
+
+    def _start_login(self, agent_id: str, choice: str) -> None:
+        """Open the screen of the login `choice` (an AuthChosen's id)."""
+        if choice == "codex":
             self.show_codex(agent_id)
         elif choice == "codex-device":
             self.show_device(agent_id)
@@ -277,15 +292,14 @@ class OnboardApp(CrashSafeApp, App[int]):  # CrashSafeApp: one line + a private 
                                   provider=provider)
         self._show(screen, partial(self._login_done, agent_id))
 
-    def _login_done(self, agent_id: str, profile_id: Any) -> None:
-        from screens.codex_login import SwitchLogin
-
-        if isinstance(profile_id, SwitchLogin):  # the other Codex login, one key away
-            self._auth_chosen(agent_id, profile_id.target)
+    def _login_done(self, agent_id: str, result: LoginResult | None) -> None:
+        if isinstance(result, SwitchLogin):  # the other Codex login, one key away
+            self._start_login(agent_id, result.target)
             return
-        if profile_id is None:  # cancelled / back
+        if not isinstance(result, LoginSaved):  # cancelled / back
             self.show_auth_choice(agent_id)
             return
+        profile_id = result.profile_id
         self.saved_profiles.append(profile_id)
         self.notify(f"Saved {profile_id} for agent {agent_id}", title="Login saved", timeout=4)
         self.show_dashboard(agent_id, highlight=profile_id)
@@ -355,7 +369,7 @@ class OnboardApp(CrashSafeApp, App[int]):  # CrashSafeApp: one line + a private 
             self.call_from_thread(self.notify, str(exc), severity="error", timeout=8)
             self.call_from_thread(self.show_auth_choice, agent_id)
             return
-        self.call_from_thread(self._login_done, agent_id, pid)
+        self.call_from_thread(self._login_done, agent_id, LoginSaved(pid))
 
     # -- command palette / global actions -----------------------------------------------------------------
     def goto(self, target: str) -> None:

@@ -130,6 +130,13 @@ def worst_status(statuses: Iterable[str]) -> StatusKind | None:
     return max(items, key=lambda s: SEVERITY.get(s, 0)) if items else None  # type: ignore[return-value]
 
 
+def expiry_status(remaining_ms: int) -> Literal["ok", "expiring", "expired"]:
+    """The one expiry rule (OpenClaw's 24 h warning window): screens re-evaluate live badges with it."""
+    if remaining_ms <= 0:
+        return "expired"
+    return "expiring" if remaining_ms <= WARN_WINDOW_MS else "ok"
+
+
 def classify(cred: AnyCredential, now_ms: int) -> tuple[StatusKind, int | None]:
     """(status, remaining_ms) as OpenClaw 4.26's auth health (auth-health buildProfileHealth).
 
@@ -150,11 +157,7 @@ def classify(cred: AnyCredential, now_ms: int) -> tuple[StatusKind, int | None]:
     if expires is None:
         return "missing", None
     remaining = expires - now_ms
-    if remaining <= 0:
-        return "expired", remaining
-    if remaining <= WARN_WINDOW_MS:
-        return "expiring", remaining
-    return "ok", remaining
+    return expiry_status(remaining), remaining
 
 
 def _masked(cred: AnyCredential) -> str:

@@ -1,10 +1,11 @@
 """Step 2: how to log in. A searchable, grouped picker: type to filter, arrows to move, Enter to choose.
 
-`AuthChoiceScreen(agent_id, env=None, state=None)` dismisses with a choice id or None (quit):
+`AuthChoiceScreen(agent_id, env=None, state=None)` dismisses with a `screens.results.AuthChoiceResult`:
+an `AuthChosen(choice)` whose choice is
 - a wizard flow of WIZARD_CHOICES ("codex", "setup-token", "paste-token", "api-key", "codex-cli",
   "claude-cli", ...): adding a flow is one `Choice(...)` line in that list (plus its handler in app.tui);
 - `api-key:<provider>` for a provider of OpenClaw's catalog (core.providers) that takes an API key;
-- "back" or "skip".
+- or "back", "skip", "quit".
 
 Providers the agent already has profiles for come first ("Recently used"), most recently used first.
 """
@@ -27,6 +28,7 @@ from textual.widgets.option_list import Option
 from core.cli_imports import claude_cli_available, codex_cli_available
 from core.paths import claude_cli_credentials_path, codex_cli_auth_path
 from screens.agent_select import home_relative
+from screens.results import AuthChoiceResult, AuthChosen
 from screens.widgets import WizardInput
 
 API_KEY_PREFIX = "api-key:"
@@ -171,7 +173,16 @@ def rank(item: Item, query: str) -> int:
     return 3
 
 
-class AuthChoiceScreen(Screen[str | None]):
+def choice_result(option_id: str) -> AuthChoiceResult:
+    """The picker's "Back" and "Skip" rows answer like esc and F2; every other row is a login."""
+    if option_id == "back":
+        return "back"
+    if option_id == "skip":
+        return "skip"
+    return AuthChosen(option_id)
+
+
+class AuthChoiceScreen(Screen[AuthChoiceResult]):
     CSS_PATH = "auth_choice.tcss"
     TITLE = "OpenClaw onboarding"
     SUB_TITLE = "2 · Choose how to log in"
@@ -275,12 +286,13 @@ class AuthChoiceScreen(Screen[str | None]):
         if choices.highlighted is not None:
             option = choices.get_option_at_index(choices.highlighted)
             if not option.disabled and option.id:
-                self.dismiss(option.id)
+                self.dismiss(choice_result(option.id))
 
     @on(OptionList.OptionSelected, "#choices")
     def _chosen(self, event: OptionList.OptionSelected) -> None:
         event.stop()
-        self.dismiss(event.option.id)
+        if event.option.id:
+            self.dismiss(choice_result(event.option.id))
 
     def action_move(self, step: int) -> None:
         choices = self.query_one("#choices", OptionList)  # the filter keeps focus; the list follows
@@ -297,4 +309,4 @@ class AuthChoiceScreen(Screen[str | None]):
         self.dismiss("skip")
 
     def action_quit_wizard(self) -> None:
-        self.dismiss(None)
+        self.dismiss("quit")

@@ -9,8 +9,9 @@ the saved account. Errors are shown inline; `r` retries (the paste field is disa
 never typed into it). `d` switches to device pairing. Esc cancels and frees the port.
 
 `CodexLoginScreen(agent_id, state=None, env=None, clock=None, open_browser=True, timeout_s=300.0)`
-dismisses with the saved profile id, None when cancelled, or `SwitchLogin("codex-device")`. The login
-itself is `core.oauth.login.CodexLoginSession`, driven from an asyncio worker on the app's loop.
+dismisses with a `screens.results.LoginResult`: LoginSaved(profile_id), "cancelled", or
+`SwitchLogin("codex-device")`. The login itself is `core.oauth.login.CodexLoginSession`, driven from an
+asyncio worker on the app's loop.
 """
 
 from __future__ import annotations
@@ -18,10 +19,9 @@ from __future__ import annotations
 import contextlib
 import threading
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
 from textual import events, on, work
 from textual.app import ComposeResult
@@ -37,17 +37,13 @@ from core.clock import now_ms as default_clock
 from core.durations import format_remaining
 from core.errors import OpenClawError
 from core.paths import state_dir
+from screens.results import LoginResult, LoginSaved, SwitchLogin
 from screens.widgets import PasteInput
+
+__all__ = ["CodexLoginScreen", "SwitchLogin", "UrlBox"]
 
 STAGES = ("waiting", "exchanging", "saved")
 WARN_REMAINING_MS = 60_000  # the countdown turns into a warning this long before the limit
-
-
-@dataclass(frozen=True)
-class SwitchLogin:
-    """A login screen's result: go to the other Codex login instead ("codex" or "codex-device")."""
-
-    target: Literal["codex", "codex-device"]
 
 
 class UrlBox(Static, can_focus=True):
@@ -67,7 +63,7 @@ def _fmt_date(ms: int) -> str:
     return datetime.fromtimestamp(ms / 1000, tz=UTC).strftime("%Y-%m-%d %H:%M UTC")
 
 
-class CodexLoginScreen(Screen[str | SwitchLogin | None]):
+class CodexLoginScreen(Screen[LoginResult]):
     CSS_PATH = "codex_login.tcss"
     TITLE = "OpenClaw onboarding"
     SUB_TITLE = "3 · OpenAI Codex login"
@@ -376,17 +372,17 @@ class CodexLoginScreen(Screen[str | SwitchLogin | None]):
         self.dismiss(SwitchLogin("codex-device"))
 
     def action_continue(self) -> None:
-        if self.phase == "saved":
-            self.dismiss(self.profile_id)
+        if self.phase == "saved" and self.profile_id is not None:
+            self.dismiss(LoginSaved(self.profile_id))
 
     async def action_cancel(self) -> None:
-        if self.phase == "saved":
-            self.dismiss(self.profile_id)
+        if self.phase == "saved" and self.profile_id is not None:
+            self.dismiss(LoginSaved(self.profile_id))
             return
         self.phase = "cancelled"
         self.workers.cancel_group(self, "codex-login")
         await self._close_session()
-        self.dismiss(None)
+        self.dismiss("cancelled")
 
     async def _close_session(self) -> None:
         session, self.session = self.session, None

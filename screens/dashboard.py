@@ -14,7 +14,9 @@ Dismisses with a `screens.results.DashboardResult`: "quit" (q), "agents" (esc) o
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import os
+from collections import deque
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -79,6 +81,16 @@ class Deletion:
 UndoRecord = OrderChange | Deletion
 
 
+@dataclass(frozen=True)
+class OrderWrite:
+    """One K/J press waiting for the order writer: `order` is the override it saves for `provider`."""
+
+    agent_id: str
+    provider: str
+    order: tuple[str, ...]
+    moved: str
+
+
 def _stat_sig(path: Path) -> tuple[int, int, int] | None:
     try:
         st = os.stat(path)
@@ -137,6 +149,12 @@ class DashboardScreen(WizardScreen[DashboardResult]):
         self.refreshing: set[tuple[str, str]] = set()  # (agent_id, profile_id)
         self.undo_stack: list[UndoRecord] = []
         self._sig: tuple[Any, ...] | None = None
+        # Reorders: the table shows the intended order at once; one writer saves the presses in order.
+        self.intended: dict[tuple[str, str], list[str]] = {}  # (agent_id, provider) -> order being saved
+        self.order_writes: deque[OrderWrite] = deque()
+        self._order_writer_running = False
+        self._orders_idle = asyncio.Event()  # set while no reorder is waiting to be written
+        self._orders_idle.set()
 
     # -- layout
 
@@ -176,7 +194,7 @@ class DashboardScreen(WizardScreen[DashboardResult]):
             keep = self.current_key()
         self._sig = self._signature()
         try:
-            self.status = agent_status(self.agent_id, self.state, self.env, self.clock())
+            self.status = self._with_intended(agent_status(self.agent_id, self.state, self.env, self.clock()))
             self.rows = build_rows(self.status)
             self.load_error = None
         except OpenClawError as exc:
@@ -188,7 +206,7 @@ class DashboardScreen(WizardScreen[DashboardResult]):
 
     def poll_files(self) -> None:
         """Reload when another process changed one of the agent's files (cheap `os.stat` per call)."""
-        if self.busy:
+        if self.busy or self.saving_order:
             return  # our own write is landing; its completion reloads
         if self._signature() != self._sig:
             self.reload()
@@ -389,7 +407,7 @@ class DashboardScreen(WizardScreen[DashboardResult]):
         event.stop()
         self.action_details()
 
-    # -- reorder and undo (store writes run in a thread; the action awaits it, so keys stay in order)
+    # -- reorder and undo (store writes run in a thread; moves go through one order writer, in press order)
 
     def _profile_row(self, verb: str) -> RowInfo | None:
         row = self.current_row()
@@ -413,7 +431,29 @@ class DashboardScreen(WizardScreen[DashboardResult]):
         finally:
             self.busy = False
 
-    async def action_move(self, step: int) -> None:
+    @property
+    def saving_order(self) -> bool:
+        """Reorders are still being written (the table shows the intended order meanwhile)."""
+        return self._order_writer_running or bool(self.order_writes)
+
+    def _with_intended(self, status: AgentStatus) -> AgentStatus:
+        """`status` with the orders still being saved applied (positions renumbered), so the table
+        never flips back to the on-disk order between a press and its write."""
+        for ps in status.providers:
+            new = self.intended.get((status.agent_id, ps.provider))
+            if new is None:
+                continue
+            by_id = {p.profile_id: p for p in ps.profiles}
+            if not set(new) <= set(by_id):
+                continue  # a profile went away meanwhile: the reconcile after the write shows the truth
+            chosen = set(new)
+            ps.profiles = ([dataclasses.replace(by_id[pid], position=i + 1) for i, pid in enumerate(new)]
+                           + [p for p in ps.profiles if p.profile_id not in chosen])
+            ps.order_source = "override"
+        return status
+
+    def action_move(self, step: int) -> None:
+        """Move the profile in the order: shown at once, saved by the order writer (in press order)."""
         row = self._profile_row("move")
         if row is None or self.status is None:
             return
@@ -432,26 +472,58 @@ class DashboardScreen(WizardScreen[DashboardResult]):
             return
         new = list(ordered)
         new[i], new[j] = new[j], new[i]
+        self.intended[(agent_id, provider)] = new
+        self.status = self._with_intended(self.status)
+        self.rows = build_rows(self.status)
+        self.rebuild_table(keep=pid)  # the cursor follows the moved profile
+        self.order_writes.append(OrderWrite(agent_id, provider, tuple(new), pid))
+        self.say(f"Saving the order of {provider}: {', '.join(new)}", "bold")
+        if not self._order_writer_running:
+            self._order_writer_running = True
+            self._orders_idle.clear()
+            self._order_writer()
 
-        def write() -> list[str] | None:
-            previous = self._current_override(provider, agent_id)
-            order_mod.set_order(provider, new, agent_id, self.state)
-            return previous
+    async def _wait_for_order_writes(self) -> None:
+        """Let pending reorders land first, so undo, clear and delete apply after them."""
+        await self._orders_idle.wait()
 
+    @work(group="dashboard-order", exit_on_error=False)
+    async def _order_writer(self) -> None:
+        """The one order writer: saves queued presses one at a time, each in a thread (the store lock
+        may wait on another process), then reloads from disk once the queue is empty."""
+        last: OrderWrite | None = None
         try:
-            previous = await self._in_thread(write)
-        except OpenClawError as exc:
-            self.say(f"Could not reorder: {exc}", "bold")
-            self._reload_if_here(agent_id, pid)
+            while self.order_writes:
+                job = self.order_writes[0]
+
+                def write(job: OrderWrite = job) -> list[str] | None:
+                    previous = self._current_override(job.provider, job.agent_id)
+                    order_mod.set_order(job.provider, list(job.order), job.agent_id, self.state)
+                    return previous
+
+                try:
+                    previous = await self._in_thread(write)
+                except OpenClawError as exc:
+                    self.order_writes.clear()
+                    self.intended.clear()
+                    self.say(f"Could not reorder: {exc}", "bold")
+                    self._reload_if_here(job.agent_id)
+                    return
+                self.order_writes.popleft()
+                self.undo_stack.append(OrderChange(job.agent_id, job.provider, previous, f"move {job.moved}"))
+                last = job
+        finally:
+            self._order_writer_running = False
+            self._orders_idle.set()
+        self.intended.clear()
+        if last is None or not self._reload_if_here(last.agent_id):
             return
-        self.undo_stack.append(OrderChange(agent_id, provider, previous, f"move {pid}"))
-        if not self._reload_if_here(agent_id, pid):
-            return
-        moved = next((r.profile for r in self.rows if r.key == pid), None)
+        moved = next((r.profile for r in self.rows if r.key == last.moved), None)
         if moved is not None and moved.in_cooldown:
-            self.say(f"{pid} is in cooldown, so it stays last until that ends; order of {provider} saved.", "bold")
+            self.say(f"{last.moved} is in cooldown, so it stays last until that ends; order of {last.provider} "
+                     "saved.", "bold")
         else:
-            self.say(f"Order of {provider} saved: {', '.join(new)}", "bold")
+            self.say(f"Order of {last.provider} saved: {', '.join(last.order)}", "bold")
 
     def _reload_if_here(self, agent_id: str, keep: str | None = None) -> bool:
         if not self.is_attached or agent_id != self.agent_id:
@@ -464,6 +536,7 @@ class DashboardScreen(WizardScreen[DashboardResult]):
         if row is None:
             return
         provider, keep, agent_id = row.provider, row.key, self.agent_id
+        await self._wait_for_order_writes()
 
         def write() -> list[str] | None:
             previous = self._current_override(provider, agent_id)
@@ -504,6 +577,7 @@ class DashboardScreen(WizardScreen[DashboardResult]):
 
     async def action_undo(self) -> None:
         """Undo the newest change on this agent: an order change or a delete (the credential comes back)."""
+        await self._wait_for_order_writes()
         index = next((i for i in range(len(self.undo_stack) - 1, -1, -1)
                       if self.undo_stack[i].agent_id == self.agent_id), None)
         if index is None:
@@ -543,6 +617,8 @@ class DashboardScreen(WizardScreen[DashboardResult]):
     @work(group="dashboard-write", exit_on_error=False)
     async def _delete_worker(self, pid: str, provider: str, agent_id: str) -> None:
         from core import profiles as profiles_mod
+
+        await self._wait_for_order_writes()
 
         def write() -> tuple[list[str] | None, AnyCredential | None]:
             previous = self._current_override(provider, agent_id)

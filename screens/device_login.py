@@ -8,7 +8,7 @@ progress (checks so far, the next check, a slow or failing server). Esc stops po
 a new code after a failure.
 
 `DeviceLoginScreen(agent_id, state=None, env=None, clock=None, open_browser=True, timing=None,
-login_factory=None)` dismisses with the saved profile id, None when cancelled, or
+login_factory=None)` dismisses with a `screens.results.LoginResult`: LoginSaved(profile_id), "cancelled", or
 `SwitchLogin("codex")`. The login itself is `core.oauth.device.CodexDeviceLogin`.
 """
 
@@ -35,7 +35,8 @@ from textual.widgets import Footer, Header, Static
 from core.clock import now_ms as default_clock
 from core.errors import OpenClawError
 from core.paths import state_dir
-from screens.codex_login import SwitchLogin, UrlBox, _fmt_date, format_elapsed
+from screens.codex_login import UrlBox, _fmt_date, format_elapsed
+from screens.results import LoginResult, LoginSaved, SwitchLogin
 
 WARN_REMAINING_MS = 60_000
 QR_BORDER = 2  # modules of quiet zone; half the standard 4, enough for phone cameras on a white block
@@ -65,7 +66,7 @@ class CodeBox(Static, can_focus=True):
     """The user code, large: bold, spaced by padding (not inside the code, so a copy is exact)."""
 
 
-class DeviceLoginScreen(Screen[str | SwitchLogin | None]):
+class DeviceLoginScreen(Screen[LoginResult]):
     CSS_PATH = "device_login.tcss"
     TITLE = "OpenClaw onboarding"
     SUB_TITLE = "3 · OpenAI Codex device pairing"
@@ -317,17 +318,17 @@ class DeviceLoginScreen(Screen[str | SwitchLogin | None]):
         self.start_login()
 
     def action_continue(self) -> None:
-        if self.phase == "saved":
-            self.dismiss(self.profile_id)
+        if self.phase == "saved" and self.profile_id is not None:
+            self.dismiss(LoginSaved(self.profile_id))
 
     async def action_cancel(self) -> None:
-        if self.phase == "saved":
-            self.dismiss(self.profile_id)
+        if self.phase == "saved" and self.profile_id is not None:
+            self.dismiss(LoginSaved(self.profile_id))
             return
         self.phase = "cancelled"
         self.workers.cancel_group(self, "device-login")
         await self._close_login()
-        self.dismiss(None)
+        self.dismiss("cancelled")
 
     async def action_browser(self) -> None:
         if self.phase == "saved":

@@ -20,7 +20,8 @@ from textual.geometry import Size
 from textual.widgets import DataTable
 from textual.widgets.data_table import CellDoesNotExist, ColumnKey
 
-from core.status import WARN_WINDOW_MS, AgentStatus, ProfileStatus
+from core import status as core_status
+from core.status import AgentStatus, ProfileStatus
 from core.timefmt import format_countdown, format_utc
 
 # Explicit colours, so badges look the same under every theme.
@@ -72,8 +73,8 @@ def live_status(p: ProfileStatus, now: int) -> str:
     """The badge of a profile at `now`: core's status re-evaluated, and `cooldown` while one runs."""
     status: str = p.status
     if p.expires_ms is not None and status in ("ok", "expiring", "expired"):
-        remaining = p.expires_ms - now
-        status = "expired" if remaining <= 0 else "expiring" if remaining <= WARN_WINDOW_MS else "ok"
+        # core.status owns the rule (looked up at call time, so there is exactly one copy of it)
+        status = core_status.expiry_status(p.expires_ms - now)
     if status not in ("expired", "missing") and p.cooldown_until > now:
         return "cooldown"
     return status

@@ -3,7 +3,7 @@
 `TokenPasteScreen(agent_id, kind, state=None, clock=None, env=None)` with kind in
 "setup-token" (provider fixed to anthropic), "paste-token" (any provider, optional expiry) or
 "api-key" (any provider; optionally also written to `<state>/.env` for a gateway daemon).
-Dismisses with the saved profile id, or None (back).
+Dismisses with a `screens.results.LoginResult`: LoginSaved(profile_id), or "cancelled" (back).
 
 The secret is masked (ctrl+r reveals it) and a paste that the terminal wrapped over several lines
 arrives whole (screens.widgets.PasteInput). Validation is live; nothing is saved until it passes.
@@ -36,6 +36,7 @@ from core.profiles import default_profile_id, validate_profile_id, validate_prov
 from core.providers import catalog, key_shape_problem
 from core.tokens import validate_setup_token, validate_token
 from screens.agent_select import home_relative
+from screens.results import LoginResult, LoginSaved
 from screens.widgets import GuardedInput, SecretInput, WizardInput
 
 KINDS = ("setup-token", "paste-token", "api-key")
@@ -95,7 +96,7 @@ def _fmt_date(ms: int) -> str:
     return datetime.fromtimestamp(ms / 1000, tz=UTC).strftime("%Y-%m-%d")
 
 
-class TokenPasteScreen(Screen[str | None]):
+class TokenPasteScreen(Screen[LoginResult]):
     CSS_PATH = "token_paste.tcss"
     TITLE = "OpenClaw onboarding"
     BINDINGS = [
@@ -401,7 +402,7 @@ class TokenPasteScreen(Screen[str | None]):
 
     def action_back(self) -> None:
         if not self.saving:
-            self.dismiss(None)
+            self.dismiss("cancelled")
 
     def action_save(self) -> None:
         form = self.revalidate()
@@ -470,7 +471,7 @@ class TokenPasteScreen(Screen[str | None]):
         except OSError as exc:
             self.app.call_from_thread(self._save_failed, f"Could not write: {exc.strerror or exc}")
             return
-        self.app.call_from_thread(self.dismiss, pid)
+        self.app.call_from_thread(self.dismiss, LoginSaved(pid))
 
     @work(thread=True, exclusive=True, group="save")
     def _save(self, form: FormState, write_env: bool) -> None:
@@ -494,7 +495,7 @@ class TokenPasteScreen(Screen[str | None]):
         except OSError as exc:
             self.app.call_from_thread(self._save_failed, f"Could not write: {exc.strerror or exc}")
             return
-        self.app.call_from_thread(self.dismiss, pid)
+        self.app.call_from_thread(self.dismiss, LoginSaved(pid))
 
     def _save_failed(self, message: str) -> None:
         self.saving = False

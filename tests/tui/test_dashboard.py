@@ -116,6 +116,12 @@ def screen_text(app: App) -> str:
     return "\n".join("".join(seg.text for seg in strip) for strip in app.screen._compositor.render_strips())
 
 
+async def orders_saved(pilot: Any, screen: DashboardScreen) -> None:
+    """Reorders are written by a worker: wait until every press so far is on disk (and reconciled)."""
+    await wait_for(pilot, lambda: not screen.saving_order, what="the reorders to be saved")
+    await pilot.pause()
+
+
 def cli_order(state: Path, provider: str, agent: str = "main") -> dict[str, Any]:
     """`openclaw models auth order get --provider P --agent A --json` in a real subprocess."""
     env = {**os.environ, "OPENCLAW_STATE_DIR": str(state), "PYTHONPATH": str(ROOT), "OPENCLAW_NOW_MS": str(NOW)}
@@ -151,6 +157,19 @@ def test_live_status_crosses_the_warning_window_and_expiry() -> None:
     assert live_status(p, NOW) == "ok"
     assert live_status(p, NOW + 1000) == "expiring"
     assert live_status(p, NOW + DAY_MS + 1000) == "expired"
+
+
+def test_live_status_uses_core_status_warning_window(monkeypatch: pytest.MonkeyPatch) -> None:
+    """One expiry rule: the dashboard's live badge follows core.status, not a copy of its 24 h window."""
+    from core import status as status_mod
+    from core.models import TokenCredential
+
+    cred = TokenCredential(provider="anthropic", token=tok("x"), expires=NOW + 2 * DAY_MS)
+    p = status_mod.profile_status("anthropic:x", cred, NOW)
+    assert live_status(p, NOW) == "ok"
+    monkeypatch.setattr(status_mod, "WARN_WINDOW_MS", 3 * DAY_MS)
+    assert status_mod.classify(cred, NOW)[0] == "expiring"
+    assert live_status(p, NOW) == "expiring"
 
 
 # --------------------------------------------------------------------------------------------- rendering
@@ -258,10 +277,12 @@ async def test_reorder_persists_and_matches_order_get(state_dir, make_agent) -> 
         assert profile_keys(screen) == ["anthropic:a", "anthropic:b", "anthropic:c"]
         assert screen.current_key() == "anthropic:a"
         await pilot.press("J")
+        await orders_saved(pilot, screen)
         assert order_mod.override_order(store_mod.load("main", state_dir).store, "anthropic") == [
             "anthropic:b", "anthropic:a", "anthropic:c"]
         assert screen.current_key() == "anthropic:a"  # the cursor follows the moved profile
         await pilot.press("shift+down")
+        await orders_saved(pilot, screen)
         assert profile_keys(screen) == ["anthropic:b", "anthropic:c", "anthropic:a"]
         assert [cell(screen, k, "pos") for k in profile_keys(screen)] == ["1", "2", "3"]
         got = cli_order(state_dir, "anthropic")
@@ -269,11 +290,59 @@ async def test_reorder_persists_and_matches_order_get(state_dir, make_agent) -> 
         assert got["effective"] == ["anthropic:b", "anthropic:c", "anthropic:a"]
         await pilot.press("K")
         await pilot.press("shift+up")
+        await orders_saved(pilot, screen)
         assert cli_order(state_dir, "anthropic")["override"] == ["anthropic:a", "anthropic:b", "anthropic:c"]
         await pilot.press("K")  # already first: nothing is written
         assert order_mod.override_order(store_mod.load("main", state_dir).store, "anthropic") == [
             "anthropic:a", "anthropic:b", "anthropic:c"]
         assert len(screen.undo_stack) == 4
+
+
+async def test_fast_reorders_show_at_once_and_land_in_order_while_the_store_is_locked(state_dir, make_agent) -> None:
+    """K/J never wait on the store: with its lock held by someone else, the table shows each move at
+    once and the cursor follows the moved profile; when the lock is free every press lands, in order."""
+    import threading
+
+    from core import locking
+    from core import paths as paths_mod
+
+    make_agent("main", store=three_anthropic_store())
+    ap = paths_mod.agent_paths("main", state_dir)
+    locked, release = threading.Event(), threading.Event()
+
+    def holder() -> None:
+        with locking.hold(ap.lock, queue=ap.lock_queue):
+            locked.set()
+            release.wait(30)
+
+    thread = threading.Thread(target=holder, daemon=True)
+    thread.start()
+    assert locked.wait(10)
+    app = host(state_dir)
+    try:
+        async with app.run_test(size=(120, 30)) as pilot:
+            screen = dash(app)
+            await wait_for(pilot, lambda: screen.table.row_count > 0)
+            await pilot.press("J", "J")  # a: a,b,c -> b,a,c -> b,c,a
+            assert profile_keys(screen) == ["anthropic:b", "anthropic:c", "anthropic:a"]
+            assert screen.current_key() == "anthropic:a"
+            await pilot.press("k", "K")  # cursor to c, then c up: c,b,a
+            assert profile_keys(screen) == ["anthropic:c", "anthropic:b", "anthropic:a"]
+            assert [cell(screen, k, "pos") for k in profile_keys(screen)] == ["1", "2", "3"]
+            assert screen.current_key() == "anthropic:c"
+            assert screen.saving_order  # still waiting on the lock: nothing written yet
+            assert order_mod.override_order(store_mod.load("main", state_dir).store, "anthropic") is None
+            release.set()
+            await orders_saved(pilot, screen)
+            assert cli_order(state_dir, "anthropic")["override"] == ["anthropic:c", "anthropic:b", "anthropic:a"]
+            assert profile_keys(screen) == ["anthropic:c", "anthropic:b", "anthropic:a"]
+            assert screen.current_key() == "anthropic:c"
+            # Each press is its own undo step, in press order.
+            assert [r.previous for r in screen.undo_stack] == [
+                None, ["anthropic:b", "anthropic:a", "anthropic:c"], ["anthropic:b", "anthropic:c", "anthropic:a"]]
+    finally:
+        release.set()
+        thread.join(10)
 
 
 async def test_undo_restores_each_previous_override_then_none(state_dir, make_agent) -> None:
@@ -287,6 +356,7 @@ async def test_undo_restores_each_previous_override_then_none(state_dir, make_ag
         screen = dash(app)
         await wait_for(pilot, lambda: screen.table.row_count > 0)
         await pilot.press("J", "J")
+        await orders_saved(pilot, screen)
         assert override() == ["anthropic:b", "anthropic:c", "anthropic:a"]
         await pilot.press("u")
         assert override() == ["anthropic:b", "anthropic:a", "anthropic:c"]
@@ -327,6 +397,7 @@ async def test_reorder_with_auth_state_json_updates_both_files(state_dir, make_a
         await wait_for(pilot, lambda: screen.table.row_count > 0)
         assert profile_keys(screen) == ["anthropic:c", "anthropic:b", "anthropic:a"]
         await pilot.press("J")
+        await orders_saved(pilot, screen)
         expected = ["anthropic:b", "anthropic:c", "anthropic:a"]
         assert openclaw_files.read_auth_state()["order"]["anthropic"] == expected
         assert cli_order(state_dir, "anthropic")["override"] == expected

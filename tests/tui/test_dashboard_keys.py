@@ -6,7 +6,7 @@ from __future__ import annotations
 from core import order as order_mod
 from core import store as store_mod
 from tests.tui.conftest import screen_text, wait_for, wait_for_screen
-from tests.tui.test_dashboard import dash, host, row_keys, three_anthropic_store
+from tests.tui.test_dashboard import dash, host, orders_saved, row_keys, three_anthropic_store
 
 
 def override(state_dir):
@@ -23,6 +23,7 @@ async def test_undo_after_delete_brings_the_profile_back(make_agent, state_dir) 
         await wait_for(pilot, lambda: screen.table.row_count > 0)
         screen.table.move_cursor(row=row_keys(screen).index("anthropic:a"))
         await pilot.press("J")  # order a,b,c -> b,a,c (an override)
+        await orders_saved(pilot, screen)
         assert override(state_dir) == ["anthropic:b", "anthropic:a", "anthropic:c"]
         before = store_mod.load("main", state_dir).store.profiles["anthropic:a"].dump()
         await pilot.press("d")

@@ -331,3 +331,29 @@ async def test_copy_url_key(make_app, login_env):
         await pilot.press("c")
         assert app.clipboard == screen.url
         assert screen.url.startswith(login_env["OPENCLAW_CODEX_ISSUER"] + "/oauth/authorize?")
+
+
+async def test_codex_login_results_are_typed(login_env, state_dir):
+    """The screen dismisses with screens.results types: LoginSaved, "cancelled", SwitchLogin."""
+    from screens.codex_login import CodexLoginScreen
+    from screens.results import LoginSaved, SwitchLogin
+    from tests.tui.conftest import frozen_clock
+    from tests.tui.test_wizard_results import ResultHost
+
+    async def result(*keys: str, browser=False):
+        app = ResultHost(lambda: CodexLoginScreen("main", state=state_dir, env=login_env, clock=frozen_clock,
+                                                  open_browser=browser))
+        async with app.run_test(size=(100, 30)) as pilot:
+            await wait_for(pilot, lambda: isinstance(app.screen, CodexLoginScreen))
+            screen = app.screen
+            await wait_for(pilot, lambda: screen.phase in ("waiting", "saved"), what="the login")
+            if browser:
+                await wait_for(pilot, lambda: screen.phase == "saved", what="login saved")
+            await pilot.pause()
+            await pilot.press(*keys)
+            await wait_for(pilot, lambda: app.results, what="a result")
+            return app.results[0]
+
+    assert await result("escape") == "cancelled"
+    assert await result("d") == SwitchLogin("codex-device")
+    assert await result("enter", browser=follow) == LoginSaved("openai-codex:me@example.com")
