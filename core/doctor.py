@@ -125,6 +125,7 @@ def _check_lock_files(locks: list[Path], stale_s: float, findings: list[Finding]
 
 def _check_locks(agent_dir: Path, findings: list[Finding]) -> None:
     _check_lock_files(sorted(agent_dir.glob("*.lock")), locking.STORE_STALE_S, findings)
+    _check_lock_temps(agent_dir, findings)
     _check_temps(agent_dir, findings)
 
 
@@ -161,6 +162,20 @@ def _trusted(findings: list[Finding], *paths: Path, is_dir: bool = False) -> boo
 def _check_refresh_locks(state: Path, findings: list[Finding]) -> None:
     """OpenClaw's global OAuth refresh locks (stale after 180 s)."""
     _check_lock_files(sorted((state / "locks" / "oauth-refresh").glob("*.lock")), locking.REFRESH_STALE_S, findings)
+    _check_lock_temps(state / "locks" / "oauth-refresh", findings)
+    _check_lock_temps(state, findings)
+
+
+def _check_lock_temps(directory: Path, findings: list[Finding]) -> None:
+    """A lock's payload file left by a process killed while acquiring (a live one is seconds old)."""
+    for tmp in sorted(directory.glob(f"{locking.LOCK_TEMP_PREFIX}*")):
+        try:
+            st = tmp.lstat()
+        except FileNotFoundError:
+            continue
+        if tmp.is_file() and not tmp.is_symlink() and time.time() - st.st_mtime > 60:
+            findings.append(Finding("temp-file", "info", str(tmp), "lock temp file left by an interrupted process",
+                                    f"rm {quote(tmp)}", _remove(tmp)))
 
 
 def _fix_command_for(pid: str, provider: str, kind: str, has_refresh: bool, agent: str) -> str:

@@ -338,39 +338,52 @@ def acquire(path: Path, *, stale_s: float = STORE_STALE_S, timeout: float | None
         raise
 
 
+LOCK_TEMP_PREFIX = ".openclaw-lock-"
+
+
 def _acquire_file(path: Path, stale_s: float, timeout: float, deadline: float, queue: _Queue | None) -> HeldLock:
+    """Create the lock with its payload already in it: write a private temp file, then hard-link it to
+    the lock path (link, like O_EXCL, fails if the lock exists). A holder killed while acquiring thus
+    never leaves an empty lock, which every waiter (OpenClaw's too) would have to age out for 30 s."""
     sleep = _MIN_SLEEP_S
-    while True:
-        payload = _payload()  # createdAt is the moment of creation, as OpenClaw writes it
-        try:
-            fd = os.open(path, _OPEN_FLAGS, 0o600)
-        except FileExistsError:
-            if remove_if_stale(path, stale_s):
-                continue
-        else:
+    tmp = path.with_name(f"{LOCK_TEMP_PREFIX}{path.name}.{os.getpid()}.{uuid.uuid4().hex[:12]}")
+    fd = os.open(tmp, _OPEN_FLAGS, 0o600)
+    written_at = -1.0
+    payload = b""
+    try:
+        while True:
+            if time.monotonic() - written_at > 0.5:  # createdAt stays the moment the lock appears
+                payload = _payload()
+                try:
+                    os.ftruncate(fd, 0)
+                    os.pwrite(fd, payload, 0)
+                except OSError as exc:
+                    if exc.errno not in (errno.ENOSPC, errno.EDQUOT):
+                        raise
+                    # A full disk: an empty lock still excludes everyone (judged by its mtime, as
+                    # OpenClaw does for a holder that has not written yet); the write that follows
+                    # fails with a clear message.
+                    payload = b""
+                written_at = time.monotonic()
             try:
-                os.write(fd, payload)
-            except OSError as exc:
-                if exc.errno not in (errno.ENOSPC, errno.EDQUOT):
-                    os.close(fd)
-                    with contextlib.suppress(FileNotFoundError):
-                        os.unlink(path)
-                    raise
-                # A full disk: the empty lock file still excludes everyone (judged by its mtime, as
-                # OpenClaw does while a holder has not written its payload yet); the write that
-                # follows fails with a clear message.
-                payload = b""
-            except BaseException:
-                os.close(fd)
-                with contextlib.suppress(FileNotFoundError):
-                    os.unlink(path)
-                raise
-            return HeldLock(path, fd, stale_s, payload, queue)
-        remaining = deadline - time.monotonic()
-        if remaining <= 0:
-            raise LockTimeoutError(path, timeout, detail=_describe_holder(inspect(path, stale_s)))
-        time.sleep(min(remaining, sleep * (1 + random.random())))
-        sleep = min(_MAX_SLEEP_S, sleep * 2)
+                os.link(tmp, path, follow_symlinks=False)
+            except FileExistsError:
+                if remove_if_stale(path, stale_s):
+                    continue
+            else:
+                held = HeldLock(path, fd, stale_s, payload, queue)
+                fd = -1  # the lock owns it now
+                return held
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                raise LockTimeoutError(path, timeout, detail=_describe_holder(inspect(path, stale_s)))
+            time.sleep(min(remaining, sleep * (1 + random.random())))
+            sleep = min(_MAX_SLEEP_S, sleep * 2)
+    finally:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(tmp)
+        if fd >= 0:
+            os.close(fd)
 
 
 def _describe_holder(info: LockInfo) -> str:

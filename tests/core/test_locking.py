@@ -6,6 +6,7 @@ interop suite (tests/interop) proves the same against the real OpenClaw processe
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import subprocess
@@ -252,3 +253,45 @@ def test_symlink_at_the_lock_path_is_never_followed(tmp_path):
     with pytest.raises(LockTimeoutError), locking.hold(lock, 0.2):
         pass
     assert target.read_text() == "keep"
+
+
+def test_lock_appears_with_its_payload_and_leaves_no_temp(tmp_path):
+    """Created by linking a finished temp file: never an empty lock a killed holder could leave behind."""
+    lock = tmp_path / "x.lock"
+    seen = []
+    stop = threading.Event()
+
+    def watch():
+        while not stop.is_set():
+            with contextlib.suppress(FileNotFoundError):
+                seen.append(lock.read_bytes())
+
+    watcher = threading.Thread(target=watch)
+    watcher.start()
+    try:
+        for _ in range(200):
+            with locking.hold(lock, 5):
+                pass
+    finally:
+        stop.set()
+        watcher.join(10)
+    assert seen and all(b'"pid"' in data for data in seen)
+    assert sorted(p.name for p in tmp_path.iterdir()) == []
+
+
+def test_doctor_removes_an_old_lock_temp_but_never_a_fresh_one(tmp_path):
+    from core import doctor
+    from core.paths import agent_paths
+
+    store.update(_add(), state=tmp_path)
+    agent_dir = agent_paths("main", tmp_path).agent_dir
+    old = agent_dir / f"{locking.LOCK_TEMP_PREFIX}auth-profiles.json.lock.123.abc"
+    fresh = agent_dir / f"{locking.LOCK_TEMP_PREFIX}auth-profiles.json.lock.456.def"
+    for p in (old, fresh):
+        p.write_text('{"pid": 1}')
+    t = time.time() - 120
+    os.utime(old, (t, t))
+    found = [f for f in doctor.run_checks(tmp_path, env={}, now_ms=0) if f.check == "temp-file"]
+    assert [f.subject for f in found] == [str(old)]
+    doctor.apply_fixes(found)
+    assert not old.exists() and fresh.exists()
