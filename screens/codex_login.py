@@ -16,7 +16,6 @@ asyncio worker on the app's loop.
 
 from __future__ import annotations
 
-import contextlib
 import threading
 from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
@@ -37,7 +36,8 @@ from core.clock import now_ms as default_clock
 from core.durations import format_remaining
 from core.errors import OpenClawError
 from core.paths import state_dir
-from screens.results import LoginResult, LoginSaved, SwitchLogin
+from screens.login_actions import LoginActions
+from screens.results import LoginResult, SwitchLogin
 from screens.widgets import PasteInput
 
 __all__ = ["CodexLoginScreen", "SwitchLogin", "UrlBox"]
@@ -63,7 +63,8 @@ def _fmt_date(ms: int) -> str:
     return datetime.fromtimestamp(ms / 1000, tz=UTC).strftime("%Y-%m-%d %H:%M UTC")
 
 
-class CodexLoginScreen(Screen[LoginResult]):
+class CodexLoginScreen(LoginActions, Screen[LoginResult]):
+    WORKER_GROUP = "codex-login"
     CSS_PATH = "codex_login.tcss"
     TITLE = "OpenClaw onboarding"
     SUB_TITLE = "3 · OpenAI Codex login"
@@ -191,7 +192,7 @@ class CodexLoginScreen(Screen[LoginResult]):
         return factory(agent_id=self.agent_id, state=self.state, env=self.env, open_browser=self.open_browser,
                        timeout_s=self.timeout_s, on_progress=self.on_progress, on_notice=self.on_notice)
 
-    @work(exclusive=True, group="codex-login")
+    @work(exclusive=True, group=WORKER_GROUP)
     async def start_login(self) -> None:
         from core.oauth.errors import LoginCancelled
 
@@ -364,31 +365,15 @@ class CodexLoginScreen(Screen[LoginResult]):
         self.start_login()
 
     async def action_device(self) -> None:
-        if self.phase == "saved":
-            return
-        self.phase = "cancelled"
-        self.workers.cancel_group(self, "codex-login")
-        await self._close_session()
-        self.dismiss(SwitchLogin("codex-device"))
+        if self.phase != "saved":
+            await self._leave(SwitchLogin("codex-device"))
 
-    def action_continue(self) -> None:
-        if self.phase == "saved" and self.profile_id is not None:
-            self.dismiss(LoginSaved(self.profile_id))
-
-    async def action_cancel(self) -> None:
-        if self.phase == "saved" and self.profile_id is not None:
-            self.dismiss(LoginSaved(self.profile_id))
-            return
-        self.phase = "cancelled"
-        self.workers.cancel_group(self, "codex-login")
-        await self._close_session()
-        self.dismiss("cancelled")
+    def _take_flow(self) -> Any:
+        session, self.session = self.session, None
+        return session
 
     async def _close_session(self) -> None:
-        session, self.session = self.session, None
-        if session is not None:
-            with contextlib.suppress(OpenClawError):
-                await session.cancel()
+        await self._close_flow()
 
     async def on_unmount(self) -> None:
         # Jumped away (command palette) without Esc: never leave the port bound.

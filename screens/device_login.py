@@ -36,7 +36,8 @@ from core.clock import now_ms as default_clock
 from core.errors import OpenClawError
 from core.paths import state_dir
 from screens.codex_login import UrlBox, _fmt_date, format_elapsed
-from screens.results import LoginResult, LoginSaved, SwitchLogin
+from screens.login_actions import LoginActions
+from screens.results import LoginResult, SwitchLogin
 
 WARN_REMAINING_MS = 60_000
 QR_BORDER = 2  # modules of quiet zone; half the standard 4, enough for phone cameras on a white block
@@ -66,7 +67,8 @@ class CodeBox(Static, can_focus=True):
     """The user code, large: bold, spaced by padding (not inside the code, so a copy is exact)."""
 
 
-class DeviceLoginScreen(Screen[LoginResult]):
+class DeviceLoginScreen(LoginActions, Screen[LoginResult]):
+    WORKER_GROUP = "device-login"
     CSS_PATH = "device_login.tcss"
     TITLE = "OpenClaw onboarding"
     SUB_TITLE = "3 · OpenAI Codex device pairing"
@@ -137,7 +139,7 @@ class DeviceLoginScreen(Screen[LoginResult]):
             kwargs["timing"] = self.timing
         return factory(**kwargs)
 
-    @work(exclusive=True, group="device-login")
+    @work(exclusive=True, group=WORKER_GROUP)
     async def start_login(self) -> None:
         try:
             await self._run_login()
@@ -317,32 +319,16 @@ class DeviceLoginScreen(Screen[LoginResult]):
         await self._close_login()
         self.start_login()
 
-    def action_continue(self) -> None:
-        if self.phase == "saved" and self.profile_id is not None:
-            self.dismiss(LoginSaved(self.profile_id))
-
-    async def action_cancel(self) -> None:
-        if self.phase == "saved" and self.profile_id is not None:
-            self.dismiss(LoginSaved(self.profile_id))
-            return
-        self.phase = "cancelled"
-        self.workers.cancel_group(self, "device-login")
-        await self._close_login()
-        self.dismiss("cancelled")
-
     async def action_browser(self) -> None:
-        if self.phase == "saved":
-            return
-        self.phase = "cancelled"
-        self.workers.cancel_group(self, "device-login")
-        await self._close_login()
-        self.dismiss(SwitchLogin("codex"))
+        if self.phase != "saved":
+            await self._leave(SwitchLogin("codex"))
+
+    def _take_flow(self) -> Any:
+        login, self.login = self.login, None
+        return login
 
     async def _close_login(self) -> None:
-        login, self.login = self.login, None
-        if login is not None:
-            with contextlib.suppress(OpenClawError):
-                await login.cancel()
+        await self._close_flow()
 
     async def on_unmount(self) -> None:
         await self._close_login()  # jumped away (command palette): never leave it polling
