@@ -20,9 +20,9 @@ PROG = "openclaw"
 _FALLBACK_VERSION = "0.1.0"
 
 # Handlers are "module:function" strings, imported only when the command runs.
-_STATUS = "app.cli_status:cmd_status"
-_AUTH = "app.cli_auth"
-_AGENTS = "app.cli_agents"
+_STATUS = "openclaw_onboard.app.cli_status:cmd_status"
+_AUTH = "openclaw_onboard.app.cli_auth"
+_AGENTS = "openclaw_onboard.app.cli_agents"
 
 
 class UsageError(Exception):
@@ -82,7 +82,7 @@ def build_parser() -> argparse.ArgumentParser:
     onboard = _sub(top, "onboard", "launch the onboarding wizard (terminal UI)")
     _agent_opt(onboard)
     onboard.add_argument("--dashboard", action="store_true", help="open the credentials dashboard directly")
-    onboard.set_defaults(handler="app.cli_agents:cmd_onboard")
+    onboard.set_defaults(handler="openclaw_onboard.app.cli_agents:cmd_onboard")
 
     # ---- models
     models = _sub(top, "models", "model-provider auth: status, order, tokens, logins")
@@ -172,7 +172,7 @@ def build_parser() -> argparse.ArgumentParser:
     login.add_argument("--device-code", action="store_true", help="same as --method device-code")
     _agent_opt(login)
     login.add_argument("--no-browser", action="store_true", help="do not open a browser; just print the URL")
-    login.set_defaults(handler="app.cli_login:cmd_login")
+    login.set_defaults(handler="openclaw_onboard.app.cli_login:cmd_login")
 
     refresh = _sub(asub, "refresh", "make sure OAuth profiles hold a usable access token (refresh if stale)")
     refresh.add_argument("--profile-id", metavar="ID", help="one profile (default: every oauth profile)")
@@ -204,7 +204,7 @@ def build_parser() -> argparse.ArgumentParser:
                          "it never deletes a credential and never uses the network.")
     doctor.add_argument("--fix", action="store_true", help="apply the safe fixes, then check again")
     doctor.add_argument("--json", action="store_true", help="machine-readable JSON")
-    doctor.set_defaults(handler="app.cli_doctor:cmd_doctor")
+    doctor.set_defaults(handler="openclaw_onboard.app.cli_doctor:cmd_doctor")
 
     # ---- channels
     channels = _sub(top, "channels", "chat channels and auth profile ids")
@@ -218,7 +218,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def _extra_arguments(args: argparse.Namespace, extra: list[str]) -> UsageError:
     """Unrecognized arguments. A stray argument may be a pasted secret: never echo a long one whole."""
-    from core.masking import mask_secret
+    from openclaw_onboard.core.masking import mask_secret
 
     prog = getattr(args, "_prog", PROG)
     if getattr(args, "handler", "").endswith(("cmd_paste_token", "cmd_setup_token", "cmd_api_key")):
@@ -239,7 +239,7 @@ def _run(args: argparse.Namespace) -> int:
 def _err(message: str, *, prefix: bool = True) -> None:
     import contextlib
 
-    from core.sanitize import clean
+    from openclaw_onboard.core.sanitize import clean
 
     with contextlib.suppress(OSError, ValueError):  # stderr closed: nothing better to do
         line = clean(message)  # messages quote ids and paths from files and argv: one clean line
@@ -251,7 +251,7 @@ def main(argv: list[str] | None = None) -> int:
     args_list = sys.argv[1:] if argv is None else list(argv)
     debug = os.environ.get("OPENCLAW_DEBUG", "") not in ("", "0")
     if not debug:
-        from app.crash import install_hooks
+        from openclaw_onboard.app.crash import install_hooks
 
         install_hooks()  # threads, unraisable exceptions, log records: one line each, never a traceback
     try:
@@ -278,7 +278,7 @@ def main(argv: list[str] | None = None) -> int:
             pass
         return 1
     except Exception as exc:
-        from core.errors import OpenClawError
+        from openclaw_onboard.core.errors import OpenClawError
 
         if isinstance(exc, OpenClawError):
             _err(str(exc))
@@ -289,7 +289,7 @@ def main(argv: list[str] | None = None) -> int:
             where = f": {exc.filename}" if exc.filename else ""
             _err(f"{exc.strerror or type(exc).__name__}{where}")
             return 1
-        from app.crash import handle
+        from openclaw_onboard.app.crash import handle
 
         _err(handle(exc), prefix=False)  # one line naming a private report; never a traceback (issue 11.2)
         return 1

@@ -5,9 +5,9 @@ from __future__ import annotations
 import sys
 from typing import TYPE_CHECKING, Any
 
-from app.cli_common import resolve_agent
-from core.errors import OpenClawError
-from core.sanitize import clean, clean_block
+from openclaw_onboard.app.cli_common import resolve_agent
+from openclaw_onboard.core.errors import OpenClawError
+from openclaw_onboard.core.sanitize import clean, clean_block
 
 if TYPE_CHECKING:
     import argparse
@@ -30,9 +30,9 @@ def cmd_onboard(args: argparse.Namespace) -> int:
         raise OpenClawError("`openclaw onboard` needs an interactive terminal; in scripts use "
                             "`openclaw models auth paste-token|login|order` and `openclaw models status`")
     try:
-        from app.tui import run_onboard
+        from openclaw_onboard.app.tui import run_onboard
     except ImportError as exc:
-        missing = getattr(exc, "name", None) or "app.tui"
+        missing = getattr(exc, "name", None) or "openclaw_onboard.app.tui"
         raise OpenClawError(
             f"The onboarding wizard is not available in this installation ({missing} is missing)"
         ) from None
@@ -42,17 +42,17 @@ def cmd_onboard(args: argparse.Namespace) -> int:
 # ---- agents
 
 def cmd_agents_list(args: argparse.Namespace) -> int:
-    from core.agentconfig import default_agent_id
-    from core.agents import AgentSummary, agent_summaries
-    from core.clock import now_ms
-    from core.paths import DEFAULT_AGENT_ID, agent_paths, read_config_raw, state_dir
+    from openclaw_onboard.core.agentconfig import default_agent_id
+    from openclaw_onboard.core.agents import AgentSummary, agent_summaries
+    from openclaw_onboard.core.clock import now_ms
+    from openclaw_onboard.core.paths import DEFAULT_AGENT_ID, agent_paths, read_config_raw, state_dir
 
     default = default_agent_id(read_config_raw(state_dir()))
     summaries = agent_summaries(None, now_ms())
     if not any(s.agent_id == DEFAULT_AGENT_ID for s in summaries):
         summaries.insert(0, AgentSummary(DEFAULT_AGENT_ID, 0, None))  # the default agent always exists
     if args.json:
-        from app.cli_output import AgentOut, AgentsOutput
+        from openclaw_onboard.app.cli_output import AgentOut, AgentsOutput
 
         doc = AgentsOutput(agents=[
             AgentOut(id=s.agent_id, default=s.agent_id == default, profileCount=s.profile_count,
@@ -75,9 +75,9 @@ def cmd_agents_list(args: argparse.Namespace) -> int:
 
 
 def cmd_agents_add(args: argparse.Namespace) -> int:
-    from core import store as store_mod
-    from core.agents import add_agent, validate_agent_id
-    from core.paths import agent_paths
+    from openclaw_onboard.core import store as store_mod
+    from openclaw_onboard.core.agents import add_agent, validate_agent_id
+    from openclaw_onboard.core.paths import agent_paths
 
     source = validate_agent_id(args.copy_auth_from, for_new=False) if args.copy_auth_from else None
     agent_id = add_agent(args.name, copy_auth_from=source)
@@ -105,15 +105,15 @@ def _chat_channels(raw: dict[str, Any]) -> list[tuple[str, bool | None]]:
 
 
 def cmd_channels_list(args: argparse.Namespace) -> int:
-    from core import config as config_mod
-    from core import store as store_mod
+    from openclaw_onboard.core import config as config_mod
+    from openclaw_onboard.core import store as store_mod
 
     agent_id = resolve_agent(args.agent)
     chat = _chat_channels(config_mod.load_config().raw)
     profiles = store_mod.load(agent_id).store.profiles
     auth = [(pid, c.provider, c.type) for pid, c in profiles.items()]
     if args.json:
-        from app.cli_output import AuthProfileOut, ChannelsOutput, ChatChannelOut
+        from openclaw_onboard.app.cli_output import AuthProfileOut, ChannelsOutput, ChatChannelOut
 
         doc = ChannelsOutput(
             chat=[ChatChannelOut(id=name, enabled=enabled) for name, enabled in chat],

@@ -6,9 +6,9 @@ import os
 import sys
 from typing import TYPE_CHECKING
 
-from app.cli_common import confirm, describe_expiry, read_secret, resolve_agent
-from core.errors import OpenClawError, ProfileNotFoundError, ValidationError
-from core.sanitize import clean, clean_block, command
+from openclaw_onboard.app.cli_common import confirm, describe_expiry, read_secret, resolve_agent
+from openclaw_onboard.core.errors import OpenClawError, ProfileNotFoundError, ValidationError
+from openclaw_onboard.core.sanitize import clean, clean_block, command
 
 if TYPE_CHECKING:
     import argparse
@@ -37,8 +37,8 @@ def _provider_known(loaded, auth, provider: str) -> bool:  # type: ignore[no-unt
 
 
 def _load_with_config(agent_id: str):  # type: ignore[no-untyped-def]
-    from core import config as config_mod
-    from core import store as store_mod
+    from openclaw_onboard.core import config as config_mod
+    from openclaw_onboard.core import store as store_mod
 
     loaded = store_mod.load_runtime(agent_id)  # a sub-agent sees main's profiles too, as in OpenClaw
     auth = config_mod.load_config().auth
@@ -46,9 +46,9 @@ def _load_with_config(agent_id: str):  # type: ignore[no-untyped-def]
 
 
 def cmd_order_get(args: argparse.Namespace) -> int:
-    from core import order as order_mod
-    from core.clock import now_ms
-    from core.profiles import validate_provider
+    from openclaw_onboard.core import order as order_mod
+    from openclaw_onboard.core.clock import now_ms
+    from openclaw_onboard.core.profiles import validate_provider
 
     agent_id = resolve_agent(args.agent)
     provider = validate_provider(args.provider)
@@ -59,7 +59,7 @@ def cmd_order_get(args: argparse.Namespace) -> int:
     effective = order_mod.effective_order(loaded.store, provider, auth, now_ms())
     source = order_mod.order_source(loaded.store, provider, auth)
     if args.json:
-        from app.cli_output import OrderOutput
+        from openclaw_onboard.app.cli_output import OrderOutput
 
         doc = OrderOutput(agent=agent_id, provider=provider, override=override, effective=effective, source=source)
         _out_json(doc.model_dump_json(indent=2))
@@ -73,8 +73,8 @@ def cmd_order_get(args: argparse.Namespace) -> int:
 
 
 def cmd_order_set(args: argparse.Namespace) -> int:
-    from core import order as order_mod
-    from core.profiles import validate_provider
+    from openclaw_onboard.core import order as order_mod
+    from openclaw_onboard.core.profiles import validate_provider
 
     agent_id = resolve_agent(args.agent)
     provider = validate_provider(args.provider)
@@ -85,8 +85,8 @@ def cmd_order_set(args: argparse.Namespace) -> int:
 
 
 def cmd_order_clear(args: argparse.Namespace) -> int:
-    from core import order as order_mod
-    from core.profiles import validate_provider
+    from openclaw_onboard.core import order as order_mod
+    from openclaw_onboard.core.profiles import validate_provider
 
     agent_id = resolve_agent(args.agent)
     provider = validate_provider(args.provider)
@@ -100,17 +100,17 @@ def cmd_order_clear(args: argparse.Namespace) -> int:
 # ---- tokens
 
 def _expires_in(text: str | None) -> int | None:
-    from core.durations import parse_duration
+    from openclaw_onboard.core.durations import parse_duration
 
     return parse_duration(text) if text else None
 
 
 def _save_token(provider: str, token: str, profile_id: str, expires_in_ms: int | None, agent_id: str) -> None:
-    from core import store as store_mod
-    from core.clock import now_ms
-    from core.masking import mask_secret
-    from core.paths import config_path
-    from core.profiles import add_token
+    from openclaw_onboard.core import store as store_mod
+    from openclaw_onboard.core.clock import now_ms
+    from openclaw_onboard.core.masking import mask_secret
+    from openclaw_onboard.core.paths import config_path
+    from openclaw_onboard.core.profiles import add_token
 
     existed = profile_id in store_mod.load(agent_id).store.profiles
     now = now_ms()
@@ -122,8 +122,8 @@ def _save_token(provider: str, token: str, profile_id: str, expires_in_ms: int |
 
 
 def cmd_paste_token(args: argparse.Namespace) -> int:
-    from core.profiles import default_profile_id, validate_profile_id, validate_provider
-    from core.tokens import SETUP_TOKEN_PREFIX, validate_setup_token, validate_token
+    from openclaw_onboard.core.profiles import default_profile_id, validate_profile_id, validate_provider
+    from openclaw_onboard.core.tokens import SETUP_TOKEN_PREFIX, validate_setup_token, validate_token
 
     # Everything that can be checked is checked before the user pastes anything.
     provider = validate_provider(args.provider)
@@ -141,8 +141,8 @@ def cmd_paste_token(args: argparse.Namespace) -> int:
 
 
 def cmd_setup_token(args: argparse.Namespace) -> int:
-    from core.profiles import default_profile_id, validate_profile_id, validate_provider
-    from core.tokens import validate_setup_token
+    from openclaw_onboard.core.profiles import default_profile_id, validate_profile_id, validate_provider
+    from openclaw_onboard.core.tokens import validate_setup_token
 
     provider = validate_provider(args.provider)
     if provider != "anthropic":
@@ -166,7 +166,7 @@ def cmd_setup_token(args: argparse.Namespace) -> int:
 
 def _provider_note(provider: str, kind: str) -> None:
     """Catalog check: an unknown provider is allowed (plugins add providers) but said out loud."""
-    from core.providers import catalog, unknown_provider_note
+    from openclaw_onboard.core.providers import catalog, unknown_provider_note
 
     entry = catalog().get(provider)
     if entry is None:
@@ -178,24 +178,30 @@ def _provider_note(provider: str, kind: str) -> None:
 def _merged_env() -> dict[str, str]:
     import os
 
-    from core.envkeys import read_env_file
+    from openclaw_onboard.core.envkeys import read_env_file
 
     return {**read_env_file(), **os.environ}  # as the gateway sees it: the shell wins over <state>/.env
 
 
 def cmd_api_key(args: argparse.Namespace) -> int:
-    from core.masking import mask_secret
-    from core.profiles import add_api_key, add_secret_ref, default_profile_id, validate_profile_id, validate_provider
-    from core.providers import key_shape_problem
-    from core.tokens import validate_token
+    from openclaw_onboard.core.masking import mask_secret
+    from openclaw_onboard.core.profiles import (
+        add_api_key,
+        add_secret_ref,
+        default_profile_id,
+        validate_profile_id,
+        validate_provider,
+    )
+    from openclaw_onboard.core.providers import key_shape_problem
+    from openclaw_onboard.core.tokens import validate_token
 
     provider = validate_provider(args.provider)
     profile_id = validate_profile_id(args.profile_id or default_profile_id(provider, "api_key"), provider)
     agent_id = resolve_agent(args.agent)
     _provider_note(provider, "api_key")
     if args.ref:
-        from core import config as config_mod
-        from core import secrets
+        from openclaw_onboard.core import config as config_mod
+        from openclaw_onboard.core import secrets
 
         ref = secrets.parse_ref_spec(args.ref)
         if not args.no_preflight:
@@ -212,7 +218,7 @@ def cmd_api_key(args: argparse.Namespace) -> int:
     problem = key_shape_problem(provider, key)
     if problem:
         raise ValidationError(f"{problem}; nothing saved")
-    from core import store as store_mod
+    from openclaw_onboard.core import store as store_mod
 
     existed = profile_id in store_mod.load(agent_id).store.profiles
     pid = add_api_key(provider, key, profile_id, agent_id)
@@ -223,9 +229,9 @@ def cmd_api_key(args: argparse.Namespace) -> int:
 # ---- remove
 
 def cmd_remove(args: argparse.Namespace) -> int:
-    from core import store as store_mod
-    from core.masking import mask_secret
-    from core.profiles import remove_profile
+    from openclaw_onboard.core import store as store_mod
+    from openclaw_onboard.core.masking import mask_secret
+    from openclaw_onboard.core.profiles import remove_profile
 
     agent_id = resolve_agent(args.agent)
     profile_id = (args.profile_id or "").strip()
@@ -247,8 +253,8 @@ def cmd_remove(args: argparse.Namespace) -> int:
 # ---- refresh
 
 def cmd_refresh(args: argparse.Namespace) -> int:
-    from core import store as store_mod
-    from core.clock import now_ms
+    from openclaw_onboard.core import store as store_mod
+    from openclaw_onboard.core.clock import now_ms
 
     agent_id = resolve_agent(args.agent)
     profiles = store_mod.load(agent_id).store.profiles
@@ -269,7 +275,7 @@ def cmd_refresh(args: argparse.Namespace) -> int:
         if not targets:
             raise ValidationError(f"Agent {agent_id} has no OAuth profiles to refresh")
 
-    from core.refresh import ensure_fresh  # imports the OAuth client only now
+    from openclaw_onboard.core.refresh import ensure_fresh  # imports the OAuth client only now
 
     failures = 0
     for pid in targets:  # one failing profile never stops the others (issue 11.3)

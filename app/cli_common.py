@@ -8,8 +8,8 @@ from __future__ import annotations
 import os
 import sys
 
-from core.errors import OpenClawError, ValidationError
-from core.paths import DEFAULT_AGENT_ID, agent_paths, is_valid_agent_id, list_agents, state_dir
+from openclaw_onboard.core.errors import OpenClawError, ValidationError
+from openclaw_onboard.core.paths import DEFAULT_AGENT_ID, agent_paths, is_valid_agent_id, list_agents, state_dir
 
 # A multi-line paste arrives at once; lines that follow the first within this window belong to it.
 PASTE_CONTINUATION_S = 0.15
@@ -74,7 +74,7 @@ def read_secret(prompt: str, *, what: str = "token", example: str = "") -> str:
 
     Never from argv. Empty input is a user error with a clear message.
     """
-    from core.tokens import MAX_PASTE_CHARS, normalize_token
+    from openclaw_onboard.core.tokens import MAX_PASTE_CHARS, normalize_token
 
     if sys.stdin is None:
         raise OpenClawError(f"No stdin to read the {what} from; pipe it in or run this in a terminal")
@@ -107,7 +107,7 @@ def confirm(question: str, *, refuse_hint: str) -> bool:
 
 def describe_expiry(expires_ms: int | None, now_ms: int) -> str:
     """`expires in 5h` / `expired 3d ago` / `no expiry`."""
-    from core.durations import describe_expiry as _describe
+    from openclaw_onboard.core.durations import describe_expiry as _describe
 
     if expires_ms is None:
         return "no expiry"

@@ -8,11 +8,11 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     import argparse
 
-    from core.doctor import Finding
+    from openclaw_onboard.core.doctor import Finding
 
 
 def _print_findings(findings: list[Finding]) -> None:
-    from core.sanitize import clean
+    from openclaw_onboard.core.sanitize import clean
 
     if not findings:
         print("No problems found.")
@@ -29,14 +29,14 @@ def _print_findings(findings: list[Finding]) -> None:
 
 
 def cmd_doctor(args: argparse.Namespace) -> int:
-    from core import doctor
+    from openclaw_onboard.core import doctor
 
     findings = doctor.run_checks()
     applied: list[tuple[Finding, str]] = []
     if args.fix:
         applied = doctor.apply_fixes(findings)
         findings = doctor.run_checks()
-    from core.sanitize import clean
+    from openclaw_onboard.core.sanitize import clean
 
     if args.json:
         doc = {

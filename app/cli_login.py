@@ -18,15 +18,15 @@ import sys
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from app.cli_common import describe_expiry, resolve_agent
-from core.errors import ValidationError
-from core.sanitize import clean
+from openclaw_onboard.app.cli_common import describe_expiry, resolve_agent
+from openclaw_onboard.core.errors import ValidationError
+from openclaw_onboard.core.sanitize import clean
 
 if TYPE_CHECKING:
     import argparse
 
-    from core.oauth.device import DeviceProgress
-    from core.oauth.login import LoginResult, LoginStart
+    from openclaw_onboard.core.oauth.device import DeviceProgress
+    from openclaw_onboard.core.oauth.login import LoginResult, LoginStart
 
 SUPPORTED = ("openai-codex",)
 METHODS = ("oauth", "device-code")
@@ -131,8 +131,8 @@ def _announce_browser_login(start: LoginStart, redirect_uri: str) -> None:
 
 
 async def run_login(agent_id: str, open_browser: bool) -> LoginResult:
-    from core.oauth.errors import PasteError
-    from core.oauth.login import CodexLoginSession
+    from openclaw_onboard.core.oauth.errors import PasteError
+    from openclaw_onboard.core.oauth.login import CodexLoginSession
 
     session = CodexLoginSession(agent_id=agent_id, open_browser=open_browser, on_progress=_on_progress,
                                 on_notice=lambda message: _info(f"openclaw: {message}"))
@@ -203,8 +203,8 @@ class _DeviceReporter:
 
 
 async def run_device_login(agent_id: str, open_browser: bool) -> LoginResult:
-    from core.oauth.device import CodexDeviceLogin, DeviceLoginUnavailable
-    from core.oauth.login import browser_plan, detect_remote, open_url
+    from openclaw_onboard.core.oauth.device import CodexDeviceLogin, DeviceLoginUnavailable
+    from openclaw_onboard.core.oauth.login import browser_plan, detect_remote, open_url
 
     login = CodexDeviceLogin(agent_id=agent_id, on_progress=_DeviceReporter())
     try:
@@ -230,11 +230,11 @@ async def run_device_login(agent_id: str, open_browser: bool) -> LoginResult:
 
 
 def cmd_login(args: argparse.Namespace) -> int:
-    from core.clock import now_ms
+    from openclaw_onboard.core.clock import now_ms
 
     provider = (args.provider or "").strip().lower()
     if provider not in SUPPORTED:
-        from core.sanitize import command
+        from openclaw_onboard.core.sanitize import command
 
         paste_cmd = command("openclaw", "models", "auth", "paste-token", "--provider", provider)
         hint = ("use `openclaw models auth setup-token --provider anthropic` (or paste-token)"

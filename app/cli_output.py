@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Literal
 from pydantic import BaseModel, ConfigDict
 
 if TYPE_CHECKING:
-    from core.status import AgentStatus, ProfileStatus
+    from openclaw_onboard.core.status import AgentStatus, ProfileStatus
 
 StatusKind = Literal["ok", "expiring", "expired", "missing", "static"]
 
@@ -131,7 +131,7 @@ def _profile_out(p: ProfileStatus) -> ProfileOut:
 
 
 def status_output(status: AgentStatus, exit_code: int) -> StatusOutput:
-    from core.agentconfig import model_lines
+    from openclaw_onboard.core.agentconfig import model_lines
 
     m = status.models or model_lines({})
     return StatusOutput(

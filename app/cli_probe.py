@@ -5,12 +5,12 @@ from __future__ import annotations
 import sys
 from typing import TYPE_CHECKING
 
-from core.errors import ValidationError
+from openclaw_onboard.core.errors import ValidationError
 
 if TYPE_CHECKING:
     import argparse
 
-    from core.probe import ProbeSummary
+    from openclaw_onboard.core.probe import ProbeSummary
 
 
 def _positive(value: str | None, default: int, flag: str, words: str) -> int:
@@ -26,7 +26,7 @@ def _positive(value: str | None, default: int, flag: str, words: str) -> int:
 
 
 def run_probe(args: argparse.Namespace, agent_id: str) -> ProbeSummary:
-    from core.probe import DEFAULT_CONCURRENCY, DEFAULT_TIMEOUT_MS, parse_profile_filter, probe
+    from openclaw_onboard.core.probe import DEFAULT_CONCURRENCY, DEFAULT_TIMEOUT_MS, parse_profile_filter, probe
 
     timeout_ms = _positive(args.probe_timeout, DEFAULT_TIMEOUT_MS, "--probe-timeout", "a positive number (ms)")
     concurrency = _positive(args.probe_concurrency, DEFAULT_CONCURRENCY, "--probe-concurrency", "> 0")
@@ -37,7 +37,7 @@ def run_probe(args: argparse.Namespace, agent_id: str) -> ProbeSummary:
             sys.stderr.write(f"\r\x1b[K{done}/{total} {label}"[:200])
             sys.stderr.flush()
 
-    from core.profiles import validate_provider
+    from openclaw_onboard.core.profiles import validate_provider
 
     provider = validate_provider(args.probe_provider) if args.probe_provider else None  # refuses garbage
     summary = probe(agent_id, provider=provider, profile_ids=parse_profile_filter(args.probe_profile),
@@ -48,7 +48,7 @@ def run_probe(args: argparse.Namespace, agent_id: str) -> ProbeSummary:
 
 
 def probe_lines(summary: ProbeSummary) -> list[str]:
-    from core.secrets import printable
+    from openclaw_onboard.core.secrets import printable
 
     lines = ["", "Auth probes"]
     if not summary.results:

@@ -11,18 +11,18 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     import argparse
 
-    from core.status import AgentStatus, ProfileStatus, ProviderStatus
+    from openclaw_onboard.core.status import AgentStatus, ProfileStatus, ProviderStatus
 
 
 def cmd_status(args: argparse.Namespace) -> int:
-    from app.cli_common import resolve_agent
-    from core.sanitize import clean, clean_block
-    from core.status import agent_status, check_exit_code
+    from openclaw_onboard.app.cli_common import resolve_agent
+    from openclaw_onboard.core.sanitize import clean, clean_block
+    from openclaw_onboard.core.status import agent_status, check_exit_code
 
     agent_id = resolve_agent(args.agent)
     probing = getattr(args, "probe", False)
     if probing and args.plain:
-        from core.errors import ValidationError
+        from openclaw_onboard.core.errors import ValidationError
 
         raise ValidationError("--probe cannot be used with --plain output")
     status = agent_status(agent_id)
@@ -31,11 +31,11 @@ def cmd_status(args: argparse.Namespace) -> int:
         print(f"openclaw: warning: {clean(warning)}", file=sys.stderr)
     summary = None
     if probing:
-        from app.cli_probe import run_probe
+        from openclaw_onboard.app.cli_probe import run_probe
 
         summary = run_probe(args, agent_id)
     if args.json:
-        from app.cli_output import status_output
+        from openclaw_onboard.app.cli_output import status_output
 
         if summary is None:
             sys.stdout.write(clean_block(status_output(status, code).model_dump_json(indent=2)) + "\n")
@@ -50,7 +50,7 @@ def cmd_status(args: argparse.Namespace) -> int:
     else:
         lines = text_lines(status)
         if summary is not None:
-            from app.cli_probe import probe_lines
+            from openclaw_onboard.app.cli_probe import probe_lines
 
             lines += probe_lines(summary)
         sys.stdout.write("".join(clean(line) + "\n" for line in lines))
@@ -68,7 +68,7 @@ def _signed_remaining(p: ProfileStatus) -> str:
 
 def plain_lines(status: AgentStatus) -> list[str]:
     """agent, profile id, provider, type, status, expires_ms, remaining -- tab-separated, '-' for none."""
-    from core.sanitize import clean
+    from openclaw_onboard.core.sanitize import clean
 
     rows = [
         (status.agent_id, p.profile_id, p.provider, p.type, p.status,
@@ -82,7 +82,7 @@ def plain_lines(status: AgentStatus) -> list[str]:
 # ---- text
 
 def _profile_suffix(p: ProfileStatus, now_ms: int) -> str:
-    from core.durations import format_remaining
+    from openclaw_onboard.core.durations import format_remaining
 
     notes = []
     if p.reason == "unresolved_ref":
@@ -128,7 +128,7 @@ def text_lines(status: AgentStatus) -> list[str]:
     else:
         lines.append("Shell env: none")
     if dotenv:
-        from core.paths import env_file_path
+        from openclaw_onboard.core.paths import env_file_path
 
         path = env_file_path()
         lines += [f"State .env: {name} -> {prov} ({path})" for name, prov in dotenv]

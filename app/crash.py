@@ -30,8 +30,8 @@ _MAX_FRAMES = 60
 
 
 def _safe_message(exc: BaseException) -> str:
-    from core.errors import OpenClawError
-    from core.sanitize import clean
+    from openclaw_onboard.core.errors import OpenClawError
+    from openclaw_onboard.core.sanitize import clean
 
     if isinstance(exc, OpenClawError):  # our messages never contain a secret
         return clean(str(exc), 500)
@@ -44,10 +44,10 @@ def report_text(exc: BaseException) -> str:
     import platform
     import traceback
 
-    from core.sanitize import clean
+    from openclaw_onboard.core.sanitize import clean
 
     try:
-        from app.cli import version
+        from openclaw_onboard.app.cli import version
 
         ver = version()
     except Exception:
@@ -79,14 +79,14 @@ def report_text(exc: BaseException) -> str:
 
 
 def _report_dir(state: Path | None) -> Path:
-    from core.paths import state_dir
+    from openclaw_onboard.core.paths import state_dir
 
     return (state if state is not None else state_dir()) / REPORT_DIR
 
 
 def write_report(exc: BaseException, state: Path | None = None) -> Path | None:
     """The report's path, or None if it could not be written (a full disk may be why we crashed)."""
-    from core import fsio
+    from openclaw_onboard.core import fsio
 
     try:
         directory = _report_dir(state)
@@ -104,7 +104,7 @@ def write_report(exc: BaseException, state: Path | None = None) -> Path | None:
 
 
 def one_line(exc: BaseException, path: Path | None, what: str = "openclaw") -> str:
-    from core.sanitize import clean
+    from openclaw_onboard.core.sanitize import clean
 
     where = f"a report without secrets is in {clean(path)}" if path else "no report could be written"
     return f"{what}: unexpected error ({type(exc).__name__}); {where}"
@@ -158,7 +158,7 @@ def _one_line_handler() -> logging.Handler:
         """Warnings from any logger as one clean line, never with a traceback or an exception's repr."""
 
         def emit(self, record: logging.LogRecord) -> None:
-            from core.sanitize import clean
+            from openclaw_onboard.core.sanitize import clean
 
             try:
                 msg = record.getMessage().split("\n", 1)[0]

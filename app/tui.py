@@ -21,23 +21,13 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
-from textual import _time, events, work
-from textual import constants as textual_constants
-from textual.app import App
-from textual.binding import Binding
-from textual.command import CommandPalette, DiscoveryHit, Hit, Hits, Provider
-from textual.content import Content
-from textual.css.query import NoMatches
-from textual.screen import Screen
-from textual.worker import WorkerFailed, active_worker
-
-from app.crash import CrashSafeApp
-from app.terminal_safe import TerminalSafe
-from core.clock import now_ms as default_clock
-from core.errors import OpenClawError
-from core.paths import DEFAULT_AGENT_ID, state_dir
-from screens.base import guard_dismiss
-from screens.results import (
+from openclaw_onboard.app.crash import CrashSafeApp
+from openclaw_onboard.app.terminal_safe import TerminalSafe
+from openclaw_onboard.core.clock import now_ms as default_clock
+from openclaw_onboard.core.errors import OpenClawError
+from openclaw_onboard.core.paths import DEFAULT_AGENT_ID, state_dir
+from openclaw_onboard.screens.base import guard_dismiss
+from openclaw_onboard.screens.results import (
     AddCredential,
     AgentChosen,
     AgentSelectResult,
@@ -48,6 +38,15 @@ from screens.results import (
     LoginSaved,
     SwitchLogin,
 )
+from textual import _time, events, work
+from textual import constants as textual_constants
+from textual.app import App
+from textual.binding import Binding
+from textual.command import CommandPalette, DiscoveryHit, Hit, Hits, Provider
+from textual.content import Content
+from textual.css.query import NoMatches
+from textual.screen import Screen
+from textual.worker import WorkerFailed, active_worker
 
 # Longest a screen switch may swallow keys if the new screen never runs (it was replaced at once).
 SWITCH_GRACE_S = 0.5
@@ -218,7 +217,7 @@ class OnboardApp(CrashSafeApp, App[int]):  # CrashSafeApp: one line + a private 
 
     # -- steps --------------------------------------------------------------------------------------------
     def show_agent_select(self) -> None:
-        from screens.agent_select import AgentSelectScreen
+        from openclaw_onboard.screens.agent_select import AgentSelectScreen
 
         self.agent_was_chosen = True
         self._show(AgentSelectScreen(state=self.state, clock=self.clock, env=self.env), self._agent_selected)
@@ -230,7 +229,7 @@ class OnboardApp(CrashSafeApp, App[int]):  # CrashSafeApp: one line + a private 
             self.exit(0)
 
     def show_auth_choice(self, agent_id: str) -> None:
-        from screens.auth_choice import AuthChoiceScreen
+        from openclaw_onboard.screens.auth_choice import AuthChoiceScreen
 
         self.current_agent = agent_id
         self._show(AuthChoiceScreen(agent_id, env=self.env, state=self.state), partial(self._auth_chosen, agent_id))
@@ -267,7 +266,7 @@ class OnboardApp(CrashSafeApp, App[int]):  # CrashSafeApp: one line + a private 
             self.show_auth_choice(agent_id)
 
     def show_codex(self, agent_id: str) -> None:
-        from screens.codex_login import CodexLoginScreen
+        from openclaw_onboard.screens.codex_login import CodexLoginScreen
 
         self.current_agent = agent_id
         screen = CodexLoginScreen(agent_id, state=self.state, env=self.env, clock=self.clock,
@@ -276,7 +275,7 @@ class OnboardApp(CrashSafeApp, App[int]):  # CrashSafeApp: one line + a private 
         self._show(screen, partial(self._login_done, agent_id))
 
     def show_device(self, agent_id: str) -> None:
-        from screens.device_login import DeviceLoginScreen
+        from openclaw_onboard.screens.device_login import DeviceLoginScreen
 
         self.current_agent = agent_id
         screen = DeviceLoginScreen(agent_id, state=self.state, env=self.env, clock=self.clock,
@@ -285,7 +284,7 @@ class OnboardApp(CrashSafeApp, App[int]):  # CrashSafeApp: one line + a private 
         self._show(screen, partial(self._login_done, agent_id))
 
     def show_token(self, agent_id: str, kind: str, provider: str | None = None) -> None:
-        from screens.token_paste import TokenPasteScreen
+        from openclaw_onboard.screens.token_paste import TokenPasteScreen
 
         self.current_agent = agent_id
         screen = TokenPasteScreen(agent_id, kind, state=self.state, clock=self.clock, env=self.env,
@@ -305,7 +304,7 @@ class OnboardApp(CrashSafeApp, App[int]):  # CrashSafeApp: one line + a private 
         self.show_dashboard(agent_id, highlight=profile_id)
 
     def show_dashboard(self, agent_id: str, highlight: str | None = None) -> None:
-        from screens.dashboard import DashboardScreen
+        from openclaw_onboard.screens.dashboard import DashboardScreen
 
         self.current_agent = agent_id
         screen = DashboardScreen(agent_id, state=self.state, clock=self.clock, highlight=highlight, env=self.env)
@@ -321,8 +320,8 @@ class OnboardApp(CrashSafeApp, App[int]):  # CrashSafeApp: one line + a private 
 
     # -- reuse of other CLIs' logins ----------------------------------------------------------------------
     def reuse_codex_cli(self, agent_id: str) -> None:
-        from core.paths import codex_cli_auth_path
-        from screens.confirm import ConfirmScreen
+        from openclaw_onboard.core.paths import codex_cli_auth_path
+        from openclaw_onboard.screens.confirm import ConfirmScreen
 
         def answered(yes: bool | None) -> None:
             if yes:
@@ -336,8 +335,8 @@ class OnboardApp(CrashSafeApp, App[int]):  # CrashSafeApp: one line + a private 
                    "OpenClaw has its own login, its refresh token wins.", yes="Copy", no="Back"), answered)
 
     def reuse_claude_cli(self, agent_id: str) -> None:
-        from core.paths import claude_cli_credentials_path
-        from screens.confirm import ConfirmScreen
+        from openclaw_onboard.core.paths import claude_cli_credentials_path
+        from openclaw_onboard.screens.confirm import ConfirmScreen
 
         def answered(yes: bool | None) -> None:
             if yes:
@@ -352,7 +351,7 @@ class OnboardApp(CrashSafeApp, App[int]):  # CrashSafeApp: one line + a private 
 
     @work(thread=True, exclusive=True, group="cli-import")
     def _import_cli(self, agent_id: str, which: str) -> None:
-        from core import cli_imports
+        from openclaw_onboard.core import cli_imports
 
         try:
             if which == "codex-cli":
@@ -400,7 +399,7 @@ class OnboardApp(CrashSafeApp, App[int]):  # CrashSafeApp: one line + a private 
             self.push_screen(OnboardCommandPalette())
 
     def action_help(self) -> None:
-        from screens.help import HelpScreen
+        from openclaw_onboard.screens.help import HelpScreen
 
         screen = self.screen
         if isinstance(screen, HelpScreen):
@@ -411,9 +410,8 @@ class OnboardApp(CrashSafeApp, App[int]):  # CrashSafeApp: one line + a private 
         self.push_screen(HelpScreen(screen, title))
 
     def action_request_quit(self) -> None:
+        from openclaw_onboard.screens.confirm import QuitConfirm
         from textual.widgets import Input
-
-        from screens.confirm import QuitConfirm
 
         if isinstance(self.screen, QuitConfirm):
             self.exit(0)
@@ -466,7 +464,7 @@ def create_app(agent_id: str | None = None, dashboard: bool = False, state: Path
 def run_onboard(agent_id: str | None = None, dashboard: bool = False) -> int:
     """`openclaw onboard [--agent ID] [--dashboard]`."""
     if agent_id is not None:
-        from core.agents import validate_agent_id
+        from openclaw_onboard.core.agents import validate_agent_id
 
         agent_id = validate_agent_id(agent_id, for_new=False)
     app = create_app(agent_id=agent_id, dashboard=dashboard)

@@ -66,7 +66,7 @@ class Host(App[None]):
 
 
 async def measure(state: Path, agent_id: str, expected_rows: int, ticks: int, size: tuple[int, int]) -> dict:
-    from screens.dashboard import DashboardScreen
+    from openclaw_onboard.screens.dashboard import DashboardScreen
 
     now = [NOW]
     started = time.perf_counter()

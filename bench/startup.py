@@ -23,7 +23,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 
 HARNESS = """
-from app.tui import create_app
+from openclaw_onboard.app.tui import create_app
 app = create_app(open_browser=False)
 def painted():
     print("PAINTED " + type(app.screen).__name__, flush=True)

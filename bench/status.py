@@ -75,7 +75,7 @@ def build_state(root: Path) -> Path:
 
 def openclaw_command() -> list[str]:
     script = Path(sys.executable).with_name("openclaw")
-    return [str(script)] if script.exists() else [sys.executable, "-m", "app.cli"]
+    return [str(script)] if script.exists() else [sys.executable, "-m", "openclaw_onboard.app.cli"]
 
 
 def timed(cmd: list[str], env: dict[str, str]) -> tuple[float, int]:

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from core.provider_ids import normalize_provider_id
+from openclaw_onboard.core.provider_ids import normalize_provider_id
 
 DEFAULT_AGENT_ID = "main"
 DEFAULT_PROVIDER = "openai"

@@ -5,12 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from core import fsio
-from core import store as store_mod
-from core.agentconfig import normalize_agent_id as _openclaw_agent_id
-from core.errors import OpenClawError, StoreCorruptError, ValidationError
-from core.models import AuthProfileStore
-from core.paths import DEFAULT_AGENT_ID, agent_paths, is_valid_agent_id, list_agents, state_dir
+from openclaw_onboard.core import fsio
+from openclaw_onboard.core import store as store_mod
+from openclaw_onboard.core.agentconfig import normalize_agent_id as _openclaw_agent_id
+from openclaw_onboard.core.errors import OpenClawError, StoreCorruptError, ValidationError
+from openclaw_onboard.core.models import AuthProfileStore
+from openclaw_onboard.core.paths import DEFAULT_AGENT_ID, agent_paths, is_valid_agent_id, list_agents, state_dir
 
 
 def normalize_agent_id(name: str) -> str:
@@ -62,7 +62,7 @@ def add_agent(name: str, copy_auth_from: str | None = None, state: Path | None =
 
 
 def _register_agent(agent_id: str, name: str, agent_dir: Path, state: Path) -> None:
-    from core import config
+    from openclaw_onboard.core import config
 
     def compute(raw: dict) -> None:
         agents = raw.get("agents") if isinstance(raw.get("agents"), dict) else {}
@@ -88,7 +88,7 @@ class AgentSummary:
 
 
 def agent_summaries(state: Path | None = None, now_ms: int = 0) -> list[AgentSummary]:
-    from core.status import classify, worst_status
+    from openclaw_onboard.core.status import classify, worst_status
 
     out: list[AgentSummary] = []
     for agent_id in list_agents(state):

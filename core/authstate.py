@@ -17,9 +17,9 @@ import os
 from collections.abc import Callable
 from typing import Any
 
-from core import fsio
-from core.errors import StoreCorruptError
-from core.paths import AgentPaths
+from openclaw_onboard.core import fsio
+from openclaw_onboard.core.errors import StoreCorruptError
+from openclaw_onboard.core.paths import AgentPaths
 
 STATE_KEYS = ("order", "lastGood", "usageStats")
 

@@ -13,12 +13,18 @@ from __future__ import annotations
 from collections.abc import Mapping
 from pathlib import Path
 
-from core import fsio, profiles
-from core import store as store_mod
-from core.errors import OpenClawError, StoreCorruptError
-from core.models import AuthProfileStore, ClaudeCliCredentials, CodexCliAuth, OAuthCredential, TokenCredential
-from core.oauth import jwt
-from core.paths import claude_cli_credentials_path, codex_cli_auth_path
+from openclaw_onboard.core import fsio, profiles
+from openclaw_onboard.core import store as store_mod
+from openclaw_onboard.core.errors import OpenClawError, StoreCorruptError
+from openclaw_onboard.core.models import (
+    AuthProfileStore,
+    ClaudeCliCredentials,
+    CodexCliAuth,
+    OAuthCredential,
+    TokenCredential,
+)
+from openclaw_onboard.core.oauth import jwt
+from openclaw_onboard.core.paths import claude_cli_credentials_path, codex_cli_auth_path
 
 CODEX_DEFAULT_ID = "openai-codex:default"
 CLAUDE_CLI_ID = "anthropic:claude-cli"
@@ -76,7 +82,7 @@ def seed_codex_default(agent_id: str = "main", state: Path | None = None,
             raise OpenClawError(f"The Codex CLI login is the account of {existing}, which this agent already has; "
                                 "nothing was copied (its own refresh token stays the one in use)")
         return None
-    from core import config as config_mod
+    from openclaw_onboard.core import config as config_mod
 
     config_mod.register_profile(CODEX_DEFAULT_ID, "openai-codex", "oauth", cred.email, state)
     return CODEX_DEFAULT_ID

@@ -17,10 +17,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
 
-from core import fsio
-from core.errors import OpenClawError, StoreCorruptError
-from core.models import AuthConfig, AuthProfileConfig
-from core.paths import config_lock_path, config_path
+from openclaw_onboard.core import fsio
+from openclaw_onboard.core.errors import OpenClawError, StoreCorruptError
+from openclaw_onboard.core.models import AuthConfig, AuthProfileConfig
+from openclaw_onboard.core.paths import config_lock_path, config_path
 
 T = TypeVar("T")
 BACKUPS = 4
@@ -73,7 +73,7 @@ _DELETE = object()
 
 def write_edits(cfg: LoadedConfig, edits: list[tuple[list[str], Any]], expected: dict[str, Any]) -> None:
     """Apply `edits` to the file's text and write it (under the config lock, by the caller)."""
-    from core import json5edit
+    from openclaw_onboard.core import json5edit
 
     if not edits:
         return
@@ -126,7 +126,7 @@ def update_config(compute: Callable[[dict[str, Any]], T], state: Path | None = N
     """Lock openclaw.json, re-read, let `compute(raw)` change a copy of it, write the difference."""
     import copy
 
-    from core import locking
+    from openclaw_onboard.core import locking
 
     with locking.hold(config_lock_path(state)):
         cfg = load_config(state)

@@ -17,9 +17,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
-from core import fsio, locking, trust
-from core.errors import OpenClawError, StoreCorruptError
-from core.paths import (
+from openclaw_onboard.core import fsio, locking, trust
+from openclaw_onboard.core.errors import OpenClawError, StoreCorruptError
+from openclaw_onboard.core.paths import (
     agent_paths,
     config_path,
     env_file_path,
@@ -27,7 +27,7 @@ from core.paths import (
     list_agents,
     state_dir,
 )
-from core.sanitize import command, quote
+from openclaw_onboard.core.sanitize import command, quote
 
 Severity = Literal["error", "warning", "info"]
 
@@ -193,10 +193,10 @@ def _fix_command_for(pid: str, provider: str, kind: str, has_refresh: bool, agen
 
 def run_checks(state: Path | None = None, env: Mapping[str, str] | None = None,
                now_ms: int | None = None) -> list[Finding]:
-    from core import config as config_mod
-    from core import views
-    from core.clock import now_ms as clock_now
-    from core.status import classify
+    from openclaw_onboard.core import config as config_mod
+    from openclaw_onboard.core import views
+    from openclaw_onboard.core.clock import now_ms as clock_now
+    from openclaw_onboard.core.status import classify
 
     base = state if state is not None else state_dir(env)
     now = clock_now() if now_ms is None else now_ms
@@ -277,7 +277,7 @@ def _check_legacy_auth(paths, store_exists: bool, findings: list[Finding]) -> No
 
 def _migrate(paths) -> Callable[[], str]:
     def apply() -> str:
-        from core import store
+        from openclaw_onboard.core import store
 
         store.update(lambda s: None, paths=paths)
         return f"imported {paths.legacy_auth} into {paths.store}"
@@ -287,7 +287,7 @@ def _migrate(paths) -> Callable[[], str]:
 
 def _scrub(paths) -> Callable[[], str]:
     def apply() -> str:
-        from core import imports, locking
+        from openclaw_onboard.core import imports, locking
 
         with locking.hold(paths.lock):
             imports.after_store_written(paths)
@@ -320,7 +320,7 @@ def _check_config(base: Path, stored: dict[str, tuple[str, str, str | None]], fi
 
 def _register(pid: str, provider: str, kind: str, email: str | None, base: Path) -> Callable[[], str]:
     def apply() -> str:
-        from core import config
+        from openclaw_onboard.core import config
 
         config.register_profile(pid, provider, kind, email, base)
         return f"registered {pid} in openclaw.json"
@@ -330,7 +330,7 @@ def _register(pid: str, provider: str, kind: str, email: str | None, base: Path)
 
 def _unregister(pid: str, base: Path) -> Callable[[], str]:
     def apply() -> str:
-        from core import config
+        from openclaw_onboard.core import config
 
         config.unregister_profile(pid, base)
         return f"removed {pid} from openclaw.json"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from core.errors import ValidationError
+from openclaw_onboard.core.errors import ValidationError
 
 SECOND_MS = 1000
 MINUTE_MS = 60 * SECOND_MS
@@ -23,7 +23,7 @@ _ECHO_MAX = 16
 def _shown(text: str) -> str:
     if len(text) <= _ECHO_MAX:
         return repr(text)
-    from core.masking import mask_secret
+    from openclaw_onboard.core.masking import mask_secret
 
     return repr(mask_secret(text))
 

@@ -7,10 +7,10 @@ import re
 from collections.abc import Mapping
 from pathlib import Path
 
-from core import fsio
-from core.errors import ValidationError
-from core.paths import env_file_path
-from core.sanitize import clean
+from openclaw_onboard.core import fsio
+from openclaw_onboard.core.errors import ValidationError
+from openclaw_onboard.core.paths import env_file_path
+from openclaw_onboard.core.sanitize import clean
 
 _ENV_NAME = re.compile(r"^[A-Z][A-Z0-9_]{0,127}\Z")  # \Z, not $: no trailing newline
 _SPLIT = re.compile(r"[\s,;]+")
@@ -95,7 +95,7 @@ def write_env_var(name: str, value: str, state: Path | None = None) -> Path:
     Leftover temp files of an interrupted write (they hold the keys) are removed under the lock.
     """
     line_for_value = env_line(name, value)
-    from core import locking
+    from openclaw_onboard.core import locking
 
     path = env_file_path(state)
     with locking.hold(path.with_name(path.name + ".lock")):

@@ -17,9 +17,9 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from core import trust
-from core.errors import OpenClawError, StoreCorruptError, ValidationError
-from core.sanitize import clean
+from openclaw_onboard.core import trust
+from openclaw_onboard.core.errors import OpenClawError, StoreCorruptError, ValidationError
+from openclaw_onboard.core.sanitize import clean
 
 FILE_MODE = 0o600
 DIR_MODE = 0o700

@@ -13,11 +13,11 @@ import contextlib
 import os
 from collections.abc import Collection
 
-from core import fsio
-from core.errors import StoreCorruptError
-from core.models import AuthProfileStore, LoadProblem, parse_credential
-from core.paths import AgentPaths
-from core.views import legacy_type, merge_legacy_entries
+from openclaw_onboard.core import fsio
+from openclaw_onboard.core.errors import StoreCorruptError
+from openclaw_onboard.core.models import AuthProfileStore, LoadProblem, parse_credential
+from openclaw_onboard.core.paths import AgentPaths
+from openclaw_onboard.core.views import legacy_type, merge_legacy_entries
 
 
 def merge_legacy(store: AuthProfileStore, paths: AgentPaths, problems: list[LoadProblem]) -> list[str]:

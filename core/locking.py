@@ -33,8 +33,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from core.errors import LockLostError, LockTimeoutError
-from core.fsio import ensure_private_dir
+from openclaw_onboard.core.errors import LockLostError, LockTimeoutError
+from openclaw_onboard.core.fsio import ensure_private_dir
 
 STORE_STALE_S = 30.0
 REFRESH_STALE_S = 180.0

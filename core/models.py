@@ -11,12 +11,11 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
+from openclaw_onboard.core.authstate import STATE_KEYS, state_payload
+from openclaw_onboard.core.provider_ids import auth_provider_key, normalize_provider_id
+from openclaw_onboard.core.views import coerce_expires_ms, normalize_credential_raw, unknown_type_reason
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, TypeAdapter
 from pydantic import ValidationError as PydanticValidationError
-
-from core.authstate import STATE_KEYS, state_payload
-from core.provider_ids import auth_provider_key, normalize_provider_id
-from core.views import coerce_expires_ms, normalize_credential_raw, unknown_type_reason
 
 CredentialType = Literal["api_key", "token", "oauth"]
 CREDENTIAL_TYPES: tuple[str, ...] = ("oauth", "token", "api_key")

@@ -16,15 +16,15 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from core.authstate import stat_number, unusable_until
-from core.errors import ProfileNotFoundError, ValidationError
-from core.provider_ids import auth_provider_key, normalize_provider_id
+from openclaw_onboard.core.authstate import stat_number, unusable_until
+from openclaw_onboard.core.errors import ProfileNotFoundError, ValidationError
+from openclaw_onboard.core.provider_ids import auth_provider_key, normalize_provider_id
 
 if TYPE_CHECKING:  # order works on models (writes) and on core.views (fast reads) alike
     from typing import TypeAlias
 
-    from core.models import AuthConfig, AuthProfileStore
-    from core.views import AuthConfigView, StoreView
+    from openclaw_onboard.core.models import AuthConfig, AuthProfileStore
+    from openclaw_onboard.core.views import AuthConfigView, StoreView
 
     StoreLike: TypeAlias = AuthProfileStore | StoreView
     AuthLike: TypeAlias = AuthConfig | AuthConfigView | None
@@ -215,7 +215,7 @@ def store_order_key(provider: str) -> str:
 
 
 def set_order(provider: str, ids: list[str], agent_id: str = "main", state: Path | None = None) -> list[str]:
-    from core import store as store_mod
+    from openclaw_onboard.core import store as store_mod
 
     # A sub-agent may order main's profiles too: OpenClaw's runtime merges main's store under it.
     inherited = store_mod.load_runtime(agent_id, state).store.profiles if agent_id != "main" else {}
@@ -232,7 +232,7 @@ def set_order(provider: str, ids: list[str], agent_id: str = "main", state: Path
 
 def clear_order(provider: str, agent_id: str = "main", state: Path | None = None) -> bool:
     """Remove the override for `provider`. True if there was one."""
-    from core import store as store_mod
+    from openclaw_onboard.core import store as store_mod
 
     key = store_order_key(provider)
 

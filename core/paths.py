@@ -41,8 +41,8 @@ class AgentPaths:
     def __post_init__(self) -> None:
         # Every core API derives paths here: an id like `../../x` must never reach the file system (issue 11.12).
         if not isinstance(self.agent_id, str) or not is_valid_agent_id(self.agent_id):
-            from core.errors import ValidationError
-            from core.sanitize import clean
+            from openclaw_onboard.core.errors import ValidationError
+            from openclaw_onboard.core.sanitize import clean
 
             raise ValidationError(f"Invalid agent id {clean(repr(self.agent_id), 80)}: use 1-64 lowercase "
                                   "letters, digits, '-' or '_', starting with a letter or digit")
@@ -112,8 +112,8 @@ def read_config_raw(state: Path) -> dict:
     cached = _config_cache.get(path)
     if cached is not None and cached[0] == key:
         return cached[1]
-    from core import fsio
-    from core.errors import StoreCorruptError
+    from openclaw_onboard.core import fsio
+    from openclaw_onboard.core.errors import StoreCorruptError
 
     try:
         raw_bytes = fsio.read_bytes_or_none(path) or b"{}"
@@ -135,7 +135,7 @@ def _configured_dir(state: Path, agent_id: str) -> Path | None:
         override = os.environ.get("OPENCLAW_AGENT_DIR", "").strip() or os.environ.get("PI_CODING_AGENT_DIR", "").strip()
         if override:
             return Path(override).expanduser()
-    from core.agentconfig import configured_agent_dir
+    from openclaw_onboard.core.agentconfig import configured_agent_dir
 
     return configured_agent_dir(read_config_raw(state), agent_id)
 
@@ -181,7 +181,7 @@ def is_valid_agent_id(agent_id: str) -> bool:
 def list_agents(state: Path | None = None) -> list[str]:
     """Agents as OpenClaw lists them (openclaw.json `agents.list`, else `main`), then any other agent
     dir found under `<state>/agents` (made by older tools); `main` first when it is there."""
-    from core.agentconfig import list_agent_ids
+    from openclaw_onboard.core.agentconfig import list_agent_ids
 
     base = state if state is not None else state_dir()
     root = base / "agents"

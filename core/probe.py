@@ -83,14 +83,14 @@ def plan_targets(agent_id: str = "main", state: Path | None = None, env: Mapping
     """Every profile (and env key) worth probing, with OpenClaw's reason when one cannot be probed."""
     import os
 
-    from core import order as order_mod
-    from core import secrets, views
-    from core.clock import now_ms as clock
-    from core.envkeys import env_keys_for, read_env_file
-    from core.errors import StoreCorruptError
-    from core.paths import agent_paths
-    from core.provider_ids import normalize_provider_id
-    from core.status import WELL_KNOWN_PROVIDERS
+    from openclaw_onboard.core import order as order_mod
+    from openclaw_onboard.core import secrets, views
+    from openclaw_onboard.core.clock import now_ms as clock
+    from openclaw_onboard.core.envkeys import env_keys_for, read_env_file
+    from openclaw_onboard.core.errors import StoreCorruptError
+    from openclaw_onboard.core.paths import agent_paths
+    from openclaw_onboard.core.provider_ids import normalize_provider_id
+    from openclaw_onboard.core.status import WELL_KNOWN_PROVIDERS
 
     now = clock() if now_ms is None else now_ms
     paths = agent_paths(agent_id, state)
@@ -103,7 +103,7 @@ def plan_targets(agent_id: str = "main", state: Path | None = None, env: Mapping
     defaults = secrets.secrets_section(raw_config).get("defaults")
     wanted_ids = set(profile_ids)
     wanted_provider = normalize_provider_id(provider) if provider else None
-    from core.providers import catalog
+    from openclaw_onboard.core.providers import catalog
 
     def env_key(prov: str) -> tuple[str, str] | None:
         """The env key OpenClaw would use: its generic names first, then the catalog's (HF_TOKEN, Z_AI_API_KEY…)."""
@@ -188,8 +188,7 @@ def _headers(auth: str | None, secret: str) -> dict[str, str]:
 
 async def _probe_one(client: Any, target: ProbeTarget, env: Mapping[str, str], timeout_s: float) -> ProbeResult:
     import httpx
-
-    from core.providers import catalog, probe_base_url, probe_env_var
+    from openclaw_onboard.core.providers import catalog, probe_base_url, probe_env_var
 
     def result(status: str, reason: str, error: str | None = None, **extra: Any) -> ProbeResult:
         return ProbeResult(target.provider, target.label, target.source, target.mode, status, reason,

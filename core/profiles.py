@@ -6,16 +6,22 @@ import re
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from core import config as config_mod
-from core import store as store_mod
-from core.clock import now_ms as _clock_now
-from core.errors import ProfileNotFoundError, ValidationError
-from core.models import AnyCredential, ApiKeyCredential, AuthProfileStore, OAuthCredential, TokenCredential
-from core.provider_ids import normalize_provider_id
-from core.tokens import validate_token
+from openclaw_onboard.core import config as config_mod
+from openclaw_onboard.core import store as store_mod
+from openclaw_onboard.core.clock import now_ms as _clock_now
+from openclaw_onboard.core.errors import ProfileNotFoundError, ValidationError
+from openclaw_onboard.core.models import (
+    AnyCredential,
+    ApiKeyCredential,
+    AuthProfileStore,
+    OAuthCredential,
+    TokenCredential,
+)
+from openclaw_onboard.core.provider_ids import normalize_provider_id
+from openclaw_onboard.core.tokens import validate_token
 
 if TYPE_CHECKING:
-    from core.secrets import Ref
+    from openclaw_onboard.core.secrets import Ref
 
 _PROVIDER = re.compile(r"^[a-z0-9][a-z0-9._-]{0,63}\Z")  # \Z, not $: no trailing newline
 _NAME = re.compile(r"^[a-z0-9._@+-]{1,128}\Z")
@@ -101,7 +107,7 @@ def add_secret_ref(provider: str, ref: Ref, profile_id: str | None = None, kind:
 
     OpenClaw refuses a ref on an OAuth profile (its policy guard), so replacing one is refused here too.
     """
-    from core.models import SecretRef
+    from openclaw_onboard.core.models import SecretRef
 
     provider = validate_provider(provider)
     pid = validate_profile_id(profile_id or default_profile_id(provider, "api_key" if kind == "api_key" else "token"),

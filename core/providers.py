@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
 
-from core.provider_ids import auth_provider_key, normalize_provider_id
+from openclaw_onboard.core.provider_ids import auth_provider_key, normalize_provider_id
 
 # Kinds of auth a choice leads to (the wizard and CLI branch on these).
 AuthKind = str  # "api_key" | "token" | "oauth" | "device" | "cli" | "local" | "skip"
@@ -136,7 +136,7 @@ def load_catalog(text: str) -> Catalog:
 @cache
 def catalog() -> Catalog:
     """The packaged catalog, read once per process."""
-    return load_catalog(resources.files("core.data").joinpath("providers.json").read_text("utf-8"))
+    return load_catalog(resources.files("openclaw_onboard.core.data").joinpath("providers.json").read_text("utf-8"))
 
 
 def key_shape_problem(provider: str, key: str) -> str | None:

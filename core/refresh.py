@@ -25,15 +25,15 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from core import clock, locking
-from core.errors import LockTimeoutError, ProfileNotFoundError
-from core.models import AnyCredential, AuthProfileStore, OAuthCredential, TokenCredential
-from core.oauth.errors import RefreshError, ReloginRequired, TokenEndpointError
-from core.oauth.expiry import expires_at_ms, safe_email
-from core.oauth.jwt import account_id_from_tokens, email_from
-from core.oauth.provider import CODEX_PROVIDER
-from core.paths import AgentPaths, agent_paths
-from core.sanitize import clean, command
+from openclaw_onboard.core import clock, locking
+from openclaw_onboard.core.errors import LockTimeoutError, ProfileNotFoundError
+from openclaw_onboard.core.models import AnyCredential, AuthProfileStore, OAuthCredential, TokenCredential
+from openclaw_onboard.core.oauth.errors import RefreshError, ReloginRequired, TokenEndpointError
+from openclaw_onboard.core.oauth.expiry import expires_at_ms, safe_email
+from openclaw_onboard.core.oauth.jwt import account_id_from_tokens, email_from
+from openclaw_onboard.core.oauth.provider import CODEX_PROVIDER
+from openclaw_onboard.core.paths import AgentPaths, agent_paths
+from openclaw_onboard.core.sanitize import clean, command
 
 __all__ = [
     "EXPIRY_MARGIN_MS",
@@ -63,7 +63,7 @@ REFRESH_LOCK_MARGIN_S = STORE_WRITE_TIMEOUT_S + 5.0
 
 
 def refresh_lock_timeout_s() -> float:
-    from core.oauth.token_client import token_deadline_s
+    from openclaw_onboard.core.oauth.token_client import token_deadline_s
 
     return token_deadline_s() + REFRESH_LOCK_MARGIN_S
 
@@ -140,7 +140,7 @@ def ensure_fresh(
 
 def is_cli_managed(profile_id: str, cred: AnyCredential) -> bool:
     """The Claude CLI login stays Claude Code's: re-read from its file, never refreshed from a copy."""
-    from core.cli_imports import CLAUDE_CLI_ID, CLAUDE_CLI_PROVIDER
+    from openclaw_onboard.core.cli_imports import CLAUDE_CLI_ID, CLAUDE_CLI_PROVIDER
 
     return profile_id == CLAUDE_CLI_ID or cred.provider == CLAUDE_CLI_PROVIDER
 
@@ -148,7 +148,7 @@ def is_cli_managed(profile_id: str, cred: AnyCredential) -> bool:
 def _adopt_from_claude_cli(paths: AgentPaths, profile_id: str, cred: OAuthCredential, at_ms: int) -> RefreshResult:
     """Take the Claude CLI's current login if it is usable (as OpenClaw 4.26 re-reads it); spending the
     copied refresh token would log Claude Code out, the very thing the token sink prevents."""
-    from core.cli_imports import claude_cli_credential
+    from openclaw_onboard.core.cli_imports import claude_cli_credential
 
     fresh = claude_cli_credential()
     if isinstance(fresh, OAuthCredential) and is_fresh(fresh, at_ms):
@@ -162,7 +162,7 @@ def _adopt_from_claude_cli(paths: AgentPaths, profile_id: str, cred: OAuthCreden
 
 
 def _read(paths: AgentPaths, profile_id: str) -> AnyCredential:
-    from core import store
+    from openclaw_onboard.core import store
 
     cred = store.load(paths=paths).store.profiles.get(profile_id)
     if cred is None:
@@ -192,8 +192,8 @@ def _relogin(profile_id: str, cred: OAuthCredential, agent_id: str, reason: str,
 
 
 def _call_provider(provider: str, refresh_token: str) -> Any:
-    from core.oauth import token_client
-    from core.oauth.provider import AnthropicOAuthConfig, CodexOAuthConfig
+    from openclaw_onboard.core.oauth import token_client
+    from openclaw_onboard.core.oauth.provider import AnthropicOAuthConfig, CodexOAuthConfig
 
     if provider == CODEX_PROVIDER:
         return token_client.codex_refresh(CodexOAuthConfig.from_env(callback=False), refresh_token)
@@ -279,7 +279,7 @@ def _check_same_account(profile_id: str, cred: OAuthCredential, updates: dict[st
 
 
 def _consumed(profile_id: str, cred: OAuthCredential, agent_id: str, exc: BaseException) -> ReloginRequired:
-    from core.errors import OpenClawError
+    from openclaw_onboard.core.errors import OpenClawError
 
     if isinstance(exc, OSError):
         why = exc.strerror or type(exc).__name__
@@ -296,7 +296,7 @@ def _consumed(profile_id: str, cred: OAuthCredential, agent_id: str, exc: BaseEx
 def _persist(paths: AgentPaths, profile_id: str, used: OAuthCredential, updates: dict[str, Any]) -> OAuthCredential:
     """Apply only the fields a refresh owns to the credential as it is *now* on disk (issue 11.11): a
     concurrent change to other fields is kept; a profile removed meanwhile is not resurrected."""
-    from core import store
+    from openclaw_onboard.core import store
 
     def mutate(s: AuthProfileStore) -> OAuthCredential:
         current = s.profiles.get(profile_id)

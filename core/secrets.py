@@ -34,7 +34,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from core.errors import ValidationError
+from openclaw_onboard.core.errors import ValidationError
 
 SOURCES = ("env", "file", "exec")
 DEFAULT_PROVIDER = "default"
@@ -442,9 +442,9 @@ def _parse_exec_output(name: str, ref_id: str, stdout: str, *, json_only: bool) 
 
 def set_provider_config(alias: str, cfg: Mapping[str, Any], state: Path | None = None) -> None:
     """Add or replace `secrets.providers.<alias>` in openclaw.json (locked, atomic, rest kept)."""
-    from core import config as config_mod
-    from core import fsio, locking
-    from core.paths import config_lock_path
+    from openclaw_onboard.core import config as config_mod
+    from openclaw_onboard.core import fsio, locking
+    from openclaw_onboard.core.paths import config_lock_path
 
     if not PROVIDER_ALIAS_RE.match(alias):
         raise SecretRefError(f"Secret provider {_show(alias)!r} must match ^[a-z][a-z0-9_-]{{0,63}}$")

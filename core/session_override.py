@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from core.errors import ProfileNotFoundError, ValidationError
-from core.models import AuthProfileStore
+from openclaw_onboard.core.errors import ProfileNotFoundError, ValidationError
+from openclaw_onboard.core.models import AuthProfileStore
 
 
 def split_model_ref(text: str) -> tuple[str, str | None]:

@@ -11,18 +11,18 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
-from core import order as order_mod
-from core.clock import now_ms as _clock_now
-from core.durations import HOUR_MS, format_remaining
-from core.envkeys import env_keys_for
-from core.errors import StoreCorruptError
-from core.masking import mask_secret
-from core.provider_ids import auth_provider_key, normalize_provider_id
+from openclaw_onboard.core import order as order_mod
+from openclaw_onboard.core.clock import now_ms as _clock_now
+from openclaw_onboard.core.durations import HOUR_MS, format_remaining
+from openclaw_onboard.core.envkeys import env_keys_for
+from openclaw_onboard.core.errors import StoreCorruptError
+from openclaw_onboard.core.masking import mask_secret
+from openclaw_onboard.core.provider_ids import auth_provider_key, normalize_provider_id
 
 if TYPE_CHECKING:  # status reads core.views on the hot path; models work the same way
-    from core.agentconfig import ModelLines
-    from core.models import AnyCredential
-    from core.order import AuthLike, StoreLike
+    from openclaw_onboard.core.agentconfig import ModelLines
+    from openclaw_onboard.core.models import AnyCredential
+    from openclaw_onboard.core.order import AuthLike, StoreLike
 
 StatusKind = Literal["ok", "expiring", "expired", "missing", "static"]
 Source = Literal["store", "env", "codex-cli", "claude-cli", "legacy", "main"]
@@ -271,9 +271,9 @@ def agent_status(agent_id: str = "main", state: Path | None = None, env: Mapping
     agent's configured models (default `openai/gpt-5.5`); one without any profile, env key or
     configured provider key is "missing auth", and fails `--check` as it does for OpenClaw.
     """
-    from core import agentconfig, fsio, views
-    from core.envkeys import read_env_file
-    from core.paths import DEFAULT_AGENT_ID, agent_paths
+    from openclaw_onboard.core import agentconfig, fsio, views
+    from openclaw_onboard.core.envkeys import read_env_file
+    from openclaw_onboard.core.paths import DEFAULT_AGENT_ID, agent_paths
 
     env = dict(os.environ if env is None else env)
     now = _clock_now() if now_ms is None else now_ms
@@ -327,7 +327,7 @@ def _ref_problems(store: StoreLike, raw_config: Mapping, env: Mapping[str, str])
                  if not c.secret and (getattr(c, "keyRef", None) or getattr(c, "tokenRef", None))}
     if not with_refs:
         return {}
-    from core import secrets
+    from openclaw_onboard.core import secrets
 
     defaults = secrets.secrets_section(raw_config).get("defaults")
     problems: dict[str, str] = {}

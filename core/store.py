@@ -17,10 +17,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TypeVar
 
-from core import fsio
-from core.errors import StoreCorruptError
-from core.models import AuthProfileStore, LoadProblem
-from core.paths import STORE_FILENAME, AgentPaths, agent_paths
+from openclaw_onboard.core import fsio
+from openclaw_onboard.core.errors import StoreCorruptError
+from openclaw_onboard.core.models import AuthProfileStore, LoadProblem
+from openclaw_onboard.core.paths import STORE_FILENAME, AgentPaths, agent_paths
 
 T = TypeVar("T")
 
@@ -42,7 +42,7 @@ class LoadedStore:
 
 
 def _read(paths: AgentPaths, *, tighten: bool) -> LoadedStore:
-    from core import authstate, imports  # local: imports depends on store's models only
+    from openclaw_onboard.core import authstate, imports  # local: imports depends on store's models only
 
     warnings: list[str] = []
     if tighten and (warning := fsio.tighten_file_mode(paths.store)):
@@ -74,8 +74,8 @@ def load(agent_id: str = "main", state: Path | None = None, *, paths: AgentPaths
 def load_runtime(agent_id: str = "main", state: Path | None = None) -> LoadedStore:
     """What OpenClaw's runtime sees for an agent: a sub-agent's store over main's (profiles by id,
     order/lastGood/usageStats per entry; the agent wins). For main, just its store. Read-only view."""
-    from core import authstate
-    from core.paths import DEFAULT_AGENT_ID
+    from openclaw_onboard.core import authstate
+    from openclaw_onboard.core.paths import DEFAULT_AGENT_ID
 
     loaded = load(agent_id, state)
     if agent_id == DEFAULT_AGENT_ID:
@@ -110,8 +110,8 @@ def update(
     """
     import time
 
-    from core import locking
-    from core.errors import LockLostError, OpenClawError
+    from openclaw_onboard.core import locking
+    from openclaw_onboard.core.errors import LockLostError, OpenClawError
 
     p = paths or agent_paths(agent_id, state)
     wait = locking.default_timeout() if timeout is None else timeout
@@ -157,7 +157,7 @@ def _canonical(store: AuthProfileStore) -> str:
 
 def _write(loaded: LoadedStore, before_commit: Callable[[], None] | None = None) -> None:
     """Write under the lock as OpenClaw does: auth-profiles.json, then auth-state.json; then legacy clean-up."""
-    from core import authstate, imports
+    from openclaw_onboard.core import authstate, imports
 
     p = loaded.paths
     state = loaded.store.state_payload()
@@ -178,7 +178,7 @@ def _write(loaded: LoadedStore, before_commit: Callable[[], None] | None = None)
 
 def remove_files(paths: AgentPaths) -> None:
     """Used by tests and `agents` tooling: drop a store (under its lock)."""
-    from core import locking
+    from openclaw_onboard.core import locking
 
     with locking.hold(paths.lock):
         for path in (paths.store, paths.auth_state):

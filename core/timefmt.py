@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from core.durations import DAY_MS, HOUR_MS, SECOND_MS
+from openclaw_onboard.core.durations import DAY_MS, HOUR_MS, SECOND_MS
 
 
 def format_utc(ms: int | float | None, *, suffix: bool = True, date_only: bool = False) -> str:

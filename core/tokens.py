@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from core.errors import ValidationError
+from openclaw_onboard.core.errors import ValidationError
 
 SETUP_TOKEN_PREFIX = "sk-ant-oat01-"
 SETUP_TOKEN_MIN_LEN = 80

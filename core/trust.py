@@ -23,7 +23,7 @@ import stat
 from collections.abc import Iterator
 from pathlib import Path
 
-from core.errors import UnsafePathError
+from openclaw_onboard.core.errors import UnsafePathError
 
 _MAX_LINKS = 40  # as the kernel's ELOOP limit: a symlink loop is refused, not followed forever
 
@@ -32,7 +32,7 @@ class UntrustedPathError(UnsafePathError):
     """A path another user could have written: refused, with its owner, mode and the fix."""
 
     def __init__(self, path: Path | str, problem: str, fix: str, st: os.stat_result | None = None) -> None:
-        from core.sanitize import clean
+        from openclaw_onboard.core.sanitize import clean
 
         self.path = Path(path)
         self.problem = problem
@@ -63,7 +63,7 @@ def trusted_owner(uid: int) -> bool:
 
 
 def _quote(path: Path | str) -> str:
-    from core.sanitize import quote
+    from openclaw_onboard.core.sanitize import quote
 
     return quote(str(path))
 

@@ -16,11 +16,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from core import fsio
-from core.authstate import read_state
-from core.errors import StoreCorruptError
-from core.paths import AgentPaths, config_path, legacy_oauth_path
-from core.provider_ids import auth_provider_key, normalize_provider_id
+from openclaw_onboard.core import fsio
+from openclaw_onboard.core.authstate import read_state
+from openclaw_onboard.core.errors import StoreCorruptError
+from openclaw_onboard.core.paths import AgentPaths, config_path, legacy_oauth_path
+from openclaw_onboard.core.provider_ids import auth_provider_key, normalize_provider_id
 
 CREDENTIAL_TYPES = ("oauth", "token", "api_key")
 _COMMON_STR = ("email",)

@@ -12,6 +12,13 @@ import os
 from collections.abc import Callable, Mapping
 from pathlib import Path
 
+from openclaw_onboard.core.agents import AgentSummary, add_agent, agent_summaries, validate_agent_id
+from openclaw_onboard.core.clock import now_ms as default_clock
+from openclaw_onboard.core.errors import OpenClawError
+from openclaw_onboard.core.paths import DEFAULT_AGENT_ID, state_dir
+from openclaw_onboard.screens.base import WizardScreen
+from openclaw_onboard.screens.results import AgentChosen, AgentSelectResult
+from openclaw_onboard.screens.widgets import WizardInput, WizardOptionList, WizardSelect
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -20,14 +27,6 @@ from textual.markup import escape
 from textual.reactive import var
 from textual.widgets import Button, Footer, Header, Label, OptionList, Select, Static
 from textual.widgets.option_list import Option
-
-from core.agents import AgentSummary, add_agent, agent_summaries, validate_agent_id
-from core.clock import now_ms as default_clock
-from core.errors import OpenClawError
-from core.paths import DEFAULT_AGENT_ID, state_dir
-from screens.base import WizardScreen
-from screens.results import AgentChosen, AgentSelectResult
-from screens.widgets import WizardInput, WizardOptionList, WizardSelect
 
 ADD_OPTION_ID = "__add__"
 # The word says it; a problem is also bold. No colour: the row may be under the (blue) cursor.

@@ -16,6 +16,11 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+from openclaw_onboard.core.cli_imports import claude_cli_available, codex_cli_available
+from openclaw_onboard.core.paths import claude_cli_credentials_path, codex_cli_auth_path
+from openclaw_onboard.screens.agent_select import home_relative
+from openclaw_onboard.screens.results import AuthChoiceResult, AuthChosen
+from openclaw_onboard.screens.widgets import WizardInput
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -24,12 +29,6 @@ from textual.markup import escape
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Input, OptionList, Static
 from textual.widgets.option_list import Option
-
-from core.cli_imports import claude_cli_available, codex_cli_available
-from core.paths import claude_cli_credentials_path, codex_cli_auth_path
-from screens.agent_select import home_relative
-from screens.results import AuthChoiceResult, AuthChosen
-from screens.widgets import WizardInput
 
 API_KEY_PREFIX = "api-key:"
 OPENCLAW_PREFIX = "openclaw:"  # an OpenClaw auth choice this wizard does not run: we say how to run it
@@ -82,7 +81,7 @@ def recommended_codex(env: Mapping[str, str] | None) -> tuple[str, str]:
     """The Codex login that fits this machine and why: browser on a desktop, pairing elsewhere."""
     import os
 
-    from core.oauth.login import detect_remote
+    from openclaw_onboard.core.oauth.login import detect_remote
 
     remote = detect_remote(os.environ if env is None else env)
     if remote is not None:
@@ -107,7 +106,7 @@ class Item:
 
 
 def provider_items() -> list[Item]:
-    from core.providers import catalog
+    from openclaw_onboard.core.providers import catalog
 
     items = []
     for entry in sorted(catalog().providers.values(), key=lambda p: p.label.lower()):
@@ -125,7 +124,7 @@ def provider_items() -> list[Item]:
 def other_openclaw_items() -> list[Item]:
     """OpenClaw's other logins (device codes, OAuth, local servers): listed so nothing is missing,
     chosen to learn the `openclaw onboard --auth-choice` command that performs them."""
-    from core.providers import catalog
+    from openclaw_onboard.core.providers import catalog
 
     items = []
     for entry in sorted(catalog().providers.values(), key=lambda p: p.label.lower()):
@@ -141,8 +140,8 @@ def other_openclaw_items() -> list[Item]:
 
 def recent_providers(agent_id: str, state: Path | None) -> list[str]:
     """Providers of the agent's profiles, most recently used first (usageStats.lastUsed)."""
-    from core import views
-    from core.paths import agent_paths
+    from openclaw_onboard.core import views
+    from openclaw_onboard.core.paths import agent_paths
 
     try:
         snap = views.read_store(agent_paths(agent_id, state))

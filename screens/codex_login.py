@@ -22,6 +22,13 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from openclaw_onboard.core.clock import now_ms as default_clock
+from openclaw_onboard.core.durations import format_remaining
+from openclaw_onboard.core.errors import OpenClawError
+from openclaw_onboard.core.paths import state_dir
+from openclaw_onboard.screens.login_actions import LoginActions
+from openclaw_onboard.screens.results import LoginResult, SwitchLogin
+from openclaw_onboard.screens.widgets import PasteInput
 from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -31,14 +38,6 @@ from textual.markup import escape
 from textual.screen import Screen
 from textual.style import Style
 from textual.widgets import Footer, Header, Label, Static
-
-from core.clock import now_ms as default_clock
-from core.durations import format_remaining
-from core.errors import OpenClawError
-from core.paths import state_dir
-from screens.login_actions import LoginActions
-from screens.results import LoginResult, SwitchLogin
-from screens.widgets import PasteInput
 
 __all__ = ["CodexLoginScreen", "SwitchLogin", "UrlBox"]
 
@@ -188,13 +187,13 @@ class CodexLoginScreen(LoginActions, Screen[LoginResult]):
         if self.session_factory is not None:
             factory = self.session_factory
         else:
-            from core.oauth.login import CodexLoginSession as factory
+            from openclaw_onboard.core.oauth.login import CodexLoginSession as factory
         return factory(agent_id=self.agent_id, state=self.state, env=self.env, open_browser=self.open_browser,
                        timeout_s=self.timeout_s, on_progress=self.on_progress, on_notice=self.on_notice)
 
     @work(exclusive=True, group=WORKER_GROUP)
     async def start_login(self) -> None:
-        from core.oauth.errors import LoginCancelled
+        from openclaw_onboard.core.oauth.errors import LoginCancelled
 
         self.phase, self.error, self.started_ms = "starting", None, self.clock()
         self._warned = False
@@ -309,7 +308,7 @@ class CodexLoginScreen(LoginActions, Screen[LoginResult]):
         self.submit_paste(event.text)
 
     def submit_paste(self, text: str) -> None:
-        from core.oauth.errors import PasteError
+        from openclaw_onboard.core.oauth.errors import PasteError
 
         if self.phase == "saved":
             return

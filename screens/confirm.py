@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
+from openclaw_onboard.screens.base import WizardModal
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Button, Static
-
-from screens.base import WizardModal
 
 
 class ConfirmScreen(WizardModal[bool]):

@@ -22,25 +22,18 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from rich.text import Text
-from textual import on, work
-from textual.app import ComposeResult
-from textual.binding import Binding
-from textual.reactive import var
-from textual.widgets import DataTable, Footer, Input, Static
-
-from core import order as order_mod
-from core import paths as paths_mod
-from core.clock import now_ms as clock_now
-from core.errors import OpenClawError
-from core.models import AnyCredential
-from core.status import AgentStatus, agent_status
-from core.timefmt import format_countdown, format_utc
-from screens.agent_select import home_relative
-from screens.base import WizardScreen
-from screens.confirm import ConfirmScreen
-from screens.profile_details import ProfileDetailsScreen
-from screens.profile_table import (
+from openclaw_onboard.core import order as order_mod
+from openclaw_onboard.core import paths as paths_mod
+from openclaw_onboard.core.clock import now_ms as clock_now
+from openclaw_onboard.core.errors import OpenClawError
+from openclaw_onboard.core.models import AnyCredential
+from openclaw_onboard.core.status import AgentStatus, agent_status
+from openclaw_onboard.core.timefmt import format_countdown, format_utc
+from openclaw_onboard.screens.agent_select import home_relative
+from openclaw_onboard.screens.base import WizardScreen
+from openclaw_onboard.screens.confirm import ConfirmScreen
+from openclaw_onboard.screens.profile_details import ProfileDetailsScreen
+from openclaw_onboard.screens.profile_table import (
     COUNT_STYLES,
     STATUS_ORDER,
     ProfileTable,
@@ -48,7 +41,13 @@ from screens.profile_table import (
     build_rows,
     live_status,
 )
-from screens.results import AddCredential, DashboardResult
+from openclaw_onboard.screens.results import AddCredential, DashboardResult
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.reactive import var
+from textual.widgets import DataTable, Footer, Input, Static
 
 __all__ = ["DashboardScreen", "format_countdown", "live_status"]
 
@@ -419,7 +418,7 @@ class DashboardScreen(WizardScreen[DashboardResult]):
         return row
 
     def _current_override(self, provider: str, agent_id: str | None = None) -> list[str] | None:
-        from core import store as store_mod
+        from openclaw_onboard.core import store as store_mod
 
         return order_mod.override_order(store_mod.load(agent_id or self.agent_id, self.state).store, provider)
 
@@ -558,11 +557,11 @@ class DashboardScreen(WizardScreen[DashboardResult]):
 
     def _restore_order(self, record: UndoRecord) -> None:
         """Put `record.previous` back as the override (only ids that still exist for the provider)."""
-        from core import store as store_mod
+        from openclaw_onboard.core import store as store_mod
 
         agent_id, provider = record.agent_id, record.provider
         if isinstance(record, Deletion):
-            from core import profiles as profiles_mod
+            from openclaw_onboard.core import profiles as profiles_mod
 
             profiles_mod.save_credential(record.profile_id, record.credential, agent_id, self.state)
         if record.previous is None:
@@ -616,7 +615,7 @@ class DashboardScreen(WizardScreen[DashboardResult]):
 
     @work(group="dashboard-write", exit_on_error=False)
     async def _delete_worker(self, pid: str, provider: str, agent_id: str) -> None:
-        from core import profiles as profiles_mod
+        from openclaw_onboard.core import profiles as profiles_mod
 
         await self._wait_for_order_writes()
 
@@ -639,7 +638,7 @@ class DashboardScreen(WizardScreen[DashboardResult]):
     def action_test_profile(self) -> None:
         row = self._profile_row("test")
         if row is not None and row.profile is not None:
-            from screens.probe_action import probe_profile
+            from openclaw_onboard.screens.probe_action import probe_profile
 
             probe_profile(self, self.agent_id, row.profile.profile_id, self.state, self.env)
 
@@ -665,7 +664,7 @@ class DashboardScreen(WizardScreen[DashboardResult]):
     @work(thread=True, group="dashboard-refresh", exit_on_error=False)
     def _refresh_worker(self, agent_id: str, profile_id: str) -> None:
         try:
-            from core.refresh import ensure_fresh
+            from openclaw_onboard.core.refresh import ensure_fresh
 
             result: Any = ensure_fresh(profile_id, agent_id, self.state, force=True, now_ms=self.clock())
             error: BaseException | None = None

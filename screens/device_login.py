@@ -21,6 +21,12 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
+from openclaw_onboard.core.clock import now_ms as default_clock
+from openclaw_onboard.core.errors import OpenClawError
+from openclaw_onboard.core.paths import state_dir
+from openclaw_onboard.screens.codex_login import UrlBox, _fmt_date, format_elapsed
+from openclaw_onboard.screens.login_actions import LoginActions
+from openclaw_onboard.screens.results import LoginResult, SwitchLogin
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -31,13 +37,6 @@ from textual.markup import escape
 from textual.screen import Screen
 from textual.style import Style
 from textual.widgets import Footer, Header, Static
-
-from core.clock import now_ms as default_clock
-from core.errors import OpenClawError
-from core.paths import state_dir
-from screens.codex_login import UrlBox, _fmt_date, format_elapsed
-from screens.login_actions import LoginActions
-from screens.results import LoginResult, SwitchLogin
 
 WARN_REMAINING_MS = 60_000
 QR_BORDER = 2  # modules of quiet zone; half the standard 4, enough for phone cameras on a white block
@@ -132,7 +131,7 @@ class DeviceLoginScreen(LoginActions, Screen[LoginResult]):
         if self.login_factory is not None:
             factory = self.login_factory
         else:
-            from core.oauth.device import CodexDeviceLogin as factory
+            from openclaw_onboard.core.oauth.device import CodexDeviceLogin as factory
         kwargs: dict[str, Any] = {"agent_id": self.agent_id, "state": self.state, "env": self.env,
                                   "on_progress": self.on_progress}
         if self.timing is not None:
@@ -149,8 +148,8 @@ class DeviceLoginScreen(LoginActions, Screen[LoginResult]):
             # else: the screen was closed (Esc, a mashed key) while the login was starting: nothing to show
 
     async def _run_login(self) -> None:
-        from core.oauth.device import DeviceLoginUnavailable
-        from core.oauth.errors import LoginCancelled
+        from openclaw_onboard.core.oauth.device import DeviceLoginUnavailable
+        from openclaw_onboard.core.oauth.errors import LoginCancelled
 
         self.phase, self.error, self.code, self.polls, self.problem = "starting", None, None, 0, None
         self._warned = False
@@ -196,7 +195,7 @@ class DeviceLoginScreen(LoginActions, Screen[LoginResult]):
 
     def _maybe_open_browser(self, url: str) -> None:
         """Locally the verification page can open by itself (it carries no secret, so argv is fine)."""
-        from core.oauth.login import browser_plan, open_url
+        from openclaw_onboard.core.oauth.login import browser_plan, open_url
 
         env = os.environ if self.env is None else self.env
         can_open, _ = browser_plan(env, self.open_browser)

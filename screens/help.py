@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from openclaw_onboard.screens.base import WizardModal
 from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
@@ -16,8 +17,6 @@ from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Static
-
-from screens.base import WizardModal
 
 # Textual's generic keys that every screen has (focus moves, copy): noise in a per-screen help.
 _GENERIC_ACTIONS = {"app.focus_next", "app.focus_previous", "focus_next", "focus_previous", "screen.copy_text",

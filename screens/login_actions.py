@@ -10,8 +10,8 @@ from __future__ import annotations
 import contextlib
 from typing import Any
 
-from core.errors import OpenClawError
-from screens.results import LoginResult, LoginSaved
+from openclaw_onboard.core.errors import OpenClawError
+from openclaw_onboard.screens.results import LoginResult, LoginSaved
 
 
 class LoginActions:

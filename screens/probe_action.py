@@ -22,7 +22,7 @@ def probe_profile(screen: Any, agent_id: str, profile_id: str, state: Path | Non
     screen.say(f"⟳ Testing {profile_id}…", "bold cyan")
 
     def work() -> None:
-        from core.probe import probe
+        from openclaw_onboard.core.probe import probe
 
         try:
             summary = probe(agent_id, state, env, profile_ids=[profile_id], timeout_ms=timeout_ms, concurrency=1)
@@ -37,7 +37,7 @@ def probe_profile(screen: Any, agent_id: str, profile_id: str, state: Path | Non
 
 def describe(profile_id: str, result: Any) -> tuple[str, str]:
     """(status line, style) for one probe result: plain text (say() shows it as a Text, not markup)."""
-    from core.secrets import printable
+    from openclaw_onboard.core.secrets import printable
 
     fmt, style = VERDICT.get(result.reasonCode, ("✗ {pid}: {reason} ({error}).", "bold red"))
     text = fmt.format(pid=profile_id, http=result.httpStatus, ms=result.latencyMs, reason=result.reasonCode,

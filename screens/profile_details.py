@@ -11,19 +11,18 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from openclaw_onboard.core.clock import now_ms as clock_now
+from openclaw_onboard.core.errors import OpenClawError
+from openclaw_onboard.core.masking import mask_secret
+from openclaw_onboard.core.timefmt import format_utc
+from openclaw_onboard.screens.base import WizardModal
+from openclaw_onboard.screens.confirm import ConfirmScreen
 from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
 from textual.widgets import Footer, Static
-
-from core.clock import now_ms as clock_now
-from core.errors import OpenClawError
-from core.masking import mask_secret
-from core.timefmt import format_utc
-from screens.base import WizardModal
-from screens.confirm import ConfirmScreen
 
 # Credential fields that hold secrets: masked unless revealed.
 SECRET_FIELDS = ("key", "token", "access", "refresh", "idToken")
@@ -67,7 +66,7 @@ class ProfileDetailsScreen(WizardModal[None]):
 
     def _load(self) -> tuple[Any, dict[str, Any], str | None]:
         """(credential or None, usage stats dict, error)."""
-        from core import store as store_mod
+        from openclaw_onboard.core import store as store_mod
 
         try:
             loaded = store_mod.load(self.agent_id, self.state)
@@ -108,7 +107,7 @@ class ProfileDetailsScreen(WizardModal[None]):
         now = self.clock()
         if expires:
             remaining = expires - now
-            from core.durations import describe_expiry
+            from openclaw_onboard.core.durations import describe_expiry
 
             grid.add_row("expires", Text(f"{format_utc(expires)}  ({describe_expiry(remaining)})"))
         elif cred.type == "oauth":

@@ -11,6 +11,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from openclaw_onboard.core import status as core_status
+from openclaw_onboard.core.status import AgentStatus, ProfileStatus
+from openclaw_onboard.core.timefmt import format_countdown, format_utc
 from rich.cells import cell_len
 from rich.markup import escape
 from rich.text import Text
@@ -19,10 +22,6 @@ from textual.coordinate import Coordinate
 from textual.geometry import Size
 from textual.widgets import DataTable
 from textual.widgets.data_table import CellDoesNotExist, ColumnKey
-
-from core import status as core_status
-from core.status import AgentStatus, ProfileStatus
-from core.timefmt import format_countdown, format_utc
 
 # Explicit colours, so badges look the same under every theme.
 BADGE_STYLES: dict[str, str] = {

@@ -17,6 +17,18 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from openclaw_onboard.core.clock import now_ms as default_clock
+from openclaw_onboard.core.durations import format_remaining, parse_duration
+from openclaw_onboard.core.envkeys import env_prefix
+from openclaw_onboard.core.errors import OpenClawError
+from openclaw_onboard.core.masking import mask_secret
+from openclaw_onboard.core.paths import env_file_path, state_dir
+from openclaw_onboard.core.profiles import default_profile_id, validate_profile_id, validate_provider
+from openclaw_onboard.core.providers import catalog, key_shape_problem
+from openclaw_onboard.core.tokens import validate_setup_token, validate_token
+from openclaw_onboard.screens.agent_select import home_relative
+from openclaw_onboard.screens.results import LoginResult, LoginSaved
+from openclaw_onboard.screens.widgets import GuardedInput, SecretInput, WizardInput
 from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -25,19 +37,6 @@ from textual.markup import escape
 from textual.screen import Screen
 from textual.suggester import SuggestFromList
 from textual.widgets import Button, Checkbox, Footer, Header, Label, RadioButton, RadioSet, Static
-
-from core.clock import now_ms as default_clock
-from core.durations import format_remaining, parse_duration
-from core.envkeys import env_prefix
-from core.errors import OpenClawError
-from core.masking import mask_secret
-from core.paths import env_file_path, state_dir
-from core.profiles import default_profile_id, validate_profile_id, validate_provider
-from core.providers import catalog, key_shape_problem
-from core.tokens import validate_setup_token, validate_token
-from screens.agent_select import home_relative
-from screens.results import LoginResult, LoginSaved
-from screens.widgets import GuardedInput, SecretInput, WizardInput
 
 KINDS = ("setup-token", "paste-token", "api-key")
 def provider_suggestions() -> list[str]:
@@ -196,7 +195,7 @@ class TokenPasteScreen(Screen[LoginResult]):
         self.revalidate()
 
     def _default_env_var(self, provider_id: str) -> str:
-        from core.providers import catalog
+        from openclaw_onboard.core.providers import catalog
 
         entry = catalog().get(provider_id)
         names = sorted(entry.env, key=lambda n: "KEY" not in n) if entry else []
@@ -204,7 +203,7 @@ class TokenPasteScreen(Screen[LoginResult]):
 
     def _plan(self, provider_id: str | None) -> tuple[FieldCheck, Any]:
         """The ref the form describes, validated (resolution waits for Save: a command may be slow)."""
-        from core import secrets
+        from openclaw_onboard.core import secrets
 
         storage = self.storage
         try:
@@ -226,7 +225,7 @@ class TokenPasteScreen(Screen[LoginResult]):
         return FieldCheck(True, f"ref {plan.ref.label}: checked when you save"), plan
 
     def _config(self) -> dict[str, Any]:
-        from core import config as config_mod
+        from openclaw_onboard.core import config as config_mod
 
         try:
             return config_mod.load_config(self.state).raw
@@ -323,7 +322,7 @@ class TokenPasteScreen(Screen[LoginResult]):
         return FieldCheck(True, f"{profile_id} (exists: saving replaces it)")
 
     def _existing_types(self) -> dict[str, str]:
-        from core import store
+        from openclaw_onboard.core import store
 
         try:
             return {pid: c.type for pid, c in store.load(self.agent_id, self.state).store.profiles.items()}
@@ -413,7 +412,7 @@ class TokenPasteScreen(Screen[LoginResult]):
             return
         assert form.profile_id is not None
         if self._profile_exists(form.profile_id):
-            from screens.confirm import ConfirmScreen
+            from openclaw_onboard.screens.confirm import ConfirmScreen
 
             def answered(replace: bool | None) -> None:
                 if replace:
@@ -427,7 +426,7 @@ class TokenPasteScreen(Screen[LoginResult]):
         self._start_save(form)
 
     def _profile_exists(self, profile_id: str) -> bool:
-        from core import store
+        from openclaw_onboard.core import store
 
         try:
             return profile_id in store.load(self.agent_id, self.state).store.profiles
@@ -450,8 +449,8 @@ class TokenPasteScreen(Screen[LoginResult]):
         """Preflight: resolve the ref before anything is written; on failure say why and keep the form."""
         import os
 
-        from core import profiles, secrets
-        from core.envkeys import read_env_file
+        from openclaw_onboard.core import profiles, secrets
+        from openclaw_onboard.core.envkeys import read_env_file
 
         assert form.provider_id and form.profile_id and form.plan is not None
         env = {**read_env_file(self.state), **(os.environ if self.env is None else self.env)}
@@ -475,8 +474,8 @@ class TokenPasteScreen(Screen[LoginResult]):
 
     @work(thread=True, exclusive=True, group="save")
     def _save(self, form: FormState, write_env: bool) -> None:
-        from core import profiles
-        from core.envkeys import write_env_var
+        from openclaw_onboard.core import profiles
+        from openclaw_onboard.core.envkeys import write_env_var
 
         assert form.provider_id and form.profile_id and form.secret_value
         try:

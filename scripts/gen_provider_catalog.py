@@ -18,7 +18,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from core.provider_ids import normalize_provider_id
+from openclaw_onboard.core.provider_ids import normalize_provider_id
 
 # provider -> name of the dist constant holding its API base URL (or a literal URL found in dist).
 BASE_URL_CONSTANT: dict[str, str] = {

@@ -200,7 +200,7 @@ class OpenClawFiles:
         self.state = state
 
     def paths(self, agent_id: str = "main"):
-        from core.paths import agent_paths
+        from openclaw_onboard.core.paths import agent_paths
 
         return agent_paths(agent_id, self.state)
 

@@ -9,8 +9,9 @@ ROOT = Path(__file__).resolve().parents[1]
 
 def test_importing_every_core_module_does_not_import_textual() -> None:
     code = (
-        "import sys, pkgutil, importlib, core\n"
-        "mods = [m.name for m in pkgutil.walk_packages(core.__path__, 'core.')]\n"
+        "import sys, pkgutil, importlib\n"
+        "from openclaw_onboard import core\n"
+        "mods = [m.name for m in pkgutil.walk_packages(core.__path__, 'openclaw_onboard.core.')]\n"
         "[importlib.import_module(m) for m in mods]\n"
         "assert len(mods) >= 5, mods\n"
         "bad = sorted(m for m in sys.modules if m == 'textual' or m.startswith('textual.'))\n"

@@ -22,7 +22,7 @@ import secrets
 from dataclasses import dataclass, field
 from urllib.parse import parse_qs, urlsplit
 
-from core.oauth.provider import CALLBACK_PATH
+from openclaw_onboard.core.oauth.provider import CALLBACK_PATH
 
 log = logging.getLogger(__name__)
 

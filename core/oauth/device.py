@@ -32,13 +32,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 from urllib.parse import urlsplit
 
-from core.errors import OpenClawError
-from core.oauth.errors import LoginError, TokenEndpointError, await_login
-from core.oauth.jwt import ACCOUNT_ID_ERROR, account_id_from_tokens
-from core.oauth.login import LoginResult, save_codex_tokens
-from core.oauth.provider import CodexOAuthConfig, is_loopback_host
-from core.oauth.token_client import codex_exchange_code
-from core.sanitize import clean_prose as clean_text
+from openclaw_onboard.core.errors import OpenClawError
+from openclaw_onboard.core.oauth.errors import LoginError, TokenEndpointError, await_login
+from openclaw_onboard.core.oauth.jwt import ACCOUNT_ID_ERROR, account_id_from_tokens
+from openclaw_onboard.core.oauth.login import LoginResult, save_codex_tokens
+from openclaw_onboard.core.oauth.provider import CodexOAuthConfig, is_loopback_host
+from openclaw_onboard.core.oauth.token_client import codex_exchange_code
+from openclaw_onboard.core.sanitize import clean_prose as clean_text
 
 if TYPE_CHECKING:
     import httpx
@@ -146,7 +146,7 @@ class CodexDeviceLogin:
         timing: DeviceTiming | None = None,
         on_progress: Callable[[DeviceProgress], Any] | None = None,
     ) -> None:
-        from core.paths import state_dir
+        from openclaw_onboard.core.paths import state_dir
 
         self.agent_id = agent_id
         self._env: Mapping[str, str] = os.environ if env is None else env

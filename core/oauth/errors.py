@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 from typing import TypeVar
 
-from core.errors import OpenClawError, ValidationError
+from openclaw_onboard.core.errors import OpenClawError, ValidationError
 
 T = TypeVar("T")
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 import re
 
-from core.oauth.jwt import expiry_ms_from
+from openclaw_onboard.core.oauth.jwt import expiry_ms_from
 
 DEFAULT_EXPIRES_S = 3600
 MAX_LIFETIME_MS = 10 * 366 * 24 * 3600 * 1000

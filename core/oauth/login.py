@@ -35,18 +35,23 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
-from core import clock
-from core.errors import OpenClawError
-from core.oauth.callback_server import CallbackOutcome, CallbackServer
-from core.oauth.errors import LoginCancelled, LoginError, PasteError, TokenEndpointError, await_login
-from core.oauth.expiry import expires_at_ms, safe_email
-from core.oauth.jwt import ACCOUNT_ID_ERROR, account_id_from_tokens, email_from
-from core.oauth.paste import parse_pasted
-from core.oauth.pkce import generate_pkce, generate_state
-from core.oauth.provider import CODEX_PROVIDER, DEFAULT_CALLBACK_PORTS, ENV_CALLBACK_PORT, CodexOAuthConfig
-from core.oauth.token_client import TokenResponse, codex_exchange_code
-from core.sanitize import clean, command
-from core.sanitize import clean_prose as clean_text
+from openclaw_onboard.core import clock
+from openclaw_onboard.core.errors import OpenClawError
+from openclaw_onboard.core.oauth.callback_server import CallbackOutcome, CallbackServer
+from openclaw_onboard.core.oauth.errors import LoginCancelled, LoginError, PasteError, TokenEndpointError, await_login
+from openclaw_onboard.core.oauth.expiry import expires_at_ms, safe_email
+from openclaw_onboard.core.oauth.jwt import ACCOUNT_ID_ERROR, account_id_from_tokens, email_from
+from openclaw_onboard.core.oauth.paste import parse_pasted
+from openclaw_onboard.core.oauth.pkce import generate_pkce, generate_state
+from openclaw_onboard.core.oauth.provider import (
+    CODEX_PROVIDER,
+    DEFAULT_CALLBACK_PORTS,
+    ENV_CALLBACK_PORT,
+    CodexOAuthConfig,
+)
+from openclaw_onboard.core.oauth.token_client import TokenResponse, codex_exchange_code
+from openclaw_onboard.core.sanitize import clean, command
+from openclaw_onboard.core.sanitize import clean_prose as clean_text
 
 __all__ = [
     "CodexLoginSession",
@@ -170,9 +175,9 @@ def busy_port_help(busy: list[int], bound: int | None, config: CodexOAuthConfig)
 
 def save_codex_tokens(tokens: TokenResponse, account_id: str, *, agent_id: str, state: Path) -> LoginResult:
     """Store a Codex login (browser or device pairing alike): one id scheme, accountId, email."""
-    from core import config as core_config
-    from core import store
-    from core.models import AuthProfileStore, OAuthCredential
+    from openclaw_onboard.core import config as core_config
+    from openclaw_onboard.core import store
+    from openclaw_onboard.core.models import AuthProfileStore, OAuthCredential
 
     # The email names the profile: only a plain address (no `/`, `;`, escapes) may (issue 11.7).
     email = safe_email(email_from(tokens.id_token))
@@ -230,7 +235,7 @@ class CodexLoginSession:
         on_progress: Callable[[Stage], Any] | None = None,
         on_notice: Callable[[str], Any] | None = None,
     ) -> None:
-        from core.paths import state_dir
+        from openclaw_onboard.core.paths import state_dir
 
         self.agent_id = agent_id
         self._env: Mapping[str, str] = os.environ if env is None else env

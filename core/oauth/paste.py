@@ -11,8 +11,8 @@ import re
 import secrets
 from urllib.parse import parse_qs, urlsplit
 
-from core.oauth.errors import PasteError
-from core.sanitize import clean
+from openclaw_onboard.core.oauth.errors import PasteError
+from openclaw_onboard.core.sanitize import clean
 
 MAX_CODE_LEN = 4096
 # Authorization codes are URL-safe tokens; anything else means we parsed the wrong thing.

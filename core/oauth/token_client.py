@@ -1,6 +1,6 @@
 """Calls to OAuth token endpoints (code exchange and refresh).
 
-httpx is imported inside the functions: `import core.refresh` / `core.oauth.login`
+httpx is imported inside the functions: importing `core.refresh` or `core.oauth.login`
 must stay cheap for the CLI paths that never touch the network. Every failure
 becomes a TokenEndpointError whose message never contains a secret.
 """
@@ -13,11 +13,10 @@ from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
+from openclaw_onboard.core.oauth.errors import TokenEndpointError
+from openclaw_onboard.core.oauth.provider import AnthropicOAuthConfig, CodexOAuthConfig, is_loopback_host
+from openclaw_onboard.core.sanitize import clean
 from pydantic import BaseModel, ConfigDict, Field, field_validator
-
-from core.oauth.errors import TokenEndpointError
-from core.oauth.provider import AnthropicOAuthConfig, CodexOAuthConfig, is_loopback_host
-from core.sanitize import clean
 
 if TYPE_CHECKING:
     import httpx

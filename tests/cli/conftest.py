@@ -20,12 +20,12 @@ from tests.conftest import EXAMPLE_NOW_MS
 
 ROOT = Path(__file__).resolve().parents[2]
 _SCRIPT = Path(sys.executable).with_name("openclaw")
-OPENCLAW_CMD: list[str] = [str(_SCRIPT)] if _SCRIPT.exists() else [sys.executable, "-m", "app.cli"]
+OPENCLAW_CMD: list[str] = [str(_SCRIPT)] if _SCRIPT.exists() else [sys.executable, "-m", "openclaw_onboard.app.cli"]
 
 
 def python_cmd(*flags: str) -> list[str]:
     """The CLI under this interpreter with extra interpreter flags (e.g. `-X importtime`)."""
-    target = [str(_SCRIPT)] if _SCRIPT.exists() else ["-m", "app.cli"]
+    target = [str(_SCRIPT)] if _SCRIPT.exists() else ["-m", "openclaw_onboard.app.cli"]
     return [sys.executable, *flags, *target]
 
 

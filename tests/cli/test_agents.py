@@ -6,8 +6,8 @@ import subprocess
 import sys
 
 import pytest
+from openclaw_onboard.app.cli_output import AgentsOutput, ChannelsOutput
 
-from app.cli_output import AgentsOutput, ChannelsOutput
 from tests.cli.conftest import ROOT
 from tests.conftest import EXAMPLE_STORE
 
@@ -110,10 +110,10 @@ def test_onboard_unknown_agent(cli):
 def test_onboard_without_the_wizard_is_a_clear_error(cli_env):
     code = (
         "import sys\n"
-        "sys.modules['app.tui'] = None  # as if the wizard were not installed\n"
-        "import app.cli_agents\n"
-        "app.cli_agents._interactive = lambda: True\n"
-        "from app.cli import main\n"
+        "sys.modules['openclaw_onboard.app.tui'] = None  # as if the wizard were not installed\n"
+        "import openclaw_onboard.app.cli_agents\n"
+        "openclaw_onboard.app.cli_agents._interactive = lambda: True\n"
+        "from openclaw_onboard.app.cli import main\n"
         "raise SystemExit(main(['onboard']))\n"
     )
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=cli_env, cwd=ROOT,
@@ -126,12 +126,12 @@ def test_onboard_without_the_wizard_is_a_clear_error(cli_env):
 def test_onboard_calls_run_onboard(cli_env):
     code = (
         "import sys, types\n"
-        "fake = types.ModuleType('app.tui')\n"
+        "fake = types.ModuleType('openclaw_onboard.app.tui')\n"
         "fake.run_onboard = lambda agent_id, dashboard: print('RUN', agent_id, dashboard) or 7\n"
-        "sys.modules['app.tui'] = fake\n"
-        "import app.cli_agents\n"
-        "app.cli_agents._interactive = lambda: True\n"
-        "from app.cli import main\n"
+        "sys.modules['openclaw_onboard.app.tui'] = fake\n"
+        "import openclaw_onboard.app.cli_agents\n"
+        "openclaw_onboard.app.cli_agents._interactive = lambda: True\n"
+        "from openclaw_onboard.app.cli import main\n"
         "print(main(['onboard', '--dashboard']), main(['onboard', '--agent', 'MAIN']))\n"
     )
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=cli_env, cwd=ROOT,

@@ -56,7 +56,7 @@ def test_ref_is_preflighted_then_stored_without_a_value(cli, state_dir):
     data = json.loads(bad.out)
     rows = [p for prov in data["providers"] for p in prov["profiles"]]
     assert [(r["id"], r["status"], r["reason"]) for r in rows] == [("openrouter:default", "missing", "unresolved_ref")]
-    from core import config
+    from openclaw_onboard.core import config
 
     def use_openrouter(raw):  # the agent runs an openrouter model: only that provider is in use
         raw["agents"] = {"defaults": {"model": "openrouter/anthropic/claude-sonnet-4"}}

@@ -5,8 +5,8 @@ from __future__ import annotations
 import copy
 
 import pytest
+from openclaw_onboard.app.cli_output import OrderOutput
 
-from app.cli_output import OrderOutput
 from tests.conftest import ANTHROPIC_SETUP_TOKEN, DAY_MS, EXAMPLE_NOW_MS, EXAMPLE_STORE, MASKED_ANTHROPIC_TOKEN
 
 PASTED = "sk-or-v1-" + "RecognisablePastedSecret0123456789" * 2
@@ -219,9 +219,9 @@ def test_lock_timeout_is_one_line(cli_env, make_agent, openclaw_files):
     paths = make_agent()
     paths.lock.mkdir()  # a fresh proper-lockfile lock directory
     env = {**cli_env, "OPENCLAW_LOCK_TIMEOUT_S": "0.3"}  # default 10 s
-    proc = subprocess.run([sys.executable, "-m", "app.cli", "models", "auth", "order", "set", "--provider",
-                           "anthropic", "anthropic:work"], capture_output=True, text=True, env=env, cwd=ROOT,
-                          timeout=60)
+    proc = subprocess.run([sys.executable, "-m", "openclaw_onboard.app.cli", "models", "auth", "order", "set",
+                           "--provider", "anthropic", "anthropic:work"],
+                          capture_output=True, text=True, env=env, cwd=ROOT, timeout=60)
     assert proc.returncode == 1
     assert proc.stderr.startswith("openclaw: Timed out after 0.3s waiting for the lock")
     assert len(proc.stderr.strip().splitlines()) == 1

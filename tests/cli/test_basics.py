@@ -98,7 +98,7 @@ def test_models_status_imports_neither_textual_nor_httpx(cli_env, make_agent):
                           capture_output=True, text=True, env=cli_env, cwd=ROOT, timeout=60)
     assert proc.returncode == 2, proc.stderr[-2000:]  # the example store has an expiring profile
     modules = {line.split("|")[-1].strip() for line in proc.stderr.splitlines() if line.startswith("import time:")}
-    assert "core.status" in modules  # the measurement works
+    assert "openclaw_onboard.core.status" in modules  # the measurement works
     assert not {m for m in modules if m.split(".")[0] in ("textual", "httpx", "rich")}
 
 
@@ -107,10 +107,11 @@ def test_models_status_in_process_leaves_heavy_modules_unloaded(cli_env, make_ag
     make_agent()
     code = (
         "import sys\n"
-        "from app.cli import main\n"
+        "from openclaw_onboard.app.cli import main\n"
         f"rc = main(['models', 'status', '--check'{', ' + repr(mode) if mode else ''}])\n"
         "heavy = sorted(m for m in sys.modules if m.split('.')[0] in ('textual', 'httpx'))\n"
-        "heavy += sorted(m for m in sys.modules if m.startswith(('core.oauth', 'app.cli_output', 'app.tui')))\n"
+        "heavy += sorted(m for m in sys.modules if m.startswith(\n"
+        "    ('openclaw_onboard.core.oauth', 'openclaw_onboard.app.cli_output', 'openclaw_onboard.app.tui')))\n"
         "print('HEAVY', heavy, file=sys.stderr)\n"
         "raise SystemExit(rc)\n"
     )
@@ -121,7 +122,7 @@ def test_models_status_in_process_leaves_heavy_modules_unloaded(cli_env, make_ag
 
 
 def test_main_is_callable_in_process(capsys, state_dir):
-    from app.cli import main
+    from openclaw_onboard.app.cli import main
 
     assert main(["--version"]) == 0
     assert main(["models", "status", "--nope"]) == 2

@@ -12,13 +12,13 @@ from tests.cli.conftest import ROOT
 
 
 def _doctor(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "app.cli", "doctor", *args], capture_output=True, text=True,
-                          env=env, cwd=ROOT, timeout=60)
+    return subprocess.run([sys.executable, "-m", "openclaw_onboard.app.cli", "doctor", *args],
+                          capture_output=True, text=True, env=env, cwd=ROOT, timeout=60)
 
 
 def _paste(env: dict[str, str], token: str, *args: str) -> None:
-    subprocess.run([sys.executable, "-m", "app.cli", "models", "auth", "paste-token", *args], input=token,
-                   capture_output=True, text=True, env=env, cwd=ROOT, timeout=60, check=True)
+    subprocess.run([sys.executable, "-m", "openclaw_onboard.app.cli", "models", "auth", "paste-token", *args],
+                   input=token, capture_output=True, text=True, env=env, cwd=ROOT, timeout=60, check=True)
 
 
 def test_clean_state_has_no_findings(cli_env: dict[str, str]) -> None:

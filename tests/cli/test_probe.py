@@ -6,8 +6,8 @@ import json
 from collections.abc import Iterator
 
 import pytest
+from openclaw_onboard.core import profiles
 
-from core import profiles
 from tests.support.fake_provider import BAD, GOOD, LIMITED, SLOW, FakeProvider
 
 

@@ -6,8 +6,8 @@ import copy
 import json
 
 import pytest
+from openclaw_onboard.app.cli_output import StatusOutput
 
-from app.cli_output import StatusOutput
 from tests.conftest import (
     ANTHROPIC_SETUP_TOKEN,
     CODEX_ACCESS_TOKEN,

@@ -5,12 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-
-from core import profiles, store
-from core.errors import ValidationError
-from core.paths import AgentPaths, agent_paths, list_agents
-from core.refresh import ensure_fresh
-from core.status import agent_status
+from openclaw_onboard.core import profiles, store
+from openclaw_onboard.core.errors import ValidationError
+from openclaw_onboard.core.paths import AgentPaths, agent_paths, list_agents
+from openclaw_onboard.core.refresh import ensure_fresh
+from openclaw_onboard.core.status import agent_status
 
 BAD_IDS = ["main\n", "work\n",  # `$` in a pattern accepts a trailing newline
            "../../x", "..", "a/b", "/abs", "Main", "", "x" * 65, "-lead", "a\x1b]0;t\x07", "a\u202eb", "a b", "é"]
@@ -43,7 +42,7 @@ def test_dirs_that_are_not_valid_agent_ids_are_not_listed(tmp_path: Path) -> Non
 
 def test_trailing_newlines_are_refused_everywhere_a_pattern_checks(tmp_path: Path) -> None:
     """`re.match(r"^...$")` accepts "x\\n": every validator uses \\Z (found in the adversarial pass)."""
-    from core.envkeys import write_env_var
+    from openclaw_onboard.core.envkeys import write_env_var
 
     for call in (lambda: profiles.validate_provider("openrouter\n") and profiles.validate_profile_id(
                      "openrouter:x\n", "openrouter"),

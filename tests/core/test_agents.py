@@ -7,10 +7,10 @@ import os
 import stat
 
 import pytest
+from openclaw_onboard.core import agents, store
+from openclaw_onboard.core.errors import ValidationError
+from openclaw_onboard.core.paths import list_agents
 
-from core import agents, store
-from core.errors import ValidationError
-from core.paths import list_agents
 from tests.conftest import CODEX_EXPIRES_MS, EXAMPLE_NOW_MS, EXAMPLE_STORE
 
 

@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import copy
 
-from core import order as order_mod
-from core import profiles as profiles_mod
-from core import store
-from core.models import ApiKeyCredential
+from openclaw_onboard.core import order as order_mod
+from openclaw_onboard.core import profiles as profiles_mod
+from openclaw_onboard.core import store
+from openclaw_onboard.core.models import ApiKeyCredential
+
 from tests.conftest import EXAMPLE_AUTH_STATE, EXAMPLE_STORE
 
 

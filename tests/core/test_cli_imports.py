@@ -6,9 +6,9 @@ import json
 import os
 
 import pytest
+from openclaw_onboard.core import cli_imports
+from openclaw_onboard.core.errors import OpenClawError
 
-from core import cli_imports
-from core.errors import OpenClawError
 from tests.conftest import CODEX_ACCESS_TOKEN, CODEX_EXPIRES_MS, make_jwt, write_json
 
 ID_TOKEN = make_jwt({"email": "me@example.com",
@@ -75,7 +75,7 @@ def test_seed_codex_default_only_into_an_empty_slot(codex_home, openclaw_files):
 
 def test_codex_cli_of_an_account_already_logged_in_is_not_copied_again(codex_home, openclaw_files):
     """Two profiles sharing one refresh token: refreshing one would log the other out (issue 12)."""
-    from core.errors import OpenClawError
+    from openclaw_onboard.core.errors import OpenClawError
 
     _write_codex(codex_home)
     cred = cli_imports.codex_cli_credential()

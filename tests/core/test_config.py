@@ -6,10 +6,10 @@ import json
 import os
 
 import pytest
+from openclaw_onboard.core import config
+from openclaw_onboard.core.errors import StoreCorruptError
+from openclaw_onboard.core.models import AuthProfileConfig
 
-from core import config
-from core.errors import StoreCorruptError
-from core.models import AuthProfileConfig
 from tests.conftest import EXAMPLE_CONFIG
 
 

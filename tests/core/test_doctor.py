@@ -7,8 +7,8 @@ import os
 import stat
 from pathlib import Path
 
-from core import doctor, profiles
-from core.paths import agent_paths
+from openclaw_onboard.core import doctor, profiles
+from openclaw_onboard.core.paths import agent_paths
 
 NOW = 1_800_000_000_000
 HOUR = 3_600_000
@@ -54,7 +54,7 @@ def _iso_ago(seconds: float) -> str:
 
 
 def test_stale_lock_and_temp_files_removed_but_held_lock_kept(tmp_path: Path) -> None:
-    from core import locking
+    from openclaw_onboard.core import locking
 
     profiles.add_token("openrouter", "sk-or-v1-" + "a" * 30, state=tmp_path)
     paths = agent_paths("main", tmp_path)

@@ -5,9 +5,15 @@ from __future__ import annotations
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-
-from core.durations import DAY_MS, HOUR_MS, MINUTE_MS, describe_expiry, format_remaining, parse_duration
-from core.errors import ValidationError
+from openclaw_onboard.core.durations import (
+    DAY_MS,
+    HOUR_MS,
+    MINUTE_MS,
+    describe_expiry,
+    format_remaining,
+    parse_duration,
+)
+from openclaw_onboard.core.errors import ValidationError
 
 
 @pytest.mark.parametrize(

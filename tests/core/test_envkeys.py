@@ -7,9 +7,8 @@ import os
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-
-from core.envkeys import env_keys_for, env_prefix, read_env_file, write_env_var
-from core.errors import ValidationError
+from openclaw_onboard.core.envkeys import env_keys_for, env_prefix, read_env_file, write_env_var
+from openclaw_onboard.core.errors import ValidationError
 
 
 @pytest.mark.parametrize(

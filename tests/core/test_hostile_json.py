@@ -13,11 +13,10 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-
-from core import doctor, status, store
-from core.errors import StoreCorruptError
-from core.fsio import MAX_JSON_BYTES
-from core.paths import agent_paths
+from openclaw_onboard.core import doctor, status, store
+from openclaw_onboard.core.errors import StoreCorruptError
+from openclaw_onboard.core.fsio import MAX_JSON_BYTES
+from openclaw_onboard.core.paths import agent_paths
 
 NOW = 1_800_000_000_000
 json_values = st.recursive(

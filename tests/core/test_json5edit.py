@@ -10,9 +10,8 @@ import json5
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-
-from core import config, json5edit
-from core.errors import OpenClawError
+from openclaw_onboard.core import config, json5edit
+from openclaw_onboard.core.errors import OpenClawError
 
 COMMENTED = """\
 // OpenClaw config, kept by hand

@@ -6,8 +6,9 @@ import copy
 import json
 import os
 
-from core import store
-from core.models import ApiKeyCredential, OAuthCredential
+from openclaw_onboard.core import store
+from openclaw_onboard.core.models import ApiKeyCredential, OAuthCredential
+
 from tests.conftest import EXAMPLE_LEGACY_AUTH, EXAMPLE_STORE
 
 

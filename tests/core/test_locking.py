@@ -17,10 +17,9 @@ import time
 from datetime import UTC, datetime, timedelta
 
 import pytest
-
-from core import locking, store
-from core.errors import LockLostError, LockTimeoutError
-from core.models import ApiKeyCredential
+from openclaw_onboard.core import locking, store
+from openclaw_onboard.core.errors import LockLostError, LockTimeoutError
+from openclaw_onboard.core.models import ApiKeyCredential
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
@@ -173,7 +172,7 @@ HOLDER = textwrap.dedent(
     """
     import sys
     from pathlib import Path
-    from core import locking
+    from openclaw_onboard.core import locking
     with locking.hold(Path(sys.argv[1])):
         print("held", flush=True)
         sys.stdin.read()
@@ -280,8 +279,8 @@ def test_lock_appears_with_its_payload_and_leaves_no_temp(tmp_path):
 
 
 def test_doctor_removes_an_old_lock_temp_but_never_a_fresh_one(tmp_path):
-    from core import doctor
-    from core.paths import agent_paths
+    from openclaw_onboard.core import doctor
+    from openclaw_onboard.core.paths import agent_paths
 
     store.update(_add(), state=tmp_path)
     agent_dir = agent_paths("main", tmp_path).agent_dir

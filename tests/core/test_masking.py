@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from hypothesis import example, given
 from hypothesis import strategies as st
+from openclaw_onboard.core.masking import mask_secret
 
-from core.masking import mask_secret
 from tests.conftest import ANTHROPIC_SETUP_TOKEN, MASKED_ANTHROPIC_TOKEN
 
 

@@ -8,9 +8,8 @@ import json
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-
-from core.authstate import coerce_state
-from core.models import (
+from openclaw_onboard.core.authstate import coerce_state
+from openclaw_onboard.core.models import (
     ApiKeyCredential,
     AuthConfig,
     AuthProfileStore,
@@ -18,6 +17,7 @@ from core.models import (
     TokenCredential,
     parse_credential,
 )
+
 from tests.conftest import ANTHROPIC_SETUP_TOKEN, EXAMPLE_STORE, OPENAI_API_KEY
 
 KNOWN_NAMES = {
@@ -230,7 +230,7 @@ def test_property_arbitrary_extra_fields_round_trip(top, api, token, oauth, stat
 
 
 def test_credential_repr_never_shows_secrets() -> None:
-    from core.models import parse_credential
+    from openclaw_onboard.core.models import parse_credential
 
     for entry in (
         {"type": "oauth", "provider": "openai-codex", "access": "ACCESS-SECRET-1", "refresh": "REFRESH-SECRET-2",

@@ -12,17 +12,16 @@ from urllib.parse import parse_qs, quote, urlencode, urlsplit
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-
-from core.models import OAuthCredential
-from core.oauth import jwt
-from core.oauth.callback_server import CallbackOutcome
-from core.oauth.errors import OAuthConfigError, PasteError, TokenEndpointError
-from core.oauth.login import LoginResult, LoginStart, detect_remote
-from core.oauth.paste import parse_pasted
-from core.oauth.pkce import PkcePair, challenge_for, generate_pkce, generate_state
-from core.oauth.provider import AnthropicOAuthConfig, CodexOAuthConfig, normalize_loopback_host
-from core.oauth.token_client import TokenResponse, parse_token_response
-from core.refresh import EXPIRY_MARGIN_MS, is_fresh, login_command
+from openclaw_onboard.core.models import OAuthCredential
+from openclaw_onboard.core.oauth import jwt
+from openclaw_onboard.core.oauth.callback_server import CallbackOutcome
+from openclaw_onboard.core.oauth.errors import OAuthConfigError, PasteError, TokenEndpointError
+from openclaw_onboard.core.oauth.login import LoginResult, LoginStart, detect_remote
+from openclaw_onboard.core.oauth.paste import parse_pasted
+from openclaw_onboard.core.oauth.pkce import PkcePair, challenge_for, generate_pkce, generate_state
+from openclaw_onboard.core.oauth.provider import AnthropicOAuthConfig, CodexOAuthConfig, normalize_loopback_host
+from openclaw_onboard.core.oauth.token_client import TokenResponse, parse_token_response
+from openclaw_onboard.core.refresh import EXPIRY_MARGIN_MS, is_fresh, login_command
 
 ROOT = Path(__file__).resolve().parents[2]
 B64URL = set("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_")
@@ -319,8 +318,7 @@ def test_token_endpoint_errors(status: int, body: object, kind: str, code: str |
 
 def test_transport_errors_are_typed() -> None:
     import httpx
-
-    from core.oauth.token_client import _transport_error
+    from openclaw_onboard.core.oauth.token_client import _transport_error
 
     timeout = _transport_error("https://a.example/t", httpx.ReadTimeout("read timed out"), 30)
     network = _transport_error("https://a.example/t", httpx.ConnectError("[Errno 111] Connection refused"), 30)
@@ -363,7 +361,7 @@ def test_importing_login_and_refresh_does_not_import_httpx_or_textual() -> None:
 ])
 def test_paste_redirect_url_without_scheme(pasted: str) -> None:
     """Browsers often hide `http://` in the address bar; the copied address must still work."""
-    from core.oauth.paste import PasteError, parse_pasted
+    from openclaw_onboard.core.oauth.paste import PasteError, parse_pasted
 
     assert parse_pasted(pasted, "S1") == "ABC_123"
     with pytest.raises(PasteError, match="state mismatch"):

@@ -5,11 +5,11 @@ from __future__ import annotations
 import copy
 
 import pytest
+from openclaw_onboard.core import order, store
+from openclaw_onboard.core.authstate import coerce_state
+from openclaw_onboard.core.errors import ProfileNotFoundError, ValidationError
+from openclaw_onboard.core.models import AuthConfig, AuthProfileStore
 
-from core import order, store
-from core.authstate import coerce_state
-from core.errors import ProfileNotFoundError, ValidationError
-from core.models import AuthConfig, AuthProfileStore
 from tests.conftest import EXAMPLE_STORE
 
 NOW = 1_800_000_000_000

@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
-from core import clock, paths
+from openclaw_onboard.core import clock, paths
 
 
 def test_state_dir_env_then_home(tmp_path):

@@ -5,10 +5,10 @@ from __future__ import annotations
 import copy
 
 import pytest
+from openclaw_onboard.core import profiles
+from openclaw_onboard.core.errors import ProfileNotFoundError, ValidationError
+from openclaw_onboard.core.models import OAuthCredential
 
-from core import profiles
-from core.errors import ProfileNotFoundError, ValidationError
-from core.models import OAuthCredential
 from tests.conftest import ANTHROPIC_SETUP_TOKEN, DAY_MS, EXAMPLE_NOW_MS, EXAMPLE_STORE
 
 
@@ -123,7 +123,7 @@ def test_remove_an_invalid_entry(make_agent, openclaw_files):
 
 def test_new_profile_joins_an_existing_order_override_first(tmp_path):
     """An explicit order is an allow-list; a new login must not be silently unused."""
-    from core import order, profiles, store
+    from openclaw_onboard.core import order, profiles, store
 
     profiles.add_token("anthropic", "sk-ant-oat01-" + "a" * 80, profile_id="anthropic:work", state=tmp_path)
     profiles.add_token("anthropic", "sk-ant-oat01-" + "b" * 80, profile_id="anthropic:home", state=tmp_path)
@@ -137,8 +137,7 @@ def test_new_profile_joins_an_existing_order_override_first(tmp_path):
 
 def test_new_profile_joins_config_auth_order_first(tmp_path):
     import json5
-
-    from core import profiles
+    from openclaw_onboard.core import profiles
 
     (tmp_path / "openclaw.json").write_text('{auth: {order: {anthropic: ["anthropic:work"]}}}')
     profiles.add_token("anthropic", "sk-ant-oat01-" + "c" * 80, profile_id="anthropic:new", state=tmp_path)

@@ -5,11 +5,17 @@ from __future__ import annotations
 import json
 from importlib import resources
 
-from core.providers import catalog, key_shape_problem, probe_base_url, probe_env_var, unknown_provider_note
+from openclaw_onboard.core.providers import (
+    catalog,
+    key_shape_problem,
+    probe_base_url,
+    probe_env_var,
+    unknown_provider_note,
+)
 
 
 def test_catalog_is_packaged_data_with_the_fields_the_issue_names():
-    raw = json.loads(resources.files("core.data").joinpath("providers.json").read_text("utf-8"))
+    raw = json.loads(resources.files("openclaw_onboard.core.data").joinpath("providers.json").read_text("utf-8"))
     assert len(raw["providers"]) >= 45
     openrouter = catalog().get("openrouter")
     assert openrouter is not None

@@ -9,10 +9,9 @@ from pathlib import Path
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-
-from core import doctor
-from core.oauth.expiry import safe_email
-from core.sanitize import clean, clean_block, command, quote
+from openclaw_onboard.core import doctor
+from openclaw_onboard.core.oauth.expiry import safe_email
+from openclaw_onboard.core.sanitize import clean, clean_block, command, quote
 
 SEQUENCES = ["\x1b]0;title\x07", "\x1b]52;c;cHduZWQ=\x1b\\", "\x1b[2J", "\x1b[31m", "\x9b31m", "\x9d0;t\x9c",
              "\x1bP+q\x1b\\", "\x07", "\r", "\n", "\t", "\x00", "\x7f", "\u202e", "\u2066", "\u200b", "\ufeff",
@@ -52,8 +51,8 @@ def test_a_quoted_word_is_one_literal_argument_in_bash(word: str) -> None:
 
 
 def test_doctor_fix_commands_quote_ids_read_from_files(tmp_path: Path) -> None:
-    from core import store
-    from core.models import AuthProfileStore, TokenCredential
+    from openclaw_onboard.core import store
+    from openclaw_onboard.core.models import AuthProfileStore, TokenCredential
 
     canary = tmp_path / "pwned"
     pid = f"openrouter:x;touch {canary}"

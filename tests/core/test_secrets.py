@@ -8,9 +8,8 @@ import sys
 from pathlib import Path
 
 import pytest
-
-from core import secrets
-from core.secrets import Ref, SecretRefError, parse_ref_spec, resolve, validate_ref
+from openclaw_onboard.core import secrets
+from openclaw_onboard.core.secrets import Ref, SecretRefError, parse_ref_spec, resolve, validate_ref
 
 KEY = "sk-or-v1-" + "0123456789abcdef" * 4
 
@@ -241,7 +240,7 @@ def test_exec_is_not_run_through_a_shell(tmp_path):
 
 
 def test_set_provider_config_writes_openclaw_json(state_dir):
-    from core.paths import config_path
+    from openclaw_onboard.core.paths import config_path
 
     config_path().write_text('{"gateway": {"mode": "local"}}\n')
     secrets.set_provider_config("vault", {"source": "exec", "command": "/usr/bin/true", "jsonOnly": True})
@@ -254,7 +253,7 @@ def test_set_provider_config_writes_openclaw_json(state_dir):
 
 
 def test_status_marks_an_unresolved_ref_missing_and_check_fails(state_dir, monkeypatch):
-    from core import profiles, status
+    from openclaw_onboard.core import profiles, status
 
     profiles.add_secret_ref("openrouter", Ref("env", "default", "MY_OR_KEY"))
     st = status.agent_status(env={})
@@ -268,9 +267,9 @@ def test_status_marks_an_unresolved_ref_missing_and_check_fails(state_dir, monke
 
 
 def test_oauth_profiles_refuse_refs(state_dir):
-    from core import profiles
-    from core.errors import ValidationError
-    from core.models import OAuthCredential
+    from openclaw_onboard.core import profiles
+    from openclaw_onboard.core.errors import ValidationError
+    from openclaw_onboard.core.models import OAuthCredential
 
     profiles.add_oauth(OAuthCredential(provider="openrouter", access="a" * 40, refresh="r" * 40, expires=1),
                        "openrouter:default")
@@ -280,7 +279,7 @@ def test_oauth_profiles_refuse_refs(state_dir):
 
 
 def test_status_runs_an_exec_resolver_once_per_ttl(state_dir, tmp_path, monkeypatch):
-    from core import profiles, status
+    from openclaw_onboard.core import profiles, status
 
     calls = tmp_path / "calls"
     cmd = _script(tmp_path, f"open({str(calls)!r}, 'a').write('x')\n" + ECHO_PROTOCOL.replace(

@@ -7,10 +7,10 @@ import copy
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from openclaw_onboard.core.errors import ProfileNotFoundError, ValidationError
+from openclaw_onboard.core.models import AuthProfileStore
+from openclaw_onboard.core.session_override import resolve, split_model_ref
 
-from core.errors import ProfileNotFoundError, ValidationError
-from core.models import AuthProfileStore
-from core.session_override import resolve, split_model_ref
 from tests.conftest import EXAMPLE_STORE
 
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 import copy
 
 import pytest
+from openclaw_onboard.core import status
+from openclaw_onboard.core.durations import DAY_MS, HOUR_MS, MINUTE_MS
+from openclaw_onboard.core.models import ApiKeyCredential, OAuthCredential, TokenCredential
 
-from core import status
-from core.durations import DAY_MS, HOUR_MS, MINUTE_MS
-from core.models import ApiKeyCredential, OAuthCredential, TokenCredential
 from tests.conftest import (
     CODEX_EXPIRES_MS,
     EXAMPLE_NOW_MS,
@@ -255,7 +255,7 @@ def test_status_uses_clock_when_now_not_given(make_agent, frozen_now):
 
 def test_env_keys_carry_masked_value_and_source_from_the_env_given(tmp_path, monkeypatch):
     """Source comes from the env passed in (not os.environ), values only masked."""
-    from core.status import agent_status
+    from openclaw_onboard.core.status import agent_status
 
     (tmp_path / ".env").write_text("GROQ_API_KEY=gsk_DOTENVSECRET0123456789abcdef\n")
     monkeypatch.setenv("GROQ_API_KEY", "gsk_SHELLSECRET0123456789abcdef")  # ignored: env= wins

@@ -7,11 +7,11 @@ import json
 import os
 
 import pytest
+from openclaw_onboard.core import store
+from openclaw_onboard.core.errors import ValidationError
+from openclaw_onboard.core.models import ApiKeyCredential, TokenCredential
+from openclaw_onboard.core.paths import agent_paths
 
-from core import store
-from core.errors import ValidationError
-from core.models import ApiKeyCredential, TokenCredential
-from core.paths import agent_paths
 from tests.conftest import EXAMPLE_STORE
 
 

@@ -9,9 +9,9 @@ import random
 import time
 
 import pytest
+from openclaw_onboard.core import fsio, store
+from openclaw_onboard.core.models import ApiKeyCredential
 
-from core import fsio, store
-from core.models import ApiKeyCredential
 from tests.conftest import EXAMPLE_STORE
 from tests.support import procs
 
@@ -73,7 +73,7 @@ def test_sigkilled_writer_never_leaves_a_torn_or_empty_store(state_dir, openclaw
     seed = int.from_bytes(os.urandom(4), "big")
     rng = random.Random(seed)
     ctx = multiprocessing.get_context("forkserver")
-    ctx.set_forkserver_preload(["core.store", "core.models", "tests.support.procs"])
+    ctx.set_forkserver_preload(["openclaw_onboard.core.store", "openclaw_onboard.core.models", "tests.support.procs"])
     versions_seen = set()
     last = 0  # the version on disk before each writer starts
     temps_seen = 0

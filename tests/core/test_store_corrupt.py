@@ -5,10 +5,9 @@ from __future__ import annotations
 import os
 
 import pytest
-
-from core import store
-from core.errors import StoreCorruptError
-from core.models import ApiKeyCredential
+from openclaw_onboard.core import store
+from openclaw_onboard.core.errors import StoreCorruptError
+from openclaw_onboard.core.models import ApiKeyCredential
 
 CASES = {
     "invalid-json": (b'{"version": 1, "profiles": {', "invalid JSON at line 1"),

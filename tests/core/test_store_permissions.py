@@ -6,10 +6,9 @@ import os
 import stat
 
 import pytest
-
-from core import store
-from core.errors import UnsafePathError
-from core.models import ApiKeyCredential
+from openclaw_onboard.core import store
+from openclaw_onboard.core.errors import UnsafePathError
+from openclaw_onboard.core.models import ApiKeyCredential
 
 NOBODY = 65534
 

@@ -7,10 +7,9 @@ from pathlib import Path
 
 import json5
 import pytest
-
-from core import config, doctor, order, profiles, store
-from core.masking import mask_secret
-from core.paths import agent_paths
+from openclaw_onboard.core import config, doctor, order, profiles, store
+from openclaw_onboard.core.masking import mask_secret
+from openclaw_onboard.core.paths import agent_paths
 
 
 def test_config_backup_is_never_written_through_a_planted_link(state_dir: Path, tmp_path: Path) -> None:
@@ -71,7 +70,7 @@ def test_short_secrets_show_at_most_an_eighth_on_each_side(secret: str, shown: s
 
 
 def test_removing_an_inherited_profile_from_a_sub_agent_says_whose_it_is(state_dir: Path) -> None:
-    from core.errors import ProfileNotFoundError
+    from openclaw_onboard.core.errors import ProfileNotFoundError
 
     profiles.add_token("openrouter", "sk-or-v1-" + "a" * 40, state=state_dir)
     (state_dir / "openclaw.json").write_text('{"agents": {"list": [{"id": "main"}, {"id": "work"}]}}')

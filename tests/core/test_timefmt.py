@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import pytest
-
-from core.timefmt import format_countdown, format_utc
+from openclaw_onboard.core.timefmt import format_countdown, format_utc
 
 JAN_1_2026 = 1767225600000
 

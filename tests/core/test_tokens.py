@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from openclaw_onboard.core.errors import ValidationError
+from openclaw_onboard.core.tokens import normalize_token, validate_setup_token, validate_token
 
-from core.errors import ValidationError
-from core.tokens import normalize_token, validate_setup_token, validate_token
 from tests.conftest import ANTHROPIC_SETUP_TOKEN
 
 SHORT = "Token looks too short; paste the full setup-token"

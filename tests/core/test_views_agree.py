@@ -9,11 +9,11 @@ import math
 
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
+from openclaw_onboard.core import store as store_mod
+from openclaw_onboard.core import views
+from openclaw_onboard.core.models import parse_credential
+from openclaw_onboard.core.views import view_credential
 
-from core import store as store_mod
-from core import views
-from core.models import parse_credential
-from core.views import view_credential
 from tests.conftest import EXAMPLE_STORE
 
 FIELDS = ["type", "mode", "provider", "key", "apiKey", "token", "access", "refresh", "expires", "email",
@@ -136,7 +136,7 @@ usage_values = (st.none() | st.booleans() | st.integers(-5, 2**45) | st.floats(a
 @example(stats={"cooldownUntil": "123"})
 @example(stats={"errorCount": "many"})
 def test_property_views_and_models_agree_on_usage_stats(stats, tmp_path_factory):
-    from core import order as order_mod
+    from openclaw_onboard.core import order as order_mod
 
     raw = copy.deepcopy(EXAMPLE_STORE)
     raw["usageStats"] = {"anthropic:work": stats}
@@ -180,7 +180,7 @@ def test_views_and_models_agree_on_legacy_import(make_agent):
 
 
 def test_views_read_json5_config_like_load_config(make_agent, state_dir):
-    from core import config
+    from openclaw_onboard.core import config
 
     make_agent(config=True)
     view, raw = views.read_auth_config(state_dir)

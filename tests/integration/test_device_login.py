@@ -8,13 +8,13 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from openclaw_onboard.core import store
+from openclaw_onboard.core.config import load_config
+from openclaw_onboard.core.models import OAuthCredential
+from openclaw_onboard.core.oauth.device import CodexDeviceLogin, DeviceLoginUnavailable, DeviceProgress, DeviceTiming
+from openclaw_onboard.core.oauth.errors import LoginCancelled, LoginError
+from openclaw_onboard.core.oauth.login import CodexLoginSession
 
-from core import store
-from core.config import load_config
-from core.models import OAuthCredential
-from core.oauth.device import CodexDeviceLogin, DeviceLoginUnavailable, DeviceProgress, DeviceTiming
-from core.oauth.errors import LoginCancelled, LoginError
-from core.oauth.login import CodexLoginSession
 from tests.support.device_server import DeviceAuthFake
 from tests.support.oauth_server import OAuthTestServer
 
@@ -143,7 +143,7 @@ async def test_our_deadline_ends_a_code_nobody_approves(srv: OAuthTestServer, st
 async def test_default_deadline_is_fifteen_minutes_and_says_so() -> None:
     assert DeviceTiming().deadline_s == 900 and DeviceTiming().min_interval_s == 1.0
     assert DeviceTiming().default_interval_s == 5.0
-    from core.oauth.device import _minutes
+    from openclaw_onboard.core.oauth.device import _minutes
     assert _minutes(900) == "15 minutes"
 
 

@@ -24,10 +24,10 @@ from pathlib import Path
 from urllib.parse import parse_qs, quote, urlsplit
 
 import pytest
+from openclaw_onboard.core import store
+from openclaw_onboard.core.oauth import callback_server
+from openclaw_onboard.core.oauth.login import CodexLoginSession, LoginResult
 
-from core import store
-from core.oauth import callback_server
-from core.oauth.login import CodexLoginSession, LoginResult
 from tests.support.follow_redirect import follow
 from tests.support.hardening import RawReply, http_get, raw_request
 from tests.support.oauth_server import OAuthTestServer, free_port

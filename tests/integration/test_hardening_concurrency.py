@@ -25,10 +25,10 @@ import time
 from pathlib import Path
 
 import pytest
+from openclaw_onboard.core import store
+from openclaw_onboard.core.models import OAuthCredential, TokenCredential
+from openclaw_onboard.core.paths import agent_paths
 
-from core import store
-from core.models import OAuthCredential, TokenCredential
-from core.paths import agent_paths
 from tests.support.hardening import ROOT, cli_env, popen_cli, run_cli, temp_files
 from tests.support.oauth_server import OAuthTestServer
 

@@ -33,10 +33,10 @@ from pathlib import Path
 
 import json5
 import pytest
+from openclaw_onboard.core import store
+from openclaw_onboard.core.models import ApiKeyCredential, TokenCredential
+from openclaw_onboard.core.paths import agent_paths
 
-from core import store
-from core.models import ApiKeyCredential, TokenCredential
-from core.paths import agent_paths
 from tests.support.hardening import cli_env, popen_cli, run_cli, temp_files
 
 pytestmark = pytest.mark.slow

@@ -16,15 +16,15 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
+from openclaw_onboard.core import store
+from openclaw_onboard.core.durations import DAY_MS, HOUR_MS, MAX_DURATION_MS, MINUTE_MS, SECOND_MS, parse_duration
+from openclaw_onboard.core.errors import OpenClawError, ValidationError
+from openclaw_onboard.core.oauth.errors import PasteError
+from openclaw_onboard.core.oauth.paste import MAX_CODE_LEN, parse_pasted
+from openclaw_onboard.core.paths import agent_paths
+from openclaw_onboard.core.sanitize import is_clean
+from openclaw_onboard.core.tokens import SETUP_TOKEN_PREFIX, validate_setup_token, validate_token
 
-from core import store
-from core.durations import DAY_MS, HOUR_MS, MAX_DURATION_MS, MINUTE_MS, SECOND_MS, parse_duration
-from core.errors import OpenClawError, ValidationError
-from core.oauth.errors import PasteError
-from core.oauth.paste import MAX_CODE_LEN, parse_pasted
-from core.paths import agent_paths
-from core.sanitize import is_clean
-from core.tokens import SETUP_TOKEN_PREFIX, validate_setup_token, validate_token
 from tests.support.hardening import cli_env, run_cli
 
 # Every character class that has bitten a parser somewhere, surrogates included.
@@ -149,7 +149,7 @@ BIG_NUMBERS = ["1e999", "-1e999", "1e308", "123456789012345678901234567890", "-0
 def test_huge_numbers_in_usage_stats_do_not_crash_status_or_writes(tmp_path: Path, field: str, number: str) -> None:
     """A store OpenClaw can parse must not make `models status` (or the dashboard) crash with a
     Python OverflowError; it may ignore the odd value."""
-    from core.status import agent_status
+    from openclaw_onboard.core.status import agent_status
 
     state = tmp_path / f"big-{field}-{number}"
     path = agent_paths("main", state).store

@@ -21,14 +21,14 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from openclaw_onboard.core import store
+from openclaw_onboard.core.errors import ValidationError
+from openclaw_onboard.core.models import OAuthCredential
+from openclaw_onboard.core.oauth.errors import PasteError
+from openclaw_onboard.core.oauth.paste import parse_pasted
+from openclaw_onboard.core.paths import agent_paths
+from openclaw_onboard.core.tokens import validate_setup_token, validate_token
 
-from core import store
-from core.errors import ValidationError
-from core.models import OAuthCredential
-from core.oauth.errors import PasteError
-from core.oauth.paste import parse_pasted
-from core.paths import agent_paths
-from core.tokens import validate_setup_token, validate_token
 from tests.support.follow_redirect import fetch
 from tests.support.hardening import (
     ALL_SECRETS,
@@ -483,7 +483,7 @@ def test_paste_errors_never_contain_the_code(secret: str, shape: int) -> None:
 @settings(max_examples=100, deadline=None)
 @given(secret=secret_text)
 def test_duration_errors_never_contain_a_misplaced_secret(secret: str) -> None:
-    from core.durations import parse_duration
+    from openclaw_onboard.core.durations import parse_duration
 
     with pytest.raises(ValidationError) as err:
         parse_duration(secret)
@@ -495,7 +495,7 @@ def test_duration_errors_never_contain_a_misplaced_secret(secret: str) -> None:
 def test_refresh_errors_never_contain_the_refresh_token(srv: OAuthTestServer, tmp_path: Path,
                                                         monkeypatch: pytest.MonkeyPatch, secret: str,
                                                         failure: str) -> None:
-    from core.refresh import RefreshError, ensure_fresh
+    from openclaw_onboard.core.refresh import RefreshError, ensure_fresh
 
     for key, value in srv.env().items():
         monkeypatch.setenv(key, value)
@@ -522,7 +522,7 @@ def test_refresh_errors_never_contain_the_refresh_token(srv: OAuthTestServer, tm
 @settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(secret=secret_text)
 async def test_login_error_never_contains_the_code(srv: OAuthTestServer, tmp_path: Path, secret: str) -> None:
-    from core.oauth.login import CodexLoginSession, LoginError
+    from openclaw_onboard.core.oauth.login import CodexLoginSession, LoginError
 
     env = srv.env({"SSH_CONNECTION": "x"}, OPENCLAW_OAUTH_CALLBACK_PORT=str(free_port()))
     srv.fail_next_token(400, json.dumps({"error": "invalid_grant", "error_description": f"code {secret} expired"}),

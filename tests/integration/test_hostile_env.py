@@ -11,11 +11,10 @@ from pathlib import Path
 
 import pytest
 from dotenv import dotenv_values
-
-from core import doctor, fsio
-from core.envkeys import read_env_file, write_env_var
-from core.errors import ValidationError
-from core.paths import env_file_path
+from openclaw_onboard.core import doctor, fsio
+from openclaw_onboard.core.envkeys import read_env_file, write_env_var
+from openclaw_onboard.core.errors import ValidationError
+from openclaw_onboard.core.paths import env_file_path
 
 NAME = "OPENROUTER_API_KEY"
 CANARY = "pwned-by-env"

@@ -11,9 +11,9 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
+from openclaw_onboard.core import store
+from openclaw_onboard.core.oauth.login import CodexLoginSession, LoginError
 
-from core import store
-from core.oauth.login import CodexLoginSession, LoginError
 from tests.support.follow_redirect import fetch
 from tests.support.oauth_server import OAuthTestServer
 

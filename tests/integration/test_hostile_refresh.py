@@ -13,11 +13,11 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from openclaw_onboard.core import store
+from openclaw_onboard.core.models import AuthProfileStore, OAuthCredential
+from openclaw_onboard.core.paths import agent_paths
+from openclaw_onboard.core.refresh import ReloginRequired, ensure_fresh
 
-from core import store
-from core.models import AuthProfileStore, OAuthCredential
-from core.paths import agent_paths
-from core.refresh import ReloginRequired, ensure_fresh
 from tests.support.hardening import cli_env, popen_cli, run_cli
 from tests.support.hostile_endpoint import HostileEndpoint, answering, dripping
 from tests.support.oauth_server import OAuthTestServer, make_jwt
@@ -89,7 +89,7 @@ def test_a_dripping_endpoint_is_cut_off_at_the_total_deadline_and_waiters_are_no
 
 
 def test_the_refresh_lock_wait_is_bounded_below_openclaws_stale_time(monkeypatch: pytest.MonkeyPatch) -> None:
-    from core.refresh import refresh_lock_timeout_s
+    from openclaw_onboard.core.refresh import refresh_lock_timeout_s
 
     monkeypatch.delenv("OPENCLAW_TOKEN_DEADLINE_S", raising=False)
     assert refresh_lock_timeout_s() < 120  # OpenClaw: 120 s per refresh, its lock stale after 180 s

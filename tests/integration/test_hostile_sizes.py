@@ -7,11 +7,11 @@ import os
 from pathlib import Path
 
 import pytest
+from openclaw_onboard.core import fsio, profiles
+from openclaw_onboard.core.errors import ValidationError
+from openclaw_onboard.core.models import OAuthCredential
+from openclaw_onboard.core.paths import agent_paths
 
-from core import fsio, profiles
-from core.errors import ValidationError
-from core.models import OAuthCredential
-from core.paths import agent_paths
 from tests.support.hardening import OR_SECRET, cli_env, run_cli
 
 

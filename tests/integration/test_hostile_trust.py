@@ -16,10 +16,10 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from openclaw_onboard.core import doctor, profiles, store, trust
+from openclaw_onboard.core.errors import UnsafePathError
+from openclaw_onboard.core.paths import agent_paths
 
-from core import doctor, profiles, store, trust
-from core.errors import UnsafePathError
-from core.paths import agent_paths
 from tests.support.hardening import OR_SECRET, cli_env, run_cli
 
 NOBODY = 65534

@@ -10,14 +10,14 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
+from openclaw_onboard.core import store
+from openclaw_onboard.core.config import load_config
+from openclaw_onboard.core.models import OAuthCredential
+from openclaw_onboard.core.oauth import jwt
+from openclaw_onboard.core.oauth.callback_server import CallbackServer
+from openclaw_onboard.core.oauth.errors import OAuthConfigError
+from openclaw_onboard.core.oauth.login import CodexLoginSession, LoginCancelled, LoginError, PasteError
 
-from core import store
-from core.config import load_config
-from core.models import OAuthCredential
-from core.oauth import jwt
-from core.oauth.callback_server import CallbackServer
-from core.oauth.errors import OAuthConfigError
-from core.oauth.login import CodexLoginSession, LoginCancelled, LoginError, PasteError
 from tests.support.follow_redirect import fetch
 from tests.support.oauth_server import OAuthTestServer, free_port, read_browser_log
 
@@ -466,7 +466,7 @@ async def test_explicit_browser_counts_without_a_display(srv: OAuthTestServer, s
 
 
 def test_ssh_forward_hint_is_exact_and_never_shell_text() -> None:
-    from core.oauth.login import ssh_forward_hint
+    from openclaw_onboard.core.oauth.login import ssh_forward_hint
 
     env = {"SSH_CONNECTION": "10.1.2.3 50000 10.9.8.7 22", "USER": "alice"}
     assert ssh_forward_hint(env, 1455) == "ssh -L 1455:127.0.0.1:1455 alice@10.9.8.7"

@@ -6,12 +6,12 @@ import json
 from collections.abc import Iterator
 
 import pytest
+from openclaw_onboard.core import probe as probe_mod
+from openclaw_onboard.core import profiles
+from openclaw_onboard.core.models import TokenCredential
+from openclaw_onboard.core.probe import parse_profile_filter
+from openclaw_onboard.core.secrets import Ref
 
-from core import probe as probe_mod
-from core import profiles
-from core.models import TokenCredential
-from core.probe import parse_profile_filter
-from core.secrets import Ref
 from tests.support.fake_provider import BAD, GOOD, LIMITED, SLOW, FakeProvider
 
 
@@ -50,7 +50,7 @@ def test_probe_reports_ok_auth_rate_limit_and_timeout(state_dir, fake):
 
 
 def test_reason_codes_for_profiles_that_cannot_be_probed(state_dir, fake):
-    from core import store
+    from openclaw_onboard.core import store
 
     profiles.add_api_key("openrouter", GOOD, "openrouter:good")
     profiles.add_secret_ref("openrouter", Ref("env", "default", "NOT_SET_KEY"), "openrouter:ref")
@@ -75,7 +75,7 @@ def test_reason_codes_for_profiles_that_cannot_be_probed(state_dir, fake):
 
 
 def test_order_exclusion_filters_and_env_credentials(state_dir, fake):
-    from core import order
+    from openclaw_onboard.core import order
 
     _seed()
     order.set_order("openrouter", ["openrouter:good", "openrouter:bad"])

@@ -15,14 +15,14 @@ import time
 from pathlib import Path
 
 import pytest
+from openclaw_onboard.core import locking, store
+from openclaw_onboard.core.errors import ProfileNotFoundError
+from openclaw_onboard.core.models import AuthProfileStore, OAuthCredential, TokenCredential
+from openclaw_onboard.core.oauth.provider import CodexOAuthConfig
+from openclaw_onboard.core.oauth.token_client import codex_refresh
+from openclaw_onboard.core.paths import agent_paths
+from openclaw_onboard.core.refresh import RefreshError, ReloginRequired, ensure_fresh
 
-from core import locking, store
-from core.errors import ProfileNotFoundError
-from core.models import AuthProfileStore, OAuthCredential, TokenCredential
-from core.oauth.provider import CodexOAuthConfig
-from core.oauth.token_client import codex_refresh
-from core.paths import agent_paths
-from core.refresh import RefreshError, ReloginRequired, ensure_fresh
 from tests.support.oauth_server import ROOT, OAuthTestServer, RefreshRace, free_port, token_fingerprint
 
 PID = "openai-codex:me@example.com"
@@ -284,10 +284,10 @@ def test_different_profiles_never_wait_for_each_other(srv: OAuthTestServer, stat
 
 def test_lock_held_too_long_is_a_refresh_error(srv: OAuthTestServer, state: Path,
                                                monkeypatch: pytest.MonkeyPatch) -> None:
-    import core.refresh
+    import openclaw_onboard.core.refresh
 
     pid = srv.write_expired_profile(state)
-    monkeypatch.setattr(core.refresh, "refresh_lock_timeout_s", lambda: 0.2)
+    monkeypatch.setattr(openclaw_onboard.core.refresh, "refresh_lock_timeout_s", lambda: 0.2)
     held, release = threading.Event(), threading.Event()
 
     def holder() -> None:  # another thread: our lock is re-entrant within one thread
@@ -310,7 +310,7 @@ def test_lock_held_too_long_is_a_refresh_error(srv: OAuthTestServer, state: Path
 def test_lock_of_a_killed_process_is_recovered(srv: OAuthTestServer, state: Path) -> None:
     pid = srv.write_expired_profile(state)
     lock = agent_paths("main", state).refresh_lock("openai-codex", pid)
-    code = ("import sys; from pathlib import Path; from core import locking\n"
+    code = ("import sys; from pathlib import Path; from openclaw_onboard.core import locking\n"
             f"with locking.hold(Path({str(lock)!r})):\n"
             "    print('locked', flush=True); sys.stdin.read()\n")
     holder = subprocess.Popen([sys.executable, "-c", code], cwd=ROOT, stdin=subprocess.PIPE, stdout=subprocess.PIPE,

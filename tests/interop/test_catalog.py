@@ -7,8 +7,8 @@ import json
 import subprocess
 from pathlib import Path
 
-from core.provider_ids import normalize_provider_id
-from core.providers import catalog
+from openclaw_onboard.core.provider_ids import normalize_provider_id
+from openclaw_onboard.core.providers import catalog
 
 
 def _manifests(dist: str) -> list[dict]:

@@ -12,8 +12,8 @@ import json
 from pathlib import Path
 
 import pytest
+from openclaw_onboard.core.paths import agent_paths
 
-from core.paths import agent_paths
 from tests.conftest import EXAMPLE_STORE, write_json
 from tests.interop.conftest import OpenClawPeer, Ours
 

@@ -11,10 +11,10 @@ import time
 from pathlib import Path
 
 import pytest
+from openclaw_onboard.core import locking, store
+from openclaw_onboard.core.errors import LockTimeoutError
+from openclaw_onboard.core.paths import agent_paths
 
-from core import locking, store
-from core.errors import LockTimeoutError
-from core.paths import agent_paths
 from tests.cli.conftest import OPENCLAW_CMD, ROOT
 from tests.interop.conftest import OpenClawPeer, Ours
 
@@ -30,7 +30,7 @@ def _seed(state: Path) -> Path:
 def _hold_ours(lock: Path, stale: str = "store") -> subprocess.Popen[str]:
     """Our lock held by another process of ours until its stdin closes."""
     stale_s = "locking.REFRESH_STALE_S" if stale == "refresh" else "locking.STORE_STALE_S"
-    code = ("import sys; from pathlib import Path; from core import locking\n"
+    code = ("import sys; from pathlib import Path; from openclaw_onboard.core import locking\n"
             f"with locking.hold(Path(sys.argv[1]), stale_s={stale_s}):\n"
             "    print('held', flush=True); sys.stdin.read()\n")
     proc = subprocess.Popen([sys.executable, "-c", code, str(lock)], cwd=ROOT, stdin=subprocess.PIPE,
@@ -112,7 +112,8 @@ def test_refresh_lock_is_the_same_file_as_openclaws(openclaw_peer: OpenClawPeer,
 
 def test_openclaw_refresh_lock_blocks_our_refresh_and_ours_blocks_theirs(
         openclaw_peer: OpenClawPeer, state_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    import core.refresh
+    import openclaw_onboard.core.refresh
+
     from tests.support.oauth_server import OAuthTestServer
 
     with OAuthTestServer() as srv:
@@ -123,14 +124,15 @@ def test_openclaw_refresh_lock_blocks_our_refresh_and_ours_blocks_theirs(
         holder = openclaw_peer.start("hold-lock", str(lock)[: -len(".lock")], "refresh")
         assert holder.read()["held"] == str(lock)
         # OpenClaw is refreshing: we wait (and, given a short deadline, give up) without a token call.
-        monkeypatch.setattr(core.refresh, "refresh_lock_timeout_s", lambda: 0.5)
-        with pytest.raises(core.refresh.RefreshError, match="Timed out"):
-            core.refresh.ensure_fresh(pid, state=state_dir)
+        monkeypatch.setattr(openclaw_onboard.core.refresh, "refresh_lock_timeout_s", lambda: 0.5)
+        with pytest.raises(openclaw_onboard.core.refresh.RefreshError, match="Timed out"):
+            openclaw_onboard.core.refresh.ensure_fresh(pid, state=state_dir)
         assert srv.token_calls == 0
         # Its refresh lock is live for 180 s: 100 s would be stale for a store lock, not for this one.
-        monkeypatch.setattr(core.refresh, "refresh_lock_timeout_s", lambda: 30.0)
+        monkeypatch.setattr(openclaw_onboard.core.refresh, "refresh_lock_timeout_s", lambda: 30.0)
         done = threading.Event()
-        waiter = threading.Thread(target=lambda: (core.refresh.ensure_fresh(pid, state=state_dir), done.set()))
+        refresh = openclaw_onboard.core.refresh
+        waiter = threading.Thread(target=lambda: (refresh.ensure_fresh(pid, state=state_dir), done.set()))
         waiter.start()
         assert not done.wait(1.0)  # still queued behind OpenClaw (the event loop of a real waiter)
         assert holder.finish() == 0

@@ -7,8 +7,8 @@ import os
 import subprocess
 import sys
 
-from core import profiles, secrets
-from core.secrets import Ref
+from openclaw_onboard.core import profiles, secrets
+from openclaw_onboard.core.secrets import Ref
 
 KEY = "sk-or-v1-" + "0123456789abcdef" * 4
 
@@ -46,7 +46,7 @@ def test_env_file_and_exec_refs_round_trip_through_real_openclaw(_openclaw_dist,
     assert "together:manual=token:ref(exec:together/api-key)" in labels
     assert data["auth"]["unusableProfiles"] == []
     # Our own status agrees that all three resolve.
-    from core.status import agent_status
+    from openclaw_onboard.core.status import agent_status
 
     rows = {p.profile_id: p for p in agent_status(env={"MY_OR_KEY": KEY}).profiles}
     assert {pid: (rows[pid].reason, rows[pid].ref) for pid in ("openrouter:default", "groq:default",

@@ -13,8 +13,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from openclaw_onboard.core.paths import agent_paths
 
-from core.paths import agent_paths
 from tests.conftest import write_json
 from tests.interop.conftest import OpenClawPeer, Ours
 

@@ -21,7 +21,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 _SCRIPT = Path(sys.executable).with_name("openclaw")
-OPENCLAW_CMD: list[str] = [str(_SCRIPT)] if _SCRIPT.exists() else [sys.executable, "-m", "app.cli"]
+OPENCLAW_CMD: list[str] = [str(_SCRIPT)] if _SCRIPT.exists() else [sys.executable, "-m", "openclaw_onboard.app.cli"]
 TEMP_PREFIX = ".openclaw-tmp-"
 
 # ---------------------------------------------------------------- recognisable secrets
@@ -210,7 +210,7 @@ def wait_until(predicate, timeout: float, interval: float = 0.01, what: str = "c
 
 
 def _order_loop(state: str, agent: str, provider: str, count: int, seed: int, ids: list[str]) -> int:
-    from core import order
+    from openclaw_onboard.core import order
 
     rng = random.Random(seed)
     print("ready", flush=True)

@@ -143,9 +143,8 @@ class Masher:
 
     async def check_responds(self, app: Any, pilot: Any, timeout: float = 10.0) -> None:
         """F1 opens the help over whatever is on top (retried: keys typed mid-switch are dropped); esc closes it."""
+        from openclaw_onboard.screens.help import HelpScreen
         from textual.command import CommandPalette
-
-        from screens.help import HelpScreen
 
         self.result.checks += 1
         loop = asyncio.get_running_loop()

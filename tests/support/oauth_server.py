@@ -594,9 +594,9 @@ class OAuthTestServer:
                               profile_id: str | None = None, email: str | None = None,
                               expired_ms_ago: int = 60_000) -> str:
         """Write an oauth profile whose access token expired `expired_ms_ago` ms ago; returns its id."""
-        from core import store
-        from core.config import register_profile
-        from core.models import AuthProfileStore, OAuthCredential
+        from openclaw_onboard.core import store
+        from openclaw_onboard.core.config import register_profile
+        from openclaw_onboard.core.models import AuthProfileStore, OAuthCredential
 
         email = email or self._initial["email"]
         tokens = self.mint_tokens(email=email)
@@ -621,8 +621,8 @@ class OAuthTestServer:
     @staticmethod
     def expire_profile(state: Path, profile_id: str, agent_id: str = "main", expired_ms_ago: int = 60_000) -> None:
         """Move a stored profile's `expires` into the past (tokens untouched)."""
-        from core import store
-        from core.models import AuthProfileStore
+        from openclaw_onboard.core import store
+        from openclaw_onboard.core.models import AuthProfileStore
 
         def mutate(s: AuthProfileStore) -> None:
             cred = s.profiles[profile_id]
@@ -723,9 +723,8 @@ class RefreshRace:
 
 def _refresh_worker(profile_id: str, agent_id: str) -> int:
     import httpx  # noqa: F401  -- pre-import so all workers hit the store at the same moment
-
-    import core.oauth.token_client  # noqa: F401
-    from core.refresh import ensure_fresh
+    import openclaw_onboard.core.oauth.token_client  # noqa: F401
+    from openclaw_onboard.core.refresh import ensure_fresh
 
     print("ready", flush=True)
     for line in sys.stdin:

@@ -17,8 +17,8 @@ FILLER_PROFILES = 40
 def add_profiles(state: str, agent_id: str, worker: int, count: int, start: Any) -> int:
     """Wait for `start` (an Event), then do `count` read-modify-writes via core.store.update,
     each adding one profile `w<worker>:n<i>`. Returns how many it added."""
-    from core import store
-    from core.models import ApiKeyCredential
+    from openclaw_onboard.core import store
+    from openclaw_onboard.core.models import ApiKeyCredential
 
     start.wait()
     for i in range(count):
@@ -50,8 +50,8 @@ def store_version(raw: dict[str, Any]) -> int:
 def counter_writer(state: str, agent_id: str, conn: Any) -> None:
     """Forever: update the store to the next version (counter + ~160 KB of filler that
     depends on the version), then send the version number that is now on disk."""
-    from core import store
-    from core.models import ApiKeyCredential
+    from openclaw_onboard.core import store
+    from openclaw_onboard.core.models import ApiKeyCredential
 
     def mutate(s):
         current = int(s.profiles[COUNTER_PID].key.split("-")[1]) if COUNTER_PID in s.profiles else 0

@@ -46,7 +46,7 @@ def tui_env(state_dir: Path) -> dict[str, str]:
 @pytest.fixture
 def make_app(state_dir: Path, tui_env: dict[str, str]) -> Callable[..., Any]:
     """`make_app(**create_app_kwargs)`: the real app with tmp state, frozen clock, no browser, no blink."""
-    from app.tui import create_app
+    from openclaw_onboard.app.tui import create_app
 
     def make(**kwargs: Any):
         kwargs.setdefault("state", state_dir)
@@ -165,7 +165,7 @@ class _ScriptedSession:
         self._done: asyncio.Future[Any] | None = None
 
     async def start(self) -> Any:
-        from core.oauth.login import LoginStart
+        from openclaw_onboard.core.oauth.login import LoginStart
 
         self._done = asyncio.get_running_loop().create_future()
         listen = "127.0.0.1:1455" if self.script.mode == "callback" else None
@@ -174,13 +174,13 @@ class _ScriptedSession:
         return LoginStart(FAKE_URL, self.script.mode, listen, self.script.reason)
 
     def submit_paste(self, text: str) -> None:
-        from core.oauth.paste import parse_pasted
+        from openclaw_onboard.core.oauth.paste import parse_pasted
 
         parse_pasted(text, "af0ifjsldkj-snapshot-state")
 
     async def result(self) -> Any:
-        from core.oauth.errors import LoginCancelled
-        from core.oauth.login import LoginResult
+        from openclaw_onboard.core.oauth.errors import LoginCancelled
+        from openclaw_onboard.core.oauth.login import LoginResult
 
         if self.script.finish:
             for stage in ("exchanging", "saved"):

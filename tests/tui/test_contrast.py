@@ -8,8 +8,8 @@ text is checked against the background under it.
 from __future__ import annotations
 
 import pytest
+from openclaw_onboard.app.tui import DARK_THEME, LIGHT_THEME
 
-from app.tui import DARK_THEME, LIGHT_THEME
 from tests.support.contrast import low_contrast
 from tests.tui.conftest import wait_for_screen
 from tests.tui.test_dashboard import three_anthropic_store

@@ -16,7 +16,7 @@ from tests.support.pty_run import run_in_pty
 CRASH_SCRIPT = """
 import sys
 from pathlib import Path
-from app.tui import OnboardApp
+from openclaw_onboard.app.tui import OnboardApp
 
 secret = sys.argv[2]
 app = OnboardApp(state=Path(sys.argv[1]), dashboard=True, cursor_blink=False)
@@ -58,7 +58,7 @@ def test_a_tui_crash_prints_one_line_and_a_private_report_without_secrets(tmp_pa
 
 CLI_CRASH = """
 import sys, threading
-import app.cli_status
+import openclaw_onboard.app.cli_status
 
 def boom(args):
     access_token = sys.argv[1]
@@ -69,8 +69,8 @@ def thread_boom(args):
     t.start(); t.join()
     return 0
 
-app.cli_status.cmd_status = boom if sys.argv[2] == "main" else thread_boom
-from app.cli import main
+openclaw_onboard.app.cli_status.cmd_status = boom if sys.argv[2] == "main" else thread_boom
+from openclaw_onboard.app.cli import main
 raise SystemExit(main(["models", "status"]))
 """
 
@@ -112,7 +112,7 @@ def test_escape_sequences_in_every_shown_field_never_reach_the_terminal(tmp_path
     (agent_dir / "auth-profiles.json").write_text(json.dumps(store))
     os.chmod(agent_dir / "auth-profiles.json", 0o600)
     env = cli_env(state, tmp_path)
-    code = ("import sys\nfrom pathlib import Path\nfrom app.tui import OnboardApp\n"
+    code = ("import sys\nfrom pathlib import Path\nfrom openclaw_onboard.app.tui import OnboardApp\n"
             "app = OnboardApp(state=Path(sys.argv[1]), dashboard=True, cursor_blink=False)\napp.run()\n")
     rc, out = run_in_pty([sys.executable, "-c", code, str(state)], env, send={"openrouter": b"\x11"},
                          cwd=str(ROOT))

@@ -19,18 +19,18 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from openclaw_onboard.core import order as order_mod
+from openclaw_onboard.core import profiles as profiles_mod
+from openclaw_onboard.core import store as store_mod
+from openclaw_onboard.core.timefmt import format_countdown
+from openclaw_onboard.screens.dashboard import DashboardScreen
+from openclaw_onboard.screens.profile_details import ProfileDetailsScreen
+from openclaw_onboard.screens.profile_table import live_status
+from openclaw_onboard.screens.results import AddCredential
 from rich.text import Text
 from textual.app import App
 from textual.widgets import DataTable, Input
 
-from core import order as order_mod
-from core import profiles as profiles_mod
-from core import store as store_mod
-from core.timefmt import format_countdown
-from screens.dashboard import DashboardScreen
-from screens.profile_details import ProfileDetailsScreen
-from screens.profile_table import live_status
-from screens.results import AddCredential
 from tests.conftest import (
     ANTHROPIC_SETUP_TOKEN,
     CODEX_ACCESS_TOKEN,
@@ -125,8 +125,9 @@ async def orders_saved(pilot: Any, screen: DashboardScreen) -> None:
 def cli_order(state: Path, provider: str, agent: str = "main") -> dict[str, Any]:
     """`openclaw models auth order get --provider P --agent A --json` in a real subprocess."""
     env = {**os.environ, "OPENCLAW_STATE_DIR": str(state), "PYTHONPATH": str(ROOT), "OPENCLAW_NOW_MS": str(NOW)}
-    proc = subprocess.run([sys.executable, "-m", "app.cli", "models", "auth", "order", "get", "--provider", provider,
-                           "--agent", agent, "--json"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60)
+    proc = subprocess.run([sys.executable, "-m", "openclaw_onboard.app.cli", "models", "auth", "order", "get",
+                           "--provider", provider, "--agent", agent, "--json"],
+                          cwd=ROOT, env=env, capture_output=True, text=True, timeout=60)
     assert proc.returncode == 0, proc.stderr
     return json.loads(proc.stdout)
 
@@ -149,8 +150,8 @@ def test_format_countdown(ms: int | None, text: str) -> None:
 
 
 def test_live_status_crosses_the_warning_window_and_expiry() -> None:
-    from core.models import TokenCredential
-    from core.status import profile_status
+    from openclaw_onboard.core.models import TokenCredential
+    from openclaw_onboard.core.status import profile_status
 
     cred = TokenCredential(provider="anthropic", token=tok("x"), expires=NOW + DAY_MS + 1000)
     p = profile_status("anthropic:x", cred, NOW)
@@ -161,8 +162,8 @@ def test_live_status_crosses_the_warning_window_and_expiry() -> None:
 
 def test_live_status_uses_core_status_warning_window(monkeypatch: pytest.MonkeyPatch) -> None:
     """One expiry rule: the dashboard's live badge follows core.status, not a copy of its 24 h window."""
-    from core import status as status_mod
-    from core.models import TokenCredential
+    from openclaw_onboard.core import status as status_mod
+    from openclaw_onboard.core.models import TokenCredential
 
     cred = TokenCredential(provider="anthropic", token=tok("x"), expires=NOW + 2 * DAY_MS)
     p = status_mod.profile_status("anthropic:x", cred, NOW)
@@ -303,8 +304,8 @@ async def test_fast_reorders_show_at_once_and_land_in_order_while_the_store_is_l
     once and the cursor follows the moved profile; when the lock is free every press lands, in order."""
     import threading
 
-    from core import locking
-    from core import paths as paths_mod
+    from openclaw_onboard.core import locking
+    from openclaw_onboard.core import paths as paths_mod
 
     make_agent("main", store=three_anthropic_store())
     ap = paths_mod.agent_paths("main", state_dir)
@@ -624,7 +625,7 @@ async def test_two_thousand_profiles_render_and_tick_fast(state_dir, make_agent)
 # --------------------------------------------------------------------------------------------- app wiring
 
 async def test_create_app_dashboard_shows_the_dashboard(make_agent, state_dir) -> None:
-    tui = pytest.importorskip("app.tui")
+    tui = pytest.importorskip("openclaw_onboard.app.tui")
     make_agent("main", store=three_anthropic_store())
     app = tui.create_app(agent_id="main", dashboard=True, state=state_dir, env={})
     async with app.run_test(size=(120, 30)) as pilot:

@@ -10,8 +10,9 @@ import sys
 import time
 from pathlib import Path
 
-from core import order as order_mod
-from core import store as store_mod
+from openclaw_onboard.core import order as order_mod
+from openclaw_onboard.core import store as store_mod
+
 from tests.tui.test_dashboard import ROOT, dash, host, profile_keys, three_anthropic_store, wait_for
 
 PASTERS = 6
@@ -19,7 +20,7 @@ REFRESHERS = 4
 
 
 def _start(args: list[str], env: dict[str, str]) -> subprocess.Popen[str]:
-    return subprocess.Popen([sys.executable, "-m", "app.cli", *args], cwd=ROOT, env=env, text=True,
+    return subprocess.Popen([sys.executable, "-m", "openclaw_onboard.app.cli", *args], cwd=ROOT, env=env, text=True,
                             stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
 
 

@@ -3,8 +3,9 @@ the raw timestamp in details."""
 
 from __future__ import annotations
 
-from core import order as order_mod
-from core import store as store_mod
+from openclaw_onboard.core import order as order_mod
+from openclaw_onboard.core import store as store_mod
+
 from tests.tui.conftest import screen_text, wait_for, wait_for_screen
 from tests.tui.test_dashboard import dash, host, orders_saved, row_keys, three_anthropic_store
 

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from core import profiles
-from screens.dashboard import DashboardScreen
+from openclaw_onboard.core import profiles
+from openclaw_onboard.screens.dashboard import DashboardScreen
+
 from tests.support.fake_provider import BAD, GOOD, FakeProvider
 from tests.tui.conftest import wait_for
 from tests.tui.test_dashboard import DashHost, dash
@@ -38,7 +39,8 @@ async def test_t_tests_the_selected_profile(state_dir):
 
 
 async def test_dashboard_shows_an_unresolved_ref(state_dir):
-    from core.secrets import Ref
+    from openclaw_onboard.core.secrets import Ref
+
     from tests.tui.test_dashboard import all_cell_text
 
     profiles.add_secret_ref("openrouter", Ref("env", "default", "NOT_SET_ANYWHERE"))

@@ -37,7 +37,7 @@ def snapshot_store() -> dict[str, Any]:
 @pytest.fixture
 def snapshot_app(make_agent, state_dir, frozen_now):
     def make(highlight: str | None = None) -> DashHost:
-        from screens.dashboard import DashboardScreen
+        from openclaw_onboard.screens.dashboard import DashboardScreen
 
         make_agent("main", store=snapshot_store(), config=EXAMPLE_CONFIG_JSON5)
         make_agent("work", store={"version": 1, "profiles": {}})
@@ -71,7 +71,8 @@ def test_details_snapshot(snap_compare, snapshot_app) -> None:
     app = snapshot_app(highlight="openai-codex:me@example.com")
 
     async def open_details(pilot) -> None:
-        from screens.profile_details import ProfileDetailsScreen
+        from openclaw_onboard.screens.profile_details import ProfileDetailsScreen
+
         from tests.tui.test_dashboard import dash, wait_for
 
         await wait_for(pilot, lambda: dash(app).table.row_count > 0)

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from openclaw_onboard.core.errors import ValidationError
 
-from core.errors import ValidationError
 from tests.tui.conftest import screen_text, wait_for, wait_for_screen
 
 PALETTE_COMMANDS = ("Log in with OpenAI Codex", "Paste a token", "Add an API key", "Open dashboard",
@@ -92,7 +92,7 @@ async def test_first_paint_hook_runs_once(make_app):
 
 
 def test_cursor_blink_follows_frozen_clock(monkeypatch, state_dir):
-    from app.tui import create_app
+    from openclaw_onboard.app.tui import create_app
 
     monkeypatch.setenv("OPENCLAW_NOW_MS", "1767207600000")
     assert create_app().input_cursor_blink is False
@@ -102,7 +102,7 @@ def test_cursor_blink_follows_frozen_clock(monkeypatch, state_dir):
 
 
 def test_run_onboard_rejects_bad_agent_id(state_dir):
-    from app.tui import run_onboard
+    from openclaw_onboard.app.tui import run_onboard
 
     with pytest.raises(ValidationError):
         run_onboard(agent_id="Not An Agent!")

@@ -198,7 +198,7 @@ async def test_typing_filters_and_enter_opens_the_provider_key_form(make_app):
 
 
 async def test_recently_used_providers_come_first(make_app, state_dir):
-    from core import profiles
+    from openclaw_onboard.core import profiles
 
     profiles.add_api_key("openrouter", "sk-or-v1-" + "a" * 64)
     app = make_app(agent_id="main")
@@ -213,7 +213,7 @@ async def test_recently_used_providers_come_first(make_app, state_dir):
 
 
 async def test_adding_a_wizard_flow_is_one_line(make_app, monkeypatch):
-    from screens import auth_choice
+    from openclaw_onboard.screens import auth_choice
 
     extra = auth_choice.Choice("example-flow", "An example flow", "Added by one line")
     monkeypatch.setattr(auth_choice, "WIZARD_CHOICES", [*auth_choice.WIZARD_CHOICES, extra])

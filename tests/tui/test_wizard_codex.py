@@ -335,8 +335,9 @@ async def test_copy_url_key(make_app, login_env):
 
 async def test_codex_login_results_are_typed(login_env, state_dir):
     """The screen dismisses with screens.results types: LoginSaved, "cancelled", SwitchLogin."""
-    from screens.codex_login import CodexLoginScreen
-    from screens.results import LoginSaved, SwitchLogin
+    from openclaw_onboard.screens.codex_login import CodexLoginScreen
+    from openclaw_onboard.screens.results import LoginSaved, SwitchLogin
+
     from tests.tui.conftest import frozen_clock
     from tests.tui.test_wizard_results import ResultHost
 

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 import segno
+from openclaw_onboard.core.oauth.device import DeviceTiming
+from openclaw_onboard.screens.device_login import QR_BORDER, qr_lines
 from textual.widgets import Static
 
-from core.oauth.device import DeviceTiming
-from screens.device_login import QR_BORDER, qr_lines
 from tests.support.device_server import DeviceAuthFake
 from tests.support.oauth_server import OAuthTestServer, free_port
 from tests.tui.conftest import read_store, screen_text, wait_for, wait_for_screen

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
+from openclaw_onboard.core import profiles
+from openclaw_onboard.core.models import OAuthCredential
 from textual import events
 from textual.widgets import Button, Static
 
-from core import profiles
-from core.models import OAuthCredential
 from tests.conftest import OPENROUTER_TOKEN
 from tests.tui.conftest import wait_for_screen
 

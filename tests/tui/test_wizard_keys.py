@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
+from openclaw_onboard.screens.help import HelpScreen, help_rows
 from textual import events
 from textual.widgets import OptionList
 
-from screens.help import HelpScreen, help_rows
 from tests.tui.conftest import screen_text, settle, wait_for, wait_for_screen
 
 

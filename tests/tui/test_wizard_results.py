@@ -6,13 +6,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from openclaw_onboard.screens.auth_choice import AuthChoiceScreen
+from openclaw_onboard.screens.results import AuthChosen, LoginSaved
+from openclaw_onboard.screens.token_paste import TokenPasteScreen
 from textual import events
 from textual.app import App
 from textual.screen import Screen
 
-from screens.auth_choice import AuthChoiceScreen
-from screens.results import AuthChosen, LoginSaved
-from screens.token_paste import TokenPasteScreen
 from tests.conftest import ANTHROPIC_SETUP_TOKEN
 from tests.tui.conftest import frozen_clock, wait_for
 

@@ -217,15 +217,16 @@ class ScriptedDevice:
     async def start(self):
         import asyncio
 
-        from core.oauth.device import DeviceCode
+        from openclaw_onboard.core.oauth.device import DeviceCode
 
         self._done = asyncio.get_running_loop().create_future()
         return DeviceCode("K7QZ-M4PX", "https://auth.openai.com/codex/device", 5.0, 900.0)
 
     async def result(self):
-        from core.oauth.device import DeviceProgress
-        from core.oauth.errors import LoginCancelled
-        from core.oauth.login import LoginResult
+        from openclaw_onboard.core.oauth.device import DeviceProgress
+        from openclaw_onboard.core.oauth.errors import LoginCancelled
+        from openclaw_onboard.core.oauth.login import LoginResult
+
         from tests.tui.conftest import FROZEN_NOW_MS
 
         self.on_progress(DeviceProgress("waiting", 3, 5.0, 880.0))

@@ -5,10 +5,10 @@ from __future__ import annotations
 import os
 import stat
 
+from openclaw_onboard.screens.widgets import SecretInput
 from textual import events
 from textual.widgets import Button, Checkbox, Static
 
-from screens.widgets import SecretInput
 from tests.conftest import ANTHROPIC_SETUP_TOKEN, OPENROUTER_TOKEN
 from tests.tui.conftest import FROZEN_NOW_MS, read_store, screen_text, wait_for, wait_for_screen
 
