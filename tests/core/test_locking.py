@@ -259,15 +259,19 @@ def test_lock_appears_with_its_payload_and_leaves_no_temp(tmp_path):
     lock = tmp_path / "x.lock"
     seen = []
     stop = threading.Event()
+    watched = threading.Event()
 
     def watch():
         while not stop.is_set():
             with contextlib.suppress(FileNotFoundError):
                 seen.append(lock.read_bytes())
+                watched.set()
 
     watcher = threading.Thread(target=watch)
     watcher.start()
     try:
+        with locking.hold(lock, 5):  # the watcher really reads a lock at least once (not a vacuous "all")
+            assert watched.wait(10)
         for _ in range(200):
             with locking.hold(lock, 5):
                 pass
