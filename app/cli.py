@@ -1,9 +1,9 @@
 """`openclaw`: the command line for the model-provider logins of an OpenClaw gateway.
 
 Import discipline (the cron path `openclaw models status --check` must stay fast): this module
-imports only argparse/os/sys at the top; every command module (app.cli_*) is imported when its
-command runs, and heavy things (pydantic output models, core.oauth/httpx, Textual) only inside
-the commands that need them.
+imports only os/sys/types at the top (argparse when the parser is built, which the status fast path
+skips); every command module (app.cli_*) is imported when its command runs, and heavy things
+(pydantic output models, core.oauth/httpx, Textual) only inside the commands that need them.
 
 Errors: a core `OpenClawError` (or a usage error) is one line on stderr, `openclaw: <message>`,
 exit 1 (2 for usage errors); Ctrl-C exits 130; anything unexpected is one line naming a private crash
@@ -12,9 +12,13 @@ report (app.crash); no traceback unless OPENCLAW_DEBUG=1.
 
 from __future__ import annotations
 
-import argparse
 import os
 import sys
+from types import SimpleNamespace
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (the status path avoids it)
+if TYPE_CHECKING:
+    import argparse
 
 PROG = "openclaw"
 _FALLBACK_VERSION = "0.1.0"
@@ -29,19 +33,24 @@ class UsageError(Exception):
     """Bad command-line usage: reported as one line, exit 2."""
 
 
-class _Parser(argparse.ArgumentParser):
-    def error(self, message: str) -> None:  # type: ignore[override]
-        raise UsageError(f"{self.prog}: {message} (see '{self.prog} --help')")
+def _parser_types() -> tuple[type[argparse.ArgumentParser], type[argparse.Action]]:
+    """argparse's subclasses, defined on first use: the status fast path never imports argparse."""
+    import argparse
 
+    class _Parser(argparse.ArgumentParser):
+        def error(self, message: str) -> None:  # type: ignore[override]
+            raise UsageError(f"{self.prog}: {message} (see '{self.prog} --help')")
 
-class _VersionAction(argparse.Action):
-    def __init__(self, option_strings: list[str], dest: str = argparse.SUPPRESS,
-                 default: str = argparse.SUPPRESS, help: str | None = None) -> None:
-        super().__init__(option_strings=option_strings, dest=dest, default=default, nargs=0, help=help)
+    class _VersionAction(argparse.Action):
+        def __init__(self, option_strings: list[str], dest: str = argparse.SUPPRESS,
+                     default: str = argparse.SUPPRESS, help: str | None = None) -> None:
+            super().__init__(option_strings=option_strings, dest=dest, default=default, nargs=0, help=help)
 
-    def __call__(self, parser, namespace, values, option_string=None):  # type: ignore[no-untyped-def]
-        print(f"{PROG} (openclaw-onboard) {version()}")
-        parser.exit(0)
+        def __call__(self, parser, namespace, values, option_string=None):  # type: ignore[no-untyped-def]
+            print(f"{PROG} (openclaw-onboard) {version()}")
+            parser.exit(0)
+
+    return _Parser, _VersionAction
 
 
 def version() -> str:
@@ -54,6 +63,8 @@ def version() -> str:
 
 
 def _fmt(prog: str) -> argparse.HelpFormatter:
+    import argparse
+
     return argparse.RawDescriptionHelpFormatter(prog, max_help_position=32)
 
 
@@ -70,6 +81,7 @@ def _agent_opt(p: argparse.ArgumentParser) -> None:
 
 
 def build_parser() -> argparse.ArgumentParser:
+    _Parser, _VersionAction = _parser_types()
     root = _Parser(
         prog=PROG, formatter_class=_fmt,
         description="Model-provider logins of an OpenClaw agent gateway (the per-agent auth-profiles.json).",
@@ -228,7 +240,7 @@ def _extra_arguments(args: argparse.Namespace, extra: list[str]) -> UsageError:
     return UsageError(f"{prog}: unrecognized arguments: {shown} (see '{prog} --help')")
 
 
-def _run(args: argparse.Namespace) -> int:
+def _run(args: argparse.Namespace | SimpleNamespace) -> int:
     import importlib
 
     module_name, _, func_name = args.handler.partition(":")
@@ -246,15 +258,56 @@ def _err(message: str, *, prefix: bool = True) -> None:
         print(f"{PROG}: {line}" if prefix else line, file=sys.stderr, flush=True)
 
 
+_STATUS_FLAGS = {"--check": "check", "--json": "json", "--plain": "plain"}
+
+
+def fast_status_args(args_list: list[str]) -> SimpleNamespace | None:
+    """The Namespace argparse would give for the cron shapes of `models status`, without building the parser.
+
+    Building the whole command tree costs more than answering `models status --check` (issue #15), so the
+    exact shapes cron uses (`--check`, `--json`, `--plain`, `--agent ID` / `--agent=ID`, each at most once,
+    `--json` without `--plain`) skip it. Anything else (help, abbreviations, probes, errors) returns None
+    and goes through argparse, which stays the one definition of the grammar (a test compares the two).
+    """
+    if args_list[:2] != ["models", "status"]:
+        return None
+    values: dict[str, object] = {"agent": None, "json": False, "plain": False, "check": False}
+    rest = args_list[2:]
+    i = 0
+    while i < len(rest):
+        arg = rest[i]
+        name = _STATUS_FLAGS.get(arg)
+        if name is not None and values[name] is False:
+            values[name] = True
+        elif arg == "--agent" and values["agent"] is None and i + 1 < len(rest) and rest[i + 1][:1] not in ("-", ""):
+            values["agent"] = rest[i + 1]
+            i += 1
+        elif arg.startswith("--agent=") and values["agent"] is None and arg[8:][:1] not in ("-", ""):
+            values["agent"] = arg[8:]
+        else:
+            return None
+        i += 1
+    if values["json"] and values["plain"]:
+        return None  # argparse words the "not allowed with" error
+    return SimpleNamespace(command="models", models_command="status", _prog=f"{PROG} models status", **values,
+                           probe=False, probe_provider=None, probe_profile=None, probe_timeout=None,
+                           probe_concurrency=None, handler=_STATUS)
+
+
 def main(argv: list[str] | None = None) -> int:
     os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
     args_list = sys.argv[1:] if argv is None else list(argv)
     debug = os.environ.get("OPENCLAW_DEBUG", "") not in ("", "0")
+    fast = fast_status_args(args_list)
     if not debug:
         from openclaw_onboard.app.crash import install_hooks
 
-        install_hooks()  # threads, unraisable exceptions, log records: one line each, never a traceback
+        # threads, unraisable exceptions, log records: one line each, never a traceback. The status
+        # answer never logs (it imports nothing that does), so it skips the logging import.
+        install_hooks(logging_handler=fast is None)
     try:
+        if fast is not None:
+            return _run(fast)
         try:
             parser = build_parser()
             args, extra = parser.parse_known_args(args_list)

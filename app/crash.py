@@ -173,8 +173,12 @@ def _one_line_handler() -> logging.Handler:
     return OneLineHandler(logging.WARNING)
 
 
-def install_hooks(state: Path | None = None) -> None:
-    """For the CLI process: no path by which Python would print a traceback remains."""
+def install_hooks(state: Path | None = None, *, logging_handler: bool = True) -> None:
+    """For the CLI process: no path by which Python would print a traceback remains.
+
+    `logging_handler=False` is for a command that imports nothing that logs (the status fast path):
+    importing logging would cost more than its answer.
+    """
 
     def excepthook(exc_type: type[BaseException], exc: BaseException, tb: TracebackType | None) -> None:
         if issubclass(exc_type, KeyboardInterrupt):
@@ -194,6 +198,8 @@ def install_hooks(state: Path | None = None) -> None:
     sys.excepthook = excepthook
     threading.excepthook = thread_hook
     sys.unraisablehook = unraisable_hook
+    if not logging_handler:
+        return
     import logging
 
     root = logging.getLogger()
