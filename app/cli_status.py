@@ -6,8 +6,8 @@ The cron path: imports core.status and nothing heavy (no pydantic unless --json,
 from __future__ import annotations
 
 import sys
-from typing import TYPE_CHECKING
 
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing: the status path never needs it
 if TYPE_CHECKING:
     import argparse
 

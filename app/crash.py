@@ -19,11 +19,12 @@ import sys
 import threading
 import time
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
 
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing: the status path never needs it
 if TYPE_CHECKING:
     import logging
     from types import TracebackType
+    from typing import Any
 
 REPORT_DIR = "crash-reports"
 _MAX_FRAMES = 60

@@ -14,11 +14,14 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 from openclaw_onboard.core.provider_ids import normalize_provider_id
+from openclaw_onboard.core.records import factory, record
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing: the status path never needs it
+if TYPE_CHECKING:
+    from typing import Any
 
 DEFAULT_AGENT_ID = "main"
 DEFAULT_PROVIDER = "openai"
@@ -92,17 +95,17 @@ def _fallbacks(value: Any) -> list[str]:
     return []
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class ModelLines:
     """What `models status` shows first: Default, Fallbacks, Image model, Image fallbacks."""
 
     default: str  # as configured (or the resolved default)
     resolved: str  # provider/model
     default_source: str  # agent | defaults
-    fallbacks: list[str] = field(default_factory=list)
+    fallbacks: list[str] = factory(list)
     fallbacks_source: str = "defaults"
     image: str | None = None
-    image_fallbacks: list[str] = field(default_factory=list)
+    image_fallbacks: list[str] = factory(list)
 
     @property
     def in_use(self) -> list[str]:

@@ -15,11 +15,14 @@ from __future__ import annotations
 import contextlib
 import os
 from collections.abc import Callable
-from typing import Any
 
 from openclaw_onboard.core import fsio
 from openclaw_onboard.core.errors import StoreCorruptError
 from openclaw_onboard.core.paths import AgentPaths
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing: the status path never needs it
+if TYPE_CHECKING:
+    from typing import Any
 
 STATE_KEYS = ("order", "lastGood", "usageStats")
 

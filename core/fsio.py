@@ -12,14 +12,16 @@ import contextlib
 import json
 import os
 import stat
-import tempfile
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 from openclaw_onboard.core import trust
 from openclaw_onboard.core.errors import OpenClawError, StoreCorruptError, ValidationError
 from openclaw_onboard.core.sanitize import clean
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing: the status path never needs it
+if TYPE_CHECKING:
+    from typing import Any
 
 FILE_MODE = 0o600
 DIR_MODE = 0o700
@@ -70,6 +72,8 @@ def write_private_temp(directory: Path, name: str, data: bytes, mode: int = FILE
     ensure_private_dir(directory)
     target = directory / name
     try:
+        import tempfile  # only writers pay for it (tempfile pulls in shutil, random)
+
         fd, tmp = tempfile.mkstemp(prefix=TEMP_PREFIX + name + ".", dir=directory)
     except OSError as exc:
         raise WriteError(target, exc) from None

@@ -14,14 +14,14 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
 
 from openclaw_onboard.core.authstate import stat_number, unusable_until
 from openclaw_onboard.core.errors import ProfileNotFoundError, ValidationError
 from openclaw_onboard.core.provider_ids import auth_provider_key, normalize_provider_id
 
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing: the status path never needs it
 if TYPE_CHECKING:  # order works on models (writes) and on core.views (fast reads) alike
-    from typing import TypeAlias
+    from typing import Any, TypeAlias
 
     from openclaw_onboard.core.models import AuthConfig, AuthProfileStore
     from openclaw_onboard.core.views import AuthConfigView, StoreView

@@ -5,8 +5,9 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
 from pathlib import Path
+
+from openclaw_onboard.core.records import record
 
 DEFAULT_AGENT_ID = "main"
 AGENT_ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}\Z")  # \Z: `$` would accept a trailing newline
@@ -29,7 +30,7 @@ def state_dir(env: Mapping[str, str] | None = None) -> Path:
     return Path(home) / ".openclaw"
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class AgentPaths:
     """Every file of one agent, derived from the state dir and the agent id."""
 

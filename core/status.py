@@ -7,9 +7,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Literal
 
 from openclaw_onboard.core import order as order_mod
 from openclaw_onboard.core.clock import now_ms as _clock_now
@@ -18,14 +16,18 @@ from openclaw_onboard.core.envkeys import env_keys_for
 from openclaw_onboard.core.errors import StoreCorruptError
 from openclaw_onboard.core.masking import mask_secret
 from openclaw_onboard.core.provider_ids import auth_provider_key, normalize_provider_id
+from openclaw_onboard.core.records import factory, record
 
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing: the status path never needs it
 if TYPE_CHECKING:  # status reads core.views on the hot path; models work the same way
+    from typing import Literal
+
     from openclaw_onboard.core.agentconfig import ModelLines
     from openclaw_onboard.core.models import AnyCredential
     from openclaw_onboard.core.order import AuthLike, StoreLike
 
-StatusKind = Literal["ok", "expiring", "expired", "missing", "static"]
-Source = Literal["store", "env", "codex-cli", "claude-cli", "legacy", "main"]
+    StatusKind = Literal["ok", "expiring", "expired", "missing", "static"]
+    Source = Literal["store", "env", "codex-cli", "claude-cli", "legacy", "main"]
 
 WARN_WINDOW_MS = 24 * HOUR_MS
 # Worst first: used for roll-ups and for the exit code.
@@ -35,7 +37,7 @@ WELL_KNOWN_PROVIDERS = ("anthropic", "openai", "openrouter", "google", "gemini",
                         "deepseek", "zai", "minimax", "moonshot", "together", "cerebras")
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class ProfileStatus:
     profile_id: str
     provider: str
@@ -74,7 +76,7 @@ class ProfileStatus:
         return f"expires in {self.remaining_human}"
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class EnvKeyStatus:
     """An API key from the environment: its variable, masked value, and where it was found."""
 
@@ -83,12 +85,12 @@ class EnvKeyStatus:
     source: Literal["shell", ".env"]  # .env: only in <state>/.env, which a gateway daemon reads
 
 
-@dataclass
+@record
 class ProviderStatus:
     provider: str
     profiles: list[ProfileStatus]  # effective order first, then unused ones
     order_source: str = "default"
-    env: list[EnvKeyStatus] = field(default_factory=list)  # in OpenClaw's precedence
+    env: list[EnvKeyStatus] = factory(list)  # in OpenClaw's precedence
     effective: str | None = None  # "profile <id>" | "env: VAR" | None
 
     @property
@@ -101,7 +103,7 @@ class ProviderStatus:
         return worst_status(p.status for p in self.profiles)
 
 
-@dataclass
+@record
 class AgentStatus:
     agent_id: str
     store_path: Path
@@ -110,10 +112,10 @@ class AgentStatus:
     missing_providers: list[str]
     problems: list[str]
     warnings: list[str]
-    env_file_providers: list[str] = field(default_factory=list)
+    env_file_providers: list[str] = factory(list)
     now_ms: int = 0
     models: ModelLines | None = None  # Default, Fallbacks, Image model (what OpenClaw's status shows)
-    providers_in_use: list[str] = field(default_factory=list)
+    providers_in_use: list[str] = factory(list)
     inherits_main: bool = False  # a sub-agent also sees main's profiles (OpenClaw merges them)
 
     @property

@@ -12,15 +12,18 @@ from __future__ import annotations
 import json
 import math
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 from openclaw_onboard.core import fsio
 from openclaw_onboard.core.authstate import read_state
 from openclaw_onboard.core.errors import StoreCorruptError
 from openclaw_onboard.core.paths import AgentPaths, config_path, legacy_oauth_path
 from openclaw_onboard.core.provider_ids import auth_provider_key, normalize_provider_id
+from openclaw_onboard.core.records import factory, record
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing: the status path never needs it
+if TYPE_CHECKING:
+    from typing import Any
 
 CREDENTIAL_TYPES = ("oauth", "token", "api_key")
 _COMMON_STR = ("email",)
@@ -78,14 +81,14 @@ def _is_ref(value: Any) -> bool:
             and value["id"].strip() != "" and isinstance(value.get("provider", ""), str))
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True, slots=True)
 class RefView:
     source: str
     id: str
     provider: str | None = None
 
 
-@dataclass(slots=True)
+@record(slots=True)
 class CredentialView:
     """Same attribute names as core.models credentials, read-only use."""
 
@@ -142,9 +145,9 @@ def view_credential(raw: Any, provider_hint: str | None = None) -> CredentialVie
     return CredentialView(kind, provider, data, **refs)
 
 
-@dataclass
+@record
 class StoreView:
-    profiles: dict[str, CredentialView] = field(default_factory=dict)
+    profiles: dict[str, CredentialView] = factory(dict)
     # auth-state.json, raw as OpenClaw coerces it (core.authstate).
     order: dict[str, list[str]] | None = None
     lastGood: dict[str, Any] | None = None
@@ -190,7 +193,7 @@ def merge_stores(base: StoreView, override: StoreView) -> StoreView:
     return merged
 
 
-@dataclass
+@record
 class StoreSnapshot:
     store: StoreView
     problems: list[str]
@@ -259,13 +262,13 @@ def legacy_type(entry: dict[str, Any]) -> str:
     return "api_key" if ("key" in entry or "apiKey" in entry) else "token"
 
 
-@dataclass
+@record
 class AuthConfigView:
-    profiles: dict[str, RefProfile] = field(default_factory=dict)
-    order: dict[str, list[str]] = field(default_factory=dict)
+    profiles: dict[str, RefProfile] = factory(dict)
+    order: dict[str, list[str]] = factory(dict)
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True, slots=True)
 class RefProfile:
     provider: str
     mode: str = "api_key"

@@ -14,7 +14,6 @@ Dismisses with a `screens.results.DashboardResult`: "quit" (q), "agents" (esc) o
 from __future__ import annotations
 
 import asyncio
-import dataclasses
 import os
 from collections import deque
 from collections.abc import Callable, Mapping
@@ -24,6 +23,7 @@ from typing import Any
 
 from openclaw_onboard.core import order as order_mod
 from openclaw_onboard.core import paths as paths_mod
+from openclaw_onboard.core import records
 from openclaw_onboard.core.clock import now_ms as clock_now
 from openclaw_onboard.core.errors import OpenClawError
 from openclaw_onboard.core.models import AnyCredential
@@ -446,7 +446,7 @@ class DashboardScreen(WizardScreen[DashboardResult]):
             if not set(new) <= set(by_id):
                 continue  # a profile went away meanwhile: the reconcile after the write shows the truth
             chosen = set(new)
-            ps.profiles = ([dataclasses.replace(by_id[pid], position=i + 1) for i, pid in enumerate(new)]
+            ps.profiles = ([records.replace(by_id[pid], position=i + 1) for i, pid in enumerate(new)]
                            + [p for p in ps.profiles if p.profile_id not in chosen])
             ps.order_source = "override"
         return status
