@@ -115,6 +115,9 @@ def stat_number(usage: dict[str, Any] | None, profile_id: str, name: str) -> flo
 
 def unusable_until(usage: dict[str, Any] | None, profile_id: str) -> int | None:
     """OpenClaw's resolveProfileUnusableUntil: the later finite, positive cooldownUntil/disabledUntil."""
-    found = (stat_number(usage, profile_id, "cooldownUntil"), stat_number(usage, profile_id, "disabledUntil"))
+    stats = usage.get(profile_id) if usage else None
+    if not isinstance(stats, dict):  # the common case, once per profile per sort: keep it cheap
+        return None
+    found = (_number(stats.get("cooldownUntil")), _number(stats.get("disabledUntil")))
     values = [v for v in found if v is not None and v == v and v not in (float("inf"), float("-inf")) and v > 0]
     return int(max(values)) if values else None

@@ -26,8 +26,9 @@ if TYPE_CHECKING:
 FILE_MODE = 0o600
 DIR_MODE = 0o700
 TEMP_PREFIX = ".openclaw-tmp-"
-# A store larger than this is not a credential file; refuse instead of eating memory.
-MAX_JSON_BYTES = 16 * 1024 * 1024
+# A store larger than this is not a credential file; refuse instead of eating memory. 100,000 profiles
+# (the largest store we promise to handle, issue #15) take 20-60 MB, depending on token lengths.
+MAX_JSON_BYTES = 64 * 1024 * 1024
 
 
 def ensure_private_dir(path: Path) -> None:

@@ -124,18 +124,27 @@ def _last_used(store: StoreLike, profile_id: str) -> float:
     return value if value is not None and value == value else 0.0
 
 
+def _split_cooling(store: StoreLike, ids: list[str], now_ms: int) -> tuple[list[str], list[str]]:
+    """(ready, cooling down), each in the given order; one cooldown look-up per profile."""
+    ready: list[str] = []
+    waiting: list[str] = []
+    for pid in ids:
+        (waiting if in_cooldown(store, pid, now_ms) else ready).append(pid)
+    return ready, waiting
+
+
 def _cooldown_last(store: StoreLike, ids: list[str], now_ms: int) -> list[str]:
-    ready = [pid for pid in ids if not in_cooldown(store, pid, now_ms)]
-    waiting = [pid for pid in ids if in_cooldown(store, pid, now_ms)]
+    ready, waiting = _split_cooling(store, ids, now_ms)
     waiting.sort(key=lambda pid: cooldown_until(store, pid) or now_ms)
     return ready + waiting
 
 
 def default_sort(store: StoreLike, ids: list[str], now_ms: int) -> list[str]:
     """OpenClaw's orderProfilesByMode: usable ones by type then least recently used, then cooldowns."""
-    ready = [pid for pid in ids if not in_cooldown(store, pid, now_ms)]
+    ready, waiting = _split_cooling(store, ids, now_ms)
     ready.sort(key=lambda pid: (TYPE_RANK.get(store.profiles[pid].type, 3), _last_used(store, pid)))
-    return ready + _cooldown_last(store, [pid for pid in ids if in_cooldown(store, pid, now_ms)], now_ms)
+    waiting.sort(key=lambda pid: cooldown_until(store, pid) or now_ms)
+    return ready + waiting
 
 
 def override_order(store: StoreLike, provider: str) -> list[str] | None:
@@ -167,7 +176,9 @@ def _dedupe(ids: list[str]) -> list[str]:
     return list(dict.fromkeys(ids))
 
 
-def effective_order(store: StoreLike, provider: str, auth: AuthLike, now_ms: int) -> list[str]:
+def effective_order(store: StoreLike, provider: str, auth: AuthLike, now_ms: int,
+                    reasons: dict[str, str] | None = None) -> list[str]:
+    """`reasons`, when given, memoises `eligibility` per profile id (status computes it for every row too)."""
     explicit = override_order(store, provider)
     if explicit is None:
         explicit = _config_order(auth, provider)
@@ -181,8 +192,13 @@ def effective_order(store: StoreLike, provider: str, auth: AuthLike, now_ms: int
     if not base:
         return []
 
+    memo = {} if reasons is None else reasons
+
     def eligible(pid: str) -> bool:
-        return eligibility(store, provider, pid, auth, now_ms) == "ok"
+        reason = memo.get(pid)
+        if reason is None:
+            reason = memo[pid] = eligibility(store, provider, pid, auth, now_ms)
+        return reason == "ok"
 
     chosen = [pid for pid in base if eligible(pid)]
     if not chosen and configured and all(pid not in store.profiles for pid in base):

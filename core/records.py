@@ -39,7 +39,7 @@ def factory(make: Callable[[], Any]) -> Any:
     return _Factory(make)
 
 
-def _init_source(names: tuple[str, ...], defaults: dict[str, Any], frozen: bool,
+def _init_source(names: tuple[str, ...], defaults: dict[str, Any], frozen: bool, slots: bool,
                  post_init: bool) -> tuple[str, dict[str, Any]]:
     env: dict[str, Any] = {"_MISSING": _MISSING, "_set": object.__setattr__}
     params, body = ["self"], []
@@ -53,7 +53,13 @@ def _init_source(names: tuple[str, ...], defaults: dict[str, Any], frozen: bool,
         else:
             params.append(f"{name}=_d_{name}")
             env[f"_d_{name}"] = defaults[name]
-    body += [f"    _set(self, {name!r}, {name})" if frozen else f"    self.{name} = {name}" for name in names]
+    if frozen and not slots and names:
+        # Straight into the instance dict: a frozen record's __setattr__ refuses, and one
+        # object.__setattr__ call per field was most of the cost of 20,000 status rows.
+        body.append("    _d = self.__dict__")
+        body += [f"    _d[{name!r}] = {name}" for name in names]
+    else:
+        body += [f"    _set(self, {name!r}, {name})" if frozen else f"    self.{name} = {name}" for name in names]
     if post_init:
         body.append("    self.__post_init__()")
     return f"def __init__({', '.join(params)}):\n" + ("\n".join(body) or "    pass") + "\n", env
@@ -79,7 +85,7 @@ def record(cls: type[T] | None = None, /, *, frozen: bool = False, slots: bool =
             namespace.pop("__dict__", None)
             namespace.pop("__weakref__", None)
             cls = type(cls)(cls.__name__, cls.__bases__, namespace)
-        source, env = _init_source(names, defaults, frozen, hasattr(cls, "__post_init__"))
+        source, env = _init_source(names, defaults, frozen, slots, hasattr(cls, "__post_init__"))
         exec(source, env)
         init = env["__init__"]
         init.__qualname__ = f"{cls.__qualname__}.__init__"

@@ -236,7 +236,8 @@ def provider_statuses(store: StoreLike, auth: AuthLike, now_ms: int,
         providers |= {normalize_provider_id(p) for p in auth.order}
     result: list[ProviderStatus] = []
     for provider in sorted(providers | {p for p in WELL_KNOWN_PROVIDERS if env_keys_for(p, env)}):
-        ordered = order_mod.effective_order(store, provider, auth, now_ms)
+        reasons: dict[str, str] = {}
+        ordered = order_mod.effective_order(store, provider, auth, now_ms, reasons)
         in_order = set(ordered)
         unused = [pid for pid in store.profiles_for(provider) if pid not in in_order]
         usage_all = store.usageStats or {}
@@ -244,9 +245,9 @@ def provider_statuses(store: StoreLike, auth: AuthLike, now_ms: int,
             profile_status(pid, store.profiles[pid], now_ms,
                            source="legacy" if pid in legacy else sources.get(pid, _source_of(pid)),
                            cooldown_until=order_mod.cooldown_until(store, pid),
-                           position=(i + 1) if pid in ordered else None,
+                           position=(i + 1) if pid in in_order else None,  # a set: lists made this quadratic
                            usage=usage_all.get(pid) if isinstance(usage_all.get(pid), dict) else None,
-                           reason_code=order_mod.eligibility(store, provider, pid, auth, now_ms),
+                           reason_code=reasons.get(pid) or order_mod.eligibility(store, provider, pid, auth, now_ms),
                            ref_problem=ref_problems.get(pid))
             for i, pid in enumerate(ordered + unused)
         ]

@@ -105,6 +105,14 @@ class CredentialView:
         except AttributeError:
             raise AttributeError(name) from None
 
+    # The fields status reads for every profile, as plain properties: `__getattr__` is only reached after
+    # a failed look-up, which costs a caught AttributeError each time (measured at 20,000 profiles).
+    key = property(lambda self: self.raw.get("key"))
+    token = property(lambda self: self.raw.get("token"))
+    access = property(lambda self: self.raw.get("access"))
+    refresh = property(lambda self: self.raw.get("refresh"))
+    email = property(lambda self: self.raw.get("email"))
+
     @property
     def secret(self) -> str | None:
         return self.raw.get(_SECRET_FIELD[self.type])
