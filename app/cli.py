@@ -248,6 +248,20 @@ def _run(args: argparse.Namespace | SimpleNamespace) -> int:
     return int(handler(args) or 0)
 
 
+def _run_without_gc(args: SimpleNamespace) -> int:
+    """Status builds one object graph and drops it: no reference cycles worth collecting, while the
+    collector's passes over a growing heap cost a sixth of the time at 100,000 profiles."""
+    import gc
+
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return _run(args)
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
 def _err(message: str, *, prefix: bool = True) -> None:
     import contextlib
 
@@ -307,7 +321,7 @@ def main(argv: list[str] | None = None) -> int:
         install_hooks(logging_handler=fast is None)
     try:
         if fast is not None:
-            return _run(fast)
+            return _run_without_gc(fast)
         try:
             parser = build_parser()
             args, extra = parser.parse_known_args(args_list)
