@@ -32,6 +32,12 @@ class UsageError(Exception):
 
 
 class _Parser(argparse.ArgumentParser):
+    def format_help(self) -> str:
+        # Only here, when help is really shown: argparse formats usages while building the parser too
+        # (a subcommand's prog), and that must not load a catalog.
+        _translate_argparse()  # for its "usage: "
+        return super().format_help()
+
     def error(self, message: str) -> None:  # type: ignore[override]
         raise UsageError(f"{self.prog}: {message} (see '{self.prog} --help')")
 
@@ -67,10 +73,6 @@ class _Formatter(argparse.RawDescriptionHelpFormatter):
 
     def start_section(self, heading: str | None) -> None:
         super().start_section(_(heading) if heading else heading)
-
-    def format_help(self) -> str:
-        _translate_argparse()  # for its "usage: "
-        return super().format_help()
 
 
 # argparse's own words in a help screen, looked up in our `cli` catalog (argparse has no catalogs of

@@ -104,3 +104,35 @@ def test_documented_error_lines_stay_english(cli, populated) -> None:
                   env={"OPENCLAW_LANG": lang})
         assert res.rc == 1
         assert res.err == 'openclaw: Auth profile "anthropic:nope" not found.\n', lang
+
+
+@pytest.mark.parametrize("args", [("models", "status", "--json"), ("models", "status", "--plain", "--check"),
+                                  ("agents", "list", "--json")], ids=lambda a: " ".join(a))
+def test_machine_output_loads_no_catalog(cli_env, populated, args) -> None:
+    """`--json`/`--plain` never touch the catalogs, even in Korean: no language is even detected."""
+    import subprocess
+    import sys
+
+    from tests.cli.conftest import ROOT
+
+    code = (
+        "import sys\n"
+        "from openclaw_onboard.app.cli import main\n"
+        f"rc = main({list(args)!r})\n"
+        "from openclaw_onboard.core import i18n\n"
+        "sys.stderr.write(f'LANG-STATE {i18n._current} {i18n._translations}')\n"
+        "raise SystemExit(rc)\n"
+    )
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60, cwd=ROOT,
+                          env={**cli_env, "OPENCLAW_LANG": "ko"})
+    assert proc.stdout.strip()
+    assert "LANG-STATE None None" in proc.stderr, proc.stderr
+
+
+def test_doctor_and_order_text_translated(cli, populated) -> None:
+    res = cli("models", "auth", "order", "get", "--provider", "anthropic", env={"OPENCLAW_LANG": "ko"})
+    assert res.rc == 0 and "적용 순서" in res.out and "anthropic:work" in res.out
+    res = cli("doctor", env={"OPENCLAW_LANG": "zh_TW"})
+    english = cli("doctor", env={"OPENCLAW_LANG": "en"})
+    assert res.rc == english.rc
+    assert res.out != english.out and ("未發現任何問題。" in res.out or "項發現" in res.out), res.out
