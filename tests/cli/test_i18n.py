@@ -136,3 +136,14 @@ def test_doctor_and_order_text_translated(cli, populated) -> None:
     english = cli("doctor", env={"OPENCLAW_LANG": "en"})
     assert res.rc == english.rc
     assert res.out != english.out and ("未發現任何問題。" in res.out or "項發現" in res.out), res.out
+
+
+def test_core_errors_translated_documented_ones_not(cli) -> None:
+    res = cli("models", "auth", "paste-token", "--provider", "openrouter", "--expires-in", "soon",
+              input="sk-or-v1-" + "x" * 40, env={"OPENCLAW_LANG": "ko"})
+    assert res.rc == 1 and res.err.startswith("openclaw: 잘못된 기간 'soon':"), res.err
+    res = cli("models", "auth", "setup-token", input="sk-ant-oat01-short", env={"OPENCLAW_LANG": "ja"},
+              one_line=False)  # the setup-token guidance comes first, on stderr
+    assert res.rc == 1
+    assert "claude setup-token` を実行してください" in res.err
+    assert res.err_lines[-1] == "openclaw: Token looks too short; paste the full setup-token"  # OpenClaw's words
