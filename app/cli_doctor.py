@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import TYPE_CHECKING
 
-from openclaw_onboard.core.i18n import _, ngettext
+from openclaw_onboard.core.i18n import _, human, ngettext
 
 if TYPE_CHECKING:
     import argparse
@@ -29,7 +29,7 @@ def _print_findings(findings: list[Finding]) -> None:
     fix = _("fix: {command}")
     for f in findings:  # subjects and messages carry file names and ids: untrusted, sanitised
         # severity and check are ids (as in --json); the check's own message is core's text
-        print(f"  {f.severity:<8}{f.check:<12}{clean(f.subject)}: {clean(f.message)}")
+        print(f"  {f.severity:<8}{f.check:<12}{clean(f.subject)}: {clean(human(f.message))}")
         print(f"  {'':<20}" + fix.format(command=clean(f.fix)))
     fixable = sum(f.fixable for f in findings)
     if fixable:
