@@ -125,14 +125,14 @@ def cmd_channels_list(args: argparse.Namespace) -> int:
         print(clean_block(doc.model_dump_json(indent=2)), flush=True)
         return 0
     if chat:
-        _out("Chat channels:")
+        _out(_("Chat channels:"))
         for name, enabled in chat:
-            state = "" if enabled is None else (" (enabled)" if enabled else " (disabled)")
+            state = "" if enabled is None else " " + (_("(enabled)") if enabled else _("(disabled)"))
             _out(f"- {name}{state}")
         _out()
-    _out("Auth providers (OAuth + API keys):")
+    _out(_("Auth providers (OAuth + API keys):"))
     if not auth:
-        _out("  (none)")
+        _out("  " + _("(none)"))
     for pid, _prov, kind in auth:
         _out(f"- {pid} ({kind})")
     return 0
