@@ -13,8 +13,6 @@ English forms (OpenClaw's), whatever the language.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
 from openclaw_onboard.core.durations import DAY_MS, HOUR_MS, MINUTE_MS, SECOND_MS
 from openclaw_onboard.core.i18n import _
 
@@ -24,6 +22,8 @@ def format_utc(ms: int | float | None, *, suffix: bool = True, date_only: bool =
     if not ms or isinstance(ms, bool):
         return ""
     try:
+        from datetime import UTC, datetime  # only when a date is shown: `--check` rarely needs one
+
         when = datetime.fromtimestamp(float(ms) / 1000, UTC)
     except (OverflowError, OSError, ValueError, TypeError):
         return str(ms)
