@@ -40,6 +40,8 @@ def tui_env(state_dir: Path) -> dict[str, str]:
     # No DISPLAY either: the suggested login (and so the snapshots) must not depend on the machine.
     for name in ("SSH_CLIENT", "SSH_TTY", "SSH_CONNECTION", "BROWSER", "DISPLAY", "WAYLAND_DISPLAY"):
         env.pop(name, None)
+    # English unless a test asks for another language (the machine's LANG must not change snapshots).
+    env["OPENCLAW_LANG"] = "en"
     return env
 
 

@@ -1,0 +1,202 @@
+"""The wizard in Korean, Japanese and Traditional Chinese: chosen from the environment at start, switched
+from the command palette at run time (every open screen, its footer and the help follow at once),
+plural forms where counts appear, and catalogs that cover every text the screens show."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from openclaw_onboard.core import i18n
+from tests.tui.conftest import wait_for, wait_for_screen
+
+ROOT = Path(__file__).resolve().parents[2]
+LOCALE = ROOT / "core" / "locale"
+TRANSLATED = ("ko", "ja", "zh_TW")
+
+
+@pytest.fixture(autouse=True)
+def compiled_catalogs():
+    """The `tui` catalogs as gettext reads them (.mo beside each .po; built, never committed)."""
+    from babel.messages.mofile import write_mo
+    from babel.messages.pofile import read_po
+
+    for lang in TRANSLATED:
+        po = LOCALE / lang / "LC_MESSAGES" / "tui.po"
+        mo = po.with_suffix(".mo")
+        if not mo.exists() or mo.stat().st_mtime < po.stat().st_mtime:
+            with po.open("rb") as src:
+                catalog = read_po(src, locale=lang, domain="tui")
+            tmp = mo.with_suffix(".mo.tmp")
+            with tmp.open("wb") as out:
+                write_mo(out, catalog)
+            tmp.replace(mo)
+    yield
+    i18n.set_language("en")
+
+
+def static_text(app, selector: str) -> str:
+    """The plain text a Static on the current screen shows (markup, Content or a Rich renderable)."""
+    from rich.console import Console
+    from textual.content import Content
+    from textual.widgets import Static
+
+    content = app.screen.query_one(selector, Static).content
+    if isinstance(content, str | Content):
+        return str(Content.from_markup(content) if isinstance(content, str) else content)
+    console = Console(width=300, record=True, file=None, color_system=None)
+    with console.capture() as capture:
+        console.print(content)
+    return capture.get()
+
+
+def footer_texts(app) -> list[str]:
+    from textual.widgets._footer import FooterKey
+
+    return [key.description for key in app.screen.query(FooterKey)]
+
+
+async def switch_language(pilot, query: str) -> None:
+    await pilot.press("ctrl+p")
+    await wait_for_screen(pilot, "OnboardCommandPalette")
+    await pilot.press(*query)
+    await pilot.pause(0.3)
+    await pilot.press("enter")
+
+
+async def test_palette_switches_the_screen_and_footer_to_korean_and_back(make_app):
+    app = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await wait_for_screen(pilot, "AgentSelectScreen")
+        assert static_text(app, "#agent-title") == "Which agent should get the new credential?"
+        assert "Add agent" in footer_texts(app)
+
+        await switch_language(pilot, "korean")
+        await wait_for(pilot, lambda: "에이전트 추가" in footer_texts(app), what="Korean footer")
+        assert type(app.screen).__name__ == "AgentSelectScreen"  # same screen, same state
+        assert static_text(app, "#agent-title") == "새 자격 증명을 어느 에이전트에 추가할까요?"
+        assert app.screen.sub_title == "1 · 에이전트 선택"
+        assert "Add agent" not in footer_texts(app)
+
+        await switch_language(pilot, "english")
+        await wait_for(pilot, lambda: "Add agent" in footer_texts(app), what="English footer")
+        assert static_text(app, "#agent-title") == "Which agent should get the new credential?"
+        assert app.screen.sub_title == "1 · Choose an agent"
+
+
+async def test_switch_reaches_the_screen_under_the_palette_and_the_help(make_app, make_agent):
+    make_agent("main")
+    app = make_app(dashboard=True)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await wait_for_screen(pilot, "DashboardScreen")
+        await pilot.press("question_mark")
+        await wait_for_screen(pilot, "HelpScreen")
+        assert "This screen" in static_text(app, "#help-body")
+        await switch_language(pilot, "japanese")
+        await wait_for(pilot, lambda: "この画面" in static_text(app, "#help-body"), what="Japanese help")
+        assert "上へ移動" in static_text(app, "#help-body")  # the dashboard's K binding, translated
+        await pilot.press("escape")
+        await wait_for_screen(pilot, "DashboardScreen")
+        assert "OpenClaw 認証プロファイル" in static_text(app, "#dash-title")
+        assert "削除" in footer_texts(app)
+
+
+async def test_openclaw_lang_starts_the_wizard_in_japanese(make_app, tui_env):
+    app = make_app(env={**tui_env, "OPENCLAW_LANG": "ja", "LANG": "ko_KR.UTF-8"})
+    async with app.run_test(size=(100, 30)) as pilot:
+        await wait_for_screen(pilot, "AgentSelectScreen")
+        await wait_for(pilot, lambda: "エージェント追加" in footer_texts(app), what="Japanese footer")
+        assert static_text(app, "#agent-title") == "新しい認証情報をどのエージェントに追加しますか？"
+        assert app.title == "OpenClaw オンボーディング"
+        await pilot.press("enter")  # main
+        await wait_for_screen(pilot, "AuthChoiceScreen")
+        assert static_text(app, "#choice-title").startswith("エージェント main のログイン方法")
+        assert "スキップ" in footer_texts(app)
+
+
+async def test_lang_without_openclaw_lang_picks_traditional_chinese(make_app, tui_env):
+    env = {k: v for k, v in tui_env.items() if k not in ("OPENCLAW_LANG", "LC_ALL", "LC_MESSAGES")}
+    app = make_app(env={**env, "LANG": "zh_TW.UTF-8"})
+    async with app.run_test(size=(100, 30)) as pilot:
+        await wait_for_screen(pilot, "AgentSelectScreen")
+        assert static_text(app, "#agent-title") == "新的憑證要給哪個智慧代理？"
+
+
+async def test_token_form_retranslates_its_live_validation(make_app, make_agent):
+    make_agent("main")
+    app = make_app(agent_id="main")
+    async with app.run_test(size=(100, 40)) as pilot:
+        await wait_for_screen(pilot, "AuthChoiceScreen")
+        app.goto("paste-token")
+        await wait_for_screen(pilot, "TokenPasteScreen")
+        assert "choose or type a provider" in static_text(app, "#validation")
+        await switch_language(pilot, "traditional chinese")
+        await wait_for(pilot, lambda: "請選擇或輸入供應商" in static_text(app, "#validation"), what="zh validation")
+        assert app.screen.sub_title == "3 · 貼上權杖"
+
+
+def test_plural_forms_where_counts_appear():
+    from openclaw_onboard.core.agents import AgentSummary
+    from openclaw_onboard.screens.agent_select import agent_prompt
+
+    i18n.set_language("en")
+    assert "1 profile " in agent_prompt(AgentSummary("main", 1, "ok"))
+    assert "2 profiles" in agent_prompt(AgentSummary("main", 2, "ok"))
+    assert "0 profiles" in agent_prompt(AgentSummary("main", 0, None))
+    i18n.set_language("ko")
+    assert "프로파일 1개" in agent_prompt(AgentSummary("main", 1, "ok"))
+    assert "프로파일 3개" in agent_prompt(AgentSummary("main", 3, "ok"))
+
+
+def _entries(po: Path):
+    from babel.messages.pofile import read_po
+
+    with po.open("rb") as src:
+        return [m for m in read_po(src) if m.id]
+
+
+@pytest.mark.parametrize("lang", TRANSLATED)
+def test_catalog_translates_every_text_with_the_same_placeholders(lang, tmp_path):
+    """Every msgid the screens mark (extracted as `make catalogs` does) is translated, keeping its
+    {placeholders} and [markup]; plural entries have their language's single form."""
+    from babel.messages.extract import extract_from_dir
+
+    marked = set()
+    for directory in (ROOT / "screens", ROOT / "app"):
+        for filename, _lineno, message, _comments, _context in extract_from_dir(
+                directory, method_map=[("**.py", "python")], keywords={"_": None, "N_": None, "ngettext": (1, 2)}):
+            if directory.name == "app" and filename != "tui.py":
+                continue  # app/cli*.py belong to the cli domain
+            marked.add(message)
+    entries = {m.id: m for m in _entries(LOCALE / lang / "LC_MESSAGES" / "tui.po")}
+    missing = [m for m in marked if m not in entries]
+    assert not missing, f"{lang}: not in tui.po: {missing[:5]}"
+    placeholder = re.compile(r"\{[a-z_]*\}|\[/?[^\]]*\]")
+    for msgid, entry in entries.items():
+        ids = msgid if isinstance(msgid, tuple) else (msgid,)
+        strings = entry.string if isinstance(entry.string, tuple) else (entry.string,)
+        assert all(strings), f"{lang}: untranslated {msgid!r}"
+        assert len(strings) == 1, f"{lang} has one plural form: {msgid!r}"
+        assert set(placeholder.findall(ids[-1])) == set(placeholder.findall(strings[0])), (lang, msgid)
+
+
+def test_textual_binding_texts_shown_in_help_are_marked():
+    """The help lists Textual's own widget bindings: each of their descriptions is in TEXTUAL_TEXTS."""
+    from openclaw_onboard.screens.textual_texts import TEXTUAL_TEXTS
+    from textual.app import App
+    from textual.binding import Binding
+    from textual.containers import ScrollableContainer
+    from textual.screen import Screen
+    from textual.widgets import Button, Checkbox, DataTable, Input, OptionList, RadioButton, RadioSet, Select
+    from textual.widgets._select import SelectOverlay
+
+    shown = set()
+    for cls in (App, Screen, Input, OptionList, DataTable, RadioSet, RadioButton, Checkbox, Button, Select,
+                SelectOverlay, ScrollableContainer):
+        for klass in cls.__mro__:
+            for binding in klass.__dict__.get("BINDINGS", []):
+                if isinstance(binding, Binding):
+                    shown |= {t for t in (binding.description, binding.tooltip) if t}
+    assert shown <= set(TEXTUAL_TEXTS), sorted(shown - set(TEXTUAL_TEXTS))
