@@ -8,8 +8,8 @@ import re
 from pathlib import Path
 
 import pytest
-
 from openclaw_onboard.core import i18n
+
 from tests.tui.conftest import wait_for, wait_for_screen
 
 ROOT = Path(__file__).resolve().parents[2]
