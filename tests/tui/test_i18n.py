@@ -200,3 +200,18 @@ def test_textual_binding_texts_shown_in_help_are_marked():
                 if isinstance(binding, Binding):
                     shown |= {t for t in (binding.description, binding.tooltip) if t}
     assert shown <= set(TEXTUAL_TEXTS), sorted(shown - set(TEXTUAL_TEXTS))
+
+
+async def test_open_confirmation_follows_a_switch(make_app, make_agent):
+    make_agent("main")
+    app = make_app(dashboard=True)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await wait_for_screen(pilot, "DashboardScreen")
+        await pilot.press("ctrl+c")
+        await wait_for_screen(pilot, "QuitConfirm")
+        assert static_text(app, "#confirm-question") == "Quit the onboarding wizard?"
+        await app.switch_language("ko")
+        await pilot.pause()
+        assert static_text(app, "#confirm-question") == "온보딩 마법사를 종료할까요?"
+        assert str(app.screen.query_one("#confirm-yes").label) == "종료 (y)"
+        assert str(app.screen.query_one("#confirm-no").label) == "계속 사용 (n)"
