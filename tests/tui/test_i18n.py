@@ -215,3 +215,22 @@ async def test_open_confirmation_follows_a_switch(make_app, make_agent):
         assert static_text(app, "#confirm-question") == "온보딩 마법사를 종료할까요?"
         assert str(app.screen.query_one("#confirm-yes").label) == "종료 (y)"
         assert str(app.screen.query_one("#confirm-no").label) == "계속 사용 (n)"
+
+
+async def test_codex_login_shows_its_progress_and_account_again_in_chinese(make_app):
+    from tests.tui.conftest import ScriptedLogin
+
+    app = make_app(agent_id="main", login_session_factory=ScriptedLogin(finish=True))
+    async with app.run_test(size=(110, 40)) as pilot:
+        await wait_for_screen(pilot, "AuthChoiceScreen")
+        app.goto("codex")
+        await wait_for_screen(pilot, "CodexLoginScreen")
+        await wait_for(pilot, lambda: app.screen.phase == "saved", what="saved")
+        assert "Account" in static_text(app, "#account")
+        assert "✓ saved" in static_text(app, "#progress")
+        await app.switch_language("zh_TW")
+        await pilot.pause()
+        assert "帳號" in static_text(app, "#account")
+        assert "✓ 已儲存" in static_text(app, "#progress")
+        assert "已儲存為 openai-codex:me@example.com" in static_text(app, "#message")
+        assert "完成" in footer_texts(app)  # esc: Done
