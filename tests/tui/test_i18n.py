@@ -10,29 +10,11 @@ from pathlib import Path
 import pytest
 from openclaw_onboard.core import i18n
 
-from tests.tui.conftest import wait_for, wait_for_screen
-
-ROOT = Path(__file__).resolve().parents[2]
-LOCALE = ROOT / "core" / "locale"
-TRANSLATED = ("ko", "ja", "zh_TW")
+from tests.tui.conftest import LOCALE, ROOT, TRANSLATED, wait_for, wait_for_screen
 
 
 @pytest.fixture(autouse=True)
-def compiled_catalogs():
-    """The `tui` catalogs as gettext reads them (.mo beside each .po; built, never committed)."""
-    from babel.messages.mofile import write_mo
-    from babel.messages.pofile import read_po
-
-    for lang in TRANSLATED:
-        po = LOCALE / lang / "LC_MESSAGES" / "tui.po"
-        mo = po.with_suffix(".mo")
-        if not mo.exists() or mo.stat().st_mtime < po.stat().st_mtime:
-            with po.open("rb") as src:
-                catalog = read_po(src, locale=lang, domain="tui")
-            tmp = mo.with_suffix(".mo.tmp")
-            with tmp.open("wb") as out:
-                write_mo(out, catalog)
-            tmp.replace(mo)
+def back_to_english():
     yield
     i18n.set_language("en")
 
