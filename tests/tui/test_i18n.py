@@ -60,6 +60,9 @@ async def test_palette_switches_the_screen_and_footer_to_korean_and_back(make_ap
         assert type(app.screen).__name__ == "AgentSelectScreen"  # same screen, same state
         assert static_text(app, "#agent-title") == "새 자격 증명을 어느 에이전트에 추가할까요?"
         assert app.screen.sub_title == "1 · 에이전트 선택"
+        rows = app.screen.query_one("#agents")
+        assert "아직 프로파일 없음" in str(rows.get_option_at_index(0).prompt)  # the list is rebuilt too
+        assert "새 에이전트 추가" in str(rows.get_option_at_index(rows.option_count - 1).prompt)
         assert "Add agent" not in footer_texts(app)
 
         await switch_language(pilot, "english")
