@@ -219,3 +219,31 @@ async def test_codex_login_shows_its_progress_and_account_again_in_chinese(make_
         assert "✓ 已儲存" in static_text(app, "#progress")
         assert "已儲存為 openai-codex:me@example.com" in static_text(app, "#message")
         assert "完成" in footer_texts(app)  # esc: Done
+
+
+async def test_device_pairing_counts_checks_in_korean_then_japanese(make_app, tui_env):
+    from openclaw_onboard.core.oauth.device import DeviceTiming
+
+    from tests.support.device_server import DeviceAuthFake
+    from tests.support.oauth_server import OAuthTestServer, free_port
+
+    fast = DeviceTiming(default_interval_s=0.01, min_interval_s=0.0, deadline_s=900.0, request_timeout_s=10.0)
+    with OAuthTestServer() as srv:
+        srv.configure(email="me@example.com", account_id="acc_0123456789")
+        env = srv.login_env(port=free_port(), browser=False, base={**tui_env, "OPENCLAW_LANG": "ko"})
+        fake = DeviceAuthFake(srv, outcome="pending", user_code="K7QZ-M4PX")
+        app = make_app(agent_id="main", env=env, device_timing=fast)
+        async with app.run_test(size=(100, 30)) as pilot:
+            app.goto("codex-device")
+            screen = await wait_for_screen(pilot, "DeviceLoginScreen")
+            await wait_for(pilot, lambda: fake.polls >= 2 and screen.polls >= 2, what="polling")
+            screen.render_status()
+            status = static_text(app, "#device-status")
+            assert "승인 대기 중" in status and f"{screen.polls}회 확인" in status
+            assert "코드는 15:00 후 만료됩니다" in static_text(app, "#device-countdown")
+            await app.switch_language("ja")
+            await pilot.pause()
+            screen.render_status()
+            assert "回確認" in static_text(app, "#device-status")
+            assert "コピー" in " ".join(footer_texts(app))
+            await pilot.press("escape")
