@@ -7,7 +7,12 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 APP_STAMP := $(VENV)/.installed-app
 
-.PHONY: onboard test lint bench clean
+# Gettext catalogs: each .po compiles to the .mo beside it (Babel, scripts/catalogs.py) when it is newer,
+# before the wizard or the tests run; a fresh clone has no .mo at all (they are build output).
+PO := $(wildcard core/locale/*/LC_MESSAGES/*.po)
+MO := $(PO:.po=.mo)
+
+.PHONY: onboard test lint bench clean catalogs
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -18,14 +23,23 @@ $(STAMP): pyproject.toml
 $(APP_STAMP): pyproject.toml
 	@echo "==> Setting up $(VENV) for the wizard (first run only; about a minute)"
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --disable-pip-version-check --progress-bar on -e .
+	$(BIN)/python -m pip install --disable-pip-version-check --progress-bar on -e '.[catalogs]'
 	@touch $(APP_STAMP)
 	@echo "==> Done. The openclaw command is $(BIN)/openclaw (or: source $(BIN)/activate)"
 
-onboard: $(APP_STAMP)
+%.mo: %.po
+	@test -x $(BIN)/python || { echo "no $(BIN)/python: run make test or make onboard"; exit 1; }
+	$(BIN)/python -m scripts.catalogs compile $<
+
+# Extract every domain from the sources (babel-<domain>.cfg) and merge into the .po files, then compile.
+catalogs: $(STAMP)
+	$(BIN)/python -m scripts.catalogs update
+	$(BIN)/python -m scripts.catalogs compile
+
+onboard: $(APP_STAMP) $(MO)
 	$(BIN)/openclaw onboard $(ARGS)
 
-test: $(STAMP)
+test: $(STAMP) $(MO)
 	$(BIN)/ruff check .
 	$(BIN)/python -m tests.interop.peers
 	$(BIN)/python -m pytest -n 2 $(PYTEST_ARGS)
@@ -37,4 +51,4 @@ bench: $(STAMP)
 	for b in bench/*.py; do $(BIN)/python $$b || exit 1; done
 
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis
+	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis $(MO)

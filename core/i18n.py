@@ -22,10 +22,13 @@ Use:
 
 from __future__ import annotations
 
-import gettext
 import os
 from collections.abc import Mapping
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # gettext is imported only when a non-English catalog is loaded (fast --check/--json)
+    import gettext
 
 LANGUAGES: tuple[str, ...] = ("en", "ko", "ja", "zh_TW")
 LANGUAGE_NAMES: dict[str, str] = {"en": "English", "ko": "한국어", "ja": "日本語", "zh_TW": "繁體中文"}
@@ -35,6 +38,7 @@ LOCALE_DIR = Path(__file__).with_name("locale")
 _ALIASES = {"zh_hant": "zh_TW", "zh_tw": "zh_TW", "zh_hk": "zh_TW", "zh_mo": "zh_TW"}
 
 _current: str | None = None
+# None while English is spoken (or nothing was said yet): English needs no catalog and no gettext.
 _translations: gettext.NullTranslations | None = None
 
 
@@ -66,6 +70,8 @@ def detect_language(env: Mapping[str, str] | None = None) -> str:
 
 
 def _load(lang: str) -> gettext.NullTranslations:
+    import gettext
+
     chain: gettext.NullTranslations | None = None
     for domain in DOMAINS:
         t = gettext.translation(domain, localedir=LOCALE_DIR, languages=[lang], fallback=True)
@@ -80,7 +86,7 @@ def set_language(lang: str | None) -> str:
     """Speak `lang` from now on (None: detect from the environment). Returns the language chosen."""
     global _current, _translations
     chosen = lang if lang in LANGUAGES else detect_language()
-    _current, _translations = chosen, (gettext.NullTranslations() if chosen == "en" else _load(chosen))
+    _current, _translations = chosen, (None if chosen == "en" else _load(chosen))
     return chosen
 
 
@@ -91,23 +97,28 @@ def current_language() -> str:
     return _current
 
 
-def _t() -> gettext.NullTranslations:
-    if _translations is None:
+def _t() -> gettext.NullTranslations | None:
+    """The catalogs of the current language, None for English (the language is detected on first use)."""
+    if _current is None:
         set_language(None)
-    assert _translations is not None
     return _translations
 
 
 def _(message: str) -> str:
-    return _t().gettext(message)
+    t = _t()
+    return message if t is None else t.gettext(message)
 
 
 def ngettext(singular: str, plural: str, n: int) -> str:
-    return _t().ngettext(singular, plural, n)
+    t = _t()
+    if t is None:
+        return singular if n == 1 else plural
+    return t.ngettext(singular, plural, n)
 
 
 def pgettext(context: str, message: str) -> str:
-    return _t().pgettext(context, message)
+    t = _t()
+    return message if t is None else t.pgettext(context, message)
 
 
 def N_(message: str) -> str:

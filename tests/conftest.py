@@ -41,6 +41,19 @@ from typing import Any
 
 import pytest
 
+
+def pytest_configure(config: pytest.Config) -> None:
+    """English unless a test chooses a language, whatever the machine's locale; catalogs compiled.
+
+    A .po edited since the last build is compiled here as the Makefile would (a build step of the
+    test run, never of the program), so `pytest` straight after editing a catalog reads the new text.
+    """
+    os.environ["OPENCLAW_LANG"] = "en"
+    from scripts.catalogs import compile_all
+
+    compile_all()
+
+
 HOUR_MS = 3_600_000
 DAY_MS = 24 * HOUR_MS
 

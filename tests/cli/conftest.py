@@ -29,6 +29,7 @@ def python_cmd(*flags: str) -> list[str]:
     return [sys.executable, *flags, *target]
 
 
+_LOCALE_VARS = ("LC_ALL", "LC_MESSAGES", "LANG", "LANGUAGE")
 _DROP_PREFIXES = ("OPENCLAW_", "CODEX_HOME", "CLAUDE_CONFIG_DIR", "SSH_", "BROWSER", "DISPLAY", "WAYLAND_DISPLAY")
 
 
@@ -46,8 +47,11 @@ class Result:
 def base_env(state: Path, home: Path, now_ms: int | None = EXAMPLE_NOW_MS) -> dict[str, str]:
     """The outer environment without anything OpenClaw reads, plus the test's state dir and home."""
     env = {k: v for k, v in os.environ.items()
-           if not k.startswith(_DROP_PREFIXES) and "_API_KEY" not in k}
-    env.update(HOME=str(home), OPENCLAW_STATE_DIR=str(state), PYTHONPATH=str(ROOT), PYTHONUNBUFFERED="1")
+           if not k.startswith(_DROP_PREFIXES) and "_API_KEY" not in k and k not in _LOCALE_VARS}
+    # English unless a test asks for a language (OPENCLAW_LANG or LANG in `env`): the machine's own
+    # locale must not change what the tests read.
+    env.update(HOME=str(home), OPENCLAW_STATE_DIR=str(state), PYTHONPATH=str(ROOT), PYTHONUNBUFFERED="1",
+               LANG="C.UTF-8")
     if now_ms is not None:
         env["OPENCLAW_NOW_MS"] = str(now_ms)
     return env
