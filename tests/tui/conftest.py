@@ -33,31 +33,6 @@ def frozen_clock() -> int:
     return FROZEN_NOW_MS
 
 
-ROOT = Path(__file__).resolve().parents[2]
-LOCALE = ROOT / "core" / "locale"
-TRANSLATED = ("ko", "ja", "zh_TW")
-
-
-@pytest.fixture(scope="session", autouse=True)
-def compiled_tui_catalogs() -> None:
-    """The `tui` catalogs as gettext reads them: a .mo beside each .po (built from the committed .po,
-    never committed; a wheel gets them from the build hook). Rebuilt when the .po is newer."""
-    from babel.messages.mofile import write_mo
-    from babel.messages.pofile import read_po
-
-    for lang in TRANSLATED:
-        po = LOCALE / lang / "LC_MESSAGES" / "tui.po"
-        mo = po.with_suffix(".mo")
-        if mo.exists() and mo.stat().st_mtime >= po.stat().st_mtime:
-            continue
-        with po.open("rb") as src:
-            catalog = read_po(src, locale=lang, domain="tui")
-        tmp = mo.with_name(f"tui.{os.getpid()}.tmp")  # xdist workers may build at once: atomic rename
-        with tmp.open("wb") as out:
-            write_mo(out, catalog)
-        tmp.replace(mo)
-
-
 @pytest.fixture(autouse=True)
 def english_by_default():
     """Each test starts in English (the language is process-wide; an app or a test may switch it)."""
