@@ -112,3 +112,15 @@ def describe_expiry(expires_ms: int | None, now_ms: int) -> str:
     if expires_ms is None:
         return "no expiry"
     return _describe(expires_ms - now_ms)
+
+
+def cell_width(text: str) -> int:
+    """Terminal columns of `text`: wide (CJK) characters take two, combining marks none."""
+    import unicodedata
+
+    return sum(0 if unicodedata.combining(c) else 2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+
+def cell_ljust(text: str, width: int) -> str:
+    """`str.ljust` by terminal columns, so translated words line up in a column."""
+    return text + " " * max(0, width - cell_width(text))
