@@ -32,6 +32,12 @@ class UsageError(Exception):
 
 
 class _Parser(argparse.ArgumentParser):
+    def format_help(self) -> str:
+        # Only here, when help is really shown: argparse formats usages while building the parser too
+        # (a subcommand's prog), and that must not load a catalog.
+        _translate_argparse()  # for its "usage: "
+        return super().format_help()
+
     def error(self, message: str) -> None:  # type: ignore[override]
         raise UsageError(f"{self.prog}: {message} (see '{self.prog} --help')")
 
@@ -67,10 +73,6 @@ class _Formatter(argparse.RawDescriptionHelpFormatter):
 
     def start_section(self, heading: str | None) -> None:
         super().start_section(_(heading) if heading else heading)
-
-    def format_help(self) -> str:
-        _translate_argparse()  # for its "usage: "
-        return super().format_help()
 
 
 # argparse's own words in a help screen, looked up in our `cli` catalog (argparse has no catalogs of
@@ -255,16 +257,18 @@ def _extra_arguments(args: argparse.Namespace, extra: list[str]) -> UsageError:
 
     prog = getattr(args, "_prog", PROG)
     if getattr(args, "handler", "").endswith(("cmd_paste_token", "cmd_setup_token", "cmd_api_key")):
-        return UsageError(f"{prog}: the token is never taken from the command line (it would stay in the shell "
-                          f"history); pipe it on stdin or run this in a terminal to be prompted (see '{prog} --help')")
+        return UsageError(_("{prog}: the token is never taken from the command line (it would stay in the shell "
+                            "history); pipe it on stdin or run this in a terminal to be prompted (see '{prog} --help')")
+                          .format(prog=prog))
     shown = " ".join(a if len(a) < 24 else mask_secret(a) for a in extra)
-    return UsageError(f"{prog}: unrecognized arguments: {shown} (see '{prog} --help')")
+    return UsageError(_("{prog}: unrecognized arguments: {arguments} (see '{prog} --help')").format(
+        prog=prog, arguments=shown))
 
 
 def _run(args: argparse.Namespace) -> int:
     import importlib
 
-    module_name, _, func_name = args.handler.partition(":")
+    module_name, _sep, func_name = args.handler.partition(":")
     handler = getattr(importlib.import_module(module_name), func_name)
     return int(handler(args) or 0)
 
@@ -300,7 +304,7 @@ def main(argv: list[str] | None = None) -> int:
         _err(str(exc), prefix=False)  # already "openclaw <cmd>: <problem> (see ...)"
         return 2
     except KeyboardInterrupt:
-        _err("cancelled")
+        _err(_("cancelled"))
         return 130
     except BrokenPipeError:
         # `openclaw ... | head`: the reader went away; stay quiet (and keep Python quiet at exit).

@@ -76,3 +76,16 @@ def test_english_needs_no_catalog_and_no_gettext() -> None:
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT,
                           env={"PATH": "/usr/bin:/bin", "OPENCLAW_LANG": "en"}, timeout=60)
     assert proc.returncode == 0, proc.stderr
+
+
+def test_deferred_text_is_english_for_machines_translated_for_people(speak) -> None:
+    import json
+
+    from openclaw_onboard.core.i18n import Deferred, human
+
+    text = Deferred(i18n.N_("file is {mode}: other users can read it"), mode="644")
+    speak("ko")
+    assert text == "file is 644: other users can read it"
+    assert json.dumps({"message": text}) == '{"message": "file is 644: other users can read it"}'
+    assert human(text) == "파일 권한이 644입니다. 다른 사용자가 읽을 수 있습니다"
+    assert human("plain") == "plain"
