@@ -25,8 +25,10 @@ from openclaw_onboard.app.crash import CrashSafeApp
 from openclaw_onboard.app.terminal_safe import TerminalSafe
 from openclaw_onboard.core.clock import now_ms as default_clock
 from openclaw_onboard.core.errors import OpenClawError
+from openclaw_onboard.core.i18n import LANGUAGE_NAMES, LANGUAGES, N_, _, current_language, detect_language, set_language
 from openclaw_onboard.core.paths import DEFAULT_AGENT_ID, state_dir
 from openclaw_onboard.screens.base import guard_dismiss
+from openclaw_onboard.screens.i18n import retranslate_tree
 from openclaw_onboard.screens.results import (
     AddCredential,
     AgentChosen,
@@ -40,7 +42,7 @@ from openclaw_onboard.screens.results import (
 )
 from textual import _time, events, work
 from textual import constants as textual_constants
-from textual.app import App
+from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.command import CommandPalette, DiscoveryHit, Hit, Hits, Provider
 from textual.content import Content
@@ -53,6 +55,16 @@ SWITCH_GRACE_S = 0.5
 DARK_THEME = "textual-dark"
 _TERMINAL_SAFE = TerminalSafe()
 LIGHT_THEME = "textual-light"
+APP_TITLE = N_("OpenClaw onboarding")
+# The palette finds a language by its English name too ("korean"), whatever language is shown.
+ENGLISH_LANGUAGE_NAMES = {"en": "English", "ko": "Korean", "ja": "Japanese", "zh_TW": "Traditional Chinese"}
+# Textual's own palette commands, translated where they are shown (their msgids are Textual's English).
+SYSTEM_COMMAND_TEXTS = (
+    N_("Quit"), N_("Quit the application as soon as possible"), N_("Keys"),
+    N_("Hide the keys and widget help panel"), N_("Show help for the focused widget and a summary of available keys"),
+    N_("Minimize"), N_("Minimize the widget and restore to normal size"), N_("Maximize"),
+    N_("Maximize the focused widget"), N_("Screenshot"), N_("Save an SVG 'screenshot' of the current screen"),
+)
 
 
 class OnboardCommands(Provider):
@@ -62,16 +74,29 @@ class OnboardCommands(Provider):
         app = self.app
         assert isinstance(app, OnboardApp)
         return [
-            ("Log in with OpenAI Codex", "ChatGPT OAuth login in the browser", partial(app.goto, "codex")),
-            ("Pair OpenAI Codex with a code", "device pairing: works over SSH",
+            (_("Log in with OpenAI Codex"), _("ChatGPT OAuth login in the browser"), partial(app.goto, "codex")),
+            (_("Pair OpenAI Codex with a code"), _("device pairing: works over SSH"),
              partial(app.goto, "codex-device")),
-            ("Paste a token", "Store any provider's token", partial(app.goto, "paste-token")),
-            ("Paste an Anthropic setup-token", "Output of `claude setup-token`", partial(app.goto, "setup-token")),
-            ("Add an API key", "Any provider; optionally written to .env", partial(app.goto, "api-key")),
-            ("Open dashboard", "All credentials of the current agent", partial(app.goto, "dashboard")),
-            ("Switch agent", "Choose another agent or add one", partial(app.goto, "agents")),
-            ("Toggle light/dark theme", "Switch between the light and the dark theme", app.action_toggle_theme),
+            (_("Paste a token"), _("Store any provider's token"), partial(app.goto, "paste-token")),
+            (_("Paste an Anthropic setup-token"), _("Output of `claude setup-token`"),
+             partial(app.goto, "setup-token")),
+            (_("Add an API key"), _("Any provider; optionally written to .env"), partial(app.goto, "api-key")),
+            (_("Open dashboard"), _("All credentials of the current agent"), partial(app.goto, "dashboard")),
+            (_("Switch agent"), _("Choose another agent or add one"), partial(app.goto, "agents")),
+            (_("Toggle light/dark theme"), _("Switch between the light and the dark theme"),
+             app.action_toggle_theme),
+            *self._language_commands(),
         ]
+
+    def _language_commands(self) -> list[tuple[str, str, Callable[[], Any]]]:
+        """One command per other language, named in the current language and in its own, so a reader
+        stuck in a language they cannot read finds theirs by typing its name (or "language")."""
+        app = self.app
+        assert isinstance(app, OnboardApp)
+        return [(_("Language: {name}").format(name=LANGUAGE_NAMES[lang]),
+                 _("Show the wizard in {name}").format(name=LANGUAGE_NAMES[lang]),
+                 partial(app.switch_language, lang))
+                for lang in LANGUAGES if lang != current_language()]
 
     async def discover(self) -> Hits:
         for name, help_text, callback in self._commands():
@@ -81,6 +106,10 @@ class OnboardCommands(Provider):
         matcher = self.matcher(query)
         for name, help_text, callback in self._commands():
             score = matcher.match(name)
+            switch = getattr(callback, "func", None) == self.app.switch_language  # type: ignore[attr-defined]
+            lang = callback.args[0] if switch else None  # type: ignore[attr-defined]
+            if score <= 0 and lang is not None:  # "language", "korean"... find it whatever language is shown
+                score = matcher.match(f"language {ENGLISH_LANGUAGE_NAMES[lang]} {name}") * 0.9
             if score > 0:
                 yield Hit(score, matcher.highlight(name), callback, help=help_text)
 
@@ -104,17 +133,17 @@ class OnboardCommandPalette(CommandPalette):
 
 class OnboardApp(CrashSafeApp, App[int]):  # CrashSafeApp: one line + a private report, never locals
     CSS_PATH = "tui.tcss"
-    TITLE = "OpenClaw onboarding"
+    TITLE = APP_TITLE
     COMMANDS = App.COMMANDS | {OnboardCommands}
     BINDINGS = [
-        Binding("question_mark", "help", "Help", key_display="?"),
+        Binding("question_mark", "help", N_("Help"), key_display="?"),
         # F1 is priority: it also opens the help over modal screens (details, confirmations), which
         # hide the app's other bindings. Nobody types F1 into a field.
-        Binding("f1", "help", "Help", show=False, priority=True),
-        Binding("ctrl+t", "toggle_theme", "Light/dark", show=False),
+        Binding("f1", "help", N_("Help"), show=False, priority=True),
+        Binding("ctrl+t", "toggle_theme", N_("Light/dark"), show=False),
         # A terminal user expects ctrl+c to stop the program, in every field too (Textual's default only
         # says "press ctrl+q"). It asks first; a second ctrl+c, or y/enter, quits.
-        Binding("ctrl+c", "request_quit", "Quit", show=False, priority=True, tooltip="Quit (asks first)"),
+        Binding("ctrl+c", "request_quit", N_("Quit"), show=False, priority=True, tooltip=N_("Quit (asks first)")),
     ]
 
     def __init__(self, agent_id: str | None = None, dashboard: bool = False, state: Path | None = None,
@@ -124,6 +153,9 @@ class OnboardApp(CrashSafeApp, App[int]):  # CrashSafeApp: one line + a private 
                  login_session_factory: Callable[..., Any] | None = None, device_timing: Any = None,
                  device_login_factory: Callable[..., Any] | None = None) -> None:
         super().__init__()
+        # The language: OPENCLAW_LANG, else LC_ALL/LC_MESSAGES/LANG of `env` (the palette can switch it).
+        set_language(detect_language(env))
+        self.title = _(APP_TITLE)
         self.login_session_factory = login_session_factory  # tests: a scripted CodexLoginSession
         self.device_timing = device_timing  # tests: core.oauth.device.DeviceTiming with short intervals
         self.device_login_factory = device_login_factory  # tests: a scripted CodexDeviceLogin
@@ -255,8 +287,9 @@ class OnboardApp(CrashSafeApp, App[int]):  # CrashSafeApp: one line + a private 
         elif choice.startswith("api-key:"):  # a provider picked from OpenClaw's catalog
             self.show_token(agent_id, "api-key", provider=choice.partition(":")[2])
         elif choice.startswith("openclaw:"):  # a login only OpenClaw itself performs
-            self.notify(f"Run it with OpenClaw: openclaw onboard --auth-choice {choice.partition(':')[2]}",
-                        title="Not in this wizard", timeout=10)
+            self.notify(_("Run it with OpenClaw: {command}").format(
+                command=f"openclaw onboard --auth-choice {choice.partition(':')[2]}"),
+                title=_("Not in this wizard"), timeout=10)
             self.show_auth_choice(agent_id)
         elif choice == "codex-cli":
             self.reuse_codex_cli(agent_id)
@@ -300,7 +333,8 @@ class OnboardApp(CrashSafeApp, App[int]):  # CrashSafeApp: one line + a private 
             return
         profile_id = result.profile_id
         self.saved_profiles.append(profile_id)
-        self.notify(f"Saved {profile_id} for agent {agent_id}", title="Login saved", timeout=4)
+        self.notify(_("Saved {profile_id} for agent {agent_id}").format(profile_id=profile_id, agent_id=agent_id),
+                    title=_("Login saved"), timeout=4)
         self.show_dashboard(agent_id, highlight=profile_id)
 
     def show_dashboard(self, agent_id: str, highlight: str | None = None) -> None:
@@ -329,10 +363,13 @@ class OnboardApp(CrashSafeApp, App[int]):  # CrashSafeApp: one line + a private 
             else:
                 self.show_auth_choice(agent_id)
 
+        source = codex_cli_auth_path(self.env)
         self.push_screen(ConfirmScreen(
-            f"Copy the Codex CLI login into openai-codex:default for agent {agent_id}?",
-            detail=f"From {codex_cli_auth_path(self.env)}. Only an empty openai-codex:default is seeded: once "
-                   "OpenClaw has its own login, its refresh token wins.", yes="Copy", no="Back"), answered)
+            lambda: _("Copy the Codex CLI login into openai-codex:default for agent {agent_id}?").format(
+                agent_id=agent_id),
+            detail=lambda: _("From {path}. Only an empty openai-codex:default is seeded: once OpenClaw has its own "
+                             "login, its refresh token wins.").format(path=source),
+            yes=lambda: _("Copy"), no=lambda: _("Back")), answered)
 
     def reuse_claude_cli(self, agent_id: str) -> None:
         from openclaw_onboard.core.paths import claude_cli_credentials_path
@@ -344,10 +381,13 @@ class OnboardApp(CrashSafeApp, App[int]):  # CrashSafeApp: one line + a private 
             else:
                 self.show_auth_choice(agent_id)
 
+        source = claude_cli_credentials_path(self.env)
         self.push_screen(ConfirmScreen(
-            f"Import the Claude CLI login as anthropic:claude-cli for agent {agent_id}?",
-            detail=f"From {claude_cli_credentials_path(self.env)}. An existing anthropic:claude-cli profile "
-                   "is replaced.", yes="Import", no="Back"), answered)
+            lambda: _("Import the Claude CLI login as anthropic:claude-cli for agent {agent_id}?").format(
+                agent_id=agent_id),
+            detail=lambda: _("From {path}. An existing anthropic:claude-cli profile is replaced.").format(
+                path=source),
+            yes=lambda: _("Import"), no=lambda: _("Back")), answered)
 
     @work(thread=True, exclusive=True, group="cli-import")
     def _import_cli(self, agent_id: str, which: str) -> None:
@@ -358,8 +398,10 @@ class OnboardApp(CrashSafeApp, App[int]):  # CrashSafeApp: one line + a private 
                 pid = cli_imports.seed_codex_default(agent_id, self.state, self.env)
                 if pid is None:
                     self.call_from_thread(
-                        self.notify, f"{cli_imports.CODEX_DEFAULT_ID} already exists for agent {agent_id}; "
-                        "the local login was kept (its refresh token wins).", severity="warning", timeout=6)
+                        self.notify, _("{profile_id} already exists for agent {agent_id}; the local login was kept "
+                                       "(its refresh token wins).").format(
+                            profile_id=cli_imports.CODEX_DEFAULT_ID, agent_id=agent_id),
+                        severity="warning", timeout=6)
                     self.call_from_thread(self.show_dashboard, agent_id, cli_imports.CODEX_DEFAULT_ID)
                     return
             else:
@@ -396,7 +438,7 @@ class OnboardApp(CrashSafeApp, App[int]):  # CrashSafeApp: one line + a private 
         # One palette at a time, also while one is covered (help over it) or still closing; no fixed id
         # (Textual's: a second ctrl+p during the close raised DuplicateIds).
         if self.use_command_palette and not any(isinstance(s, CommandPalette) for s in self.screen_stack):
-            self.push_screen(OnboardCommandPalette())
+            self.push_screen(OnboardCommandPalette(placeholder=_("Search for commands…")))
 
     def action_help(self) -> None:
         from openclaw_onboard.screens.help import HelpScreen
@@ -405,9 +447,7 @@ class OnboardApp(CrashSafeApp, App[int]):  # CrashSafeApp: one line + a private 
         if isinstance(screen, HelpScreen):
             screen.dismiss(None)  # F1 again closes it
             return
-        parts = (screen.title or self.title, screen.sub_title or "")
-        title = " · ".join(t for t in parts if t) or type(screen).__name__
-        self.push_screen(HelpScreen(screen, title))
+        self.push_screen(HelpScreen(screen, help_title(screen, self)))
 
     def action_request_quit(self) -> None:
         from openclaw_onboard.screens.confirm import QuitConfirm
@@ -425,9 +465,10 @@ class OnboardApp(CrashSafeApp, App[int]):  # CrashSafeApp: one line + a private 
             if yes:
                 self.exit(0)
 
-        self.push_screen(QuitConfirm("Quit the onboarding wizard?",
-                                     detail="What was already saved stays saved; a login in progress is "
-                                            "cancelled. ctrl+c again quits.", yes="Quit", no="Stay"),
+        self.push_screen(QuitConfirm(lambda: _("Quit the onboarding wizard?"),
+                                     detail=lambda: _("What was already saved stays saved; a login in progress is "
+                                                      "cancelled. ctrl+c again quits."),
+                                     yes=lambda: _("Quit"), no=lambda: _("Stay")),
                          answered)
 
     def action_toggle_theme(self) -> None:
@@ -437,7 +478,24 @@ class OnboardApp(CrashSafeApp, App[int]):  # CrashSafeApp: one line + a private 
         # Our own "Toggle light/dark theme" replaces Textual's theme picker (it offers dozens).
         for command in super().get_system_commands(screen):
             if command.title != "Theme":
-                yield command
+                yield SystemCommand(_(command.title), _(command.help), command.callback, command.discover)
+
+    # -- language -------------------------------------------------------------------------------------------
+    async def switch_language(self, lang: str) -> None:
+        """Speak `lang` from now on, on every open screen at once: titles, texts, footer and help."""
+        set_language(lang)
+        self.title = _(APP_TITLE)
+        for screen in list(self.screen_stack):
+            result = retranslate_tree(screen)
+            if result is not None:
+                await result
+            screen.refresh_bindings()  # the Footer recomposes with the translated bindings
+
+
+def help_title(screen: Screen[Any], app: App[Any]) -> str:
+    """The help screen's title: the screen's title and sub-title (already in the current language)."""
+    parts = (screen.title or app.title, screen.sub_title or "")
+    return " · ".join(t for t in parts if t) or type(screen).__name__
 
 
 def create_app(agent_id: str | None = None, dashboard: bool = False, state: Path | None = None,
@@ -470,5 +528,5 @@ def run_onboard(agent_id: str | None = None, dashboard: bool = False) -> int:
     app = create_app(agent_id=agent_id, dashboard=dashboard)
     result = app.run()
     for profile_id in app.saved_profiles:
-        print(f"Saved {profile_id}")
+        print(_("Saved {profile_id}").format(profile_id=profile_id))
     return int(result or app.return_code or 0)

@@ -15,8 +15,10 @@ from pathlib import Path
 from openclaw_onboard.core.agents import AgentSummary, add_agent, agent_summaries, validate_agent_id
 from openclaw_onboard.core.clock import now_ms as default_clock
 from openclaw_onboard.core.errors import OpenClawError
+from openclaw_onboard.core.i18n import N_, _, ngettext
 from openclaw_onboard.core.paths import DEFAULT_AGENT_ID, state_dir
 from openclaw_onboard.screens.base import WizardScreen
+from openclaw_onboard.screens.i18n import status_label, tr
 from openclaw_onboard.screens.results import AgentChosen, AgentSelectResult
 from openclaw_onboard.screens.widgets import WizardInput, WizardOptionList, WizardSelect
 from textual import on, work
@@ -44,8 +46,8 @@ def home_relative(path: Path, env: Mapping[str, str] | None = None) -> str:
 
 def status_markup(status: str | None) -> str:
     if status is None:
-        return "[i]no profiles yet[/]"
-    label = {"static": "ok (static)"}.get(status, status)
+        return "[i]{}[/]".format(_("no profiles yet"))
+    label = _("ok (static)") if status == "static" else status_label(status)
     style = STATUS_STYLE.get(status)
     return f"[{style}]{label}[/]" if style else label
 
@@ -53,22 +55,22 @@ def status_markup(status: str | None) -> str:
 def agent_prompt(summary: AgentSummary, width: int = 16, exists: bool = True) -> str:
     name = escape(summary.agent_id).ljust(width)
     if summary.error:
-        return f"[b]{name}[/]  [b]unreadable store[/] [i]{escape(summary.error[:60])}[/]"
+        return "[b]{}[/]  [b]{}[/] [i]{}[/]".format(name, _("unreadable store"), escape(summary.error[:60]))
     count = summary.profile_count
-    profiles = f"{count} profile{'s' if count != 1 else ''}".ljust(11)
-    new = "" if exists else "  [i](new)[/]"
-    worst = status_markup(summary.worst_status) if count else "[i]no profiles yet[/]"
+    profiles = ngettext("{n} profile", "{n} profiles", count).format(n=count).ljust(11)
+    new = "" if exists else "  [i]{}[/]".format(_("(new)"))
+    worst = status_markup(summary.worst_status) if count else "[i]{}[/]".format(_("no profiles yet"))
     return f"[b]{name}[/]  {profiles}  {worst}{new}"
 
 
 class AgentSelectScreen(WizardScreen[AgentSelectResult]):
     CSS_PATH = "agent_select.tcss"
-    TITLE = "OpenClaw onboarding"
-    SUB_TITLE = "1 · Choose an agent"
+    TITLE = N_("OpenClaw onboarding")
+    SUB_TITLE = N_("1 · Choose an agent")
     BINDINGS = [
-        Binding("a", "show_add", "Add agent"),
-        Binding("escape", "escape", "Close form / quit"),
-        Binding("q", "quit_wizard", "Quit"),
+        Binding("a", "show_add", N_("Add agent")),
+        Binding("escape", "escape", N_("Close form / quit")),
+        Binding("q", "quit_wizard", N_("Quit")),
     ]
 
     # The add form's state: watchers show it and its error line (CSS classes), nothing refreshes by hand.
@@ -87,30 +89,32 @@ class AgentSelectScreen(WizardScreen[AgentSelectResult]):
     def compose(self) -> ComposeResult:
         yield Header(icon="◆")
         with Vertical(id="agent-body"):
-            yield Static("Which agent should get the new credential?", id="agent-title", classes="title")
+            yield tr(Static(id="agent-title", classes="title"),
+                     lambda: _("Which agent should get the new credential?"))
             where = escape(home_relative(self.state, self.env))
-            yield Static(f"Each agent keeps its own logins in [b]{where}/agents/<id>/agent/[/]",
-                         id="agent-help", classes="help")
+            yield tr(Static(id="agent-help", classes="help"),
+                     lambda: _("Each agent keeps its own logins in {path}").format(
+                         path=f"[b]{where}/agents/<id>/agent/[/]"))
             yield WizardOptionList(id="agents")
             with Vertical(id="add-form"):
                 with Horizontal(classes="form-row"):
-                    yield Label("Name", classes="form-label")
-                    yield WizardInput(placeholder="e.g. work (lowercase letters, digits, - or _)", id="agent-name",
-                                      max_length=64, compact=True)
+                    yield tr(Label(classes="form-label"), lambda: _("Name"))
+                    yield tr(WizardInput(id="agent-name", max_length=64, compact=True),
+                             lambda: _("e.g. work (lowercase letters, digits, - or _)"))
                 # Under the name it explains, above the Copy-from dropdown (which opens downwards over
                 # whatever follows it).
                 yield Static("", id="add-error", classes="error", markup=False)
                 with Horizontal(classes="form-row"):
-                    yield Label("Copy from", classes="form-label")
-                    yield WizardSelect([], prompt="nobody (start empty)", id="copy-from", allow_blank=True,
-                                       compact=True)
+                    yield tr(Label(classes="form-label"), lambda: _("Copy from"))
+                    yield tr(WizardSelect([], id="copy-from", allow_blank=True, compact=True),
+                             lambda: _("nobody (start empty)"), "prompt")
                 with Horizontal(id="add-buttons"):
-                    yield Button("Create agent", id="add-create", variant="primary", compact=True)
-                    yield Button("Cancel", id="add-cancel", compact=True)
+                    yield tr(Button(id="add-create", variant="primary", compact=True), lambda: _("Create agent"))
+                    yield tr(Button(id="add-cancel", compact=True), lambda: _("Cancel"))
         yield Footer()
 
     def on_mount(self) -> None:
-        self.query_one("#add-form").border_title = "New agent"
+        tr(self.query_one("#add-form", Vertical), lambda: _("New agent"), "border_title")
         self.reload()
         self.query_one("#agents", OptionList).focus()
 
@@ -120,6 +124,13 @@ class AgentSelectScreen(WizardScreen[AgentSelectResult]):
     def watch_add_error(self, error: str) -> None:
         self.query_one("#add-error", Static).update(error)
         self.set_class(bool(error), "-add-error")
+
+    def retranslate(self) -> None:
+        super().retranslate()
+        agents = self.query_one("#agents", OptionList)
+        highlighted = agents.highlighted
+        self.reload()  # the rows' words (profiles, status)
+        agents.highlighted = highlighted
 
     # -- data ---------------------------------------------------------------------------------------
     def reload(self, select: str | None = None) -> None:
@@ -137,7 +148,7 @@ class AgentSelectScreen(WizardScreen[AgentSelectResult]):
             Option(agent_prompt(r, width, exists=r.agent_id in known), id=r.agent_id) for r in rows
         ]
         options.append(None)
-        options.append(Option("[b]+ Add a new agent…[/]", id=ADD_OPTION_ID))
+        options.append(Option("[b]{}[/]".format(_("+ Add a new agent…")), id=ADD_OPTION_ID))
         agents = self.query_one("#agents", OptionList)
         agents.clear_options()
         agents.add_options(options)
@@ -222,7 +233,9 @@ class AgentSelectScreen(WizardScreen[AgentSelectResult]):
         self.creating = False
         if not self.is_attached:
             return
-        self.notify(f'Agent "{agent_id}" created' + (f" with {copy_from}'s profiles" if copy_from else ""))
+        self.notify(_('Agent "{agent_id}" created with {source}\'s profiles').format(
+            agent_id=agent_id, source=copy_from) if copy_from else _('Agent "{agent_id}" created').format(
+            agent_id=agent_id))
         self.hide_add()
         self.reload(select=agent_id)
 

@@ -17,8 +17,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from openclaw_onboard.core.cli_imports import claude_cli_available, codex_cli_available
+from openclaw_onboard.core.i18n import N_, _, ngettext
 from openclaw_onboard.core.paths import claude_cli_credentials_path, codex_cli_auth_path
 from openclaw_onboard.screens.agent_select import home_relative
+from openclaw_onboard.screens.i18n import TranslatedBindings, tr
 from openclaw_onboard.screens.results import AuthChoiceResult, AuthChosen
 from openclaw_onboard.screens.widgets import WizardInput
 from textual import on
@@ -36,12 +38,19 @@ OPENCLAW_PREFIX = "openclaw:"  # an OpenClaw auth choice this wizard does not ru
 COVERED_CHOICES = frozenset({"openai-codex", "openai-codex-device-code", "anthropic-cli", "setup-token"})
 
 
+# Group headings (msgids: an item's group is also its identity; translated where shown).
+SIGN_IN = N_("Sign in")
+RECENT = N_("Recently used")
+API_KEYS = N_("API key for a provider")
+OTHER_LOGINS = N_("Other logins (run in OpenClaw)")
+
+
 @dataclass(frozen=True)
 class Choice:
     id: str
-    title: str
-    description: str
-    group: str = "Sign in"
+    title: str  # msgid, translated where shown
+    description: str  # msgid with {fields}
+    group: str = SIGN_IN
     # When the choice is offered, and the {fields} of its description (None: never, e.g. file absent).
     available: Callable[[Mapping[str, str] | None], dict[str, str] | None] = lambda env: {}
     keywords: str = ""
@@ -55,23 +64,24 @@ def _claude_cli(env: Mapping[str, str] | None) -> dict[str, str] | None:
     return {"path": home_relative(claude_cli_credentials_path(env), env)} if claude_cli_available(env) else None
 
 
-CODEX = Choice("codex", "OpenAI Codex (ChatGPT login)",
-               "Sign in with your ChatGPT account in the browser (OAuth, auto-refresh)", keywords="openai-codex oauth")
-CODEX_DEVICE = Choice("codex-device", "OpenAI Codex device pairing",
-                      "Type a short code on any device (a phone works); best over SSH",
+CODEX = Choice("codex", N_("OpenAI Codex (ChatGPT login)"),
+               N_("Sign in with your ChatGPT account in the browser (OAuth, auto-refresh)"),
+               keywords="openai-codex oauth")
+CODEX_DEVICE = Choice("codex-device", N_("OpenAI Codex device pairing"),
+                      N_("Type a short code on any device (a phone works); best over SSH"),
                       keywords="openai-codex device code ssh")
-SETUP_TOKEN = Choice("setup-token", "Anthropic setup-token",
-                     "Paste the one-year token printed by `claude setup-token`", keywords="claude anthropic")
-PASTE_TOKEN = Choice("paste-token", "Paste a token (any provider)",
-                     "Store a bearer token you already have, optionally with an expiry")
-API_KEY = Choice("api-key", "API key (any provider)",
-                 "Recommended for Anthropic; can also go to .env for a gateway daemon", keywords="anthropic")
-CODEX_CLI = Choice("codex-cli", "Reuse Codex CLI login", "Seed openai-codex:default from {path}",
+SETUP_TOKEN = Choice("setup-token", N_("Anthropic setup-token"),
+                     N_("Paste the one-year token printed by `claude setup-token`"), keywords="claude anthropic")
+PASTE_TOKEN = Choice("paste-token", N_("Paste a token (any provider)"),
+                     N_("Store a bearer token you already have, optionally with an expiry"))
+API_KEY = Choice("api-key", N_("API key (any provider)"),
+                 N_("Recommended for Anthropic; can also go to .env for a gateway daemon"), keywords="anthropic")
+CODEX_CLI = Choice("codex-cli", N_("Reuse Codex CLI login"), N_("Seed openai-codex:default from {path}"),
                    available=_codex_cli, keywords="openai-codex")
-CLAUDE_CLI = Choice("claude-cli", "Reuse Claude CLI login", "Import {path} as anthropic:claude-cli",
+CLAUDE_CLI = Choice("claude-cli", N_("Reuse Claude CLI login"), N_("Import {path} as anthropic:claude-cli"),
                     available=_claude_cli, keywords="anthropic")
-BACK = Choice("back", "← Back", "Choose another agent", group="")
-SKIP = Choice("skip", "Skip for now", "Go straight to the dashboard without adding a login", group="")
+BACK = Choice("back", N_("← Back"), N_("Choose another agent"), group="")
+SKIP = Choice("skip", N_("Skip for now"), N_("Go straight to the dashboard without adding a login"), group="")
 
 # The wizard's own flows, in display order. One line per flow.
 WIZARD_CHOICES: list[Choice] = [CODEX, CODEX_DEVICE, SETUP_TOKEN, PASTE_TOKEN, API_KEY, CODEX_CLI, CLAUDE_CLI]
@@ -85,14 +95,21 @@ def recommended_codex(env: Mapping[str, str] | None) -> tuple[str, str]:
 
     remote = detect_remote(os.environ if env is None else env)
     if remote is not None:
-        why = "SSH session" if "SSH" in remote else "no display here"
-        return CODEX_DEVICE.id, f"Suggested: device pairing ({why}); the browser login is one ↑ away."
-    return CODEX.id, "Suggested: the browser login (a desktop); device pairing is one ↓ away."
+        if "SSH" in remote:
+            return CODEX_DEVICE.id, _("Suggested: device pairing (SSH session); the browser login is one ↑ away.")
+        return CODEX_DEVICE.id, _("Suggested: device pairing (no display here); the browser login is one ↑ away.")
+    return CODEX.id, _("Suggested: the browser login (a desktop); device pairing is one ↓ away.")
 
 
 def choice_prompt(choice: Choice, **fmt: str) -> str:
-    description = escape(choice.description.format(**fmt))
-    return f"[b]{escape(choice.title)}[/]\n  [$text-muted]{description}[/]"
+    description = escape(_(choice.description).format(**fmt))
+    return f"[b]{escape(_(choice.title))}[/]\n  [$text-muted]{description}[/]"
+
+
+def choice_search(choice: Choice, **fmt: str) -> str:
+    """What the filter matches: the English words and the current language's (either finds it)."""
+    words = dict.fromkeys((choice.title, _(choice.title), choice.description, _(choice.description)))
+    return f"{' '.join(words)} {choice.keywords} {choice.id}".lower()
 
 
 @dataclass(frozen=True)
@@ -117,7 +134,7 @@ def provider_items() -> list[Item]:
         env = f"  [$text-muted]{escape(keys[0])}[/]" if keys else ""
         prompt = f"{escape(entry.label)} [$text-muted]({escape(entry.id)}){escape(extra)}[/]{env}"
         search = f"{entry.search_text} {' '.join(entry.env).lower()} api key"
-        items.append(Item(API_KEY_PREFIX + entry.id, prompt, search, "API key for a provider"))
+        items.append(Item(API_KEY_PREFIX + entry.id, prompt, search, API_KEYS))
     return items
 
 
@@ -134,7 +151,7 @@ def other_openclaw_items() -> list[Item]:
             hint = f" · {choice.hint}" if choice.hint else ""
             prompt = f"{escape(choice.label)} [$text-muted]({escape(choice.kind)}{escape(hint)})[/]"
             search = f"{entry.search_text} {choice.label.lower()} {choice.kind} {choice.hint.lower()}"
-            items.append(Item(OPENCLAW_PREFIX + choice.id, prompt, search, "Other logins (run in OpenClaw)"))
+            items.append(Item(OPENCLAW_PREFIX + choice.id, prompt, search, OTHER_LOGINS))
     return items
 
 
@@ -181,20 +198,20 @@ def choice_result(option_id: str) -> AuthChoiceResult:
     return AuthChosen(option_id)
 
 
-class AuthChoiceScreen(Screen[AuthChoiceResult]):
+class AuthChoiceScreen(TranslatedBindings, Screen[AuthChoiceResult]):
     CSS_PATH = "auth_choice.tcss"
-    TITLE = "OpenClaw onboarding"
-    SUB_TITLE = "2 · Choose how to log in"
+    TITLE = N_("OpenClaw onboarding")
+    SUB_TITLE = N_("2 · Choose how to log in")
     BINDINGS = [
-        Binding("escape", "back", "Back"),
-        Binding("up", "move(-1)", "Move", show=False),
-        Binding("down", "move(1)", "Move", show=False),
+        Binding("escape", "back", N_("Back")),
+        Binding("up", "move(-1)", N_("Move"), show=False),
+        Binding("down", "move(1)", N_("Move"), show=False),
         Binding("pageup", "move(-8)", show=False),
         Binding("pagedown", "move(8)", show=False),
         # Letters go to the filter, so Skip and Quit sit on keys that never type.
-        Binding("f2", "skip", "Skip"),
-        Binding("f10", "quit_wizard", "Quit"),
-        Binding("ctrl+u", "clear_filter", "Clear filter", show=False),
+        Binding("f2", "skip", N_("Skip")),
+        Binding("f10", "quit_wizard", N_("Quit")),
+        Binding("ctrl+u", "clear_filter", N_("Clear filter"), show=False),
     ]
 
     def __init__(self, agent_id: str, env: Mapping[str, str] | None = None, state: Path | None = None) -> None:
@@ -216,31 +233,41 @@ class AuthChoiceScreen(Screen[AuthChoiceResult]):
     def compose(self) -> ComposeResult:
         yield Header(icon="◆")
         with Vertical(id="choice-body"):
-            yield Static(f"How should agent [b]{escape(self.agent_id)}[/] log in?", id="choice-title",
-                         classes="title")
-            yield Static(escape(recommended_codex(self.env)[1]), id="choice-why", classes="hint")
+            yield tr(Static(id="choice-title", classes="title"),
+                     lambda: _("How should agent {agent_id} log in?").format(agent_id=f"[b]{escape(self.agent_id)}[/]"))
+            yield tr(Static(id="choice-why", classes="hint"), lambda: escape(recommended_codex(self.env)[1]))
             # WizardInput: follows the app's cursor-blink setting (a blinking cursor makes snapshots flaky).
-            yield WizardInput(placeholder="type to filter: provider, e.g. openrouter, kimi, z.ai…", id="filter",
-                        compact=True)
+            yield tr(WizardInput(id="filter", compact=True),
+                     lambda: _("type to filter: provider, e.g. openrouter, kimi, z.ai…"))
             yield OptionList(id="choices")
             yield Static("", id="choice-count", classes="hint")
         yield Footer()
 
     def on_mount(self) -> None:
+        self.build_items()
+        self.refilter("")
+        self.query_one("#filter", Input).focus()
+
+    def retranslate(self) -> None:
+        super().retranslate()
+        choices = self.query_one("#choices", OptionList)
+        highlighted = choices.highlighted
+        self.build_items()
+        self.refilter(self.query_one("#filter", Input).value)
+        choices.highlighted = highlighted
+
+    def build_items(self) -> None:
         wizard = [(c, fmt) for c, fmt in self.available_choices()]
-        self.choices = [c for c, _ in wizard] + [BACK, SKIP]
-        flows = [Item(c.id, choice_prompt(c, **fmt), f"{c.title} {c.description} {c.keywords} {c.id}".lower(),
-                      c.group) for c, fmt in wizard]
+        self.choices = [c for c, _fmt in wizard] + [BACK, SKIP]
+        flows = [Item(c.id, choice_prompt(c, **fmt), choice_search(c, **fmt), c.group) for c, fmt in wizard]
         providers = provider_items()
         by_id = {i.id: i for i in providers}
         recent = [by_id[API_KEY_PREFIX + p] for p in recent_providers(self.agent_id, self.state)
                   if API_KEY_PREFIX + p in by_id]
-        recent = [Item(i.id, i.prompt, i.search, "Recently used") for i in recent]
+        recent = [Item(i.id, i.prompt, i.search, RECENT) for i in recent]
         rest = [i for i in providers if i not in {by_id.get(r.id) for r in recent}]
-        tail = [Item(c.id, choice_prompt(c), f"{c.title} {c.description} {c.id}".lower(), "") for c in (BACK, SKIP)]
+        tail = [Item(c.id, choice_prompt(c), choice_search(c), "") for c in (BACK, SKIP)]
         self.items = [*recent, *flows, *rest, *other_openclaw_items(), *tail]
-        self.refilter("")
-        self.query_one("#filter", Input).focus()
 
     def refilter(self, query: str) -> None:
         choices = self.query_one("#choices", OptionList)
@@ -254,7 +281,7 @@ class AuthChoiceScreen(Screen[AuthChoiceResult]):
         for item in shown:
             if item.group != group:
                 if item.group:
-                    options.append(Option(f"[b $text-accent]{escape(item.group)}[/]", id=f"group:{item.group}",
+                    options.append(Option(f"[b $text-accent]{escape(_(item.group))}[/]", id=f"group:{item.group}",
                                           disabled=True))
                 else:
                     options.append(None)
@@ -263,15 +290,16 @@ class AuthChoiceScreen(Screen[AuthChoiceResult]):
         choices.clear_options()
         choices.add_options(options)
         first = next((n for n, o in enumerate(options) if o is not None and not o.disabled), None)
-        if not query.strip() and not any(i.group == "Recently used" for i in shown):
+        if not query.strip() and not any(i.group == RECENT for i in shown):
             # Nothing typed and nothing used yet: the Codex login that fits this machine.
             suggested = recommended_codex(self.env)[0]
             first = next((n for n, o in enumerate(options) if o is not None and o.id == suggested), first)
         choices.highlighted = first
         picked = len([i for i in shown if i.group])
         self.query_one("#choice-count", Static).update(
-            f"{picked} match{'es' if picked != 1 else ''} · ↑↓ move · Enter choose" if query.strip() else
-            "Type to filter · ↑↓ move · Enter choose · Esc back")
+            ngettext("{n} match · ↑↓ move · Enter choose", "{n} matches · ↑↓ move · Enter choose",
+                     picked).format(n=picked) if query.strip() else
+            _("Type to filter · ↑↓ move · Enter choose · Esc back"))
 
     @on(Input.Changed, "#filter")
     def _filter_changed(self, event: Input.Changed) -> None:
@@ -295,7 +323,7 @@ class AuthChoiceScreen(Screen[AuthChoiceResult]):
 
     def action_move(self, step: int) -> None:
         choices = self.query_one("#choices", OptionList)  # the filter keeps focus; the list follows
-        for _ in range(abs(step)):
+        for _step in range(abs(step)):
             (choices.action_cursor_up if step < 0 else choices.action_cursor_down)()
 
     def action_clear_filter(self) -> None:

@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, TypeVar
 
+from openclaw_onboard.screens.i18n import TranslatedBindings
 from textual.await_complete import AwaitComplete
 from textual.screen import ModalScreen, Screen
 
@@ -46,15 +47,15 @@ def _dismiss_once(screen: Screen[Any], result: Any, dismiss: Callable[[Any], Awa
     return _ignored()
 
 
-class WizardScreen(Screen[ResultT]):
-    """A Screen whose `dismiss` ignores repeats (see the module docstring)."""
+class WizardScreen(TranslatedBindings, Screen[ResultT]):
+    """A Screen whose `dismiss` ignores repeats (see the module docstring), shown in the current language."""
 
     def dismiss(self, result: ResultT | None = None) -> AwaitComplete:
         return _dismiss_once(self, result, super().dismiss)
 
 
-class WizardModal(ModalScreen[ResultT]):
-    """A ModalScreen whose `dismiss` ignores repeats."""
+class WizardModal(TranslatedBindings, ModalScreen[ResultT]):
+    """A ModalScreen whose `dismiss` ignores repeats, shown in the current language."""
 
     def dismiss(self, result: ResultT | None = None) -> AwaitComplete:
         return _dismiss_once(self, result, super().dismiss)

@@ -23,9 +23,11 @@ from pathlib import Path
 from typing import Any
 
 from openclaw_onboard.core.clock import now_ms as default_clock
-from openclaw_onboard.core.durations import format_remaining
 from openclaw_onboard.core.errors import OpenClawError
+from openclaw_onboard.core.i18n import N_, _
 from openclaw_onboard.core.paths import state_dir
+from openclaw_onboard.core.timefmt import format_duration as format_remaining  # 5h, 3일, 3日, 3天
+from openclaw_onboard.screens.i18n import TranslatedBindings, tr
 from openclaw_onboard.screens.login_actions import LoginActions
 from openclaw_onboard.screens.results import LoginResult, SwitchLogin
 from openclaw_onboard.screens.widgets import PasteInput
@@ -42,6 +44,7 @@ from textual.widgets import Footer, Header, Label, Static
 __all__ = ["CodexLoginScreen", "SwitchLogin", "UrlBox"]
 
 STAGES = ("waiting", "exchanging", "saved")
+STAGE_LABELS = {"waiting": N_("waiting"), "exchanging": N_("exchanging"), "saved": N_("saved")}
 WARN_REMAINING_MS = 60_000  # the countdown turns into a warning this long before the limit
 
 
@@ -62,19 +65,19 @@ def _fmt_date(ms: int) -> str:
     return datetime.fromtimestamp(ms / 1000, tz=UTC).strftime("%Y-%m-%d %H:%M UTC")
 
 
-class CodexLoginScreen(LoginActions, Screen[LoginResult]):
+class CodexLoginScreen(TranslatedBindings, LoginActions, Screen[LoginResult]):
     WORKER_GROUP = "codex-login"
     CSS_PATH = "codex_login.tcss"
-    TITLE = "OpenClaw onboarding"
-    SUB_TITLE = "3 · OpenAI Codex login"
+    TITLE = N_("OpenClaw onboarding")
+    SUB_TITLE = N_("3 · OpenAI Codex login")
     BINDINGS = [
-        Binding("escape", "cancel", "Cancel"),
-        Binding("escape", "continue", "Done"),  # after success: the same key, an honest label
-        Binding("c", "copy_url", "Copy URL"),
-        Binding("p", "focus_paste", "Paste"),
-        Binding("r", "retry", "Retry"),
-        Binding("d", "device", "Device code"),
-        Binding("enter", "continue", "Continue", show=True),
+        Binding("escape", "cancel", N_("Cancel")),
+        Binding("escape", "continue", N_("Done")),  # after success: the same key, an honest label
+        Binding("c", "copy_url", N_("Copy URL")),
+        Binding("p", "focus_paste", N_("Paste")),
+        Binding("r", "retry", N_("Retry")),
+        Binding("d", "device", N_("Device code")),
+        Binding("enter", "continue", N_("Continue"), show=True),
     ]
 
     def __init__(self, agent_id: str, state: Path | None = None, env: Mapping[str, str] | None = None,
@@ -97,23 +100,27 @@ class CodexLoginScreen(LoginActions, Screen[LoginResult]):
         self.error: str | None = None
         self._thread = threading.get_ident()
         self._warned = False
+        self._start: Any = None  # the session's start info, shown again after a language switch
+        self._message: Callable[[], tuple[str, str]] | None = None  # (text, kind), made in the current language
 
     # -- layout -------------------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
         yield Header(icon="◆")
         with Vertical(id="codex-body"):
-            yield Static(f"Log in with OpenAI Codex (ChatGPT) for agent [b]{escape(self.agent_id)}[/]",
-                         classes="title")
-            yield Label("Open this URL in your browser [dim](c copies it, or select it with the mouse)[/]:",
-                        id="url-label")
-            yield UrlBox("[dim]starting the login…[/]", id="url")
+            yield tr(Static(classes="title"), lambda: _(
+                "Log in with OpenAI Codex (ChatGPT) for agent {agent_id}").format(
+                agent_id=f"[b]{escape(self.agent_id)}[/]"))
+            yield tr(Label(id="url-label"), lambda: _("Open this URL in your browser {hint}:").format(
+                hint="[dim]{}[/]".format(_("(c copies it, or select it with the mouse)"))))
+            yield tr(UrlBox(id="url"), lambda: "[dim]{}[/]".format(_("starting the login…")) if not self.url
+                     else Content(self.url).stylize(Style(link=self.url)))
             yield Static("", id="listen")
             yield Static("", id="hint")
             with Horizontal(id="progress-row"):
                 yield Static("", id="progress")
                 yield Static("", id="elapsed")
-            yield Label("Or paste the redirect URL or the code [dim](p, or paste anywhere)[/]:",
-                        id="paste-label")
+            yield tr(Label(id="paste-label"), lambda: _("Or paste the redirect URL or the code {hint}:").format(
+                hint="[dim]{}[/]".format(_("(p, or paste anywhere)"))))
             yield PasteInput(placeholder="http://localhost:1455/auth/callback?code=…&state=…", id="paste",
                              compact=True)
             yield Static("", id="message")
@@ -142,18 +149,20 @@ class CodexLoginScreen(LoginActions, Screen[LoginResult]):
             return
         warn = self.phase == "waiting" and remaining <= min(WARN_REMAINING_MS, limit // 2)
         box.set_class(warn, "-warning")
-        text = f"{format_elapsed(remaining)} left of {format_elapsed(limit)}"
+        text = _("{remaining} left of {limit}").format(remaining=format_elapsed(remaining),
+                                                        limit=format_elapsed(limit))
         box.update(f"▲ {text}" if warn else text)
         if warn and not self._warned and limit >= 2 * WARN_REMAINING_MS:
             self._warned = True  # once per attempt; very short test limits do not nag
-            self.notify(f"The login stops in {format_elapsed(remaining)}; finish it in the browser or paste now. "
-                        "r starts a fresh one afterwards.", title="Login time running out", severity="warning",
-                        timeout=8)
+            self.notify(_("The login stops in {remaining}; finish it in the browser or paste now. "
+                          "r starts a fresh one afterwards.").format(remaining=format_elapsed(remaining)),
+                        title=_("Login time running out"), severity="warning", timeout=8)
 
     def render_progress(self) -> None:
         parts = []
         current = STAGES.index(self.phase) if self.phase in STAGES else -1
-        for i, stage in enumerate(STAGES):
+        for i, stage_id in enumerate(STAGES):
+            stage = escape(_(STAGE_LABELS[stage_id]))
             if self.phase == "error" and i == 0:
                 parts.append(f"[$error]✗ {stage}[/]")
             elif i < current or self.phase == "saved":
@@ -166,9 +175,27 @@ class CodexLoginScreen(LoginActions, Screen[LoginResult]):
         self.render_elapsed()
         self.refresh_bindings()
 
-    def set_message(self, text: str, kind: str = "info") -> None:
+    def set_message(self, text: str | Callable[[], str], kind: str = "info") -> None:
+        """The message line; a callable `text` is made again after a language switch."""
+        make = text if callable(text) else (lambda: text)
+        self._message = lambda: (make(), kind)
+        self._show_message()
+
+    def _show_message(self) -> None:
+        text, kind = self._message() if self._message is not None else ("", "info")
         style = {"error": "$error", "ok": "$success", "info": "$text-muted"}[kind]
         self.query_one("#message", Static).update(f"[{style}]{escape(text)}[/]" if text else "")
+
+    def retranslate(self) -> None:
+        super().retranslate()
+        self._show_message()
+        self.render_progress()
+        if self._start is not None:
+            self.show_start(self._start)
+        if self.phase == "error":
+            self._show_failed()
+        elif self.phase == "saved" and self.result is not None:
+            self._show_saved(self.result)
 
     def on_progress(self, stage: str) -> None:
         """Called by the session; may come from another thread."""
@@ -179,7 +206,7 @@ class CodexLoginScreen(LoginActions, Screen[LoginResult]):
             return
         self.phase = stage
         if stage == "exchanging":
-            self.set_message("Code received; exchanging it for tokens…")
+            self.set_message(lambda: _("Code received; exchanging it for tokens…"))
         self.render_progress()
 
     # -- the login --------------------------------------------------------------------------------------
@@ -228,26 +255,28 @@ class CodexLoginScreen(LoginActions, Screen[LoginResult]):
         self.succeed(result)
 
     def show_start(self, start: Any) -> None:
+        self._start = start
         listen = self.query_one("#listen", Static)
         browser_note = getattr(start, "browser_note", None)
         if start.mode == "callback" and start.listen_address:
-            opened = " [dim](browser opened)[/]" if getattr(start, "browser_opened", False) else ""
-            listen.update(f"[$success]●[/] Listening on [b]{escape(start.listen_address)}[/] for the browser's "
-                          f"redirect{opened}")
+            opened = " [dim]{}[/]".format(_("(browser opened)")) if getattr(start, "browser_opened", False) else ""
+            listen.update("[$success]●[/] " + _("Listening on {address} for the browser's redirect").format(
+                address=f"[b]{escape(start.listen_address)}[/]") + opened)
         elif getattr(start, "port_note", None):  # the note below names the busy port and the fix
-            listen.update("[$warning]▲[/] Paste-only: open the URL anywhere, then paste the address the browser "
-                          "ends on.")
+            listen.update("[$warning]▲[/] " + _("Paste-only: open the URL anywhere, then paste the address the "
+                                                 "browser ends on."))
         else:
-            reason = start.reason or "the callback server is not available"
-            listen.update(f"[$warning]▲[/] Paste-only: {escape(reason)}. Open the URL anywhere, then paste the "
-                          "address the browser ends on.")
+            reason = start.reason or _("the callback server is not available")
+            listen.update("[$warning]▲[/] " + _("Paste-only: {reason}. Open the URL anywhere, then paste the "
+                                                 "address the browser ends on.").format(reason=escape(reason)))
         hints = []
         if getattr(start, "port_note", None):
             hints.append(f"[$warning]▲[/] {escape(start.port_note)}")
         if getattr(start, "ssh_hint", None):
-            hints.append(f"Browser on your own computer? Run this there first:\n  [b]{escape(start.ssh_hint)}[/]")
+            hints.append(_("Browser on your own computer? Run this there first:") +
+                         f"\n  [b]{escape(start.ssh_hint)}[/]")
         elif browser_note and start.mode == "callback":
-            hints.append(f"[dim]No browser opened ({escape(browser_note)}).[/]")
+            hints.append("[dim]{}[/]".format(_("No browser opened ({reason}).").format(reason=escape(browser_note))))
         self.query_one("#hint", Static).update("\n".join(hints))
 
     def set_paste_enabled(self, enabled: bool) -> None:
@@ -274,27 +303,37 @@ class CodexLoginScreen(LoginActions, Screen[LoginResult]):
         self.phase = "error"
         self.error = message
         self.set_paste_enabled(False)
-        self.query_one("#listen", Static).update("[$text-muted]○ Not listening (the attempt ended)[/]")
-        self.set_message(f"✗ {message}  Press r to retry, d for device pairing, or Esc to go back.", "error")
+        self._show_failed()
+        self.set_message(lambda: "✗ " + _("{error}  Press r to retry, d for device pairing, or Esc to go back.").format(
+            error=message), "error")
         self.render_progress()
+
+    def _show_failed(self) -> None:
+        self.query_one("#listen", Static).update("[$text-muted]○ {}[/]".format(_("Not listening (the attempt ended)")))
 
     def succeed(self, result: Any) -> None:
         self.phase = "saved"
         self.result = result
         self.profile_id = result.profile_id
         self.set_paste_enabled(False)
-        self.query_one("#listen", Static).update("[$success]✓[/] Login complete; the callback server is closed.")
+        self.set_message(lambda: "✓ " + _("Saved as {profile_id}. Press Enter to continue.").format(
+            profile_id=result.profile_id), "ok")
+        self._show_saved(result)
+        self.render_progress()
+
+    def _show_saved(self, result: Any) -> None:
+        self.query_one("#listen", Static).update(
+            "[$success]✓[/] " + _("Login complete; the callback server is closed."))
         self.query_one("#hint", Static).update("")
-        self.set_message(f"✓ Saved as {result.profile_id}. Press Enter to continue.", "ok")
-        lines = [f"[b]Account[/]   {escape(result.email or '(no email in the token)')}"]
+        lines = ["[b]{}[/]   {}".format(_("Account"), escape(result.email or _("(no email in the token)")))]
         if result.account_id:
             lines.append(f"[b]accountId[/] {escape(result.account_id)}")
         if result.expires_ms:
             remaining = result.expires_ms - self.clock()
-            lines.append(f"[b]Expires[/]   {_fmt_date(result.expires_ms)} (in {format_remaining(remaining)}; "
-                         "refreshed automatically)")
+            when = _("{date} (in {remaining}; refreshed automatically)").format(
+                date=_fmt_date(result.expires_ms), remaining=format_remaining(remaining))
+            lines.append("[b]{}[/]   {}".format(_("Expires"), when))
         self.query_one("#account", Static).update("\n".join(lines))
-        self.render_progress()
 
     # -- input --------------------------------------------------------------------------------------------
     @on(PasteInput.Submitted, "#paste")
@@ -313,8 +352,11 @@ class CodexLoginScreen(LoginActions, Screen[LoginResult]):
         if self.phase == "saved":
             return
         if self.session is None or self.phase in ("starting", "error", "cancelled"):
-            self.set_message("The login is not waiting for a code right now" +
-                             ("; press r to start again." if self.phase == "error" else "."), "error")
+            if self.phase == "error":
+                self.set_message(lambda: _("The login is not waiting for a code right now; press r to start again."),
+                                 "error")
+            else:
+                self.set_message(lambda: _("The login is not waiting for a code right now."), "error")
             return
         try:
             self.session.submit_paste(text)
@@ -322,7 +364,7 @@ class CodexLoginScreen(LoginActions, Screen[LoginResult]):
             self.set_message(f"✗ {exc}", "error")
             return
         self.query_one("#paste", PasteInput).value = ""
-        self.set_message("Code accepted; exchanging it for tokens…")
+        self.set_message(lambda: _("Code accepted; exchanging it for tokens…"))
 
     # -- actions ------------------------------------------------------------------------------------------
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
@@ -351,7 +393,7 @@ class CodexLoginScreen(LoginActions, Screen[LoginResult]):
     def action_copy_url(self) -> None:
         if self.url:
             self.app.copy_to_clipboard(self.url)
-            self.notify("Login URL copied to the clipboard (OSC 52)", timeout=3)
+            self.notify(_("Login URL copied to the clipboard (OSC 52)"), timeout=3)
 
     def action_focus_paste(self) -> None:
         self.query_one("#paste", PasteInput).focus()

@@ -1,39 +1,56 @@
-"""A small reusable yes/no modal: `ConfirmScreen(question, yes="Yes", no="No")` dismisses with a bool."""
+"""A small reusable yes/no modal: `ConfirmScreen(question, yes="Yes", no="No")` dismisses with a bool.
+
+`question`, `detail`, `yes` and `no` may be callables that return the text: the dialog is then shown
+again in another language when the command palette switches it."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
+from openclaw_onboard.core.i18n import N_, _
 from openclaw_onboard.screens.base import WizardModal
+from openclaw_onboard.screens.i18n import tr
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Button, Static
 
+# A text, or a function that makes it in the current language (shown again after a language switch).
+Text = str | Callable[[], str]
+
+
+def _text(text: Text) -> str:
+    return text() if callable(text) else text
+
 
 class ConfirmScreen(WizardModal[bool]):
     CSS_PATH = "confirm.tcss"
     BINDINGS = [
-        Binding("y", "answer(True)", "Yes"),
-        Binding("n,escape", "answer(False)", "No"),
-        Binding("left,right", "switch", "Switch", show=False),
+        Binding("y", "answer(True)", N_("Yes")),
+        Binding("n,escape", "answer(False)", N_("No")),
+        Binding("left,right", "switch", N_("Switch"), show=False),
     ]
 
-    def __init__(self, question: str, *, detail: str | None = None, yes: str = "Yes", no: str = "No",
-                 default: bool = True) -> None:
+    def __init__(self, question: Text, *, detail: Text | None = None, yes: Text | None = None,
+                 no: Text | None = None, default: bool = True) -> None:
         super().__init__()
         self.question = question
         self.detail = detail
-        self.yes_label = yes
-        self.no_label = no
+        self.yes_label: Text = yes if yes is not None else (lambda: _("Yes"))
+        self.no_label: Text = no if no is not None else (lambda: _("No"))
         self.default = default
 
     def compose(self) -> ComposeResult:
         with Vertical(id="confirm-dialog"):
-            yield Static(self.question, id="confirm-question", markup=False)
+            yield tr(Static(id="confirm-question", markup=False), lambda: _text(self.question))
             if self.detail:
-                yield Static(self.detail, id="confirm-detail", markup=False)
+                detail = self.detail
+                yield tr(Static(id="confirm-detail", markup=False), lambda: _text(detail))
             with Horizontal(id="confirm-buttons"):
-                yield Button(f"{self.yes_label} (y)", id="confirm-yes", variant="primary")
-                yield Button(f"{self.no_label} (n)", id="confirm-no")
+                # The key stays the same in every language: y and n.
+                yield tr(Button(id="confirm-yes", variant="primary"),
+                         lambda: _("{label} (y)").format(label=_text(self.yes_label)))
+                yield tr(Button(id="confirm-no"), lambda: _("{label} (n)").format(label=_text(self.no_label)))
 
     def on_mount(self) -> None:
         self.query_one("#confirm-yes" if self.default else "#confirm-no", Button).focus()

@@ -18,6 +18,7 @@ import os
 from collections import deque
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -26,12 +27,14 @@ from openclaw_onboard.core import paths as paths_mod
 from openclaw_onboard.core import records
 from openclaw_onboard.core.clock import now_ms as clock_now
 from openclaw_onboard.core.errors import OpenClawError
+from openclaw_onboard.core.i18n import N_, _, ngettext
 from openclaw_onboard.core.models import AnyCredential
 from openclaw_onboard.core.status import AgentStatus, agent_status
 from openclaw_onboard.core.timefmt import format_countdown, format_utc
 from openclaw_onboard.screens.agent_select import home_relative
 from openclaw_onboard.screens.base import WizardScreen
 from openclaw_onboard.screens.confirm import ConfirmScreen
+from openclaw_onboard.screens.i18n import status_label, tr
 from openclaw_onboard.screens.profile_details import ProfileDetailsScreen
 from openclaw_onboard.screens.profile_table import (
     COUNT_STYLES,
@@ -62,7 +65,7 @@ class OrderChange:
     agent_id: str
     provider: str
     previous: list[str] | None
-    what: str
+    what: tuple[str, str]  # (msgid, its argument): "move {profile_id}", shown with undo_what()
 
 
 @dataclass(frozen=True)
@@ -74,10 +77,31 @@ class Deletion:
     profile_id: str
     credential: AnyCredential
     previous: list[str] | None
-    what: str
+    what: tuple[str, str]
 
 
 UndoRecord = OrderChange | Deletion
+
+
+def _format(msgid: str, **fields: Any) -> str:
+    return _(msgid).format(**fields)
+
+
+def undo_what(record: UndoRecord) -> str:
+    """What an undo record undoes, in the current language (`what` is (msgid, its one argument))."""
+    msgid, arg = record.what
+    return _(msgid).format(profile_id=arg, provider=arg)
+
+
+# What a key cannot do on a row that is not a profile, by the key's verb (whole sentences: word order).
+CANNOT_ON_ENV = {"move": N_("Cannot move an environment key; select a profile row."),
+                 "delete": N_("Cannot delete an environment key; select a profile row."),
+                 "test": N_("Cannot test an environment key; select a profile row."),
+                 "refresh": N_("Cannot refresh an environment key; select a profile row.")}
+CANNOT_ON_PROVIDER = {"move": N_("Cannot move a provider header; select a profile row."),
+                      "delete": N_("Cannot delete a provider header; select a profile row."),
+                      "test": N_("Cannot test a provider header; select a profile row."),
+                      "refresh": N_("Cannot refresh a provider header; select a profile row.")}
 
 
 @dataclass(frozen=True)
@@ -104,29 +128,29 @@ class DashboardScreen(WizardScreen[DashboardResult]):
     """Per-agent profile status with live countdowns and keyboard reordering."""
 
     CSS_PATH = "dashboard.tcss"
-    SUB_TITLE = "Profile dashboard"
+    SUB_TITLE = N_("Profile dashboard")
     AUTO_FOCUS = "#dash-table"
     # Labels say what moves: a profile (K/J, saved) or the cursor (j/k, like ↑/↓). The footer shows
     # the everyday keys that fit 80 columns; `?` lists them all.
     BINDINGS = [
-        Binding("escape", "leave", "Agents"),
-        Binding("q", "quit_dashboard", "Quit", show=False),
-        Binding("K,shift+up", "move(-1)", "Move up", key_display="K",
-                tooltip="Move the profile up in the order (saved at once)"),
-        Binding("J,shift+down", "move(1)", "Move down", key_display="J",
-                tooltip="Move the profile down in the order (saved at once)"),
-        Binding("j", "cursor(1)", "Cursor down", show=False),
-        Binding("k", "cursor(-1)", "Cursor up", show=False),
-        Binding("u", "undo", "Undo", tooltip="Undo the last reorder, clear or delete"),
-        Binding("c", "clear_order", "Clear order", show=False),
-        Binding("r", "refresh_profile", "Refresh", show=False),
-        Binding("t", "test_profile", "Test key", show=False, tooltip="Test the selected key with one request"),
-        Binding("d", "delete", "Delete"),
-        Binding("a", "add", "Add"),
-        Binding("slash", "filter", "Filter", key_display="/"),
-        Binding("enter", "details", "Details", show=False),
-        Binding("n,ctrl+right", "switch_agent(1)", "Next agent", show=False),
-        Binding("p,ctrl+left", "switch_agent(-1)", "Previous agent", show=False),
+        Binding("escape", "leave", N_("Agents")),
+        Binding("q", "quit_dashboard", N_("Quit"), show=False),
+        Binding("K,shift+up", "move(-1)", N_("Move up"), key_display="K",
+                tooltip=N_("Move the profile up in the order (saved at once)")),
+        Binding("J,shift+down", "move(1)", N_("Move down"), key_display="J",
+                tooltip=N_("Move the profile down in the order (saved at once)")),
+        Binding("j", "cursor(1)", N_("Cursor down"), show=False),
+        Binding("k", "cursor(-1)", N_("Cursor up"), show=False),
+        Binding("u", "undo", N_("Undo"), tooltip=N_("Undo the last reorder, clear or delete")),
+        Binding("c", "clear_order", N_("Clear order"), show=False),
+        Binding("r", "refresh_profile", N_("Refresh"), show=False),
+        Binding("t", "test_profile", N_("Test key"), show=False, tooltip=N_("Test the selected key with one request")),
+        Binding("d", "delete", N_("Delete")),
+        Binding("a", "add", N_("Add")),
+        Binding("slash", "filter", N_("Filter"), key_display="/"),
+        Binding("enter", "details", N_("Details"), show=False),
+        Binding("n,ctrl+right", "switch_agent(1)", N_("Next agent"), show=False),
+        Binding("p,ctrl+left", "switch_agent(-1)", N_("Previous agent"), show=False),
     ]
 
     # What the message line says (None: the default hint); its watcher writes the widget.
@@ -154,6 +178,7 @@ class DashboardScreen(WizardScreen[DashboardResult]):
         self._order_writer_running = False
         self._orders_idle = asyncio.Event()  # set while no reorder is waiting to be written
         self._orders_idle.set()
+        self._said: tuple[Callable[[], str], str] | None = None  # the message line's maker and style
 
     # -- layout
 
@@ -161,8 +186,8 @@ class DashboardScreen(WizardScreen[DashboardResult]):
         yield Static(id="dash-title")
         yield Static(id="dash-summary")
         yield Static(id="dash-message")
-        yield Input(placeholder="filter: part of a profile id, provider or email (enter: done, escape: clear)",
-                    id="dash-filter")
+        yield tr(Input(id="dash-filter"),
+                 lambda: _("filter: part of a profile id, provider or email (enter: done, escape: clear)"))
         yield ProfileTable(id="dash-table", cursor_type="row", zebra_stripes=False)
         yield Footer(compact=True, show_command_palette=False)
 
@@ -260,15 +285,17 @@ class DashboardScreen(WizardScreen[DashboardResult]):
     def update_header(self) -> None:
         agents = self.agent_ids()
         index = agents.index(self.agent_id) + 1 if self.agent_id in agents else 0
-        title = Text.assemble(("OpenClaw auth profiles", "bold"), "  ·  agent ", (self.agent_id, "bold"),
-                              (f" ({index}/{len(agents)}, n/p to switch)" if len(agents) > 1 else ""))
+        title = Text.assemble((_("OpenClaw auth profiles"), "bold"), "  ·  ", _("agent") + " ",
+                              (self.agent_id, "bold"),
+                              (" " + _("({index}/{count}, n/p to switch)").format(index=index, count=len(agents))
+                               if len(agents) > 1 else ""))
         self.query_one("#dash-title", Static).update(title)
 
     def update_summary(self, now: int | None = None) -> None:
         now = self.clock() if now is None else now
         summary = self.query_one("#dash-summary", Static)
         if self.status is None:
-            summary.update(Text(self.load_error or "Loading…", style="bold"))
+            summary.update(Text(self.load_error or _("Loading…"), style="bold"))
             self.set_class(self.load_error is not None, "-load-error")
             return
         self.set_class(False, "-load-error")
@@ -284,18 +311,19 @@ class DashboardScreen(WizardScreen[DashboardResult]):
         for kind in STATUS_ORDER:
             if counts[kind]:
                 # The word carries the meaning; the colour only repeats it (readable without colour).
-                parts += [(f"{kind} ", COUNT_STYLES[kind]), (str(counts[kind]), "bold"), "  "]
+                parts += [(f"{status_label(kind)} ", COUNT_STYLES[kind]), (str(counts[kind]), "bold"), "  "]
         env_count = sum(len(ps.env_keys) for ps in self.status.providers)
         if env_count:
-            parts += ["env keys ", (str(env_count), "bold"), "  "]
+            parts += [_("env keys") + " ", (str(env_count), "bold"), "  "]
         if not self.status.profiles and not env_count:
-            parts += [("no credentials yet: press a to add one  ", "bold")]
+            parts += [(_("no credentials yet: press a to add one") + "  ", "bold")]
         if next_exp is not None:
             # Its own line: at 80 columns the counts and the next expiry do not fit on one.
-            parts += ["\nnext expiry ", (next_exp[1], "bold"), f" in {format_countdown(next_exp[0] - now).strip()}",
+            parts += ["\n" + _("next expiry") + " ", (next_exp[1], "bold"),
+                      " " + _("in {countdown}").format(countdown=format_countdown(next_exp[0] - now).strip()),
                       f" ({format_utc(next_exp[0])})"]
         else:
-            parts += ["\nnothing expires"]
+            parts += ["\n" + _("nothing expires")]
         summary.update(Text.assemble(*parts))
 
     def watch_message(self) -> None:
@@ -307,14 +335,29 @@ class DashboardScreen(WizardScreen[DashboardResult]):
             widget.update(self.message)
         elif self.status is not None and (self.status.problems or self.status.warnings):
             items = [*self.status.problems, *self.status.warnings]
-            widget.update(Text(f"⚠ {items[0]}" + (f" (+{len(items) - 1} more)" if len(items) > 1 else "")))
+            more = len(items) - 1
+            widget.update(Text(f"⚠ {items[0]}" + (" " + ngettext("(+{n} more)", "(+{n} more)", more).format(n=more)
+                                                  if more else "")))
         elif self.filter_text:
-            widget.update(Text(f"filter: {self.filter_text!r}  (/ to change, escape to clear)"))
+            widget.update(Text(_("filter: {text}  (/ to change, escape to clear)").format(
+                text=repr(self.filter_text))))
         else:
-            widget.update(Text("K/J reorder (saved at once) · u undo · enter details · ? all keys"))
+            widget.update(Text(_("K/J reorder (saved at once) · u undo · enter details · ? all keys")))
 
-    def say(self, text: str, style: str = "") -> None:
-        self.message = Text(text, style=style)
+    def say(self, text: str | Callable[[], str], style: str = "") -> None:
+        """The message line; a callable `text` is made again in another language after a switch."""
+        make = text if callable(text) else (lambda: text)
+        self._said = (make, style)
+        self.message = Text(make(), style=style)
+
+    def retranslate(self) -> None:
+        super().retranslate()
+        self.update_header()
+        self.rebuild_table(self.current_key())
+        if self.message is not None and self._said is not None:
+            make, style = self._said
+            self.message = Text(make(), style=style)
+        self._update_message()
 
     # -- agents
 
@@ -327,7 +370,7 @@ class DashboardScreen(WizardScreen[DashboardResult]):
     def action_switch_agent(self, step: int) -> None:
         agents = self.agent_ids()
         if len(agents) < 2:
-            self.say("This is the only agent.")
+            self.say(lambda: _("This is the only agent."))
             return
         self.agent_id = agents[(agents.index(self.agent_id) + step) % len(agents)]
         self.message = None
@@ -393,11 +436,10 @@ class DashboardScreen(WizardScreen[DashboardResult]):
         if row is None or row.kind == "provider":
             return
         if row.kind == "env":
-            if row.env_source == "env-file":
-                where = home_relative(paths_mod.env_file_path(self.state), self.env)
-            else:
-                where = "the environment"
-            self.say(f"${row.env_var} = {row.env_masked}, from {where}. Change it there.")
+            env_file = home_relative(paths_mod.env_file_path(self.state), self.env)
+            variable, masked, source = row.env_var, row.env_masked, row.env_source
+            self.say(lambda: _("${variable} = {masked}, from {where}. Change it there.").format(
+                variable=variable, masked=masked, where=env_file if source == "env-file" else _("the environment")))
             return
         self.app.push_screen(ProfileDetailsScreen(row.key, self.agent_id, self.state, self.clock, row.profile))
 
@@ -411,8 +453,12 @@ class DashboardScreen(WizardScreen[DashboardResult]):
     def _profile_row(self, verb: str) -> RowInfo | None:
         row = self.current_row()
         if row is None or row.kind != "profile":
-            what = "an environment key" if row is not None and row.kind == "env" else "a provider header"
-            self.say(f"Cannot {verb} {what}; select a profile row." if row else "Nothing selected.", "bold")
+            if row is None:
+                self.say(lambda: _("Nothing selected."), "bold")
+            elif row.kind == "env":
+                self.say(lambda: _(CANNOT_ON_ENV[verb]), "bold")
+            else:
+                self.say(lambda: _(CANNOT_ON_PROVIDER[verb]), "bold")
             self.app.bell()
             return None
         return row
@@ -460,8 +506,9 @@ class DashboardScreen(WizardScreen[DashboardResult]):
         ps = next(ps for ps in self.status.providers if ps.provider == provider)
         ordered = [p.profile_id for p in ps.profiles if p.position is not None]
         if pid not in ordered:
-            self.say(f"Press c to clear the order override and use every profile: {pid} is not in the "
-                     f"effective order of {provider} (the order leaves it out).", "bold")
+            self.say(lambda: _("Press c to clear the order override and use every profile: {profile_id} is not in "
+                               "the effective order of {provider} (the order leaves it out).").format(
+                profile_id=pid, provider=provider), "bold")
             self.app.bell()
             return
         i = ordered.index(pid)
@@ -476,7 +523,8 @@ class DashboardScreen(WizardScreen[DashboardResult]):
         self.rows = build_rows(self.status)
         self.rebuild_table(keep=pid)  # the cursor follows the moved profile
         self.order_writes.append(OrderWrite(agent_id, provider, tuple(new), pid))
-        self.say(f"Saving the order of {provider}: {', '.join(new)}", "bold")
+        self.say(lambda: _("Saving the order of {provider}: {order}").format(provider=provider, order=", ".join(new)),
+                 "bold")
         if not self._order_writer_running:
             self._order_writer_running = True
             self._orders_idle.clear()
@@ -505,24 +553,27 @@ class DashboardScreen(WizardScreen[DashboardResult]):
                 except OpenClawError as exc:
                     self.order_writes.clear()
                     self.intended.clear()
-                    self.say(f"Could not reorder: {exc}", "bold")
+                    self.say(partial(_format, N_("Could not reorder: {error}"), error=str(exc)), "bold")
                     self._reload_if_here(job.agent_id)
                     return
                 self.order_writes.popleft()
-                self.undo_stack.append(OrderChange(job.agent_id, job.provider, previous, f"move {job.moved}"))
+                self.undo_stack.append(OrderChange(job.agent_id, job.provider, previous,
+                                                   (N_("move {profile_id}"), job.moved)))
                 last = job
         finally:
             self._order_writer_running = False
             self._orders_idle.set()
+        self._said: tuple[Callable[[], str], str] | None = None  # the message line's maker and style
         self.intended.clear()
         if last is None or not self._reload_if_here(last.agent_id):
             return
         moved = next((r.profile for r in self.rows if r.key == last.moved), None)
         if moved is not None and moved.in_cooldown:
-            self.say(f"{last.moved} is in cooldown, so it stays last until that ends; order of {last.provider} "
-                     "saved.", "bold")
+            self.say(lambda: _("{profile_id} is in cooldown, so it stays last until that ends; order of {provider} "
+                               "saved.").format(profile_id=last.moved, provider=last.provider), "bold")
         else:
-            self.say(f"Order of {last.provider} saved: {', '.join(last.order)}", "bold")
+            self.say(lambda: _("Order of {provider} saved: {order}").format(
+                provider=last.provider, order=", ".join(last.order)), "bold")
 
     def _reload_if_here(self, agent_id: str, keep: str | None = None) -> bool:
         if not self.is_attached or agent_id != self.agent_id:
@@ -546,13 +597,15 @@ class DashboardScreen(WizardScreen[DashboardResult]):
         try:
             previous = await self._in_thread(write)
         except OpenClawError as exc:
-            self.say(f"Could not clear the order: {exc}", "bold")
+            error = str(exc)
+            self.say(lambda: _("Could not clear the order: {error}").format(error=error), "bold")
             return
         if previous is None:
-            self.say(f"{provider} has no order override on agent {agent_id}.")
+            self.say(lambda: _("{provider} has no order override on agent {agent_id}.").format(
+                provider=provider, agent_id=agent_id))
             return
-        self.undo_stack.append(OrderChange(agent_id, provider, previous, f"clear order of {provider}"))
-        self.say(f"Order override of {provider} cleared (u to undo).", "bold")
+        self.undo_stack.append(OrderChange(agent_id, provider, previous, (N_("clear order of {provider}"), provider)))
+        self.say(lambda: _("Order override of {provider} cleared (u to undo).").format(provider=provider), "bold")
         self._reload_if_here(agent_id, keep)
 
     def _restore_order(self, record: UndoRecord) -> None:
@@ -580,7 +633,7 @@ class DashboardScreen(WizardScreen[DashboardResult]):
         index = next((i for i in range(len(self.undo_stack) - 1, -1, -1)
                       if self.undo_stack[i].agent_id == self.agent_id), None)
         if index is None:
-            self.say("Nothing to undo.")
+            self.say(lambda: _("Nothing to undo."))
             self.app.bell()
             return
         record = self.undo_stack.pop(index)
@@ -588,9 +641,10 @@ class DashboardScreen(WizardScreen[DashboardResult]):
         try:
             await self._in_thread(self._restore_order, record)
         except OpenClawError as exc:
-            self.say(f"Could not undo {record.what}: {exc}", "bold")
+            error = str(exc)
+            self.say(lambda: _("Could not undo {what}: {error}").format(what=undo_what(record), error=error), "bold")
             return
-        self.say(f"Undone: {record.what}.", "bold")
+        self.say(lambda: _("Undone: {what}.").format(what=undo_what(record)), "bold")
         self._reload_if_here(record.agent_id, keep)
 
     # -- delete
@@ -603,14 +657,15 @@ class DashboardScreen(WizardScreen[DashboardResult]):
 
         def answered(yes: bool | None) -> None:
             if not yes:
-                self.say("Nothing deleted.")
+                self.say(lambda: _("Nothing deleted."))
                 return
             self._delete_worker(pid, provider, agent_id)
 
-        self.app.push_screen(ConfirmScreen(f"Delete {pid} from agent {agent_id}?",
-                                           detail="Its credential is removed from auth-profiles.json; "
-                                           "u (undo) on this dashboard puts it back.",
-                                           yes="Delete", no="Keep", default=False),
+        self.app.push_screen(ConfirmScreen(lambda: _("Delete {profile_id} from agent {agent_id}?").format(
+                                               profile_id=pid, agent_id=agent_id),
+                                           detail=lambda: _("Its credential is removed from auth-profiles.json; "
+                                                            "u (undo) on this dashboard puts it back."),
+                                           yes=lambda: _("Delete"), no=lambda: _("Keep"), default=False),
                              answered)
 
     @work(group="dashboard-write", exit_on_error=False)
@@ -626,11 +681,14 @@ class DashboardScreen(WizardScreen[DashboardResult]):
         try:
             previous, removed = await self._in_thread(write)
         except OpenClawError as exc:
-            self.say(f"Could not delete {pid}: {exc}", "bold")
+            error = str(exc)
+            self.say(lambda: _("Could not delete {profile_id}: {error}").format(profile_id=pid, error=error), "bold")
             return
         if removed is not None:
-            self.undo_stack.append(Deletion(agent_id, provider, pid, removed, previous, f"delete {pid}"))
-        self.say(f"Deleted {pid} from agent {agent_id} (u to undo).", "bold")
+            self.undo_stack.append(Deletion(agent_id, provider, pid, removed, previous,
+                                            (N_("delete {profile_id}"), pid)))
+        self.say(lambda: _("Deleted {profile_id} from agent {agent_id} (u to undo).").format(
+            profile_id=pid, agent_id=agent_id), "bold")
         self._reload_if_here(agent_id)
 
     # -- refresh
@@ -648,16 +706,17 @@ class DashboardScreen(WizardScreen[DashboardResult]):
             return
         p = row.profile
         assert p is not None
+        profile_id, kind = p.profile_id, p.type
         if p.type != "oauth":
-            self.say(f"{p.profile_id} is a {p.type} credential: it cannot be refreshed, only replaced (a to add).",
-                     "bold")
+            self.say(lambda: _("{profile_id} is a {type} credential: it cannot be refreshed, only replaced "
+                               "(a to add).").format(profile_id=profile_id, type=kind), "bold")
             return
         key = (self.agent_id, p.profile_id)
         if key in self.refreshing:
-            self.say(f"{p.profile_id} is already being refreshed…")
+            self.say(lambda: _("{profile_id} is already being refreshed…").format(profile_id=profile_id))
             return
         self.refreshing.add(key)
-        self.say(f"⟳ Refreshing {p.profile_id}…", "bold")
+        self.say(lambda: "⟳ " + _("Refreshing {profile_id}…").format(profile_id=profile_id), "bold")
         self.tick()
         self._refresh_worker(self.agent_id, p.profile_id)
 
@@ -679,13 +738,19 @@ class DashboardScreen(WizardScreen[DashboardResult]):
         if error is not None:
             text = str(error) if isinstance(error, OpenClawError) else f"{type(error).__name__}: {error}"
             # The verdict first: the line wraps, but the important part must never be the part cut off.
-            self.say(f"✗ {profile_id}: refresh failed. {text}", "bold")
+            self.say(lambda: "✗ " + _("{profile_id}: refresh failed. {error}").format(profile_id=profile_id,
+                                                                                      error=text), "bold")
         else:
             cred = getattr(result, "credential", None)
             expires = getattr(cred, "expires_ms", None)
-            when = (f"now expires {format_utc(expires)} (in {format_countdown(expires - self.clock()).strip()})"
-                    if expires else "no expiry returned")
-            self.say(f"✓ Refreshed {profile_id}: {when}.", "bold")
+            now = self.clock()
+            if expires:
+                self.say(lambda: "✓ " + _("Refreshed {profile_id}: now expires {date} (in {countdown}).").format(
+                    profile_id=profile_id, date=format_utc(expires),
+                    countdown=format_countdown(expires - now).strip()), "bold")
+            else:
+                self.say(lambda: "✓ " + _("Refreshed {profile_id}: no expiry returned.").format(
+                    profile_id=profile_id), "bold")
         if agent_id == self.agent_id:
             self.reload()
 

@@ -23,8 +23,10 @@ from typing import Any
 
 from openclaw_onboard.core.clock import now_ms as default_clock
 from openclaw_onboard.core.errors import OpenClawError
+from openclaw_onboard.core.i18n import N_, _, ngettext
 from openclaw_onboard.core.paths import state_dir
 from openclaw_onboard.screens.codex_login import UrlBox, _fmt_date, format_elapsed
+from openclaw_onboard.screens.i18n import TranslatedBindings, tr
 from openclaw_onboard.screens.login_actions import LoginActions
 from openclaw_onboard.screens.results import LoginResult, SwitchLogin
 from textual import work
@@ -66,19 +68,19 @@ class CodeBox(Static, can_focus=True):
     """The user code, large: bold, spaced by padding (not inside the code, so a copy is exact)."""
 
 
-class DeviceLoginScreen(LoginActions, Screen[LoginResult]):
+class DeviceLoginScreen(TranslatedBindings, LoginActions, Screen[LoginResult]):
     WORKER_GROUP = "device-login"
     CSS_PATH = "device_login.tcss"
-    TITLE = "OpenClaw onboarding"
-    SUB_TITLE = "3 · OpenAI Codex device pairing"
+    TITLE = N_("OpenClaw onboarding")
+    SUB_TITLE = N_("3 · OpenAI Codex device pairing")
     BINDINGS = [
-        Binding("escape", "cancel", "Cancel"),
-        Binding("escape", "continue", "Done"),
-        Binding("c", "copy_code", "Copy code"),
-        Binding("u", "copy_url", "Copy URL"),
-        Binding("r", "retry", "New code"),
-        Binding("b", "browser", "Browser login"),
-        Binding("enter", "continue", "Continue", show=True),
+        Binding("escape", "cancel", N_("Cancel")),
+        Binding("escape", "continue", N_("Done")),
+        Binding("c", "copy_code", N_("Copy code")),
+        Binding("u", "copy_url", N_("Copy URL")),
+        Binding("r", "retry", N_("New code")),
+        Binding("b", "browser", N_("Browser login")),
+        Binding("enter", "continue", N_("Continue"), show=True),
     ]
 
     def __init__(self, agent_id: str, state: Path | None = None, env: Mapping[str, str] | None = None,
@@ -101,18 +103,22 @@ class DeviceLoginScreen(LoginActions, Screen[LoginResult]):
         self.problem: str | None = None
         self.profile_id: str | None = None
         self.error: str | None = None
+        self.result: Any = None
         self._warned = False
 
     # -- layout -------------------------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
         yield Header(icon="◆")
         with Vertical(id="device-body"):
-            yield Static(f"Pair with your ChatGPT account for agent [b]{escape(self.agent_id)}[/]", classes="title")
+            yield tr(Static(classes="title"), lambda: _("Pair with your ChatGPT account for agent {agent_id}").format(
+                agent_id=f"[b]{escape(self.agent_id)}[/]"))
             with Horizontal(id="device-main"):
                 with Vertical(id="device-steps"):
-                    yield Static("1. On any device (a phone works) open:", classes="step")
-                    yield UrlBox("[dim]asking for a code…[/]", id="device-url")
-                    yield Static("2. Sign in and enter this code:", classes="step")
+                    yield tr(Static(classes="step"), lambda: _("1. On any device (a phone works) open:"))
+                    yield tr(UrlBox(id="device-url"), lambda: "[dim]{}[/]".format(_("asking for a code…"))
+                             if self.code is None else Content(self.code.verification_url).stylize(
+                                 Style(link=self.code.verification_url)))
+                    yield tr(Static(classes="step"), lambda: _("2. Sign in and enter this code:"))
                     yield CodeBox("", id="user-code")
                     yield Static("", id="device-status")
                     yield Static("", id="device-countdown")
@@ -154,7 +160,7 @@ class DeviceLoginScreen(LoginActions, Screen[LoginResult]):
         self.phase, self.error, self.code, self.polls, self.problem = "starting", None, None, 0, None
         self._warned = False
         self.set_message("")
-        self.query_one("#device-status", Static).update("[b $accent]●[/] Asking OpenAI for a code…")
+        self.query_one("#device-status", Static).update("[b $accent]●[/] " + _("Asking OpenAI for a code…"))
         self.refresh_bindings()
         login = self.login = self._new_login()
         try:
@@ -225,15 +231,17 @@ class DeviceLoginScreen(LoginActions, Screen[LoginResult]):
     def render_status(self) -> None:
         status = self.query_one("#device-status", Static)
         if self.phase == "exchanging":
-            status.update("[b $accent]●[/] Approved; exchanging the code for tokens…")
+            status.update("[b $accent]●[/] " + _("Approved; exchanging the code for tokens…"))
         elif self.phase == "waiting":
-            checks = f"{self.polls} check{'s' if self.polls != 1 else ''}" if self.polls else "checking"
+            checks = (ngettext("{n} check", "{n} checks", self.polls).format(n=self.polls) if self.polls
+                      else _("checking"))
             nxt = ""
             if self.next_poll_ms is not None:
-                nxt = f" · next in {-(-max(0, self.next_poll_ms - self.clock()) // 1000)}s"
-            line = f"[b $accent]●[/] Awaiting approval · {checks}{nxt}"
+                seconds = -(-max(0, self.next_poll_ms - self.clock()) // 1000)
+                nxt = " · " + _("next in {seconds}s").format(seconds=seconds)
+            line = "[b $accent]●[/] " + _("Awaiting approval") + f" · {checks}{nxt}"
             if self.problem:
-                line += f"\n[$warning]▲[/] {escape(self.problem)}; still trying"
+                line += "\n[$warning]▲[/] " + _("{problem}; still trying").format(problem=escape(self.problem))
             status.update(line)
         self.render_countdown()
 
@@ -247,44 +255,64 @@ class DeviceLoginScreen(LoginActions, Screen[LoginResult]):
         total = int(self.code.expires_in_s * 1000) if self.code else 0
         warn = remaining <= min(WARN_REMAINING_MS, total // 2)
         box.set_class(warn, "-warning")
-        box.update(f"{'▲ ' if warn else ''}Code expires in {format_elapsed(remaining)}. Never share it.")
+        text = _("Code expires in {remaining}. Never share it.").format(remaining=format_elapsed(remaining))
+        box.update(f"▲ {text}" if warn else text)
         if warn and not self._warned and total >= 2 * WARN_REMAINING_MS:
             self._warned = True
-            self.notify(f"The code expires in {format_elapsed(remaining)}; r gets a new one afterwards.",
-                        title="Code about to expire", severity="warning", timeout=8)
+            self.notify(_("The code expires in {remaining}; r gets a new one afterwards.").format(
+                remaining=format_elapsed(remaining)), title=_("Code about to expire"), severity="warning", timeout=8)
 
     def set_message(self, text: str, kind: str = "info") -> None:
         style = {"error": "$error", "ok": "$success", "info": "$text-muted"}[kind]
         self.query_one("#device-message", Static).update(f"[{style}]{escape(text)}[/]" if text else "")
 
+    def retranslate(self) -> None:
+        super().retranslate()
+        if self.phase in ("error", "unavailable") and self.error is not None:
+            self._show_failed(self.error)
+        elif self.phase == "saved" and self.result is not None:
+            self._show_saved(self.result)
+        elif self.phase == "starting":
+            self.query_one("#device-status", Static).update("[b $accent]●[/] " + _("Asking OpenAI for a code…"))
+        self.render_status()
+
     def fail(self, message: str, unavailable: bool = False) -> None:
         self.phase = "unavailable" if unavailable else "error"
         self.error = message
-        self.query_one("#device-status", Static).update("[$error]✗[/] Stopped.")
-        if unavailable:
-            self.set_message(f"✗ {message} Press b for the browser login.", "error")
-        else:
-            self.set_message(f"✗ {message} Press r for a new code, b for the browser login, or Esc.", "error")
+        self._show_failed(message)
         self.query_one("#user-code", CodeBox).update("[dim]—[/]")
         self.query_one("#qr", QrCode).display = False
         self.render_countdown()
         self.refresh_bindings()
 
+    def _show_failed(self, message: str) -> None:
+        self.query_one("#device-status", Static).update("[$error]✗[/] " + _("Stopped."))
+        if self.phase == "unavailable":
+            self.set_message("✗ " + _("{error} Press b for the browser login.").format(error=message), "error")
+        else:
+            self.set_message("✗ " + _("{error} Press r for a new code, b for the browser login, or Esc.").format(
+                error=message), "error")
+
     def succeed(self, result: Any) -> None:
         self.phase = "saved"
         self.profile_id = result.profile_id
-        self.query_one("#device-status", Static).update("[$success]✓[/] Paired; no longer checking.")
-        lines = [f"✓ Saved as {result.profile_id}. Press Enter to continue.",
-                 f"Account   {result.email or '(no email in the token)'}"]
-        if result.account_id:
-            lines.append(f"accountId {result.account_id}")
-        if result.expires_ms:
-            lines.append(f"Expires   {_fmt_date(result.expires_ms)} (refreshed automatically)")
-        self.query_one("#device-message", Static).update(
-            "[$success]" + escape(lines[0]) + "[/]\n" + "\n".join(escape(line) for line in lines[1:]))
+        self.result = result
+        self._show_saved(result)
         self.query_one("#qr", QrCode).display = False
         self.render_countdown()
         self.refresh_bindings()
+
+    def _show_saved(self, result: Any) -> None:
+        self.query_one("#device-status", Static).update("[$success]✓[/] " + _("Paired; no longer checking."))
+        lines = ["✓ " + _("Saved as {profile_id}. Press Enter to continue.").format(profile_id=result.profile_id),
+                 "{}   {}".format(_("Account"), result.email or _("(no email in the token)"))]
+        if result.account_id:
+            lines.append(f"accountId {result.account_id}")
+        if result.expires_ms:
+            lines.append("{}   {}".format(_("Expires"), _("{date} (refreshed automatically)").format(
+                date=_fmt_date(result.expires_ms))))
+        self.query_one("#device-message", Static).update(
+            "[$success]" + escape(lines[0]) + "[/]\n" + "\n".join(escape(line) for line in lines[1:]))
 
     # -- actions ------------------------------------------------------------------------------------------------
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
@@ -305,12 +333,12 @@ class DeviceLoginScreen(LoginActions, Screen[LoginResult]):
     def action_copy_code(self) -> None:
         if self.code is not None:
             self.app.copy_to_clipboard(self.code.user_code)
-            self.notify("Code copied to the clipboard (OSC 52)", timeout=3)
+            self.notify(_("Code copied to the clipboard (OSC 52)"), timeout=3)
 
     def action_copy_url(self) -> None:
         if self.code is not None:
             self.app.copy_to_clipboard(self.code.verification_url)
-            self.notify("URL copied to the clipboard (OSC 52)", timeout=3)
+            self.notify(_("URL copied to the clipboard (OSC 52)"), timeout=3)
 
     async def action_retry(self) -> None:
         if self.phase != "error":

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from openclaw_onboard.core.i18n import N_, _
 from openclaw_onboard.screens.base import WizardModal
 from rich.table import Table
 from rich.text import Text
@@ -58,10 +59,11 @@ class HelpScreen(WizardModal[None]):
     """Lists `help_rows(screen)` for the screen it was opened over; any of esc, q, ?, F1 closes it."""
 
     CSS_PATH = "help.tcss"
-    BINDINGS = [Binding("escape,q,question_mark,f1,enter", "close", "Close help")]
+    BINDINGS = [Binding("escape,q,question_mark,f1,enter", "close", N_("Close help"))]
 
     def __init__(self, screen: Screen[object], title: str) -> None:
         super().__init__()
+        self.under = screen
         self.rows = help_rows(screen)
         self.title_text = title
 
@@ -70,17 +72,26 @@ class HelpScreen(WizardModal[None]):
         grid.add_column(style="bold", no_wrap=True)
         grid.add_column()
         section = ""
-        titles = {"screen": "This screen", "field": "In the focused field", "app": "Everywhere"}
+        titles = {"screen": _("This screen"), "field": _("In the focused field"), "app": _("Everywhere")}
         for row in self.rows:
             if row.where != section:
                 section = row.where
                 grid.add_row(Text(titles[section], style="underline"), "")
             grid.add_row(Text(row.keys), Text(row.description))
         with Vertical(id="help-box"):
-            yield Static(Text.assemble(("Keys: ", "bold"), self.title_text), id="help-title")
+            yield Static(Text.assemble((_("Keys: "), "bold"), self.title_text), id="help-title")
             with VerticalScroll(id="help-scroll"):
                 yield Static(grid, id="help-body")
-            yield Static("esc, q, ? or F1 closes this help", id="help-hint")
+            yield Static(_("esc, q, ? or F1 closes this help"), id="help-hint")
+
+    async def retranslate(self) -> None:
+        """Another language: the rows (translated bindings) and the title of the screen underneath."""
+        super().retranslate()
+        self.rows = help_rows(self.under)
+        from openclaw_onboard.app.tui import help_title
+
+        self.title_text = help_title(self.under, self.app)
+        await self.recompose()
 
     def action_close(self) -> None:
         self.dismiss(None)

@@ -9,17 +9,20 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-VERDICT = {
-    "ok": ("✓ {pid} works (HTTP {http}, {ms} ms).", "bold green"),
-    "auth_failed": ("✗ {pid} was refused by the provider ({error}): replace the key (a).", "bold red"),
-    "rate_limited": ("! {pid} is rate limited right now ({error}); the key itself was accepted.", "yellow"),
+from openclaw_onboard.core.i18n import N_, _
+
+VERDICT = {  # msgids, translated when said
+    "ok": (N_("✓ {pid} works (HTTP {http}, {ms} ms)."), "bold green"),
+    "auth_failed": (N_("✗ {pid} was refused by the provider ({error}): replace the key (a)."), "bold red"),
+    "rate_limited": (N_("! {pid} is rate limited right now ({error}); the key itself was accepted."), "yellow"),
 }
+OTHER_VERDICT = N_("✗ {pid}: {reason} ({error}).")
 
 
 def probe_profile(screen: Any, agent_id: str, profile_id: str, state: Path | None,
                   env: Mapping[str, str] | None, timeout_ms: int = 8_000) -> None:
     """Start the probe; `screen` needs `say(text, style)` and `run_worker` (a Textual Screen)."""
-    screen.say(f"⟳ Testing {profile_id}…", "bold cyan")
+    screen.say(lambda: "⟳ " + _("Testing {profile_id}…").format(profile_id=profile_id), "bold cyan")
 
     def work() -> None:
         from openclaw_onboard.core.probe import probe
@@ -39,8 +42,8 @@ def describe(profile_id: str, result: Any) -> tuple[str, str]:
     """(status line, style) for one probe result: plain text (say() shows it as a Text, not markup)."""
     from openclaw_onboard.core.secrets import printable
 
-    fmt, style = VERDICT.get(result.reasonCode, ("✗ {pid}: {reason} ({error}).", "bold red"))
-    text = fmt.format(pid=profile_id, http=result.httpStatus, ms=result.latencyMs, reason=result.reasonCode,
+    fmt, style = VERDICT.get(result.reasonCode, (OTHER_VERDICT, "bold red"))
+    text = _(fmt).format(pid=profile_id, http=result.httpStatus, ms=result.latencyMs, reason=result.reasonCode,
                       error=printable(result.error or result.status, 120))
     return text, style
 
@@ -49,6 +52,9 @@ def _done(screen: Any, profile_id: str, result: Any, error: BaseException | None
     if not screen.is_attached:
         return
     if error is not None or result is None:
-        screen.say(f"✗ Could not test {profile_id}: {error or 'not found'}", "bold red")
+        reason = str(error) if error is not None else _("not found")
+        screen.say(lambda: "✗ " + _("Could not test {profile_id}: {error}").format(profile_id=profile_id,
+                                                                                    error=reason), "bold red")
         return
-    screen.say(*describe(profile_id, result))
+    style = describe(profile_id, result)[1]
+    screen.say(lambda: describe(profile_id, result)[0], style)

@@ -13,10 +13,12 @@ from typing import Any
 
 from openclaw_onboard.core.clock import now_ms as clock_now
 from openclaw_onboard.core.errors import OpenClawError
+from openclaw_onboard.core.i18n import N_, _
 from openclaw_onboard.core.masking import mask_secret
 from openclaw_onboard.core.timefmt import format_utc
 from openclaw_onboard.screens.base import WizardModal
 from openclaw_onboard.screens.confirm import ConfirmScreen
+from openclaw_onboard.screens.i18n import status_label
 from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
@@ -37,9 +39,9 @@ class ProfileDetailsScreen(WizardModal[None]):
 
     CSS_PATH = "profile_details.tcss"
     BINDINGS = [
-        Binding("escape,q", "close", "Close"),
-        Binding("v", "toggle_reveal", "Reveal/mask secrets"),
-        Binding("question_mark", "app.help", "Help", key_display="?"),
+        Binding("escape,q", "close", N_("Close")),
+        Binding("v", "toggle_reveal", N_("Reveal/mask secrets")),
+        Binding("question_mark", "app.help", N_("Help"), key_display="?"),
     ]
 
     def __init__(self, profile_id: str, agent_id: str = "main", state: Path | None = None,
@@ -85,12 +87,13 @@ class ProfileDetailsScreen(WizardModal[None]):
     def render_details(self) -> None:
         cred, usage, error = self._load()
         title = self.query_one("#details-title", Static)
-        title.update(Text.assemble(("Profile ", "bold"), (self.profile_id, "bold"),
-                                   (f"  ·  agent {self.agent_id}", "italic")))
+        title.update(Text.assemble((_("Profile") + " ", "bold"), (self.profile_id, "bold"),
+                                   ("  ·  " + _("agent {agent_id}").format(agent_id=self.agent_id), "italic")))
         body = self.query_one("#details-body", Static)
         hint = self.query_one("#details-hint", Static)
         if cred is None:
-            missing = error or f'Auth profile "{self.profile_id}" not found (it may have been removed).'
+            missing = error or _('Auth profile "{profile_id}" not found (it may have been removed).').format(
+                profile_id=self.profile_id)
             body.update(Text(missing))
             self.shown_text = missing
             hint.update("")
@@ -107,17 +110,17 @@ class ProfileDetailsScreen(WizardModal[None]):
         now = self.clock()
         if expires:
             remaining = expires - now
-            from openclaw_onboard.core.durations import describe_expiry
+            from openclaw_onboard.core.timefmt import describe_expiry  # in the reader's language
 
             grid.add_row("expires", Text(f"{format_utc(expires)}  ({describe_expiry(remaining)})"))
         elif cred.type == "oauth":
-            grid.add_row("expires", Text("no expiry recorded", style="bold"))
+            grid.add_row("expires", Text(_("no expiry recorded"), style="bold"))
         else:
-            grid.add_row("expires", Text("never (static)"))
+            grid.add_row("expires", Text(_("never (static)")))
         st = self.status
         if st is not None:
-            grid.add_row("status", Text(st.status))
-            grid.add_row("position", Text(str(st.position) if st.position else "not in the effective order"))
+            grid.add_row("status", Text(status_label(st.status)))
+            grid.add_row("position", Text(str(st.position) if st.position else _("not in the effective order")))
             grid.add_row("source", Text(st.source))
         for name in SECRET_FIELDS:
             value = data.get(name)
@@ -145,9 +148,13 @@ class ProfileDetailsScreen(WizardModal[None]):
         self.shown_text = "\n".join(
             f"{a} {b}" for a, b in zip(grid.columns[0].cells, grid.columns[1].cells, strict=True))
         if self.revealed:
-            hint.update(Text("Secrets are visible. Press v to mask them again.", style="bold reverse"))
+            hint.update(Text(_("Secrets are visible. Press v to mask them again."), style="bold reverse"))
         else:
-            hint.update(Text("Secrets are masked. Press v to reveal them (asks first)."))
+            hint.update(Text(_("Secrets are masked. Press v to reveal them (asks first).")))
+
+    def retranslate(self) -> None:
+        super().retranslate()
+        self.render_details()
 
     def action_close(self) -> None:
         self.revealed = False
@@ -165,8 +172,9 @@ class ProfileDetailsScreen(WizardModal[None]):
                 self.render_details()
 
         self.app.push_screen(
-            ConfirmScreen(f"Show the secrets of {self.profile_id} in clear text on this screen?",
-                          detail="Anyone who can see your terminal will see them.",
-                          yes="Reveal", no="Keep masked", default=False),
+            ConfirmScreen(lambda: _("Show the secrets of {profile_id} in clear text on this screen?").format(
+                              profile_id=self.profile_id),
+                          detail=lambda: _("Anyone who can see your terminal will see them."),
+                          yes=lambda: _("Reveal"), no=lambda: _("Keep masked"), default=False),
             answered,
         )

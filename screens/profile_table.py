@@ -12,8 +12,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from openclaw_onboard.core import status as core_status
+from openclaw_onboard.core.i18n import N_, _, current_language
 from openclaw_onboard.core.status import AgentStatus, ProfileStatus
 from openclaw_onboard.core.timefmt import format_countdown, format_utc
+from openclaw_onboard.screens.i18n import status_label
 from rich.cells import cell_len
 from rich.markup import escape
 from rich.text import Text
@@ -38,25 +40,25 @@ BADGE_STYLES: dict[str, str] = {
 # Summary counts: the words are plain text in the theme's colour (readable in both themes).
 COUNT_STYLES = dict.fromkeys(("ok", "expiring", "expired", "missing", "static", "cooldown"), "")
 STATUS_ORDER = ("ok", "expiring", "expired", "missing", "static", "cooldown")
-SOURCE_LABELS = {"store": "store", "env": "env", "codex-cli": "Codex CLI", "claude-cli": "Claude CLI",
-                 "legacy": "legacy", "env-file": ".env file"}
+SOURCE_LABELS = {"store": N_("store"), "env": N_("env"), "codex-cli": "Codex CLI", "claude-cli": "Claude CLI",
+                 "legacy": N_("legacy"), "env-file": N_(".env file")}
 # Where a provider's order comes from, shown on its header row.
-ORDER_LABELS = {"override": "override", "config-order": "config order", "config-profiles": "config",
-                "default": "default"}
+ORDER_LABELS = {"override": N_("override"), "config-order": N_("config order"), "config-profiles": N_("config"),
+                "default": N_("default")}
 BADGE_WIDTH = 10
 COUNTDOWN_WIDTH = 11
 
 # (key, label). Columns are listed in display order.
-COLUMNS: tuple[tuple[str, str], ...] = (
+COLUMNS: tuple[tuple[str, str], ...] = (  # labels are msgids, translated where shown
     ("pos", "#"),
-    ("id", "Profile"),
-    ("type", "Type"),
-    ("who", "Email / account"),
-    ("secret", "Secret"),
-    ("expires", "Expires (UTC)"),
-    ("countdown", "Remaining"),
-    ("status", "Status"),
-    ("source", "Source"),
+    ("id", N_("Profile")),
+    ("type", N_("Type")),
+    ("who", N_("Email / account")),
+    ("secret", N_("Secret")),
+    ("expires", N_("Expires (UTC)")),
+    ("countdown", N_("Remaining")),
+    ("status", N_("Status")),
+    ("source", N_("Source")),
 )
 COLUMN_KEYS = tuple(key for key, _ in COLUMNS)
 # Always shown, then added in this order while they fit the width.
@@ -80,12 +82,28 @@ def live_status(p: ProfileStatus, now: int) -> str:
 
 
 def badge(kind: str) -> Text:
-    return Text(kind.center(BADGE_WIDTH)[:BADGE_WIDTH], style=BADGE_STYLES.get(kind, ""))
+    return Text(status_label(kind).center(BADGE_WIDTH)[:BADGE_WIDTH], style=BADGE_STYLES.get(kind, ""))
 
 
-# Shared, never mutated: a tick compares badges by identity and thousands of rows reuse them.
-BADGES: dict[str, Text] = {kind: badge(kind) for kind in BADGE_STYLES}
+# Shared, never mutated: a tick compares badges by identity and thousands of rows reuse them. One set
+# per language (a switch gives new objects, so the next tick rewrites every badge).
+_BADGES_BY_LANGUAGE: dict[str, dict[str, Text]] = {}
+
+
+def badges() -> dict[str, Text]:
+    """The shared badges of the current language."""
+    lang = current_language()
+    found = _BADGES_BY_LANGUAGE.get(lang)
+    if found is None:
+        found = _BADGES_BY_LANGUAGE[lang] = {kind: badge(kind) for kind in BADGE_STYLES}
+    return found
+
 EMPTY_CELL: tuple[str, int] = ("", 0)
+
+
+def source_label(source: str) -> str:
+    label = SOURCE_LABELS.get(source)
+    return _(label) if label else source
 
 
 def _cell(text: str, style: str = "") -> tuple[str, int]:
@@ -127,7 +145,8 @@ def build_rows(status: AgentStatus) -> list[RowInfo]:
     rows: list[RowInfo] = []
     for ps in status.providers:
         rows.append(RowInfo(f"#prov/{ps.provider}", "provider", ps.provider,
-                            note=ORDER_LABELS.get(ps.order_source, ps.order_source),
+                            note=_(ORDER_LABELS[ps.order_source]) if ps.order_source in ORDER_LABELS
+                            else ps.order_source,
                             missing=not ps.profiles and not ps.env_keys))
         for p in ps.profiles:
             rows.append(RowInfo(p.profile_id, "profile", ps.provider, profile=p))
@@ -139,26 +158,26 @@ def build_rows(status: AgentStatus) -> list[RowInfo]:
 
 def row_cells(r: RowInfo, now: int, refreshing: bool = False) -> dict[str, tuple[Any, int]]:
     """column key -> (cell value, display width). Values are escaped markup strings or shared badges."""
+    shared = badges()
     if r.kind == "provider":
         cells = dict.fromkeys(COLUMN_KEYS, EMPTY_CELL)
         cells["id"] = (f"[bold underline]{escape(r.provider)}[/]  [italic]{escape(r.note)}[/]",
                        cell_len(r.provider) + 2 + cell_len(r.note))
         if r.missing:
-            cells["status"] = (BADGES["missing"], BADGE_WIDTH)
+            cells["status"] = (shared["missing"], BADGE_WIDTH)
         return cells
     if r.kind == "env":
         cells = dict.fromkeys(COLUMN_KEYS, EMPTY_CELL)
         cells.update(id=_cell(f"${r.env_var}"), type=_cell("api_key"), secret=_cell(r.env_masked),
-                     status=(BADGES["static"], BADGE_WIDTH),
-                     source=_cell(SOURCE_LABELS.get(r.env_source, r.env_source)))
+                     status=(shared["static"], BADGE_WIDTH), source=_cell(source_label(r.env_source)))
         return cells
     p = r.profile
     assert p is not None
     kind = "refreshing" if refreshing else live_status(p, now)
     if p.status == "missing":
-        countdown = "no expiry"
+        countdown = _("no expiry")
     elif p.status == "static":
-        countdown = "never"
+        countdown = _("never")
     else:
         countdown = format_countdown(None if p.expires_ms is None else p.expires_ms - now)
     # Not in the effective order: shown in italics with "-" as its position (not by colour alone).
@@ -171,8 +190,8 @@ def row_cells(r: RowInfo, now: int, refreshing: bool = False) -> dict[str, tuple
         "secret": _cell(p.masked),
         "expires": _cell(format_utc(p.expires_ms, suffix=False) if p.status != "static" else ""),
         "countdown": (countdown.rjust(COUNTDOWN_WIDTH), COUNTDOWN_WIDTH),
-        "status": (BADGES.get(kind) or badge(kind), BADGE_WIDTH),
-        "source": _cell(SOURCE_LABELS.get(p.source, p.source)),
+        "status": (shared.get(kind) or badge(kind), BADGE_WIDTH),
+        "source": _cell(source_label(p.source)),
     }
 
 
@@ -181,7 +200,7 @@ def column_widths(cells: Iterable[dict[str, tuple[Any, int]]]) -> dict[str, int]
     widths: dict[str, int] = {}
     for key, label in COLUMNS:
         longest = FIXED_WIDTHS.get(key) or max((c[key][1] for c in cells), default=0)
-        widths[key] = max(longest, cell_len(label))
+        widths[key] = max(longest, cell_len(_(label) if label != "#" else label))
     return widths
 
 
@@ -253,7 +272,7 @@ class ProfileTable(DataTable):
         self.clear(columns=True)
         labels = dict(COLUMNS)
         for key in columns:
-            self.add_column(labels[key], key=key, width=widths[key])
+            self.add_column(_(labels[key]) if key != "pos" else labels[key], key=key, width=widths[key])
         self.columns_shown = columns
         self.rows_shown = rows
         self._live = {}
@@ -283,6 +302,7 @@ class ProfileTable(DataTable):
         updates: list[tuple[Any, ColumnKey, Any]] = []
         has_countdown = "countdown" in self.columns_shown
         countdown_col, status_col = self._countdown_col, self._status_col
+        shared = badges()
         for key, entry in self._live.items():
             row_key, p, old_countdown, old_badge = entry
             if has_countdown and p.expires_ms is not None and p.status not in ("missing", "static"):
@@ -291,7 +311,7 @@ class ProfileTable(DataTable):
                     updates.append((row_key, countdown_col, countdown))
                     entry[2] = countdown
             kind = "refreshing" if key in refreshing else live_status(p, now)
-            label = BADGES[kind]
+            label = shared[kind]
             if label is not old_badge:
                 updates.append((row_key, status_col, label))
                 entry[3] = label

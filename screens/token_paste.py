@@ -18,15 +18,18 @@ from pathlib import Path
 from typing import Any
 
 from openclaw_onboard.core.clock import now_ms as default_clock
-from openclaw_onboard.core.durations import format_remaining, parse_duration
+from openclaw_onboard.core.durations import parse_duration
 from openclaw_onboard.core.envkeys import env_prefix
 from openclaw_onboard.core.errors import OpenClawError
+from openclaw_onboard.core.i18n import N_, _, ngettext
 from openclaw_onboard.core.masking import mask_secret
 from openclaw_onboard.core.paths import env_file_path, state_dir
 from openclaw_onboard.core.profiles import default_profile_id, validate_profile_id, validate_provider
 from openclaw_onboard.core.providers import catalog, key_shape_problem
+from openclaw_onboard.core.timefmt import format_duration as format_remaining  # 5h, 3일, 3日, 3天
 from openclaw_onboard.core.tokens import validate_setup_token, validate_token
 from openclaw_onboard.screens.agent_select import home_relative
+from openclaw_onboard.screens.i18n import TranslatedBindings, tr
 from openclaw_onboard.screens.results import LoginResult, LoginSaved
 from openclaw_onboard.screens.widgets import GuardedInput, SecretInput, WizardInput
 from textual import events, on, work
@@ -43,17 +46,20 @@ def provider_suggestions() -> list[str]:
     """Completions for the provider field: every provider id of OpenClaw's catalog."""
     return sorted(catalog().providers)
 
+# kind -> (title, sub-title, intro); msgids, translated where shown.
 TITLES = {
-    "setup-token": ("Anthropic setup-token",
-                    "Run [b]claude setup-token[/] in another terminal and paste the token it prints."),
-    "paste-token": ("Paste a token", "Any provider's bearer token; add an expiry if it has one."),
-    "api-key": ("Add an API key", "Stored as an api_key profile. For Anthropic this is the recommended way."),
+    "setup-token": (N_("Anthropic setup-token"), N_("3 · Anthropic setup-token"),
+                    N_("Run [b]claude setup-token[/] in another terminal and paste the token it prints.")),
+    "paste-token": (N_("Paste a token"), N_("3 · Paste a token"),
+                    N_("Any provider's bearer token; add an expiry if it has one.")),
+    "api-key": (N_("Add an API key"), N_("3 · Add an API key"),
+                N_("Stored as an api_key profile. For Anthropic this is the recommended way.")),
 }
 
 
-# "Store as" choices: (radio id, label). plaintext keeps the secret in auth-profiles.json (0600).
-STORAGE = (("store-plain", "plaintext"), ("store-env", "env var"), ("store-file", "file"),
-           ("store-exec", "command"))
+# "Store as" choices: (radio id, label msgid). plaintext keeps the secret in auth-profiles.json (0600).
+STORAGE = (("store-plain", N_("plaintext")), ("store-env", N_("env var")), ("store-file", N_("file")),
+           ("store-exec", N_("command")))
 REF_KINDS = ("api-key", "paste-token")  # OpenClaw accepts keyRef/tokenRef on these, never on OAuth
 
 
@@ -95,12 +101,12 @@ def _fmt_date(ms: int) -> str:
     return datetime.fromtimestamp(ms / 1000, tz=UTC).strftime("%Y-%m-%d")
 
 
-class TokenPasteScreen(Screen[LoginResult]):
+class TokenPasteScreen(TranslatedBindings, Screen[LoginResult]):
     CSS_PATH = "token_paste.tcss"
-    TITLE = "OpenClaw onboarding"
+    TITLE = N_("OpenClaw onboarding")
     BINDINGS = [
-        Binding("escape", "back", "Back"),
-        Binding("ctrl+s", "save", "Save"),
+        Binding("escape", "back", N_("Back")),
+        Binding("ctrl+s", "save", N_("Save")),
     ]
 
     def __init__(self, agent_id: str, kind: str, state: Path | None = None, clock: Callable[[], int] | None = None,
@@ -117,68 +123,74 @@ class TokenPasteScreen(Screen[LoginResult]):
         self.env = env
         self.initial_provider = "anthropic" if kind == "setup-token" else (
             provider if provider is not None else ("anthropic" if kind == "api-key" else ""))
-        self.sub_title = f"3 · {TITLES[kind][0]}"
+        self.sub_title = _(TITLES[kind][1])
         self.saving = False
         self._existing: dict[str, str] = {}  # profile id -> credential type, read once on mount
         self._raw_config: dict[str, Any] = {}  # openclaw.json, read once on mount (and again when saving)
 
     # -- layout -------------------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
-        title, intro = TITLES[self.kind]
+        title, _sub_title, intro = TITLES[self.kind]
         yield Header(icon="◆")
         with VerticalScroll(id="paste-body"):
-            yield Static(f"{title} for agent [b]{escape(self.agent_id)}[/]", classes="title")
-            yield Static(intro, classes="help")
+            yield tr(Static(classes="title"), lambda: _("{title} for agent {agent_id}").format(
+                title=_(title), agent_id=f"[b]{escape(self.agent_id)}[/]"))
+            yield tr(Static(classes="help"), lambda: _(intro))
             with Horizontal(classes="row"):
-                yield Label("Provider", classes="field-label")
+                yield tr(Label(classes="field-label"), lambda: _("Provider"))
                 if self.kind == "setup-token":
-                    yield Static("[b]anthropic[/] [dim](fixed)[/]", id="provider-fixed", classes="fixed")
+                    yield tr(Static(id="provider-fixed", classes="fixed"),
+                             lambda: "[b]anthropic[/] [dim]{}[/]".format(_("(fixed)")))
                 else:
-                    yield GuardedInput(self.initial_provider, placeholder="e.g. openrouter", id="provider",
-                                      suggester=SuggestFromList(provider_suggestions(), case_sensitive=False),
-                                      compact=True)
+                    yield tr(GuardedInput(self.initial_provider, id="provider",
+                                          suggester=SuggestFromList(provider_suggestions(), case_sensitive=False),
+                                          compact=True), lambda: _("e.g. openrouter"))
             with Horizontal(classes="row"):
-                yield Label("Profile", classes="field-label")
+                yield tr(Label(classes="field-label"), lambda: _("Profile"))
                 yield GuardedInput(placeholder="", id="profile", compact=True)
             if self.kind in REF_KINDS:
                 with Horizontal(classes="row", id="store-row"):
-                    yield Label("Store as", classes="field-label")
+                    yield tr(Label(classes="field-label"), lambda: _("Store as"))
                     with RadioSet(id="store-as", compact=True):
                         for n, (rid, label) in enumerate(STORAGE):
-                            yield StorageButton(label, id=rid, value=n == 0, compact=True)
+                            yield tr(StorageButton(id=rid, value=n == 0, compact=True),
+                                     lambda label=label: _(label))
             with Horizontal(classes="row store-plain"):
-                yield Label("API key" if self.kind == "api-key" else "Token", classes="field-label")
-                yield SecretInput(placeholder="paste here (ctrl+r reveals)", id="secret", compact=True)
+                yield tr(Label(classes="field-label"),
+                         lambda: _("API key") if self.kind == "api-key" else _("Token"))
+                yield tr(SecretInput(id="secret", compact=True), lambda: _("paste here (ctrl+r reveals)"))
             if self.kind in REF_KINDS:
                 yield from self._ref_rows()
             if self.kind != "api-key":
                 with Horizontal(classes="row"):
-                    yield Label("Expires in", classes="field-label")
-                    yield GuardedInput(placeholder="optional, e.g. 365d, 12h, 30m", id="expires", compact=True)
+                    yield tr(Label(classes="field-label"), lambda: _("Expires in"))
+                    yield tr(GuardedInput(id="expires", compact=True), lambda: _("optional, e.g. 365d, 12h, 30m"))
             else:
-                yield Checkbox("Also write it to .env for a gateway daemon", id="write-env", compact=True,
-                               classes="store-plain")
+                yield tr(Checkbox(id="write-env", compact=True, classes="store-plain"),
+                         lambda: _("Also write it to .env for a gateway daemon"))
             yield Static("", id="validation")
             yield Static("", id="save-error", classes="error")
             with Horizontal(id="paste-buttons"):
-                yield Button("Save (ctrl+s)", id="save", variant="primary", disabled=True, compact=True)
-                yield Button("Back (esc)", id="back", compact=True)
+                yield tr(Button(id="save", variant="primary", disabled=True, compact=True),
+                         lambda: _("Save (ctrl+s)"))
+                yield tr(Button(id="back", compact=True), lambda: _("Back (esc)"))
         yield Footer()
 
     def _ref_rows(self) -> ComposeResult:
         rows = (
-            ("store-env", "Variable", "ref-env", "e.g. OPENROUTER_API_KEY (must be set for the gateway)"),
-            ("store-file", "File", "ref-file-path", "absolute path, e.g. ~/.openclaw/secrets.json (mode 0600)"),
-            ("store-file", "Pointer", "ref-file-id", "/providers/openrouter/apiKey, or empty: whole file"),
-            ("store-exec", "Command", "ref-cmd", "absolute path, e.g. /usr/bin/op (no shell)"),
-            ("store-exec", "Arguments", "ref-args", "e.g. read op://Private/OpenRouter/credential"),
-            ("store-exec", "Pass env", "ref-pass-env", "variables the command may see, e.g. HOME"),
+            ("store-env", N_("Variable"), "ref-env", N_("e.g. OPENROUTER_API_KEY (must be set for the gateway)")),
+            ("store-file", N_("File"), "ref-file-path",
+             N_("absolute path, e.g. ~/.openclaw/secrets.json (mode 0600)")),
+            ("store-file", N_("Pointer"), "ref-file-id", N_("/providers/openrouter/apiKey, or empty: whole file")),
+            ("store-exec", N_("Command"), "ref-cmd", N_("absolute path, e.g. /usr/bin/op (no shell)")),
+            ("store-exec", N_("Arguments"), "ref-args", N_("e.g. read op://Private/OpenRouter/credential")),
+            ("store-exec", N_("Pass env"), "ref-pass-env", N_("variables the command may see, e.g. HOME")),
         )
         for cls, label, wid, placeholder in rows:
             with Horizontal(classes=f"row {cls}"):
-                yield Label(label, classes="field-label")
-                yield GuardedInput("HOME" if wid == "ref-pass-env" else "", placeholder=placeholder, id=wid,
-                                   compact=True)
+                yield tr(Label(classes="field-label"), lambda label=label: _(label))
+                yield tr(GuardedInput("HOME" if wid == "ref-pass-env" else "", id=wid, compact=True),
+                         lambda placeholder=placeholder: _(placeholder))
 
     @property
     def storage(self) -> str:
@@ -189,7 +201,7 @@ class TokenPasteScreen(Screen[LoginResult]):
     @on(RadioSet.Changed, "#store-as")
     def _storage_changed(self, event: RadioSet.Changed) -> None:
         event.stop()
-        for rid, _ in STORAGE:
+        for rid, _label in STORAGE:
             self.set_class(self.storage == rid, f"-{rid}")
         self.query_one("#save-error", Static).update("")
         self.revalidate()
@@ -209,20 +221,20 @@ class TokenPasteScreen(Screen[LoginResult]):
         try:
             if storage == "store-env":
                 if provider_id is None:
-                    return FieldCheck(False, "needs a provider first", pending=True), None
+                    return FieldCheck(False, _("needs a provider first"), pending=True), None
                 plan = secrets.plan_env(self._value("#ref-env").strip() or self._default_env_var(provider_id))
             elif storage == "store-file":
                 if not self._value("#ref-file-path").strip():
-                    return FieldCheck(False, "type the secrets file's path", pending=True), None
+                    return FieldCheck(False, _("type the secrets file's path"), pending=True), None
                 plan = secrets.plan_file(self._value("#ref-file-path"), self._value("#ref-file-id"), self._raw_config)
             else:
                 if not self._value("#ref-cmd").strip():
-                    return FieldCheck(False, "type the command's absolute path", pending=True), None
+                    return FieldCheck(False, _("type the command's absolute path"), pending=True), None
                 plan = secrets.plan_exec(self._value("#ref-cmd"), self._value("#ref-args"), "value",
                                          self._value("#ref-pass-env"), self._raw_config)
         except OpenClawError as exc:
             return FieldCheck(False, str(exc)), None
-        return FieldCheck(True, f"ref {plan.ref.label}: checked when you save"), plan
+        return FieldCheck(True, _("ref {ref}: checked when you save").format(ref=plan.ref.label)), plan
 
     def _config(self) -> dict[str, Any]:
         from openclaw_onboard.core import config as config_mod
@@ -248,7 +260,7 @@ class TokenPasteScreen(Screen[LoginResult]):
         raw_provider = self.initial_provider if self.kind == "setup-token" else self._value("#provider")
         provider_id: str | None = None
         if not raw_provider.strip():
-            provider = FieldCheck(False, "choose or type a provider", pending=True)
+            provider = FieldCheck(False, _("choose or type a provider"), pending=True)
         else:
             try:
                 provider_id = validate_provider(raw_provider)
@@ -257,15 +269,19 @@ class TokenPasteScreen(Screen[LoginResult]):
                     provider = FieldCheck(True, f"{provider_id} ({entry.label})")
                 else:
                     hints = catalog().suggest(provider_id)
-                    maybe = f"; did you mean {' or '.join(hints)}?" if hints else ""
-                    provider = FieldCheck(True, f"{provider_id}: not in OpenClaw's catalog, saved anyway{maybe}")
+                    if hints:
+                        text = _("{provider}: not in OpenClaw's catalog, saved anyway; did you mean {suggestions}?")
+                        text = text.format(provider=provider_id, suggestions=_(" or ").join(hints))
+                    else:
+                        text = _("{provider}: not in OpenClaw's catalog, saved anyway").format(provider=provider_id)
+                    provider = FieldCheck(True, text)
             except OpenClawError as exc:
                 provider = FieldCheck(False, str(exc))
 
         profile_id: str | None = None
         raw_profile = self._value("#profile").strip()
         if provider_id is None:
-            profile = FieldCheck(False, "needs a provider first", pending=True)
+            profile = FieldCheck(False, _("needs a provider first"), pending=True)
         else:
             default = default_profile_id(provider_id, self._profile_kind)
             candidate = default if not raw_profile else (
@@ -282,8 +298,9 @@ class TokenPasteScreen(Screen[LoginResult]):
         if self.kind in REF_KINDS and self.storage != "store-plain":
             secret, plan = self._plan(provider_id)
         elif not raw_secret.strip():
-            what = "setup-token" if self.kind == "setup-token" else ("API key" if self.kind == "api-key" else "token")
-            secret = FieldCheck(False, f"paste the {what}", pending=True)
+            what = {"setup-token": _("paste the setup-token"), "api-key": _("paste the API key")}.get(
+                self.kind, _("paste the token"))
+            secret = FieldCheck(False, what, pending=True)
         else:
             try:
                 secret_value = (validate_setup_token if self.kind == "setup-token" else validate_token)(raw_secret)
@@ -291,7 +308,9 @@ class TokenPasteScreen(Screen[LoginResult]):
                 if shape:
                     secret = FieldCheck(False, f"{shape}: {mask_secret(secret_value)}")
                 else:
-                    secret = FieldCheck(True, f"{len(secret_value)} characters, {mask_secret(secret_value)}")
+                    n = len(secret_value)
+                    secret = FieldCheck(True, ngettext("{n} character, {masked}", "{n} characters, {masked}",
+                                                       n).format(n=n, masked=mask_secret(secret_value)))
             except OpenClawError as exc:
                 secret = FieldCheck(False, str(exc))
 
@@ -300,12 +319,13 @@ class TokenPasteScreen(Screen[LoginResult]):
         if self.kind != "api-key":
             raw_expiry = self._value("#expires").strip()
             if not raw_expiry:
-                expiry = FieldCheck(True, "no expiry (static token)")
+                expiry = FieldCheck(True, _("no expiry (static token)"))
             else:
                 try:
                     expires_in_ms = parse_duration(raw_expiry)
                     at = self.clock() + expires_in_ms
-                    expiry = FieldCheck(True, f"expires in {format_remaining(expires_in_ms)} ({_fmt_date(at)})")
+                    expiry = FieldCheck(True, _("expires in {remaining} ({date})").format(
+                        remaining=format_remaining(expires_in_ms), date=_fmt_date(at)))
                 except OpenClawError as exc:
                     expiry = FieldCheck(False, str(exc))
         return FormState(provider, profile, secret, expiry, provider_id, profile_id, secret_value, expires_in_ms, plan)
@@ -315,11 +335,15 @@ class TokenPasteScreen(Screen[LoginResult]):
         held = self._existing.get(profile_id)
         want = {"api-key": "api_key"}.get(self.kind, "token")
         if held is None:
-            return FieldCheck(True, profile_id + (" (default)" if defaulted else ""))
+            return FieldCheck(True, _("{profile_id} (default)").format(profile_id=profile_id) if defaulted
+                              else profile_id)
         if defaulted and held != want:
-            label = {"oauth": "an OAuth login", "token": "a token", "api_key": "an API key"}.get(held, held)
-            return FieldCheck(False, f"{profile_id} already holds {label}; type another profile name")
-        return FieldCheck(True, f"{profile_id} (exists: saving replaces it)")
+            held_texts = {"oauth": _("{profile_id} already holds an OAuth login; type another profile name"),
+                          "token": _("{profile_id} already holds a token; type another profile name"),
+                          "api_key": _("{profile_id} already holds an API key; type another profile name")}
+            text = held_texts.get(held) or _("{profile_id} already holds {kind}; type another profile name")
+            return FieldCheck(False, text.format(profile_id=profile_id, kind=held))
+        return FieldCheck(True, _("{profile_id} (exists: saving replaces it)").format(profile_id=profile_id))
 
     def _existing_types(self) -> dict[str, str]:
         from openclaw_onboard.core import store
@@ -340,10 +364,10 @@ class TokenPasteScreen(Screen[LoginResult]):
     def revalidate(self) -> FormState:
         form = self.check()
         lines = []
-        names = [("provider", form.provider), ("profile", form.profile),
-                 ("key" if self.kind == "api-key" else "token", form.secret)]
+        names = [(_("provider"), form.provider), (_("profile"), form.profile),
+                 (_("key") if self.kind == "api-key" else _("token"), form.secret)]
         if form.expiry is not None:
-            names.append(("expiry", form.expiry))
+            names.append((_("expiry"), form.expiry))
         for name, chk in names:
             mark = "[$text-muted]·[/]" if chk.pending else ("[$success]✓[/]" if chk.ok else "[$error]✗[/]")
             style = "$text-muted" if chk.pending else ("$text" if chk.ok else "$error")
@@ -354,10 +378,16 @@ class TokenPasteScreen(Screen[LoginResult]):
                                                                                      self._profile_kind)
             if self.kind == "api-key":
                 var = f"{env_prefix(form.provider_id)}_API_KEY"
-                self.query_one("#write-env", Checkbox).label = (
-                    f"Also write {var} to {home_relative(env_file_path(self.state), self.env)} (gateway daemon)")
+                where = home_relative(env_file_path(self.state), self.env)
+                self.query_one("#write-env", Checkbox).label = _(
+                    "Also write {variable} to {path} (gateway daemon)").format(variable=var, path=where)
         self.query_one("#save", Button).disabled = not form.valid or self.saving
         return form
+
+    def retranslate(self) -> None:
+        super().retranslate()
+        self.sub_title = _(TITLES[self.kind][1])
+        self.revalidate()
 
     @on(WizardInput.Changed)
     def _changed(self, event: WizardInput.Changed) -> None:
@@ -386,7 +416,7 @@ class TokenPasteScreen(Screen[LoginResult]):
         secret.value = ""
         secret.focus()
         secret.post_message(events.Paste(event.text))
-        self.notify("That looked like a token: it went into the masked token field.", timeout=4)
+        self.notify(_("That looked like a token: it went into the masked token field."), timeout=4)
 
     # -- actions ------------------------------------------------------------------------------------
     @on(Button.Pressed, "#save")
@@ -408,7 +438,7 @@ class TokenPasteScreen(Screen[LoginResult]):
         if self.saving:
             return
         if not form.valid:
-            self.query_one("#save-error", Static).update("Fix the fields marked ✗ first.")
+            self.query_one("#save-error", Static).update(_("Fix the fields marked ✗ first."))
             return
         assert form.profile_id is not None
         if self._profile_exists(form.profile_id):
@@ -418,9 +448,11 @@ class TokenPasteScreen(Screen[LoginResult]):
                 if replace:
                     self._start_save(form)
 
+            profile_id, agent_id = form.profile_id, self.agent_id
             self.app.push_screen(ConfirmScreen(
-                f"{form.profile_id} already exists for agent {self.agent_id}. Replace it?",
-                detail="The stored credential is overwritten; other profiles are kept.", default=False),
+                lambda: _("{profile_id} already exists for agent {agent_id}. Replace it?").format(
+                    profile_id=profile_id, agent_id=agent_id),
+                detail=lambda: _("The stored credential is overwritten; other profiles are kept."), default=False),
                 answered)
             return
         self._start_save(form)
@@ -436,10 +468,10 @@ class TokenPasteScreen(Screen[LoginResult]):
     def _start_save(self, form: FormState) -> None:
         self.saving = True
         self.query_one("#save", Button).disabled = True
-        self.query_one("#save-error", Static).update("Saving…")
+        self.query_one("#save-error", Static).update(_("Saving…"))
         write_env = self.kind == "api-key" and self.query_one("#write-env", Checkbox).value
         if form.plan is not None:
-            self.query_one("#save-error", Static).update(f"Checking {form.plan.describe()}…")
+            self.query_one("#save-error", Static).update(_("Checking {what}…").format(what=form.plan.describe()))
             self._save_ref(form)
             return
         self._save(form, write_env)
@@ -459,16 +491,18 @@ class TokenPasteScreen(Screen[LoginResult]):
             shape = key_shape_problem(form.provider_id, value.strip())
             del value  # checked, never kept
             if shape:
-                raise secrets.SecretRefError(f"it resolves, but {shape}")
+                raise secrets.SecretRefError(_("it resolves, but {problem}").format(problem=shape))
             secrets.save_plan(form.plan, self.state)
             pid = profiles.add_secret_ref(form.provider_id, form.plan.ref, form.profile_id,
                                           "api_key" if self.kind == "api-key" else "token",
                                           agent_id=self.agent_id, state=self.state)
         except OpenClawError as exc:
-            self.app.call_from_thread(self._save_failed, f"✗ Not saved: {exc}. Fix it and save again.")
+            self.app.call_from_thread(self._save_failed,
+                                      "✗ " + _("Not saved: {error}. Fix it and save again.").format(error=exc))
             return
         except OSError as exc:
-            self.app.call_from_thread(self._save_failed, f"Could not write: {exc.strerror or exc}")
+            self.app.call_from_thread(self._save_failed,
+                                      _("Could not write: {error}").format(error=exc.strerror or exc))
             return
         self.app.call_from_thread(self.dismiss, LoginSaved(pid))
 
@@ -492,7 +526,8 @@ class TokenPasteScreen(Screen[LoginResult]):
             self.app.call_from_thread(self._save_failed, str(exc))
             return
         except OSError as exc:
-            self.app.call_from_thread(self._save_failed, f"Could not write: {exc.strerror or exc}")
+            self.app.call_from_thread(self._save_failed,
+                                      _("Could not write: {error}").format(error=exc.strerror or exc))
             return
         self.app.call_from_thread(self.dismiss, LoginSaved(pid))
 

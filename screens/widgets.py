@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 from typing import Literal
 
+from openclaw_onboard.core.i18n import N_
 from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -72,7 +73,7 @@ class PasteInput(WizardInput):
 class SecretInput(PasteInput):
     """A masked paste-aware input; ctrl+r reveals/hides what was typed."""
 
-    BINDINGS = [Binding("ctrl+r", "toggle_reveal", "Reveal/hide")]
+    BINDINGS = [Binding("ctrl+r", "toggle_reveal", N_("Reveal/hide"))]
 
     def __init__(self, *args, **kwargs) -> None:
         kwargs.setdefault("password", True)

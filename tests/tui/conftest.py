@@ -33,6 +33,16 @@ def frozen_clock() -> int:
     return FROZEN_NOW_MS
 
 
+@pytest.fixture(autouse=True)
+def english_by_default():
+    """Each test starts in English (the language is process-wide; an app or a test may switch it)."""
+    from openclaw_onboard.core import i18n
+
+    i18n.set_language("en")
+    yield
+    i18n.set_language("en")
+
+
 @pytest.fixture
 def tui_env(state_dir: Path) -> dict[str, str]:
     """The (already sanitised) process environment as a dict: HOME and OPENCLAW_STATE_DIR point at tmp."""
@@ -40,6 +50,8 @@ def tui_env(state_dir: Path) -> dict[str, str]:
     # No DISPLAY either: the suggested login (and so the snapshots) must not depend on the machine.
     for name in ("SSH_CLIENT", "SSH_TTY", "SSH_CONNECTION", "BROWSER", "DISPLAY", "WAYLAND_DISPLAY"):
         env.pop(name, None)
+    # English unless a test asks for another language (the machine's LANG must not change snapshots).
+    env["OPENCLAW_LANG"] = "en"
     return env
 
 
