@@ -72,6 +72,9 @@ def test_a_wheel_installs_only_the_namespace_and_runs_from_it(tmp_path: Path) ->
     assert {n.split("/")[0] for n in names} == {"openclaw_onboard", "openclaw_onboard-0.1.0.dist-info"}
     assert {"openclaw_onboard/core/data/providers.json", "openclaw_onboard/screens/dashboard.tcss",
             "openclaw_onboard/app/tui.tcss"} <= set(names)
+    # The catalogs are compiled by the build (hatch_build.py), never at run time.
+    assert {f"openclaw_onboard/core/locale/{lang}/LC_MESSAGES/{domain}.mo"
+            for lang in ("ko", "ja", "zh_TW") for domain in ("cli", "tui")} <= set(names)
     assert not [n for n in names if "__pycache__" in n or n.startswith("openclaw_onboard/tests")]
 
     site = tmp_path / "site"
@@ -96,3 +99,13 @@ def test_a_wheel_installs_only_the_namespace_and_runs_from_it(tmp_path: Path) ->
     assert proc.returncode == 0, proc.stderr[-3000:]
     assert proc.stderr.strip() == str(site / "openclaw_onboard" / "app" / "cli.py")
     assert json.loads(proc.stdout)["agent"] == "main"
+
+    # The installed copy speaks Korean from its own compiled catalog.
+    code = code.replace("['models', 'status', '--json']", "['models', 'status']")
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=tmp_path, timeout=60,
+                          env={"OPENCLAW_STATE_DIR": str(state), "HOME": str(tmp_path), "PATH": "/usr/bin:/bin",
+                               "OPENCLAW_LANG": "ko"})
+    english = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=tmp_path, timeout=60,
+                             env={"OPENCLAW_STATE_DIR": str(state), "HOME": str(tmp_path), "PATH": "/usr/bin:/bin"})
+    assert proc.returncode == english.returncode
+    assert proc.stdout != english.stdout and "에이전트" in proc.stdout, proc.stdout
