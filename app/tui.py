@@ -235,6 +235,8 @@ class OnboardApp(CrashSafeApp, App[int]):  # CrashSafeApp: one line + a private 
             self._keys_valid_after = _time.get_time()
 
     async def on_event(self, event: events.Event) -> None:
+        if isinstance(event, events.InputEvent | events.Paste) and not self._screen_stack:
+            return  # quitting: keys typed behind the quitting key have no screen left (Textual would raise)
         if isinstance(event, events.Key | events.Paste) and self._typed_at(event) < self._keys_valid_after:
             return  # typed at the screen that is going away
         await super().on_event(event)

@@ -146,3 +146,27 @@ async def test_f1_opens_help_over_a_modal_and_closes_it_again(make_app, make_age
         assert any("Reveal" in row.description for row in help_screen.rows)
         await pilot.press("f1")
         await wait_for_screen(pilot, "ProfileDetailsScreen")
+
+
+
+async def test_keys_queued_behind_quit_are_dropped_not_a_crash(make_app):
+    """Type-ahead after the quitting key (a held key, a mashed burst) can reach an app whose screens are gone.
+
+    Found by the key-mashing test under load (seed 1201): Textual looked the key's bindings up on an empty
+    screen stack (ScreenStackError), so quitting ended in a crash report instead of exit 0. The moment is
+    a race inside Textual's shutdown, so the test recreates it: the stack emptied as shutdown leaves it,
+    then the keys and a paste that were still queued.
+    """
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for_screen(pilot, "AgentSelectScreen")
+        stack = app._screen_stack
+        saved = list(stack)
+        stack.clear()
+        try:
+            for event in (events.Key("a", "a"), events.Key("escape", None), events.Key("ctrl+c", None),
+                          events.Paste("text")):
+                await app.on_event(event)  # before the fix: ScreenStackError
+        finally:
+            stack.extend(saved)
+        assert app.return_code is None
