@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 from openclaw_onboard.app.cli_common import resolve_agent
 from openclaw_onboard.core.errors import OpenClawError
 from openclaw_onboard.core.sanitize import clean, clean_block
+from openclaw_onboard.core.textwidth import cells, pad
 
 if TYPE_CHECKING:
     import argparse
@@ -62,15 +63,15 @@ def cmd_agents_list(args: argparse.Namespace) -> int:
         ])
         print(clean_block(doc.model_dump_json(indent=2)), flush=True)
         return 0
-    width = max(len(s.agent_id) for s in summaries)
+    width = max(cells(s.agent_id) for s in summaries)  # cells: agent names may be CJK
     for s in summaries:
         label = " (default)" if s.agent_id == default else ""
         if s.error:
-            _out(f"{s.agent_id.ljust(width)}  error: {s.error}")
+            _out(f"{pad(s.agent_id, width)}  error: {s.error}")
             continue
         n = s.profile_count
         worst = f"  worst: {s.worst_status}" if s.worst_status else ""
-        _out(f"{s.agent_id.ljust(width)}  {n} profile{'s' if n != 1 else ''}{worst}{label}")
+        _out(f"{pad(s.agent_id, width)}  {n} profile{'s' if n != 1 else ''}{worst}{label}")
     return 0
 
 

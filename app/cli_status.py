@@ -109,6 +109,8 @@ def _provider_header(ps: ProviderStatus) -> str:
 
 
 def text_lines(status: AgentStatus) -> list[str]:
+    from openclaw_onboard.core.textwidth import cells, pad
+
     lines = [f"Agent: {status.agent_id}"]
     m = status.models
     if m is not None:  # as OpenClaw's status begins: what the agent runs, hence which providers need auth
@@ -134,10 +136,10 @@ def text_lines(status: AgentStatus) -> list[str]:
         lines += [f"State .env: {name} -> {prov} ({path})" for name, prov in dotenv]
 
     rows = [(ps, p) for ps in status.providers for p in ps.profiles]
-    width_id = max((len(p.profile_id) for _, p in rows), default=0)
-    width_type = max((len(p.type) for _, p in rows), default=0)
-    width_mask = max((len(p.masked) for _, p in rows), default=0)
-    width_status = max((len(p.status) for _, p in rows), default=0)
+    width_id = max((cells(p.profile_id) for _, p in rows), default=0)  # cells: ids may be CJK
+    width_type = max((cells(p.type) for _, p in rows), default=0)
+    width_mask = max((cells(p.masked) for _, p in rows), default=0)
+    width_status = max((cells(p.status) for _, p in rows), default=0)
     if status.providers:
         lines.append("Providers:")
     else:
@@ -149,8 +151,8 @@ def text_lines(status: AgentStatus) -> list[str]:
             pos = f"{p.position}." if p.position is not None else "-."
             expiry = "" if p.status == "static" else f"  {p.expiry_text}"
             lines.append(
-                f"    {pos} {p.profile_id.ljust(width_id)}  {p.type.ljust(width_type)}  "
-                f"{(p.masked or '-').ljust(width_mask)}  {p.status.ljust(width_status)}{expiry}"
+                f"    {pos} {pad(p.profile_id, width_id)}  {pad(p.type, width_type)}  "
+                f"{pad(p.masked or '-', width_mask)}  {pad(p.status, width_status)}{expiry}"
                 f"{_profile_suffix(p, status.now_ms)}".rstrip()
             )
         for key in ps.env:
@@ -160,11 +162,11 @@ def text_lines(status: AgentStatus) -> list[str]:
 
     timed = [p for p in status.profiles if p.type in ("oauth", "token")]
     lines.append("OAuth/token status:" if timed else "OAuth/token status: none")
-    width = max((len(p.profile_id) for p in timed), default=0)
+    width = max((cells(p.profile_id) for p in timed), default=0)
     for p in timed:
         kind = "static" if p.status == "static" else p.status
         detail = "no expiry" if p.status == "static" else p.expiry_text
-        lines.append(f"  {p.profile_id.ljust(width)}  {kind.ljust(8)}  {detail}")
+        lines.append(f"  {pad(p.profile_id, width)}  {pad(kind, 8)}  {detail}")
 
     if status.problems:
         lines.append("Problems:")

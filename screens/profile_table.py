@@ -14,9 +14,10 @@ from typing import Any
 from openclaw_onboard.core import status as core_status
 from openclaw_onboard.core.i18n import N_, _, current_language
 from openclaw_onboard.core.status import AgentStatus, ProfileStatus
+from openclaw_onboard.core.textwidth import cells as cell_len  # one width rule for the wizard and the CLI
+from openclaw_onboard.core.textwidth import fit
 from openclaw_onboard.core.timefmt import format_countdown, format_utc
 from openclaw_onboard.screens.i18n import status_label
-from rich.cells import cell_len
 from rich.markup import escape
 from rich.text import Text
 from textual.binding import Binding
@@ -82,7 +83,7 @@ def live_status(p: ProfileStatus, now: int) -> str:
 
 
 def badge(kind: str) -> Text:
-    return Text(status_label(kind).center(BADGE_WIDTH)[:BADGE_WIDTH], style=BADGE_STYLES.get(kind, ""))
+    return Text(fit(status_label(kind), BADGE_WIDTH, "^"), style=BADGE_STYLES.get(kind, ""))
 
 
 # Shared, never mutated: a tick compares badges by identity and thousands of rows reuse them. One set
@@ -189,7 +190,7 @@ def row_cells(r: RowInfo, now: int, refreshing: bool = False) -> dict[str, tuple
         "who": _cell(p.email or p.account_id or ""),
         "secret": _cell(p.masked),
         "expires": _cell(format_utc(p.expires_ms, suffix=False) if p.status != "static" else ""),
-        "countdown": (countdown.rjust(COUNTDOWN_WIDTH), COUNTDOWN_WIDTH),
+        "countdown": (fit(countdown, COUNTDOWN_WIDTH, ">"), COUNTDOWN_WIDTH),
         "status": (shared.get(kind) or badge(kind), BADGE_WIDTH),
         "source": _cell(source_label(p.source)),
     }
@@ -306,7 +307,7 @@ class ProfileTable(DataTable):
         for key, entry in self._live.items():
             row_key, p, old_countdown, old_badge = entry
             if has_countdown and p.expires_ms is not None and p.status not in ("missing", "static"):
-                countdown = format_countdown(p.expires_ms - now).rjust(COUNTDOWN_WIDTH)
+                countdown = fit(format_countdown(p.expires_ms - now), COUNTDOWN_WIDTH, ">")
                 if countdown != old_countdown:
                     updates.append((row_key, countdown_col, countdown))
                     entry[2] = countdown

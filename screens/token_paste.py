@@ -26,6 +26,7 @@ from openclaw_onboard.core.masking import mask_secret
 from openclaw_onboard.core.paths import env_file_path, state_dir
 from openclaw_onboard.core.profiles import default_profile_id, validate_profile_id, validate_provider
 from openclaw_onboard.core.providers import catalog, key_shape_problem
+from openclaw_onboard.core.textwidth import cells, pad
 from openclaw_onboard.core.tokens import validate_setup_token, validate_token
 from openclaw_onboard.screens.agent_select import home_relative
 from openclaw_onboard.screens.i18n import TranslatedBindings, tr
@@ -367,10 +368,11 @@ class TokenPasteScreen(TranslatedBindings, Screen[LoginResult]):
                  (_("key") if self.kind == "api-key" else _("token"), form.secret)]
         if form.expiry is not None:
             names.append((_("expiry"), form.expiry))
+        label_width = max(8, *(cells(name) for name, _chk in names))  # cells: translated labels may be CJK
         for name, chk in names:
             mark = "[$text-muted]·[/]" if chk.pending else ("[$success]✓[/]" if chk.ok else "[$error]✗[/]")
             style = "$text-muted" if chk.pending else ("$text" if chk.ok else "$error")
-            lines.append(f"{mark} {name:<8} [{style}]{escape(chk.message)}[/]")
+            lines.append(f"{mark} {pad(name, label_width)} [{style}]{escape(chk.message)}[/]")
         self.query_one("#validation", Static).update("\n".join(lines))
         if form.provider_id:
             self.query_one("#profile", WizardInput).placeholder = default_profile_id(form.provider_id,
