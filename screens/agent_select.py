@@ -21,14 +21,14 @@ from openclaw_onboard.core.textwidth import cells, pad, truncate
 from openclaw_onboard.screens.base import WizardScreen
 from openclaw_onboard.screens.i18n import status_label, tr
 from openclaw_onboard.screens.results import AgentChosen, AgentSelectResult
-from openclaw_onboard.screens.widgets import WizardInput, WizardOptionList, WizardSelect
+from openclaw_onboard.screens.widgets import FittingFooter, WizardInput, WizardOptionList, WizardSelect
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.markup import escape
 from textual.reactive import var
-from textual.widgets import Button, Footer, Header, Label, OptionList, Select, Static
+from textual.widgets import Button, Header, Label, OptionList, Select, Static
 from textual.widgets.option_list import Option
 
 ADD_OPTION_ID = "__add__"
@@ -113,7 +113,7 @@ class AgentSelectScreen(WizardScreen[AgentSelectResult]):
                 with Horizontal(id="add-buttons"):
                     yield tr(Button(id="add-create", variant="primary", compact=True), lambda: _("Create agent"))
                     yield tr(Button(id="add-cancel", compact=True), lambda: _("Cancel"))
-        yield Footer()
+        yield FittingFooter()
 
     def on_mount(self) -> None:
         tr(self.query_one("#add-form", Vertical), lambda: _("New agent"), "border_title")

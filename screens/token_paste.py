@@ -31,7 +31,7 @@ from openclaw_onboard.core.tokens import validate_setup_token, validate_token
 from openclaw_onboard.screens.agent_select import home_relative
 from openclaw_onboard.screens.i18n import TranslatedBindings, tr
 from openclaw_onboard.screens.results import LoginResult, LoginSaved
-from openclaw_onboard.screens.widgets import GuardedInput, SecretInput, WizardInput
+from openclaw_onboard.screens.widgets import FittingFooter, GuardedInput, SecretInput, WizardInput
 from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -39,7 +39,7 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.markup import escape
 from textual.screen import Screen
 from textual.suggester import SuggestFromList
-from textual.widgets import Button, Checkbox, Footer, Header, Label, RadioButton, RadioSet, Static
+from textual.widgets import Button, Checkbox, Header, Label, RadioButton, RadioSet, Static
 
 KINDS = ("setup-token", "paste-token", "api-key")
 def provider_suggestions() -> list[str]:
@@ -99,6 +99,9 @@ class FormState:
 
 def _fmt_date(ms: int) -> str:
     return datetime.fromtimestamp(ms / 1000, tz=UTC).strftime("%Y-%m-%d")
+
+
+FIELD_LABEL_CELLS = 12  # the narrowest label column (token_paste.tcss .field-label); wider if a label needs it
 
 
 class TokenPasteScreen(TranslatedBindings, Screen[LoginResult]):
@@ -174,7 +177,7 @@ class TokenPasteScreen(TranslatedBindings, Screen[LoginResult]):
                 yield tr(Button(id="save", variant="primary", disabled=True, compact=True),
                          lambda: _("Save (ctrl+s)"))
                 yield tr(Button(id="back", compact=True), lambda: _("Back (esc)"))
-        yield Footer()
+        yield FittingFooter()
 
     def _ref_rows(self) -> ComposeResult:
         rows = (
@@ -247,6 +250,7 @@ class TokenPasteScreen(TranslatedBindings, Screen[LoginResult]):
     def on_mount(self) -> None:
         self._existing = self._existing_types()
         self._raw_config = self._config() if self.kind in REF_KINDS else {}
+        self.fit_field_labels()
         self.revalidate()
         first = "#secret" if self.kind == "setup-token" or self.initial_provider else "#provider"
         self.query_one(first).focus()
@@ -388,7 +392,16 @@ class TokenPasteScreen(TranslatedBindings, Screen[LoginResult]):
     def retranslate(self) -> None:
         super().retranslate()
         self.sub_title = _(TITLES[self.kind][1])
+        self.fit_field_labels()
         self.revalidate()
+
+    def fit_field_labels(self) -> None:
+        """One label column as wide as this language's longest label (in cells), so the inputs line up
+        and a longer translation ("전달할 환경 변수") is not cut by its one-line row."""
+        labels = list(self.query(".field-label").results(Label))
+        width = max([FIELD_LABEL_CELLS, *(cells(str(label.content)) + 1 for label in labels)])
+        for label in labels:
+            label.styles.width = width
 
     @on(WizardInput.Changed)
     def _changed(self, event: WizardInput.Changed) -> None:
