@@ -16,6 +16,8 @@ import argparse
 import os
 import sys
 
+from openclaw_onboard.core.i18n import N_, _
+
 PROG = "openclaw"
 _FALLBACK_VERSION = "0.1.0"
 
@@ -30,6 +32,12 @@ class UsageError(Exception):
 
 
 class _Parser(argparse.ArgumentParser):
+    def format_help(self) -> str:
+        # Only here, when help is really shown: argparse formats usages while building the parser too
+        # (a subcommand's prog), and that must not load a catalog.
+        _translate_argparse()  # for its "usage: "
+        return super().format_help()
+
     def error(self, message: str) -> None:  # type: ignore[override]
         raise UsageError(f"{self.prog}: {message} (see '{self.prog} --help')")
 
@@ -53,8 +61,32 @@ def version() -> str:
         return _FALLBACK_VERSION
 
 
+class _Formatter(argparse.RawDescriptionHelpFormatter):
+    """Translates help texts when help is shown, never before: building the parser (every run, the
+    `--check` cron path and `--json` included) loads no catalog. The texts are marked with N_()."""
+
+    def _get_help_string(self, action: argparse.Action) -> str | None:
+        return _(action.help) if action.help else action.help
+
+    def _format_text(self, text: str) -> str:
+        return super()._format_text(_(text) if text else text)
+
+    def start_section(self, heading: str | None) -> None:
+        super().start_section(_(heading) if heading else heading)
+
+
+# argparse's own words in a help screen, looked up in our `cli` catalog (argparse has no catalogs of
+# its own to install); its error messages stay English.
+_ARGPARSE_WORDS = (N_("usage: "), N_("options"), N_("positional arguments"), N_("show this help message and exit"))
+
+
+def _translate_argparse() -> None:
+    if argparse._ is not _:  # argparse looks its `_` up at call time
+        argparse._ = _  # type: ignore[attr-defined]
+
+
 def _fmt(prog: str) -> argparse.HelpFormatter:
-    return argparse.RawDescriptionHelpFormatter(prog, max_help_position=32)
+    return _Formatter(prog, max_help_position=32)
 
 
 def _sub(parent: argparse._SubParsersAction, name: str, help_text: str, description: str | None = None,
@@ -66,151 +98,154 @@ def _sub(parent: argparse._SubParsersAction, name: str, help_text: str, descript
 
 
 def _agent_opt(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--agent", metavar="ID", help="agent id (default: main)")
+    p.add_argument("--agent", metavar="ID", help=N_("agent id (default: main)"))
 
 
 def build_parser() -> argparse.ArgumentParser:
     root = _Parser(
         prog=PROG, formatter_class=_fmt,
-        description="Model-provider logins of an OpenClaw agent gateway (the per-agent auth-profiles.json).",
-        epilog="Environment: OPENCLAW_STATE_DIR (default ~/.openclaw).\n"
-               "Run 'openclaw <command> --help' for the options of each command.",
+        description=N_("Model-provider logins of an OpenClaw agent gateway (the per-agent auth-profiles.json)."),
+        epilog=N_("Environment: OPENCLAW_STATE_DIR (default ~/.openclaw).\n"
+               "Run 'openclaw <command> --help' for the options of each command."),
     )
-    root.add_argument("--version", action=_VersionAction, help="print the version and exit")
+    root.add_argument("--version", action=_VersionAction, help=N_("print the version and exit"))
     top = root.add_subparsers(dest="command", metavar="<command>", required=True, parser_class=_Parser)
 
-    onboard = _sub(top, "onboard", "launch the onboarding wizard (terminal UI)")
+    onboard = _sub(top, "onboard", N_("launch the onboarding wizard (terminal UI)"))
     _agent_opt(onboard)
-    onboard.add_argument("--dashboard", action="store_true", help="open the credentials dashboard directly")
+    onboard.add_argument("--dashboard", action="store_true", help=N_("open the credentials dashboard directly"))
     onboard.set_defaults(handler="openclaw_onboard.app.cli_agents:cmd_onboard")
 
     # ---- models
-    models = _sub(top, "models", "model-provider auth: status, order, tokens, logins")
+    models = _sub(top, "models", N_("model-provider auth: status, order, tokens, logins"))
     msub = models.add_subparsers(dest="models_command", metavar="<command>", required=True, parser_class=_Parser)
 
-    status = _sub(msub, "status", "show auth profiles, their expiry and which one is used",
-                  epilog="--check exit codes: 0 ok, 1 expired or missing auth, 2 expiring within 24h.\n"
+    status = _sub(msub, "status", N_("show auth profiles, their expiry and which one is used"),
+                  epilog=N_("--check exit codes: 0 ok, 1 expired or missing auth, 2 expiring within 24h.\n"
                          "--plain prints one tab-separated line per profile:\n"
                          "  agent, profile id, provider, type, status, expires_ms, remaining\n"
                          "(a provider without usable auth gets a line with profile id '-' and status 'missing').\n"
-                         "Secrets are always masked, --json included.")
+                         "Secrets are always masked, --json included."))
     _agent_opt(status)
     mode = status.add_mutually_exclusive_group()
-    mode.add_argument("--json", action="store_true", help="machine-readable JSON")
-    mode.add_argument("--plain", action="store_true", help="tab-separated lines for scripts")
+    mode.add_argument("--json", action="store_true", help=N_("machine-readable JSON"))
+    mode.add_argument("--plain", action="store_true", help=N_("tab-separated lines for scripts"))
     status.add_argument("--check", action="store_true",
-                        help="exit 1 if expired/missing, 2 if expiring within 24h, else 0")
+                        help=N_("exit 1 if expired/missing, 2 if expiring within 24h, else 0"))
     status.add_argument("--probe", action="store_true",
-                        help="send one cheap authenticated request per credential (models list)")
-    status.add_argument("--probe-provider", metavar="P", help="probe only this provider")
+                        help=N_("send one cheap authenticated request per credential (models list)"))
+    status.add_argument("--probe-provider", metavar="P", help=N_("probe only this provider"))
     status.add_argument("--probe-profile", metavar="ID", action="append",
-                        help="probe only these profile ids (repeatable or comma-separated)")
-    status.add_argument("--probe-timeout", metavar="MS", help="per-request timeout in ms (default 8000)")
-    status.add_argument("--probe-concurrency", metavar="N", help="requests at once (default 2)")
+                        help=N_("probe only these profile ids (repeatable or comma-separated)"))
+    status.add_argument("--probe-timeout", metavar="MS", help=N_("per-request timeout in ms (default 8000)"))
+    status.add_argument("--probe-concurrency", metavar="N", help=N_("requests at once (default 2)"))
     status.set_defaults(handler=_STATUS)
 
-    auth = _sub(msub, "auth", "manage auth profiles: order, api-key, paste-token, setup-token, login, refresh, remove")
+    auth = _sub(msub, "auth",
+                N_("manage auth profiles: order, api-key, paste-token, setup-token, login, refresh, remove"))
     asub = auth.add_subparsers(dest="auth_command", metavar="<command>", required=True, parser_class=_Parser)
 
-    order = _sub(asub, "order", "per-agent auth profile order override (get, set, clear)")
+    order = _sub(asub, "order", N_("per-agent auth profile order override (get, set, clear)"))
     osub = order.add_subparsers(dest="order_command", metavar="<action>", required=True, parser_class=_Parser)
-    oget = _sub(osub, "get", "show the order override and the effective order of a provider")
-    oset = _sub(osub, "set", "set the order override (each id must exist and belong to the provider)",
-                epilog="example: openclaw models auth order set --provider anthropic anthropic:work anthropic:default")
-    oclear = _sub(osub, "clear", "remove the order override of a provider")
+    oget = _sub(osub, "get", N_("show the order override and the effective order of a provider"))
+    oset = _sub(osub, "set", N_("set the order override (each id must exist and belong to the provider)"),
+                epilog=N_("example: openclaw models auth order set --provider anthropic "
+                          "anthropic:work anthropic:default"))
+    oclear = _sub(osub, "clear", N_("remove the order override of a provider"))
     for p in (oget, oset, oclear):
-        p.add_argument("--provider", required=True, metavar="P", help="provider id, e.g. anthropic")
+        p.add_argument("--provider", required=True, metavar="P", help=N_("provider id, e.g. anthropic"))
         _agent_opt(p)
-    oget.add_argument("--json", action="store_true", help="machine-readable JSON")
-    oset.add_argument("ids", nargs="+", metavar="PROFILE_ID", help="profile ids, first is tried first")
+    oget.add_argument("--json", action="store_true", help=N_("machine-readable JSON"))
+    oset.add_argument("ids", nargs="+", metavar="PROFILE_ID", help=N_("profile ids, first is tried first"))
     oget.set_defaults(handler=f"{_AUTH}:cmd_order_get")
     oset.set_defaults(handler=f"{_AUTH}:cmd_order_set")
     oclear.set_defaults(handler=f"{_AUTH}:cmd_order_clear")
 
-    paste = _sub(asub, "paste-token", "store a token for any provider (read from a hidden prompt or stdin)",
-                 epilog="The token is never taken from the command line: on a terminal you are prompted\n"
+    paste = _sub(asub, "paste-token", N_("store a token for any provider (read from a hidden prompt or stdin)"),
+                 epilog=N_("The token is never taken from the command line: on a terminal you are prompted\n"
                         "(input hidden); otherwise it is read from stdin, e.g.\n"
                         "  pbpaste | openclaw models auth paste-token --provider openrouter\n"
                         "Whitespace inside the token (wrapped pastes) is removed.\n"
-                        "Also records the profile in auth.profiles of openclaw.json.")
-    paste.add_argument("--provider", required=True, metavar="P", help="provider id, e.g. anthropic, openrouter")
-    paste.add_argument("--profile-id", metavar="ID", help="profile id (default: <provider>:manual)")
-    paste.add_argument("--expires-in", metavar="DURATION", help="token lifetime, e.g. 365d, 12h, 30m")
+                        "Also records the profile in auth.profiles of openclaw.json."))
+    paste.add_argument("--provider", required=True, metavar="P", help=N_("provider id, e.g. anthropic, openrouter"))
+    paste.add_argument("--profile-id", metavar="ID", help=N_("profile id (default: <provider>:manual)"))
+    paste.add_argument("--expires-in", metavar="DURATION", help=N_("token lifetime, e.g. 365d, 12h, 30m"))
     _agent_opt(paste)
     paste.set_defaults(handler=f"{_AUTH}:cmd_paste_token")
 
-    apikey = _sub(asub, "api-key", "store an API key (hidden prompt or stdin) or a SecretRef to it",
-                  epilog="The key is never taken from the command line: pipe it on stdin or type it at the\n"
+    apikey = _sub(asub, "api-key", N_("store an API key (hidden prompt or stdin) or a SecretRef to it"),
+                  epilog=N_("The key is never taken from the command line: pipe it on stdin or type it at the\n"
                          "hidden prompt. With --ref nothing secret is stored: the profile points at\n"
                          "  env:PROVIDER:VAR            an environment variable (provider alias 'default')\n"
                          "  file:PROVIDER:/json/pointer secrets.providers.<PROVIDER> in openclaw.json (file)\n"
                          "  exec:PROVIDER:ID            secrets.providers.<PROVIDER> (a resolver command)\n"
-                         "and the ref is resolved once before saving.")
-    apikey.add_argument("--provider", required=True, metavar="P", help="provider id, e.g. openrouter")
-    apikey.add_argument("--profile-id", metavar="ID", help="profile id (default: <provider>:default)")
-    apikey.add_argument("--ref", metavar="SOURCE:PROVIDER:ID", help="store a SecretRef instead of the key")
-    apikey.add_argument("--no-preflight", action="store_true", help="store --ref even if it does not resolve now")
+                         "and the ref is resolved once before saving."))
+    apikey.add_argument("--provider", required=True, metavar="P", help=N_("provider id, e.g. openrouter"))
+    apikey.add_argument("--profile-id", metavar="ID", help=N_("profile id (default: <provider>:default)"))
+    apikey.add_argument("--ref", metavar="SOURCE:PROVIDER:ID", help=N_("store a SecretRef instead of the key"))
+    apikey.add_argument("--no-preflight", action="store_true", help=N_("store --ref even if it does not resolve now"))
     _agent_opt(apikey)
     apikey.set_defaults(handler=f"{_AUTH}:cmd_api_key")
 
-    setup = _sub(asub, "setup-token", "store an Anthropic subscription token made by `claude setup-token`",
-                 epilog="Run `claude setup-token` (needs an interactive terminal and a Claude Pro/Max plan),\n"
-                        "then paste the sk-ant-oat01-... token it prints.")
-    setup.add_argument("--provider", default="anthropic", metavar="P", help="only anthropic (the default)")
-    setup.add_argument("--profile-id", metavar="ID", help="profile id (default: anthropic:default)")
-    setup.add_argument("--expires-in", metavar="DURATION", help="record an expiry, e.g. 365d")
+    setup = _sub(asub, "setup-token", N_("store an Anthropic subscription token made by `claude setup-token`"),
+                 epilog=N_("Run `claude setup-token` (needs an interactive terminal and a Claude Pro/Max plan),\n"
+                        "then paste the sk-ant-oat01-... token it prints."))
+    setup.add_argument("--provider", default="anthropic", metavar="P", help=N_("only anthropic (the default)"))
+    setup.add_argument("--profile-id", metavar="ID", help=N_("profile id (default: anthropic:default)"))
+    setup.add_argument("--expires-in", metavar="DURATION", help=N_("record an expiry, e.g. 365d"))
     _agent_opt(setup)
     setup.set_defaults(handler=f"{_AUTH}:cmd_setup_token")
 
-    login = _sub(asub, "login", "log in with OAuth (OpenAI Codex / ChatGPT) in the terminal",
-                 epilog="--method oauth: prints the authorize URL and waits for the browser callback; at the same\n"
+    login = _sub(asub, "login", N_("log in with OAuth (OpenAI Codex / ChatGPT) in the terminal"),
+                 epilog=N_("--method oauth: prints the authorize URL and waits for the browser callback; at the same\n"
                         "time a pasted redirect URL (or code) is accepted on stdin.\n"
                         "--method device-code: prints URL: and Code: lines; approve the code on any device.\n"
-                        "Ctrl-C cancels.")
+                        "Ctrl-C cancels."))
     login.add_argument("--provider", required=True, metavar="P", help="openai-codex")
-    login.add_argument("--method", metavar="M", help="oauth (browser, the default) or device-code (pairing)")
-    login.add_argument("--device-code", action="store_true", help="same as --method device-code")
+    login.add_argument("--method", metavar="M", help=N_("oauth (browser, the default) or device-code (pairing)"))
+    login.add_argument("--device-code", action="store_true", help=N_("same as --method device-code"))
     _agent_opt(login)
-    login.add_argument("--no-browser", action="store_true", help="do not open a browser; just print the URL")
+    login.add_argument("--no-browser", action="store_true", help=N_("do not open a browser; just print the URL"))
     login.set_defaults(handler="openclaw_onboard.app.cli_login:cmd_login")
 
-    refresh = _sub(asub, "refresh", "make sure OAuth profiles hold a usable access token (refresh if stale)")
-    refresh.add_argument("--profile-id", metavar="ID", help="one profile (default: every oauth profile)")
+    refresh = _sub(asub, "refresh", N_("make sure OAuth profiles hold a usable access token (refresh if stale)"))
+    refresh.add_argument("--profile-id", metavar="ID", help=N_("one profile (default: every oauth profile)"))
     _agent_opt(refresh)
-    refresh.add_argument("--force", action="store_true", help="refresh even if the token is still valid")
+    refresh.add_argument("--force", action="store_true", help=N_("refresh even if the token is still valid"))
     refresh.set_defaults(handler=f"{_AUTH}:cmd_refresh")
 
-    remove = _sub(asub, "remove", "delete an auth profile (and its order, usage and config entries)")
-    remove.add_argument("--profile-id", required=True, metavar="ID", help="profile id to delete")
+    remove = _sub(asub, "remove", N_("delete an auth profile (and its order, usage and config entries)"))
+    remove.add_argument("--profile-id", required=True, metavar="ID", help=N_("profile id to delete"))
     _agent_opt(remove)
-    remove.add_argument("--yes", "-y", action="store_true", help="do not ask for confirmation")
+    remove.add_argument("--yes", "-y", action="store_true", help=N_("do not ask for confirmation"))
     remove.set_defaults(handler=f"{_AUTH}:cmd_remove")
 
     # ---- agents
-    agents = _sub(top, "agents", "isolated credential sets (agents)")
+    agents = _sub(top, "agents", N_("isolated credential sets (agents)"))
     gsub = agents.add_subparsers(dest="agents_command", metavar="<command>", required=True, parser_class=_Parser)
-    alist = _sub(gsub, "list", "list agents with their profile counts and worst status")
-    alist.add_argument("--json", action="store_true", help="machine-readable JSON")
+    alist = _sub(gsub, "list", N_("list agents with their profile counts and worst status"))
+    alist.add_argument("--json", action="store_true", help=N_("machine-readable JSON"))
     alist.set_defaults(handler=f"{_AGENTS}:cmd_agents_list")
-    aadd = _sub(gsub, "add", "create an agent", epilog="example: openclaw agents add work --copy-auth-from main")
-    aadd.add_argument("name", metavar="NAME", help="agent id: lowercase letters, digits, '-' or '_'")
-    aadd.add_argument("--copy-auth-from", metavar="ID", help="copy the auth profiles of this agent")
+    aadd = _sub(gsub, "add", N_("create an agent"),
+                epilog=N_("example: openclaw agents add work --copy-auth-from main"))
+    aadd.add_argument("name", metavar="NAME", help=N_("agent id: lowercase letters, digits, '-' or '_'"))
+    aadd.add_argument("--copy-auth-from", metavar="ID", help=N_("copy the auth profiles of this agent"))
     aadd.set_defaults(handler=f"{_AGENTS}:cmd_agents_add")
 
     # ---- doctor
-    doctor = _sub(top, "doctor", "check permissions, locks, legacy files, expiring credentials and openclaw.json",
-                  epilog="Exit code 1 when an error-level finding remains. --fix applies only local, safe fixes\n"
+    doctor = _sub(top, "doctor", N_("check permissions, locks, legacy files, expiring credentials and openclaw.json"),
+                  epilog=N_("Exit code 1 when an error-level finding remains. --fix applies only local, safe fixes\n"
                          "(modes, stale locks and temp files, legacy key scrubbing, openclaw.json auth.profiles);\n"
-                         "it never deletes a credential and never uses the network.")
-    doctor.add_argument("--fix", action="store_true", help="apply the safe fixes, then check again")
-    doctor.add_argument("--json", action="store_true", help="machine-readable JSON")
+                         "it never deletes a credential and never uses the network."))
+    doctor.add_argument("--fix", action="store_true", help=N_("apply the safe fixes, then check again"))
+    doctor.add_argument("--json", action="store_true", help=N_("machine-readable JSON"))
     doctor.set_defaults(handler="openclaw_onboard.app.cli_doctor:cmd_doctor")
 
     # ---- channels
-    channels = _sub(top, "channels", "chat channels and auth profile ids")
+    channels = _sub(top, "channels", N_("chat channels and auth profile ids"))
     csub = channels.add_subparsers(dest="channels_command", metavar="<command>", required=True, parser_class=_Parser)
-    clist = _sub(csub, "list", "chat channels from openclaw.json, then the auth profile ids of an agent")
-    clist.add_argument("--json", action="store_true", help='machine-readable JSON: {"chat": [...], "auth": [...]}')
+    clist = _sub(csub, "list", N_("chat channels from openclaw.json, then the auth profile ids of an agent"))
+    clist.add_argument("--json", action="store_true", help=N_('machine-readable JSON: {"chat": [...], "auth": [...]}'))
     _agent_opt(clist)
     clist.set_defaults(handler=f"{_AGENTS}:cmd_channels_list")
     return root
@@ -222,16 +257,18 @@ def _extra_arguments(args: argparse.Namespace, extra: list[str]) -> UsageError:
 
     prog = getattr(args, "_prog", PROG)
     if getattr(args, "handler", "").endswith(("cmd_paste_token", "cmd_setup_token", "cmd_api_key")):
-        return UsageError(f"{prog}: the token is never taken from the command line (it would stay in the shell "
-                          f"history); pipe it on stdin or run this in a terminal to be prompted (see '{prog} --help')")
+        return UsageError(_("{prog}: the token is never taken from the command line (it would stay in the shell "
+                            "history); pipe it on stdin or run this in a terminal to be prompted (see '{prog} --help')")
+                          .format(prog=prog))
     shown = " ".join(a if len(a) < 24 else mask_secret(a) for a in extra)
-    return UsageError(f"{prog}: unrecognized arguments: {shown} (see '{prog} --help')")
+    return UsageError(_("{prog}: unrecognized arguments: {arguments} (see '{prog} --help')").format(
+        prog=prog, arguments=shown))
 
 
 def _run(args: argparse.Namespace) -> int:
     import importlib
 
-    module_name, _, func_name = args.handler.partition(":")
+    module_name, _sep, func_name = args.handler.partition(":")
     handler = getattr(importlib.import_module(module_name), func_name)
     return int(handler(args) or 0)
 
@@ -267,7 +304,7 @@ def main(argv: list[str] | None = None) -> int:
         _err(str(exc), prefix=False)  # already "openclaw <cmd>: <problem> (see ...)"
         return 2
     except KeyboardInterrupt:
-        _err("cancelled")
+        _err(_("cancelled"))
         return 130
     except BrokenPipeError:
         # `openclaw ... | head`: the reader went away; stay quiet (and keep Python quiet at exit).

@@ -5,10 +5,10 @@ from __future__ import annotations
 import sys
 from typing import TYPE_CHECKING, Any
 
-from openclaw_onboard.app.cli_common import resolve_agent
+from openclaw_onboard.app.cli_common import cell_ljust, cell_width, resolve_agent
 from openclaw_onboard.core.errors import OpenClawError
+from openclaw_onboard.core.i18n import _, ngettext
 from openclaw_onboard.core.sanitize import clean, clean_block
-from openclaw_onboard.core.textwidth import cells, pad
 
 if TYPE_CHECKING:
     import argparse
@@ -28,14 +28,15 @@ def _interactive() -> bool:
 def cmd_onboard(args: argparse.Namespace) -> int:
     agent_id = resolve_agent(args.agent) if args.agent else None  # None: the wizard offers its agent choice
     if not _interactive():
-        raise OpenClawError("`openclaw onboard` needs an interactive terminal; in scripts use "
-                            "`openclaw models auth paste-token|login|order` and `openclaw models status`")
+        raise OpenClawError(_("`openclaw onboard` needs an interactive terminal; in scripts use "
+                              "`openclaw models auth paste-token|login|order` and `openclaw models status`"))
     try:
         from openclaw_onboard.app.tui import run_onboard
     except ImportError as exc:
         missing = getattr(exc, "name", None) or "openclaw_onboard.app.tui"
         raise OpenClawError(
-            f"The onboarding wizard is not available in this installation ({missing} is missing)"
+            _("The onboarding wizard is not available in this installation ({module} is missing)").format(
+                module=missing)
         ) from None
     return int(run_onboard(agent_id=agent_id, dashboard=args.dashboard) or 0)
 
@@ -63,15 +64,16 @@ def cmd_agents_list(args: argparse.Namespace) -> int:
         ])
         print(clean_block(doc.model_dump_json(indent=2)), flush=True)
         return 0
-    width = max(cells(s.agent_id) for s in summaries)  # cells: agent names may be CJK
+    width = max(cell_width(s.agent_id) for s in summaries)  # cells: one rule with the other tables
     for s in summaries:
-        label = " (default)" if s.agent_id == default else ""
+        label = " " + _("(default)") if s.agent_id == default else ""
         if s.error:
-            _out(f"{pad(s.agent_id, width)}  error: {s.error}")
+            _out(f"{cell_ljust(s.agent_id, width)}  " + _("error: {message}").format(message=s.error))
             continue
         n = s.profile_count
-        worst = f"  worst: {s.worst_status}" if s.worst_status else ""
-        _out(f"{pad(s.agent_id, width)}  {n} profile{'s' if n != 1 else ''}{worst}{label}")
+        worst = "  " + _("worst: {status}").format(status=s.worst_status) if s.worst_status else ""
+        profiles = ngettext("{n} profile", "{n} profiles", n).format(n=n)
+        _out(f"{cell_ljust(s.agent_id, width)}  " + profiles + worst + label)
     return 0
 
 
@@ -82,10 +84,11 @@ def cmd_agents_add(args: argparse.Namespace) -> int:
 
     source = validate_agent_id(args.copy_auth_from, for_new=False) if args.copy_auth_from else None
     agent_id = add_agent(args.name, copy_auth_from=source)
-    _out(f"Added agent {agent_id}: {agent_paths(agent_id).agent_dir}")
+    _out(_("Added agent {agent}: {path}").format(agent=agent_id, path=agent_paths(agent_id).agent_dir))
     if source:
         n = len(store_mod.load(agent_id).store.profiles)
-        _out(f"Copied {n} auth profile{'s' if n != 1 else ''} from {source}.")
+        _out(ngettext("Copied {n} auth profile from {agent}.", "Copied {n} auth profiles from {agent}.", n).format(
+            n=n, agent=source))
     return 0
 
 
@@ -123,14 +126,14 @@ def cmd_channels_list(args: argparse.Namespace) -> int:
         print(clean_block(doc.model_dump_json(indent=2)), flush=True)
         return 0
     if chat:
-        _out("Chat channels:")
+        _out(_("Chat channels:"))
         for name, enabled in chat:
-            state = "" if enabled is None else (" (enabled)" if enabled else " (disabled)")
+            state = "" if enabled is None else " " + (_("(enabled)") if enabled else _("(disabled)"))
             _out(f"- {name}{state}")
         _out()
-    _out("Auth providers (OAuth + API keys):")
+    _out(_("Auth providers (OAuth + API keys):"))
     if not auth:
-        _out("  (none)")
+        _out("  " + _("(none)"))
     for pid, _prov, kind in auth:
         _out(f"- {pid} ({kind})")
     return 0

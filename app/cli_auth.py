@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 from openclaw_onboard.app.cli_common import confirm, describe_expiry, read_secret, resolve_agent
 from openclaw_onboard.core.errors import OpenClawError, ProfileNotFoundError, ValidationError
+from openclaw_onboard.core.i18n import _
 from openclaw_onboard.core.sanitize import clean, clean_block, command
 
 if TYPE_CHECKING:
@@ -54,7 +55,8 @@ def cmd_order_get(args: argparse.Namespace) -> int:
     provider = validate_provider(args.provider)
     loaded, auth = _load_with_config(agent_id)
     if not _provider_known(loaded, auth, provider):
-        raise ValidationError(f'Unknown provider "{provider}": agent {agent_id} has no auth profiles for it')
+        raise ValidationError(_('Unknown provider "{provider}": agent {agent} has no auth profiles for it').format(
+            provider=provider, agent=agent_id))
     override = order_mod.override_order(loaded.store, provider)
     effective = order_mod.effective_order(loaded.store, provider, auth, now_ms())
     source = order_mod.order_source(loaded.store, provider, auth)
@@ -65,10 +67,11 @@ def cmd_order_get(args: argparse.Namespace) -> int:
         _out_json(doc.model_dump_json(indent=2))
         return 0
     if override is None:
-        _out(f"No order override for {provider} (agent {agent_id}).")
+        _out(_("No order override for {provider} (agent {agent}).").format(provider=provider, agent=agent_id))
     else:
-        _out(f"Order override for {provider} (agent {agent_id}): {', '.join(override)}")
-    _out(f"Effective order ({source}): {', '.join(effective) if effective else 'none'}")
+        _out(_("Order override for {provider} (agent {agent}): {ids}").format(
+            provider=provider, agent=agent_id, ids=", ".join(override)))
+    _out(_("Effective order ({source}): {ids}").format(source=source, ids=", ".join(effective) or _("none")))
     return 0
 
 
@@ -80,7 +83,8 @@ def cmd_order_set(args: argparse.Namespace) -> int:
     provider = validate_provider(args.provider)
     ids = [i.strip() for i in args.ids]
     saved = order_mod.set_order(provider, ids, agent_id)
-    _out(f"Order override for {provider} (agent {agent_id}): {', '.join(saved)}")
+    _out(_("Order override for {provider} (agent {agent}): {ids}").format(
+        provider=provider, agent=agent_id, ids=", ".join(saved)))
     return 0
 
 
@@ -91,9 +95,10 @@ def cmd_order_clear(args: argparse.Namespace) -> int:
     agent_id = resolve_agent(args.agent)
     provider = validate_provider(args.provider)
     if order_mod.clear_order(provider, agent_id):
-        _out(f"Cleared the order override for {provider} (agent {agent_id}).")
+        _out(_("Cleared the order override for {provider} (agent {agent}).").format(provider=provider, agent=agent_id))
     else:
-        _out(f"No order override for {provider} (agent {agent_id}); nothing to clear.")
+        _out(_("No order override for {provider} (agent {agent}); nothing to clear.").format(
+            provider=provider, agent=agent_id))
     return 0
 
 
@@ -115,10 +120,11 @@ def _save_token(provider: str, token: str, profile_id: str, expires_in_ms: int |
     existed = profile_id in store_mod.load(agent_id).store.profiles
     now = now_ms()
     pid = add_token(provider, token, profile_id, expires_in_ms, agent_id, now_ms=now)
-    expiry = "no expiry" if expires_in_ms is None else describe_expiry(now + expires_in_ms, now)
-    verb = "Replaced" if existed else "Saved"
-    _out(f"{verb} {pid} for agent {agent_id}: token {mask_secret(token)}, {expiry}")
-    _out(f'Updated auth.profiles["{pid}"] in {config_path()}')
+    expiry = describe_expiry(None if expires_in_ms is None else now + expires_in_ms, now)
+    done = (_("Replaced {profile_id} for agent {agent}: token {masked}, {expiry}") if existed
+            else _("Saved {profile_id} for agent {agent}: token {masked}, {expiry}"))
+    _out(done.format(profile_id=pid, agent=agent_id, masked=mask_secret(token), expiry=expiry))
+    _out(_('Updated auth.profiles["{profile_id}"] in {path}').format(profile_id=pid, path=config_path()))
 
 
 def cmd_paste_token(args: argparse.Namespace) -> int:
@@ -131,7 +137,8 @@ def cmd_paste_token(args: argparse.Namespace) -> int:
     expires_in_ms = _expires_in(args.expires_in)
     agent_id = resolve_agent(args.agent)
     token = validate_token(read_secret(
-        f"Paste the {provider} token for {profile_id} (input hidden), then press Enter: ",
+        _("Paste the {provider} token for {profile_id} (input hidden), then press Enter: ").format(
+            provider=provider, profile_id=profile_id),
         example=f"pbpaste | openclaw models auth paste-token --provider {provider}",
     ))
     if provider == "anthropic" and token.startswith(SETUP_TOKEN_PREFIX):
@@ -147,15 +154,16 @@ def cmd_setup_token(args: argparse.Namespace) -> int:
     provider = validate_provider(args.provider)
     if provider != "anthropic":
         raise ValidationError(
-            f"setup-token is for anthropic only; use `openclaw models auth paste-token --provider {provider}`"
+            _("setup-token is for anthropic only; use `openclaw models auth paste-token --provider {provider}`")
+            .format(provider=provider)
         )
     profile_id = validate_profile_id(args.profile_id or default_profile_id(provider, "setup-token"), provider)
     expires_in_ms = _expires_in(args.expires_in)
     agent_id = resolve_agent(args.agent)
-    _info("Run `claude setup-token` on this machine (it needs an interactive terminal and a Claude Pro/Max plan);")
-    _info("it prints a long-lived token starting with sk-ant-oat01-. Paste that token here.")
+    _info(_("Run `claude setup-token` on this machine (it needs an interactive terminal and a Claude Pro/Max plan);"))
+    _info(_("it prints a long-lived token starting with sk-ant-oat01-. Paste that token here."))
     token = validate_setup_token(read_secret(
-        "Paste the setup-token (input hidden), then press Enter: ", what="setup-token",
+        _("Paste the setup-token (input hidden), then press Enter: "), what="setup-token",
         example="pbpaste | openclaw models auth setup-token --provider anthropic",
     ))
     _save_token(provider, token, profile_id, expires_in_ms, agent_id)
@@ -170,9 +178,10 @@ def _provider_note(provider: str, kind: str) -> None:
 
     entry = catalog().get(provider)
     if entry is None:
-        _info(f"Note: {unknown_provider_note(provider)}")
+        _info(_("Note: {note}").format(note=unknown_provider_note(provider)))
     elif kind not in entry.kinds and entry.kinds:
-        _info(f"Note: OpenClaw offers {entry.label} as {', '.join(entry.kinds)}; storing an {kind} profile anyway.")
+        _info(_("Note: OpenClaw offers {provider} as {kinds}; storing an {kind} profile anyway.").format(
+            provider=entry.label, kinds=", ".join(entry.kinds), kind=kind))
 
 
 def _merged_env() -> dict[str, str]:
@@ -207,22 +216,27 @@ def cmd_api_key(args: argparse.Namespace) -> int:
         if not args.no_preflight:
             why = secrets.check(ref, config_mod.load_config().raw, _merged_env())
             if why:
-                raise ValidationError(f"{why}. Nothing saved (fix it, or pass --no-preflight to store the ref anyway)")
+                raise ValidationError(_("{problem}. Nothing saved (fix it, or pass --no-preflight to store the ref "
+                                        "anyway)").format(problem=why))
         pid = add_secret_ref(provider, ref, profile_id, "api_key", agent_id)
-        _out(f"Saved {pid} for agent {agent_id}: key from {ref.label} (not stored in the file)")
+        _out(_("Saved {profile_id} for agent {agent}: key from {ref} (not stored in the file)").format(
+            profile_id=pid, agent=agent_id, ref=ref.label))
         return 0
     key = validate_token(read_secret(
-        f"Paste the {provider} API key for {profile_id} (input hidden), then press Enter: ", what="API key",
+        _("Paste the {provider} API key for {profile_id} (input hidden), then press Enter: ").format(
+            provider=provider, profile_id=profile_id), what=_("API key"),
         example=f"pbpaste | openclaw models auth api-key --provider {provider}",
     ))
     problem = key_shape_problem(provider, key)
     if problem:
-        raise ValidationError(f"{problem}; nothing saved")
+        raise ValidationError(_("{problem}; nothing saved").format(problem=problem))
     from openclaw_onboard.core import store as store_mod
 
     existed = profile_id in store_mod.load(agent_id).store.profiles
     pid = add_api_key(provider, key, profile_id, agent_id)
-    _out(f"{'Replaced' if existed else 'Saved'} {pid} for agent {agent_id}: key {mask_secret(key)}")
+    done = (_("Replaced {profile_id} for agent {agent}: key {masked}") if existed
+            else _("Saved {profile_id} for agent {agent}: key {masked}"))
+    _out(done.format(profile_id=pid, agent=agent_id, masked=mask_secret(key)))
     return 0
 
 
@@ -240,13 +254,14 @@ def cmd_remove(args: argparse.Namespace) -> int:
     if cred is None and profile_id not in loaded.store.invalid_profile_ids:
         raise ProfileNotFoundError(f'Auth profile "{profile_id}" not found.')
     if not args.yes:
-        what = f"{cred.type} {mask_secret(cred.secret) or '(no secret)'}" if cred else "unreadable entry"
-        if not confirm(f"Remove auth profile {profile_id} ({what}) from agent {agent_id}?",
-                       refuse_hint="pass --yes to remove the profile"):
-            _info("Nothing removed.")
+        what = f"{cred.type} {mask_secret(cred.secret) or _('(no secret)')}" if cred else _("unreadable entry")
+        if not confirm(_("Remove auth profile {profile_id} ({what}) from agent {agent}?").format(
+                           profile_id=profile_id, what=what, agent=agent_id),
+                       refuse_hint=_("pass --yes to remove the profile")):
+            _info(_("Nothing removed."))
             return 1
     remove_profile(profile_id, agent_id)
-    _out(f"Removed {profile_id} from agent {agent_id}.")
+    _out(_("Removed {profile_id} from agent {agent}.").format(profile_id=profile_id, agent=agent_id))
     return 0
 
 
@@ -265,15 +280,15 @@ def cmd_refresh(args: argparse.Namespace) -> int:
             raise ProfileNotFoundError(f'Auth profile "{pid}" not found.')
         if cred.type != "oauth":
             raise ValidationError(
-                f"{pid} is a {cred.type} profile; only OAuth profiles can be refreshed "
-                "(store a new one with `"
-                + command("openclaw", "models", "auth", "paste-token", "--provider", cred.provider) + "`)"
+                _("{profile_id} is a {kind} profile; only OAuth profiles can be refreshed (store a new one with "
+                  "`{command}`)").format(profile_id=pid, kind=cred.type, command=command(
+                      "openclaw", "models", "auth", "paste-token", "--provider", cred.provider))
             )
         targets = [pid]
     else:
         targets = [pid for pid, c in profiles.items() if c.type == "oauth"]
         if not targets:
-            raise ValidationError(f"Agent {agent_id} has no OAuth profiles to refresh")
+            raise ValidationError(_("Agent {agent} has no OAuth profiles to refresh").format(agent=agent_id))
 
     from openclaw_onboard.core.refresh import ensure_fresh  # imports the OAuth client only now
 
@@ -287,11 +302,12 @@ def cmd_refresh(args: argparse.Namespace) -> int:
             continue
         except Exception as exc:  # a bug must not hide the other profiles' results, nor show a traceback
             failures += 1
-            print(f"openclaw: {clean(pid)}: unexpected error ({type(exc).__name__}); run with OPENCLAW_DEBUG=1 "
-                  "for details", file=sys.stderr, flush=True)
+            print(f"openclaw: {clean(pid)}: " + _("unexpected error ({kind}); run with OPENCLAW_DEBUG=1 for details")
+                  .format(kind=type(exc).__name__), file=sys.stderr, flush=True)
             if os.environ.get("OPENCLAW_DEBUG", "") not in ("", "0"):
                 raise
             continue
         expiry = describe_expiry(result.credential.expires_ms, now_ms())
-        _out(f"{clean(pid)}: {'refreshed' if result.refreshed else 'still valid'}, {expiry}")
+        done = _("{profile_id}: refreshed, {expiry}") if result.refreshed else _("{profile_id}: still valid, {expiry}")
+        _out(done.format(profile_id=clean(pid), expiry=expiry))
     return 1 if failures else 0

@@ -9,6 +9,7 @@ import os
 import sys
 
 from openclaw_onboard.core.errors import OpenClawError, ValidationError
+from openclaw_onboard.core.i18n import _
 from openclaw_onboard.core.paths import DEFAULT_AGENT_ID, agent_paths, is_valid_agent_id, list_agents, state_dir
 
 # A multi-line paste arrives at once; lines that follow the first within this window belong to it.
@@ -19,11 +20,12 @@ def resolve_agent(agent: str | None, *, must_exist: bool = True) -> str:
     """`--agent` value -> agent id. `main` may not exist yet; any other agent must."""
     agent_id = (agent or DEFAULT_AGENT_ID).strip().lower()
     if not is_valid_agent_id(agent_id):
-        raise ValidationError(f"Invalid agent id {agent!r}: use 1-64 lowercase letters, digits, '-' or '_'")
+        raise ValidationError(_("Invalid agent id {agent}: use 1-64 lowercase letters, digits, '-' or '_'").format(
+            agent=repr(agent)))
     if must_exist and agent_id != DEFAULT_AGENT_ID and agent_id not in list_agents(state_dir()) \
             and not agent_paths(agent_id, state_dir()).agent_dir.is_dir():
-        raise ValidationError(f'Agent "{agent_id}" not found (see `openclaw agents list`; '
-                              f"create it with `openclaw agents add {agent_id}`)")
+        raise ValidationError(_('Agent "{agent}" not found (see `openclaw agents list`; '
+                                "create it with `openclaw agents add {agent}`)").format(agent=agent_id))
     return agent_id
 
 
@@ -69,46 +71,65 @@ def _read_tty_hidden(prompt: str) -> str:
     return b"".join(chunks).decode("utf-8", "replace")
 
 
-def read_secret(prompt: str, *, what: str = "token", example: str = "") -> str:
+def read_secret(prompt: str, *, what: str | None = None, example: str = "") -> str:
     """A secret from a hidden prompt (stdin is a terminal) or all of stdin (piped); whitespace removed.
 
     Never from argv. Empty input is a user error with a clear message.
     """
     from openclaw_onboard.core.tokens import MAX_PASTE_CHARS, normalize_token
 
+    what = what or _("token")  # a noun phrase: "token", "setup-token", "API key"
     if sys.stdin is None:
-        raise OpenClawError(f"No stdin to read the {what} from; pipe it in or run this in a terminal")
+        raise OpenClawError(_("No stdin to read the {what} from; pipe it in or run this in a terminal").format(
+            what=what))
     if stdin_is_tty():
         raw = _read_tty_hidden(prompt)
         if not normalize_token(raw):
-            raise ValidationError(f"No {what} was pasted")
+            raise ValidationError(_("No {what} was pasted").format(what=what))
     else:
         raw = sys.stdin.read(MAX_PASTE_CHARS + 1)  # never the whole of a huge pipe into memory
         if len(raw) > MAX_PASTE_CHARS:
-            raise ValidationError(f"More than {MAX_PASTE_CHARS} characters on stdin: that is not a {what}; "
-                                  f"pipe only the {what}")
+            raise ValidationError(_("More than {limit} characters on stdin: that is not a {what}; pipe only the "
+                                    "{what}").format(limit=MAX_PASTE_CHARS, what=what))
         if not normalize_token(raw):
-            hint = f" (e.g. `{example}`)" if example else ""
-            raise ValidationError(
-                f"No {what} on stdin: pipe it in{hint}, or run this in a terminal to be prompted"
-            )
+            if example:
+                message = _("No {what} on stdin: pipe it in (e.g. `{example}`), or run this in a terminal to be "
+                            "prompted").format(what=what, example=example)
+            else:
+                message = _("No {what} on stdin: pipe it in, or run this in a terminal to be prompted").format(
+                    what=what)
+            raise ValidationError(message)
     return normalize_token(raw)
 
 
 def confirm(question: str, *, refuse_hint: str) -> bool:
     """Ask y/N on the terminal. Without a terminal: a user error that says how to skip the question."""
     if not stdin_is_tty():
-        raise ValidationError(f"Not asking for confirmation without a terminal: {refuse_hint}")
-    sys.stderr.write(f"{question} [y/N] ")
+        raise ValidationError(_("Not asking for confirmation without a terminal: {hint}").format(hint=refuse_hint))
+    sys.stderr.write(f"{question} [y/N] ")  # y/yes answers in every language: the keys stay Latin
     sys.stderr.flush()
     answer = sys.stdin.readline()
     return answer.strip().lower() in ("y", "yes")
 
 
 def describe_expiry(expires_ms: int | None, now_ms: int) -> str:
-    """`expires in 5h` / `expired 3d ago` / `no expiry`."""
-    from openclaw_onboard.core.durations import describe_expiry as _describe
+    """`expires in 5h` / `expired 3d ago` / `no expiry`, in the reader's language."""
+    from openclaw_onboard.core.timefmt import describe_expiry as _describe
 
     if expires_ms is None:
-        return "no expiry"
+        return _("no expiry")
     return _describe(expires_ms - now_ms)
+
+
+def cell_width(text: str) -> int:
+    """Terminal columns of `text` (core/textwidth.py holds the one rule)."""
+    from openclaw_onboard.core.textwidth import cells
+
+    return cells(text)
+
+
+def cell_ljust(text: str, width: int) -> str:
+    """`str.ljust` by terminal columns, so translated words and CJK ids line up in a column."""
+    from openclaw_onboard.core.textwidth import pad
+
+    return pad(text, width)

@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 from typing import TYPE_CHECKING
 
+from openclaw_onboard.core.i18n import _, human, ngettext
+
 if TYPE_CHECKING:
     import argparse
 
@@ -15,17 +17,24 @@ def _print_findings(findings: list[Finding]) -> None:
     from openclaw_onboard.core.sanitize import clean
 
     if not findings:
-        print("No problems found.")
+        print(_("No problems found."))
         return
     counts = {sev: sum(f.severity == sev for f in findings) for sev in ("error", "warning", "info")}
-    summary = ", ".join(f"{n} {sev}{'s' if n != 1 else ''}" for sev, n in counts.items() if n)
-    print(f"{len(findings)} finding{'s' if len(findings) != 1 else ''} ({summary}):")
+    words = {"error": lambda n: ngettext("{n} error", "{n} errors", n),
+             "warning": lambda n: ngettext("{n} warning", "{n} warnings", n),
+             "info": lambda n: ngettext("{n} info", "{n} infos", n)}
+    summary = _(", ").join(words[sev](n).format(n=n) for sev, n in counts.items() if n)
+    print(ngettext("{n} finding ({summary}):", "{n} findings ({summary}):", len(findings)).format(
+        n=len(findings), summary=summary))
+    fix = _("fix: {command}")
     for f in findings:  # subjects and messages carry file names and ids: untrusted, sanitised
-        print(f"  {f.severity:<8}{f.check:<12}{clean(f.subject)}: {clean(f.message)}")
-        print(f"  {'':<20}fix: {clean(f.fix)}")
+        # severity and check are ids (as in --json); the check's own message is core's text
+        print(f"  {f.severity:<8}{f.check:<12}{clean(f.subject)}: {clean(human(f.message))}")
+        print(f"  {'':<20}" + fix.format(command=clean(f.fix)))
     fixable = sum(f.fixable for f in findings)
     if fixable:
-        print(f"Run `openclaw doctor --fix` to apply {fixable} safe fix{'es' if fixable != 1 else ''}.")
+        print(ngettext("Run `openclaw doctor --fix` to apply {n} safe fix.",
+                       "Run `openclaw doctor --fix` to apply {n} safe fixes.", fixable).format(n=fixable))
 
 
 def cmd_doctor(args: argparse.Namespace) -> int:
@@ -47,7 +56,7 @@ def cmd_doctor(args: argparse.Namespace) -> int:
         }
         print(json.dumps(doc, indent=2))
         return doc["exitCode"]
-    for _, result in applied:
-        print(f"fixed: {clean(result)}")
+    for _finding, result in applied:
+        print(_("fixed: {result}").format(result=clean(result)))
     _print_findings(findings)
     return doctor.exit_code(findings)

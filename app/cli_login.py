@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING
 
 from openclaw_onboard.app.cli_common import describe_expiry, resolve_agent
 from openclaw_onboard.core.errors import ValidationError
+from openclaw_onboard.core.i18n import _, ngettext
 from openclaw_onboard.core.sanitize import clean
 
 if TYPE_CHECKING:
@@ -88,7 +89,7 @@ class StdinLines:
     def _feed(self, data: bytes) -> None:
         self._buf += data
         while b"\n" in self._buf:
-            line, _, self._buf = self._buf.partition(b"\n")
+            line, _sep, self._buf = self._buf.partition(b"\n")
             self._deliver(line.decode("utf-8", "replace"))
 
     def _finish(self) -> None:
@@ -108,26 +109,27 @@ class StdinLines:
 
 def _on_progress(stage: str) -> None:
     if stage == "exchanging":
-        _info("Got the authorization code; exchanging it for tokens...")
+        _info(_("Got the authorization code; exchanging it for tokens..."))
 
 
 def _announce_browser_login(start: LoginStart, redirect_uri: str) -> None:
-    _info("Open this URL in a browser and log in with your ChatGPT account:")
+    _info(_("Open this URL in a browser and log in with your ChatGPT account:"))
     print(clean(start.url), flush=True)
     if start.port_note:
         _info(start.port_note)
     if start.mode == "callback":
-        _info(f"Waiting for the browser callback on {start.listen_address}"
-              + (" (a browser was opened)." if start.browser_opened else "."))
+        waiting = (_("Waiting for the browser callback on {address} (a browser was opened).") if start.browser_opened
+                   else _("Waiting for the browser callback on {address}."))
+        _info(waiting.format(address=start.listen_address))
         if start.ssh_hint:
-            _info("The browser is on another machine: forward the callback port from there first, with")
+            _info(_("The browser is on another machine: forward the callback port from there first, with"))
             _info(f"  {start.ssh_hint}")
-            _info("then open the URL in that machine's browser.")
-        _info("Or paste the address the browser ends on (or the code) here and press Enter.")
+            _info(_("then open the URL in that machine's browser."))
+        _info(_("Or paste the address the browser ends on (or the code) here and press Enter."))
     else:
-        _info(f"Paste-only: {start.reason}.")
-        _info(f"After the login the browser goes to {redirect_uri}?code=... (that page may not load): "
-              "copy the whole address from the address bar, paste it here and press Enter.")
+        _info(_("Paste-only: {reason}.").format(reason=start.reason))
+        _info(_("After the login the browser goes to {redirect_uri}?code=... (that page may not load): copy the whole "
+                "address from the address bar, paste it here and press Enter.").format(redirect_uri=redirect_uri))
 
 
 async def run_login(agent_id: str, open_browser: bool) -> LoginResult:
@@ -153,7 +155,7 @@ async def run_login(agent_id: str, open_browser: bool) -> LoginResult:
             if getter is not None:
                 waiting.add(getter)  # type: ignore[arg-type]
                 pending.append(getter)  # type: ignore[arg-type]
-            done, _ = await asyncio.wait(waiting, return_when=asyncio.FIRST_COMPLETED)
+            done, _pending = await asyncio.wait(waiting, return_when=asyncio.FIRST_COMPLETED)
             if result in done:
                 if getter is not None:
                     getter.cancel()
@@ -170,7 +172,8 @@ async def run_login(agent_id: str, open_browser: bool) -> LoginResult:
                 session.submit_paste(line)
             except PasteError as exc:
                 _info(f"openclaw: {exc}")
-                _info("Paste again" + (", or finish the login in the browser." if start.mode == "callback" else "."))
+                _info(_("Paste again, or finish the login in the browser.") if start.mode == "callback"
+                      else _("Paste again."))
     finally:
         if reader is not None:
             reader.stop()
@@ -189,17 +192,17 @@ class _DeviceReporter:
 
     def __call__(self, progress: DeviceProgress) -> None:
         if progress.stage == "requesting":
-            _info("Requesting a device code...")
+            _info(_("Requesting a device code..."))
         elif progress.stage == "waiting":
             if not self._waiting:
                 self._waiting = True
-                _info("Waiting for the code to be approved (Ctrl-C stops)...")
+                _info(_("Waiting for the code to be approved (Ctrl-C stops)..."))
             if progress.problem != self._problem:
                 self._problem = progress.problem
-                _info(f"openclaw: {progress.problem}; still trying" if progress.problem
-                      else "openclaw: the server answers again")
+                _info("openclaw: " + (_("{problem}; still trying").format(problem=progress.problem) if progress.problem
+                                      else _("the server answers again")))
         elif progress.stage == "exchanging":
-            _info("Approved; exchanging the code for tokens...")
+            _info(_("Approved; exchanging the code for tokens..."))
 
 
 async def run_device_login(agent_id: str, open_browser: bool) -> LoginResult:
@@ -211,14 +214,16 @@ async def run_device_login(agent_id: str, open_browser: bool) -> LoginResult:
         try:
             code = await login.start()
         except DeviceLoginUnavailable as exc:
-            raise ValidationError(f"{exc} Run `openclaw models auth login --provider openai-codex "
-                                  "--method oauth`.") from None
-        where = "on any device (a phone works)" if detect_remote(os.environ) else "in a browser"
-        _info(f"Open this URL {where}, sign in and enter the code:")
+            raise ValidationError(_("{problem} Run `{command}`.").format(
+                problem=exc, command="openclaw models auth login --provider openai-codex --method oauth")) from None
+        _info(_("Open this URL on any device (a phone works), sign in and enter the code:") if detect_remote(os.environ)
+              else _("Open this URL in a browser, sign in and enter the code:"))
         print(f"URL: {code.verification_url}", flush=True)
         print(f"Code: {code.user_code}", flush=True)
-        _info(f"The code expires in {max(1, round(code.expires_in_s / 60))} minutes. Never share it.")
-        can_open, _ = browser_plan(os.environ, open_browser)
+        minutes = max(1, round(code.expires_in_s / 60))
+        _info(ngettext("The code expires in {n} minute. Never share it.",
+                       "The code expires in {n} minutes. Never share it.", minutes).format(n=minutes))
+        can_open, _why = browser_plan(os.environ, open_browser)
         if can_open:  # the verification URL carries no secret: fine in a browser's argv
             import threading
 
@@ -237,19 +242,24 @@ def cmd_login(args: argparse.Namespace) -> int:
         from openclaw_onboard.core.sanitize import command
 
         paste_cmd = command("openclaw", "models", "auth", "paste-token", "--provider", provider)
-        hint = ("use `openclaw models auth setup-token --provider anthropic` (or paste-token)"
-                if provider == "anthropic" else f"use `{paste_cmd}`")
-        raise ValidationError(f'OAuth login is not available for provider "{clean(provider)}" (supported: '
-                              f"{', '.join(SUPPORTED)}); {hint}")
+        if provider == "anthropic":
+            hint = _("use `openclaw models auth setup-token --provider anthropic` (or paste-token)")
+        else:
+            hint = _("use `{command}`").format(command=paste_cmd)
+        raise ValidationError(_('OAuth login is not available for provider "{provider}" (supported: {supported}); '
+                                "{hint}").format(provider=clean(provider), supported=", ".join(SUPPORTED), hint=hint))
     method = "device-code" if getattr(args, "device_code", False) else (getattr(args, "method", None) or "oauth")
     method = method.strip().lower()
     if method not in METHODS:
-        raise ValidationError(f'Unknown login method "{method}" for openai-codex (use oauth or device-code)')
+        raise ValidationError(_('Unknown login method "{method}" for openai-codex (use oauth or device-code)').format(
+            method=method))
     agent_id = resolve_agent(args.agent)
     runner = run_device_login if method == "device-code" else run_login
     result = asyncio.run(runner(agent_id, open_browser=not args.no_browser))
-    print(clean(f"Logged in: saved {result.profile_id} for agent {agent_id}"), flush=True)
-    print(f"  account: {clean(result.email or '(no email in the token)')}", flush=True)
+    print(clean(_("Logged in: saved {profile_id} for agent {agent}").format(profile_id=result.profile_id,
+                                                                            agent=agent_id)), flush=True)
+    account = clean(result.email or _("(no email in the token)"))
+    print("  " + _("account: {email}").format(email=account), flush=True)
     print(f"  accountId: {clean(result.account_id)}", flush=True)
     print(f"  {describe_expiry(result.expires_ms, now_ms())}", flush=True)
     return 0

@@ -6,6 +6,7 @@ import sys
 from typing import TYPE_CHECKING
 
 from openclaw_onboard.core.errors import ValidationError
+from openclaw_onboard.core.i18n import N_, _, ngettext
 
 if TYPE_CHECKING:
     import argparse
@@ -21,14 +22,14 @@ def _positive(value: str | None, default: int, flag: str, words: str) -> int:
     except ValueError:
         number = -1
     if not number > 0 or number != number or number == float("inf"):
-        raise ValidationError(f"{flag} must be {words}")
+        raise ValidationError(_("{flag} must be {requirement}").format(flag=flag, requirement=_(words)))
     return int(number)
 
 
 def run_probe(args: argparse.Namespace, agent_id: str) -> ProbeSummary:
     from openclaw_onboard.core.probe import DEFAULT_CONCURRENCY, DEFAULT_TIMEOUT_MS, parse_profile_filter, probe
 
-    timeout_ms = _positive(args.probe_timeout, DEFAULT_TIMEOUT_MS, "--probe-timeout", "a positive number (ms)")
+    timeout_ms = _positive(args.probe_timeout, DEFAULT_TIMEOUT_MS, "--probe-timeout", N_("a positive number (ms)"))
     concurrency = _positive(args.probe_concurrency, DEFAULT_CONCURRENCY, "--probe-concurrency", "> 0")
     show = sys.stderr.isatty()
 
@@ -51,9 +52,9 @@ def probe_lines(summary: ProbeSummary) -> list[str]:
     from openclaw_onboard.core.secrets import printable
     from openclaw_onboard.core.textwidth import cells, pad
 
-    lines = ["", "Auth probes"]
+    lines = ["", _("Auth probes")]
     if not summary.results:
-        return [*lines, "- none"]
+        return [*lines, "- " + _("none")]
     width = max(cells(printable(r.label, 80)) for r in summary.results)  # cells: labels may be CJK
     for r in summary.results:
         latency = f"{r.latencyMs}ms" if r.latencyMs is not None else "-"
@@ -61,5 +62,6 @@ def probe_lines(summary: ProbeSummary) -> list[str]:
         who = f"{pad(printable(r.provider, 40), 14)} {pad(printable(r.label, 80), width)}"
         lines.append(f"  {who}  {r.status:<10} {r.reasonCode:<22} {latency}{detail}".rstrip())
     n = summary.totalTargets
-    lines.append(f"Probed {n} target{'s' if n != 1 else ''} in {summary.durationMs}ms")
+    lines.append(ngettext("Probed {n} target in {ms}ms", "Probed {n} targets in {ms}ms", n).format(
+        n=n, ms=summary.durationMs))
     return lines

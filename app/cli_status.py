@@ -8,6 +8,8 @@ from __future__ import annotations
 import sys
 from typing import TYPE_CHECKING
 
+from openclaw_onboard.core.i18n import N_, _, ngettext
+
 if TYPE_CHECKING:
     import argparse
 
@@ -24,11 +26,11 @@ def cmd_status(args: argparse.Namespace) -> int:
     if probing and args.plain:
         from openclaw_onboard.core.errors import ValidationError
 
-        raise ValidationError("--probe cannot be used with --plain output")
+        raise ValidationError(_("--probe cannot be used with --plain output"))
     status = agent_status(agent_id)
     code = check_exit_code(status)
     for warning in status.warnings:  # on stderr in every mode: stdout may be a pipe a script parses
-        print(f"openclaw: warning: {clean(warning)}", file=sys.stderr)
+        print("openclaw: " + _("warning: {message}").format(message=clean(warning)), file=sys.stderr)
     summary = None
     if probing:
         from openclaw_onboard.app.cli_probe import run_probe
@@ -79,96 +81,140 @@ def plain_lines(status: AgentStatus) -> list[str]:
     return ["\t".join(clean(field) for field in row) for row in rows]  # a tab or newline in an id stays inside
 
 
-# ---- text
+# ---- text (for people: translated, core/i18n.py; --json and --plain above never are)
+
+# The status words of the table, translated for people (the --plain/--json values stay these English ids).
+_STATUS_WORDS = {"ok": N_("ok"), "expiring": N_("expiring"), "expired": N_("expired"), "missing": N_("missing"),
+                 "static": N_("static")}
+
+
+def _status_word(status: str) -> str:
+    return _(_STATUS_WORDS[status]) if status in _STATUS_WORDS else status
+
+
+def _expiry_text(p: ProfileStatus) -> str:
+    """ProfileStatus.expiry_text (the --json field), in the reader's language."""
+    from openclaw_onboard.core.timefmt import describe_expiry
+
+    if p.status == "static":
+        return _status_word("static")
+    if p.reason == "unresolved_ref":
+        return _("ref does not resolve")
+    if p.status == "missing" or p.remaining_ms is None:
+        return _("no expiry recorded")
+    return describe_expiry(p.remaining_ms)
+
 
 def _profile_suffix(p: ProfileStatus, now_ms: int) -> str:
-    from openclaw_onboard.core.durations import format_remaining
+    from openclaw_onboard.core.timefmt import format_duration
 
     notes = []
     if p.reason == "unresolved_ref":
         notes.append(f"unresolved_ref: {p.ref}")
     if p.position is None:
-        notes.append("not used: " + p.reason_code.replace("_", " ") if p.reason_code != "ok" else "not in order")
+        if p.reason_code != "ok":
+            notes.append(_("not used: {reason}").format(reason=p.reason_code.replace("_", " ")))
+        else:
+            notes.append(_("not in order"))
     if p.in_cooldown:
+        # `cooldown:rate_limit` / `disabled:billing` are OpenClaw's own words (its status prints them too)
         why = f":{p.unusable_reason}" if p.unusable_reason else ""
-        notes.append(f"{p.unusable_kind or 'cooldown'}{why} {format_remaining(p.cooldown_until - now_ms)}")
+        notes.append(f"{p.unusable_kind or 'cooldown'}{why} {format_duration(p.cooldown_until - now_ms)}")
     if p.source == "legacy":
-        notes.append("legacy file, imported on next write")
+        notes.append(_("legacy file, imported on next write"))
     elif p.source == "main":
-        notes.append("from main agent")
+        notes.append(_("from main agent"))
     elif p.source != "store":
-        notes.append(f"from {p.source}")
-    return f"  ({', '.join(notes)})" if notes else ""
+        notes.append(_("from {source}").format(source=p.source))
+    return "  ({})".format(_(", ").join(notes)) if notes else ""
 
 
 def _provider_header(ps: ProviderStatus) -> str:
     n = len(ps.profiles)
-    count = f"{n} profile{'s' if n != 1 else ''}" if n else "env"
-    effective = ps.effective or "none"
-    return f"  {ps.provider} ({count}) -> effective: {effective}"
+    count = ngettext("{n} profile", "{n} profiles", n).format(n=n) if n else "env"
+    effective = ps.effective or _("none")
+    return "  " + _("{provider} ({count}) -> effective: {effective}").format(
+        provider=ps.provider, count=count, effective=effective)
 
 
 def text_lines(status: AgentStatus) -> list[str]:
-    from openclaw_onboard.core.textwidth import cells, pad
+    from openclaw_onboard.app.cli_common import cell_ljust
 
-    lines = [f"Agent: {status.agent_id}"]
+    none = _("none")
+    lines = [_("Agent: {agent}").format(agent=status.agent_id)]
     m = status.models
     if m is not None:  # as OpenClaw's status begins: what the agent runs, hence which providers need auth
-        shown = m.resolved if m.default == m.resolved else f"{m.resolved} (from {m.default})"
-        lines.append(f"Default: {shown}")
-        lines.append(f"Fallbacks ({len(m.fallbacks)}): {', '.join(m.fallbacks) or '-'}")
-        lines.append(f"Image model: {m.image or '-'}")
-        lines.append(f"Image fallbacks ({len(m.image_fallbacks)}): {', '.join(m.image_fallbacks) or '-'}")
-    lines.append(f"Auth store: {status.store_path}" + ("" if status.store_exists else " (not created yet)"))
+        shown = m.resolved if m.default == m.resolved else _("{model} (from {default})").format(
+            model=m.resolved, default=m.default)
+        lines.append(_("Default: {model}").format(model=shown))
+        lines.append(_("Fallbacks ({count}): {models}").format(count=len(m.fallbacks),
+                                                               models=", ".join(m.fallbacks) or "-"))
+        lines.append(_("Image model: {model}").format(model=m.image or "-"))
+        lines.append(_("Image fallbacks ({count}): {models}").format(count=len(m.image_fallbacks),
+                                                                     models=", ".join(m.image_fallbacks) or "-"))
+    if status.store_exists:
+        lines.append(_("Auth store: {path}").format(path=status.store_path))
+    else:
+        lines.append(_("Auth store: {path} (not created yet)").format(path=status.store_path))
     if status.inherits_main:
-        lines.append("Also uses: main agent's profiles (this agent's own win)")
+        lines.append(_("Also uses: main agent's profiles (this agent's own win)"))
 
     shell = [(k.var, ps.provider) for ps in status.providers for k in ps.env if k.source == "shell"]
     dotenv = [(k.var, ps.provider) for ps in status.providers for k in ps.env if k.source == ".env"]
     if shell:
-        lines += [f"Shell env: {name} -> {prov}" for name, prov in shell]
+        lines += [_("Shell env: {var} -> {provider}").format(var=name, provider=prov) for name, prov in shell]
     else:
-        lines.append("Shell env: none")
+        lines.append(_("Shell env: none"))
     if dotenv:
         from openclaw_onboard.core.paths import env_file_path
 
         path = env_file_path()
-        lines += [f"State .env: {name} -> {prov} ({path})" for name, prov in dotenv]
+        lines += [_("State .env: {var} -> {provider} ({path})").format(var=name, provider=prov, path=path)
+                  for name, prov in dotenv]
 
     rows = [(ps, p) for ps in status.providers for p in ps.profiles]
-    width_id = max((cells(p.profile_id) for _, p in rows), default=0)  # cells: ids may be CJK
-    width_type = max((cells(p.type) for _, p in rows), default=0)
-    width_mask = max((cells(p.masked) for _, p in rows), default=0)
-    width_status = max((cells(p.status) for _, p in rows), default=0)
+    width_id = max((_cells(p.profile_id) for _r, p in rows), default=0)  # cells: ids may be CJK
+    width_type = max((_cells(p.type) for _r, p in rows), default=0)
+    width_mask = max((_cells(p.masked) for _r, p in rows), default=0)
+    words = {p.profile_id: _status_word(p.status) for _r, p in rows}
+    width_status = max((_cells(w) for w in words.values()), default=0)
     if status.providers:
-        lines.append("Providers:")
+        lines.append(_("Providers:"))
     else:
-        lines.append("Providers: none (add one with `openclaw onboard` or "
-                     "`openclaw models auth paste-token --provider <P>`)")
+        lines.append(_("Providers: none (add one with `openclaw onboard` or "
+                       "`openclaw models auth paste-token --provider <P>`)"))
     for ps in status.providers:
         lines.append(_provider_header(ps))
         for p in ps.profiles:
             pos = f"{p.position}." if p.position is not None else "-."
-            expiry = "" if p.status == "static" else f"  {p.expiry_text}"
+            expiry = "" if p.status == "static" else f"  {_expiry_text(p)}"
             lines.append(
-                f"    {pos} {pad(p.profile_id, width_id)}  {pad(p.type, width_type)}  "
-                f"{pad(p.masked or '-', width_mask)}  {pad(p.status, width_status)}{expiry}"
+                f"    {pos} {cell_ljust(p.profile_id, width_id)}  {cell_ljust(p.type, width_type)}  "
+                f"{cell_ljust(p.masked or '-', width_mask)}  {cell_ljust(words[p.profile_id], width_status)}{expiry}"
                 f"{_profile_suffix(p, status.now_ms)}".rstrip()
             )
         for key in ps.env:
             lines.append(f"    env: {key.var} ({key.source})")
 
-    lines.append(f"Missing auth: {', '.join(status.missing_providers) if status.missing_providers else 'none'}")
+    missing = ", ".join(status.missing_providers) if status.missing_providers else none
+    lines.append(_("Missing auth: {providers}").format(providers=missing))
 
     timed = [p for p in status.profiles if p.type in ("oauth", "token")]
-    lines.append("OAuth/token status:" if timed else "OAuth/token status: none")
-    width = max((cells(p.profile_id) for p in timed), default=0)
+    lines.append(_("OAuth/token status:") if timed else _("OAuth/token status: none"))
+    width = max((_cells(p.profile_id) for p in timed), default=0)
+    kinds = {p.profile_id: _status_word(p.status) for p in timed}
+    width_kind = max([8, *(_cells(k) for k in kinds.values())])
     for p in timed:
-        kind = "static" if p.status == "static" else p.status
-        detail = "no expiry" if p.status == "static" else p.expiry_text
-        lines.append(f"  {pad(p.profile_id, width)}  {pad(kind, 8)}  {detail}")
+        detail = _("no expiry") if p.status == "static" else _expiry_text(p)
+        lines.append(f"  {cell_ljust(p.profile_id, width)}  {cell_ljust(kinds[p.profile_id], width_kind)}  {detail}")
 
     if status.problems:
-        lines.append("Problems:")
+        lines.append(_("Problems:"))
         lines += [f"  - {problem}" for problem in status.problems]
     return lines
+
+
+def _cells(text: str) -> int:
+    from openclaw_onboard.app.cli_common import cell_width
+
+    return cell_width(text)

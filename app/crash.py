@@ -106,8 +106,21 @@ def write_report(exc: BaseException, state: Path | None = None) -> Path | None:
 def one_line(exc: BaseException, path: Path | None, what: str = "openclaw") -> str:
     from openclaw_onboard.core.sanitize import clean
 
-    where = f"a report without secrets is in {clean(path)}" if path else "no report could be written"
-    return f"{what}: unexpected error ({type(exc).__name__}); {where}"
+    try:  # the crash path must never fail on a catalog: English if anything goes wrong
+        from openclaw_onboard.core.i18n import _
+    except Exception:
+        def _(message: str) -> str:
+            return message
+    try:
+        if path:
+            text = _("unexpected error ({kind}); a report without secrets is in {path}").format(
+                kind=type(exc).__name__, path=clean(path))
+        else:
+            text = _("unexpected error ({kind}); no report could be written").format(kind=type(exc).__name__)
+    except Exception:
+        where = f"a report without secrets is in {clean(path)}" if path else "no report could be written"
+        text = f"unexpected error ({type(exc).__name__}); {where}"
+    return f"{what}: {text}"
 
 
 def handle(exc: BaseException, state: Path | None = None, what: str = "openclaw") -> str:

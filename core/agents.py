@@ -9,6 +9,7 @@ from openclaw_onboard.core import fsio
 from openclaw_onboard.core import store as store_mod
 from openclaw_onboard.core.agentconfig import normalize_agent_id as _openclaw_agent_id
 from openclaw_onboard.core.errors import OpenClawError, StoreCorruptError, ValidationError
+from openclaw_onboard.core.i18n import _
 from openclaw_onboard.core.models import AuthProfileStore
 from openclaw_onboard.core.paths import DEFAULT_AGENT_ID, agent_paths, is_valid_agent_id, list_agents, state_dir
 
@@ -21,10 +22,10 @@ def validate_agent_id(name: str, *, for_new: bool = True) -> str:
     agent_id = normalize_agent_id(name)
     if not is_valid_agent_id(agent_id):
         raise ValidationError(
-            f"Invalid agent name {name!r}: use a-z, 0-9, '-' and '_' (at most 64)"
+            _("Invalid agent name {name}: use a-z, 0-9, '-' and '_' (at most 64)").format(name=repr(name))
         )
     if for_new and agent_id == DEFAULT_AGENT_ID:
-        raise ValidationError(f'"{DEFAULT_AGENT_ID}" is reserved for the default agent')
+        raise ValidationError(_('"{agent}" is reserved for the default agent').format(agent=DEFAULT_AGENT_ID))
     return agent_id
 
 
@@ -36,12 +37,12 @@ def add_agent(name: str, copy_auth_from: str | None = None, state: Path | None =
     base = state if state is not None else state_dir()
     paths = agent_paths(agent_id, base)
     if paths.agent_dir.exists() or agent_id in list_agents(base):
-        raise ValidationError(f'Agent "{agent_id}" already exists')
+        raise ValidationError(_('Agent "{agent}" already exists').format(agent=agent_id))
     source_store: AuthProfileStore | None = None
     if copy_auth_from:
         source_id = validate_agent_id(copy_auth_from, for_new=False)
         if source_id not in list_agents(base):
-            raise ValidationError(f'Agent "{source_id}" not found (see `openclaw agents list`)')
+            raise ValidationError(_('Agent "{agent}" not found (see `openclaw agents list`)').format(agent=source_id))
         source_store = store_mod.load(source_id, base).store
     # openclaw.json first: if that write fails (a full disk), nothing half-made is left behind; an
     # agent listed there whose dir is not made yet is what OpenClaw itself creates on first use.

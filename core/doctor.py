@@ -19,6 +19,7 @@ from typing import Literal
 
 from openclaw_onboard.core import fsio, locking, trust
 from openclaw_onboard.core.errors import OpenClawError, StoreCorruptError
+from openclaw_onboard.core.i18n import N_, Deferred
 from openclaw_onboard.core.paths import (
     agent_paths,
     config_path,
@@ -67,9 +68,10 @@ def _check_mode(path: Path, want: int, findings: list[Finding]) -> None:
     if mode is None or path.is_symlink():
         return
     if mode & 0o077:
-        kind = "directory" if path.is_dir() else "file"
-        findings.append(Finding("permissions", "error", str(path),
-                                f"{kind} is {mode:o}: other users can read it", f"chmod {want:o} {quote(path)}",
+        # English in --json, the reader's language on screen (core.i18n.Deferred)
+        message = (Deferred(N_("directory is {mode}: other users can read it"), mode=f"{mode:o}") if path.is_dir()
+                   else Deferred(N_("file is {mode}: other users can read it"), mode=f"{mode:o}"))
+        findings.append(Finding("permissions", "error", str(path), message, f"chmod {want:o} {quote(path)}",
                                 _chmod(path, want)))
 
 
@@ -241,15 +243,16 @@ def run_checks(state: Path | None = None, env: Mapping[str, str] | None = None,
             status, _ = classify(cred, now)
             if status in ("expired", "expiring", "missing"):
                 has_refresh = bool(getattr(cred, "refresh", None))
-                what = {"expired": "has expired", "expiring": "expires within 24h",
-                        "missing": "has no expiry recorded"}[status]
+                message = Deferred({"expired": N_("credential has expired"),
+                                    "expiring": N_("credential expires within 24h"),
+                                    "missing": N_("credential has no expiry recorded")}[status])
                 findings.append(Finding("credential", "error" if status != "expiring" else "warning",
-                                        f"{agent}/{pid}", f"credential {what}",
+                                        f"{agent}/{pid}", message,
                                         _fix_command_for(pid, cred.provider, cred.type, has_refresh, agent)))
     legacy_oauth = legacy_oauth_path(base, env)
     if legacy_oauth.exists() and list_agents(base):
         findings.append(Finding("legacy", "info", str(legacy_oauth),
-                                "legacy import-only file; its entries were imported into the stores",
+                                Deferred(N_("legacy import-only file; its entries were imported into the stores")),
                                 f"after checking `openclaw models status`, remove {quote(legacy_oauth)}"))
     _check_config(base, stored, findings, config_mod, dangling=not unread)
     return findings
@@ -265,12 +268,13 @@ def _check_legacy_auth(paths, store_exists: bool, findings: list[Finding]) -> No
     static = [k for k, v in raw.items() if isinstance(v, dict) and (v.get("type") or v.get("mode")) == "api_key"]
     if not store_exists:
         findings.append(Finding("legacy", "warning", str(paths.legacy_auth),
-                                "legacy auth.json not yet imported into auth-profiles.json",
+                                Deferred(N_("legacy auth.json not yet imported into auth-profiles.json")),
                                 "openclaw doctor --fix (imports it, then removes auth.json)",
                                 _migrate(paths)))
     elif static:
         findings.append(Finding("legacy", "warning", str(paths.legacy_auth),
-                                f"static API keys left in legacy auth.json: {', '.join(static)}",
+                                Deferred(N_("static API keys left in legacy auth.json: {keys}"),
+                                         keys=", ".join(static)),
                                 "openclaw doctor --fix (scrubs them; they live in auth-profiles.json)",
                                 _scrub(paths)))
 
@@ -308,13 +312,15 @@ def _check_config(base: Path, stored: dict[str, tuple[str, str, str | None]], fi
     for pid, (provider, kind, email) in sorted(stored.items()):
         entry = cfg.auth.profiles.get(pid)
         if entry is None or entry.provider != provider or entry.mode != kind:
-            what = "missing from" if entry is None else "out of step with"
-            findings.append(Finding("config", "warning", pid, f"profile {what} openclaw.json auth.profiles",
+            message = (Deferred(N_("profile missing from openclaw.json auth.profiles")) if entry is None
+                       else Deferred(N_("profile out of step with openclaw.json auth.profiles")))
+            findings.append(Finding("config", "warning", pid, message,
                                     "openclaw doctor --fix", _register(pid, provider, kind, email, base)))
     if not dangling:
         return  # some store could not be read: an entry may belong to it
     for pid in sorted(set(cfg.auth.profiles) - set(stored)):
-        findings.append(Finding("config", "warning", pid, "openclaw.json auth.profiles names a profile no agent has",
+        findings.append(Finding("config", "warning", pid,
+                                Deferred(N_("openclaw.json auth.profiles names a profile no agent has")),
                                 "openclaw doctor --fix (removes the dangling entry)", _unregister(pid, base)))
 
 

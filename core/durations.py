@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from openclaw_onboard.core.errors import ValidationError
+from openclaw_onboard.core.i18n import _
 
 SECOND_MS = 1000
 MINUTE_MS = 60 * SECOND_MS
@@ -32,13 +33,14 @@ def parse_duration(text: str) -> int:
     """`365d` -> ms. Units: s, m, h, d, w. Raises ValidationError with the accepted forms."""
     match = _PATTERN.match(text or "")
     if not match:
-        raise ValidationError(f"Invalid duration {_shown(text or '')}: use a number and a unit, like 365d, 12h or 30m")
+        raise ValidationError(_("Invalid duration {value}: use a number and a unit, like 365d, 12h or 30m").format(
+            value=_shown(text or "")))
     value, unit = int(match.group(1)), match.group(2).lower()
     ms = value * _UNITS[unit]
     if ms <= 0:
-        raise ValidationError(f"Invalid duration {_shown(text)}: it must be longer than zero")
+        raise ValidationError(_("Invalid duration {value}: it must be longer than zero").format(value=_shown(text)))
     if ms > MAX_DURATION_MS:
-        raise ValidationError(f"Invalid duration {_shown(text)}: at most 3660d")
+        raise ValidationError(_("Invalid duration {value}: at most {limit}").format(value=_shown(text), limit="3660d"))
     return ms
 
 

@@ -124,3 +124,29 @@ def pgettext(context: str, message: str) -> str:
 def N_(message: str) -> str:
     """Mark a string for extraction without translating it now (module-level constants, bindings)."""
     return message
+
+
+class Deferred(str):
+    """Text that is English where machines read it and translated where people do.
+
+    Core code that feeds both `--json` and a person (doctor findings, for one) builds
+    `Deferred(N_("file is {mode}: other users can read it"), mode="644")`: the value *is* the English
+    string (JSON, comparisons, logs), and `human()` gives it in the current language, with the same
+    named placeholders. Mark the template with N_() so extraction finds it.
+    """
+
+    template: str
+    params: dict[str, object]
+
+    def __new__(cls, template: str, **params: object) -> Deferred:
+        self = super().__new__(cls, template.format(**params))
+        self.template, self.params = template, params
+        return self
+
+    def human(self) -> str:
+        return _(self.template).format(**self.params)
+
+
+def human(text: str) -> str:
+    """`text` for a person: a Deferred in the current language, any other string as it is."""
+    return text.human() if isinstance(text, Deferred) else text

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from openclaw_onboard.core.authstate import stat_number, unusable_until
 from openclaw_onboard.core.errors import ProfileNotFoundError, ValidationError
+from openclaw_onboard.core.i18n import _
 from openclaw_onboard.core.provider_ids import auth_provider_key, normalize_provider_id
 
 if TYPE_CHECKING:  # order works on models (writes) and on core.views (fast reads) alike
@@ -195,7 +196,7 @@ def effective_order(store: StoreLike, provider: str, auth: AuthLike, now_ms: int
 
 def validate_order(store: StoreLike, provider: str, ids: list[str]) -> list[str]:
     if not ids:
-        raise ValidationError("Give at least one profile id (use `order clear` to remove the override)")
+        raise ValidationError(_("Give at least one profile id (use `order clear` to remove the override)"))
     seen: set[str] = set()
     for pid in ids:
         cred = store.profiles.get(pid)
@@ -204,7 +205,7 @@ def validate_order(store: StoreLike, provider: str, ids: list[str]) -> list[str]
         if auth_provider_key(cred.provider) != auth_provider_key(provider):
             raise ValidationError(f'Auth profile "{pid}" is for {cred.provider}, not {provider}.')
         if pid in seen:
-            raise ValidationError(f'Auth profile "{pid}" is listed twice.')
+            raise ValidationError(_('Auth profile "{profile_id}" is listed twice.').format(profile_id=pid))
         seen.add(pid)
     return list(ids)
 

@@ -10,6 +10,7 @@ from openclaw_onboard.core import config as config_mod
 from openclaw_onboard.core import store as store_mod
 from openclaw_onboard.core.clock import now_ms as _clock_now
 from openclaw_onboard.core.errors import ProfileNotFoundError, ValidationError
+from openclaw_onboard.core.i18n import _
 from openclaw_onboard.core.models import (
     AnyCredential,
     ApiKeyCredential,
@@ -30,7 +31,8 @@ _NAME = re.compile(r"^[a-z0-9._@+-]{1,128}\Z")
 def validate_provider(provider: str) -> str:
     provider = (provider or "").strip().lower()
     if not _PROVIDER.match(provider):
-        raise ValidationError(f"Invalid provider {provider!r}: use lowercase letters, digits, '.', '_' or '-'")
+        raise ValidationError(_("Invalid provider {provider}: use lowercase letters, digits, '.', '_' or '-'").format(
+            provider=repr(provider)))
     return provider
 
 
@@ -39,11 +41,13 @@ def validate_profile_id(profile_id: str, provider: str) -> str:
     profile_id = (profile_id or "").strip()
     prov, sep, name = profile_id.partition(":")
     if not sep or not name:
-        raise ValidationError(f"Invalid profile id {profile_id!r}: expected {provider}:<name>, e.g. {provider}:work")
+        raise ValidationError(_("Invalid profile id {profile_id}: expected {provider}:<name>, e.g. {provider}:work")
+                              .format(profile_id=repr(profile_id), provider=provider))
     if prov != provider:
         raise ValidationError(f'Profile id "{profile_id}" is for {prov}, not {provider}.')
     if not _NAME.match(name):
-        raise ValidationError(f"Invalid profile name {name!r}: use lowercase letters, digits and . _ @ + -")
+        raise ValidationError(_("Invalid profile name {name}: use lowercase letters, digits and . _ @ + -").format(
+            name=repr(name)))
     return profile_id
 
 
@@ -60,8 +64,9 @@ def check_credential_size(cred: AnyCredential) -> None:
     """Refuse a credential with an absurdly long field before it is written: the store must stay loadable."""
     for name, value in cred.dump().items():
         if isinstance(value, str) and len(value) > MAX_FIELD_CHARS:
-            raise ValidationError(f"The credential's {name} is {len(value)} characters long, more than the "
-                                  f"{MAX_FIELD_CHARS} allowed; nothing was saved")
+            raise ValidationError(_("The credential's {field} is {length} characters long, more than the {limit} "
+                                    "allowed; nothing was saved").format(field=name, length=len(value),
+                                                                         limit=MAX_FIELD_CHARS))
 
 
 def save_credential(pid: str, cred: AnyCredential, agent_id: str, state: Path | None) -> str:
@@ -114,8 +119,8 @@ def add_secret_ref(provider: str, ref: Ref, profile_id: str | None = None, kind:
                               provider)
     existing = store_mod.load(agent_id, state).store.profiles.get(pid)
     if existing is not None and existing.type == "oauth":
-        raise ValidationError(f"{pid} is an OAuth profile; OpenClaw does not accept SecretRefs on OAuth profiles. "
-                              "Use another profile id.")
+        raise ValidationError(_("{profile_id} is an OAuth profile; OpenClaw does not accept SecretRefs on OAuth "
+                                "profiles. Use another profile id.").format(profile_id=pid))
     stored = SecretRef(**ref.to_json())
     cred: AnyCredential = (ApiKeyCredential(provider=provider, keyRef=stored) if kind == "api_key"
                            else TokenCredential(provider=provider, tokenRef=stored))
@@ -137,9 +142,10 @@ def remove_profile(profile_id: str, agent_id: str = "main", state: Path | None =
         dropped_invalid = s.drop_invalid_profile(profile_id)
         if cred is None and not dropped_invalid:
             if agent_id != "main" and profile_id in store_mod.load("main", state).store.profiles:
-                raise ProfileNotFoundError(
-                    f'Auth profile "{profile_id}" belongs to the main agent; agent {agent_id} only uses it '
-                    f"(OpenClaw merges main's profiles into every agent). Remove it from main: --agent main")
+                raise ProfileNotFoundError(_(
+                    'Auth profile "{profile_id}" belongs to the main agent; agent {agent} only uses it '
+                    "(OpenClaw merges main's profiles into every agent). Remove it from main: --agent main").format(
+                        profile_id=profile_id, agent=agent_id))
             raise ProfileNotFoundError(f'Auth profile "{profile_id}" not found.')
         if s.order:
             s.order = {p: [i for i in ids if i != profile_id] for p, ids in s.order.items()}

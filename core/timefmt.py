@@ -1,15 +1,22 @@
 """The one place dates and countdowns are formatted for people (dashboard, details, CLI).
 
-`format_utc(ms)` -> `2026-01-01 00:00 UTC`; `format_countdown(remaining_ms)` -> `4h 05m 09s`.
-Both take epoch/duration milliseconds as OpenClaw stores them and never raise on a hostile value
-(a float, a bool, a year-30000 timestamp): what cannot be a date is shown as it is.
+`format_utc(ms)` -> `2026-01-01 00:00 UTC`; `format_countdown(remaining_ms)` -> `4h 05m 09s`;
+`format_duration(ms)` -> `5h`; `describe_expiry(remaining_ms)` -> `expires in 5h`. All take epoch/duration
+milliseconds as OpenClaw stores them and never raise on a hostile value (a float, a bool, a
+year-30000 timestamp): what cannot be a date is shown as it is.
+
+Durations speak the current language (`3d 04h`, `3일 04시간`, `3日 04時間`, `3天 04小時`; core/i18n.py);
+dates stay ISO-ordered `YYYY-MM-DD HH:MM` with the `UTC` label in every language (read the same in
+all four). Machine output never comes from here: `--json`/`--plain` use core.durations' fixed
+English forms (OpenClaw's), whatever the language.
 """
 
 from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from openclaw_onboard.core.durations import DAY_MS, HOUR_MS, SECOND_MS
+from openclaw_onboard.core.durations import DAY_MS, HOUR_MS, MINUTE_MS, SECOND_MS
+from openclaw_onboard.core.i18n import _
 
 
 def format_utc(ms: int | float | None, *, suffix: bool = True, date_only: bool = False) -> str:
@@ -34,10 +41,29 @@ def format_countdown(remaining_ms: int | None) -> str:
     sign = "-" if remaining_ms <= 0 else ""
     ms = abs(int(remaining_ms))
     if ms >= 2 * DAY_MS:
-        return f"{sign}{ms // DAY_MS}d {(ms % DAY_MS) // HOUR_MS:02d}h"
+        return sign + _("{days}d {hours:02d}h").format(days=ms // DAY_MS, hours=(ms % DAY_MS) // HOUR_MS)
     s = ms // SECOND_MS
     h, rest = divmod(s, 3600)
     m, sec = divmod(rest, 60)
     if h:
-        return f"{sign}{h}h {m:02d}m {sec:02d}s"
-    return f"{sign}{m}m {sec:02d}s"
+        return sign + _("{hours}h {minutes:02d}m {seconds:02d}s").format(hours=h, minutes=m, seconds=sec)
+    return sign + _("{minutes}m {seconds:02d}s").format(minutes=m, seconds=sec)
+
+
+def format_duration(ms: int) -> str:
+    """OpenClaw's coarse form for people (`12m`, `5h`, `3d`; `3일`, `3日`, `3天`): under 60 min minutes,
+    under 48 h hours, else days (floor). The sign is dropped (say "ago" around it)."""
+    ms = abs(int(ms))
+    if ms < HOUR_MS:
+        return _("{minutes}m").format(minutes=ms // MINUTE_MS)
+    if ms < 48 * HOUR_MS:
+        return _("{hours}h").format(hours=ms // HOUR_MS)
+    return _("{days}d").format(days=ms // DAY_MS)
+
+
+def describe_expiry(remaining_ms: int) -> str:
+    """`expires in 5h` / `expired 3d ago`, for people (core.durations.describe_expiry is the fixed
+    English form of --json)."""
+    if remaining_ms > 0:
+        return _("expires in {duration}").format(duration=format_duration(remaining_ms))
+    return _("expired {duration} ago").format(duration=format_duration(remaining_ms))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from openclaw_onboard.core.errors import ValidationError
+from openclaw_onboard.core.i18n import _
 
 SETUP_TOKEN_PREFIX = "sk-ant-oat01-"
 SETUP_TOKEN_MIN_LEN = 80
@@ -24,16 +25,16 @@ def normalize_token(raw: str) -> str:
 def validate_token(token: str) -> str:
     """Any provider: non-empty, printable ASCII, no quotes or control characters."""
     if len(token or "") > MAX_PASTE_CHARS:
-        raise ValidationError(f"That is far longer than any token (over {MAX_PASTE_CHARS} characters); "
-                              "paste only the token")
+        raise ValidationError(_("That is far longer than any token (over {limit} characters); paste only the token")
+                              .format(limit=MAX_PASTE_CHARS))
     token = normalize_token(token)
     if not token:
-        raise ValidationError("No token was pasted")
+        raise ValidationError(_("No token was pasted"))
     if len(token) > MAX_TOKEN_LEN:
-        raise ValidationError(f"Token is {len(token)} characters, longer than any provider's token "
-                              f"(at most {MAX_TOKEN_LEN}); paste only the token")
+        raise ValidationError(_("Token is {length} characters, longer than any provider's token (at most {limit}); "
+                                "paste only the token").format(length=len(token), limit=MAX_TOKEN_LEN))
     if not token.isascii() or not token.isprintable() or any(c in token for c in "\"'`"):
-        raise ValidationError("Token contains characters that are not part of a token; paste only the token")
+        raise ValidationError(_("Token contains characters that are not part of a token; paste only the token"))
     return token
 
 
@@ -41,7 +42,8 @@ def validate_setup_token(token: str) -> str:
     """Anthropic `claude setup-token` output: `sk-ant-oat01-...`, at least 80 characters."""
     token = validate_token(token)
     if not token.startswith(SETUP_TOKEN_PREFIX):
-        raise ValidationError(f"Token should start with {SETUP_TOKEN_PREFIX}; paste the output of `claude setup-token`")
+        raise ValidationError(_("Token should start with {prefix}; paste the output of `claude setup-token`").format(
+            prefix=SETUP_TOKEN_PREFIX))
     if len(token) < SETUP_TOKEN_MIN_LEN:
-        raise ValidationError("Token looks too short; paste the full setup-token")
+        raise ValidationError("Token looks too short; paste the full setup-token")  # OpenClaw's documented line
     return token

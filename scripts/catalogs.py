@@ -2,7 +2,7 @@
 
     python -m scripts.catalogs compile [--force]   # every core/locale/<lang>/LC_MESSAGES/*.po -> .mo, if stale
     python -m scripts.catalogs compile x.po ...    # just these
-    python -m scripts.catalogs update              # extract each domain from the sources, merge into the .po files
+    python -m scripts.catalogs update [cli|tui]    # extract each domain from the sources, merge into the .po files
 
 Domains and the sources they are extracted from are the `babel-<domain>.cfg` mapping files at the
 repository root (also usable with `pybabel extract -F babel-cli.cfg .`): `cli` = app/cli*.py,
@@ -102,11 +102,21 @@ def update(root: Path = ROOT, domains: tuple[str, ...] = DOMAINS) -> list[Path]:
                 continue
             catalog.update(template, update_header_comment=False)
             buf = io.BytesIO()
-            write_po(buf, catalog, width=100, ignore_obsolete=True, sort_output=False, include_previous=True)
+            # File names without line numbers: an edit elsewhere in a source file (or another branch's)
+            # does not rewrite every entry below it, so catalogs merge cleanly.
+            write_po(buf, catalog, width=100, ignore_obsolete=True, sort_output=False, include_previous=True,
+                     include_lineno=False)
+            text = buf.getvalue()
+            if po.exists() and _sans_date(po.read_bytes()) == _sans_date(text):
+                continue  # nothing but the extraction time would change
             po.parent.mkdir(parents=True, exist_ok=True)
-            po.write_bytes(buf.getvalue())
+            po.write_bytes(text)
             written.append(po)
     return written
+
+
+def _sans_date(po_text: bytes) -> bytes:
+    return b"\n".join(line for line in po_text.split(b"\n") if not line.startswith(b'"POT-Creation-Date:'))
 
 
 def main(argv: list[str]) -> int:

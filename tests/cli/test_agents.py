@@ -120,7 +120,7 @@ def test_onboard_without_the_wizard_is_a_clear_error(cli_env):
                           timeout=60)
     assert proc.returncode == 1
     assert proc.stderr.strip() == ("openclaw: The onboarding wizard is not available in this installation "
-                                   "(app.tui is missing)")
+                                   "(openclaw_onboard.app.tui is missing)")
 
 
 def test_onboard_calls_run_onboard(cli_env):
