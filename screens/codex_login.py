@@ -23,10 +23,10 @@ from pathlib import Path
 from typing import Any
 
 from openclaw_onboard.core.clock import now_ms as default_clock
-from openclaw_onboard.core.durations import format_remaining
 from openclaw_onboard.core.errors import OpenClawError
 from openclaw_onboard.core.i18n import N_, _
 from openclaw_onboard.core.paths import state_dir
+from openclaw_onboard.core.timefmt import format_duration as format_remaining  # 5h, 3일, 3日, 3天
 from openclaw_onboard.screens.i18n import TranslatedBindings, tr
 from openclaw_onboard.screens.login_actions import LoginActions
 from openclaw_onboard.screens.results import LoginResult, SwitchLogin

@@ -111,7 +111,7 @@ class ProfileDetailsScreen(WizardModal[None]):
         now = self.clock()
         if expires:
             remaining = expires - now
-            from openclaw_onboard.core.durations import describe_expiry
+            from openclaw_onboard.core.timefmt import describe_expiry  # in the reader's language
 
             grid.add_row("expires", Text(f"{format_utc(expires)}  ({describe_expiry(remaining)})"))
         elif cred.type == "oauth":

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from openclaw_onboard.core.clock import now_ms as default_clock
-from openclaw_onboard.core.durations import format_remaining, parse_duration
+from openclaw_onboard.core.durations import parse_duration
 from openclaw_onboard.core.envkeys import env_prefix
 from openclaw_onboard.core.errors import OpenClawError
 from openclaw_onboard.core.i18n import N_, _, ngettext
@@ -27,6 +27,7 @@ from openclaw_onboard.core.paths import env_file_path, state_dir
 from openclaw_onboard.core.profiles import default_profile_id, validate_profile_id, validate_provider
 from openclaw_onboard.core.providers import catalog, key_shape_problem
 from openclaw_onboard.core.textwidth import cells, pad
+from openclaw_onboard.core.timefmt import format_duration as format_remaining  # 5h, 3일, 3日, 3天
 from openclaw_onboard.core.tokens import validate_setup_token, validate_token
 from openclaw_onboard.screens.agent_select import home_relative
 from openclaw_onboard.screens.i18n import TranslatedBindings, tr

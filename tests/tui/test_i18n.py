@@ -4,6 +4,8 @@ plural forms where counts appear. (tests/test_catalogs.py checks that the catalo
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from openclaw_onboard.core import i18n
 
@@ -212,3 +214,33 @@ async def test_device_pairing_counts_checks_in_korean_then_japanese(make_app, tu
             assert "回確認" in static_text(app, "#device-status")
             assert "コピー" in " ".join(footer_texts(app))
             await pilot.press("escape")
+
+
+@pytest.mark.parametrize("lang", ["ko", "ja", "zh_TW"])
+def test_wizard_and_cli_say_a_shared_text_alike(lang):
+    """A msgid in both domains is looked up in `cli` first: the `tui` catalog must say the same, or the
+    wizard would show words its own catalog does not hold (a status badge "static", "missing")."""
+    from babel.messages.pofile import read_po
+
+    locale = Path(__file__).resolve().parents[2] / "core" / "locale" / lang / "LC_MESSAGES"
+    cli, tui = ({m.id: m.string for m in read_po((locale / f"{domain}.po").open("rb")) if m.id}
+                for domain in ("cli", "tui"))
+    differ = {msgid: (cli[msgid], tui[msgid]) for msgid in set(cli) & set(tui) if cli[msgid] != tui[msgid]}
+    assert not differ
+
+
+async def test_profile_details_say_the_expiry_in_korean(make_app, tui_env, state_dir):
+    from openclaw_onboard.core import profiles
+
+    from tests.tui.conftest import FROZEN_NOW_MS
+
+    profiles.add_token("anthropic", "sk-ant-oat01-" + "b" * 80, None, expires_in_ms=3 * 86_400_000,
+                       agent_id="main", state=state_dir, now_ms=FROZEN_NOW_MS)
+    app = make_app(dashboard=True, env={**tui_env, "OPENCLAW_LANG": "ko"})
+    async with app.run_test(size=(100, 30)) as pilot:
+        await wait_for_screen(pilot, "DashboardScreen")
+        await pilot.press("enter")
+        await wait_for_screen(pilot, "ProfileDetailsScreen")
+        body = static_text(app, "#details-body")
+        assert "3일 후 만료" in body  # core.timefmt's duration, in the reader's language
+        assert "비밀은 가려져 있습니다" in static_text(app, "#details-hint")
