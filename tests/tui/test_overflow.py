@@ -96,3 +96,15 @@ async def test_a_too_long_header_title_is_found() -> None:
         app.screen.title = LONG
         await pilot.pause()
         assert any(p.startswith("header title") for p in overflowing(app.screen))
+
+
+@pytest.mark.parametrize("lang", ["en", "ko", "ja", "zh_TW"], indirect=True)
+def test_dashboard_countdowns_fit_their_column_in_every_language(lang: str) -> None:
+    """The table's countdown column is as wide as the language's countdowns (a DataTable cuts silently)."""
+    from openclaw_onboard.core.durations import DAY_MS, HOUR_MS
+    from openclaw_onboard.core.textwidth import cells
+    from openclaw_onboard.core.timefmt import format_countdown
+    from openclaw_onboard.screens.profile_table import countdown_width
+
+    for ms in (47 * HOUR_MS + 3_599_000, 5 * HOUR_MS, -2 * HOUR_MS, 30 * DAY_MS, -(400 * DAY_MS), 61_000):
+        assert cells(format_countdown(ms)) <= countdown_width(), (lang, format_countdown(ms))
