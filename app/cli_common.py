@@ -122,12 +122,14 @@ def describe_expiry(expires_ms: int | None, now_ms: int) -> str:
 
 
 def cell_width(text: str) -> int:
-    """Terminal columns of `text`: wide (CJK) characters take two, combining marks none."""
-    import unicodedata
+    """Terminal columns of `text` (core/textwidth.py holds the one rule)."""
+    from openclaw_onboard.core.textwidth import cells
 
-    return sum(0 if unicodedata.combining(c) else 2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+    return cells(text)
 
 
 def cell_ljust(text: str, width: int) -> str:
-    """`str.ljust` by terminal columns, so translated words line up in a column."""
-    return text + " " * max(0, width - cell_width(text))
+    """`str.ljust` by terminal columns, so translated words and CJK ids line up in a column."""
+    from openclaw_onboard.core.textwidth import pad
+
+    return pad(text, width)

@@ -50,15 +50,16 @@ def run_probe(args: argparse.Namespace, agent_id: str) -> ProbeSummary:
 
 def probe_lines(summary: ProbeSummary) -> list[str]:
     from openclaw_onboard.core.secrets import printable
+    from openclaw_onboard.core.textwidth import cells, pad
 
     lines = ["", _("Auth probes")]
     if not summary.results:
         return [*lines, "- " + _("none")]
-    width = max(len(r.label) for r in summary.results)
+    width = max(cells(printable(r.label, 80)) for r in summary.results)  # cells: labels may be CJK
     for r in summary.results:
         latency = f"{r.latencyMs}ms" if r.latencyMs is not None else "-"
         detail = f"  ↳ {printable(r.error, 200)}" if r.error else ""
-        who = f"{printable(r.provider, 40):<14} {printable(r.label, 80).ljust(width)}"
+        who = f"{pad(printable(r.provider, 40), 14)} {pad(printable(r.label, 80), width)}"
         lines.append(f"  {who}  {r.status:<10} {r.reasonCode:<22} {latency}{detail}".rstrip())
     n = summary.totalTargets
     lines.append(ngettext("Probed {n} target in {ms}ms", "Probed {n} targets in {ms}ms", n).format(

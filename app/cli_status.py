@@ -173,9 +173,9 @@ def text_lines(status: AgentStatus) -> list[str]:
                   for name, prov in dotenv]
 
     rows = [(ps, p) for ps in status.providers for p in ps.profiles]
-    width_id = max((len(p.profile_id) for _r, p in rows), default=0)
-    width_type = max((len(p.type) for _r, p in rows), default=0)
-    width_mask = max((len(p.masked) for _r, p in rows), default=0)
+    width_id = max((_cells(p.profile_id) for _r, p in rows), default=0)  # cells: ids may be CJK
+    width_type = max((_cells(p.type) for _r, p in rows), default=0)
+    width_mask = max((_cells(p.masked) for _r, p in rows), default=0)
     words = {p.profile_id: _status_word(p.status) for _r, p in rows}
     width_status = max((_cells(w) for w in words.values()), default=0)
     if status.providers:
@@ -189,8 +189,8 @@ def text_lines(status: AgentStatus) -> list[str]:
             pos = f"{p.position}." if p.position is not None else "-."
             expiry = "" if p.status == "static" else f"  {_expiry_text(p)}"
             lines.append(
-                f"    {pos} {p.profile_id.ljust(width_id)}  {p.type.ljust(width_type)}  "
-                f"{(p.masked or '-').ljust(width_mask)}  {cell_ljust(words[p.profile_id], width_status)}{expiry}"
+                f"    {pos} {cell_ljust(p.profile_id, width_id)}  {cell_ljust(p.type, width_type)}  "
+                f"{cell_ljust(p.masked or '-', width_mask)}  {cell_ljust(words[p.profile_id], width_status)}{expiry}"
                 f"{_profile_suffix(p, status.now_ms)}".rstrip()
             )
         for key in ps.env:
@@ -201,12 +201,12 @@ def text_lines(status: AgentStatus) -> list[str]:
 
     timed = [p for p in status.profiles if p.type in ("oauth", "token")]
     lines.append(_("OAuth/token status:") if timed else _("OAuth/token status: none"))
-    width = max((len(p.profile_id) for p in timed), default=0)
+    width = max((_cells(p.profile_id) for p in timed), default=0)
     kinds = {p.profile_id: _status_word(p.status) for p in timed}
     width_kind = max([8, *(_cells(k) for k in kinds.values())])
     for p in timed:
         detail = _("no expiry") if p.status == "static" else _expiry_text(p)
-        lines.append(f"  {p.profile_id.ljust(width)}  {cell_ljust(kinds[p.profile_id], width_kind)}  {detail}")
+        lines.append(f"  {cell_ljust(p.profile_id, width)}  {cell_ljust(kinds[p.profile_id], width_kind)}  {detail}")
 
     if status.problems:
         lines.append(_("Problems:"))

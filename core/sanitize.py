@@ -12,6 +12,8 @@ import re
 import shlex
 from collections.abc import Iterable
 
+from openclaw_onboard.core.textwidth import truncate
+
 # ESC-introduced sequences first (so their parameters go with them), then any lone control character.
 _ESCAPE_SEQ = re.compile(
     r"\x1b\][^\x07\x1b\x9c]*(?:\x07|\x1b\\|\x9c)?"  # OSC ... BEL/ST (title, clipboard, hyperlinks)
@@ -31,6 +33,7 @@ REPLACEMENT = "?"
 
 def clean(text: object, max_len: int | None = None) -> str:
     """`text` as one printable line: escape sequences removed, other control/bidi characters shown as '?'.
+    At most `max_len` terminal cells if given (an ellipsis marks a cut).
 
     Lone surrogates (JSON may carry them) become '?' too, so printing never raises UnicodeEncodeError.
     """
@@ -41,8 +44,8 @@ def clean(text: object, max_len: int | None = None) -> str:
         out = _CONTROL.sub(REPLACEMENT, _ESCAPE_SEQ.sub(REPLACEMENT, s))
         out = out.encode("utf-8", "replace").decode("utf-8", "replace") if _has_surrogate(out) else out
         out = "".join(c if c.isprintable() or c == " " else REPLACEMENT for c in out)
-    if max_len is not None and len(out) > max_len:
-        out = out[: max(0, max_len - 1)] + "…"
+    if max_len is not None:
+        out = truncate(out, max_len)  # in cells: a CJK name is cut where it shows, never mid-character
     return out
 
 

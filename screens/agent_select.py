@@ -17,17 +17,18 @@ from openclaw_onboard.core.clock import now_ms as default_clock
 from openclaw_onboard.core.errors import OpenClawError
 from openclaw_onboard.core.i18n import N_, _, ngettext
 from openclaw_onboard.core.paths import DEFAULT_AGENT_ID, state_dir
+from openclaw_onboard.core.textwidth import cells, pad, truncate
 from openclaw_onboard.screens.base import WizardScreen
 from openclaw_onboard.screens.i18n import status_label, tr
 from openclaw_onboard.screens.results import AgentChosen, AgentSelectResult
-from openclaw_onboard.screens.widgets import WizardInput, WizardOptionList, WizardSelect
+from openclaw_onboard.screens.widgets import FittingFooter, WizardInput, WizardOptionList, WizardSelect
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.markup import escape
 from textual.reactive import var
-from textual.widgets import Button, Footer, Header, Label, OptionList, Select, Static
+from textual.widgets import Button, Header, Label, OptionList, Select, Static
 from textual.widgets.option_list import Option
 
 ADD_OPTION_ID = "__add__"
@@ -53,11 +54,12 @@ def status_markup(status: str | None) -> str:
 
 
 def agent_prompt(summary: AgentSummary, width: int = 16, exists: bool = True) -> str:
-    name = escape(summary.agent_id).ljust(width)
+    # Padded in cells before escaping: a CJK name takes two cells a character, and escaping adds characters.
+    name = escape(pad(summary.agent_id, width))
     if summary.error:
-        return "[b]{}[/]  [b]{}[/] [i]{}[/]".format(name, _("unreadable store"), escape(summary.error[:60]))
+        return "[b]{}[/]  [b]{}[/] [i]{}[/]".format(name, _("unreadable store"), escape(truncate(summary.error, 60)))
     count = summary.profile_count
-    profiles = ngettext("{n} profile", "{n} profiles", count).format(n=count).ljust(11)
+    profiles = pad(ngettext("{n} profile", "{n} profiles", count).format(n=count), 11)
     new = "" if exists else "  [i]{}[/]".format(_("(new)"))
     worst = status_markup(summary.worst_status) if count else "[i]{}[/]".format(_("no profiles yet"))
     return f"[b]{name}[/]  {profiles}  {worst}{new}"
@@ -111,7 +113,7 @@ class AgentSelectScreen(WizardScreen[AgentSelectResult]):
                 with Horizontal(id="add-buttons"):
                     yield tr(Button(id="add-create", variant="primary", compact=True), lambda: _("Create agent"))
                     yield tr(Button(id="add-cancel", compact=True), lambda: _("Cancel"))
-        yield Footer()
+        yield FittingFooter()
 
     def on_mount(self) -> None:
         tr(self.query_one("#add-form", Vertical), lambda: _("New agent"), "border_title")
@@ -143,7 +145,7 @@ class AgentSelectScreen(WizardScreen[AgentSelectResult]):
         rows = list(self.summaries)
         if DEFAULT_AGENT_ID not in known:
             rows.insert(0, AgentSummary(DEFAULT_AGENT_ID, 0, None))
-        width = max([len(r.agent_id) for r in rows] + [8])
+        width = max([cells(r.agent_id) for r in rows] + [8])
         options: list[Option | None] = [
             Option(agent_prompt(r, width, exists=r.agent_id in known), id=r.agent_id) for r in rows
         ]

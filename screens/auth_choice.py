@@ -22,14 +22,14 @@ from openclaw_onboard.core.paths import claude_cli_credentials_path, codex_cli_a
 from openclaw_onboard.screens.agent_select import home_relative
 from openclaw_onboard.screens.i18n import TranslatedBindings, tr
 from openclaw_onboard.screens.results import AuthChoiceResult, AuthChosen
-from openclaw_onboard.screens.widgets import WizardInput
+from openclaw_onboard.screens.widgets import FittingFooter, WizardInput
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.markup import escape
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Input, OptionList, Static
+from textual.widgets import Header, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 API_KEY_PREFIX = "api-key:"
@@ -241,7 +241,7 @@ class AuthChoiceScreen(TranslatedBindings, Screen[AuthChoiceResult]):
                      lambda: _("type to filter: provider, e.g. openrouter, kimi, z.ai…"))
             yield OptionList(id="choices")
             yield Static("", id="choice-count", classes="hint")
-        yield Footer()
+        yield FittingFooter()
 
     def on_mount(self) -> None:
         self.build_items()

@@ -30,7 +30,7 @@ from openclaw_onboard.core.timefmt import format_duration as format_remaining  #
 from openclaw_onboard.screens.i18n import TranslatedBindings, tr
 from openclaw_onboard.screens.login_actions import LoginActions
 from openclaw_onboard.screens.results import LoginResult, SwitchLogin
-from openclaw_onboard.screens.widgets import PasteInput
+from openclaw_onboard.screens.widgets import FittingFooter, PasteInput
 from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -39,7 +39,7 @@ from textual.content import Content
 from textual.markup import escape
 from textual.screen import Screen
 from textual.style import Style
-from textual.widgets import Footer, Header, Label, Static
+from textual.widgets import Header, Label, Static
 
 __all__ = ["CodexLoginScreen", "SwitchLogin", "UrlBox"]
 
@@ -125,7 +125,7 @@ class CodexLoginScreen(TranslatedBindings, LoginActions, Screen[LoginResult]):
                              compact=True)
             yield Static("", id="message")
             yield Static("", id="account")
-        yield Footer()
+        yield FittingFooter()
 
     def on_mount(self) -> None:
         self._thread = threading.get_ident()

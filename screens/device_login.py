@@ -29,6 +29,7 @@ from openclaw_onboard.screens.codex_login import UrlBox, _fmt_date, format_elaps
 from openclaw_onboard.screens.i18n import TranslatedBindings, tr
 from openclaw_onboard.screens.login_actions import LoginActions
 from openclaw_onboard.screens.results import LoginResult, SwitchLogin
+from openclaw_onboard.screens.widgets import FittingFooter
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -38,7 +39,7 @@ from textual.css.query import NoMatches
 from textual.markup import escape
 from textual.screen import Screen
 from textual.style import Style
-from textual.widgets import Footer, Header, Static
+from textual.widgets import Header, Static
 
 WARN_REMAINING_MS = 60_000
 QR_BORDER = 2  # modules of quiet zone; half the standard 4, enough for phone cameras on a white block
@@ -126,7 +127,7 @@ class DeviceLoginScreen(TranslatedBindings, LoginActions, Screen[LoginResult]):
                 qr = QrCode("", id="qr")
                 qr.display = False  # shown once there is a URL (set here: mashing can close us before mount)
                 yield qr
-        yield Footer()
+        yield FittingFooter()
 
     def on_mount(self) -> None:
         self.set_interval(1.0, self.tick)

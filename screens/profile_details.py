@@ -19,12 +19,13 @@ from openclaw_onboard.core.timefmt import format_utc
 from openclaw_onboard.screens.base import WizardModal
 from openclaw_onboard.screens.confirm import ConfirmScreen
 from openclaw_onboard.screens.i18n import status_label
+from openclaw_onboard.screens.widgets import FittingFooter
 from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 # Credential fields that hold secrets: masked unless revealed.
 SECRET_FIELDS = ("key", "token", "access", "refresh", "idToken")
@@ -61,7 +62,7 @@ class ProfileDetailsScreen(WizardModal[None]):
             with VerticalScroll(id="details-scroll"):
                 yield Static(id="details-body")
             yield Static(id="details-hint")
-        yield Footer()
+        yield FittingFooter()
 
     def on_mount(self) -> None:
         self.render_details()

@@ -12,11 +12,13 @@ from dataclasses import dataclass
 from typing import Any
 
 from openclaw_onboard.core import status as core_status
+from openclaw_onboard.core.durations import DAY_MS, HOUR_MS
 from openclaw_onboard.core.i18n import N_, _, current_language
 from openclaw_onboard.core.status import AgentStatus, ProfileStatus
+from openclaw_onboard.core.textwidth import cells as cell_len  # one width rule for the wizard and the CLI
+from openclaw_onboard.core.textwidth import fit
 from openclaw_onboard.core.timefmt import format_countdown, format_utc
 from openclaw_onboard.screens.i18n import status_label
-from rich.cells import cell_len
 from rich.markup import escape
 from rich.text import Text
 from textual.binding import Binding
@@ -65,7 +67,19 @@ COLUMN_KEYS = tuple(key for key, _ in COLUMNS)
 REQUIRED_COLUMNS = ("pos", "id", "countdown", "status")
 # Type is short and tells oauth from token from api_key: it goes last. Source ("store", mostly) first.
 OPTIONAL_COLUMNS = ("type", "who", "secret", "expires", "source")
-FIXED_WIDTHS = {"countdown": COUNTDOWN_WIDTH, "status": BADGE_WIDTH}
+FIXED_WIDTHS = {"countdown": COUNTDOWN_WIDTH, "status": BADGE_WIDTH}  # countdown: see countdown_width()
+_COUNTDOWN_WIDTHS: dict[str, int] = {}
+
+
+def countdown_width() -> int:
+    """The countdown column in the current language: as wide as its widest usual value ("47h 59m 59s",
+    "47小時 59分 59秒"), never narrower than COUNTDOWN_WIDTH, so a translated countdown is not cut."""
+    lang = current_language()
+    found = _COUNTDOWN_WIDTHS.get(lang)
+    if found is None:
+        samples = (format_countdown(2 * DAY_MS - 1000), format_countdown(999 * DAY_MS + 23 * HOUR_MS), _("never"))
+        found = _COUNTDOWN_WIDTHS[lang] = max(COUNTDOWN_WIDTH, *(cell_len(s) for s in samples))
+    return found
 
 
 # ---------------------------------------------------------------------------------------------- pure helpers
@@ -82,7 +96,7 @@ def live_status(p: ProfileStatus, now: int) -> str:
 
 
 def badge(kind: str) -> Text:
-    return Text(status_label(kind).center(BADGE_WIDTH)[:BADGE_WIDTH], style=BADGE_STYLES.get(kind, ""))
+    return Text(fit(status_label(kind), BADGE_WIDTH, "^"), style=BADGE_STYLES.get(kind, ""))
 
 
 # Shared, never mutated: a tick compares badges by identity and thousands of rows reuse them. One set
@@ -189,7 +203,7 @@ def row_cells(r: RowInfo, now: int, refreshing: bool = False) -> dict[str, tuple
         "who": _cell(p.email or p.account_id or ""),
         "secret": _cell(p.masked),
         "expires": _cell(format_utc(p.expires_ms, suffix=False) if p.status != "static" else ""),
-        "countdown": (countdown.rjust(COUNTDOWN_WIDTH), COUNTDOWN_WIDTH),
+        "countdown": (fit(countdown, countdown_width(), ">"), countdown_width()),
         "status": (shared.get(kind) or badge(kind), BADGE_WIDTH),
         "source": _cell(source_label(p.source)),
     }
@@ -199,7 +213,8 @@ def column_widths(cells: Iterable[dict[str, tuple[Any, int]]]) -> dict[str, int]
     cells = list(cells)
     widths: dict[str, int] = {}
     for key, label in COLUMNS:
-        longest = FIXED_WIDTHS.get(key) or max((c[key][1] for c in cells), default=0)
+        fixed = countdown_width() if key == "countdown" else FIXED_WIDTHS.get(key)
+        longest = fixed or max((c[key][1] for c in cells), default=0)
         widths[key] = max(longest, cell_len(_(label) if label != "#" else label))
     return widths
 
@@ -303,10 +318,11 @@ class ProfileTable(DataTable):
         has_countdown = "countdown" in self.columns_shown
         countdown_col, status_col = self._countdown_col, self._status_col
         shared = badges()
+        width = countdown_width()
         for key, entry in self._live.items():
             row_key, p, old_countdown, old_badge = entry
             if has_countdown and p.expires_ms is not None and p.status not in ("missing", "static"):
-                countdown = format_countdown(p.expires_ms - now).rjust(COUNTDOWN_WIDTH)
+                countdown = fit(format_countdown(p.expires_ms - now), width, ">")
                 if countdown != old_countdown:
                     updates.append((row_key, countdown_col, countdown))
                     entry[2] = countdown

@@ -26,12 +26,13 @@ from openclaw_onboard.core.masking import mask_secret
 from openclaw_onboard.core.paths import env_file_path, state_dir
 from openclaw_onboard.core.profiles import default_profile_id, validate_profile_id, validate_provider
 from openclaw_onboard.core.providers import catalog, key_shape_problem
+from openclaw_onboard.core.textwidth import cells, pad
 from openclaw_onboard.core.timefmt import format_duration as format_remaining  # 5h, 3일, 3日, 3天
 from openclaw_onboard.core.tokens import validate_setup_token, validate_token
 from openclaw_onboard.screens.agent_select import home_relative
 from openclaw_onboard.screens.i18n import TranslatedBindings, tr
 from openclaw_onboard.screens.results import LoginResult, LoginSaved
-from openclaw_onboard.screens.widgets import GuardedInput, SecretInput, WizardInput
+from openclaw_onboard.screens.widgets import FittingFooter, GuardedInput, SecretInput, WizardInput
 from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -39,7 +40,7 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.markup import escape
 from textual.screen import Screen
 from textual.suggester import SuggestFromList
-from textual.widgets import Button, Checkbox, Footer, Header, Label, RadioButton, RadioSet, Static
+from textual.widgets import Button, Checkbox, Header, Label, RadioButton, RadioSet, Static
 
 KINDS = ("setup-token", "paste-token", "api-key")
 def provider_suggestions() -> list[str]:
@@ -99,6 +100,9 @@ class FormState:
 
 def _fmt_date(ms: int) -> str:
     return datetime.fromtimestamp(ms / 1000, tz=UTC).strftime("%Y-%m-%d")
+
+
+FIELD_LABEL_CELLS = 12  # the narrowest label column (token_paste.tcss .field-label); wider if a label needs it
 
 
 class TokenPasteScreen(TranslatedBindings, Screen[LoginResult]):
@@ -174,7 +178,7 @@ class TokenPasteScreen(TranslatedBindings, Screen[LoginResult]):
                 yield tr(Button(id="save", variant="primary", disabled=True, compact=True),
                          lambda: _("Save (ctrl+s)"))
                 yield tr(Button(id="back", compact=True), lambda: _("Back (esc)"))
-        yield Footer()
+        yield FittingFooter()
 
     def _ref_rows(self) -> ComposeResult:
         rows = (
@@ -247,6 +251,7 @@ class TokenPasteScreen(TranslatedBindings, Screen[LoginResult]):
     def on_mount(self) -> None:
         self._existing = self._existing_types()
         self._raw_config = self._config() if self.kind in REF_KINDS else {}
+        self.fit_field_labels()
         self.revalidate()
         first = "#secret" if self.kind == "setup-token" or self.initial_provider else "#provider"
         self.query_one(first).focus()
@@ -368,10 +373,11 @@ class TokenPasteScreen(TranslatedBindings, Screen[LoginResult]):
                  (_("key") if self.kind == "api-key" else _("token"), form.secret)]
         if form.expiry is not None:
             names.append((_("expiry"), form.expiry))
+        label_width = max(8, *(cells(name) for name, _chk in names))  # cells: translated labels may be CJK
         for name, chk in names:
             mark = "[$text-muted]·[/]" if chk.pending else ("[$success]✓[/]" if chk.ok else "[$error]✗[/]")
             style = "$text-muted" if chk.pending else ("$text" if chk.ok else "$error")
-            lines.append(f"{mark} {name:<8} [{style}]{escape(chk.message)}[/]")
+            lines.append(f"{mark} {pad(name, label_width)} [{style}]{escape(chk.message)}[/]")
         self.query_one("#validation", Static).update("\n".join(lines))
         if form.provider_id:
             self.query_one("#profile", WizardInput).placeholder = default_profile_id(form.provider_id,
@@ -387,7 +393,16 @@ class TokenPasteScreen(TranslatedBindings, Screen[LoginResult]):
     def retranslate(self) -> None:
         super().retranslate()
         self.sub_title = _(TITLES[self.kind][1])
+        self.fit_field_labels()
         self.revalidate()
+
+    def fit_field_labels(self) -> None:
+        """One label column as wide as this language's longest label (in cells), so the inputs line up
+        and a longer translation ("전달할 환경 변수") is not cut by its one-line row."""
+        labels = list(self.query(".field-label").results(Label))
+        width = max([FIELD_LABEL_CELLS, *(cells(str(label.content)) + 1 for label in labels)])
+        for label in labels:
+            label.styles.width = width
 
     @on(WizardInput.Changed)
     def _changed(self, event: WizardInput.Changed) -> None:

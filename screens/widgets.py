@@ -16,11 +16,12 @@ import re
 from typing import Literal
 
 from openclaw_onboard.core.i18n import N_
+from openclaw_onboard.core.textwidth import cells
 from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.message import Message
-from textual.widgets import Input, OptionList, Select
+from textual.widgets import Footer, Input, OptionList, Select
 from textual.widgets._select import SelectCurrent, SelectOverlay, SelectType
 
 _WHITESPACE = re.compile(r"\s+")
@@ -132,3 +133,39 @@ class WizardSelect(Select[SelectType]):
     def compose(self) -> ComposeResult:
         yield SelectCurrent(self.prompt)
         yield GuardedSelectOverlay(type_to_search=self._type_to_search).data_bind(compact=Select.compact)
+
+
+class FittingFooter(Footer):
+    """Textual's footer, fitted to its width: compact (no space around a key, one before its text) only when
+    its keys would not fit otherwise, and without the palette key (ctrl+p still works, the help lists it)
+    when even that is not enough. A Korean or Japanese description takes two cells a character, and a key
+    past the edge is simply not shown: the footer scrolls without a scrollbar."""
+
+    def needed_cells(self, compact: bool) -> int:
+        """The width the keys take, as Textual's FooterKey pads them (see its DEFAULT_CSS)."""
+        seen: set[str] = set()
+        total = 0
+        for _node, binding, _enabled, _tooltip in self.screen.active_bindings.values():
+            palette = binding.key == self.app.COMMAND_PALETTE_BINDING
+            if binding.action in seen or not (binding.show or palette):
+                continue
+            seen.add(binding.action)
+            extra = (2 if compact else 5) if palette else (1 if compact else 3)  # palette: border and padding
+            total += cells(self.app.get_key_display(binding)) + cells(binding.description) + extra
+        return total
+
+    def _fitted(self) -> tuple[bool, bool]:
+        width = self.size.width or self.app.size.width
+        compact = self.needed_cells(False) > width
+        return compact, not compact or self.needed_cells(True) <= width
+
+    def compose(self) -> ComposeResult:
+        compact, palette = self._fitted()  # before the keys are made: they bind to `compact`
+        self.set_reactive(Footer.compact, compact)
+        self.set_reactive(Footer.show_command_palette, palette)
+        yield from super().compose()
+
+    def on_resize(self) -> None:
+        compact, palette = self._fitted()
+        if (compact, palette) != (self.compact, self.show_command_palette):
+            self.compact, self.show_command_palette = compact, palette

@@ -37,6 +37,7 @@ PASTES = [
     "work",
     "\x1b[31mred\x1b[0m\x1b]52;c;aGk=\x07 \x00\x08\x7f",
     "\u202eevil\u202c رمز 🔑🔑 e\u0301\u0301",
+    "仕事用エージェント 작업용 에이전트 工作代理 " * 8,  # wide characters: two cells each
     "x" * 5000,
     "",
     "a\r\nb\rc\n\n\n",

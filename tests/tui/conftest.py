@@ -55,6 +55,45 @@ def tui_env(state_dir: Path) -> dict[str, str]:
     return env
 
 
+# Every language the wizard speaks: snapshots, the overflow test and key mashing run in each (`lang`).
+LANGUAGES = ("en", "ko", "ja", "zh_TW")
+
+
+@pytest.fixture(params=LANGUAGES)
+def lang(request: pytest.FixtureRequest, tui_env: dict[str, str]) -> str:
+    """Run the test once per language: the app reads it from the env (`make_app`), a bare host from the
+    process language (set here; `english_by_default` resets it after the test)."""
+    from openclaw_onboard.core import i18n
+
+    tui_env["OPENCLAW_LANG"] = request.param
+    i18n.set_language(request.param)
+    return request.param
+
+
+@pytest.fixture
+def snap_compare(snap_compare: Callable[..., bool]) -> Callable[..., bool]:
+    """pytest-textual-snapshot's `snap_compare`, and nothing on the screen shot is cut (tests/tui/overflow.py):
+    every snapshot, in every language and size, is also an overflow test."""
+    from tests.tui.overflow import overflowing
+
+    def compare(app: Any, *args: Any, run_before: Callable[[Any], Any] | None = None, **kwargs: Any) -> bool:
+        problems: list[str] = []
+
+        async def checked(pilot: Any) -> None:
+            if run_before is not None:
+                result = run_before(pilot)
+                if result is not None:
+                    await result
+            await pilot.pause()
+            problems.extend(overflowing(pilot.app.screen))
+
+        matched = snap_compare(app, *args, run_before=checked, **kwargs)
+        assert not problems, "text cut on screen:\n" + "\n".join(problems)
+        return matched
+
+    return compare
+
+
 @pytest.fixture
 def make_app(state_dir: Path, tui_env: dict[str, str]) -> Callable[..., Any]:
     """`make_app(**create_app_kwargs)`: the real app with tmp state, frozen clock, no browser, no blink."""

@@ -35,7 +35,7 @@ def snapshot_store() -> dict[str, Any]:
 
 
 @pytest.fixture
-def snapshot_app(make_agent, state_dir, frozen_now):
+def snapshot_app(make_agent, state_dir, frozen_now, lang):  # once per language (tests/tui/conftest.py)
     def make(highlight: str | None = None) -> DashHost:
         from openclaw_onboard.screens.dashboard import DashboardScreen
 

@@ -21,7 +21,8 @@ from tests.tui.conftest import ScriptedLogin
 # Per state; MASH_SCALE multiplies them all (bench/mashing.py runs more).
 SCALE = float(os.environ.get("MASH_SCALE", "1"))
 EVENTS = {name: int(count * SCALE) for name, count in
-          {"empty": 5000, "many-agents": 5000, "2000-profiles": 2500, "login": 4000, "light-120x40": 4000}.items()}
+          {"empty": 5000, "many-agents": 5000, "2000-profiles": 2500, "login": 4000, "light-120x40": 4000,
+           "per-language": 2000}.items()}
 
 
 @pytest.fixture
@@ -84,6 +85,24 @@ async def test_mash_light_theme_wide(mash_app, make_agent) -> None:
     result = await Masher(lambda: mash_app(theme="textual-light"), seed=1205, size=(120, 40)).run(
         EVENTS["light-120x40"])
     _report("light 120x40", result, started)
+
+
+@pytest.mark.parametrize("lang", ["ko", "ja"], indirect=True)
+async def test_mash_in_korean_and_japanese(mash_app, make_agent, lang: str) -> None:
+    """The same mashing with every screen in Korean or Japanese (wider text, other line breaks), fewer events."""
+    make_agent("main", config=True)
+    make_agent("work", store={"version": 1, "profiles": {}})
+    from openclaw_onboard.core.i18n import current_language
+
+    started_in: list[str] = []  # the language each run starts in (the palette may switch it mid-run)
+    started = time.monotonic()
+    masher = Masher(lambda: mash_app(), seed=1206 if lang == "ko" else 1207,
+                    prepare=lambda app: started_in.append(current_language()))
+    result = await masher.run(EVENTS["per-language"])
+    _report(f"in {lang}", result, started)
+    assert result.events >= EVENTS["per-language"]
+    assert len(result.screens) >= 3  # it got past the first screen
+    assert started_in and set(started_in) == {lang}
 
 
 def test_suite_throws_at_least_20000_events() -> None:

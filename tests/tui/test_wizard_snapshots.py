@@ -28,8 +28,8 @@ def home_state(state_dir: Path, tui_env: dict[str, str], monkeypatch: pytest.Mon
 
 
 @pytest.fixture
-def snap_app(home_state: Path, make_app):
-    """`make_app` (tests/tui/conftest.py) on the snapshot's own state dir."""
+def snap_app(home_state: Path, make_app, lang: str):
+    """`make_app` (tests/tui/conftest.py) on the snapshot's own state dir, once per language (`lang`)."""
     return lambda **kwargs: make_app(**{"state": home_state, **kwargs})
 
 
