@@ -231,10 +231,14 @@ class DashboardScreen(WizardScreen[DashboardResult]):
     def _refreshing_here(self) -> frozenset[str]:
         return frozenset(pid for (agent, pid) in self.refreshing if agent == self.agent_id)
 
-    def rebuild_table(self, keep: str | None = None) -> None:
+    def rebuild_table(self, keep: str | None = None, patch: bool = False) -> None:
+        """`patch`: rewrite only the rows that changed when that shows the same (a reorder: two rows,
+        not thousands), else rebuild."""
         now = self.clock()
         available = max(self.size.width or self.app.size.width, 40)
-        self.table.show(self.visible_rows(), now, keep, available, self._refreshing_here())
+        rows, refreshing = self.visible_rows(), self._refreshing_here()
+        if not (patch and self.table.patch(rows, now, keep, available, refreshing)):
+            self.table.show(rows, now, keep, available, refreshing)
         self.update_summary(now)
 
     def current_row(self) -> RowInfo | None:
@@ -474,7 +478,7 @@ class DashboardScreen(WizardScreen[DashboardResult]):
         self.intended[(agent_id, provider)] = new
         self.status = self._with_intended(self.status)
         self.rows = build_rows(self.status)
-        self.rebuild_table(keep=pid)  # the cursor follows the moved profile
+        self.rebuild_table(keep=pid, patch=True)  # the cursor follows the moved profile
         self.order_writes.append(OrderWrite(agent_id, provider, tuple(new), pid))
         self.say(f"Saving the order of {provider}: {', '.join(new)}", "bold")
         if not self._order_writer_running:

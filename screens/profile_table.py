@@ -218,6 +218,8 @@ class ProfileTable(DataTable):
         super().__init__(**kwargs)
         self.rows_shown: list[RowInfo] = []
         self.columns_shown: tuple[str, ...] = ()
+        self.widths: dict[str, int] = {}
+        self._available = 0
         self.next_cooldown_end = 0
         self.last_index = 0
         # row key -> [RowKey, ProfileStatus, countdown text, badge] for the rows that change with time
@@ -289,6 +291,8 @@ class ProfileTable(DataTable):
         for key in columns:
             self.add_column(labels[key], key=key, width=widths[key])
         self.columns_shown = columns
+        self.widths = widths
+        self._available = available
         self.rows_shown = rows
         self._live = {}
         cooldown_ends = []
@@ -310,6 +314,52 @@ class ProfileTable(DataTable):
             if index == 0 and rows and rows[0].kind == "provider" and self.row_count > 1 and keep is None:
                 index = 1  # start on the first profile, not on its provider header
             self.move_cursor(row=index, animate=False, scroll=True)
+
+    def patch(self, rows: list[RowInfo], now: int, keep: str | None, available: int,
+              refreshing: frozenset[str] = frozenset()) -> bool:
+        """Show `rows` by rewriting only the rows that differ from those shown (a reorder swaps two),
+        when that gives exactly what `show` would: same length, the changed rows' keys permuted among
+        themselves, and column widths unchanged. Returns False (nothing done) otherwise."""
+        old = self.rows_shown
+        if available != self._available or len(rows) != len(old) or not self.columns:
+            return False
+        # Dataclass equality compares field tuples, which short-cuts on identical members: rows
+        # whose ProfileStatus object is unchanged cost next to nothing here.
+        changed = [i for i, (a, b) in enumerate(zip(old, rows, strict=True)) if a != b]
+        if not changed:
+            return True
+        if {old[i].key for i in changed} != {rows[i].key for i in changed}:
+            return False
+        cells = {i: row_cells(rows[i], now, rows[i].key in refreshing) for i in changed}
+        for key, width in self.widths.items():
+            if key in FIXED_WIDTHS:
+                continue
+            new_max = max(c[key][1] for c in cells.values())
+            if new_max > width:
+                return False  # a column would widen
+            if new_max < width and any(row_cells(old[i], now)[key][1] == width for i in changed):
+                return False  # a column might narrow (its widest cell moves away)
+        columns = self.columns_shown
+        locations, data = self._row_locations, self._data
+        for i in changed:
+            r, c = rows[i], cells[i]
+            row_key = RowKey(r.key)
+            locations[row_key] = i
+            data[row_key] = {ColumnKey(k): c[k][0] for k in columns}
+            p = r.profile
+            self._live.pop(r.key, None)
+            if p is not None and (p.expires_ms is not None or p.cooldown_until):
+                self._live[r.key] = [row_key, p, c["countdown"][0], c["status"][0]]
+        self.rows_shown = rows
+        self.next_cooldown_end = min((r.profile.cooldown_until for r in rows
+                                      if r.profile is not None and r.profile.cooldown_until > now), default=0)
+        self._update_count += 1
+        self.refresh()
+        if keep is not None:
+            index = locations.get(RowKey(keep))
+            if index is not None:
+                self.move_cursor(row=index, animate=False, scroll=True)
+        return True
 
     def tick(self, now: int, refreshing: frozenset[str] = frozenset()) -> int:
         """Rewrite the countdown/status cells whose text changed (one repaint); returns how many changed."""
