@@ -145,12 +145,12 @@ async def measure(state: Path, agent_id: str, expected_rows: int, ticks: int, si
             await pilot.press(key)
         await pilot.press(*(["down"] * 20))
         result["scroll_ms_per_key"] = (time.perf_counter() - t0) * 1000 / 26
-        await pilot.press("home")
+        await pilot.press("ctrl+home")
         await pilot.pause()
         moves = [await frames.key("down") for _ in range(15)] + [await frames.key("up") for _ in range(10)]
         moves += [await frames.key("pagedown") for _ in range(3)]
         result["move_ms"] = statistics.median(moves)
-        await pilot.press("home", "down", "down")  # onto the 2nd profile of the first provider
+        await pilot.press("ctrl+home", "down", "down")  # onto the 2nd profile of the first provider
         await pilot.pause()
         await screen._wait_for_order_writes()
         reorders = []

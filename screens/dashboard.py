@@ -187,8 +187,10 @@ class DashboardScreen(WizardScreen[DashboardResult]):
     def _signature(self) -> tuple[Any, ...]:
         return (self.agent_id, *(_stat_sig(p) for p in self._watched_paths()))
 
-    def reload(self, keep: str | None = None) -> None:
-        """Re-read the agent's status and rebuild the table, keeping the cursor on `keep` (or where it was)."""
+    def reload(self, keep: str | None = None, patch: bool = True) -> None:
+        """Re-read the agent's status and update the table, keeping the cursor on `keep` (or where it
+        was). Only the rows that changed are rewritten when that shows the same as a rebuild (`patch`):
+        the reload after our own reorder, or another process's write that changed a few profiles."""
         if keep is None:
             keep = self.current_key()
         self._sig = self._signature()
@@ -200,7 +202,7 @@ class DashboardScreen(WizardScreen[DashboardResult]):
             self.status = None
             self.rows = []
             self.load_error = str(exc)
-        self.rebuild_table(keep)
+        self.rebuild_table(keep, patch=patch)
         self.update_header()
 
     def poll_files(self) -> None:
@@ -336,7 +338,7 @@ class DashboardScreen(WizardScreen[DashboardResult]):
         self.agent_id = agents[(agents.index(self.agent_id) + step) % len(agents)]
         self.message = None
         self.table.last_index = 0
-        self.reload(keep="")
+        self.reload(keep="", patch=False)
         self.update_header()
 
     # -- actions: navigation

@@ -220,6 +220,8 @@ class ProfileTable(DataTable):
         self.columns_shown: tuple[str, ...] = ()
         self.widths: dict[str, int] = {}
         self._available = 0
+        self.rebuilds = 0  # full rebuilds (show) and in-place patches: tests and the bench read them
+        self.patches = 0
         self.next_cooldown_end = 0
         self.last_index = 0
         # row key -> [RowKey, ProfileStatus, countdown text, badge] for the rows that change with time
@@ -279,8 +281,10 @@ class ProfileTable(DataTable):
     def show(self, rows: list[RowInfo], now: int, keep: str | None, available: int,
              refreshing: frozenset[str] = frozenset()) -> None:
         """Rebuild for `rows`, fitting `available` cells of width; the cursor stays on `keep` if it can."""
+        self.rebuilds += 1
         cells = [row_cells(r, now, r.key in refreshing) for r in rows]
         widths = column_widths(cells)
+        self._available = available  # as asked: patch compares what it is asked with
         if len(rows) + 1 > (self.size.height or 0):
             available -= 2  # room for the vertical scrollbar
         columns = choose_columns(widths, available)
@@ -292,7 +296,6 @@ class ProfileTable(DataTable):
             self.add_column(labels[key], key=key, width=widths[key])
         self.columns_shown = columns
         self.widths = widths
-        self._available = available
         self.rows_shown = rows
         self._live = {}
         cooldown_ends = []
@@ -327,6 +330,8 @@ class ProfileTable(DataTable):
         # whose ProfileStatus object is unchanged cost next to nothing here.
         changed = [i for i, (a, b) in enumerate(zip(old, rows, strict=True)) if a != b]
         if not changed:
+            self.patches += 1
+            self.rows_shown = rows
             return True
         if {old[i].key for i in changed} != {rows[i].key for i in changed}:
             return False
@@ -354,6 +359,7 @@ class ProfileTable(DataTable):
         self.next_cooldown_end = min((r.profile.cooldown_until for r in rows
                                       if r.profile is not None and r.profile.cooldown_until > now), default=0)
         self._update_count += 1
+        self.patches += 1
         self.refresh()
         if keep is not None:
             index = locations.get(RowKey(keep))
