@@ -373,7 +373,7 @@ class DashboardScreen(WizardScreen[DashboardResult]):
         self.filter_text = event.value.strip()
 
     def watch_filter_text(self) -> None:
-        self.rebuild_table(self.current_key())
+        self.rebuild_table(self.current_key(), patch=True)
         self._update_message()
 
     @on(Input.Submitted, "#dash-filter")
@@ -699,4 +699,5 @@ class DashboardScreen(WizardScreen[DashboardResult]):
 
     def on_resize(self) -> None:
         if self.status is not None or self.load_error is not None:
-            self.rebuild_table(self.current_key())
+            # The first Resize comes right after mount, at the size the table was built for: no rebuild.
+            self.rebuild_table(self.current_key(), patch=True)

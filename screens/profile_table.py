@@ -220,6 +220,7 @@ class ProfileTable(DataTable):
         self.columns_shown: tuple[str, ...] = ()
         self.widths: dict[str, int] = {}
         self._available = 0
+        self._scrollbar = False
         self.rebuilds = 0  # full rebuilds (show) and in-place patches: tests and the bench read them
         self.patches = 0
         self.next_cooldown_end = 0
@@ -285,7 +286,8 @@ class ProfileTable(DataTable):
         cells = [row_cells(r, now, r.key in refreshing) for r in rows]
         widths = column_widths(cells)
         self._available = available  # as asked: patch compares what it is asked with
-        if len(rows) + 1 > (self.size.height or 0):
+        self._scrollbar = len(rows) + 1 > (self.size.height or 0)
+        if self._scrollbar:
             available -= 2  # room for the vertical scrollbar
         columns = choose_columns(widths, available)
         # Every column gets an explicit width (computed above from the data), so this table never
@@ -326,6 +328,8 @@ class ProfileTable(DataTable):
         old = self.rows_shown
         if available != self._available or len(rows) != len(old) or not self.columns:
             return False
+        if (len(rows) + 1 > (self.size.height or 0)) != self._scrollbar:
+            return False  # the scrollbar comes or goes: the columns that fit may change
         # Dataclass equality compares field tuples, which short-cuts on identical members: rows
         # whose ProfileStatus object is unchanged cost next to nothing here.
         changed = [i for i, (a, b) in enumerate(zip(old, rows, strict=True)) if a != b]
