@@ -83,6 +83,8 @@ async def test_a_reorder_patches_two_rows_and_shows_what_a_rebuild_shows(state_d
         screen = await wait_for(pilot, lambda: isinstance(app.screen, DashboardScreen) and app.screen, what="dash")
         table = screen.table
         await wait_for(pilot, lambda: table.row_count == 301, what="rows")
+        await pilot.pause()
+        assert table.rebuilds == 1  # opening builds the table once (mount), not again on the first Resize
         await pilot.press("ctrl+home", "down", "down")  # the header, then down to the 2nd profile
         await pilot.pause()
         moved = screen.current_key()
