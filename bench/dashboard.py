@@ -1,9 +1,13 @@
-"""Dashboard at scale: 20 agents x 100 profiles, plus one agent holding 2,000.
+"""Dashboard at scale: 20 agents x 100 profiles, plus agents holding 2,000 and 20,000.
 
 Prints the time to first render (App.run_test until the table is populated), the cost of one
 countdown tick (the 1 s timer's method, averaged over N calls with the clock advancing 1 s per call,
-so the near-expiry countdowns really change), a full reload (external change), one file poll, and
-scrolling through the table.
+so the near-expiry countdowns really change), a full reload (external change), one file poll,
+scrolling through the table with Pilot (its waits included, as before), and key to frame: from a key
+event handed to the app's driver queue to the compositor's next frame (the update rendered to the
+terminal's bytes, as App._display does on a real terminal), median over cursor moves and reorders.
+The baseline in the same run is the same figures for a 100-profile agent. Memory: tracemalloc's
+traced bytes after opening, in a separate pass (tracing slows everything down).
 
     .venv/bin/python bench/dashboard.py [--ticks 200]
 """
@@ -23,6 +27,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from textual import events  # noqa: E402
 from textual.app import App  # noqa: E402
 
 HOUR_MS = 3_600_000
@@ -65,6 +70,36 @@ class Host(App[None]):
         self.push_screen(self.screen_factory())
 
 
+class FrameClock:
+    """Times key event -> next frame, by wrapping App._display (called with each compositor update)."""
+
+    def __init__(self, app: App) -> None:
+        self.app = app
+        self.waiter: asyncio.Future[float] | None = None
+        original = app._display
+
+        def display(screen, renderable) -> None:  # type: ignore[no-untyped-def]
+            original(screen, renderable)
+            if renderable is None or self.waiter is None or self.waiter.done():
+                return
+            render = getattr(renderable, "render_segments", None)
+            if render is not None:  # headless skips the terminal bytes: make them, as a terminal run would
+                render(app.console)
+            self.waiter.set_result(time.perf_counter())
+
+        app._display = display  # type: ignore[method-assign]
+
+    async def key(self, key: str, char: str | None = None) -> float:
+        self.waiter = asyncio.get_running_loop().create_future()
+        event = events.Key(key, char)
+        event.set_sender(self.app)
+        t0 = time.perf_counter()
+        assert self.app._driver is not None
+        self.app._driver.send_message(event)
+        t1 = await asyncio.wait_for(self.waiter, 10)
+        return (t1 - t0) * 1000
+
+
 async def measure(state: Path, agent_id: str, expected_rows: int, ticks: int, size: tuple[int, int]) -> dict:
     from openclaw_onboard.screens.dashboard import DashboardScreen
 
@@ -73,6 +108,7 @@ async def measure(state: Path, agent_id: str, expected_rows: int, ticks: int, si
     app = Host(lambda: DashboardScreen(agent_id, state, clock=lambda: now[0], env={}))
     result: dict = {}
     async with app.run_test(size=size) as pilot:
+        frames = FrameClock(app)
         screen = app.screen
         deadline = time.monotonic() + 60
         while not (isinstance(screen, DashboardScreen) and screen.table.row_count >= expected_rows):
@@ -109,7 +145,42 @@ async def measure(state: Path, agent_id: str, expected_rows: int, ticks: int, si
             await pilot.press(key)
         await pilot.press(*(["down"] * 20))
         result["scroll_ms_per_key"] = (time.perf_counter() - t0) * 1000 / 26
+        await pilot.press("ctrl+home")
+        await pilot.pause()
+        moves = [await frames.key("down") for _ in range(15)] + [await frames.key("up") for _ in range(10)]
+        moves += [await frames.key("pagedown") for _ in range(3)]
+        result["move_ms"] = statistics.median(moves)
+        await pilot.press("ctrl+home", "down", "down")  # onto the 2nd profile of the first provider
+        await pilot.pause()
+        await screen._wait_for_order_writes()
+        reorders = []
+        for _ in range(6):
+            reorders.append(await frames.key("K", "K"))
+            reorders.append(await frames.key("J", "J"))
+        result["reorder_ms"] = statistics.median(reorders)
+        await screen._wait_for_order_writes()
+        await pilot.pause()
     return result
+
+
+async def traced_memory(state: Path, agent_id: str, expected_rows: int, size: tuple[int, int]) -> float:
+    """MB traced (tracemalloc) while the dashboard is open, over the same app with no dashboard."""
+    import gc
+    import tracemalloc
+
+    from openclaw_onboard.screens.dashboard import DashboardScreen
+
+    gc.collect()
+    tracemalloc.start()
+    app = Host(lambda: DashboardScreen(agent_id, state, clock=lambda: NOW, env={}))
+    async with app.run_test(size=size) as pilot:
+        while not (isinstance(app.screen, DashboardScreen) and app.screen.table.row_count >= expected_rows):
+            await pilot.pause(0.01)
+        await pilot.pause()
+        gc.collect()
+        current, _peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    return current / 1e6
 
 
 def main() -> int:
@@ -124,14 +195,20 @@ def main() -> int:
         for n in range(20):
             write_agent(state, "main" if n == 0 else f"agent{n:02d}", 100)
         write_agent(state, "big", 2000)
-        print(f"state: 20 agents x 100 profiles + 'big' with 2000 ({time.perf_counter() - t0:.2f}s to write)")
+        write_agent(state, "huge", 20000)
+        print(f"state: 20 agents x 100 profiles + 'big' with 2000 + 'huge' with 20000 "
+              f"({time.perf_counter() - t0:.2f}s to write)")
         for agent_id, rows, size in (("main", 100, (120, 40)), ("agent07", 100, (80, 24)), ("big", 2000, (120, 40)),
-                                     ("big", 2000, (80, 24))):
+                                     ("big", 2000, (80, 24)), ("huge", 20000, (120, 40))):
             r = asyncio.run(measure(state, agent_id, rows, args.ticks, size))
             print(f"{agent_id:>8} {size[0]}x{size[1]}: first render {r['first_render_s'] * 1000:7.1f} ms | "
                   f"tick {r['tick_ms_mean']:6.2f} ms (p95 {r['tick_ms_p95']:6.2f}, {r['cells_per_tick']:.0f} cells) | "
                   f"repaint {r['repaint_ms']:6.1f} ms | poll {r['poll_ms']:.3f} ms | reload {r['reload_ms']:6.1f} ms | "
-                  f"scroll {r['scroll_ms_per_key']:5.1f} ms/key")
+                  f"scroll (Pilot) {r['scroll_ms_per_key']:5.1f} ms/key | key to frame: move {r['move_ms']:5.1f} ms, "
+                  f"reorder {r['reorder_ms']:5.1f} ms (median)")
+        for agent_id, rows in (("main", 100), ("big", 2000), ("huge", 20000)):
+            mb = asyncio.run(traced_memory(state, agent_id, rows, (120, 40)))
+            print(f"{agent_id:>8}: memory traced with the dashboard open {mb:6.1f} MB")
     return 0
 
 

@@ -4,15 +4,19 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from openclaw_onboard.core import fsio
-from openclaw_onboard.core import store as store_mod
 from openclaw_onboard.core.agentconfig import normalize_agent_id as _openclaw_agent_id
 from openclaw_onboard.core.errors import OpenClawError, StoreCorruptError, ValidationError
 from openclaw_onboard.core.i18n import _
-from openclaw_onboard.core.models import AuthProfileStore
 from openclaw_onboard.core.paths import DEFAULT_AGENT_ID, agent_paths, is_valid_agent_id, list_agents, state_dir
 
+if TYPE_CHECKING:
+    from openclaw_onboard.core.models import AuthProfileStore
+
+# core.store (and with it pydantic, ~150 ms) is imported by the functions that read a store, not at
+# import: the wizard's first screen imports this module and, with no agent yet, never reads one.
 
 def normalize_agent_id(name: str) -> str:
     return (name or "").strip().lower()
@@ -33,6 +37,8 @@ def add_agent(name: str, copy_auth_from: str | None = None, state: Path | None =
     """Add an agent as `openclaw agents add` does: an `agents.list` entry in openclaw.json
     (`{id, name, workspace, agentDir}`, with `{id: "main"}` first when the list was empty) and its
     dir `<state>/agents/<id>/agent` (0700); optionally copy another agent's profiles."""
+    from openclaw_onboard.core import store as store_mod
+
     agent_id = validate_agent_id(name)
     base = state if state is not None else state_dir()
     paths = agent_paths(agent_id, base)
@@ -89,10 +95,14 @@ class AgentSummary:
 
 
 def agent_summaries(state: Path | None = None, now_ms: int = 0) -> list[AgentSummary]:
+    out: list[AgentSummary] = []
+    agent_ids = list_agents(state)
+    if not agent_ids:
+        return out
+    from openclaw_onboard.core import store as store_mod
     from openclaw_onboard.core.status import classify, worst_status
 
-    out: list[AgentSummary] = []
-    for agent_id in list_agents(state):
+    for agent_id in agent_ids:
         try:
             loaded = store_mod.load(agent_id, state)
         except (StoreCorruptError, OpenClawError) as exc:

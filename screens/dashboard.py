@@ -212,8 +212,10 @@ class DashboardScreen(WizardScreen[DashboardResult]):
     def _signature(self) -> tuple[Any, ...]:
         return (self.agent_id, *(_stat_sig(p) for p in self._watched_paths()))
 
-    def reload(self, keep: str | None = None) -> None:
-        """Re-read the agent's status and rebuild the table, keeping the cursor on `keep` (or where it was)."""
+    def reload(self, keep: str | None = None, patch: bool = True) -> None:
+        """Re-read the agent's status and update the table, keeping the cursor on `keep` (or where it
+        was). Only the rows that changed are rewritten when that shows the same as a rebuild (`patch`):
+        the reload after our own reorder, or another process's write that changed a few profiles."""
         if keep is None:
             keep = self.current_key()
         self._sig = self._signature()
@@ -225,7 +227,7 @@ class DashboardScreen(WizardScreen[DashboardResult]):
             self.status = None
             self.rows = []
             self.load_error = str(exc)
-        self.rebuild_table(keep)
+        self.rebuild_table(keep, patch=patch)
         self.update_header()
 
     def poll_files(self) -> None:
@@ -256,10 +258,14 @@ class DashboardScreen(WizardScreen[DashboardResult]):
     def _refreshing_here(self) -> frozenset[str]:
         return frozenset(pid for (agent, pid) in self.refreshing if agent == self.agent_id)
 
-    def rebuild_table(self, keep: str | None = None) -> None:
+    def rebuild_table(self, keep: str | None = None, patch: bool = False) -> None:
+        """`patch`: rewrite only the rows that changed when that shows the same (a reorder: two rows,
+        not thousands), else rebuild."""
         now = self.clock()
         available = max(self.size.width or self.app.size.width, 40)
-        self.table.show(self.visible_rows(), now, keep, available, self._refreshing_here())
+        rows, refreshing = self.visible_rows(), self._refreshing_here()
+        if not (patch and self.table.patch(rows, now, keep, available, refreshing)):
+            self.table.show(rows, now, keep, available, refreshing)
         self.update_summary(now)
 
     def current_row(self) -> RowInfo | None:
@@ -375,7 +381,7 @@ class DashboardScreen(WizardScreen[DashboardResult]):
         self.agent_id = agents[(agents.index(self.agent_id) + step) % len(agents)]
         self.message = None
         self.table.last_index = 0
-        self.reload(keep="")
+        self.reload(keep="", patch=False)
         self.update_header()
 
     # -- actions: navigation
@@ -410,7 +416,7 @@ class DashboardScreen(WizardScreen[DashboardResult]):
         self.filter_text = event.value.strip()
 
     def watch_filter_text(self) -> None:
-        self.rebuild_table(self.current_key())
+        self.rebuild_table(self.current_key(), patch=True)
         self._update_message()
 
     @on(Input.Submitted, "#dash-filter")
@@ -521,7 +527,7 @@ class DashboardScreen(WizardScreen[DashboardResult]):
         self.intended[(agent_id, provider)] = new
         self.status = self._with_intended(self.status)
         self.rows = build_rows(self.status)
-        self.rebuild_table(keep=pid)  # the cursor follows the moved profile
+        self.rebuild_table(keep=pid, patch=True)  # the cursor follows the moved profile
         self.order_writes.append(OrderWrite(agent_id, provider, tuple(new), pid))
         self.say(lambda: _("Saving the order of {provider}: {order}").format(provider=provider, order=", ".join(new)),
                  "bold")
@@ -758,4 +764,5 @@ class DashboardScreen(WizardScreen[DashboardResult]):
 
     def on_resize(self) -> None:
         if self.status is not None or self.load_error is not None:
-            self.rebuild_table(self.current_key())
+            # The first Resize comes right after mount, at the size the table was built for: no rebuild.
+            self.rebuild_table(self.current_key(), patch=True)
