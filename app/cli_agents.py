@@ -5,10 +5,11 @@ from __future__ import annotations
 import sys
 from typing import TYPE_CHECKING, Any
 
-from openclaw_onboard.app.cli_common import cell_ljust, cell_width, resolve_agent
+from openclaw_onboard.app.cli_common import resolve_agent
 from openclaw_onboard.core.errors import OpenClawError
 from openclaw_onboard.core.i18n import _, ngettext
 from openclaw_onboard.core.sanitize import clean, clean_block
+from openclaw_onboard.core.textwidth import cells, pad
 
 if TYPE_CHECKING:
     import argparse
@@ -64,16 +65,16 @@ def cmd_agents_list(args: argparse.Namespace) -> int:
         ])
         print(clean_block(doc.model_dump_json(indent=2)), flush=True)
         return 0
-    width = max(cell_width(s.agent_id) for s in summaries)  # cells: one rule with the other tables
+    width = max(cells(s.agent_id) for s in summaries)  # cells: one rule with the other tables
     for s in summaries:
         label = " " + _("(default)") if s.agent_id == default else ""
         if s.error:
-            _out(f"{cell_ljust(s.agent_id, width)}  " + _("error: {message}").format(message=s.error))
+            _out(f"{pad(s.agent_id, width)}  " + _("error: {message}").format(message=s.error))
             continue
         n = s.profile_count
         worst = "  " + _("worst: {status}").format(status=s.worst_status) if s.worst_status else ""
         profiles = ngettext("{n} profile", "{n} profiles", n).format(n=n)
-        _out(f"{cell_ljust(s.agent_id, width)}  " + profiles + worst + label)
+        _out(f"{pad(s.agent_id, width)}  " + profiles + worst + label)
     return 0
 
 

@@ -119,17 +119,3 @@ def describe_expiry(expires_ms: int | None, now_ms: int) -> str:
     if expires_ms is None:
         return _("no expiry")
     return _describe(expires_ms - now_ms)
-
-
-def cell_width(text: str) -> int:
-    """Terminal columns of `text` (core/textwidth.py holds the one rule)."""
-    from openclaw_onboard.core.textwidth import cells
-
-    return cells(text)
-
-
-def cell_ljust(text: str, width: int) -> str:
-    """`str.ljust` by terminal columns, so translated words and CJK ids line up in a column."""
-    from openclaw_onboard.core.textwidth import pad
-
-    return pad(text, width)
