@@ -139,8 +139,7 @@ def _provider_header(ps: ProviderStatus) -> str:
 
 def text_lines(status: AgentStatus) -> list[str]:
     # Bound once: per-call imports through cli_common doubled the time of 20,000 rows.
-    from openclaw_onboard.core.textwidth import cells as _cells
-    from openclaw_onboard.core.textwidth import pad as cell_ljust
+    from openclaw_onboard.core.textwidth import cells, pad
 
     none = _("none")
     lines = [_("Agent: {agent}").format(agent=status.agent_id)]
@@ -175,11 +174,11 @@ def text_lines(status: AgentStatus) -> list[str]:
                   for name, prov in dotenv]
 
     rows = [(ps, p) for ps in status.providers for p in ps.profiles]
-    width_id = max((_cells(p.profile_id) for _r, p in rows), default=0)  # cells: ids may be CJK
-    width_type = max((_cells(p.type) for _r, p in rows), default=0)
-    width_mask = max((_cells(p.masked) for _r, p in rows), default=0)
+    width_id = max((cells(p.profile_id) for _r, p in rows), default=0)  # cells: ids may be CJK
+    width_type = max((cells(p.type) for _r, p in rows), default=0)
+    width_mask = max((cells(p.masked) for _r, p in rows), default=0)
     words = {p.profile_id: _status_word(p.status) for _r, p in rows}
-    width_status = max((_cells(w) for w in words.values()), default=0)
+    width_status = max((cells(w) for w in words.values()), default=0)
     if status.providers:
         lines.append(_("Providers:"))
     else:
@@ -191,8 +190,8 @@ def text_lines(status: AgentStatus) -> list[str]:
             pos = f"{p.position}." if p.position is not None else "-."
             expiry = "" if p.status == "static" else f"  {_expiry_text(p)}"
             lines.append(
-                f"    {pos} {cell_ljust(p.profile_id, width_id)}  {cell_ljust(p.type, width_type)}  "
-                f"{cell_ljust(p.masked or '-', width_mask)}  {cell_ljust(words[p.profile_id], width_status)}{expiry}"
+                f"    {pos} {pad(p.profile_id, width_id)}  {pad(p.type, width_type)}  "
+                f"{pad(p.masked or '-', width_mask)}  {pad(words[p.profile_id], width_status)}{expiry}"
                 f"{_profile_suffix(p, status.now_ms)}".rstrip()
             )
         for key in ps.env:
@@ -203,12 +202,12 @@ def text_lines(status: AgentStatus) -> list[str]:
 
     timed = [p for p in status.profiles if p.type in ("oauth", "token")]
     lines.append(_("OAuth/token status:") if timed else _("OAuth/token status: none"))
-    width = max((_cells(p.profile_id) for p in timed), default=0)
+    width = max((cells(p.profile_id) for p in timed), default=0)
     kinds = {p.profile_id: _status_word(p.status) for p in timed}
-    width_kind = max([8, *(_cells(k) for k in kinds.values())])
+    width_kind = max([8, *(cells(k) for k in kinds.values())])
     for p in timed:
         detail = _("no expiry") if p.status == "static" else _expiry_text(p)
-        lines.append(f"  {cell_ljust(p.profile_id, width)}  {cell_ljust(kinds[p.profile_id], width_kind)}  {detail}")
+        lines.append(f"  {pad(p.profile_id, width)}  {pad(kinds[p.profile_id], width_kind)}  {detail}")
 
     if status.problems:
         lines.append(_("Problems:"))

@@ -100,7 +100,7 @@ def record(cls: type[T] | None = None, /, *, frozen: bool = False, slots: bool =
             cls.__setattr__ = _frozen_setattr  # type: ignore[method-assign]
             cls.__delattr__ = _frozen_delattr  # type: ignore[method-assign]
             cls.__hash__ = _hash  # type: ignore[method-assign]
-        elif "__hash__" not in namespace or namespace.get("__hash__") is None:
+        elif namespace.get("__hash__") is None:
             cls.__hash__ = None  # type: ignore[assignment]  # mutable and compared by value: unhashable
         return cls
 
