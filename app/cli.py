@@ -284,10 +284,9 @@ def _extra_arguments(args: argparse.Namespace, extra: list[str]) -> UsageError:
 
 
 def _run(args: argparse.Namespace | SimpleNamespace) -> int:
-    import importlib
-
     module_name, _sep, func_name = args.handler.partition(":")
-    handler = getattr(importlib.import_module(module_name), func_name)
+    __import__(module_name)  # not importlib.import_module: the importlib package imports warnings
+    handler = getattr(sys.modules[module_name], func_name)
     return int(handler(args) or 0)
 
 
@@ -361,7 +360,7 @@ def main(argv: list[str] | None = None) -> int:
 
         # threads, unraisable exceptions, log records: one line each, never a traceback. The status
         # answer never logs (it imports nothing that does), so it skips the logging import.
-        install_hooks(logging_handler=fast is None)
+        install_hooks(logging_handler=fast is None, threads=fast is None)
     try:
         if fast is not None:
             return _run_without_gc(fast)

@@ -8,6 +8,7 @@ from __future__ import annotations
 import sys
 
 from openclaw_onboard.core.i18n import N_, _, ngettext
+from openclaw_onboard.core.timefmt import describe_expiry, format_duration
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing: the status path never needs it
 if TYPE_CHECKING:
@@ -94,8 +95,6 @@ def _status_word(status: str) -> str:
 
 def _expiry_text(p: ProfileStatus) -> str:
     """ProfileStatus.expiry_text (the --json field), in the reader's language."""
-    from openclaw_onboard.core.timefmt import describe_expiry
-
     if p.status == "static":
         return _status_word("static")
     if p.reason == "unresolved_ref":
@@ -106,8 +105,8 @@ def _expiry_text(p: ProfileStatus) -> str:
 
 
 def _profile_suffix(p: ProfileStatus, now_ms: int) -> str:
-    from openclaw_onboard.core.timefmt import format_duration
-
+    if p.position is not None and not p.cooldown_until and p.source == "store" and p.reason != "unresolved_ref":
+        return ""  # the common row: in order, ready, from this agent's store
     notes = []
     if p.reason == "unresolved_ref":
         notes.append(f"unresolved_ref: {p.ref}")
@@ -139,7 +138,7 @@ def _provider_header(ps: ProviderStatus) -> str:
 
 def text_lines(status: AgentStatus) -> list[str]:
     # Bound once: per-call imports through cli_common doubled the time of 20,000 rows.
-    from openclaw_onboard.core.textwidth import cells, pad
+    from openclaw_onboard.core.textwidth import pad_column
 
     none = _("none")
     lines = [_("Agent: {agent}").format(agent=status.agent_id)]
@@ -167,18 +166,18 @@ def text_lines(status: AgentStatus) -> list[str]:
     else:
         lines.append(_("Shell env: none"))
     if dotenv:
-        from openclaw_onboard.core.paths import env_file_path
+        from openclaw_onboard.core.paths import env_file_path_str
 
-        path = env_file_path()
+        path = env_file_path_str()
         lines += [_("State .env: {var} -> {provider} ({path})").format(var=name, provider=prov, path=path)
                   for name, prov in dotenv]
 
-    rows = [(ps, p) for ps in status.providers for p in ps.profiles]
-    width_id = max((cells(p.profile_id) for _r, p in rows), default=0)  # cells: ids may be CJK
-    width_type = max((cells(p.type) for _r, p in rows), default=0)
-    width_mask = max((cells(p.masked) for _r, p in rows), default=0)
-    words = {p.profile_id: _status_word(p.status) for _r, p in rows}
-    width_status = max((cells(w) for w in words.values()), default=0)
+    # One table across providers, built column by column (widths in cells: ids may be CJK).
+    listed = [p for ps in status.providers for p in ps.profiles]
+    expiry_texts = {p.profile_id: _expiry_text(p) for p in listed if p.status != "static"}  # used twice
+    cols = zip(pad_column([p.profile_id for p in listed]), pad_column([p.type for p in listed]),
+               pad_column([p.masked or "-" for p in listed]), pad_column([_status_word(p.status) for p in listed]),
+               strict=True)
     if status.providers:
         lines.append(_("Providers:"))
     else:
@@ -188,12 +187,10 @@ def text_lines(status: AgentStatus) -> list[str]:
         lines.append(_provider_header(ps))
         for p in ps.profiles:
             pos = f"{p.position}." if p.position is not None else "-."
-            expiry = "" if p.status == "static" else f"  {_expiry_text(p)}"
-            lines.append(
-                f"    {pos} {pad(p.profile_id, width_id)}  {pad(p.type, width_type)}  "
-                f"{pad(p.masked or '-', width_mask)}  {pad(words[p.profile_id], width_status)}{expiry}"
-                f"{_profile_suffix(p, status.now_ms)}".rstrip()
-            )
+            expiry = "" if p.status == "static" else f"  {expiry_texts.get(p.profile_id) or _expiry_text(p)}"
+            profile_id, kind, masked, word = next(cols)
+            lines.append(f"    {pos} {profile_id}  {kind}  {masked}  {word}{expiry}"
+                         f"{_profile_suffix(p, status.now_ms)}".rstrip())
         for key in ps.env:
             lines.append(f"    env: {key.var} ({key.source})")
 
@@ -202,12 +199,11 @@ def text_lines(status: AgentStatus) -> list[str]:
 
     timed = [p for p in status.profiles if p.type in ("oauth", "token")]
     lines.append(_("OAuth/token status:") if timed else _("OAuth/token status: none"))
-    width = max((cells(p.profile_id) for p in timed), default=0)
-    kinds = {p.profile_id: _status_word(p.status) for p in timed}
-    width_kind = max([8, *(cells(k) for k in kinds.values())])
-    for p in timed:
-        detail = _("no expiry") if p.status == "static" else _expiry_text(p)
-        lines.append(f"  {pad(p.profile_id, width)}  {pad(kinds[p.profile_id], width_kind)}  {detail}")
+    no_expiry = _("no expiry")
+    for p, profile_id, word in zip(timed, pad_column([p.profile_id for p in timed]),
+                                   pad_column([_status_word(p.status) for p in timed], 8), strict=True):
+        detail = no_expiry if p.status == "static" else expiry_texts.get(p.profile_id) or _expiry_text(p)
+        lines.append(f"  {profile_id}  {word}  {detail}")
 
     if status.problems:
         lines.append(_("Problems:"))

@@ -13,16 +13,15 @@ refresh tokens, auth codes, PKCE verifiers. Python's default hooks print traceba
 
 from __future__ import annotations
 
-import contextlib
 import os
 import sys
-import threading
 import time
-from pathlib import Path
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing: the status path never needs it
 if TYPE_CHECKING:
     import logging
+    import threading
+    from pathlib import Path
     from types import TracebackType
     from typing import Any
 
@@ -79,10 +78,12 @@ def report_text(exc: BaseException) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _report_dir(state: Path | None) -> Path:
+def _report_dir(state: Path | str | None) -> Path:
+    from pathlib import Path
+
     from openclaw_onboard.core.paths import state_dir
 
-    return (state if state is not None else state_dir()) / REPORT_DIR
+    return (Path(state) if state is not None else state_dir()) / REPORT_DIR
 
 
 def write_report(exc: BaseException, state: Path | None = None) -> Path | None:
@@ -160,9 +161,11 @@ class CrashSafeApp:
 
 
 def _stderr_line(line: str) -> None:
-    with contextlib.suppress(Exception):
+    try:
         sys.stderr.write(line + "\n")
         sys.stderr.flush()
+    except Exception:
+        pass
 
 
 def _one_line_handler() -> logging.Handler:
@@ -187,11 +190,11 @@ def _one_line_handler() -> logging.Handler:
     return OneLineHandler(logging.WARNING)
 
 
-def install_hooks(state: Path | None = None, *, logging_handler: bool = True) -> None:
+def install_hooks(state: Path | None = None, *, logging_handler: bool = True, threads: bool = True) -> None:
     """For the CLI process: no path by which Python would print a traceback remains.
 
-    `logging_handler=False` is for a command that imports nothing that logs (the status fast path):
-    importing logging would cost more than its answer.
+    `logging_handler=False` and `threads=False` are for a command that imports nothing that logs and starts
+    no thread (the status fast path): importing logging and threading would cost more than its answer.
     """
 
     def excepthook(exc_type: type[BaseException], exc: BaseException, tb: TracebackType | None) -> None:
@@ -210,8 +213,11 @@ def install_hooks(state: Path | None = None, *, logging_handler: bool = True) ->
             _stderr_line(handle(args.exc_value, state))
 
     sys.excepthook = excepthook
-    threading.excepthook = thread_hook
     sys.unraisablehook = unraisable_hook
+    if threads:
+        import threading
+
+        threading.excepthook = thread_hook
     if not logging_handler:
         return
     import logging

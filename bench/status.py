@@ -157,8 +157,10 @@ def peak_rss_mb(cmd: list[str], env: dict[str, str]) -> float:
 
 
 def importtime_top(args: list[str], env: dict[str, str], n: int = 8) -> list[str]:
-    """The `n` largest cumulative import times of `python -X importtime -m openclaw_onboard.app.cli ARGS`."""
-    proc = subprocess.run([sys.executable, "-X", "importtime", "-m", "openclaw_onboard.app.cli", *args],
+    """The `n` largest cumulative import times of the console script's run (`-X importtime`; not `-m`,
+    whose runpy the `openclaw` script never imports)."""
+    script = "import sys; from openclaw_onboard.app.cli import main; sys.exit(main())"
+    proc = subprocess.run([sys.executable, "-X", "importtime", "-c", script, *args],
                           env=env, capture_output=True, text=True)
     rows = []
     for line in proc.stderr.splitlines():

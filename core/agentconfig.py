@@ -12,29 +12,36 @@ commands/models/list.status-command.ts). Pydantic-free: `models status --check` 
 from __future__ import annotations
 
 import os
-import re
-from collections.abc import Mapping
-from pathlib import Path
 
 from openclaw_onboard.core.provider_ids import normalize_provider_id
 from openclaw_onboard.core.records import factory, record
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing: the status path never needs it
 if TYPE_CHECKING:
+    from collections.abc import Mapping
     from typing import Any
 
 DEFAULT_AGENT_ID = "main"
 DEFAULT_PROVIDER = "openai"
 DEFAULT_MODEL = "gpt-5.5"
-_INVALID_ID_CHARS = re.compile(r"[^a-z0-9_-]+")
+_ID_CHARS = frozenset("abcdefghijklmnopqrstuvwxyz0123456789_-")
 
 
 def normalize_agent_id(value: Any) -> str:
-    """OpenClaw's normalizeAgentId: trimmed, lowercased, other characters folded to `-`."""
+    """OpenClaw's normalizeAgentId: trimmed, lowercased, each run of other characters folded to one `-`.
+    (A loop, not `re.sub`: the status path imports no `re`; tests/core/test_paths_strings.py holds the two
+    equal.)"""
     text = str(value or "").strip().lower()
     if not text:
         return DEFAULT_AGENT_ID
-    return _INVALID_ID_CHARS.sub("-", text).strip("-")[:64] or DEFAULT_AGENT_ID
+    out: list[str] = []
+    for c in text:
+        if c in _ID_CHARS:
+            out.append(c)
+        elif not out or out[-1] != "\0":
+            out.append("\0")  # a run of invalid characters: one marker, a `-` below
+    folded = "".join(out).replace("\0", "-")
+    return folded.strip("-")[:64] or DEFAULT_AGENT_ID
 
 
 def agent_entries(cfg: Mapping[str, Any]) -> list[dict[str, Any]]:
@@ -63,20 +70,21 @@ def agent_entry(cfg: Mapping[str, Any], agent_id: str) -> dict[str, Any] | None:
     return next((e for e in agent_entries(cfg) if normalize_agent_id(e.get("id")) == wanted), None)
 
 
-def expand_user_path(value: str, env: Mapping[str, str] | None = None) -> Path:
+def expand_user_path_str(value: str, env: Mapping[str, str] | None = None) -> str:
+    """OpenClaw's resolveUserPath: `~` is the home dir, a relative path is resolved from the cwd."""
     env = os.environ if env is None else env
     text = value.strip()
     if text == "~" or text.startswith("~/"):
-        home = env.get("HOME") or str(Path.home())
+        home = env.get("HOME") or os.path.expanduser("~")
         text = home + text[1:]
-    return Path(text).resolve() if not os.path.isabs(text) else Path(text)
+    return text if os.path.isabs(text) else os.path.realpath(text)
 
 
-def configured_agent_dir(cfg: Mapping[str, Any], agent_id: str, env: Mapping[str, str] | None = None) -> Path | None:
+def configured_agent_dir_str(cfg: Mapping[str, Any], agent_id: str, env: Mapping[str, str] | None = None) -> str | None:
     entry = agent_entry(cfg, agent_id)
     value = entry.get("agentDir") if entry else None
     if isinstance(value, str) and value.strip():
-        return expand_user_path(value, env)
+        return expand_user_path_str(value, env)
     return None
 
 

@@ -12,17 +12,18 @@ Pydantic-free: both the fast read path (core.views) and the store (core.store) u
 
 from __future__ import annotations
 
-import contextlib
 import os
-from collections.abc import Callable
 
 from openclaw_onboard.core import fsio
 from openclaw_onboard.core.errors import StoreCorruptError
-from openclaw_onboard.core.paths import AgentPaths
+from openclaw_onboard.core.paths import STATE_FILENAME
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing: the status path never needs it
 if TYPE_CHECKING:
+    from collections.abc import Callable
     from typing import Any
+
+    from openclaw_onboard.core.paths import AgentPaths
 
 STATE_KEYS = ("order", "lastGood", "usageStats")
 
@@ -73,9 +74,9 @@ def read_state(paths: AgentPaths, store_raw: dict[str, Any] | None, problems: li
     base = coerce_state(store_raw)
     corrupt = False
     try:
-        state_raw = fsio.read_json_object(paths.auth_state)
+        state_raw = fsio.read_json_object(paths.auth_state_str)
     except StoreCorruptError as exc:
-        problems.append(f"{paths.auth_state.name}: skipped file: {exc.problem}")
+        problems.append(f"{STATE_FILENAME}: skipped file: {exc.problem}")
         state_raw, corrupt = None, True
     return {**merge_state(base, coerce_state(state_raw)), "corrupt": corrupt}
 
@@ -94,8 +95,10 @@ def write_state(paths: AgentPaths, payload: dict[str, Any] | None,
     if payload is None:
         if before_commit is not None:
             before_commit()
+        import contextlib  # writers only: the status path does without it
+
         with contextlib.suppress(FileNotFoundError):
-            os.unlink(paths.auth_state)
+            os.unlink(paths.auth_state_str)
         return
     fsio.remove_stale_temps(paths.agent_dir, paths.auth_state.name)
     fsio.atomic_write_json(paths.auth_state, payload, before_commit=before_commit)

@@ -7,9 +7,12 @@ from __future__ import annotations
 
 import os
 import time
-from collections.abc import Callable
 
-Clock = Callable[[], int]
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (the status path avoids it)
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    Clock = Callable[[], int]
 
 
 def now_ms() -> int:

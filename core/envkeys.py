@@ -3,22 +3,35 @@
 from __future__ import annotations
 
 import os
-import re
-from collections.abc import Mapping
-from pathlib import Path
 
 from openclaw_onboard.core import fsio
 from openclaw_onboard.core.errors import ValidationError
-from openclaw_onboard.core.paths import env_file_path
+from openclaw_onboard.core.paths import env_file_path, env_file_path_str
 from openclaw_onboard.core.sanitize import clean
 
-_ENV_NAME = re.compile(r"^[A-Z][A-Z0-9_]{0,127}\Z")  # \Z, not $: no trailing newline
-_SPLIT = re.compile(r"[\s,;]+")
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (the status path avoids it)
+if TYPE_CHECKING:
+    from collections.abc import Mapping
+    from pathlib import Path
+
+    from openclaw_onboard.core.paths import StrPath
+
+# Patterns as strings, compiled (and cached) by `re` where they are used: the status path imports no `re`.
+_ENV_NAME = r"^[A-Z][A-Z0-9_]{0,127}\Z"  # \Z, not $: no trailing newline
+_PREFIX_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789")
 
 
 def env_prefix(provider: str) -> str:
-    """`openai-codex` -> `OPENAI_CODEX`."""
-    return re.sub(r"[^A-Z0-9]+", "_", provider.upper()).strip("_")
+    """`openai-codex` -> `OPENAI_CODEX`: the runs of A-Z/0-9 of the upper-cased id, joined by `_`
+    (`re.sub(r"[^A-Z0-9]+", "_", ...).strip("_")`, without `re`; tests/core/test_paths_strings.py)."""
+    marked = "".join(c if c in _PREFIX_CHARS else " " for c in provider.upper())
+    return "_".join(run for run in marked.split(" ") if run)
+
+
+def split_key_list(value: str) -> list[str]:
+    """`<P>_API_KEYS`: keys separated by whitespace, commas or semicolons. Without `re`: str.split() splits on
+    exactly the characters the regex class `[\\s,;]` matched (tests/core/test_paths_strings.py)."""
+    return value.replace(",", " ").replace(";", " ").split()
 
 
 def env_keys_for(provider: str, env: Mapping[str, str] | None = None) -> list[tuple[str, str]]:
@@ -31,7 +44,7 @@ def env_keys_for(provider: str, env: Mapping[str, str] | None = None) -> list[tu
         return [(f"OPENCLAW_LIVE_{p}_KEY", live)]
     found: list[tuple[str, str]] = []
     many = env.get(f"{p}_API_KEYS", "")
-    found += [(f"{p}_API_KEYS", k) for k in _SPLIT.split(many) if k]
+    found += [(f"{p}_API_KEYS", k) for k in split_key_list(many)]
     single = env.get(f"{p}_API_KEY", "").strip()
     if single:
         found.append((f"{p}_API_KEY", single))
@@ -46,9 +59,9 @@ def env_keys_for(provider: str, env: Mapping[str, str] | None = None) -> list[tu
     return unique
 
 
-def read_env_file(state: Path | None = None) -> dict[str, str]:
+def read_env_file(state: StrPath | None = None) -> dict[str, str]:
     """`<state>/.env` as a dict (simple KEY=VALUE lines; quotes stripped)."""
-    raw = fsio.read_bytes_or_none(env_file_path(state))
+    raw = fsio.read_bytes_or_none(env_file_path_str(state))
     result: dict[str, str] = {}
     for line in (raw or b"").decode("utf-8", "replace").splitlines():
         line = line.strip()
@@ -64,7 +77,7 @@ def read_env_file(state: Path | None = None) -> dict[str, str]:
 
 # Needs no quoting in bash, sh, systemd EnvironmentFile or dotenv (Node and Python): no `$`, backquote,
 # backslash, quotes, `#`, whitespace, `;&|<>(){}[]*?!~`.
-_PLAIN_VALUE = re.compile(r"^[A-Za-z0-9_.+/=:@%,-]+\Z")
+_PLAIN_VALUE = r"^[A-Za-z0-9_.+/=:@%,-]+\Z"
 
 
 def env_line(name: str, value: str) -> str:
@@ -75,11 +88,13 @@ def env_line(name: str, value: str) -> str:
     backslash, control characters, non-ASCII) is refused rather than written in a way one reader
     would misread (issue 11.8).
     """
-    if not _ENV_NAME.match(name):
+    import re
+
+    if not re.match(_ENV_NAME, name):
         raise ValidationError(f"Invalid environment variable name {clean(name)!r}: use A-Z, 0-9 and _")
     if not value:
         raise ValidationError("The value must not be empty")
-    if _PLAIN_VALUE.match(value):
+    if re.match(_PLAIN_VALUE, value):
         return f"{name}={value}"
     # `${` too: python-dotenv expands `${VAR}` even inside single quotes, and nothing can escape it there.
     if not value.isascii() or not value.isprintable() or "'" in value or "\\" in value or "${" in value:
@@ -89,7 +104,7 @@ def env_line(name: str, value: str) -> str:
     return f"{name}='{value}'"
 
 
-def write_env_var(name: str, value: str, state: Path | None = None) -> Path:
+def write_env_var(name: str, value: str, state: StrPath | None = None) -> Path:
     """Set NAME=value in `<state>/.env` (0600), replacing an existing line rather than duplicating it.
 
     Leftover temp files of an interrupted write (they hold the keys) are removed under the lock.

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
-from pathlib import Path
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (the status path avoids it)
+if TYPE_CHECKING:
+    from os import PathLike
+
+    StrPath = str | PathLike[str]
 
 
 class OpenClawError(Exception):
@@ -12,14 +16,14 @@ class OpenClawError(Exception):
 class StoreCorruptError(OpenClawError):
     """A store/config file exists but cannot be read or parsed. It is never overwritten."""
 
-    def __init__(self, path: Path, problem: str) -> None:
+    def __init__(self, path: StrPath, problem: str) -> None:
         self.path = path
         self.problem = problem
         super().__init__(f"{path}: {problem} (the file was left untouched; fix or move it away)")
 
 
 class LockTimeoutError(OpenClawError):
-    def __init__(self, path: Path, seconds: float, detail: str | None = None) -> None:
+    def __init__(self, path: StrPath, seconds: float, detail: str | None = None) -> None:
         self.path = path
         super().__init__(
             f"Timed out after {seconds:.3g}s waiting for the lock {path}; "
@@ -30,7 +34,7 @@ class LockTimeoutError(OpenClawError):
 class LockLostError(OpenClawError):
     """We held a lock so long that another process may have taken it over: nothing was written."""
 
-    def __init__(self, path: Path, held_s: float) -> None:
+    def __init__(self, path: StrPath, held_s: float) -> None:
         self.path = path
         super().__init__(
             f"Held the lock {path} for {held_s:.0f}s, long enough for another process to take it over; "

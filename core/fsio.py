@@ -8,20 +8,22 @@ bytes, never a torn or empty file, even if the writer is SIGKILLed.
 
 from __future__ import annotations
 
-import contextlib
-import json
 import os
 import stat
-from collections.abc import Callable
-from pathlib import Path
 
-from openclaw_onboard.core import trust
+from openclaw_onboard.core import jsonscan, trust
 from openclaw_onboard.core.errors import OpenClawError, StoreCorruptError, ValidationError
 from openclaw_onboard.core.sanitize import clean
 
+# Readers take a str or a Path and import neither pathlib nor json nor contextlib: `models status --check`
+# reads through here and those imports would cost more than its answer (issue #15). Writers may.
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing: the status path never needs it
 if TYPE_CHECKING:
+    from collections.abc import Callable
+    from pathlib import Path
     from typing import Any
+
+    StrPath = str | os.PathLike[str]
 
 FILE_MODE = 0o600
 DIR_MODE = 0o700
@@ -31,13 +33,17 @@ TEMP_PREFIX = ".openclaw-tmp-"
 MAX_JSON_BYTES = 64 * 1024 * 1024
 
 
-def ensure_private_dir(path: Path) -> None:
+def ensure_private_dir(path: StrPath) -> None:
     """Refuse an untrusted `path` (core.trust), then create it and any missing parents with 0700, and
     tighten an existing leaf dir we own. Modes change through an open descriptor, never by path.
 
     `mkdir(parents=True)` would give the parents the umask's mode (often 0755), so the
     missing ones are created one by one.
     """
+    import contextlib
+    from pathlib import Path
+
+    path = Path(path)
     trust.check_dir(path)
     missing: list[Path] = []
     probe = path
@@ -67,9 +73,13 @@ def _tighten_dir(path: Path) -> None:
         os.close(fd)
 
 
-def write_private_temp(directory: Path, name: str, data: bytes, mode: int = FILE_MODE) -> Path:
+def write_private_temp(directory: StrPath, name: str, data: bytes, mode: int = FILE_MODE) -> Path:
     """`data` in a new temp file for `name` in `directory` (O_EXCL, so never through a planted link),
     fsynced, mode 0600; the caller renames it into place. Nothing is left behind on failure."""
+    import contextlib
+    from pathlib import Path
+
+    directory = Path(directory)
     ensure_private_dir(directory)
     target = directory / name
     try:
@@ -93,7 +103,7 @@ def write_private_temp(directory: Path, name: str, data: bytes, mode: int = FILE
     return Path(tmp)
 
 
-def atomic_write_bytes(path: Path, data: bytes, mode: int = FILE_MODE,
+def atomic_write_bytes(path: StrPath, data: bytes, mode: int = FILE_MODE,
                        before_commit: Callable[[], None] | None = None) -> None:
     """Never through a symlink, never over another user's file (core.trust), never larger than a reader accepts.
 
@@ -102,6 +112,10 @@ def atomic_write_bytes(path: Path, data: bytes, mode: int = FILE_MODE,
     if len(data) > MAX_JSON_BYTES:  # what read_bytes_or_none would refuse: never write a file we cannot read back
         raise ValidationError(f"{clean(path)}: refusing to write {len(data)} bytes, more than the {MAX_JSON_BYTES} "
                               "a reader accepts; nothing was written")
+    import contextlib
+    from pathlib import Path
+
+    path = Path(path)
     ensure_private_dir(path.parent)
     trust.check_existing_file(path)
     tmp = write_private_temp(path.parent, path.name, data, mode)
@@ -121,7 +135,7 @@ def atomic_write_bytes(path: Path, data: bytes, mode: int = FILE_MODE,
 class WriteError(OpenClawError):
     """A write failed (disk full, read-only, ...): the old file is untouched. Names the file and the OS error."""
 
-    def __init__(self, path: Path, exc: OSError) -> None:
+    def __init__(self, path: StrPath, exc: OSError) -> None:
         self.path = path
         self.errno = exc.errno
         self.strerror = exc.strerror or type(exc).__name__
@@ -139,8 +153,10 @@ def _finite(value: Any) -> Any:
     return value
 
 
-def atomic_write_json(path: Path, data: Any, mode: int = FILE_MODE,
+def atomic_write_json(path: StrPath, data: Any, mode: int = FILE_MODE,
                       before_commit: Callable[[], None] | None = None) -> None:
+    import json
+
     try:
         text = json.dumps(data, indent=2, ensure_ascii=False, allow_nan=False)
     except ValueError:  # a non-finite float: never write `Infinity`, which OpenClaw cannot parse
@@ -154,7 +170,7 @@ def atomic_write_json(path: Path, data: Any, mode: int = FILE_MODE,
     atomic_write_bytes(path, raw, mode, before_commit)
 
 
-def fsync_dir(path: Path) -> None:
+def fsync_dir(path: StrPath) -> None:
     fd = os.open(path, os.O_RDONLY | os.O_DIRECTORY)
     try:
         os.fsync(fd)
@@ -162,8 +178,12 @@ def fsync_dir(path: Path) -> None:
         os.close(fd)
 
 
-def remove_stale_temps(directory: Path, name: str) -> int:
+def remove_stale_temps(directory: StrPath, name: str) -> int:
     """Remove temp files a killed writer left behind for `name`. Call only under the lock."""
+    import contextlib
+    from pathlib import Path
+
+    directory = Path(directory)
     removed = 0
     with contextlib.suppress(FileNotFoundError):
         for p in directory.glob(f"{TEMP_PREFIX}{name}.*"):
@@ -173,10 +193,10 @@ def remove_stale_temps(directory: Path, name: str) -> int:
     return removed
 
 
-def read_bytes_or_none(path: Path) -> bytes | None:
+def read_bytes_or_none(path: StrPath) -> bytes | None:
     """The file's bytes, None if absent; UntrustedPathError if another user could have written it
     (core.trust); a clear StoreCorruptError if unreadable or larger than MAX_JSON_BYTES."""
-    trust.check_dir(path.parent)
+    trust.check_dir(trust.parent_dir(path))
     try:
         fd = trust.open_nofollow(path)
     except (FileNotFoundError, NotADirectoryError):
@@ -212,7 +232,12 @@ def _reject_constant(name: str) -> None:
     raise _NonStandardJSON(name)
 
 
-def parse_json_object(path: Path, raw: bytes, *, json5: bool = False) -> dict[str, Any]:
+def loads_plain(raw: bytes | str) -> Any:
+    """`json.loads(raw)` (see core.jsonscan); ValueError (json.JSONDecodeError) when it is no JSON."""
+    return jsonscan.loads(raw)
+
+
+def parse_json_object(path: StrPath, raw: bytes, *, json5: bool = False) -> dict[str, Any]:
     """Parse bytes to a JSON object or raise StoreCorruptError naming the file and problem."""
     try:
         text = raw.decode("utf-8-sig")
@@ -226,30 +251,33 @@ def parse_json_object(path: Path, raw: bytes, *, json5: bool = False) -> dict[st
 
             data = _json5.loads(text)
         else:
-            data = json.loads(text, parse_constant=_reject_constant)
-    except json.JSONDecodeError as exc:
-        raise StoreCorruptError(path, f"invalid JSON at line {exc.lineno} column {exc.colno}: {exc.msg}") from None
+            data = jsonscan.loads(text, parse_constant=_reject_constant)
     except _NonStandardJSON as exc:
         raise StoreCorruptError(path, f"invalid JSON: {exc} is not allowed (OpenClaw could not read it)") from None
     except RecursionError:
         raise StoreCorruptError(path, "JSON is nested too deeply") from None
-    except ValueError as exc:  # json5 raises ValueError
-        raise StoreCorruptError(path, f"invalid JSON5: {str(exc)[:200]}") from None
+    except ValueError as exc:
+        import json  # an error path: imported already by the scanner that raised
+
+        if isinstance(exc, json.JSONDecodeError):
+            raise StoreCorruptError(path, f"invalid JSON at line {exc.lineno} column {exc.colno}: {exc.msg}") \
+                from None
+        raise StoreCorruptError(path, f"invalid JSON5: {str(exc)[:200]}") from None  # json5 raises ValueError
     if not isinstance(data, dict):
         raise StoreCorruptError(path, f"expected a JSON object at the top level, found {type(data).__name__}")
     return data
 
 
-def read_json_object(path: Path, *, json5: bool = False) -> dict[str, Any] | None:
+def read_json_object(path: StrPath, *, json5: bool = False) -> dict[str, Any] | None:
     raw = read_bytes_or_none(path)
     return None if raw is None else parse_json_object(path, raw, json5=json5)
 
 
-def tighten_file_mode(path: Path) -> str | None:
+def tighten_file_mode(path: StrPath) -> str | None:
     """Make an existing file of ours 0600 if group/world can read it, through the open file (never by
     path). Returns a warning for the user, or None. Best-effort: on a read-only mount it only warns
     (issue 11.9). A file another user could have written raises UntrustedPathError (core.trust)."""
-    trust.check_dir(path.parent)
+    trust.check_dir(trust.parent_dir(path))
     try:
         fd = trust.open_nofollow(path)
     except (FileNotFoundError, NotADirectoryError):

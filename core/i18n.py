@@ -23,17 +23,17 @@ Use:
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
-from pathlib import Path
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (the status path avoids it)
 if TYPE_CHECKING:  # gettext is imported only when a non-English catalog is loaded (fast --check/--json)
     import gettext
+    from collections.abc import Mapping
 
 LANGUAGES: tuple[str, ...] = ("en", "ko", "ja", "zh_TW")
 LANGUAGE_NAMES: dict[str, str] = {"en": "English", "ko": "한국어", "ja": "日本語", "zh_TW": "繁體中文"}
 DOMAINS: tuple[str, ...] = ("cli", "tui")
-LOCALE_DIR = Path(__file__).with_name("locale")
+# A string, not a Path: importing pathlib costs the status path more than its answer (issue #15).
+LOCALE_DIR = os.path.join(os.path.dirname(__file__), "locale")
 
 _ALIASES = {"zh_hant": "zh_TW", "zh_tw": "zh_TW", "zh_hk": "zh_TW", "zh_mo": "zh_TW"}
 

@@ -13,8 +13,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from openclaw_onboard.core.authstate import stat_number, unusable_until
 from openclaw_onboard.core.errors import ProfileNotFoundError, ValidationError
 from openclaw_onboard.core.i18n import _
@@ -22,6 +20,7 @@ from openclaw_onboard.core.provider_ids import auth_provider_key, normalize_prov
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing: the status path never needs it
 if TYPE_CHECKING:  # order works on models (writes) and on core.views (fast reads) alike
+    from pathlib import Path
     from typing import Any, TypeAlias
 
     from openclaw_onboard.core.models import AuthConfig, AuthProfileStore
@@ -127,6 +126,8 @@ def _last_used(store: StoreLike, profile_id: str) -> float:
 
 def _split_cooling(store: StoreLike, ids: list[str], now_ms: int) -> tuple[list[str], list[str]]:
     """(ready, cooling down), each in the given order; one cooldown look-up per profile."""
+    if not store.usageStats:  # no usage recorded, so no cooldown (unusable_until): the common store
+        return list(ids), []
     ready: list[str] = []
     waiting: list[str] = []
     for pid in ids:
@@ -143,7 +144,11 @@ def _cooldown_last(store: StoreLike, ids: list[str], now_ms: int) -> list[str]:
 def default_sort(store: StoreLike, ids: list[str], now_ms: int) -> list[str]:
     """OpenClaw's orderProfilesByMode: usable ones by type then least recently used, then cooldowns."""
     ready, waiting = _split_cooling(store, ids, now_ms)
-    ready.sort(key=lambda pid: (TYPE_RANK.get(store.profiles[pid].type, 3), _last_used(store, pid)))
+    profiles = store.profiles
+    if store.usageStats:
+        ready.sort(key=lambda pid: (TYPE_RANK.get(profiles[pid].type, 3), _last_used(store, pid)))
+    else:  # every lastUsed is 0: by type alone (the sort is stable, as with the equal second key)
+        ready.sort(key=lambda pid: TYPE_RANK.get(profiles[pid].type, 3))
     waiting.sort(key=lambda pid: cooldown_until(store, pid) or now_ms)
     return ready + waiting
 

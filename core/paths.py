@@ -1,16 +1,27 @@
-"""Where OpenClaw keeps things. The only module that knows `~/.openclaw`."""
+"""Where OpenClaw keeps things. The only module that knows `~/.openclaw`.
+
+Each location is derived once, as a string (`*_str`: `models status --check` never imports pathlib,
+which with the `re` it pulls in costs more than the answer, issue #15); the `Path` accessors wrap those
+strings for everyone else. `state` may be given as a str or a Path.
+"""
 
 from __future__ import annotations
 
 import os
-import re
-from collections.abc import Mapping
-from pathlib import Path
 
 from openclaw_onboard.core.records import record
 
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (the status path avoids it)
+if TYPE_CHECKING:
+    from collections.abc import Mapping
+    from pathlib import Path
+
+    StrPath = str | os.PathLike[str]
+
 DEFAULT_AGENT_ID = "main"
-AGENT_ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}\Z")  # \Z: `$` would accept a trailing newline
+AGENT_ID_MAX = 64
+_AGENT_ID_FIRST = frozenset("abcdefghijklmnopqrstuvwxyz0123456789")
+_AGENT_ID_REST = _AGENT_ID_FIRST | {"_", "-"}
 
 STORE_FILENAME = "auth-profiles.json"
 STATE_FILENAME = "auth-state.json"
@@ -20,24 +31,34 @@ CONFIG_FILENAME = "openclaw.json"
 ENV_FILENAME = ".env"
 
 
-def state_dir(env: Mapping[str, str] | None = None) -> Path:
-    """`$OPENCLAW_STATE_DIR`, else `~/.openclaw`."""
+def _path(location: StrPath) -> Path:
+    from pathlib import Path
+
+    return Path(location)
+
+
+def state_dir_str(env: Mapping[str, str] | None = None) -> str:
+    """`$OPENCLAW_STATE_DIR` (`~` expanded), else `~/.openclaw`."""
     env = os.environ if env is None else env
     override = env.get("OPENCLAW_STATE_DIR", "").strip()
     if override:
-        return Path(override).expanduser()
-    home = env.get("HOME") or str(Path.home())
-    return Path(home) / ".openclaw"
+        return os.path.expanduser(override)
+    home = env.get("HOME") or os.path.expanduser("~")
+    return os.path.join(home, ".openclaw")
+
+
+def state_dir(env: Mapping[str, str] | None = None) -> Path:
+    return _path(state_dir_str(env))
 
 
 @record(frozen=True)
 class AgentPaths:
     """Every file of one agent, derived from the state dir and the agent id."""
 
-    state: Path
+    state: StrPath
     agent_id: str
     # `agentDir` from openclaw.json's agents.list (or $OPENCLAW_AGENT_DIR for main), when set.
-    dir_override: Path | None = None
+    dir_override: StrPath | None = None
 
     def __post_init__(self) -> None:
         # Every core API derives paths here: an id like `../../x` must never reach the file system (issue 11.12).
@@ -49,38 +70,54 @@ class AgentPaths:
                                   "letters, digits, '-' or '_', starting with a letter or digit")
 
     @property
-    def agent_dir(self) -> Path:
+    def agent_dir_str(self) -> str:
         if self.dir_override is not None:
-            return self.dir_override
-        return self.state / "agents" / self.agent_id / "agent"
+            return os.fspath(self.dir_override)
+        return os.path.join(self.state, "agents", self.agent_id, "agent")
+
+    @property
+    def store_str(self) -> str:
+        return os.path.join(self.agent_dir_str, STORE_FILENAME)
+
+    @property
+    def auth_state_str(self) -> str:
+        return os.path.join(self.agent_dir_str, STATE_FILENAME)
+
+    @property
+    def legacy_auth_str(self) -> str:
+        return os.path.join(self.agent_dir_str, LEGACY_AUTH_FILENAME)
+
+    @property
+    def agent_dir(self) -> Path:
+        return _path(self.agent_dir_str)
 
     @property
     def store(self) -> Path:
-        return self.agent_dir / STORE_FILENAME
+        return _path(self.store_str)
 
     @property
     def lock(self) -> Path:
-        return self.agent_dir / (STORE_FILENAME + LOCK_SUFFIX)
+        return _path(os.path.join(self.agent_dir_str, STORE_FILENAME + LOCK_SUFFIX))
 
     @property
     def auth_state(self) -> Path:
-        return self.agent_dir / STATE_FILENAME
+        return _path(self.auth_state_str)
 
     @property
     def legacy_auth(self) -> Path:
-        return self.agent_dir / LEGACY_AUTH_FILENAME
+        return _path(self.legacy_auth_str)
 
     @property
     def lock_queue(self) -> Path:
         """Where our writers line up before taking the store lock (core.locking._Queue); ours only."""
-        return self.state / "locks" / "onboard-queue" / f"{self.agent_id}.queue"
+        return _path(os.path.join(self.state, "locks", "onboard-queue", f"{self.agent_id}.queue"))
 
     def refresh_lock(self, provider: str, profile_id: str) -> Path:
         """OpenClaw's global refresh lock for this profile (shared by every agent)."""
         return refresh_lock_path(self.state, provider, profile_id)
 
 
-def refresh_lock_path(state: Path, provider: str, profile_id: str) -> Path:
+def refresh_lock_path(state: StrPath, provider: str, profile_id: str) -> Path:
     """`<state>/locks/oauth-refresh/sha256-<hex>.lock`, hex = SHA-256(provider NUL profileId).
 
     OpenClaw 4.26 (resolveOAuthRefreshLockPath) hashes the provider exactly as stored, not
@@ -89,24 +126,24 @@ def refresh_lock_path(state: Path, provider: str, profile_id: str) -> Path:
     import hashlib
 
     digest = hashlib.sha256(provider.encode() + b"\0" + profile_id.encode()).hexdigest()
-    return state / "locks" / "oauth-refresh" / f"sha256-{digest}{LOCK_SUFFIX}"
+    return _path(os.path.join(state, "locks", "oauth-refresh", f"sha256-{digest}{LOCK_SUFFIX}"))
 
 
-def agent_paths(agent_id: str = DEFAULT_AGENT_ID, state: Path | None = None) -> AgentPaths:
+def agent_paths(agent_id: str = DEFAULT_AGENT_ID, state: StrPath | None = None) -> AgentPaths:
     """The files of one agent: `<state>/agents/<id>/agent`, or the `agentDir` OpenClaw's config gives it."""
-    base = state if state is not None else state_dir()
+    base = state if state is not None else state_dir_str()
     return AgentPaths(state=base, agent_id=agent_id, dir_override=_configured_dir(base, agent_id))
 
 
-_config_cache: dict[Path, tuple[tuple[int, int], dict]] = {}
+_config_cache: dict[str, tuple[tuple[int, int], dict]] = {}
 
 
-def read_config_raw(state: Path) -> dict:
+def read_config_raw(state: StrPath) -> dict:
     """openclaw.json as a dict ({} when absent or unreadable: callers that must report errors read it
     themselves), cached by mtime and size so agent_paths stays cheap."""
-    path = state / CONFIG_FILENAME
+    path = os.path.join(state, CONFIG_FILENAME)
     try:
-        st = path.stat()
+        st = os.stat(path)
     except OSError:
         return {}
     key = (st.st_mtime_ns, st.st_size)
@@ -119,9 +156,7 @@ def read_config_raw(state: Path) -> dict:
     try:
         raw_bytes = fsio.read_bytes_or_none(path) or b"{}"
         try:
-            import json
-
-            raw = json.loads(raw_bytes)
+            raw = fsio.loads_plain(raw_bytes)
         except ValueError:
             raw = fsio.parse_json_object(path, raw_bytes, json5=True)
     except (StoreCorruptError, OSError):
@@ -131,64 +166,87 @@ def read_config_raw(state: Path) -> dict:
     return raw
 
 
-def _configured_dir(state: Path, agent_id: str) -> Path | None:
+def _configured_dir(state: StrPath, agent_id: str) -> str | None:
     if agent_id == DEFAULT_AGENT_ID:
         override = os.environ.get("OPENCLAW_AGENT_DIR", "").strip() or os.environ.get("PI_CODING_AGENT_DIR", "").strip()
         if override:
-            return Path(override).expanduser()
-    from openclaw_onboard.core.agentconfig import configured_agent_dir
+            return os.path.expanduser(override)
+    from openclaw_onboard.core.agentconfig import configured_agent_dir_str
 
-    return configured_agent_dir(read_config_raw(state), agent_id)
-
-
-def config_path(state: Path | None = None) -> Path:
-    return (state if state is not None else state_dir()) / CONFIG_FILENAME
+    return configured_agent_dir_str(read_config_raw(state), agent_id)
 
 
-def config_lock_path(state: Path | None = None) -> Path:
-    return config_path(state).with_name(CONFIG_FILENAME + LOCK_SUFFIX)
+def _in_state(state: StrPath | None, name: str) -> str:
+    return os.path.join(state if state is not None else state_dir_str(), name)
 
 
-def env_file_path(state: Path | None = None) -> Path:
+def config_path_str(state: StrPath | None = None) -> str:
+    return _in_state(state, CONFIG_FILENAME)
+
+
+def config_path(state: StrPath | None = None) -> Path:
+    return _path(config_path_str(state))
+
+
+def config_lock_path(state: StrPath | None = None) -> Path:
+    return _path(_in_state(state, CONFIG_FILENAME + LOCK_SUFFIX))
+
+
+def env_file_path_str(state: StrPath | None = None) -> str:
     """`<state>/.env`: what a gateway daemon (systemd/launchd) reads instead of the shell env."""
-    return (state if state is not None else state_dir()) / ENV_FILENAME
+    return _in_state(state, ENV_FILENAME)
 
 
-def legacy_oauth_path(state: Path | None = None, env: Mapping[str, str] | None = None) -> Path:
+def env_file_path(state: StrPath | None = None) -> Path:
+    return _path(env_file_path_str(state))
+
+
+def legacy_oauth_path_str(state: StrPath | None = None, env: Mapping[str, str] | None = None) -> str:
     env = os.environ if env is None else env
     override = env.get("OPENCLAW_OAUTH_DIR", "").strip()
-    base = Path(override).expanduser() if override else (state or state_dir(env)) / "credentials"
-    return base / "oauth.json"
+    base = os.path.expanduser(override) if override else \
+        os.path.join(state if state else state_dir_str(env), "credentials")
+    return os.path.join(base, "oauth.json")
+
+
+def legacy_oauth_path(state: StrPath | None = None, env: Mapping[str, str] | None = None) -> Path:
+    return _path(legacy_oauth_path_str(state, env))
 
 
 def codex_cli_auth_path(env: Mapping[str, str] | None = None) -> Path:
     env = os.environ if env is None else env
     home = env.get("CODEX_HOME", "").strip()
-    return (Path(home).expanduser() if home else Path(env.get("HOME") or Path.home()) / ".codex") / "auth.json"
+    base = os.path.expanduser(home) if home else os.path.join(env.get("HOME") or os.path.expanduser("~"), ".codex")
+    return _path(os.path.join(base, "auth.json"))
 
 
 def claude_cli_credentials_path(env: Mapping[str, str] | None = None) -> Path:
     env = os.environ if env is None else env
     override = env.get("CLAUDE_CONFIG_DIR", "").strip()
-    base = Path(override).expanduser() if override else Path(env.get("HOME") or Path.home()) / ".claude"
-    return base / ".credentials.json"
+    base = os.path.expanduser(override) if override else \
+        os.path.join(env.get("HOME") or os.path.expanduser("~"), ".claude")
+    return _path(os.path.join(base, ".credentials.json"))
 
 
 def is_valid_agent_id(agent_id: str) -> bool:
-    """1-64 of [a-z0-9_-], starting with a letter or digit: safe as a directory name (no `..`, no `/`)."""
-    return bool(AGENT_ID_PATTERN.match(agent_id))
+    """1-64 of [a-z0-9_-], starting with a letter or digit: safe as a directory name (no `..`, no `/`).
+    (A character test, not a regex: tests/core/test_paths_strings.py holds it to one.)"""
+    return (0 < len(agent_id) <= AGENT_ID_MAX and agent_id[0] in _AGENT_ID_FIRST
+            and all(c in _AGENT_ID_REST for c in agent_id))
 
 
-def list_agents(state: Path | None = None) -> list[str]:
+def list_agents(state: StrPath | None = None) -> list[str]:
     """Agents as OpenClaw lists them (openclaw.json `agents.list`, else `main`), then any other agent
     dir found under `<state>/agents` (made by older tools); `main` first when it is there."""
     from openclaw_onboard.core.agentconfig import list_agent_ids
 
-    base = state if state is not None else state_dir()
-    root = base / "agents"
+    base = state if state is not None else state_dir_str()
+    root = os.path.join(base, "agents")
     try:
         # A directory whose name is no valid agent id (`..`, escapes) is not an agent: never listed, never opened.
-        found = sorted(p.name for p in root.iterdir() if is_valid_agent_id(p.name) and (p / "agent").is_dir())
+        with os.scandir(root) as entries:
+            found = sorted(e.name for e in entries
+                           if is_valid_agent_id(e.name) and os.path.isdir(os.path.join(e.path, "agent")))
     except (FileNotFoundError, NotADirectoryError):
         found = []
     raw = read_config_raw(base)

@@ -10,7 +10,6 @@ must stay cheap.
 from __future__ import annotations
 
 import unicodedata
-from functools import lru_cache
 
 ELLIPSIS = "…"
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (the status path avoids it)
@@ -20,14 +19,23 @@ if TYPE_CHECKING:
     Align = Literal["<", ">", "^"]
 
 
-@lru_cache(maxsize=4096)
+# Widths of the code points seen so far: a dict, not functools.lru_cache (functools imports collections,
+# which the status path does without); bounded by the number of distinct code points (about a million).
+_widths: dict[str, int] = {}
+
+
 def char_cells(ch: str) -> int:
     """Cells taken by one code point: 2 for East Asian wide/full-width, 0 for combining/format marks."""
     if ch < "\u0300":  # ASCII and Latin-1: one cell each (control characters never get here: sanitised)
         return 1
-    if unicodedata.category(ch) in ("Mn", "Mc", "Me", "Cf") or _hangul_jamo_tail(ch):
-        return 0
-    return 2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1
+    width = _widths.get(ch)
+    if width is None:
+        if unicodedata.category(ch) in ("Mn", "Mc", "Me", "Cf") or _hangul_jamo_tail(ch):
+            width = 0
+        else:
+            width = 2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1
+        _widths[ch] = width
+    return width
 
 
 def _hangul_jamo_tail(ch: str) -> bool:
@@ -74,6 +82,13 @@ def pad(text: str, width: int, align: Align = "<") -> str:
         left = gap // 2
         return " " * left + text + " " * (gap - left)
     return text + " " * gap
+
+
+def pad_column(texts: list[str], min_width: int = 0) -> list[str]:
+    """Each of `texts` padded to the widest of them (at least `min_width` cells): one table column.
+    ASCII text, nearly every id and word, is padded by str.ljust (a column of 100,000 rows, issue #15)."""
+    width = max(min_width, max(map(cells, texts), default=0))
+    return [t.ljust(width) if t.isascii() else pad(t, width) for t in texts]
 
 
 def fit(text: str, width: int, align: Align = "<", ellipsis: str = ELLIPSIS) -> str:

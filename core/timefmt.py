@@ -14,7 +14,7 @@ English forms (OpenClaw's), whatever the language.
 from __future__ import annotations
 
 from openclaw_onboard.core.durations import DAY_MS, HOUR_MS, MINUTE_MS, SECOND_MS
-from openclaw_onboard.core.i18n import _
+from openclaw_onboard.core.i18n import _, current_language
 
 
 def format_utc(ms: int | float | None, *, suffix: bool = True, date_only: bool = False) -> str:
@@ -50,20 +50,40 @@ def format_countdown(remaining_ms: int | None) -> str:
     return sign + _("{minutes}m {seconds:02d}s").format(minutes=m, seconds=sec)
 
 
+def _coarse(ms: int) -> tuple[str, int]:
+    """("m" | "h" | "d", count): under 60 min minutes, under 48 h hours, else days (floor, sign dropped)."""
+    ms = abs(int(ms))
+    if ms < HOUR_MS:
+        return "m", ms // MINUTE_MS
+    if ms < 48 * HOUR_MS:
+        return "h", ms // HOUR_MS
+    return "d", ms // DAY_MS
+
+
 def format_duration(ms: int) -> str:
     """OpenClaw's coarse form for people (`12m`, `5h`, `3d`; `3일`, `3日`, `3天`): under 60 min minutes,
     under 48 h hours, else days (floor). The sign is dropped (say "ago" around it)."""
-    ms = abs(int(ms))
-    if ms < HOUR_MS:
-        return _("{minutes}m").format(minutes=ms // MINUTE_MS)
-    if ms < 48 * HOUR_MS:
-        return _("{hours}h").format(hours=ms // HOUR_MS)
-    return _("{days}d").format(days=ms // DAY_MS)
+    unit, count = _coarse(ms)
+    if unit == "m":
+        return _("{minutes}m").format(minutes=count)
+    if unit == "h":
+        return _("{hours}h").format(hours=count)
+    return _("{days}d").format(days=count)
+
+
+# describe_expiry's texts by (language, future?, unit, count): a status of 100,000 profiles asks for a
+# few hundred distinct ones (issue #15). Cleared when large, so hostile expiries cannot grow it unbounded.
+_expiry_texts: dict[tuple[str, bool, str, int], str] = {}
 
 
 def describe_expiry(remaining_ms: int) -> str:
     """`expires in 5h` / `expired 3d ago`, for people (core.durations.describe_expiry is the fixed
     English form of --json)."""
-    if remaining_ms > 0:
-        return _("expires in {duration}").format(duration=format_duration(remaining_ms))
-    return _("expired {duration} ago").format(duration=format_duration(remaining_ms))
+    key = (current_language(), remaining_ms > 0, *_coarse(remaining_ms))
+    text = _expiry_texts.get(key)
+    if text is None:
+        if len(_expiry_texts) >= 4096:
+            _expiry_texts.clear()
+        template = _("expires in {duration}") if remaining_ms > 0 else _("expired {duration} ago")
+        text = _expiry_texts[key] = template.format(duration=format_duration(remaining_ms))
+    return text

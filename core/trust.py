@@ -17,13 +17,14 @@ Every refusal is an `UntrustedPathError` that names the path, its owner and mode
 
 from __future__ import annotations
 
-import contextlib
 import os
 import stat
-from collections.abc import Iterator
-from pathlib import Path
 
 from openclaw_onboard.core.errors import UnsafePathError
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (the status path avoids it)
+if TYPE_CHECKING:
+    from pathlib import Path
 
 _MAX_LINKS = 40  # as the kernel's ELOOP limit: a symlink loop is refused, not followed forever
 
@@ -32,6 +33,8 @@ class UntrustedPathError(UnsafePathError):
     """A path another user could have written: refused, with its owner, mode and the fix."""
 
     def __init__(self, path: Path | str, problem: str, fix: str, st: os.stat_result | None = None) -> None:
+        from pathlib import Path  # only a refusal pays for pathlib
+
         from openclaw_onboard.core.sanitize import clean
 
         self.path = Path(path)
@@ -84,9 +87,22 @@ def _check_dir_stat(path: Path | str, st: os.stat_result) -> None:
                                  f"check what is in it, then `chmod go-w {_quote(path)}`", st)
 
 
-def _ancestors(path: Path) -> Iterator[Path]:
-    yield path
-    yield from path.parents
+def parent_dir(path: Path | str) -> str:
+    """The directory holding `path`, as `Path(path).parent` names it (without importing pathlib)."""
+    p = os.fspath(path)
+    root = "/" if p.startswith("/") else ""
+    parts = [part for part in p.split("/") if part and part != "."]
+    return root + "/".join(parts[:-1]) or root or "."
+
+
+def _from_root(directory: Path | str) -> list[str]:
+    """`/`, `/a`, `/a/b`, ... down to `directory` made absolute. Empty and `.` parts are dropped as pathlib
+    drops them, but never `..`: `link/..` must be judged as the kernel resolves it (not as abspath would)."""
+    d = os.fspath(directory)
+    if not d.startswith("/"):
+        d = os.getcwd() + "/" + d
+    parts = [p for p in d.split("/") if p and p != "."]
+    return ["/", *("/" + "/".join(parts[: i + 1]) for i in range(len(parts)))]
 
 
 def check_dir(directory: Path | str, _depth: int = 0) -> None:
@@ -94,8 +110,7 @@ def check_dir(directory: Path | str, _depth: int = 0) -> None:
     (they will be created by us, 0700); the deepest existing one and all above it are checked."""
     if _depth > _MAX_LINKS:
         raise UntrustedPathError(directory, "is inside a symlink loop", "remove the loop")
-    d = Path(directory).absolute()  # not abspath: `link/..` must be judged as the kernel resolves it
-    for comp in reversed(list(_ancestors(d))):  # from / down: report the outermost problem
+    for comp in _from_root(directory):  # from / down: report the outermost problem
         try:
             st = os.lstat(comp)
         except FileNotFoundError:
@@ -149,8 +164,10 @@ def open_nofollow(path: Path | str, flags: int = os.O_RDONLY, mode: int = 0o600)
         if exc.errno == 40:  # ELOOP: the last component is a symlink
             raise _symlink_error(path) from None
         raise
-    with contextlib.suppress(OSError):
+    try:  # noqa: SIM105 - contextlib costs the status path an import
         os.set_blocking(fd, True)
+    except OSError:
+        pass
     return fd
 
 
@@ -178,7 +195,7 @@ def fchmod_best_effort(fd: int, mode: int) -> str | None:
 
 def check_file(path: Path | str) -> None:
     """The whole check for one credential file, for `doctor`: its directories, no symlink, owner, mode."""
-    check_dir(Path(path).parent)
+    check_dir(parent_dir(path))
     try:
         fd = open_nofollow(path)
     except (FileNotFoundError, NotADirectoryError, PermissionError):

@@ -9,21 +9,21 @@ through the pydantic models in `core.store`.
 
 from __future__ import annotations
 
-import json
 import math
-from collections.abc import Callable
-from pathlib import Path
 
 from openclaw_onboard.core import fsio
 from openclaw_onboard.core.authstate import read_state
 from openclaw_onboard.core.errors import StoreCorruptError
-from openclaw_onboard.core.paths import AgentPaths, config_path, legacy_oauth_path
+from openclaw_onboard.core.paths import STORE_FILENAME, config_path_str, legacy_oauth_path_str
 from openclaw_onboard.core.provider_ids import auth_provider_key, normalize_provider_id
 from openclaw_onboard.core.records import factory, record
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing: the status path never needs it
 if TYPE_CHECKING:
+    from collections.abc import Callable
     from typing import Any
+
+    from openclaw_onboard.core.paths import AgentPaths, StrPath
 
 CREDENTIAL_TYPES = ("oauth", "token", "api_key")
 _COMMON_STR = ("email",)
@@ -112,6 +112,7 @@ class CredentialView:
     access = property(lambda self: self.raw.get("access"))
     refresh = property(lambda self: self.raw.get("refresh"))
     email = property(lambda self: self.raw.get("email"))
+    accountId = property(lambda self: self.raw.get("accountId"))
 
     @property
     def secret(self) -> str | None:
@@ -146,11 +147,10 @@ def view_credential(raw: Any, provider_hint: str | None = None) -> CredentialVie
         value = data.get(name)
         if value is not None and not isinstance(value, str):
             raise ValueError(f"{name}: Input should be a valid string")
-    refs: dict[str, RefView | None] = {"keyRef": None, "tokenRef": None}
     ref_name = _REF_FIELD[kind]
     if ref_name and data.get(ref_name) is not None:
-        refs[ref_name] = _ref(data[ref_name])
-    return CredentialView(kind, provider, data, **refs)
+        return CredentialView(kind, provider, data, **{ref_name: _ref(data[ref_name])})
+    return CredentialView(kind, provider, data)
 
 
 @record
@@ -215,7 +215,7 @@ def _problem(file: str, key: str, reason: str) -> str:
 
 def read_store(paths: AgentPaths) -> StoreSnapshot:
     """Parse auth-profiles.json and auth-state.json (+ legacy files when the store is absent)."""
-    raw = fsio.read_json_object(paths.store)
+    raw = fsio.read_json_object(paths.store_str)
     problems: list[str] = []
     view = StoreView()
     legacy_ids: list[str] = []
@@ -225,13 +225,13 @@ def read_store(paths: AgentPaths) -> StoreSnapshot:
     else:
         profiles = raw.get("profiles", {})
         if not isinstance(profiles, dict):
-            problems.append(_problem(paths.store.name, "profiles", "not an object"))
+            problems.append(_problem(STORE_FILENAME, "profiles", "not an object"))
             profiles = {}
         for pid, entry in profiles.items():
             try:
                 view.profiles[pid] = view_credential(entry)
             except ValueError as exc:
-                problems.append(_problem(paths.store.name, f"profile {pid!r}", str(exc)))
+                problems.append(_problem(STORE_FILENAME, f"profile {pid!r}", str(exc)))
     view.set_state(read_state(paths, raw, problems))
     return StoreSnapshot(view, problems, raw is not None, legacy_ids)
 
@@ -242,7 +242,7 @@ def merge_legacy_entries(paths: AgentPaths, profiles: dict[str, Any], parse: Cal
     never overwriting. `parse(entry, provider_hint=...)` validates (a view here, a pydantic model in
     core.imports); `report(file, key, reason)` records what was skipped. Returns the ids added."""
     added: list[str] = []
-    for path in (paths.legacy_auth, legacy_oauth_path(paths.state)):
+    for path in (paths.legacy_auth_str, legacy_oauth_path_str(paths.state)):
         try:
             entries = fsio.read_json_object(path) or {}
         except StoreCorruptError as exc:
@@ -283,14 +283,14 @@ class RefProfile:
     email: str | None = None
 
 
-def read_auth_config(state: Path) -> tuple[AuthConfigView | None, dict[str, Any]]:
+def read_auth_config(state: StrPath) -> tuple[AuthConfigView | None, dict[str, Any]]:
     """The `auth` part of openclaw.json (plain JSON fast, JSON5 when needed) and the whole raw dict."""
-    path = config_path(state)
+    path = config_path_str(state)
     raw_bytes = fsio.read_bytes_or_none(path)
     if raw_bytes is None:
         return None, {}
     try:
-        raw = json.loads(raw_bytes)
+        raw = fsio.loads_plain(raw_bytes)
         if not isinstance(raw, dict):
             raise ValueError
     except ValueError:

@@ -127,3 +127,27 @@ def test_main_is_callable_in_process(capsys, state_dir):
     assert main(["--version"]) == 0
     assert main(["models", "status", "--nope"]) == 2
     assert "unrecognized arguments" in capsys.readouterr().err
+
+
+# What the status answer does without (issue #15): each of these costs more to import than the answer takes.
+# `json` too: the store is parsed by CPython's C scanner through core.jsonscan.
+STATUS_NEVER_IMPORTS = ("pathlib", "re", "json", "argparse", "typing", "threading", "contextlib", "collections",
+                        "functools", "enum", "logging", "gettext", "dataclasses", "inspect", "tempfile", "datetime")
+
+
+@pytest.mark.parametrize("args", [["--check"], [], ["--plain"], ["--agent", "work", "--check"]],
+                         ids=["check", "text", "plain", "sub-agent"])
+def test_models_status_imports_only_what_the_answer_needs(cli_env, make_agent, openclaw_files, args):
+    config = {"agents": {"list": [{"id": "main", "default": True}, {"id": "Work Agent!", "agentDir": "~/w"}]},
+              "auth": {"order": {"openrouter": ["openrouter:a"]}}}
+    make_agent(config=config)
+    make_agent("work", auth_state=True)
+    openclaw_files.write_raw(openclaw_files.state / ".env", b"GROQ_API_KEY=gsk_test_0123456789\n")
+    env = {**cli_env, "OPENAI_API_KEYS": "sk-a, sk-b"}
+    proc = subprocess.run([*python_cmd("-X", "importtime"), "models", "status", *args],
+                          capture_output=True, text=True, env=env, cwd=ROOT, timeout=60)
+    assert proc.returncode in (0, 1, 2), proc.stderr[-2000:]
+    assert "Traceback" not in proc.stderr
+    modules = {line.split("|")[-1].strip() for line in proc.stderr.splitlines() if line.startswith("import time:")}
+    assert "openclaw_onboard.core.status" in modules  # the measurement works
+    assert sorted(modules & set(STATUS_NEVER_IMPORTS)) == []

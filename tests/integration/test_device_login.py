@@ -163,8 +163,10 @@ async def test_slow_server_is_bounded_by_the_request_timeout_and_deadline(srv: O
 
 
 async def test_slow_server_then_grant_recovers(srv: OAuthTestServer, state: Path) -> None:
-    fake = DeviceAuthFake(srv, delay_s=0.5, grant_after=2)
-    timing = DeviceTiming(default_interval_s=0.01, min_interval_s=0.0, deadline_s=20, request_timeout_s=0.1)
+    # The code exchange after the grant shares request_timeout_s: 0.1 s was too short for a loopback
+    # round trip on a loaded 2-core machine (a failure seen once in the suite), so polls time out at 0.5 s.
+    fake = DeviceAuthFake(srv, delay_s=2.0, grant_after=2)
+    timing = DeviceTiming(default_interval_s=0.01, min_interval_s=0.0, deadline_s=20, request_timeout_s=0.5)
     login = make_login(srv, state, timing)
     await login.start()
     while fake.polls < 2:  # the first (slow) polls time out on our side; then the server is fast again
