@@ -19,7 +19,7 @@ if TYPE_CHECKING:
 
 def cmd_status(args: argparse.Namespace) -> int:
     from openclaw_onboard.app.cli_common import resolve_agent
-    from openclaw_onboard.core.sanitize import clean, clean_block
+    from openclaw_onboard.core.sanitize import clean, clean_block, clean_lines
     from openclaw_onboard.core.status import agent_status, check_exit_code
 
     agent_id = resolve_agent(args.agent)
@@ -56,7 +56,7 @@ def cmd_status(args: argparse.Namespace) -> int:
             from openclaw_onboard.app.cli_probe import probe_lines
 
             lines += probe_lines(summary)
-        sys.stdout.write("".join(clean(line) + "\n" for line in lines))
+        sys.stdout.write(clean_lines(lines))
     sys.stdout.flush()
     return code if args.check else 0
 
@@ -175,8 +175,9 @@ def text_lines(status: AgentStatus) -> list[str]:
     # One table across providers, built column by column (widths in cells: ids may be CJK).
     listed = [p for ps in status.providers for p in ps.profiles]
     expiry_texts = {p.profile_id: _expiry_text(p) for p in listed if p.status != "static"}  # used twice
+    words = {kind: _status_word(kind) for kind in {p.status for p in listed}}
     cols = zip(pad_column([p.profile_id for p in listed]), pad_column([p.type for p in listed]),
-               pad_column([p.masked or "-" for p in listed]), pad_column([_status_word(p.status) for p in listed]),
+               pad_column([p.masked or "-" for p in listed]), pad_column([words[p.status] for p in listed]),
                strict=True)
     if status.providers:
         lines.append(_("Providers:"))
@@ -201,7 +202,7 @@ def text_lines(status: AgentStatus) -> list[str]:
     lines.append(_("OAuth/token status:") if timed else _("OAuth/token status: none"))
     no_expiry = _("no expiry")
     for p, profile_id, word in zip(timed, pad_column([p.profile_id for p in timed]),
-                                   pad_column([_status_word(p.status) for p in timed], 8), strict=True):
+                                   pad_column([words[p.status] for p in timed], 8), strict=True):
         detail = no_expiry if p.status == "static" else expiry_texts.get(p.profile_id) or _expiry_text(p)
         lines.append(f"  {profile_id}  {word}  {detail}")
 

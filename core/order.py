@@ -104,7 +104,11 @@ def credential_reason(cred: Any, now_ms: int) -> str:
 
 def eligibility(store: StoreLike, provider: str, profile_id: str, auth: AuthLike, now_ms: int) -> str:
     """Why a profile can or cannot serve `provider`: ok, or OpenClaw's reason code."""
-    key = auth_provider_key(provider)
+    return _eligibility(store, auth_provider_key(provider), profile_id, auth, now_ms)
+
+
+def _eligibility(store: StoreLike, key: str, profile_id: str, auth: AuthLike, now_ms: int) -> str:
+    """eligibility() with the provider's auth key computed once by the caller (once per provider, not per profile)."""
     cred = store.profiles.get(profile_id)
     if cred is None:
         return "profile_missing"
@@ -199,11 +203,12 @@ def effective_order(store: StoreLike, provider: str, auth: AuthLike, now_ms: int
         return []
 
     memo = {} if reasons is None else reasons
+    key = auth_provider_key(provider)
 
     def eligible(pid: str) -> bool:
         reason = memo.get(pid)
         if reason is None:
-            reason = memo[pid] = eligibility(store, provider, pid, auth, now_ms)
+            reason = memo[pid] = _eligibility(store, key, pid, auth, now_ms)
         return reason == "ok"
 
     chosen = [pid for pid in base if eligible(pid)]

@@ -104,6 +104,15 @@ def clean_all(items: Iterable[object]) -> list[str]:
     return [clean(i) for i in items]
 
 
+def clean_lines(lines: list[str]) -> str:
+    """`lines` as text, each line cleaned as by `clean()` and ended by a newline. A block that is printable
+    ASCII with no newline inside a line is returned in one pass (100,000 status rows, issue #15)."""
+    block = "\n".join(lines)
+    if lines and block.isascii() and block.count("\n") == len(lines) - 1 and block.replace("\n", "").isprintable():
+        return block + "\n"
+    return "".join(clean(line) + "\n" for line in lines)
+
+
 def clean_block(text: str) -> str:
     """Several lines (e.g. indented JSON): each line cleaned as by `clean()`, the line breaks kept."""
     return "\n".join(clean(line) for line in text.split("\n"))

@@ -87,6 +87,9 @@ def pad(text: str, width: int, align: Align = "<") -> str:
 def pad_column(texts: list[str], min_width: int = 0) -> list[str]:
     """Each of `texts` padded to the widest of them (at least `min_width` cells): one table column.
     ASCII text, nearly every id and word, is padded by str.ljust (a column of 100,000 rows, issue #15)."""
+    if all(map(str.isascii, texts)):  # one cell per character: measured and padded by C loops
+        width = max(min_width, max(map(len, texts), default=0))
+        return [t.ljust(width) for t in texts]
     width = max(min_width, max(map(cells, texts), default=0))
     return [t.ljust(width) if t.isascii() else pad(t, width) for t in texts]
 

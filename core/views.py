@@ -32,6 +32,7 @@ _STR_FIELDS = {
     "token": ("token",),
     "oauth": ("access", "refresh", "accountId", "projectId", "enterpriseUrl", "idToken", "displayName", "clientId"),
 }
+_CHECKED_STR = {kind: _COMMON_STR + names for kind, names in _STR_FIELDS.items()}  # once, not per profile
 _REF_FIELD = {"api_key": "keyRef", "token": "tokenRef", "oauth": None}
 _REF_SOURCES = ("env", "file", "exec")
 _SECRET_FIELD = {"api_key": "key", "token": "token", "oauth": "access"}
@@ -56,9 +57,19 @@ def coerce_expires_ms(raw: Any) -> int | None:
 
 
 def normalize_credential_raw(raw: Any, provider_hint: str | None = None) -> dict[str, Any]:
-    """OpenClaw's lenient spellings: `mode` -> `type`, `apiKey` -> `key` (shared with models)."""
+    """OpenClaw's lenient spellings: `mode` -> `type`, `apiKey` -> `key` (shared with models).
+
+    An entry already in the plain form is returned as it is, not copied (a copy per profile was a fifth of
+    the memory of a 100,000-profile status): callers only read the result.
+    """
     if not isinstance(raw, dict):
         raise ValueError(f"expected an object, found {type(raw).__name__}")
+    key, token = raw.get("key"), raw.get("token")
+    if (("type" in raw or not isinstance(raw.get("mode"), str))
+            and ("key" in raw or not isinstance(raw.get("apiKey"), str))
+            and (key is None or isinstance(key, str)) and (token is None or isinstance(token, str))
+            and (not provider_hint or raw.get("provider"))):
+        return raw
     data = dict(raw)
     if "type" not in data and isinstance(data.get("mode"), str):
         data["type"] = data["mode"]  # OpenClaw adds `type` and keeps `mode`
@@ -143,7 +154,7 @@ def view_credential(raw: Any, provider_hint: str | None = None) -> CredentialVie
     provider = data.get("provider")
     if not isinstance(provider, str) or not provider:
         raise ValueError("no provider")
-    for name in _COMMON_STR + _STR_FIELDS[kind]:
+    for name in _CHECKED_STR[kind]:
         value = data.get(name)
         if value is not None and not isinstance(value, str):
             raise ValueError(f"{name}: Input should be a valid string")

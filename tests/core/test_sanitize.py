@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from openclaw_onboard.core import doctor
 from openclaw_onboard.core.oauth.expiry import safe_email
-from openclaw_onboard.core.sanitize import clean, clean_block, command, quote
+from openclaw_onboard.core.sanitize import clean, clean_block, clean_lines, command, quote
 
 SEQUENCES = ["\x1b]0;title\x07", "\x1b]52;c;cHduZWQ=\x1b\\", "\x1b[2J", "\x1b[31m", "\x9b31m", "\x9d0;t\x9c",
              "\x1bP+q\x1b\\", "\x07", "\r", "\n", "\t", "\x00", "\x7f", "\u202e", "\u2066", "\u200b", "\ufeff",
@@ -35,6 +35,14 @@ def test_clean_output_is_always_one_printable_line(text: str) -> None:
     assert out.isprintable() and "\n" not in out
     assert clean(out) == out
     out.encode("utf-8")
+
+
+@settings(max_examples=300)
+@given(st.lists(st.lists(st.sampled_from(["a", " ", "\n", "\x1b[2J", "\x7f", "é", "\u202e", "\t"]), max_size=6)
+                .map("".join), max_size=5))
+def test_clean_lines_is_each_line_cleaned_and_ended(lines: list[str]) -> None:
+    # The one-pass path for printable ASCII blocks and the per-line path give what clean() gives per line.
+    assert clean_lines(lines) == "".join(clean(line) + "\n" for line in lines)
 
 
 def test_plain_text_passes_unchanged_and_blocks_keep_their_lines() -> None:
