@@ -211,7 +211,9 @@ def read_bytes_or_none(path: StrPath) -> bytes | None:
             raise StoreCorruptError(path, f"file is {st.st_size} bytes, larger than the {MAX_JSON_BYTES} allowed")
         chunks: list[bytes] = []
         total = 0
-        while chunk := os.read(fd, 1 << 20):
+        size = st.st_size + 1  # the whole file in one read (no join copy of a 20 MB store); more if it grew
+        while chunk := os.read(fd, size):
+            size = 1 << 20
             chunks.append(chunk)
             total += len(chunk)
             if total > MAX_JSON_BYTES:  # grew while we read
@@ -243,7 +245,7 @@ def parse_json_object(path: StrPath, raw: bytes, *, json5: bool = False) -> dict
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise StoreCorruptError(path, f"not UTF-8 text (byte {exc.start})") from None
-    if not text.strip():
+    if not text or text.isspace():  # not text.strip(): no copy of a large store to learn it is not blank
         raise StoreCorruptError(path, "file is empty")
     try:
         if json5:

@@ -79,15 +79,26 @@ def _has_text(value: Any) -> bool:
     return isinstance(value, str) and value.strip() != ""
 
 
+_INFINITIES = (float("inf"), float("-inf"))
+
+
 def token_expiry_state(expires: Any, now_ms: int) -> str:
     """OpenClaw's resolveTokenExpiryState: missing | invalid_expires | expired | valid."""
     if expires is _MISSING:
         return "missing"
     if isinstance(expires, bool) or not isinstance(expires, int | float):
         return "invalid_expires"
-    if expires != expires or expires in (float("inf"), float("-inf")) or expires <= 0:
+    if expires != expires or expires in _INFINITIES or expires <= 0:
         return "invalid_expires"
     return "expired" if expires - now_ms <= 0 else "valid"
+
+
+def token_reason(cred: Any, now_ms: int) -> tuple[str, str]:
+    """(credential_reason, token_expiry_state) of a token profile, its expiry read once (status needs both)."""
+    state = token_expiry_state(raw_field(cred, "expires"), now_ms)
+    if not (_has_text(cred.token) or cred.tokenRef is not None):
+        return "missing_credential", state
+    return (state if state in ("invalid_expires", "expired") else "ok"), state
 
 
 def credential_reason(cred: Any, now_ms: int) -> str:
@@ -95,10 +106,7 @@ def credential_reason(cred: Any, now_ms: int) -> str:
     if cred.type == "api_key":
         return "ok" if _has_text(cred.key) or cred.keyRef is not None else "missing_credential"
     if cred.type == "token":
-        if not (_has_text(cred.token) or cred.tokenRef is not None):
-            return "missing_credential"
-        state = token_expiry_state(raw_field(cred, "expires"), now_ms)
-        return state if state in ("invalid_expires", "expired") else "ok"
+        return token_reason(cred, now_ms)[0]
     return "ok" if _has_text(cred.access) or _has_text(cred.refresh) else "missing_credential"
 
 

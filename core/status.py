@@ -149,11 +149,11 @@ def classify(cred: AnyCredential, now_ms: int) -> tuple[StatusKind, int | None]:
     if cred.type == "api_key":
         return "static", None
     if cred.type == "token":
-        reason = order_mod.credential_reason(cred, now_ms)
+        reason, expiry_state = order_mod.token_reason(cred, now_ms)
         if reason != "ok":
             expires = cred.expires_ms
             return ("expired" if reason == "expired" else "missing"), (expires - now_ms if expires else None)
-        if order_mod.token_expiry_state(order_mod.raw_field(cred, "expires"), now_ms) != "valid":
+        if expiry_state != "valid":
             return "static", None
     expires = cred.expires_ms
     if expires is None:
