@@ -138,6 +138,7 @@ def _provider_header(ps: ProviderStatus) -> str:
 
 def text_lines(status: AgentStatus) -> list[str]:
     # Bound once: per-call imports through cli_common doubled the time of 20,000 rows.
+    from openclaw_onboard.core.sanitize import clean_all
     from openclaw_onboard.core.textwidth import pad_column
 
     none = _("none")
@@ -176,8 +177,10 @@ def text_lines(status: AgentStatus) -> list[str]:
     listed = [p for ps in status.providers for p in ps.profiles]
     expiry_texts = {p.profile_id: _expiry_text(p) for p in listed if p.status != "static"}  # used twice
     words = {kind: _status_word(kind) for kind in {p.status for p in listed}}
-    cols = zip(pad_column([p.profile_id for p in listed]), pad_column([p.type for p in listed]),
-               pad_column([p.masked or "-" for p in listed]), pad_column([words[p.status] for p in listed]),
+    # Untrusted columns cleaned before they are measured: an escape sequence clean() drops later would
+    # otherwise have been counted in the width, and the row would fall out of line.
+    cols = zip(pad_column(clean_all(p.profile_id for p in listed)), pad_column(clean_all(p.type for p in listed)),
+               pad_column(clean_all(p.masked or "-" for p in listed)), pad_column([words[p.status] for p in listed]),
                strict=True)
     if status.providers:
         lines.append(_("Providers:"))
@@ -201,7 +204,7 @@ def text_lines(status: AgentStatus) -> list[str]:
     timed = [p for p in status.profiles if p.type in ("oauth", "token")]
     lines.append(_("OAuth/token status:") if timed else _("OAuth/token status: none"))
     no_expiry = _("no expiry")
-    for p, profile_id, word in zip(timed, pad_column([p.profile_id for p in timed]),
+    for p, profile_id, word in zip(timed, pad_column(clean_all(p.profile_id for p in timed)),
                                    pad_column([words[p.status] for p in timed], 8), strict=True):
         detail = no_expiry if p.status == "static" else expiry_texts.get(p.profile_id) or _expiry_text(p)
         lines.append(f"  {profile_id}  {word}  {detail}")

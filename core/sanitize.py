@@ -101,7 +101,11 @@ def command(*words: object) -> str:
 
 
 def clean_all(items: Iterable[object]) -> list[str]:
-    return [clean(i) for i in items]
+    """`clean()` of each item; a list of printable ASCII strings is checked by two C passes (table columns)."""
+    texts = list(items)
+    if all(type(t) is str for t in texts) and all(map(str.isascii, texts)) and all(map(str.isprintable, texts)):
+        return texts  # type: ignore[return-value]
+    return [clean(t) for t in texts]
 
 
 def clean_lines(lines: list[str]) -> str:
