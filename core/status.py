@@ -330,7 +330,7 @@ def agent_status(agent_id: str = "main", state: StrPath | None = None, env: Mapp
     providers = provider_statuses(snap.store, auth, now, merged_env, legacy_ids=snap.legacy_ids,
                                   dotenv_only=[name for name in file_env if name not in env], sources=sources,
                                   ref_problems=ref_problems)
-    with_auth = {auth_provider_key(c.provider) for c in snap.store.profiles.values()}
+    with_auth = {auth_provider_key(p) for p in {c.provider for c in snap.store.profiles.values()}}
     with_auth |= {auth_provider_key(p.provider) for p in providers if p.env}
     with_auth |= {auth_provider_key(p) for p in agentconfig.custom_provider_keys(raw_cfg)}
     cli_backends = agentconfig.cli_backend_providers(raw_cfg)
@@ -342,8 +342,8 @@ def agent_status(agent_id: str = "main", state: StrPath | None = None, env: Mapp
 
 def _ref_problems(store: StoreLike, raw_config: Mapping, env: Mapping[str, str]) -> dict[str, str]:
     """Profiles whose only secret is a ref that does not resolve (imports core.secrets only if any)."""
-    with_refs = {pid: c for pid, c in store.profiles.items()
-                 if not c.secret and (getattr(c, "keyRef", None) or getattr(c, "tokenRef", None))}
+    with_refs = {pid: c for pid, c in store.profiles.items()  # refs first: most profiles have none
+                 if (getattr(c, "keyRef", None) or getattr(c, "tokenRef", None)) and not c.secret}
     if not with_refs:
         return {}
     from collections.abc import Mapping
