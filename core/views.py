@@ -49,6 +49,8 @@ def unknown_type_reason(kind: Any) -> str:
 
 def coerce_expires_ms(raw: Any) -> int | None:
     """`expires` as integer ms, or None when absent or not a usable number (shared with models)."""
+    if type(raw) is int:  # what JSON gives nearly always (a bool is not `int` here)
+        return raw if raw > 0 else None
     if isinstance(raw, bool) or not isinstance(raw, int | float):
         return None
     if math.isnan(raw) or math.isinf(raw) or raw <= 0:
