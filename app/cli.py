@@ -360,7 +360,7 @@ def main(argv: list[str] | None = None) -> int:
 
         # threads, unraisable exceptions, log records: one line each, never a traceback. The status
         # answer never logs (it imports nothing that does), so it skips the logging import.
-        install_hooks(logging_handler=fast is None, threads=fast is None)
+        install_hooks(logging_handler=fast is None)
     try:
         if fast is not None:
             return _run_without_gc(fast)

@@ -190,12 +190,14 @@ def _one_line_handler() -> logging.Handler:
     return OneLineHandler(logging.WARNING)
 
 
-def install_hooks(state: Path | None = None, *, logging_handler: bool = True, threads: bool = True) -> None:
+def install_hooks(state: Path | None = None, *, logging_handler: bool = True) -> None:
     """For the CLI process: no path by which Python would print a traceback remains.
 
-    `logging_handler=False` and `threads=False` are for a command that imports nothing that logs and starts
-    no thread (the status fast path): importing logging and threading would cost more than its answer.
+    `logging_handler=False` is for a command that imports nothing that logs (the status fast path):
+    importing logging would cost more than its answer. The thread hook is set on every path: a thread
+    started anywhere must not print a traceback either.
     """
+
 
     def excepthook(exc_type: type[BaseException], exc: BaseException, tb: TracebackType | None) -> None:
         if issubclass(exc_type, KeyboardInterrupt):
@@ -214,10 +216,15 @@ def install_hooks(state: Path | None = None, *, logging_handler: bool = True, th
 
     sys.excepthook = excepthook
     sys.unraisablehook = unraisable_hook
-    if threads:
-        import threading
+    if "threading" in sys.modules:
+        sys.modules["threading"].excepthook = thread_hook
+    else:
+        # `threading` takes its excepthook from `_thread._excepthook` when it is first imported: set there, the
+        # hook is in place for any thread, and the status path does not import threading (with functools and
+        # collections) only to set it. tests/tui/test_crash_and_escapes.py starts a thread on that path.
+        import _thread
 
-        threading.excepthook = thread_hook
+        _thread._excepthook = thread_hook  # type: ignore[attr-defined]
     if not logging_handler:
         return
     import logging
