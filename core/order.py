@@ -45,10 +45,34 @@ def _find_normalized(entries: dict[str, Any] | None, provider: str) -> Any:
     return None
 
 
-def _order_for(entries: dict[str, list[str]] | None, provider: str) -> list[str] | None:
-    found = _find_normalized(entries, auth_provider_key(provider))
-    if found is None:
-        found = _find_normalized(entries, provider)
+def _normalized_index(holder: Any, name: str) -> dict[str, Any] | None:
+    """`holder.<name>` ({provider: value}) keyed by normalised provider id, the first entry winning as in
+    _find_normalized. Built once per read-only view (core.views keeps `_normalized_cache`), so a status of
+    many providers with an order each is linear, not quadratic; None for models (writers), which scan."""
+    cache = getattr(holder, "_normalized_cache", None)
+    if cache is None:
+        return None
+    entries = getattr(holder, name)
+    hit = cache.get(name)
+    if hit is not None and hit[0] is entries and hit[1] == len(entries or ()):
+        return hit[2]
+    index: dict[str, Any] = {}
+    for key, value in (entries or {}).items():
+        index.setdefault(normalize_provider_id(key), value)
+    cache[name] = (entries, len(entries or ()), index)
+    return index
+
+
+def _order_for(entries: dict[str, list[str]] | None, provider: str,
+               index: dict[str, Any] | None = None) -> list[str] | None:
+    if index is None:
+        found = _find_normalized(entries, auth_provider_key(provider))
+        if found is None:
+            found = _find_normalized(entries, provider)
+    else:
+        found = index.get(normalize_provider_id(auth_provider_key(provider)))
+        if found is None:
+            found = index.get(normalize_provider_id(provider))
     return list(found) if isinstance(found, list) else None
 
 
@@ -167,16 +191,27 @@ def default_sort(store: StoreLike, ids: list[str], now_ms: int) -> list[str]:
 
 def override_order(store: StoreLike, provider: str) -> list[str] | None:
     """The per-agent override for `provider`, as stored (may name missing profiles)."""
-    return _order_for(store.order, provider)
+    return _order_for(store.order, provider, _normalized_index(store, "order"))
 
 
 def _config_order(auth: AuthLike, provider: str) -> list[str] | None:
-    return _order_for(auth.order, provider) if auth else None
+    return _order_for(auth.order, provider, _normalized_index(auth, "order")) if auth else None
 
 
 def _config_profiles(auth: AuthLike, provider: str) -> list[str]:
+    if not auth:
+        return []
     key = auth_provider_key(provider)
-    return [pid for pid, p in (auth.profiles.items() if auth else []) if auth_provider_key(p.provider) == key]
+    cache = getattr(auth, "_normalized_cache", None)
+    if cache is None:
+        return [pid for pid, p in auth.profiles.items() if auth_provider_key(p.provider) == key]
+    hit = cache.get("profiles")
+    if hit is None or hit[0] is not auth.profiles or hit[2] != len(auth.profiles):  # {auth key: [ids]}, once
+        by_key: dict[str, list[str]] = {}
+        for pid, p in auth.profiles.items():
+            by_key.setdefault(auth_provider_key(p.provider), []).append(pid)
+        hit = cache["profiles"] = (auth.profiles, by_key, len(auth.profiles))
+    return list(hit[1].get(key, ()))
 
 
 def order_source(store: StoreLike, provider: str, auth: AuthLike) -> str:

@@ -174,6 +174,11 @@ class StoreView:
     lastGood: dict[str, Any] | None = None
     usageStats: dict[str, Any] | None = None
 
+    @property
+    def _normalized_cache(self) -> dict[str, Any]:
+        """core.order's per-view indexes (a view's dicts are never changed in place, only replaced)."""
+        return self.__dict__.setdefault("_normalized", {})
+
     def set_state(self, state: dict[str, Any]) -> None:
         self.order, self.lastGood, self.usageStats = state["order"], state["lastGood"], state["usageStats"]
 
@@ -287,6 +292,11 @@ def legacy_type(entry: dict[str, Any]) -> str:
 class AuthConfigView:
     profiles: dict[str, RefProfile] = factory(dict)
     order: dict[str, list[str]] = factory(dict)
+
+    @property
+    def _normalized_cache(self) -> dict[str, Any]:
+        """core.order's per-view indexes (a view's dicts are never changed in place, only replaced)."""
+        return self.__dict__.setdefault("_normalized", {})
 
 
 @record(frozen=True, slots=True)

@@ -264,3 +264,30 @@ def test_env_keys_carry_masked_value_and_source_from_the_env_given(tmp_path, mon
     assert keys["GROQ_API_KEY"].source == ".env" and keys["MISTRAL_API_KEY"].source == "shell"
     assert keys["GROQ_API_KEY"].masked == "gsk_DOTE...89abcdef"
     assert all("SECRET" not in k.masked for k in keys.values())
+
+
+def test_status_of_many_providers_with_an_order_each_is_linear(state_dir, make_agent, monkeypatch):
+    """An order entry per provider (store and config) used to be searched per provider: quadratic (an
+    attacker's 8,000 providers took 65 s). Counted in normalisations, not timed."""
+    from openclaw_onboard.core import order as order_mod
+
+    n = 400
+    profiles = {f"prov{i}:p": {"type": "api_key", "provider": f"prov{i}", "key": "k" * 40} for i in range(n)}
+    make_agent(store={"version": 1, "profiles": profiles},
+               auth_state={"version": 1, "order": {f"Prov{i}": [f"prov{i}:p"] for i in range(n)}},
+               config={"auth": {"order": {f"prov{i}": [f"prov{i}:p"] for i in range(n)},
+                                "profiles": {f"prov{i}:p": {"provider": f"prov{i}", "mode": "api_key"}
+                                             for i in range(n)}}})
+    calls = 0
+    real = order_mod.normalize_provider_id
+
+    def counting(provider: str) -> str:
+        nonlocal calls
+        calls += 1
+        return real(provider)
+
+    monkeypatch.setattr(order_mod, "normalize_provider_id", counting)
+    result = status.agent_status("main", state_dir, env={}, now_ms=NOW)
+    assert len(result.providers) == n and all(p.order_source == "override" for p in result.providers)
+    assert all(p.profiles[0].position == 1 for p in result.providers)
+    assert calls < 20 * n, calls  # quadratic was n * n = 160,000

@@ -13,6 +13,7 @@ import json
 import os
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -442,12 +443,16 @@ async def test_refresh_against_the_loopback_oauth_server(state_dir, make_agent, 
         await wait_for(pilot, lambda: screen.table.row_count > 0)
         assert screen.current_key() == pid
         assert cell(screen, pid, "status").strip() == "expired"
-        srv.configure(token_delay_s=0.5)  # slow enough to see the progress
+        # The token endpoint holds its answer until the progress was seen (a delay raced a loaded machine).
+        release = threading.Event()
+        srv.set_before_token(lambda fields: release.wait(30))
         await pilot.press("r")
         assert "Refreshing" in str(screen.query_one("#dash-message").render())
         assert cell(screen, pid, "status").strip() == "refreshing"
+        release.set()
         await wait_for(pilot, lambda: "Refreshed" in str(screen.query_one("#dash-message").render()),
                        what="the refresh result")
+        srv.set_before_token(None)
         new = store_mod.load("main", state_dir).store.profiles[pid]
         assert new.access != old.access and new.refresh != old.refresh
         assert new.expires_ms is not None and new.expires_ms > int(time.time() * 1000)
@@ -456,7 +461,6 @@ async def test_refresh_against_the_loopback_oauth_server(state_dir, make_agent, 
         assert cell(screen, pid, "status").strip() == "expiring"  # 1 h token: inside the 24 h window
         assert new.access not in all_cell_text(screen)
 
-        srv.configure(token_delay_s=0)
         srv.revoke_all()  # the next refresh is rejected: the user must log in again
         await pilot.press("r")
         await wait_for(pilot, lambda: "failed" in str(screen.query_one("#dash-message").render()),
