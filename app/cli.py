@@ -350,8 +350,21 @@ def fast_status_args(args_list: list[str]) -> SimpleNamespace | None:
                            probe_concurrency=None, handler=_STATUS)
 
 
+def _tolerate_narrow_streams() -> None:
+    """On a stdout/stderr that cannot encode everything (`PYTHONIOENCODING=ascii`, a C locale without UTF-8
+    coercion), a character it lacks is shown as `?` instead of raising UnicodeEncodeError mid-answer."""
+    for stream in (sys.stdout, sys.stderr):
+        encoding = (getattr(stream, "encoding", None) or "").lower().replace("-", "").replace("_", "")
+        if encoding not in ("utf8", "utf8sig") and hasattr(stream, "reconfigure"):
+            try:  # noqa: SIM105 - contextlib costs the status path an import
+                stream.reconfigure(errors="replace")
+            except (ValueError, OSError):  # a closed or detached stream: nothing to print to anyway
+                pass
+
+
 def main(argv: list[str] | None = None) -> int:
     os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
+    _tolerate_narrow_streams()
     args_list = sys.argv[1:] if argv is None else list(argv)
     debug = os.environ.get("OPENCLAW_DEBUG", "") not in ("", "0")
     fast = fast_status_args(args_list)

@@ -63,7 +63,7 @@ def cmd_agents_list(args: argparse.Namespace) -> int:
                      error=s.error)
             for s in summaries
         ])
-        print(clean_block(doc.model_dump_json(indent=2)), flush=True)
+        print(clean_block(doc.json_text()), flush=True)
         return 0
     width = max(cells(s.agent_id) for s in summaries)  # cells: one rule with the other tables
     for s in summaries:
@@ -124,7 +124,7 @@ def cmd_channels_list(args: argparse.Namespace) -> int:
             chat=[ChatChannelOut(id=name, enabled=enabled) for name, enabled in chat],
             auth=[AuthProfileOut(id=pid, provider=prov, type=kind) for pid, prov, kind in auth],  # type: ignore[arg-type]
         )
-        print(clean_block(doc.model_dump_json(indent=2)), flush=True)
+        print(clean_block(doc.json_text()), flush=True)
         return 0
     if chat:
         _out(_("Chat channels:"))

@@ -64,7 +64,7 @@ def cmd_order_get(args: argparse.Namespace) -> int:
         from openclaw_onboard.app.cli_output import OrderOutput
 
         doc = OrderOutput(agent=agent_id, provider=provider, override=override, effective=effective, source=source)
-        _out_json(doc.model_dump_json(indent=2))
+        _out_json(doc.json_text())
         return 0
     if override is None:
         _out(_("No order override for {provider} (agent {agent}).").format(provider=provider, agent=agent_id))

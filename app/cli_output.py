@@ -24,6 +24,17 @@ StatusKind = Literal["ok", "expiring", "expired", "missing", "static"]
 class _Out(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
+    def json_text(self) -> str:
+        """The document, indented. A lone surrogate (JSON may carry `\\ud800` in an id or an email, and it has
+        no UTF-8 form) makes pydantic's serialiser refuse; json.dumps keeps it, and the caller's clean_block
+        shows it as `?`."""
+        try:
+            return self.model_dump_json(indent=2)
+        except ValueError:  # pydantic_core.PydanticSerializationError
+            import json
+
+            return json.dumps(self.model_dump(mode="json"), indent=2, ensure_ascii=False)
+
 
 class ProfileOut(_Out):
     id: str

@@ -41,7 +41,7 @@ def cmd_status(args: argparse.Namespace) -> int:
         from openclaw_onboard.app.cli_output import status_output
 
         if summary is None:
-            sys.stdout.write(clean_block(status_output(status, code).model_dump_json(indent=2)) + "\n")
+            sys.stdout.write(clean_block(status_output(status, code).json_text()) + "\n")
         else:
             import json
 

@@ -235,8 +235,12 @@ def _reject_constant(name: str) -> None:
 
 
 def loads_plain(raw: bytes | str) -> Any:
-    """`json.loads(raw)` (see core.jsonscan); ValueError (json.JSONDecodeError) when it is no JSON."""
-    return jsonscan.loads(raw)
+    """`json.loads(raw)` (see core.jsonscan); ValueError when it is no JSON, or nested too deeply for Python
+    (callers fall back to the JSON5 reader, whose errors name the file)."""
+    try:
+        return jsonscan.loads(raw)
+    except RecursionError:
+        raise ValueError("JSON is nested too deeply") from None
 
 
 def parse_json_object(path: StrPath, raw: bytes, *, json5: bool = False) -> dict[str, Any]:

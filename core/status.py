@@ -206,7 +206,7 @@ def _profile_status(profile_id: str, cred: AnyCredential, now_ms: int, source: S
         format_remaining(remaining) if remaining is not None else None,  # remaining_human
         _masked(cred, secret) + (" (unresolved)" if ref_problem is not None else ""),  # masked
         cred.email,  # email
-        getattr(cred, "accountId", None),  # account_id
+        account if isinstance(account := getattr(cred, "accountId", None), str) else None,  # account_id
         source,  # source
         cooldown_until if cooldown_until > now_ms else 0,  # cooldown_until
         position,  # position

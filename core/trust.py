@@ -95,6 +95,12 @@ def parent_dir(path: Path | str) -> str:
     return root + "/".join(parts[:-1]) or root or "."
 
 
+def _refuse_nul(path: Path | str) -> None:
+    """A path with a NUL character (JSON can hold one, say in an agentDir) names no file: refused, not a crash."""
+    if "\0" in os.fspath(path):
+        raise UntrustedPathError(path, "contains a NUL character", "correct the path where it is configured")
+
+
 def _from_root(directory: Path | str) -> list[str]:
     """`/`, `/a`, `/a/b`, ... down to `directory` made absolute. Empty and `.` parts are dropped as pathlib
     drops them, but never `..`: `link/..` must be judged as the kernel resolves it (not as abspath would)."""
@@ -110,6 +116,7 @@ def check_dir(directory: Path | str, _depth: int = 0) -> None:
     (they will be created by us, 0700); the deepest existing one and all above it are checked."""
     if _depth > _MAX_LINKS:
         raise UntrustedPathError(directory, "is inside a symlink loop", "remove the loop")
+    _refuse_nul(directory)
     for comp in _from_root(directory):  # from / down: report the outermost problem
         try:
             st = os.lstat(comp)
@@ -158,6 +165,7 @@ def _symlink_error(path: Path | str) -> UntrustedPathError:
 def open_nofollow(path: Path | str, flags: int = os.O_RDONLY, mode: int = 0o600) -> int:
     """os.open with O_NOFOLLOW (and O_NONBLOCK so a FIFO in the store's place cannot hang us);
     a symlink becomes an UntrustedPathError that says what the link points at."""
+    _refuse_nul(path)
     try:
         fd = os.open(path, flags | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC, mode)
     except OSError as exc:
