@@ -63,7 +63,27 @@ def _chmod(path: Path, mode: int) -> Callable[[], str]:
     return apply
 
 
-def _check_mode(path: Path, want: int, findings: list[Finding]) -> None:
+_OPENCLAW_ENTRIES = frozenset({"agents", "credentials", "openclaw.json", ".env"})
+
+
+def _openclaws_alone(directory: Path) -> bool:
+    """Whether `directory` may be chmodded to 0700: OpenClaw's own state dir, not a shared one. Never the
+    root, a sticky directory (/tmp), one without OpenClaw's entries (`OPENCLAW_STATE_DIR=/usr` by mistake)
+    or one holding anything another user owns: closing it would lock them out of their files."""
+    try:
+        if os.path.realpath(directory) == "/" or directory.lstat().st_mode & stat.S_ISVTX:
+            return False
+        names = os.listdir(directory)
+        if not _OPENCLAW_ENTRIES.intersection(names):
+            return False
+        return all(os.lstat(directory / name).st_uid == os.getuid() for name in names)
+    except OSError:
+        return False
+
+
+def _check_mode(path: Path, want: int, findings: list[Finding], *, shared_ok: bool = False) -> None:
+    """`shared_ok`: `path` may be a directory others share (the state dir, which OPENCLAW_STATE_DIR can point
+    anywhere); it is only reported unless it is OpenClaw's alone."""
     mode = _mode(path)
     if mode is None or path.is_symlink():
         return
@@ -71,6 +91,11 @@ def _check_mode(path: Path, want: int, findings: list[Finding]) -> None:
         # English in --json, the reader's language on screen (core.i18n.Deferred)
         message = (Deferred(N_("directory is {mode}: other users can read it"), mode=f"{mode:o}") if path.is_dir()
                    else Deferred(N_("file is {mode}: other users can read it"), mode=f"{mode:o}"))
+        if shared_ok and not _openclaws_alone(path):
+            findings.append(Finding("permissions", "warning", str(path), message,
+                                    "point OPENCLAW_STATE_DIR at a directory of your own (it is shared, so it is "
+                                    "left as it is)"))
+            return
         findings.append(Finding("permissions", "error", str(path), message, f"chmod {want:o} {quote(path)}",
                                 _chmod(path, want)))
 
@@ -206,7 +231,8 @@ def run_checks(state: Path | None = None, env: Mapping[str, str] | None = None,
     if not _trusted(findings, base, is_dir=True):
         return findings  # nothing in a state dir someone else controls is read, let alone fixed
     _trusted(findings, config_path(base), env_file_path(base), legacy_oauth_path(base, env))
-    for d in (base, base / "agents", base / "credentials"):
+    _check_mode(base, fsio.DIR_MODE, findings, shared_ok=True)
+    for d in (base / "agents", base / "credentials"):
         _check_mode(d, fsio.DIR_MODE, findings)
     for f in (config_path(base), env_file_path(base), legacy_oauth_path(base, env)):
         _check_mode(f, fsio.FILE_MODE, findings)

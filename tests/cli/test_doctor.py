@@ -50,3 +50,26 @@ def test_findings_fix_and_json(cli_env: dict[str, str]) -> None:
     assert os.stat(store).st_mode & 0o777 == 0o600
     for out in (proc.stdout, proc.stderr, fixed.stdout, fixed.stderr):
         assert "DOCTORSECRET" not in out
+
+
+def test_a_shared_state_dir_is_reported_never_chmodded(cli_env: dict[str, str], tmp_path: Path) -> None:
+    # OPENCLAW_STATE_DIR pointed at a shared sticky directory holding another user's file: closing it
+    # (chmod 700) would lock that user out. An outside attacker pass found `doctor --fix` doing it.
+    shared = tmp_path / "shared"
+    shared.mkdir()
+    shared.chmod(0o1777)
+    theirs = shared / "theirs"
+    theirs.write_text("x")
+    os.chown(theirs, 65534, 65534)
+    env = {**cli_env, "OPENCLAW_STATE_DIR": str(shared)}
+    doc = json.loads(_doctor(env, "--json").stdout)
+    finding = next(f for f in doc["findings"] if f["subject"] == str(shared))
+    assert finding["severity"] == "warning" and not finding["fixable"], finding
+    _doctor(env, "--fix")
+    assert shared.stat().st_mode & 0o7777 == 0o1777
+    # The state dir OpenClaw made for itself is still tightened.
+    own = tmp_path / "own"
+    (own / "agents").mkdir(parents=True)
+    own.chmod(0o755)
+    _doctor({**cli_env, "OPENCLAW_STATE_DIR": str(own)}, "--fix")
+    assert own.stat().st_mode & 0o777 == 0o700
