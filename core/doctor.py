@@ -240,6 +240,7 @@ def run_checks(state: Path | None = None, env: Mapping[str, str] | None = None,
 
     _check_refresh_locks(base, findings)
     stored: dict[str, tuple[str, str, str | None]] = {}  # profile id -> (provider, type, email)
+    on_disk: set[str] = set()  # profile ids written in a store (not merged from legacy files on reading)
     unread = False  # a store we could not read: its profiles are unknown, never called dangling
     for agent in list_agents(base):
         paths = agent_paths(agent, base)
@@ -264,6 +265,8 @@ def run_checks(state: Path | None = None, env: Mapping[str, str] | None = None,
                                     f"inspect the entry in {quote(paths.store)}; OpenClaw skips it too"))
         if paths.legacy_auth.exists():
             _check_legacy_auth(paths, snap.exists, findings)
+        if snap.exists:
+            on_disk.update(pid for pid in snap.store.profiles if pid not in snap.legacy_ids)
         for pid, cred in snap.store.profiles.items():
             stored[pid] = (cred.provider, cred.type, cred.email)
             status, _ = classify(cred, now)
@@ -277,11 +280,32 @@ def run_checks(state: Path | None = None, env: Mapping[str, str] | None = None,
                                         _fix_command_for(pid, cred.provider, cred.type, has_refresh, agent)))
     legacy_oauth = legacy_oauth_path(base, env)
     if legacy_oauth.exists() and list_agents(base):
-        findings.append(Finding("legacy", "info", str(legacy_oauth),
-                                Deferred(N_("legacy import-only file; its entries were imported into the stores")),
-                                f"after checking `openclaw models status`, remove {quote(legacy_oauth)}"))
+        _check_legacy_oauth(legacy_oauth, on_disk, findings)
     _check_config(base, stored, findings, config_mod, dangling=not unread)
     return findings
+
+
+def _check_legacy_oauth(path: Path, on_disk: set[str], findings: list[Finding]) -> None:
+    """credentials/oauth.json: removable only once each entry is in a store on disk (an outside attacker pass
+    found doctor calling it imported, and advising its removal, when no store held its entries)."""
+    try:
+        entries = fsio.read_json_object(path) or {}
+    except OpenClawError as exc:
+        findings.append(Finding("legacy", "warning", str(path), getattr(exc, "problem", str(exc)),
+                                f"fix {quote(path)} by hand; its entries are skipped until then"))
+        return
+    ids = {f"{entry.get('provider') or provider}:default" for provider, entry in entries.items()
+           if isinstance(entry, dict)}
+    if ids <= on_disk:
+        findings.append(Finding("legacy", "info", str(path),
+                                Deferred(N_("legacy import-only file; its entries were imported into the stores")),
+                                f"after checking `openclaw models status`, remove {quote(path)}"))
+    else:
+        findings.append(Finding("legacy", "info", str(path),
+                                Deferred(N_("legacy import-only file, not imported yet: its entries are read from "
+                                            "it and written to the agent's store on the next change")),
+                                f"keep {quote(path)} until `openclaw models status` no longer marks its profiles "
+                                "as from a legacy file"))
 
 
 def _check_legacy_auth(paths, store_exists: bool, findings: list[Finding]) -> None:

@@ -73,3 +73,20 @@ def test_a_shared_state_dir_is_reported_never_chmodded(cli_env: dict[str, str], 
     own.chmod(0o755)
     _doctor({**cli_env, "OPENCLAW_STATE_DIR": str(own)}, "--fix")
     assert own.stat().st_mode & 0o777 == 0o700
+
+
+def test_a_legacy_oauth_file_is_called_imported_only_once_a_store_holds_its_entries(
+        cli_env: dict[str, str]) -> None:
+    # An outside attacker pass: doctor said "imported" (and advised removing the file) with no store at all.
+    state = Path(cli_env["OPENCLAW_STATE_DIR"])
+    (state / "agents" / "main" / "agent").mkdir(parents=True, mode=0o700)
+    legacy = state / "credentials" / "oauth.json"
+    legacy.parent.mkdir(mode=0o700)
+    legacy.write_text(json.dumps({"openai-codex": {"access": "acc-LEGACY-" + "1" * 20, "refresh": "r",
+                                                   "expires": 1895294150111}}))
+    legacy.chmod(0o600)
+    finding = next(f for f in json.loads(_doctor(cli_env, "--json").stdout)["findings"] if f["check"] == "legacy")
+    assert "not imported yet" in finding["message"] and "remove" not in finding["fix"], finding
+    _paste(cli_env, "sk-or-v1-" + "x" * 40, "--provider", "openrouter")  # a write imports the legacy entries
+    finding = next(f for f in json.loads(_doctor(cli_env, "--json").stdout)["findings"] if f["check"] == "legacy")
+    assert "were imported" in finding["message"] and "remove" in finding["fix"], finding
