@@ -77,9 +77,18 @@ def _who_fix(path: Path | str, st: os.stat_result) -> str:
             f"{owner_name(st.st_uid).split(' ')[0]}")
 
 
+def _move_away(path: Path | str, st: os.stat_result | None) -> str:
+    """The fix for something in a credential file's or directory's place. A device or a system path
+    (OPENCLAW_STATE_DIR=/dev/null by mistake) must never be moved: the setting that names it is wrong."""
+    system = str(path).startswith(("/dev/", "/proc/", "/sys/")) or str(path) in ("/dev", "/proc", "/sys")
+    if system or (st is not None and (stat.S_ISCHR(st.st_mode) or stat.S_ISBLK(st.st_mode))):
+        return "point the setting that names it (OPENCLAW_STATE_DIR, agentDir) at a directory of your own"
+    return f"move {_quote(path)} away"
+
+
 def _check_dir_stat(path: Path | str, st: os.stat_result) -> None:
     if not stat.S_ISDIR(st.st_mode):
-        raise UntrustedPathError(path, "is not a directory", f"move {_quote(path)} away", st)
+        raise UntrustedPathError(path, "is not a directory", _move_away(path, st), st)
     if not trusted_owner(st.st_uid):
         raise UntrustedPathError(path, "is a directory owned by another user", _who_fix(path, st), st)
     if st.st_mode & 0o022 and not st.st_mode & stat.S_ISVTX:
@@ -123,7 +132,7 @@ def check_dir(directory: Path | str, _depth: int = 0) -> None:
         except FileNotFoundError:
             return  # the rest does not exist yet
         except NotADirectoryError:
-            raise UntrustedPathError(comp, "has a file where a directory belongs", f"move {_quote(comp)} away") \
+            raise UntrustedPathError(comp, "has a file where a directory belongs", _move_away(comp, None)) \
                 from None
         if stat.S_ISLNK(st.st_mode):
             if not trusted_owner(st.st_uid):
@@ -142,7 +151,7 @@ def check_fd(path: Path | str, fd: int, *, writable_ok: bool = False) -> os.stat
     if stat.S_ISDIR(st.st_mode):
         return st  # the caller reports "is a directory" as a corrupt store
     if not stat.S_ISREG(st.st_mode):
-        raise UntrustedPathError(path, "is not a regular file", f"move {_quote(path)} away", st)
+        raise UntrustedPathError(path, "is not a regular file", _move_away(path, st), st)
     if not trusted_owner(st.st_uid):
         raise UntrustedPathError(path, "is owned by another user", _who_fix(path, st), st)
     if st.st_mode & 0o022 and not writable_ok:

@@ -46,3 +46,10 @@ def test_a_stdout_that_cannot_encode_the_language_gets_question_marks(cli, make_
     res = cli("models", "status", env={"PYTHONIOENCODING": "ascii", "OPENCLAW_LANG": "ko"})
     assert res.rc == 0, res.err
     assert res.out.isascii() and "?" in res.out
+
+
+def test_a_device_as_state_dir_is_never_to_be_moved_away(cli):
+    # An outside attacker pass: `OPENCLAW_STATE_DIR=/dev/null` was answered with "Fix: move /dev/null away".
+    res = cli("models", "status", env={"OPENCLAW_STATE_DIR": "/dev/null"})
+    assert res.rc == 1 and "is not a directory" in res.err
+    assert "move" not in res.err and "OPENCLAW_STATE_DIR" in res.err
