@@ -228,8 +228,10 @@ class CodexLoginScreen(TranslatedBindings, LoginActions, Screen[LoginResult]):
         self.query_one("#hint", Static).update("")
         self.set_paste_enabled(True)
         self.render_progress()
-        session = self.session = self._new_session()
         try:
+            # Made inside the try: a bad OPENCLAW_OAUTH_CALLBACK_* override is refused right here, and must
+            # be shown on the screen like any other failed start, not end the wizard.
+            session = self.session = self._new_session()
             start = await session.start()
         except OpenClawError as exc:
             self.fail(str(exc))

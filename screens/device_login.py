@@ -163,8 +163,8 @@ class DeviceLoginScreen(TranslatedBindings, LoginActions, Screen[LoginResult]):
         self.set_message("")
         self.query_one("#device-status", Static).update("[b $accent]●[/] " + _("Asking OpenAI for a code…"))
         self.refresh_bindings()
-        login = self.login = self._new_login()
         try:
+            login = self.login = self._new_login()  # inside: a bad endpoint override is shown, not a crash
             code = await login.start()
         except DeviceLoginUnavailable as exc:
             self.fail(str(exc), unavailable=True)

@@ -358,3 +358,12 @@ async def test_codex_login_results_are_typed(login_env, state_dir):
     assert await result("escape") == "cancelled"
     assert await result("d") == SwitchLogin("codex-device")
     assert await result("enter", browser=follow) == LoginSaved("openai-codex:me@example.com")
+
+
+async def test_a_bad_callback_port_setting_is_shown_not_a_crash(make_app, login_env):
+    app = make_app(agent_id="main", env={**login_env, "OPENCLAW_OAUTH_CALLBACK_PORT": "0"}, open_browser=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        pilot.app.goto("codex")
+        screen = await wait_for_screen(pilot, "CodexLoginScreen")
+        await wait_for(pilot, lambda: screen.phase == "error", what="the refused setting")
+        assert "OPENCLAW_OAUTH_CALLBACK_PORT" in screen_text(app)

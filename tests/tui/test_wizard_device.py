@@ -186,3 +186,12 @@ async def test_on_a_desktop_the_verification_page_opens_by_itself(make_app, env,
         await wait_for(pilot, lambda: opened, what="browser opened")
         assert opened == [f"{srv.issuer}/codex/device"]  # no secret in it: fine in a browser's argv
         assert screen.phase == "waiting"
+
+
+async def test_a_bad_issuer_setting_is_shown_not_a_crash(make_app, env):
+    app = make_app(agent_id="main", env={**env, "OPENCLAW_CODEX_ISSUER": "http://auth.example.com"},
+                   device_timing=FAST)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_device(pilot)
+        await wait_for(pilot, lambda: screen.phase == "error", what="the refused setting")
+        assert "must use https" in message(screen)
