@@ -245,6 +245,11 @@ def loads_plain(raw: bytes | str) -> Any:
 
 def parse_json_object(path: StrPath, raw: bytes, *, json5: bool = False) -> dict[str, Any]:
     """Parse bytes to a JSON object or raise StoreCorruptError naming the file and problem."""
+    if not json5 and raw.startswith(b"\xef\xbb\xbf"):
+        # OpenClaw reads its JSON files with readFileSync(utf8) + JSON.parse, which refuses the mark: to it
+        # the file holds nothing, so showing its profiles here would promise what the gateway does not use.
+        raise StoreCorruptError(path, "starts with a UTF-8 byte-order mark, which OpenClaw cannot read (it sees "
+                                      "no data): remove the first 3 bytes")
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:

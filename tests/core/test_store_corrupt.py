@@ -19,6 +19,8 @@ CASES = {
     "json-null": (b"null", "found NoneType"),
     "non-utf8": (b'{"version": 1, "profiles": {"a:b": {"key": "\xff\xfe"}}}', "not UTF-8"),
     "deeply-nested": (b"[" * 100_000 + b"]" * 100_000, "nested too deeply"),
+    # OpenClaw's JSON.parse refuses a byte-order mark and sees no store (found by an outside attacker pass).
+    "utf8-bom": (b'\xef\xbb\xbf{"version": 1, "profiles": {}}', "byte-order mark"),
 }
 
 
