@@ -27,7 +27,7 @@ from openclaw_onboard.core.clock import now_ms as default_clock
 from openclaw_onboard.core.errors import OpenClawError
 from openclaw_onboard.core.i18n import LANGUAGE_NAMES, LANGUAGES, N_, _, current_language, detect_language, set_language
 from openclaw_onboard.core.paths import DEFAULT_AGENT_ID, state_dir
-from openclaw_onboard.screens.base import guard_dismiss
+from openclaw_onboard.screens.base import css_paths, guard_dismiss
 from openclaw_onboard.screens.i18n import retranslate_tree
 from openclaw_onboard.screens.results import (
     AddCredential,
@@ -172,6 +172,9 @@ class OnboardApp(CrashSafeApp, App[int]):  # CrashSafeApp: one line + a private 
         self.first_paint_hook: Callable[[], Any] | None = None
         self.saved_profiles: list[str] = []  # what this run saved, in order (for tests and the exit message)
         self.theme = theme or DARK_THEME
+        # The first screen's stylesheet is read with the app's own, before the first frame: a screen
+        # that brings a stylesheet Textual has not read yet makes it parse every stylesheet again.
+        self.css_path = [*self.css_path, *css_paths(self._first_screen_class())]
         # Keys created before this moment are dropped (see _show); inf while a screen is being replaced.
         self._keys_valid_after = -math.inf
         self._switch_id = 0
@@ -180,6 +183,20 @@ class OnboardApp(CrashSafeApp, App[int]):  # CrashSafeApp: one line + a private 
         return [*super().get_line_filters(), _TERMINAL_SAFE]  # untrusted text never drives the terminal
 
     # -- start ------------------------------------------------------------------------------------------
+    def _first_screen_class(self) -> type[Screen[Any]]:
+        """The class of the screen `on_mount` shows first (imported: it is needed right away)."""
+        if self.start_on_dashboard:
+            from openclaw_onboard.screens.dashboard import DashboardScreen
+
+            return DashboardScreen
+        if self.initial_agent:
+            from openclaw_onboard.screens.auth_choice import AuthChoiceScreen
+
+            return AuthChoiceScreen
+        from openclaw_onboard.screens.agent_select import AgentSelectScreen
+
+        return AgentSelectScreen
+
     def on_mount(self) -> None:
         if self.start_on_dashboard:
             self.show_dashboard(self.initial_agent or DEFAULT_AGENT_ID)
