@@ -540,12 +540,24 @@ def create_app(agent_id: str | None = None, dashboard: bool = False, state: Path
 
 def run_onboard(agent_id: str | None = None, dashboard: bool = False) -> int:
     """`openclaw onboard [--agent ID] [--dashboard]`."""
+    import gc
+
     if agent_id is not None:
         from openclaw_onboard.core.agents import validate_agent_id
 
         agent_id = validate_agent_id(agent_id, for_new=False)
     app = create_app(agent_id=agent_id, dashboard=dashboard)
-    result = app.run()
+    # No cyclic garbage collection until the first screen is up: start-up makes ~45,000 objects and
+    # frees few, and the collector's passes over them would delay the first paint (issue #15).
+    was_enabled = gc.isenabled()
+    gc.disable()
+    if was_enabled:
+        app.first_paint_hook = gc.enable
+    try:
+        result = app.run()
+    finally:
+        if was_enabled:
+            gc.enable()
     for profile_id in app.saved_profiles:
         print(_("Saved {profile_id}").format(profile_id=profile_id))
     return int(result or app.return_code or 0)
