@@ -3,7 +3,8 @@
 Every sample is a fresh interpreter forked onto a pseudo-terminal sized 80x24 (TERM=xterm-256color), against
 an empty tmp state dir, timed by this process from fork until a marker text has been written to the pty:
 
-- baseline: `python -c "import textual.app"`, then it prints a marker (the target is <= 1.3x this);
+- baseline: `python -c "import textual.app"`, until it prints a marker once imported (the target is <= 1.3x
+  this); also until it has exited (interpreter teardown included: the whole command's time);
 - minimal app: a Textual App with one Static, until its text is on the pty (what any Textual app pays on a
   real terminal: the driver's start, the first compositor frame);
 - openclaw onboard: `python -m openclaw_onboard.app.cli onboard`, until the first screen's text
@@ -15,7 +16,7 @@ Medians over --runs each, interleaved so that machine noise hits all alike; the 
 first (compileall), as an installed package is. Then `-X importtime`: the modules the wizard imports
 that `import textual.app` does not, by their own (self) import time.
 
-    python bench/startup.py [--runs 15]
+    python bench/startup.py [--runs 15] [--compare /path/to/a/checkout/of/main]
 """
 
 from __future__ import annotations
@@ -63,30 +64,43 @@ ONBOARD = ["-m", "openclaw_onboard.app.cli", "onboard"]
 FIRST_SCREEN_TEXT = "Add a new agent"
 
 
-def time_on_pty(args: list[str], marker: str, env: dict[str, str]) -> float:
-    """Fork `python *args` onto a pty sized 80x24; seconds until `marker` has been written to the terminal."""
+def time_on_pty(args: list[str], marker: str | None, env: dict[str, str], root: Path = ROOT) -> float:
+    """Fork `python *args` (in `root`) onto a pty sized 80x24; seconds until `marker` has been written to the
+    terminal, or with no marker until the program has exited."""
     import fcntl
     import struct
     import termios
 
-    needle = marker.encode()
+    needle = marker.encode() if marker is not None else None
     t0 = time.perf_counter()
     pid, fd = pty.fork()
     if pid == 0:  # child: size the terminal, then become the program
         fcntl.ioctl(0, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 80, 0, 0))
-        os.chdir(ROOT)
-        os.execve(sys.executable, [sys.executable, *args], {**env, "TERM": "xterm-256color"})
+        os.chdir(root)
+        os.execve(sys.executable, [sys.executable, *args],
+                  {**env, "TERM": "xterm-256color", "PYTHONPATH": str(root)})
     seen = b""
     try:
-        while needle not in seen:
+        while needle is None or needle not in seen:
             ready, _, _ = select.select([fd], [], [], 30)
             if not ready:
                 raise SystemExit(f"{marker!r} not on the terminal within 30 s: {seen[-300:]!r}")
-            seen += os.read(fd, 65536)
+            try:
+                data = os.read(fd, 65536)
+            except OSError:  # EIO: the child has exited and closed the terminal
+                data = b""
+            if not data:
+                if needle is None:
+                    os.waitpid(pid, 0)
+                    pid = 0
+                    break
+                raise SystemExit(f"the program exited before {marker!r} was on the terminal: {seen[-300:]!r}")
+            seen += data
         return time.perf_counter() - t0
     finally:
-        os.kill(pid, signal.SIGKILL)
-        os.waitpid(pid, 0)
+        if pid:
+            os.kill(pid, signal.SIGKILL)
+            os.waitpid(pid, 0)
         os.close(fd)
 
 
@@ -119,10 +133,14 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=15)
     parser.add_argument("--top", type=int, default=15, help="how many -X importtime entries to show")
+    parser.add_argument("--compare", type=Path, metavar="DIR",
+                        help="also time `openclaw onboard` of another checkout (e.g. main), in the same run")
     args = parser.parse_args(argv)
+    roots = [ROOT] + ([args.compare.resolve()] if args.compare else [])
     # An installed package is byte-compiled; the sandbox may forbid writing bytecode: write it once here.
-    for folder in ("core", "app", "screens", "openclaw_onboard"):
-        compileall.compile_dir(ROOT / folder, quiet=1)
+    for root in roots:
+        for folder in ("core", "app", "screens", "openclaw_onboard"):
+            compileall.compile_dir(root / folder, quiet=1)
     with tempfile.TemporaryDirectory(prefix="openclaw-bench-") as tmp:
         home = Path(tmp) / "home"
         state = home / ".openclaw"
@@ -130,39 +148,42 @@ def main(argv: list[str] | None = None) -> int:
         env = {**os.environ, "HOME": str(home), "OPENCLAW_STATE_DIR": str(state), "PYTHONPATH": str(ROOT)}
         env.pop("OPENCLAW_NOW_MS", None)
         env.pop("PYTHONDONTWRITEBYTECODE", None)  # Textual's own cache of compiled bytecode stays usable
-        cases = {
-            "python -c 'import textual.app'": (["-c", IMPORT_ONLY], IMPORT_MARKER),
-            "minimal Textual app (one Static)": (["-c", MINIMAL_APP], MINIMAL_MARKER),
-            "openclaw onboard, first screen": (ONBOARD, FIRST_SCREEN_TEXT),
+        base_label = "python -c 'import textual.app', until imported"
+        minimal_label = "minimal Textual app (one Static), until painted"
+        onboard_label = "openclaw onboard, until its first screen is painted"
+        cases: dict[str, tuple[list[str], str | None, Path]] = {
+            base_label: (["-c", IMPORT_ONLY], IMPORT_MARKER, ROOT),
+            "python -c 'import textual.app', until it has exited": (["-c", "import textual.app"], None, ROOT),
+            minimal_label: (["-c", MINIMAL_APP], MINIMAL_MARKER, ROOT),
+            onboard_label: (ONBOARD, FIRST_SCREEN_TEXT, ROOT),
         }
-        for case_args, marker in cases.values():  # warm the OS file cache once, like a second launch
-            time_on_pty(case_args, marker, env)
+        if args.compare:
+            cases[f"openclaw onboard of {args.compare}"] = (ONBOARD, FIRST_SCREEN_TEXT, roots[1])
+        for case_args, marker, root in cases.values():  # warm the OS file cache once, like a second launch
+            time_on_pty(case_args, marker, env, root)
         time_first_paint(env)
         samples: dict[str, list[float]] = {label: [] for label in cases}
         paints: list[float] = []
         screen = ""
         for _ in range(args.runs):
-            for label, (case_args, marker) in cases.items():
-                samples[label].append(time_on_pty(case_args, marker, env))
+            for label, (case_args, marker, root) in cases.items():
+                samples[label].append(time_on_pty(case_args, marker, env, root))
             elapsed, screen = time_first_paint(env)
             paints.append(elapsed)
         wizard = import_times(env, HARNESS)
         textual_only = import_times(env, "import textual.app")
-    base_label, minimal_label, onboard_label = cases
-    samples[f"openclaw onboard, headless first paint ({screen}, pipe)"] = paints
+    samples[f"openclaw onboard headless, first paint ({screen}, on a pipe)"] = paints
     print(f"python {sys.version.split()[0]}, {args.runs} runs each, on a pty 80x24 unless said (median, min..max)")
     for label, values in samples.items():
-        print(f"  {label:<58} {statistics.median(values) * 1000:6.0f} ms"
+        print(f"  {label:<66} {statistics.median(values) * 1000:6.0f} ms"
               f"  ({min(values) * 1000:.0f}..{max(values) * 1000:.0f})")
-    base = statistics.median(samples[base_label])
-    minimal = statistics.median(samples[minimal_label])
-    onboard = statistics.median(samples[onboard_label])
-    headless = statistics.median(paints)
-    for label, paint, against in (("onboard / import textual.app", onboard, base),
-                                  ("minimal app / import textual.app", minimal, base),
-                                  ("onboard / minimal app", onboard, minimal),
-                                  ("headless / import textual.app", headless, base)):
-        print(f"  ratio {label:<34} {paint / against:5.2f} x   (+{(paint - against) * 1000:.0f} ms)")
+    medians = {label: statistics.median(values) for label, values in samples.items()}
+    ratios = [(label, base_label) for label in samples if label != base_label and "exited" not in label]
+    ratios.append((onboard_label, minimal_label))
+    for label, against in ratios:
+        paint, base = medians[label], medians[against]
+        print(f"  ratio {label.split(',')[0]:<42} / {against.split(',')[0]:<32} {paint / base:5.2f} x"
+              f"   ({(paint - base) * 1000:+.0f} ms)")
     extra = {m: t for m, t in wizard.items() if m not in textual_only}
     top = sorted(extra.items(), key=lambda kv: -kv[1][0])[:args.top]
     total = sum(t[0] for t in extra.values()) / 1000
