@@ -497,7 +497,15 @@ class OnboardApp(CrashSafeApp, App[int]):  # CrashSafeApp: one line + a private 
         # Our own "Toggle light/dark theme" replaces Textual's theme picker (it offers dozens).
         for command in super().get_system_commands(screen):
             if command.title != "Theme":
-                yield SystemCommand(_(command.title), _(command.help), command.callback, command.discover)
+                yield SystemCommand(_(command.title), _(command.help), partial(self._unless_quitting, command.callback),
+                                    command.discover)
+
+    def _unless_quitting(self, callback: Callable[[], Any]) -> Any:
+        """Run a palette command, unless the app began to quit meanwhile (Esc or q typed behind the palette's
+        Enter): its screen is gone, and "Keys" mounting a panel on it raised MountError (found by key mashing)."""
+        if self._screen_stack and self.screen.is_attached:
+            return callback()
+        return None
 
     # -- language -------------------------------------------------------------------------------------------
     async def switch_language(self, lang: str) -> None:
