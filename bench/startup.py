@@ -12,9 +12,10 @@ an empty tmp state dir, timed by this process from fork until a marker text has 
 - headless: spawn until the child reports that the first wizard screen has been mounted and refreshed
   (OnboardApp.first_paint_hook, run headless at 80x24), read from a pipe.
 
-Medians over --runs each, interleaved so that machine noise hits all alike; the source is byte-compiled
-first (compileall), as an installed package is. Then `-X importtime`: the modules the wizard imports
-that `import textual.app` does not, by their own (self) import time.
+Medians over --runs each, interleaved so that machine noise hits all alike, with the CPU time each process
+had used by then (read from /proc while it is stopped: other work on the machine hardly moves it). The
+source is byte-compiled first (compileall), as an installed package is. Then `-X importtime`: the modules
+the wizard imports that `import textual.app` does not, by their own (self) import time.
 
     python bench/startup.py [--runs 15] [--compare /path/to/a/checkout/of/main]
 """
@@ -64,9 +65,19 @@ ONBOARD = ["-m", "openclaw_onboard.app.cli", "onboard"]
 FIRST_SCREEN_TEXT = "Add a new agent"
 
 
-def time_on_pty(args: list[str], marker: str | None, env: dict[str, str], root: Path = ROOT) -> float:
+def cpu_seconds(pid: int) -> float:
+    """CPU time the (stopped) process `pid` has used, all its threads (/proc/<pid>/task/*/schedstat, in ns)."""
+    total = 0
+    for task in os.listdir(f"/proc/{pid}/task"):
+        with open(f"/proc/{pid}/task/{task}/schedstat") as f:
+            total += int(f.read().split()[0])
+    return total / 1e9
+
+
+def time_on_pty(args: list[str], marker: str | None, env: dict[str, str], root: Path = ROOT) -> tuple[float, float]:
     """Fork `python *args` (in `root`) onto a pty sized 80x24; seconds until `marker` has been written to the
-    terminal, or with no marker until the program has exited."""
+    terminal, or with no marker until the program has exited; and the CPU seconds the program used by then
+    (stopped as soon as the marker is seen), a figure that other work on the machine hardly moves."""
     import fcntl
     import struct
     import termios
@@ -81,7 +92,7 @@ def time_on_pty(args: list[str], marker: str | None, env: dict[str, str], root: 
                   {**env, "TERM": "xterm-256color", "PYTHONPATH": str(root)})
     seen = b""
     try:
-        while needle is None or needle not in seen:
+        while True:
             ready, _, _ = select.select([fd], [], [], 30)
             if not ready:
                 raise SystemExit(f"{marker!r} not on the terminal within 30 s: {seen[-300:]!r}")
@@ -90,13 +101,17 @@ def time_on_pty(args: list[str], marker: str | None, env: dict[str, str], root: 
             except OSError:  # EIO: the child has exited and closed the terminal
                 data = b""
             if not data:
-                if needle is None:
-                    os.waitpid(pid, 0)
-                    pid = 0
-                    break
-                raise SystemExit(f"the program exited before {marker!r} was on the terminal: {seen[-300:]!r}")
+                if needle is not None:
+                    raise SystemExit(f"the program exited before {marker!r} was on the terminal: {seen[-300:]!r}")
+                _, _, usage = os.wait4(pid, 0)
+                pid = 0
+                return time.perf_counter() - t0, usage.ru_utime + usage.ru_stime
             seen += data
-        return time.perf_counter() - t0
+            if needle is not None and needle in seen:
+                elapsed = time.perf_counter() - t0
+                os.kill(pid, signal.SIGSTOP)
+                os.waitpid(pid, os.WUNTRACED)
+                return elapsed, cpu_seconds(pid)
     finally:
         if pid:
             os.kill(pid, signal.SIGKILL)
@@ -129,6 +144,10 @@ def import_times(env: dict[str, str], code: str) -> dict[str, tuple[int, int]]:
     return out
 
 
+def short(label: str) -> str:
+    return label.replace("python -c ", "").replace("openclaw ", "").replace(" Textual app (one Static)", " app")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=15)
@@ -148,42 +167,49 @@ def main(argv: list[str] | None = None) -> int:
         env = {**os.environ, "HOME": str(home), "OPENCLAW_STATE_DIR": str(state), "PYTHONPATH": str(ROOT)}
         env.pop("OPENCLAW_NOW_MS", None)
         env.pop("PYTHONDONTWRITEBYTECODE", None)  # Textual's own cache of compiled bytecode stays usable
-        base_label = "python -c 'import textual.app', until imported"
-        minimal_label = "minimal Textual app (one Static), until painted"
-        onboard_label = "openclaw onboard, until its first screen is painted"
+        base_label = "python -c 'import textual.app': imported"
+        minimal_label = "minimal Textual app (one Static): painted"
+        exit_label = "python -c 'import textual.app': exited"
+        onboard_label = "openclaw onboard: first screen painted"
         cases: dict[str, tuple[list[str], str | None, Path]] = {
             base_label: (["-c", IMPORT_ONLY], IMPORT_MARKER, ROOT),
-            "python -c 'import textual.app', until it has exited": (["-c", "import textual.app"], None, ROOT),
+            exit_label: (["-c", "import textual.app"], None, ROOT),
             minimal_label: (["-c", MINIMAL_APP], MINIMAL_MARKER, ROOT),
             onboard_label: (ONBOARD, FIRST_SCREEN_TEXT, ROOT),
         }
         if args.compare:
-            cases[f"openclaw onboard of {args.compare}"] = (ONBOARD, FIRST_SCREEN_TEXT, roots[1])
+            cases[f"openclaw onboard of {args.compare}: first screen painted"] = (ONBOARD, FIRST_SCREEN_TEXT, roots[1])
         for case_args, marker, root in cases.values():  # warm the OS file cache once, like a second launch
             time_on_pty(case_args, marker, env, root)
         time_first_paint(env)
         samples: dict[str, list[float]] = {label: [] for label in cases}
+        cpu: dict[str, list[float]] = {label: [] for label in cases}
         paints: list[float] = []
         screen = ""
         for _ in range(args.runs):
             for label, (case_args, marker, root) in cases.items():
-                samples[label].append(time_on_pty(case_args, marker, env, root))
+                wall, used = time_on_pty(case_args, marker, env, root)
+                samples[label].append(wall)
+                cpu[label].append(used)
             elapsed, screen = time_first_paint(env)
             paints.append(elapsed)
         wizard = import_times(env, HARNESS)
         textual_only = import_times(env, "import textual.app")
-    samples[f"openclaw onboard headless, first paint ({screen}, on a pipe)"] = paints
-    print(f"python {sys.version.split()[0]}, {args.runs} runs each, on a pty 80x24 unless said (median, min..max)")
+    samples[f"openclaw onboard headless on a pipe: {screen} painted"] = paints
+    print(f"python {sys.version.split()[0]}, {args.runs} runs each, on a pty 80x24 unless said; medians "
+          f"(min..max); CPU: the process's CPU time by then; load average {os.getloadavg()[0]:.1f}")
     for label, values in samples.items():
-        print(f"  {label:<66} {statistics.median(values) * 1000:6.0f} ms"
-              f"  ({min(values) * 1000:.0f}..{max(values) * 1000:.0f})")
-    medians = {label: statistics.median(values) for label, values in samples.items()}
-    ratios = [(label, base_label) for label in samples if label != base_label and "exited" not in label]
+        used = f"   CPU {statistics.median(cpu[label]) * 1000:4.0f} ms" if label in cpu else ""
+        print(f"  {label:<60} {statistics.median(values) * 1000:5.0f} ms"
+              f"  ({min(values) * 1000:.0f}..{max(values) * 1000:.0f}){used}")
+    ratios = [(label, base_label) for label in cases if label != base_label and "exited" not in label]
+    ratios += [(label, exit_label) for label in cases if label not in (base_label, exit_label)]
     ratios.append((onboard_label, minimal_label))
     for label, against in ratios:
-        paint, base = medians[label], medians[against]
-        print(f"  ratio {label.split(',')[0]:<42} / {against.split(',')[0]:<32} {paint / base:5.2f} x"
-              f"   ({(paint - base) * 1000:+.0f} ms)")
+        paint, base = statistics.median(samples[label]), statistics.median(samples[against])
+        paint_cpu, base_cpu = statistics.median(cpu[label]), statistics.median(cpu[against])
+        print(f"  {short(label):<44} / {short(against):<28} {paint / base:5.2f} x ({(paint - base) * 1000:+4.0f} ms)"
+              f"   CPU {paint_cpu / base_cpu:5.2f} x")
     extra = {m: t for m, t in wizard.items() if m not in textual_only}
     top = sorted(extra.items(), key=lambda kv: -kv[1][0])[:args.top]
     total = sum(t[0] for t in extra.values()) / 1000
