@@ -366,7 +366,13 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if fast is not None:
             return _run_without_gc(fast)
-        if args_list == ["onboard"]:  # the wizard's usual launch skips building the parser (issue #15: first paint)
+        if args_list == ["onboard"]:
+            # The wizard's usual launch (issue #15, first paint): no parser to build, and no cyclic garbage
+            # collection while Textual is imported (it allocates much and frees little); run_onboard turns
+            # it back on once the first screen is painted.
+            import gc
+
+            gc.disable()
             return _run(SimpleNamespace(command="onboard", agent=None, dashboard=False, _prog=f"{PROG} onboard",
                                         handler=_ONBOARD))
         try:

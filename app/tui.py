@@ -555,17 +555,15 @@ def run_onboard(agent_id: str | None = None, dashboard: bool = False) -> int:
 
         agent_id = validate_agent_id(agent_id, for_new=False)
     app = create_app(agent_id=agent_id, dashboard=dashboard)
-    # No cyclic garbage collection until the first screen is up: start-up makes ~45,000 objects and
-    # frees few, and the collector's passes over them would delay the first paint (issue #15).
-    was_enabled = gc.isenabled()
+    # No cyclic garbage collection until the first screen is up (the CLI may have turned it off already, for
+    # the imports): start-up makes ~45,000 objects and frees few, and the collector's passes over them would
+    # delay the first paint (issue #15).
     gc.disable()
-    if was_enabled:
-        app.first_paint_hook = gc.enable
+    app.first_paint_hook = gc.enable
     try:
         result = app.run()
     finally:
-        if was_enabled:
-            gc.enable()
+        gc.enable()
     for profile_id in app.saved_profiles:
         print(_("Saved {profile_id}").format(profile_id=profile_id))
     return int(result or app.return_code or 0)

@@ -114,3 +114,26 @@ def test_plain_onboard_builds_no_argument_parser(empty_state_env: dict[str, str]
     assert "RESULT 1 False" in proc.stdout, proc.stdout + proc.stderr[-2000:]
     assert "needs an interactive terminal" in proc.stderr  # it reached cmd_onboard
     assert "PARSED True None False" in proc.stdout
+
+
+def test_no_garbage_collection_until_the_first_paint(empty_state_env: dict[str, str]) -> None:
+    """`openclaw onboard` imports Textual and builds its first screen with the cyclic GC off (it frees
+    little and its passes would delay the first paint), and turns it back on once that screen is painted."""
+    code = """
+import gc
+from openclaw_onboard.app import cli, cli_agents, tui
+cli_agents._interactive = lambda: True
+seen = []
+def run(self):
+    seen.append(gc.isenabled())
+    self.first_paint_hook()
+    seen.append(gc.isenabled())
+    gc.disable()  # a later phase of the run: enabled again at the end, whatever happened
+    return 0
+tui.OnboardApp.run = run
+rc = cli.main(["onboard"])
+print("GC", rc, seen, gc.isenabled(), flush=True)
+"""
+    proc = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=empty_state_env, capture_output=True,
+                          text=True, timeout=60, stdin=subprocess.DEVNULL)
+    assert "GC 0 [False, True] True" in proc.stdout, proc.stdout + proc.stderr[-2000:]
