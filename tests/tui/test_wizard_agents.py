@@ -207,9 +207,8 @@ async def test_screen_replaced_while_its_add_form_mounts(make_app):
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
         screen = await wait_for_screen(pilot, "AgentSelectScreen")
-        showing = asyncio.ensure_future(screen.action_show_add())
-        await asyncio.sleep(0)  # the form is being mounted
-        app.show_auth_choice("main")
+        showing = asyncio.ensure_future(screen.action_show_add())  # Enter on "+ Add…"
+        app.show_auth_choice("main")  # and the screen is replaced before that form is up
         await showing
         await wait_for_screen(pilot, "AuthChoiceScreen")
         await pilot.pause()
