@@ -29,6 +29,7 @@ _FALLBACK_VERSION = "0.1.0"
 _STATUS = "openclaw_onboard.app.cli_status:cmd_status"
 _AUTH = "openclaw_onboard.app.cli_auth"
 _AGENTS = "openclaw_onboard.app.cli_agents"
+_ONBOARD = "openclaw_onboard.app.cli_agents:cmd_onboard"
 
 
 class UsageError(Exception):
@@ -132,7 +133,7 @@ def build_parser() -> argparse.ArgumentParser:
     onboard = _sub(top, "onboard", N_("launch the onboarding wizard (terminal UI)"))
     _agent_opt(onboard)
     onboard.add_argument("--dashboard", action="store_true", help=N_("open the credentials dashboard directly"))
-    onboard.set_defaults(handler="openclaw_onboard.app.cli_agents:cmd_onboard")
+    onboard.set_defaults(handler=_ONBOARD)
 
     # ---- models
     models = _sub(top, "models", N_("model-provider auth: status, order, tokens, logins"))
@@ -377,6 +378,15 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if fast is not None:
             return _run_without_gc(fast)
+        if args_list == ["onboard"]:
+            # The wizard's usual launch (issue #15, first paint): no parser to build, and no cyclic garbage
+            # collection while Textual is imported (it allocates much and frees little); run_onboard turns
+            # it back on once the first screen is painted.
+            import gc
+
+            gc.disable()
+            return _run(SimpleNamespace(command="onboard", agent=None, dashboard=False, _prog=f"{PROG} onboard",
+                                        handler=_ONBOARD))
         try:
             parser = build_parser()
             args, extra = parser.parse_known_args(args_list)

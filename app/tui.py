@@ -27,7 +27,7 @@ from openclaw_onboard.core.clock import now_ms as default_clock
 from openclaw_onboard.core.errors import OpenClawError
 from openclaw_onboard.core.i18n import LANGUAGE_NAMES, LANGUAGES, N_, _, current_language, detect_language, set_language
 from openclaw_onboard.core.paths import DEFAULT_AGENT_ID, state_dir
-from openclaw_onboard.screens.base import guard_dismiss
+from openclaw_onboard.screens.base import css_paths, guard_dismiss
 from openclaw_onboard.screens.i18n import retranslate_tree
 from openclaw_onboard.screens.results import (
     AddCredential,
@@ -172,6 +172,9 @@ class OnboardApp(CrashSafeApp, App[int]):  # CrashSafeApp: one line + a private 
         self.first_paint_hook: Callable[[], Any] | None = None
         self.saved_profiles: list[str] = []  # what this run saved, in order (for tests and the exit message)
         self.theme = theme or DARK_THEME
+        # The first screen's stylesheet is read with the app's own, before the first frame: a screen
+        # that brings a stylesheet Textual has not read yet makes it parse every stylesheet again.
+        self.css_path = [*self.css_path, *css_paths(self._first_screen_class())]
         # Keys created before this moment are dropped (see _show); inf while a screen is being replaced.
         self._keys_valid_after = -math.inf
         self._switch_id = 0
@@ -180,6 +183,20 @@ class OnboardApp(CrashSafeApp, App[int]):  # CrashSafeApp: one line + a private 
         return [*super().get_line_filters(), _TERMINAL_SAFE]  # untrusted text never drives the terminal
 
     # -- start ------------------------------------------------------------------------------------------
+    def _first_screen_class(self) -> type[Screen[Any]]:
+        """The class of the screen `on_mount` shows first (imported: it is needed right away)."""
+        if self.start_on_dashboard:
+            from openclaw_onboard.screens.dashboard import DashboardScreen
+
+            return DashboardScreen
+        if self.initial_agent:
+            from openclaw_onboard.screens.auth_choice import AuthChoiceScreen
+
+            return AuthChoiceScreen
+        from openclaw_onboard.screens.agent_select import AgentSelectScreen
+
+        return AgentSelectScreen
+
     def on_mount(self) -> None:
         if self.start_on_dashboard:
             self.show_dashboard(self.initial_agent or DEFAULT_AGENT_ID)
@@ -480,7 +497,15 @@ class OnboardApp(CrashSafeApp, App[int]):  # CrashSafeApp: one line + a private 
         # Our own "Toggle light/dark theme" replaces Textual's theme picker (it offers dozens).
         for command in super().get_system_commands(screen):
             if command.title != "Theme":
-                yield SystemCommand(_(command.title), _(command.help), command.callback, command.discover)
+                yield SystemCommand(_(command.title), _(command.help), partial(self._unless_quitting, command.callback),
+                                    command.discover)
+
+    def _unless_quitting(self, callback: Callable[[], Any]) -> Any:
+        """Run a palette command, unless the app began to quit meanwhile (Esc or q typed behind the palette's
+        Enter): its screen is gone, and "Keys" mounting a panel on it raised MountError (found by key mashing)."""
+        if self._screen_stack and self.screen.is_attached:
+            return callback()
+        return None
 
     # -- language -------------------------------------------------------------------------------------------
     async def switch_language(self, lang: str) -> None:
@@ -521,14 +546,35 @@ def create_app(agent_id: str | None = None, dashboard: bool = False, state: Path
                       device_login_factory=device_login_factory)
 
 
+def _collect_from_now_on() -> None:
+    """Garbage collection back on, for what the wizard makes from now on. What start-up made is frozen
+    (never scanned again): nearly all of it (modules, classes, the app) lives as long as the process, and
+    the first scan of it all, on the next allocation, cost ~15 ms right as the first frame was written.
+    The price: the first screen's widgets are never collected (reference cycles) once it is replaced."""
+    import gc
+
+    gc.freeze()
+    gc.enable()
+
+
 def run_onboard(agent_id: str | None = None, dashboard: bool = False) -> int:
     """`openclaw onboard [--agent ID] [--dashboard]`."""
+    import gc
+
     if agent_id is not None:
         from openclaw_onboard.core.agents import validate_agent_id
 
         agent_id = validate_agent_id(agent_id, for_new=False)
     app = create_app(agent_id=agent_id, dashboard=dashboard)
-    result = app.run()
+    # No cyclic garbage collection until the first screen is up (the CLI may have turned it off already, for
+    # the imports): start-up makes ~45,000 objects and frees few, and the collector's passes over them would
+    # delay the first paint (issue #15).
+    gc.disable()
+    app.first_paint_hook = _collect_from_now_on
+    try:
+        result = app.run()
+    finally:
+        gc.enable()
     for profile_id in app.saved_profiles:
         print(_("Saved {profile_id}").format(profile_id=profile_id))
     return int(result or app.return_code or 0)

@@ -28,6 +28,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.markup import escape
 from textual.reactive import var
+from textual.widget import AwaitMount
 from textual.widgets import Button, Header, Label, OptionList, Select, Static
 from textual.widgets.option_list import Option
 
@@ -65,6 +66,34 @@ def agent_prompt(summary: AgentSummary, width: int = 16, exists: bool = True) ->
     return f"[b]{name}[/]  {profiles}  {worst}{new}"
 
 
+class AddAgentForm(Vertical):
+    """The "New agent" form: a name, the agent to copy profiles from, Create and Cancel. Shown by the
+    screen's `-adding` class; its events are handled by AgentSelectScreen."""
+
+    def __init__(self, copy_sources: list[tuple[str, str]]) -> None:
+        super().__init__(id="add-form")
+        self.copy_sources = copy_sources
+
+    def compose(self) -> ComposeResult:
+        with Horizontal(classes="form-row"):
+            yield tr(Label(classes="form-label"), lambda: _("Name"))
+            yield tr(WizardInput(id="agent-name", max_length=64, compact=True),
+                     lambda: _("e.g. work (lowercase letters, digits, - or _)"))
+        # Under the name it explains, above the Copy-from dropdown (which opens downwards over
+        # whatever follows it).
+        yield Static("", id="add-error", classes="error", markup=False)
+        with Horizontal(classes="form-row"):
+            yield tr(Label(classes="form-label"), lambda: _("Copy from"))
+            yield tr(WizardSelect(self.copy_sources, id="copy-from", allow_blank=True, compact=True),
+                     lambda: _("nobody (start empty)"), "prompt")
+        with Horizontal(id="add-buttons"):
+            yield tr(Button(id="add-create", variant="primary", compact=True), lambda: _("Create agent"))
+            yield tr(Button(id="add-cancel", compact=True), lambda: _("Cancel"))
+
+    def on_mount(self) -> None:
+        tr(self, lambda: _("New agent"), "border_title")
+
+
 class AgentSelectScreen(WizardScreen[AgentSelectResult]):
     CSS_PATH = "agent_select.tcss"
     TITLE = N_("OpenClaw onboarding")
@@ -87,6 +116,7 @@ class AgentSelectScreen(WizardScreen[AgentSelectResult]):
         self.state = state if state is not None else state_dir(env)
         self.clock = clock or default_clock
         self.summaries: list[AgentSummary] = []
+        self._add_form_mounted: AwaitMount | None = None
 
     def compose(self) -> ComposeResult:
         yield Header(icon="◆")
@@ -98,33 +128,27 @@ class AgentSelectScreen(WizardScreen[AgentSelectResult]):
                      lambda: _("Each agent keeps its own logins in {path}").format(
                          path=f"[b]{where}/agents/<id>/agent/[/]"))
             yield WizardOptionList(id="agents")
-            with Vertical(id="add-form"):
-                with Horizontal(classes="form-row"):
-                    yield tr(Label(classes="form-label"), lambda: _("Name"))
-                    yield tr(WizardInput(id="agent-name", max_length=64, compact=True),
-                             lambda: _("e.g. work (lowercase letters, digits, - or _)"))
-                # Under the name it explains, above the Copy-from dropdown (which opens downwards over
-                # whatever follows it).
-                yield Static("", id="add-error", classes="error", markup=False)
-                with Horizontal(classes="form-row"):
-                    yield tr(Label(classes="form-label"), lambda: _("Copy from"))
-                    yield tr(WizardSelect([], id="copy-from", allow_blank=True, compact=True),
-                             lambda: _("nobody (start empty)"), "prompt")
-                with Horizontal(id="add-buttons"):
-                    yield tr(Button(id="add-create", variant="primary", compact=True), lambda: _("Create agent"))
-                    yield tr(Button(id="add-cancel", compact=True), lambda: _("Cancel"))
+            # The add form (AddAgentForm) is mounted below the list the first time it is asked for.
         yield FittingFooter()
 
     def on_mount(self) -> None:
-        tr(self.query_one("#add-form", Vertical), lambda: _("New agent"), "border_title")
         self.reload()
         self.query_one("#agents", OptionList).focus()
+
+    async def _show_add_form(self) -> AddAgentForm:
+        """The add form, mounted the first time it is asked for (the first paint does without it)."""
+        if self._add_form_mounted is None:
+            form = AddAgentForm(self._copy_sources())
+            self._add_form_mounted = self.query_one("#agent-body", Vertical).mount(form)
+        await self._add_form_mounted  # also when a second `a` asks while the first one mounts it
+        return self.query_one(AddAgentForm)
 
     def watch_adding(self, adding: bool) -> None:
         self.set_class(adding, "-adding")
 
     def watch_add_error(self, error: str) -> None:
-        self.query_one("#add-error", Static).update(error)
+        for line in self.query("#add-error").results(Static):  # none before the form was first shown
+            line.update(error)
         self.set_class(bool(error), "-add-error")
 
     def retranslate(self) -> None:
@@ -158,22 +182,31 @@ class AgentSelectScreen(WizardScreen[AgentSelectResult]):
         for index, row in enumerate(rows):
             if row.agent_id == target:
                 agents.highlighted = index
-        select_widget = self.query_one("#copy-from", Select)
-        select_widget.set_options([(s.agent_id, s.agent_id) for s in self.summaries if s.profile_count])
+        for select_widget in self.query("#copy-from").results(Select):  # none before the form was shown
+            select_widget.set_options(self._copy_sources())
+
+    def _copy_sources(self) -> list[tuple[str, str]]:
+        """"Copy from" choices: the agents that have profiles."""
+        return [(s.agent_id, s.agent_id) for s in self.summaries if s.profile_count]
 
     # -- events -------------------------------------------------------------------------------------
     @on(OptionList.OptionSelected, "#agents")
-    def _agent_chosen(self, event: OptionList.OptionSelected) -> None:
+    async def _agent_chosen(self, event: OptionList.OptionSelected) -> None:
         event.stop()
         if event.option.id == ADD_OPTION_ID:
-            self.action_show_add()
+            await self.action_show_add()
         elif event.option.id:
             self.dismiss(AgentChosen(event.option.id))
 
-    def action_show_add(self) -> None:
+    async def action_show_add(self) -> None:
+        # Awaited by the key's handler: keys typed after `a` are handled once the form is there.
+        form = await self._show_add_form()
+        name = next(iter(form.query("#agent-name").results(WizardInput)), None)
+        if name is None:  # the screen was replaced while its form was being mounted: nothing to show
+            return
         self.add_error = ""
         self.adding = True
-        self.query_one("#agent-name", WizardInput).focus()
+        name.focus()
 
     def hide_add(self) -> None:
         self.adding = False

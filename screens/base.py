@@ -9,7 +9,9 @@ whatever screen is on top now (the next step, or nothing: `ScreenStackError: Can
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any, TypeVar
 
 from openclaw_onboard.screens.i18n import TranslatedBindings
@@ -59,6 +61,17 @@ class WizardModal(TranslatedBindings, ModalScreen[ResultT]):
 
     def dismiss(self, result: ResultT | None = None) -> AwaitComplete:
         return _dismiss_once(self, result, super().dismiss)
+
+
+def css_paths(screen_class: type[Screen[Any]]) -> list[Path]:
+    """The stylesheets of `screen_class` as Textual's `Screen.__init__` resolves its `CSS_PATH` (relative
+    to the module of the class), so that an app can read them before the screen exists."""
+    declared = screen_class.CSS_PATH
+    if declared is None:
+        return []
+    here = Path(inspect.getfile(screen_class)).parent
+    return [path if path.is_absolute() else (here / path).resolve()
+            for path in map(Path, [declared] if isinstance(declared, str | Path) else declared)]
 
 
 def guard_dismiss(screen: Screen[Any]) -> Screen[Any]:

@@ -22,6 +22,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.message import Message
 from textual.widgets import Footer, Input, OptionList, Select
+from textual.widgets._footer import FooterKey
 from textual.widgets._select import SelectCurrent, SelectOverlay, SelectType
 
 _WHITESPACE = re.compile(r"\s+")
@@ -163,7 +164,15 @@ class FittingFooter(Footer):
         compact, palette = self._fitted()  # before the keys are made: they bind to `compact`
         self.set_reactive(Footer.compact, compact)
         self.set_reactive(Footer.show_command_palette, palette)
-        yield from super().compose()
+        for widget in super().compose():
+            if isinstance(widget, FooterKey):
+                # Each key is born with the style it ends up with (first paint): else it is styled, then
+                # restyled when its `compact` (True by default) is first watched, and again when bound to the
+                # footer's. Textual binds every key but the palette's, which stays compact.
+                if not widget.has_class("-command-palette"):
+                    widget.set_reactive(FooterKey.compact, compact)
+                widget.set_class(widget.compact, "-compact", update=False)
+            yield widget
 
     def on_resize(self) -> None:
         compact, palette = self._fitted()

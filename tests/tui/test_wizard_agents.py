@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+
 from textual.widgets import OptionList, Static
 
 from tests.tui.conftest import read_store, screen_text, wait_for, wait_for_screen
@@ -182,5 +184,32 @@ async def test_page_up_on_the_closed_copy_dropdown(make_app, make_agent):
         overlay.highlighted = overlay.option_count - 1
         overlay.action_page_up()  # closed: not laid out
         overlay.action_page_down()
+        await pilot.pause()
+        assert app._exception is None
+
+
+async def test_add_form_is_mounted_when_first_asked_for(make_app):
+    """The first paint does without the add form (issue #15); `a` mounts it, once, and focuses the name."""
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await wait_for_screen(pilot, "AgentSelectScreen")
+        assert not screen.query("#add-form") and not screen.query("#agent-name")
+        await pilot.press("a")
+        assert screen.query_one("#add-form").display
+        assert app.focused is screen.query_one("#agent-name")
+        await pilot.press("escape", "a", "escape", "a")
+        assert len(screen.query("#add-form")) == 1 and app.focused is screen.query_one("#agent-name")
+
+
+async def test_screen_replaced_while_its_add_form_mounts(make_app):
+    """Key mashing found it: Enter on "+ Add a new agent…" then, before the form was up, the screen was
+    replaced (another Enter chose an agent): focusing the form's name field raised NoMatches."""
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await wait_for_screen(pilot, "AgentSelectScreen")
+        showing = asyncio.ensure_future(screen.action_show_add())  # Enter on "+ Add…"
+        app.show_auth_choice("main")  # and the screen is replaced before that form is up
+        await showing
+        await wait_for_screen(pilot, "AuthChoiceScreen")
         await pilot.pause()
         assert app._exception is None

@@ -121,3 +121,17 @@ def test_make_onboard_installs_only_the_wizard_with_visible_progress() -> None:
     install = next(line for line in plan.splitlines() if "pip install" in line)
     assert "[test]" not in install and "--quiet" not in install
     assert "openclaw onboard" in plan and "source" in plan  # says where the command is
+
+
+async def test_palette_command_after_quitting_began_does_nothing(make_app):
+    """Key mashing found it: the palette's "Keys" chosen with Esc typed behind it ran once the app had begun
+    to quit, and mounting its panel on the detached screen raised MountError (a crash report on exit)."""
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await wait_for_screen(pilot, "AgentSelectScreen")
+        keys = next(c for c in app.get_system_commands(screen) if c.title == "Keys")
+        await pilot.press("escape")  # the wizard quits
+        keys.callback()
+        await pilot.pause()
+        assert app._exception is None
+    assert app.return_code == 0

@@ -249,3 +249,21 @@ async def test_other_openclaw_logins_are_listed_with_their_command(make_app):
         await wait_for(pilot, lambda: any("--auth-choice github-copilot" in str(n.message)
                                           for n in app._notifications), what="the OpenClaw command")
         await wait_for_screen(pilot, "AuthChoiceScreen")
+
+
+async def test_page_up_on_the_choices_before_they_are_laid_out(make_app):
+    """Key mashing found it: PageUp on the login choices before their lines were laid out raised KeyError
+    in Textual's OptionList (the agent list and the Select dropdown were already guarded)."""
+    app = make_app(agent_id="main")
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await wait_for_screen(pilot, "AuthChoiceScreen")
+        choices = screen.query_one("#choices", OptionList)
+        choices.styles.max_height = 0  # no room (a terminal a few lines high): its lines are never laid out
+        await pilot.pause()
+        choices.clear_options()
+        choices.add_options(["x", "y", "z"])
+        choices.highlighted = 2
+        choices.action_page_up()
+        choices.action_page_down()
+        await pilot.pause()
+        assert app._exception is None
