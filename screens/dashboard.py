@@ -179,6 +179,8 @@ class DashboardScreen(WizardScreen[DashboardResult]):
         self._orders_idle = asyncio.Event()  # set while no reorder is waiting to be written
         self._orders_idle.set()
         self._said: tuple[Callable[[], str], str] | None = None  # the message line's maker and style
+        self._load_gen = 0  # bumped by every reload: a read in a thread that lands late is dropped
+        self._loads_running = 0
 
     # -- layout
 
@@ -215,29 +217,62 @@ class DashboardScreen(WizardScreen[DashboardResult]):
     def reload(self, keep: str | None = None, patch: bool = True) -> None:
         """Re-read the agent's status and update the table, keeping the cursor on `keep` (or where it
         was). Only the rows that changed are rewritten when that shows the same as a rebuild (`patch`):
-        the reload after our own reorder, or another process's write that changed a few profiles."""
+        the reload after our own reorder, or another process's write that changed a few profiles.
+        Reads on the event loop: for opening and switching; `reload_in_thread` for the rest."""
+        self._load_gen += 1
+        self._sig = self._signature()
+        self._apply_read(self._read_status(self.agent_id), keep, patch)
+
+    def _read_status(self, agent_id: str) -> AgentStatus | str:
+        """The agent's status from disk, or the error to show (runs in a thread or on the loop)."""
+        try:
+            return agent_status(agent_id, self.state, self.env, self.clock())
+        except OpenClawError as exc:
+            return str(exc)
+
+    def _apply_read(self, read: AgentStatus | str, keep: str | None = None, patch: bool = True) -> None:
+        """Show a status read (with the reorders still being saved applied) or its error."""
         if keep is None:
             keep = self.current_key()
-        self._sig = self._signature()
-        try:
-            self.status = self._with_intended(agent_status(self.agent_id, self.state, self.env, self.clock()))
+        if isinstance(read, str):
+            self.status, self.rows, self.load_error = None, [], read
+        else:
+            self.status = self._with_intended(read)
             self.rows = build_rows(self.status)
             self.load_error = None
-        except OpenClawError as exc:
-            self.status = None
-            self.rows = []
-            self.load_error = str(exc)
         self.rebuild_table(keep, patch=patch)
         self.update_header()
 
+    def reload_in_thread(self) -> None:
+        """Reload with the files read in a thread (20,000 profiles take a third of a second to read):
+        the screen keeps answering keys meanwhile; a newer reload supersedes an older one."""
+        self._load_gen += 1
+        self._sig = self._signature()  # before the read: a write landing during it is seen by the next poll
+        self._load_worker(self._load_gen, self.agent_id)
+
+    @property
+    def loading(self) -> bool:
+        """A reload's read is running in a thread."""
+        return self._loads_running > 0
+
+    @work(group="dashboard-load", exit_on_error=False)
+    async def _load_worker(self, gen: int, agent_id: str) -> None:
+        self._loads_running += 1
+        try:
+            read = await asyncio.to_thread(self._read_status, agent_id)
+        finally:
+            self._loads_running -= 1
+        if gen == self._load_gen and agent_id == self.agent_id and self.is_attached and not self.saving_order:
+            self._apply_read(read)
+
     def poll_files(self) -> None:
         """Reload when another process changed one of the agent's files (cheap `os.stat` per call)."""
-        if self.busy or self.saving_order:
-            return  # our own write is landing; its completion reloads
+        if self.busy or self.saving_order or self.loading:
+            return  # our own write is landing (its completion reloads), or a read is under way
         if self._signature() != self._sig:
-            self.reload()
+            self.reload_in_thread()
         elif self.table.next_cooldown_end and self.clock() >= self.table.next_cooldown_end:
-            self.reload()  # a cooldown ended: the effective order changes
+            self.reload_in_thread()  # a cooldown ended: the effective order changes
 
     # -- table
 
@@ -498,7 +533,10 @@ class DashboardScreen(WizardScreen[DashboardResult]):
             if not set(new) <= set(by_id):
                 continue  # a profile went away meanwhile: the reconcile after the write shows the truth
             chosen = set(new)
-            ps.profiles = ([records.replace(by_id[pid], position=i + 1) for i, pid in enumerate(new)]
+            # Profiles whose position stays keep their object: the table's patch compares rows by
+            # identity first, so a K/J costs the rows it moved, not every profile of the provider.
+            ps.profiles = ([p if (p := by_id[pid]).position == i + 1 else records.replace(p, position=i + 1)
+                            for i, pid in enumerate(new)]
                            + [p for p in ps.profiles if p.profile_id not in chosen])
             ps.order_source = "override"
         return status
@@ -543,36 +581,46 @@ class DashboardScreen(WizardScreen[DashboardResult]):
     @work(group="dashboard-order", exit_on_error=False)
     async def _order_writer(self) -> None:
         """The one order writer: saves queued presses one at a time, each in a thread (the store lock
-        may wait on another process), then reloads from disk once the queue is empty."""
+        may wait on another process), then re-reads the agent in a thread once the queue is empty
+        (presses during that read are saved, then read again) and reconciles the table with it."""
         last: OrderWrite | None = None
+        read: AgentStatus | str | None = None
         try:
-            while self.order_writes:
-                job = self.order_writes[0]
+            while True:
+                while self.order_writes:
+                    job = self.order_writes[0]
 
-                def write(job: OrderWrite = job) -> list[str] | None:
-                    previous = self._current_override(job.provider, job.agent_id)
-                    order_mod.set_order(job.provider, list(job.order), job.agent_id, self.state)
-                    return previous
+                    def write(job: OrderWrite = job) -> list[str] | None:
+                        previous = self._current_override(job.provider, job.agent_id)
+                        order_mod.set_order(job.provider, list(job.order), job.agent_id, self.state)
+                        return previous
 
-                try:
-                    previous = await self._in_thread(write)
-                except OpenClawError as exc:
-                    self.order_writes.clear()
-                    self.intended.clear()
-                    self.say(partial(_format, N_("Could not reorder: {error}"), error=str(exc)), "bold")
-                    self._reload_if_here(job.agent_id)
-                    return
-                self.order_writes.popleft()
-                self.undo_stack.append(OrderChange(job.agent_id, job.provider, previous,
-                                                   (N_("move {profile_id}"), job.moved)))
-                last = job
+                    try:
+                        previous = await self._in_thread(write)
+                    except OpenClawError as exc:
+                        self.order_writes.clear()
+                        self.intended.clear()
+                        self.say(partial(_format, N_("Could not reorder: {error}"), error=str(exc)), "bold")
+                        self._reload_if_here(job.agent_id)
+                        return
+                    self.order_writes.popleft()
+                    self.undo_stack.append(OrderChange(job.agent_id, job.provider, previous,
+                                                       (N_("move {profile_id}"), job.moved)))
+                    last = job
+                if last is None or not self.is_attached or last.agent_id != self.agent_id:
+                    break
+                self._load_gen += 1  # supersedes a poll's read under way
+                self._sig = self._signature()
+                read = await asyncio.to_thread(self._read_status, last.agent_id)
+                if not self.order_writes:
+                    break  # else: presses came in during the read; save them, then read again
         finally:
             self._order_writer_running = False
             self._orders_idle.set()
-        self._said: tuple[Callable[[], str], str] | None = None  # the message line's maker and style
         self.intended.clear()
-        if last is None or not self._reload_if_here(last.agent_id):
+        if last is None or read is None or not self.is_attached or last.agent_id != self.agent_id:
             return
+        self._apply_read(read)
         moved = next((r.profile for r in self.rows if r.key == last.moved), None)
         if moved is not None and moved.in_cooldown:
             self.say(lambda: _("{profile_id} is in cooldown, so it stays last until that ends; order of {provider} "

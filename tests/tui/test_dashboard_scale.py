@@ -34,17 +34,16 @@ def table_text(table: ProfileTable) -> list[tuple[str, ...]]:
 
 
 def count_rendered_rows(table: ProfileTable) -> set[int]:
-    """Wrap the table's per-row line renderer: the set collects the y of every row rendered."""
+    """Wrap the table's per-row renderer: the set collects the index of every row rendered."""
     rendered: set[int] = set()
-    original = table._render_line_in_row
+    original = table._row_segments
 
-    def spy(row_key: Any, *args: Any, **kwargs: Any) -> Any:
-        index = table._row_locations.get(row_key)
-        if index is not None:  # None: the column header line
-            rendered.add(index)
-        return original(row_key, *args, **kwargs)
+    def spy(row_index: int, *args: Any, **kwargs: Any) -> Any:
+        if row_index >= 0:  # -1: the column header line
+            rendered.add(row_index)
+        return original(row_index, *args, **kwargs)
 
-    table._render_line_in_row = spy  # type: ignore[method-assign]
+    table._row_segments = spy  # type: ignore[method-assign]
     return rendered
 
 
