@@ -20,15 +20,15 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from openclaw_onboard.core import order as order_mod
 from openclaw_onboard.core import paths as paths_mod
 from openclaw_onboard.core import records
+from openclaw_onboard.core import status as core_status
 from openclaw_onboard.core.clock import now_ms as clock_now
 from openclaw_onboard.core.errors import OpenClawError
 from openclaw_onboard.core.i18n import N_, _, ngettext
-from openclaw_onboard.core.models import AnyCredential
 from openclaw_onboard.core.status import AgentStatus, agent_status
 from openclaw_onboard.core.timefmt import format_countdown, format_utc
 from openclaw_onboard.screens.agent_select import home_relative
@@ -51,6 +51,9 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.reactive import var
 from textual.widgets import DataTable, Footer, Input, Static
+
+if TYPE_CHECKING:  # pydantic (~90 ms to import) only when a credential is deleted or restored
+    from openclaw_onboard.core.models import AnyCredential
 
 __all__ = ["DashboardScreen", "format_countdown", "live_status"]
 
@@ -180,6 +183,8 @@ class DashboardScreen(WizardScreen[DashboardResult]):
         self._orders_idle.set()
         self._said: tuple[Callable[[], str], str] | None = None  # the message line's maker and style
         self._load_gen = 0  # bumped by every reload: a read in a thread that lands late is dropped
+        # (counted at, valid until, counts per live status, next expiry): see _summary_counts
+        self._summary_cache: tuple[int, int, dict[str, int], tuple[int, str] | None] | None = None
         self._loads_running = 0
 
     # -- layout
@@ -240,6 +245,7 @@ class DashboardScreen(WizardScreen[DashboardResult]):
             self.status = self._with_intended(read)
             self.rows = build_rows(self.status)
             self.load_error = None
+        self._summary_cache = None
         self.rebuild_table(keep, patch=patch)
         self.update_header()
 
@@ -340,14 +346,7 @@ class DashboardScreen(WizardScreen[DashboardResult]):
             self.set_class(self.load_error is not None, "-load-error")
             return
         self.set_class(False, "-load-error")
-        counts = dict.fromkeys(STATUS_ORDER, 0)
-        next_exp: tuple[int, str] | None = None
-        for p in self.status.profiles:
-            kind = live_status(p, now)
-            counts[kind] = counts.get(kind, 0) + 1
-            if p.expires_ms is not None and p.expires_ms > now and p.status not in ("missing", "static") and (
-                    next_exp is None or p.expires_ms < next_exp[0]):
-                next_exp = (p.expires_ms, p.profile_id)
+        counts, next_exp = self._summary_counts(now)
         parts: list[Any] = []
         for kind in STATUS_ORDER:
             if counts[kind]:
@@ -366,6 +365,33 @@ class DashboardScreen(WizardScreen[DashboardResult]):
         else:
             parts += ["\n" + _("nothing expires")]
         summary.update(Text.assemble(*parts))
+
+    def _summary_counts(self, now: int) -> tuple[dict[str, int], tuple[int, str] | None]:
+        """Profiles per live status and the next expiry at `now`. Counted once, then reused until a
+        profile may change its badge (its expiry, the warning window before it, or its cooldown's end):
+        the one-second tick costs the rows on screen, not a pass over thousands of profiles."""
+        assert self.status is not None
+        cache = self._summary_cache
+        if cache is not None and cache[0] <= now < cache[1]:
+            return cache[2], cache[3]
+        counts = dict.fromkeys(STATUS_ORDER, 0)
+        next_exp: tuple[int, str] | None = None
+        until = 1 << 62
+        window = core_status.WARN_WINDOW_MS
+        for p in self.status.profiles:
+            kind = live_status(p, now)
+            counts[kind] = counts.get(kind, 0) + 1
+            expires = p.expires_ms
+            if expires is not None and p.status not in ("missing", "static"):
+                if expires > now and (next_exp is None or expires < next_exp[0]):
+                    next_exp = (expires, p.profile_id)
+                for at in (expires - window, expires):
+                    if now < at < until:
+                        until = at
+            if now < p.cooldown_until < until:
+                until = p.cooldown_until
+        self._summary_cache = (now, until, counts, next_exp)
+        return counts, next_exp
 
     def watch_message(self) -> None:
         self._update_message()
@@ -564,7 +590,7 @@ class DashboardScreen(WizardScreen[DashboardResult]):
         new[i], new[j] = new[j], new[i]
         self.intended[(agent_id, provider)] = new
         self.status = self._with_intended(self.status)
-        self.rows = build_rows(self.status)
+        self.rows = build_rows(self.status, self.rows)
         self.rebuild_table(keep=pid, patch=True)  # the cursor follows the moved profile
         self.order_writes.append(OrderWrite(agent_id, provider, tuple(new), pid))
         self.say(lambda: _("Saving the order of {provider}: {order}").format(provider=provider, order=", ".join(new)),

@@ -161,8 +161,11 @@ class RowInfo:
         return " ".join(parts).lower()
 
 
-def build_rows(status: AgentStatus) -> list[RowInfo]:
-    """Provider header, then its profiles in effective order, then its env keys."""
+def build_rows(status: AgentStatus, previous: Iterable[RowInfo] = ()) -> list[RowInfo]:
+    """Provider header, then its profiles in effective order, then its env keys. A profile row of
+    `previous` whose ProfileStatus object is the same is reused as it is (a K/J rebuilds the rows of
+    thousands of unchanged profiles: the table's patch then skips them by identity)."""
+    before = {r.key: r for r in previous if r.profile is not None}
     rows: list[RowInfo] = []
     for ps in status.providers:
         rows.append(RowInfo(f"#prov/{ps.provider}", "provider", ps.provider,
@@ -170,7 +173,9 @@ def build_rows(status: AgentStatus) -> list[RowInfo]:
                             else ps.order_source,
                             missing=not ps.profiles and not ps.env_keys))
         for p in ps.profiles:
-            rows.append(RowInfo(p.profile_id, "profile", ps.provider, profile=p))
+            old = before.get(p.profile_id)
+            rows.append(old if old is not None and old.profile is p and old.provider == ps.provider
+                        else RowInfo(p.profile_id, "profile", ps.provider, profile=p))
         for key in ps.env:
             rows.append(RowInfo(f"#env/{ps.provider}/{key.var}", "env", ps.provider, env_var=key.var,
                                 env_masked=key.masked, env_source="env-file" if key.source == ".env" else "env"))
@@ -573,7 +578,7 @@ class ProfileTable(DataTable):
             return False  # the scrollbar comes or goes: the columns that fit may change
         # Dataclass equality compares field tuples, which short-cuts on identical members: rows
         # whose ProfileStatus object is unchanged cost next to nothing here.
-        changed = [i for i, (a, b) in enumerate(zip(old, rows, strict=True)) if a != b]
+        changed = [i for i, (a, b) in enumerate(zip(old, rows, strict=True)) if a is not b and a != b]
         if changed:
             if {old[i].key for i in changed} != {rows[i].key for i in changed}:
                 return False

@@ -1,19 +1,25 @@
-"""The dashboard at scale (issue #15): 20,000 profiles open and scroll, only visible rows are
-rendered, and a reorder rewrites the rows it changed instead of rebuilding the table, showing exactly
-what a rebuild shows. Counters, never timings (bench/dashboard.py has the figures).
+"""The dashboard at scale (issue #15): 20,000 profiles open and scroll, only the rows on screen are
+made and rendered, a tick costs the rows on screen, a reorder rewrites the rows it changed instead of
+rebuilding the table (showing exactly what a rebuild shows), and re-reading the files after a reorder
+or another process's write happens off the event loop. Counters, never timings (bench/dashboard.py
+has the figures).
 """
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 from typing import Any
 
+from openclaw_onboard.core import profiles as profiles_mod
+from openclaw_onboard.core.timefmt import format_countdown
+from openclaw_onboard.screens import dashboard as dashboard_mod
 from openclaw_onboard.screens.dashboard import DashboardScreen
 from openclaw_onboard.screens.profile_table import ProfileTable
 
 from tests.conftest import EXAMPLE_NOW_MS, write_json
 from tests.tui.conftest import wait_for
-from tests.tui.test_dashboard import dash, host
+from tests.tui.test_dashboard import cell, dash, host, orders_saved, screen_text, tok
 
 HOUR_MS = 3_600_000
 
@@ -60,6 +66,7 @@ async def test_20000_profiles_open_scroll_to_the_last_and_render_only_visible_ro
         await pilot.pause()
         assert rendered, "the spy saw no rendering: it measures nothing"
         assert max(rendered) < 40 and len(rendered) <= 40  # the first screenful, not 20,001 rows
+        assert 0 < table.rows_made <= 40  # and only their cells were made
         rendered.clear()
         await pilot.press("ctrl+end")
         await wait_for(pilot, lambda: table.cursor_row == 20_000, what="cursor on the last row")
@@ -73,6 +80,7 @@ async def test_20000_profiles_open_scroll_to_the_last_and_render_only_visible_ro
         assert min(rendered) > 20_000 - 45 and len(rendered) <= 45
         lines = "".join(seg.text for y in range(table.size.height) for seg in table.render_line(y))
         assert last_row.key in lines  # the last profile is on screen
+        assert table.rows_made <= 90  # two screenfuls of 20,001 rows
 
 
 async def test_a_reorder_patches_two_rows_and_shows_what_a_rebuild_shows(state_dir: Path) -> None:
@@ -102,3 +110,153 @@ async def test_a_reorder_patches_two_rows_and_shows_what_a_rebuild_shows(state_d
         screen.rebuild_table(moved)
         assert table.rebuilds == rebuilds + 1
         assert table_text(table) == after and table.cursor_row == 1
+
+
+async def test_a_tick_costs_the_rows_on_screen_and_rows_scrolled_in_are_current(state_dir: Path) -> None:
+    write_profiles(state_dir, 2_000)
+    now = [EXAMPLE_NOW_MS]
+    app = host(state_dir, clock=lambda: now[0])
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await wait_for(pilot, lambda: isinstance(app.screen, DashboardScreen) and app.screen, what="dash")
+        table = screen.table
+        await wait_for(pilot, lambda: table.row_count == 2_001, what="rows")
+        await pilot.pause()
+        made = table.rows_made
+        assert 0 < made <= 40
+        rendered = count_rendered_rows(table)
+        now[0] += 1000
+        written = screen.tick()
+        await pilot.pause()
+        # Every countdown shows seconds and changed; only the rows on screen were rewritten and rendered.
+        assert 30 <= written <= 2 * 40
+        assert rendered and len(rendered) <= 40 and table.rows_made == made
+        last = table.rows_shown[-1]
+        assert last.profile is not None and last.profile.expires_ms is not None
+        await pilot.press("ctrl+end")
+        await wait_for(pilot, lambda: table.cursor_row == 2_000, what="cursor on the last row")
+        await pilot.pause()
+        expected = format_countdown(last.profile.expires_ms - now[0])
+        assert cell(screen, last.key, "countdown").strip() == expected  # made at the last tick's clock
+        assert expected in screen_text(app)
+
+
+async def test_cells_brought_up_to_date_show_what_a_rebuild_makes(state_dir: Path) -> None:
+    """Rows made at one tick and brought up to later ticks equal rows made afresh (expiring, expired,
+    the warning window crossed), on screen and off."""
+    write_profiles(state_dir, 300)
+    now = [EXAMPLE_NOW_MS]
+    app = host(state_dir, clock=lambda: now[0])
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await wait_for(pilot, lambda: isinstance(app.screen, DashboardScreen) and app.screen, what="dash")
+        table = screen.table
+        await wait_for(pilot, lambda: table.row_count == 301, what="rows")
+        table_text(table)  # every row made now
+        for step in (1000, 17_000, 3 * HOUR_MS, 7 * HOUR_MS + 999):
+            now[0] += step
+            screen.tick()
+            await pilot.pause()
+        ticked = table_text(table)
+        screen.rebuild_table(screen.current_key())
+        assert table_text(table) == ticked
+        assert "expired" in " ".join(c for row in ticked for c in row)
+
+
+async def test_the_summary_counts_follow_the_clock_across_expiry_and_cooldown_ends(state_dir: Path,
+                                                                                    make_agent) -> None:
+    """The summary is counted once and reused until a badge may change: each change still shows."""
+    store = {"version": 1, "profiles": {
+        "anthropic:a": {"type": "token", "provider": "anthropic", "token": tok("a"),
+                        "expires": EXAMPLE_NOW_MS + 24 * HOUR_MS + 1500},
+        "anthropic:b": {"type": "token", "provider": "anthropic", "token": tok("b"),
+                        "expires": EXAMPLE_NOW_MS + 2500},
+        "anthropic:c": {"type": "token", "provider": "anthropic", "token": tok("c"),
+                        "expires": EXAMPLE_NOW_MS + 30 * 24 * HOUR_MS}},
+        "usageStats": {"anthropic:c": {"cooldownUntil": EXAMPLE_NOW_MS + 3500, "errorCount": 1}}}
+    make_agent("main", store=store)
+    now = [EXAMPLE_NOW_MS]
+    app = host(state_dir, clock=lambda: now[0])
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = dash(app)
+        await wait_for(pilot, lambda: screen.table.row_count > 0, what="rows")
+
+        def summary() -> str:
+            return str(screen.query_one("#dash-summary").render())
+
+        assert "ok 1" in summary() and "expiring 1" in summary() and "cooldown 1" in summary()
+        assert "anthropic:b" in summary()  # the next expiry
+        now[0] += 2000
+        screen.tick()
+        assert "ok" not in summary().split("\n")[0] and "expiring 2" in summary()  # a entered the window
+        now[0] += 1000
+        screen.tick()
+        assert "expired 1" in summary() and "expiring 1" in summary() and "anthropic:a" in summary()
+        now[0] += 1000
+        screen.tick()
+        assert "cooldown" not in summary() and "ok 1" in summary()  # c's cooldown ended
+
+
+async def test_reorders_and_other_processes_writes_are_read_off_the_event_loop(state_dir: Path,
+                                                                               monkeypatch) -> None:
+    write_profiles(state_dir, 300)
+    reads: list[bool] = []  # per read after opening: was it on the event loop's thread?
+    original = dashboard_mod.agent_status
+
+    def spy(*args: Any, **kwargs: Any) -> Any:
+        reads.append(threading.current_thread() is threading.main_thread())
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(dashboard_mod, "agent_status", spy)
+    app = host(state_dir)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await wait_for(pilot, lambda: isinstance(app.screen, DashboardScreen) and app.screen, what="dash")
+        table = screen.table
+        await wait_for(pilot, lambda: table.row_count == 301, what="rows")
+        assert reads == [True]  # opening reads on the loop (there is nothing to show before it)
+        await pilot.press("ctrl+home", "down", "down")
+        moved = screen.current_key()
+        await pilot.press("K")
+        assert table.rows_shown[1].key == moved  # shown at once, from the order in memory
+        await orders_saved(pilot, screen)
+        assert reads[1:] and not any(reads[1:])
+        assert table.rows_shown[1].key == moved and "saved" in str(screen.message)
+        # Another process adds a profile: the poll's re-read runs in a thread too.
+        count = len(reads)
+        profiles_mod.add_token("anthropic", tok("zz"), "anthropic:zz-new", agent_id="main", state=state_dir)
+        await wait_for(pilot, lambda: table.row_count == 302, what="the new profile shown")
+        assert len(reads) > count and not any(reads[count:])
+        # A new login goes first in an explicit order (core.profiles); the saved reorder stays behind it.
+        assert [r.key for r in table.rows_shown[1:3]] == ["anthropic:zz-new", moved]
+
+
+async def test_a_read_that_lands_after_a_newer_one_is_dropped(state_dir: Path) -> None:
+    """Two re-reads in threads: the older one, landing last, does not replace what the newer showed."""
+    write_profiles(state_dir, 30)
+    app = host(state_dir)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await wait_for(pilot, lambda: isinstance(app.screen, DashboardScreen) and app.screen, what="dash")
+        await wait_for(pilot, lambda: screen.table.row_count == 31, what="rows")
+        gates = [threading.Event(), threading.Event()]
+        entered = [threading.Event(), threading.Event()]
+        results = ["older read: store unreadable", None]
+        calls: list[int] = []
+        real = screen._read_status
+
+        def read(agent_id: str) -> Any:
+            i = len(calls)
+            calls.append(i)
+            entered[i].set()
+            gates[i].wait(10)
+            return results[i] if results[i] is not None else real(agent_id)
+
+        first, second = gates
+        screen._read_status = read  # type: ignore[method-assign]
+        screen.reload_in_thread()
+        await wait_for(pilot, entered[0].is_set, what="the older read started")
+        screen.reload_in_thread()
+        await wait_for(pilot, entered[1].is_set, what="the newer read started")
+        second.set()
+        await wait_for(pilot, lambda: screen._loads_running == 1, what="the newer read landed")
+        first.set()
+        await wait_for(pilot, lambda: not screen.loading, what="the older read landed")
+        await pilot.pause()
+        assert screen.load_error is None and screen.table.row_count == 31
