@@ -14,6 +14,7 @@ from typing import Any
 from openclaw_onboard.core import profiles as profiles_mod
 from openclaw_onboard.core.timefmt import format_countdown
 from openclaw_onboard.screens import dashboard as dashboard_mod
+from openclaw_onboard.screens import profile_table as profile_table_mod
 from openclaw_onboard.screens.dashboard import DashboardScreen
 from openclaw_onboard.screens.profile_table import ProfileTable
 
@@ -260,3 +261,61 @@ async def test_a_read_that_lands_after_a_newer_one_is_dropped(state_dir: Path) -
         await wait_for(pilot, lambda: not screen.loading, what="the older read landed")
         await pilot.pause()
         assert screen.load_error is None and screen.table.row_count == 31
+
+
+async def test_rows_made_without_richs_layout_render_the_same_segments(state_dir: Path, make_agent) -> None:
+    """The table's fast path for plain cells (profile_table._cell_segments) gives exactly what Rich's
+    Styled(Padding(cell)) gives: every row of the snapshot store (every status, italic rows out of the
+    order, provider headers, an env key), with the cursor, the mouse hover, focused and blurred, dark
+    and light."""
+    from rich.segment import Segment
+    from textual.strip import Strip
+
+    from tests.conftest import EXAMPLE_CONFIG_JSON5
+    from tests.tui.test_dashboard_snapshots import ENV, snapshot_store
+
+    make_agent("main", store=snapshot_store(), config=EXAMPLE_CONFIG_JSON5)
+    app = host(state_dir, env=ENV)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = dash(app)
+        table = screen.table
+        await wait_for(pilot, lambda: table.row_count > 5, what="rows")
+        await pilot.pause()
+
+        def both_ways(row: int, cursor: bool, hover: bool) -> tuple[list[Segment], list[Segment]]:
+            key = table.rows_shown[row].key if row >= 0 else None
+            out = []
+            for fast in (True, False):
+                table.fast_cells = fast
+                out.append(list(Strip(table._row_segments(row, key, table.rich_style, cursor, hover)).simplify()))
+            return out[0], out[1]
+
+        checked, texts, fast_cells = 0, [], [0]
+        real_fast = profile_table_mod._cell_segments
+
+        def counting(*args: Any) -> Any:
+            made = real_fast(*args)
+            fast_cells[0] += made is not None
+            return made
+
+        profile_table_mod._cell_segments = counting  # type: ignore[assignment]
+        for theme, focused in (("textual-dark", True), ("textual-dark", False), ("textual-light", True)):
+            app.theme = theme
+            if focused:
+                table.focus()
+            else:
+                screen.query_one("#dash-filter").display = True
+                screen.query_one("#dash-filter").focus()
+            await pilot.pause()
+            table._pseudo_class_state = table.get_pseudo_class_state()
+            table._set_hover_cursor(True)
+            for row in range(-1, table.row_count):
+                for cursor, hover in ((False, False), (True, False), (False, True), (True, True)):
+                    fast, rich = both_ways(row, cursor, hover)
+                    assert fast == rich, (row, cursor, hover, focused)
+                    checked += 1
+                    texts.append("".join(seg.text for seg in fast))
+        profile_table_mod._cell_segments = real_fast
+        assert checked == 3 * 4 * (table.row_count + 1)
+        assert any("anthropic:personal" in t for t in texts) and any("OPENAI_API_KEY" in t for t in texts)
+        assert fast_cells[0] >= checked * 4  # the fast path made most cells (the header's labels: Rich)
