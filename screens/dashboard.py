@@ -16,7 +16,7 @@ from __future__ import annotations
 import asyncio
 import os
 from collections import deque
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
@@ -30,6 +30,7 @@ from openclaw_onboard.core.clock import now_ms as clock_now
 from openclaw_onboard.core.errors import OpenClawError
 from openclaw_onboard.core.i18n import N_, _, ngettext
 from openclaw_onboard.core.status import AgentStatus, agent_status
+from openclaw_onboard.core.textwidth import cells
 from openclaw_onboard.core.timefmt import format_countdown, format_utc
 from openclaw_onboard.screens.agent_select import home_relative
 from openclaw_onboard.screens.base import WizardScreen
@@ -94,6 +95,24 @@ def undo_what(record: UndoRecord) -> str:
     """What an undo record undoes, in the current language (`what` is (msgid, its one argument))."""
     msgid, arg = record.what
     return _(msgid).format(profile_id=arg, provider=arg)
+
+
+ORDER_PREVIEW_CELLS = 160  # of profile ids in a reorder's message (the line shows three lines at most)
+
+
+def order_preview(order: Sequence[str]) -> str:
+    """An order as the message line says it: the ids, then "… (+N more)" past ORDER_PREVIEW_CELLS.
+    Every K/J says it: with 400 profiles, the whole list was 12,000 characters to lay out per press,
+    most of it cut off anyway."""
+    shown: list[str] = []
+    used = 0
+    for pid in order:
+        used += cells(pid) + 2
+        if used > ORDER_PREVIEW_CELLS and shown:
+            more = len(order) - len(shown)
+            return ", ".join(shown) + " … " + ngettext("(+{n} more)", "(+{n} more)", more).format(n=more)
+        shown.append(pid)
+    return ", ".join(shown)
 
 
 # What a key cannot do on a row that is not a profile, by the key's verb (whole sentences: word order).
@@ -593,8 +612,8 @@ class DashboardScreen(WizardScreen[DashboardResult]):
         self.rows = build_rows(self.status, self.rows)
         self.rebuild_table(keep=pid, patch=True)  # the cursor follows the moved profile
         self.order_writes.append(OrderWrite(agent_id, provider, tuple(new), pid))
-        self.say(lambda: _("Saving the order of {provider}: {order}").format(provider=provider, order=", ".join(new)),
-                 "bold")
+        self.say(lambda: _("Saving the order of {provider}: {order}").format(provider=provider,
+                                                                            order=order_preview(new)), "bold")
         if not self._order_writer_running:
             self._order_writer_running = True
             self._orders_idle.clear()
@@ -653,7 +672,7 @@ class DashboardScreen(WizardScreen[DashboardResult]):
                                "saved.").format(profile_id=last.moved, provider=last.provider), "bold")
         else:
             self.say(lambda: _("Order of {provider} saved: {order}").format(
-                provider=last.provider, order=", ".join(last.order)), "bold")
+                provider=last.provider, order=order_preview(last.order)), "bold")
 
     def _reload_if_here(self, agent_id: str, keep: str | None = None) -> bool:
         if not self.is_attached or agent_id != self.agent_id:

@@ -319,3 +319,30 @@ async def test_rows_made_without_richs_layout_render_the_same_segments(state_dir
         assert checked == 3 * 4 * (table.row_count + 1)
         assert any("anthropic:personal" in t for t in texts) and any("OPENAI_API_KEY" in t for t in texts)
         assert fast_cells[0] >= checked * 4  # the fast path made most cells (the header's labels: Rich)
+
+
+async def test_a_reorder_message_names_the_first_ids_and_counts_the_rest(state_dir: Path) -> None:
+    """Every K/J says the order: with 300 profiles, the first ids and "(+N more)", not 300 ids to lay out."""
+    from openclaw_onboard.core import order as order_mod
+    from openclaw_onboard.core import store as store_mod
+
+    ids = write_profiles(state_dir, 300)
+    app = host(state_dir)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await wait_for(pilot, lambda: isinstance(app.screen, DashboardScreen) and app.screen, what="dash")
+        await wait_for(pilot, lambda: screen.table.row_count == 301, what="rows")
+        said: list[str] = []
+        real_say = screen.say
+        screen.say = lambda text, style="": (said.append(text() if callable(text) else text),  # type: ignore
+                                             real_say(text, style))[1]
+        await pilot.press("ctrl+home", "down", "down", "K")
+        await orders_saved(pilot, screen)
+    saved = order_mod.override_order(store_mod.load("main", state_dir).store, "anthropic")
+    assert saved is not None and len(saved) > 20
+    assert [m.split(":")[0] for m in said] == ["Saving the order of anthropic", "Order of anthropic saved"]
+    for message in said:
+        listed = message.split(": ", 1)[1]
+        assert listed.endswith(" more)")
+        shown = listed.split(" … ")[0].split(", ")
+        assert 2 <= len(shown) < 20 and set(shown) <= set(ids) and shown == saved[:len(shown)]
+        assert f"(+{len(saved) - len(shown)} more)" in listed
