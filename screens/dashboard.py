@@ -97,22 +97,44 @@ def undo_what(record: UndoRecord) -> str:
     return _(msgid).format(profile_id=arg, provider=arg)
 
 
-ORDER_PREVIEW_CELLS = 160  # of profile ids in a reorder's message (the line shows three lines at most)
+ORDER_PREVIEW_MIN_CELLS = 40  # an order's ids in a reorder's message get at least this much room
 
 
-def order_preview(order: Sequence[str]) -> str:
-    """An order as the message line says it: the ids, then "… (+N more)" past ORDER_PREVIEW_CELLS.
-    Every K/J says it: with 400 profiles, the whole list was 12,000 characters to lay out per press,
-    most of it cut off anyway."""
+def order_preview(order: Sequence[str], room: int = 160) -> str:
+    """An order as the message line says it: its ids while they fit `room` cells, then "… (+N more)"
+    (within the room too). Every K/J says it: with 400 profiles the whole list was 12,000 characters
+    to lay out per press, most of it cut off anyway."""
+    def rest(more: int) -> str:
+        return " … " + ngettext("(+{n} more)", "(+{n} more)", more).format(n=more)
+
+    if cells(", ".join(order)) <= room:
+        return ", ".join(order)
+    budget = room - cells(rest(len(order)))
     shown: list[str] = []
     used = 0
     for pid in order:
-        used += cells(pid) + 2
-        if used > ORDER_PREVIEW_CELLS and shown:
-            more = len(order) - len(shown)
-            return ", ".join(shown) + " … " + ngettext("(+{n} more)", "(+{n} more)", more).format(n=more)
+        used += cells(pid) + (2 if shown else 0)
+        if used > budget and shown:
+            break
         shown.append(pid)
-    return ", ".join(shown)
+    return ", ".join(shown) + rest(len(order) - len(shown))
+
+
+def _update_static(widget: Static, text: Text) -> None:
+    """`widget.update(text)`, skipped when the text is the same, and without a layout of the screen
+    when its height provably stays: as many lines as before, each (then and now) within the width, so
+    nothing wraps. The summary changes every second and the message on every K/J: each update was a
+    layout and a repaint of the whole screen."""
+    before = getattr(widget, "_shown_text", None)
+    if before is not None and before == text:
+        return
+    width = widget.content_region.width
+    old_lines = before.plain.split("\n") if before is not None else None
+    new_lines = text.plain.split("\n")
+    same_shape = (old_lines is not None and width > 0 and len(old_lines) == len(new_lines)
+                  and all(cells(line) <= width for line in (*old_lines, *new_lines)))
+    widget._shown_text = text  # type: ignore[attr-defined]
+    widget.update(text, layout=not same_shape)
 
 
 # What a key cannot do on a row that is not a profile, by the key's verb (whole sentences: word order).
@@ -361,7 +383,7 @@ class DashboardScreen(WizardScreen[DashboardResult]):
         now = self.clock() if now is None else now
         summary = self.query_one("#dash-summary", Static)
         if self.status is None:
-            summary.update(Text(self.load_error or _("Loading…"), style="bold"))
+            _update_static(summary, Text(self.load_error or _("Loading…"), style="bold"))
             self.set_class(self.load_error is not None, "-load-error")
             return
         self.set_class(False, "-load-error")
@@ -383,7 +405,7 @@ class DashboardScreen(WizardScreen[DashboardResult]):
                       f" ({format_utc(next_exp[0])})"]
         else:
             parts += ["\n" + _("nothing expires")]
-        summary.update(Text.assemble(*parts))
+        _update_static(summary, Text.assemble(*parts))
 
     def _summary_counts(self, now: int) -> tuple[dict[str, int], tuple[int, str] | None]:
         """Profiles per live status and the next expiry at `now`. Counted once, then reused until a
@@ -418,17 +440,24 @@ class DashboardScreen(WizardScreen[DashboardResult]):
     def _update_message(self) -> None:
         widget = self.query_one("#dash-message", Static)
         if self.message is not None:
-            widget.update(self.message)
+            _update_static(widget, self.message)
         elif self.status is not None and (self.status.problems or self.status.warnings):
             items = [*self.status.problems, *self.status.warnings]
             more = len(items) - 1
-            widget.update(Text(f"⚠ {items[0]}" + (" " + ngettext("(+{n} more)", "(+{n} more)", more).format(n=more)
-                                                  if more else "")))
+            tail = " " + ngettext("(+{n} more)", "(+{n} more)", more).format(n=more) if more else ""
+            _update_static(widget, Text(f"⚠ {items[0]}{tail}"))
         elif self.filter_text:
-            widget.update(Text(_("filter: {text}  (/ to change, escape to clear)").format(
+            _update_static(widget, Text(_("filter: {text}  (/ to change, escape to clear)").format(
                 text=repr(self.filter_text))))
         else:
-            widget.update(Text(_("K/J reorder (saved at once) · u undo · enter details · ? all keys")))
+            _update_static(widget, Text(_("K/J reorder (saved at once) · u undo · enter details · ? all keys")))
+
+    def _order_message(self, msgid: str, provider: str, order: Sequence[str]) -> str:
+        """`msgid` with the order's ids that fit the message line's one line (whatever the language)."""
+        fixed = cells(_(msgid).format(provider=provider, order=""))
+        width = self.query_one("#dash-message", Static).content_region.width or self.app.size.width - 2
+        return _(msgid).format(provider=provider,
+                               order=order_preview(order, max(ORDER_PREVIEW_MIN_CELLS, width - fixed)))
 
     def say(self, text: str | Callable[[], str], style: str = "") -> None:
         """The message line; a callable `text` is made again in another language after a switch."""
@@ -612,8 +641,7 @@ class DashboardScreen(WizardScreen[DashboardResult]):
         self.rows = build_rows(self.status, self.rows)
         self.rebuild_table(keep=pid, patch=True)  # the cursor follows the moved profile
         self.order_writes.append(OrderWrite(agent_id, provider, tuple(new), pid))
-        self.say(lambda: _("Saving the order of {provider}: {order}").format(provider=provider,
-                                                                            order=order_preview(new)), "bold")
+        self.say(lambda: self._order_message(N_("Saving the order of {provider}: {order}"), provider, new), "bold")
         if not self._order_writer_running:
             self._order_writer_running = True
             self._orders_idle.clear()
@@ -671,8 +699,8 @@ class DashboardScreen(WizardScreen[DashboardResult]):
             self.say(lambda: _("{profile_id} is in cooldown, so it stays last until that ends; order of {provider} "
                                "saved.").format(profile_id=last.moved, provider=last.provider), "bold")
         else:
-            self.say(lambda: _("Order of {provider} saved: {order}").format(
-                provider=last.provider, order=order_preview(last.order)), "bold")
+            self.say(lambda: self._order_message(N_("Order of {provider} saved: {order}"), last.provider,
+                                                 last.order), "bold")
 
     def _reload_if_here(self, agent_id: str, keep: str | None = None) -> bool:
         if not self.is_attached or agent_id != self.agent_id:

@@ -346,3 +346,41 @@ async def test_a_reorder_message_names_the_first_ids_and_counts_the_rest(state_d
         shown = listed.split(" … ")[0].split(", ")
         assert 2 <= len(shown) < 20 and set(shown) <= set(ids) and shown == saved[:len(shown)]
         assert f"(+{len(saved) - len(shown)} more)" in listed
+        assert len(message) <= 120 - 2  # one line of the message widget (padding 1 each side)
+
+
+async def test_summary_and_message_lay_out_the_screen_only_when_their_height_may_change(state_dir: Path) -> None:
+    write_profiles(state_dir, 50)
+    now = [EXAMPLE_NOW_MS]
+    app = host(state_dir, clock=lambda: now[0])
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await wait_for(pilot, lambda: isinstance(app.screen, DashboardScreen) and app.screen, what="dash")
+        await wait_for(pilot, lambda: screen.table.row_count == 51, what="rows")
+        await pilot.pause()
+        summary, message = screen.query_one("#dash-summary"), screen.query_one("#dash-message")
+        layouts: list[bool] = []
+        real_refresh = summary.refresh
+
+        def spy(*args: Any, **kwargs: Any) -> Any:
+            layouts.append(bool(kwargs.get("layout")))
+            return real_refresh(*args, **kwargs)
+
+        summary.refresh = spy  # type: ignore[method-assign]
+        before = str(summary.render())
+        now[0] += 1000
+        screen.tick()
+        await pilot.pause()
+        assert str(summary.render()) != before  # the next expiry's countdown moved on
+        assert layouts == [False]  # same lines, nothing wraps: repainted, no layout
+        screen.tick()  # same clock: the same text, not even a repaint
+        assert layouts == [False]
+        # The message grows to three lines and back: its height follows.
+        screen.say("a long message " * 12)
+        await pilot.pause()
+        assert message.size.height == 3
+        screen.say("short")
+        await pilot.pause()
+        assert message.size.height == 1
+        screen.say("also short")
+        await pilot.pause()
+        assert message.size.height == 1 and "also short" in screen_text(app)
