@@ -126,7 +126,7 @@ def _update_static(widget: Static, text: Text) -> None:
     nothing wraps. The summary changes every second and the message on every K/J: each update was a
     layout and a repaint of the whole screen."""
     before = getattr(widget, "_shown_text", None)
-    if before is not None and before == text:
+    if before is not None and before == text and before.style == text.style:  # Text's == skips the style
         return
     width = widget.content_region.width
     old_lines = before.plain.split("\n") if before is not None else None
@@ -198,7 +198,7 @@ class DashboardScreen(WizardScreen[DashboardResult]):
     ]
 
     # What the message line says (None: the default hint); its watcher writes the widget.
-    message: var[Text | None] = var(None, init=False)
+    message: var[Text | None] = var(None, init=False, always_update=True)  # Text == ignores the style
     filter_text: var[str] = var("", init=False)
     busy: var[bool] = var(False)  # a store write is running in a thread
 

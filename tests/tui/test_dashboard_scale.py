@@ -384,3 +384,23 @@ async def test_summary_and_message_lay_out_the_screen_only_when_their_height_may
         screen.say("also short")
         await pilot.pause()
         assert message.size.height == 1 and "also short" in screen_text(app)
+
+
+async def test_the_same_message_in_another_style_is_shown_in_it(state_dir: Path) -> None:
+    write_profiles(state_dir, 3)
+    app = host(state_dir)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await wait_for(pilot, lambda: isinstance(app.screen, DashboardScreen) and app.screen, what="dash")
+        await wait_for(pilot, lambda: screen.table.row_count == 4, what="rows")
+        message = screen.query_one("#dash-message")
+
+        def bold() -> bool:
+            segment = next(seg for seg in message.render_line(0) if "same" in seg.text)
+            return bool(segment.style and segment.style.bold)
+
+        screen.say("same words", "bold")
+        await pilot.pause()
+        assert bold()
+        screen.say("same words")
+        await pilot.pause()
+        assert not bold()
