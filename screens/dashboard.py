@@ -44,6 +44,7 @@ from openclaw_onboard.screens.profile_table import (
     RowInfo,
     build_rows,
     live_status,
+    with_provider_rows,
 )
 from openclaw_onboard.screens.results import AddCredential, DashboardResult
 from rich.text import Text
@@ -396,7 +397,7 @@ class DashboardScreen(WizardScreen[DashboardResult]):
         env_count = sum(len(ps.env_keys) for ps in self.status.providers)
         if env_count:
             parts += [_("env keys") + " ", (str(env_count), "bold"), "  "]
-        if not self.status.profiles and not env_count:
+        if not env_count and not any(ps.profiles for ps in self.status.providers):
             parts += [(_("no credentials yet: press a to add one") + "  ", "bold")]
         if next_exp is not None:
             # Its own line: at 80 columns the counts and the next expiry do not fit on one.
@@ -638,14 +639,16 @@ class DashboardScreen(WizardScreen[DashboardResult]):
         new[i], new[j] = new[j], new[i]
         self.intended[(agent_id, provider)] = new
         self.status = self._with_intended(self.status)
-        self.rows = build_rows(self.status, self.rows)
+        self.rows = with_provider_rows(self.rows, ps)
         self.rebuild_table(keep=pid, patch=True)  # the cursor follows the moved profile
         self.order_writes.append(OrderWrite(agent_id, provider, tuple(new), pid))
         self.say(lambda: self._order_message(N_("Saving the order of {provider}: {order}"), provider, new), "bold")
         if not self._order_writer_running:
             self._order_writer_running = True
             self._orders_idle.clear()
-            self._order_writer()
+            # Started once the moved rows are on screen: the write's thread (reading and writing the
+            # store) would otherwise hold the interpreter while the frame is being made.
+            self.call_after_refresh(self._order_writer)
 
     async def _wait_for_order_writes(self) -> None:
         """Let pending reorders land first, so undo, clear and delete apply after them."""

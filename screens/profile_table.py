@@ -16,7 +16,7 @@ from typing import Any
 from openclaw_onboard.core import status as core_status
 from openclaw_onboard.core.durations import DAY_MS, HOUR_MS
 from openclaw_onboard.core.i18n import N_, _, current_language
-from openclaw_onboard.core.status import AgentStatus, ProfileStatus
+from openclaw_onboard.core.status import AgentStatus, ProfileStatus, ProviderStatus
 from openclaw_onboard.core.textwidth import cells as cell_len  # one width rule for the wizard and the CLI
 from openclaw_onboard.core.textwidth import fit
 from openclaw_onboard.core.timefmt import format_countdown, format_utc
@@ -163,25 +163,40 @@ class RowInfo:
         return " ".join(parts).lower()
 
 
-def build_rows(status: AgentStatus, previous: Iterable[RowInfo] = ()) -> list[RowInfo]:
-    """Provider header, then its profiles in effective order, then its env keys. A profile row of
-    `previous` whose ProfileStatus object is the same is reused as it is (a K/J rebuilds the rows of
-    thousands of unchanged profiles: the table's patch then skips them by identity)."""
-    before = {r.key: r for r in previous if r.profile is not None}
+def build_rows(status: AgentStatus) -> list[RowInfo]:
+    """Provider header, then its profiles in effective order, then its env keys."""
     rows: list[RowInfo] = []
     for ps in status.providers:
-        rows.append(RowInfo(f"#prov/{ps.provider}", "provider", ps.provider,
-                            note=_(ORDER_LABELS[ps.order_source]) if ps.order_source in ORDER_LABELS
-                            else ps.order_source,
-                            missing=not ps.profiles and not ps.env_keys))
-        for p in ps.profiles:
-            old = before.get(p.profile_id)
-            rows.append(old if old is not None and old.profile is p and old.provider == ps.provider
-                        else RowInfo(p.profile_id, "profile", ps.provider, profile=p))
-        for key in ps.env:
-            rows.append(RowInfo(f"#env/{ps.provider}/{key.var}", "env", ps.provider, env_var=key.var,
-                                env_masked=key.masked, env_source="env-file" if key.source == ".env" else "env"))
+        rows += provider_rows(ps)
     return rows
+
+
+def provider_rows(ps: ProviderStatus, previous: Iterable[RowInfo] = ()) -> list[RowInfo]:
+    """One provider's rows. A profile row of `previous` whose ProfileStatus object is the same is
+    reused as it is (the table's patch then skips it by identity)."""
+    before = {r.key: r for r in previous if r.profile is not None}
+    rows = [RowInfo(f"#prov/{ps.provider}", "provider", ps.provider,
+                    note=_(ORDER_LABELS[ps.order_source]) if ps.order_source in ORDER_LABELS else ps.order_source,
+                    missing=not ps.profiles and not ps.env_keys)]
+    for p in ps.profiles:
+        old = before.get(p.profile_id)
+        rows.append(old if old is not None and old.profile is p and old.provider == ps.provider
+                    else RowInfo(p.profile_id, "profile", ps.provider, profile=p))
+    for key in ps.env:
+        rows.append(RowInfo(f"#env/{ps.provider}/{key.var}", "env", ps.provider, env_var=key.var,
+                            env_masked=key.masked, env_source="env-file" if key.source == ".env" else "env"))
+    return rows
+
+
+def with_provider_rows(rows: list[RowInfo], ps: ProviderStatus) -> list[RowInfo]:
+    """`rows` (as build_rows made them) with `ps`'s section made again, the other providers' rows kept:
+    a K/J changes one provider's order, not thousands of rows."""
+    header = f"#prov/{ps.provider}"
+    start = next((i for i, r in enumerate(rows) if r.key == header), None)
+    if start is None:
+        raise ValueError(f"no rows of {ps.provider}")
+    end = next((i for i in range(start + 1, len(rows)) if rows[i].kind == "provider"), len(rows))
+    return [*rows[:start], *provider_rows(ps, rows[start:end]), *rows[end:]]
 
 
 def row_cells(r: RowInfo, now: int, refreshing: bool = False) -> dict[str, tuple[Any, int]]:
@@ -581,7 +596,8 @@ class ProfileTable(DataTable):
             return False  # the scrollbar comes or goes: the columns that fit may change
         # Dataclass equality compares field tuples, which short-cuts on identical members: rows
         # whose ProfileStatus object is unchanged cost next to nothing here.
-        changed = [i for i, (a, b) in enumerate(zip(old, rows, strict=True)) if a is not b and a != b]
+        differ = [i for i, (a, b) in enumerate(zip(old, rows, strict=True)) if a is not b]
+        changed = [i for i in differ if old[i] != rows[i]]
         if changed:
             if {old[i].key for i in changed} != {rows[i].key for i in changed}:
                 return False
@@ -597,8 +613,8 @@ class ProfileTable(DataTable):
         self.patches += 1
         self.rows_shown = rows
         by_key = self._by_key
-        for r in rows:  # the same keys: newer RowInfo objects (a reload) replace the shown ones
-            by_key[r.key] = r
+        for i in differ:  # the same keys: newer RowInfo objects (a reload) replace the shown ones
+            by_key[rows[i].key] = rows[i]
         if (now, refreshing) != (self._now, self._refreshing):
             self._now, self._refreshing = now, refreshing
             self._gen += 1

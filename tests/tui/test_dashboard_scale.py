@@ -404,3 +404,29 @@ async def test_the_same_message_in_another_style_is_shown_in_it(state_dir: Path)
         screen.say("same words")
         await pilot.pause()
         assert not bold()
+
+
+def test_one_providers_rows_made_again_equal_all_rows_made_again(state_dir: Path, make_agent) -> None:
+    """A K/J makes only its provider's rows again (with_provider_rows): the same rows as build_rows."""
+    from openclaw_onboard.core import records
+    from openclaw_onboard.core.status import agent_status
+    from openclaw_onboard.screens.profile_table import build_rows, with_provider_rows
+
+    from tests.conftest import EXAMPLE_CONFIG_JSON5
+    from tests.tui.test_dashboard_snapshots import ENV, snapshot_store
+
+    make_agent("main", store=snapshot_store(), config=EXAMPLE_CONFIG_JSON5)
+    status = agent_status("main", state_dir, ENV, EXAMPLE_NOW_MS)
+    rows = build_rows(status)
+    for ps in status.providers:
+        if len(ps.profiles) < 2:
+            continue
+        first, second = ps.profiles[0], ps.profiles[1]
+        ps.profiles = [records.replace(second, position=1), records.replace(first, position=2), *ps.profiles[2:]]
+        ps.order_source = "override"
+        remade = with_provider_rows(rows, ps)
+        assert remade == build_rows(status)
+        unchanged = [r for r in rows if r.provider != ps.provider]
+        assert all(any(r is s for s in remade) for r in unchanged)  # other providers' rows kept as they are
+        rows = remade
+    assert any(len(ps.profiles) >= 2 for ps in status.providers)
