@@ -430,3 +430,25 @@ def test_one_providers_rows_made_again_equal_all_rows_made_again(state_dir: Path
         assert all(any(r is s for s in remade) for r in unchanged)  # other providers' rows kept as they are
         rows = remade
     assert any(len(ps.profiles) >= 2 for ps in status.providers)
+
+
+def test_gc_paused_pauses_collection_and_restores_it_as_it_was() -> None:
+    import gc
+
+    from openclaw_onboard.screens.dashboard import gc_paused
+
+    assert gc.isenabled()
+    try:
+        with gc_paused():
+            assert not gc.isenabled()
+            raise ValueError("a failing read")
+    except ValueError:
+        pass
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        with gc_paused():
+            assert not gc.isenabled()
+        assert not gc.isenabled()  # it was off: it stays off
+    finally:
+        gc.enable()
