@@ -22,7 +22,7 @@ from openclaw_onboard.core.paths import claude_cli_credentials_path, codex_cli_a
 from openclaw_onboard.screens.agent_select import home_relative
 from openclaw_onboard.screens.i18n import TranslatedBindings, tr
 from openclaw_onboard.screens.results import AuthChoiceResult, AuthChosen
-from openclaw_onboard.screens.widgets import FittingFooter, WizardInput, WizardOptionList
+from openclaw_onboard.screens.widgets import FittingFooter, WizardInput
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -239,7 +239,7 @@ class AuthChoiceScreen(TranslatedBindings, Screen[AuthChoiceResult]):
             # WizardInput: follows the app's cursor-blink setting (a blinking cursor makes snapshots flaky).
             yield tr(WizardInput(id="filter", compact=True),
                      lambda: _("type to filter: provider, e.g. openrouter, kimi, z.ai…"))
-            yield WizardOptionList(id="choices")  # pages safely (Textual's OptionList can raise)
+            yield OptionList(id="choices")
             yield Static("", id="choice-count", classes="hint")
         yield FittingFooter()
 

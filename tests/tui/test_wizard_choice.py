@@ -249,19 +249,3 @@ async def test_other_openclaw_logins_are_listed_with_their_command(make_app):
         await wait_for(pilot, lambda: any("--auth-choice github-copilot" in str(n.message)
                                           for n in app._notifications), what="the OpenClaw command")
         await wait_for_screen(pilot, "AuthChoiceScreen")
-
-
-async def test_paging_the_choices_with_no_room_to_show_them_does_not_crash(make_app):
-    """Key mashing found it: Textual's OptionList pages from the highlighted option's line, which is not
-    laid out while the list has no room (a terminal a few lines high): KeyError. The screen's list is
-    the wizard's guarded one."""
-    app = make_app(agent_id="main")
-    async with app.run_test(size=(80, 6)) as pilot:
-        screen = await wait_for_screen(pilot, "AuthChoiceScreen")
-        choices = screen.query_one("#choices", OptionList)
-        choices.focus()
-        await pilot.pause()
-        assert choices.highlighted is not None and choices.scrollable_content_region.height == 0
-        await pilot.press("pageup", "pagedown", "pagedown")
-        await pilot.pause()
-        assert app.screen is screen and app.return_code is None  # still running, no crash
