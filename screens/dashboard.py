@@ -14,22 +14,25 @@ Dismisses with a `screens.results.DashboardResult`: "quit" (q), "agents" (esc) o
 from __future__ import annotations
 
 import asyncio
+import gc
 import os
 from collections import deque
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from openclaw_onboard.core import order as order_mod
 from openclaw_onboard.core import paths as paths_mod
 from openclaw_onboard.core import records
+from openclaw_onboard.core import status as core_status
 from openclaw_onboard.core.clock import now_ms as clock_now
 from openclaw_onboard.core.errors import OpenClawError
 from openclaw_onboard.core.i18n import N_, _, ngettext
-from openclaw_onboard.core.models import AnyCredential
 from openclaw_onboard.core.status import AgentStatus, agent_status
+from openclaw_onboard.core.textwidth import cells
 from openclaw_onboard.core.timefmt import format_countdown, format_utc
 from openclaw_onboard.screens.agent_select import home_relative
 from openclaw_onboard.screens.base import WizardScreen
@@ -43,6 +46,7 @@ from openclaw_onboard.screens.profile_table import (
     RowInfo,
     build_rows,
     live_status,
+    with_provider_rows,
 )
 from openclaw_onboard.screens.results import AddCredential, DashboardResult
 from rich.text import Text
@@ -51,6 +55,9 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.reactive import var
 from textual.widgets import DataTable, Footer, Input, Static
+
+if TYPE_CHECKING:  # pydantic (~90 ms to import) only when a credential is deleted or restored
+    from openclaw_onboard.core.models import AnyCredential
 
 __all__ = ["DashboardScreen", "format_countdown", "live_status"]
 
@@ -91,6 +98,61 @@ def undo_what(record: UndoRecord) -> str:
     """What an undo record undoes, in the current language (`what` is (msgid, its one argument))."""
     msgid, arg = record.what
     return _(msgid).format(profile_id=arg, provider=arg)
+
+
+ORDER_PREVIEW_MIN_CELLS = 40  # an order's ids in a reorder's message get at least this much room
+
+
+def order_preview(order: Sequence[str], room: int = 160) -> str:
+    """An order as the message line says it: its ids while they fit `room` cells, then "… (+N more)"
+    (within the room too). Every K/J says it: with 400 profiles the whole list was 12,000 characters
+    to lay out per press, most of it cut off anyway."""
+    def rest(more: int) -> str:
+        return " … " + ngettext("(+{n} more)", "(+{n} more)", more).format(n=more)
+
+    if cells(", ".join(order)) <= room:
+        return ", ".join(order)
+    budget = room - cells(rest(len(order)))
+    shown: list[str] = []
+    used = 0
+    for pid in order:
+        used += cells(pid) + (2 if shown else 0)
+        if used > budget and shown:
+            break
+        shown.append(pid)
+    return ", ".join(shown) + rest(len(order) - len(shown))
+
+
+@contextmanager
+def gc_paused() -> Iterator[None]:
+    """No cyclic garbage collection while thousands of long-lived objects are made (a status read,
+    its rows and the table's): each collection of the oldest generation walks every object of the
+    app, and a 2,000-profile open triggered several (~40 ms each); they are collected once after."""
+    if not gc.isenabled():
+        yield
+        return
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.enable()
+
+
+def _update_static(widget: Static, text: Text) -> None:
+    """`widget.update(text)`, skipped when the text is the same, and without a layout of the screen
+    when its height provably stays: as many lines as before, each (then and now) within the width, so
+    nothing wraps. The summary changes every second and the message on every K/J: each update was a
+    layout and a repaint of the whole screen."""
+    before = getattr(widget, "_shown_text", None)
+    if before is not None and before == text and before.style == text.style:  # Text's == skips the style
+        return
+    width = widget.content_region.width
+    old_lines = before.plain.split("\n") if before is not None else None
+    new_lines = text.plain.split("\n")
+    same_shape = (old_lines is not None and width > 0 and len(old_lines) == len(new_lines)
+                  and all(cells(line) <= width for line in (*old_lines, *new_lines)))
+    widget._shown_text = text  # type: ignore[attr-defined]
+    widget.update(text, layout=not same_shape)
 
 
 # What a key cannot do on a row that is not a profile, by the key's verb (whole sentences: word order).
@@ -154,7 +216,7 @@ class DashboardScreen(WizardScreen[DashboardResult]):
     ]
 
     # What the message line says (None: the default hint); its watcher writes the widget.
-    message: var[Text | None] = var(None, init=False)
+    message: var[Text | None] = var(None, init=False, always_update=True)  # Text == ignores the style
     filter_text: var[str] = var("", init=False)
     busy: var[bool] = var(False)  # a store write is running in a thread
 
@@ -179,6 +241,10 @@ class DashboardScreen(WizardScreen[DashboardResult]):
         self._orders_idle = asyncio.Event()  # set while no reorder is waiting to be written
         self._orders_idle.set()
         self._said: tuple[Callable[[], str], str] | None = None  # the message line's maker and style
+        self._load_gen = 0  # bumped by every reload: a read in a thread that lands late is dropped
+        # (counted at, valid until, counts per live status, next expiry): see _summary_counts
+        self._summary_cache: tuple[int, int, dict[str, int], tuple[int, str] | None] | None = None
+        self._loads_running = 0
 
     # -- layout
 
@@ -215,29 +281,65 @@ class DashboardScreen(WizardScreen[DashboardResult]):
     def reload(self, keep: str | None = None, patch: bool = True) -> None:
         """Re-read the agent's status and update the table, keeping the cursor on `keep` (or where it
         was). Only the rows that changed are rewritten when that shows the same as a rebuild (`patch`):
-        the reload after our own reorder, or another process's write that changed a few profiles."""
+        the reload after our own reorder, or another process's write that changed a few profiles.
+        Reads on the event loop: for opening and switching; `reload_in_thread` for the rest."""
+        self._load_gen += 1
+        self._sig = self._signature()
+        with gc_paused():
+            self._apply_read(self._read_status(self.agent_id), keep, patch)
+
+    def _read_status(self, agent_id: str) -> AgentStatus | str:
+        """The agent's status from disk, or the error to show (runs in a thread or on the loop)."""
+        try:
+            return agent_status(agent_id, self.state, self.env, self.clock())
+        except OpenClawError as exc:
+            return str(exc)
+
+    def _apply_read(self, read: AgentStatus | str, keep: str | None = None, patch: bool = True) -> None:
+        """Show a status read (with the reorders still being saved applied) or its error."""
         if keep is None:
             keep = self.current_key()
-        self._sig = self._signature()
-        try:
-            self.status = self._with_intended(agent_status(self.agent_id, self.state, self.env, self.clock()))
+        if isinstance(read, str):
+            self.status, self.rows, self.load_error = None, [], read
+        else:
+            self.status = self._with_intended(read)
             self.rows = build_rows(self.status)
             self.load_error = None
-        except OpenClawError as exc:
-            self.status = None
-            self.rows = []
-            self.load_error = str(exc)
+        self._summary_cache = None
         self.rebuild_table(keep, patch=patch)
         self.update_header()
 
+    def reload_in_thread(self) -> None:
+        """Reload with the files read in a thread (20,000 profiles take a third of a second to read):
+        the screen keeps answering keys meanwhile; a newer reload supersedes an older one."""
+        self._load_gen += 1
+        self._sig = self._signature()  # before the read: a write landing during it is seen by the next poll
+        self._load_worker(self._load_gen, self.agent_id)
+
+    @property
+    def loading(self) -> bool:
+        """A reload's read is running in a thread."""
+        return self._loads_running > 0
+
+    @work(group="dashboard-load", exit_on_error=False)
+    async def _load_worker(self, gen: int, agent_id: str) -> None:
+        self._loads_running += 1
+        try:
+            read = await asyncio.to_thread(self._read_status, agent_id)
+        finally:
+            self._loads_running -= 1
+        if gen == self._load_gen and agent_id == self.agent_id and self.is_attached and not self.saving_order:
+            with gc_paused():
+                self._apply_read(read)
+
     def poll_files(self) -> None:
         """Reload when another process changed one of the agent's files (cheap `os.stat` per call)."""
-        if self.busy or self.saving_order:
-            return  # our own write is landing; its completion reloads
+        if self.busy or self.saving_order or self.loading:
+            return  # our own write is landing (its completion reloads), or a read is under way
         if self._signature() != self._sig:
-            self.reload()
+            self.reload_in_thread()
         elif self.table.next_cooldown_end and self.clock() >= self.table.next_cooldown_end:
-            self.reload()  # a cooldown ended: the effective order changes
+            self.reload_in_thread()  # a cooldown ended: the effective order changes
 
     # -- table
 
@@ -301,18 +403,11 @@ class DashboardScreen(WizardScreen[DashboardResult]):
         now = self.clock() if now is None else now
         summary = self.query_one("#dash-summary", Static)
         if self.status is None:
-            summary.update(Text(self.load_error or _("Loading…"), style="bold"))
+            _update_static(summary, Text(self.load_error or _("Loading…"), style="bold"))
             self.set_class(self.load_error is not None, "-load-error")
             return
         self.set_class(False, "-load-error")
-        counts = dict.fromkeys(STATUS_ORDER, 0)
-        next_exp: tuple[int, str] | None = None
-        for p in self.status.profiles:
-            kind = live_status(p, now)
-            counts[kind] = counts.get(kind, 0) + 1
-            if p.expires_ms is not None and p.expires_ms > now and p.status not in ("missing", "static") and (
-                    next_exp is None or p.expires_ms < next_exp[0]):
-                next_exp = (p.expires_ms, p.profile_id)
+        counts, next_exp = self._summary_counts(now)
         parts: list[Any] = []
         for kind in STATUS_ORDER:
             if counts[kind]:
@@ -321,7 +416,7 @@ class DashboardScreen(WizardScreen[DashboardResult]):
         env_count = sum(len(ps.env_keys) for ps in self.status.providers)
         if env_count:
             parts += [_("env keys") + " ", (str(env_count), "bold"), "  "]
-        if not self.status.profiles and not env_count:
+        if not env_count and not any(ps.profiles for ps in self.status.providers):
             parts += [(_("no credentials yet: press a to add one") + "  ", "bold")]
         if next_exp is not None:
             # Its own line: at 80 columns the counts and the next expiry do not fit on one.
@@ -330,7 +425,34 @@ class DashboardScreen(WizardScreen[DashboardResult]):
                       f" ({format_utc(next_exp[0])})"]
         else:
             parts += ["\n" + _("nothing expires")]
-        summary.update(Text.assemble(*parts))
+        _update_static(summary, Text.assemble(*parts))
+
+    def _summary_counts(self, now: int) -> tuple[dict[str, int], tuple[int, str] | None]:
+        """Profiles per live status and the next expiry at `now`. Counted once, then reused until a
+        profile may change its badge (its expiry, the warning window before it, or its cooldown's end):
+        the one-second tick costs the rows on screen, not a pass over thousands of profiles."""
+        assert self.status is not None
+        cache = self._summary_cache
+        if cache is not None and cache[0] <= now < cache[1]:
+            return cache[2], cache[3]
+        counts = dict.fromkeys(STATUS_ORDER, 0)
+        next_exp: tuple[int, str] | None = None
+        until = 1 << 62
+        window = core_status.WARN_WINDOW_MS
+        for p in self.status.profiles:
+            kind = live_status(p, now)
+            counts[kind] = counts.get(kind, 0) + 1
+            expires = p.expires_ms
+            if expires is not None and p.status not in ("missing", "static"):
+                if expires > now and (next_exp is None or expires < next_exp[0]):
+                    next_exp = (expires, p.profile_id)
+                for at in (expires - window, expires):
+                    if now < at < until:
+                        until = at
+            if now < p.cooldown_until < until:
+                until = p.cooldown_until
+        self._summary_cache = (now, until, counts, next_exp)
+        return counts, next_exp
 
     def watch_message(self) -> None:
         self._update_message()
@@ -338,17 +460,24 @@ class DashboardScreen(WizardScreen[DashboardResult]):
     def _update_message(self) -> None:
         widget = self.query_one("#dash-message", Static)
         if self.message is not None:
-            widget.update(self.message)
+            _update_static(widget, self.message)
         elif self.status is not None and (self.status.problems or self.status.warnings):
             items = [*self.status.problems, *self.status.warnings]
             more = len(items) - 1
-            widget.update(Text(f"⚠ {items[0]}" + (" " + ngettext("(+{n} more)", "(+{n} more)", more).format(n=more)
-                                                  if more else "")))
+            tail = " " + ngettext("(+{n} more)", "(+{n} more)", more).format(n=more) if more else ""
+            _update_static(widget, Text(f"⚠ {items[0]}{tail}"))
         elif self.filter_text:
-            widget.update(Text(_("filter: {text}  (/ to change, escape to clear)").format(
+            _update_static(widget, Text(_("filter: {text}  (/ to change, escape to clear)").format(
                 text=repr(self.filter_text))))
         else:
-            widget.update(Text(_("K/J reorder (saved at once) · u undo · enter details · ? all keys")))
+            _update_static(widget, Text(_("K/J reorder (saved at once) · u undo · enter details · ? all keys")))
+
+    def _order_message(self, msgid: str, provider: str, order: Sequence[str]) -> str:
+        """`msgid` with the order's ids that fit the message line's one line (whatever the language)."""
+        fixed = cells(_(msgid).format(provider=provider, order=""))
+        width = self.query_one("#dash-message", Static).content_region.width or self.app.size.width - 2
+        return _(msgid).format(provider=provider,
+                               order=order_preview(order, max(ORDER_PREVIEW_MIN_CELLS, width - fixed)))
 
     def say(self, text: str | Callable[[], str], style: str = "") -> None:
         """The message line; a callable `text` is made again in another language after a switch."""
@@ -498,7 +627,10 @@ class DashboardScreen(WizardScreen[DashboardResult]):
             if not set(new) <= set(by_id):
                 continue  # a profile went away meanwhile: the reconcile after the write shows the truth
             chosen = set(new)
-            ps.profiles = ([records.replace(by_id[pid], position=i + 1) for i, pid in enumerate(new)]
+            # Profiles whose position stays keep their object: the table's patch compares rows by
+            # identity first, so a K/J costs the rows it moved, not every profile of the provider.
+            ps.profiles = ([p if (p := by_id[pid]).position == i + 1 else records.replace(p, position=i + 1)
+                            for i, pid in enumerate(new)]
                            + [p for p in ps.profiles if p.profile_id not in chosen])
             ps.order_source = "override"
         return status
@@ -526,15 +658,16 @@ class DashboardScreen(WizardScreen[DashboardResult]):
         new[i], new[j] = new[j], new[i]
         self.intended[(agent_id, provider)] = new
         self.status = self._with_intended(self.status)
-        self.rows = build_rows(self.status)
+        self.rows = with_provider_rows(self.rows, ps)
         self.rebuild_table(keep=pid, patch=True)  # the cursor follows the moved profile
         self.order_writes.append(OrderWrite(agent_id, provider, tuple(new), pid))
-        self.say(lambda: _("Saving the order of {provider}: {order}").format(provider=provider, order=", ".join(new)),
-                 "bold")
+        self.say(lambda: self._order_message(N_("Saving the order of {provider}: {order}"), provider, new), "bold")
         if not self._order_writer_running:
             self._order_writer_running = True
             self._orders_idle.clear()
-            self._order_writer()
+            # Started once the moved rows are on screen: the write's thread (reading and writing the
+            # store) would otherwise hold the interpreter while the frame is being made.
+            self.call_after_refresh(self._order_writer)
 
     async def _wait_for_order_writes(self) -> None:
         """Let pending reorders land first, so undo, clear and delete apply after them."""
@@ -543,43 +676,54 @@ class DashboardScreen(WizardScreen[DashboardResult]):
     @work(group="dashboard-order", exit_on_error=False)
     async def _order_writer(self) -> None:
         """The one order writer: saves queued presses one at a time, each in a thread (the store lock
-        may wait on another process), then reloads from disk once the queue is empty."""
+        may wait on another process), then re-reads the agent in a thread once the queue is empty
+        (presses during that read are saved, then read again) and reconciles the table with it."""
         last: OrderWrite | None = None
+        read: AgentStatus | str | None = None
         try:
-            while self.order_writes:
-                job = self.order_writes[0]
+            while True:
+                while self.order_writes:
+                    job = self.order_writes[0]
 
-                def write(job: OrderWrite = job) -> list[str] | None:
-                    previous = self._current_override(job.provider, job.agent_id)
-                    order_mod.set_order(job.provider, list(job.order), job.agent_id, self.state)
-                    return previous
+                    def write(job: OrderWrite = job) -> list[str] | None:
+                        previous = self._current_override(job.provider, job.agent_id)
+                        order_mod.set_order(job.provider, list(job.order), job.agent_id, self.state)
+                        return previous
 
-                try:
-                    previous = await self._in_thread(write)
-                except OpenClawError as exc:
-                    self.order_writes.clear()
-                    self.intended.clear()
-                    self.say(partial(_format, N_("Could not reorder: {error}"), error=str(exc)), "bold")
-                    self._reload_if_here(job.agent_id)
-                    return
-                self.order_writes.popleft()
-                self.undo_stack.append(OrderChange(job.agent_id, job.provider, previous,
-                                                   (N_("move {profile_id}"), job.moved)))
-                last = job
+                    try:
+                        previous = await self._in_thread(write)
+                    except OpenClawError as exc:
+                        self.order_writes.clear()
+                        self.intended.clear()
+                        self.say(partial(_format, N_("Could not reorder: {error}"), error=str(exc)), "bold")
+                        self._reload_if_here(job.agent_id)
+                        return
+                    self.order_writes.popleft()
+                    self.undo_stack.append(OrderChange(job.agent_id, job.provider, previous,
+                                                       (N_("move {profile_id}"), job.moved)))
+                    last = job
+                if last is None or not self.is_attached or last.agent_id != self.agent_id:
+                    break
+                self._load_gen += 1  # supersedes a poll's read under way
+                self._sig = self._signature()
+                read = await asyncio.to_thread(self._read_status, last.agent_id)
+                if not self.order_writes:
+                    break  # else: presses came in during the read; save them, then read again
         finally:
             self._order_writer_running = False
             self._orders_idle.set()
-        self._said: tuple[Callable[[], str], str] | None = None  # the message line's maker and style
         self.intended.clear()
-        if last is None or not self._reload_if_here(last.agent_id):
+        if last is None or read is None or not self.is_attached or last.agent_id != self.agent_id:
             return
+        with gc_paused():
+            self._apply_read(read)
         moved = next((r.profile for r in self.rows if r.key == last.moved), None)
         if moved is not None and moved.in_cooldown:
             self.say(lambda: _("{profile_id} is in cooldown, so it stays last until that ends; order of {provider} "
                                "saved.").format(profile_id=last.moved, provider=last.provider), "bold")
         else:
-            self.say(lambda: _("Order of {provider} saved: {order}").format(
-                provider=last.provider, order=", ".join(last.order)), "bold")
+            self.say(lambda: self._order_message(N_("Order of {provider} saved: {order}"), last.provider,
+                                                 last.order), "bold")
 
     def _reload_if_here(self, agent_id: str, keep: str | None = None) -> bool:
         if not self.is_attached or agent_id != self.agent_id:
