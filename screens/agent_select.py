@@ -9,7 +9,7 @@ written in a worker thread, never on the event loop.
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from pathlib import Path
 
 from openclaw_onboard.core.agents import AgentSummary, add_agent, agent_summaries, validate_agent_id
@@ -134,13 +134,22 @@ class AgentSelectScreen(WizardScreen[AgentSelectResult]):
     def on_mount(self) -> None:
         self.reload()
         self.query_one("#agents", OptionList).focus()
+        # The add form (Input, Select, Buttons: Textual's largest stylesheets) is mounted, hidden, once the
+        # first frame is out: not before (issue #15), and not on `a` either, since keys typed while it still
+        # mounted went to the list and were lost (`a` then "work" at once, in tmux).
+        self.call_after_refresh(self._mount_add_form)
 
-    async def _show_add_form(self) -> AddAgentForm:
-        """The add form, mounted the first time it is asked for (the first paint does without it)."""
-        if self._add_form_mounted is None:
+    def _mount_add_form(self) -> AwaitMount | None:
+        if self._add_form_mounted is None and self.is_attached:
             form = AddAgentForm(self._copy_sources())
             self._add_form_mounted = self.query_one("#agent-body", Vertical).mount(form)
-        await self._add_form_mounted  # also when a second `a` asks while the first one mounts it
+        return self._add_form_mounted
+
+    async def _show_add_form(self) -> AddAgentForm:
+        """The add form, mounted now if the first frame has not been shown yet."""
+        mounted = self._mount_add_form()
+        if mounted is not None:
+            await mounted  # also when `a` comes while it is being mounted
         return self.query_one(AddAgentForm)
 
     def watch_adding(self, adding: bool) -> None:
@@ -194,19 +203,33 @@ class AgentSelectScreen(WizardScreen[AgentSelectResult]):
     async def _agent_chosen(self, event: OptionList.OptionSelected) -> None:
         event.stop()
         if event.option.id == ADD_OPTION_ID:
-            await self.action_show_add()
+            showing = self.action_show_add()
+            if showing is not None:
+                await showing
         elif event.option.id:
             self.dismiss(AgentChosen(event.option.id))
 
-    async def action_show_add(self) -> None:
-        # Awaited by the key's handler: keys typed after `a` are handled once the form is there.
+    def action_show_add(self) -> Awaitable[None] | None:
+        """Show the form and focus the name, at once when the form is mounted (as it is once the first frame
+        is out): an awaiting action lets the keys typed after `a` reach the list before the focus moves.
+        Only before that frame is there something to wait for (the returned awaitable)."""
+        name = next(iter(self.query("#agent-name").results(WizardInput)), None)
+        if name is None:
+            return self._show_add_once_mounted()
+        self._open_add_form(name)
+        return None
+
+    async def _show_add_once_mounted(self) -> None:
         form = await self._show_add_form()
         name = next(iter(form.query("#agent-name").results(WizardInput)), None)
         if name is None:  # the screen was replaced while its form was being mounted: nothing to show
             return
+        self._open_add_form(name)
+
+    def _open_add_form(self, name: WizardInput) -> None:
         self.add_error = ""
         self.adding = True
-        name.focus()
+        self.set_focus(name)  # now, not through name.focus()'s queued callback: the next key may already be read
 
     def hide_add(self) -> None:
         self.adding = False

@@ -188,17 +188,31 @@ async def test_page_up_on_the_closed_copy_dropdown(make_app, make_agent):
         assert app._exception is None
 
 
-async def test_add_form_is_mounted_when_first_asked_for(make_app):
-    """The first paint does without the add form (issue #15); `a` mounts it, once, and focuses the name."""
+async def test_add_form_is_mounted_hidden_after_the_first_frame(make_app):
+    """The first paint does without the add form (issue #15, tests/tui/test_startup_imports.py); it is
+    mounted, hidden, right after; `a` shows it and focuses the name; it is never mounted twice."""
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
         screen = await wait_for_screen(pilot, "AgentSelectScreen")
-        assert not screen.query("#add-form") and not screen.query("#agent-name")
+        await wait_for(pilot, lambda: screen.query("#agent-name"), what="the form mounted after the first frame")
+        assert not screen.query_one("#add-form").display
         await pilot.press("a")
         assert screen.query_one("#add-form").display
         assert app.focused is screen.query_one("#agent-name")
         await pilot.press("escape", "a", "escape", "a")
         assert len(screen.query("#add-form")) == 1 and app.focused is screen.query_one("#agent-name")
+
+
+async def test_a_shows_the_mounted_form_at_once(make_app):
+    """In tmux, `a` then "work" typed at once lost the name: `a` mounted the form, and the keys that came
+    meanwhile went to the list. The form is mounted after the first frame, and `a` then shows it and
+    moves the focus while its key is handled: nothing to await, no key in between."""
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await wait_for_screen(pilot, "AgentSelectScreen")
+        await wait_for(pilot, lambda: screen.query("#agent-name"), what="the form mounted after the first frame")
+        assert screen.action_show_add() is None
+        assert screen.adding and screen.focused is screen.query_one("#agent-name")
 
 
 async def test_screen_replaced_while_its_add_form_mounts(make_app):
@@ -207,7 +221,7 @@ async def test_screen_replaced_while_its_add_form_mounts(make_app):
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
         screen = await wait_for_screen(pilot, "AgentSelectScreen")
-        showing = asyncio.ensure_future(screen.action_show_add())  # Enter on "+ Add…"
+        showing = asyncio.ensure_future(screen._show_add_once_mounted())  # Enter on "+ Add…" before the form
         app.show_auth_choice("main")  # and the screen is replaced before that form is up
         await showing
         await wait_for_screen(pilot, "AuthChoiceScreen")
