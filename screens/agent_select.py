@@ -66,6 +66,9 @@ def agent_prompt(summary: AgentSummary, width: int = 16, exists: bool = True) ->
     return f"[b]{name}[/]  {profiles}  {worst}{new}"
 
 
+ADD_FORM_AFTER_S = 0.2  # after the first frame, before a person has read the list and pressed `a`
+
+
 class AddAgentForm(Vertical):
     """The "New agent" form: a name, the agent to copy profiles from, Create and Cancel. Shown by the
     screen's `-adding` class; its events are handled by AgentSelectScreen."""
@@ -134,10 +137,11 @@ class AgentSelectScreen(WizardScreen[AgentSelectResult]):
     def on_mount(self) -> None:
         self.reload()
         self.query_one("#agents", OptionList).focus()
-        # The add form (Input, Select, Buttons: Textual's largest stylesheets) is mounted, hidden, once the
-        # first frame is out: not before (issue #15), and not on `a` either, since keys typed while it still
-        # mounted went to the list and were lost (`a` then "work" at once, in tmux).
-        self.call_after_refresh(self._mount_add_form)
+        # The add form (Input, Select, Buttons: Textual's largest stylesheets, ~30 ms) is mounted, hidden,
+        # shortly after the first frame: not before it (issue #15); not right after it either, where its
+        # work delayed the frame's bytes reaching the terminal; and not on `a`, since keys typed while it
+        # was being mounted went to the list and were lost (`a` then "work" at once, in tmux).
+        self.set_timer(ADD_FORM_AFTER_S, self._mount_add_form)
 
     def _mount_add_form(self) -> AwaitMount | None:
         if self._add_form_mounted is None and self.is_attached:
