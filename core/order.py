@@ -20,6 +20,7 @@ from openclaw_onboard.core.provider_ids import auth_provider_key, normalize_prov
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing: the status path never needs it
 if TYPE_CHECKING:  # order works on models (writes) and on core.views (fast reads) alike
+    from collections.abc import Callable
     from pathlib import Path
     from typing import Any, TypeAlias
 
@@ -45,22 +46,34 @@ def _find_normalized(entries: dict[str, Any] | None, provider: str) -> Any:
     return None
 
 
-def _normalized_index(holder: Any, name: str) -> dict[str, Any] | None:
-    """`holder.<name>` ({provider: value}) keyed by normalised provider id, the first entry winning as in
-    _find_normalized. Built once per read-only view (core.views keeps `_normalized_cache`), so a status of
-    many providers with an order each is linear, not quadratic; None for models (writers), which scan."""
+def _per_view(holder: Any, name: str, build: Callable[[dict[str, Any]], dict[str, Any]]) -> dict[str, Any] | None:
+    """`build(holder.<name>)`, made once per read-only view (core.views keeps `_normalized_cache`) while that
+    dict is the same one of the same size, so a status of many providers is linear, not quadratic. None for
+    models (writers), which scan."""
     cache = getattr(holder, "_normalized_cache", None)
     if cache is None:
         return None
-    entries = getattr(holder, name)
+    entries = getattr(holder, name) or {}
     hit = cache.get(name)
-    if hit is not None and hit[0] is entries and hit[1] == len(entries or ()):
-        return hit[2]
+    if hit is None or hit[0] is not entries or hit[1] != len(entries):
+        hit = cache[name] = (entries, len(entries), build(entries))
+    return hit[2]
+
+
+def _by_normalized_key(entries: dict[str, Any]) -> dict[str, Any]:
+    """{normalised provider id: value}, the first entry winning as in _find_normalized."""
     index: dict[str, Any] = {}
-    for key, value in (entries or {}).items():
+    for key, value in entries.items():
         index.setdefault(normalize_provider_id(key), value)
-    cache[name] = (entries, len(entries or ()), index)
     return index
+
+
+def _ids_by_auth_key(profiles: dict[str, Any]) -> dict[str, Any]:
+    """{auth provider key: [profile ids]} of config `auth.profiles`, in their order."""
+    by_key: dict[str, list[str]] = {}
+    for pid, p in profiles.items():
+        by_key.setdefault(auth_provider_key(p.provider), []).append(pid)
+    return by_key
 
 
 def _order_for(entries: dict[str, list[str]] | None, provider: str,
@@ -191,27 +204,21 @@ def default_sort(store: StoreLike, ids: list[str], now_ms: int) -> list[str]:
 
 def override_order(store: StoreLike, provider: str) -> list[str] | None:
     """The per-agent override for `provider`, as stored (may name missing profiles)."""
-    return _order_for(store.order, provider, _normalized_index(store, "order"))
+    return _order_for(store.order, provider, _per_view(store, "order", _by_normalized_key))
 
 
 def _config_order(auth: AuthLike, provider: str) -> list[str] | None:
-    return _order_for(auth.order, provider, _normalized_index(auth, "order")) if auth else None
+    return _order_for(auth.order, provider, _per_view(auth, "order", _by_normalized_key)) if auth else None
 
 
 def _config_profiles(auth: AuthLike, provider: str) -> list[str]:
     if not auth:
         return []
     key = auth_provider_key(provider)
-    cache = getattr(auth, "_normalized_cache", None)
-    if cache is None:
+    by_key = _per_view(auth, "profiles", _ids_by_auth_key)
+    if by_key is None:
         return [pid for pid, p in auth.profiles.items() if auth_provider_key(p.provider) == key]
-    hit = cache.get("profiles")
-    if hit is None or hit[0] is not auth.profiles or hit[2] != len(auth.profiles):  # {auth key: [ids]}, once
-        by_key: dict[str, list[str]] = {}
-        for pid, p in auth.profiles.items():
-            by_key.setdefault(auth_provider_key(p.provider), []).append(pid)
-        hit = cache["profiles"] = (auth.profiles, by_key, len(auth.profiles))
-    return list(hit[1].get(key, ()))
+    return list(by_key.get(key, ()))
 
 
 def order_source(store: StoreLike, provider: str, auth: AuthLike) -> str:

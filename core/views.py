@@ -166,6 +166,10 @@ def view_credential(raw: Any, provider_hint: str | None = None) -> CredentialVie
     return CredentialView(kind, provider, data)
 
 
+# core.order's per-view indexes (a view's dicts are never changed in place, only replaced).
+_index_cache = property(lambda self: self.__dict__.setdefault("_normalized", {}))
+
+
 @record
 class StoreView:
     profiles: dict[str, CredentialView] = factory(dict)
@@ -174,10 +178,7 @@ class StoreView:
     lastGood: dict[str, Any] | None = None
     usageStats: dict[str, Any] | None = None
 
-    @property
-    def _normalized_cache(self) -> dict[str, Any]:
-        """core.order's per-view indexes (a view's dicts are never changed in place, only replaced)."""
-        return self.__dict__.setdefault("_normalized", {})
+    _normalized_cache = _index_cache
 
     def set_state(self, state: dict[str, Any]) -> None:
         self.order, self.lastGood, self.usageStats = state["order"], state["lastGood"], state["usageStats"]
@@ -293,10 +294,7 @@ class AuthConfigView:
     profiles: dict[str, RefProfile] = factory(dict)
     order: dict[str, list[str]] = factory(dict)
 
-    @property
-    def _normalized_cache(self) -> dict[str, Any]:
-        """core.order's per-view indexes (a view's dicts are never changed in place, only replaced)."""
-        return self.__dict__.setdefault("_normalized", {})
+    _normalized_cache = _index_cache
 
 
 @record(frozen=True, slots=True)
