@@ -15,10 +15,10 @@ from __future__ import annotations
 import os
 import sys
 from types import SimpleNamespace
+from typing import TYPE_CHECKING
 
 from openclaw_onboard.core.i18n import N_, _
 
-TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (the status path avoids it)
 if TYPE_CHECKING:
     import argparse
 

@@ -6,11 +6,11 @@ The cron path: imports core.status and nothing heavy (no pydantic unless --json,
 from __future__ import annotations
 
 import sys
+from typing import TYPE_CHECKING
 
 from openclaw_onboard.core.i18n import N_, _, ngettext
 from openclaw_onboard.core.timefmt import describe_expiry, format_duration
 
-TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing: the status path never needs it
 if TYPE_CHECKING:
     import argparse
 

@@ -12,11 +12,11 @@ commands/models/list.status-command.ts). Pydantic-free: `models status --check` 
 from __future__ import annotations
 
 import os
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from openclaw_onboard.core.provider_ids import normalize_provider_id
-from openclaw_onboard.core.records import factory, record
 
-TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing: the status path never needs it
 if TYPE_CHECKING:
     from collections.abc import Mapping
     from typing import Any
@@ -103,17 +103,17 @@ def _fallbacks(value: Any) -> list[str]:
     return []
 
 
-@record(frozen=True)
+@dataclass(frozen=True)
 class ModelLines:
     """What `models status` shows first: Default, Fallbacks, Image model, Image fallbacks."""
 
     default: str  # as configured (or the resolved default)
     resolved: str  # provider/model
     default_source: str  # agent | defaults
-    fallbacks: list[str] = factory(list)
+    fallbacks: list[str] = field(default_factory=list)
     fallbacks_source: str = "defaults"
     image: str | None = None
-    image_fallbacks: list[str] = factory(list)
+    image_fallbacks: list[str] = field(default_factory=list)
 
     @property
     def in_use(self) -> list[str]:

@@ -13,12 +13,12 @@ Pydantic-free: both the fast read path (core.views) and the store (core.store) u
 from __future__ import annotations
 
 import os
+from typing import TYPE_CHECKING
 
 from openclaw_onboard.core import fsio
 from openclaw_onboard.core.errors import StoreCorruptError
 from openclaw_onboard.core.paths import STATE_FILENAME
 
-TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing: the status path never needs it
 if TYPE_CHECKING:
     from collections.abc import Callable
     from typing import Any

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import os
+from typing import TYPE_CHECKING
 
 from openclaw_onboard.core import fsio
 from openclaw_onboard.core.errors import ValidationError
 from openclaw_onboard.core.paths import env_file_path, env_file_path_str
 from openclaw_onboard.core.sanitize import clean
 
-TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (the status path avoids it)
 if TYPE_CHECKING:
     from collections.abc import Mapping
     from pathlib import Path

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (the status path avoids it)
+from typing import TYPE_CHECKING
+
 if TYPE_CHECKING:
     from os import PathLike
 

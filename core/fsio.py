@@ -8,16 +8,15 @@ bytes, never a torn or empty file, even if the writer is SIGKILLed.
 
 from __future__ import annotations
 
+import json
 import os
 import stat
+from typing import TYPE_CHECKING
 
-from openclaw_onboard.core import jsonscan, trust
+from openclaw_onboard.core import trust
 from openclaw_onboard.core.errors import OpenClawError, StoreCorruptError, ValidationError
 from openclaw_onboard.core.sanitize import clean
 
-# Readers take a str or a Path and import neither pathlib nor json nor contextlib: `models status --check`
-# reads through here and those imports would cost more than its answer (issue #15). Writers may.
-TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing: the status path never needs it
 if TYPE_CHECKING:
     from collections.abc import Callable
     from pathlib import Path
@@ -155,8 +154,6 @@ def _finite(value: Any) -> Any:
 
 def atomic_write_json(path: StrPath, data: Any, mode: int = FILE_MODE,
                       before_commit: Callable[[], None] | None = None) -> None:
-    import json
-
     try:
         text = json.dumps(data, indent=2, ensure_ascii=False, allow_nan=False)
     except ValueError:  # a non-finite float: never write `Infinity`, which OpenClaw cannot parse
@@ -235,10 +232,10 @@ def _reject_constant(name: str) -> None:
 
 
 def loads_plain(raw: bytes | str) -> Any:
-    """`json.loads(raw)` (see core.jsonscan); ValueError when it is no JSON, or nested too deeply for Python
+    """`json.loads(raw)`; ValueError when it is no JSON, or nested too deeply for Python
     (callers fall back to the JSON5 reader, whose errors name the file)."""
     try:
-        return jsonscan.loads(raw)
+        return json.loads(raw)
     except RecursionError:
         raise ValueError("JSON is nested too deeply") from None
 
@@ -262,14 +259,12 @@ def parse_json_object(path: StrPath, raw: bytes, *, json5: bool = False) -> dict
 
             data = _json5.loads(text)
         else:
-            data = jsonscan.loads(text, parse_constant=_reject_constant)
+            data = json.loads(text, parse_constant=_reject_constant)
     except _NonStandardJSON as exc:
         raise StoreCorruptError(path, f"invalid JSON: {exc} is not allowed (OpenClaw could not read it)") from None
     except RecursionError:
         raise StoreCorruptError(path, "JSON is nested too deeply") from None
     except ValueError as exc:
-        import json  # an error path: imported already by the scanner that raised
-
         if isinstance(exc, json.JSONDecodeError):
             raise StoreCorruptError(path, f"invalid JSON at line {exc.lineno} column {exc.colno}: {exc.msg}") \
                 from None

@@ -23,8 +23,8 @@ Use:
 from __future__ import annotations
 
 import os
+from typing import TYPE_CHECKING
 
-TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (the status path avoids it)
 if TYPE_CHECKING:  # gettext is imported only when a non-English catalog is loaded (fast --check/--json)
     import gettext
     from collections.abc import Mapping

@@ -13,12 +13,13 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from openclaw_onboard.core.authstate import stat_number, unusable_until
 from openclaw_onboard.core.errors import ProfileNotFoundError, ValidationError
 from openclaw_onboard.core.i18n import _
 from openclaw_onboard.core.provider_ids import auth_provider_key, normalize_provider_id
 
-TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing: the status path never needs it
 if TYPE_CHECKING:  # order works on models (writes) and on core.views (fast reads) alike
     from collections.abc import Callable
     from pathlib import Path

@@ -8,10 +8,9 @@ strings for everyone else. `state` may be given as a str or a Path.
 from __future__ import annotations
 
 import os
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from openclaw_onboard.core.records import record
-
-TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (the status path avoids it)
 if TYPE_CHECKING:
     from collections.abc import Mapping
     from pathlib import Path
@@ -51,7 +50,7 @@ def state_dir(env: Mapping[str, str] | None = None) -> Path:
     return _path(state_dir_str(env))
 
 
-@record(frozen=True)
+@dataclass(frozen=True)
 class AgentPaths:
     """Every file of one agent, derived from the state dir and the agent id."""
 

@@ -8,9 +8,10 @@ the reader sees; none of them ever reaches the screen through `clean()`.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from openclaw_onboard.core.textwidth import truncate
 
-TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (the status path avoids it)
 if TYPE_CHECKING:
     import re
     from collections.abc import Iterable

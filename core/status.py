@@ -6,6 +6,8 @@ Kept import-light (no httpx, no Textual): `openclaw models status --check` runs 
 from __future__ import annotations
 
 import os
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from openclaw_onboard.core import order as order_mod
 from openclaw_onboard.core.clock import now_ms as _clock_now
@@ -14,9 +16,7 @@ from openclaw_onboard.core.envkeys import env_keys_for
 from openclaw_onboard.core.errors import StoreCorruptError
 from openclaw_onboard.core.masking import mask_secret
 from openclaw_onboard.core.provider_ids import auth_provider_key, normalize_provider_id
-from openclaw_onboard.core.records import factory, record
 
-TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing: the status path never needs it
 if TYPE_CHECKING:  # status reads core.views on the hot path; models work the same way
     from collections.abc import Iterable, Mapping
     from typing import Literal
@@ -37,10 +37,10 @@ WELL_KNOWN_PROVIDERS = ("anthropic", "openai", "openrouter", "google", "gemini",
                         "deepseek", "zai", "minimax", "moonshot", "together", "cerebras")
 
 
-# Slots, not frozen: a frozen slotted record sets each field through its descriptor, 3.7 times the
-# instructions of a plain slot store, a tenth of a 100,000-row status (issue #15). Rows are read, never
-# changed: build a new one with records.replace().
-@record(slots=True)
+# Slots, not frozen: a frozen dataclass sets each field through object.__setattr__, several times the
+# cost of a plain slot store, at 100,000 rows a visible share of a status (issue #15). Rows are read,
+# never changed: build a new one with dataclasses.replace().
+@dataclass(slots=True)
 class ProfileStatus:
     profile_id: str
     provider: str
@@ -79,7 +79,7 @@ class ProfileStatus:
         return f"expires in {self.remaining_human}"
 
 
-@record(frozen=True)
+@dataclass(frozen=True)
 class EnvKeyStatus:
     """An API key from the environment: its variable, masked value, and where it was found."""
 
@@ -88,12 +88,12 @@ class EnvKeyStatus:
     source: Literal["shell", ".env"]  # .env: only in <state>/.env, which a gateway daemon reads
 
 
-@record
+@dataclass
 class ProviderStatus:
     provider: str
     profiles: list[ProfileStatus]  # effective order first, then unused ones
     order_source: str = "default"
-    env: list[EnvKeyStatus] = factory(list)  # in OpenClaw's precedence
+    env: list[EnvKeyStatus] = field(default_factory=list)  # in OpenClaw's precedence
     effective: str | None = None  # "profile <id>" | "env: VAR" | None
 
     @property
@@ -106,7 +106,7 @@ class ProviderStatus:
         return worst_status(p.status for p in self.profiles)
 
 
-@record
+@dataclass
 class AgentStatus:
     agent_id: str
     store_path: str  # a string: the status path never imports pathlib (issue #15)
@@ -115,10 +115,10 @@ class AgentStatus:
     missing_providers: list[str]
     problems: list[str]
     warnings: list[str]
-    env_file_providers: list[str] = factory(list)
+    env_file_providers: list[str] = field(default_factory=list)
     now_ms: int = 0
     models: ModelLines | None = None  # Default, Fallbacks, Image model (what OpenClaw's status shows)
-    providers_in_use: list[str] = factory(list)
+    providers_in_use: list[str] = field(default_factory=list)
     inherits_main: bool = False  # a sub-agent also sees main's profiles (OpenClaw merges them)
 
     @property

@@ -10,9 +10,10 @@ must stay cheap.
 from __future__ import annotations
 
 import unicodedata
+from typing import TYPE_CHECKING
 
 ELLIPSIS = "…"
-TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (the status path avoids it)
+
 if TYPE_CHECKING:
     from typing import Literal
 

@@ -19,10 +19,10 @@ from __future__ import annotations
 
 import os
 import stat
+from typing import TYPE_CHECKING
 
 from openclaw_onboard.core.errors import UnsafePathError
 
-TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (the status path avoids it)
 if TYPE_CHECKING:
     from pathlib import Path
 

@@ -10,15 +10,15 @@ through the pydantic models in `core.store`.
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from openclaw_onboard.core import fsio
 from openclaw_onboard.core.authstate import read_state
 from openclaw_onboard.core.errors import StoreCorruptError
 from openclaw_onboard.core.paths import STORE_FILENAME, config_path_str, legacy_oauth_path_str
 from openclaw_onboard.core.provider_ids import auth_provider_key, normalize_provider_id
-from openclaw_onboard.core.records import factory, record
 
-TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing: the status path never needs it
 if TYPE_CHECKING:
     from collections.abc import Callable
     from typing import Any
@@ -94,14 +94,14 @@ def _is_ref(value: Any) -> bool:
             and value["id"].strip() != "" and isinstance(value.get("provider", ""), str))
 
 
-@record(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True)
 class RefView:
     source: str
     id: str
     provider: str | None = None
 
 
-@record(slots=True)
+@dataclass(slots=True)
 class CredentialView:
     """Same attribute names as core.models credentials, read-only use."""
 
@@ -170,9 +170,9 @@ def view_credential(raw: Any, provider_hint: str | None = None) -> CredentialVie
 _index_cache = property(lambda self: self.__dict__.setdefault("_normalized", {}))
 
 
-@record
+@dataclass
 class StoreView:
-    profiles: dict[str, CredentialView] = factory(dict)
+    profiles: dict[str, CredentialView] = field(default_factory=dict)
     # auth-state.json, raw as OpenClaw coerces it (core.authstate).
     order: dict[str, list[str]] | None = None
     lastGood: dict[str, Any] | None = None
@@ -220,7 +220,7 @@ def merge_stores(base: StoreView, override: StoreView) -> StoreView:
     return merged
 
 
-@record
+@dataclass
 class StoreSnapshot:
     store: StoreView
     problems: list[str]
@@ -289,15 +289,15 @@ def legacy_type(entry: dict[str, Any]) -> str:
     return "api_key" if ("key" in entry or "apiKey" in entry) else "token"
 
 
-@record
+@dataclass
 class AuthConfigView:
-    profiles: dict[str, RefProfile] = factory(dict)
-    order: dict[str, list[str]] = factory(dict)
+    profiles: dict[str, RefProfile] = field(default_factory=dict)
+    order: dict[str, list[str]] = field(default_factory=dict)
 
     _normalized_cache = _index_cache
 
 
-@record(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True)
 class RefProfile:
     provider: str
     mode: str = "api_key"

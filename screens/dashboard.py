@@ -14,6 +14,7 @@ Dismisses with a `screens.results.DashboardResult`: "quit" (q), "agents" (esc) o
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import gc
 import os
 from collections import deque
@@ -26,7 +27,6 @@ from typing import TYPE_CHECKING, Any
 
 from openclaw_onboard.core import order as order_mod
 from openclaw_onboard.core import paths as paths_mod
-from openclaw_onboard.core import records
 from openclaw_onboard.core import status as core_status
 from openclaw_onboard.core.clock import now_ms as clock_now
 from openclaw_onboard.core.errors import OpenClawError
@@ -629,7 +629,7 @@ class DashboardScreen(WizardScreen[DashboardResult]):
             chosen = set(new)
             # Profiles whose position stays keep their object: the table's patch compares rows by
             # identity first, so a K/J costs the rows it moved, not every profile of the provider.
-            ps.profiles = ([p if (p := by_id[pid]).position == i + 1 else records.replace(p, position=i + 1)
+            ps.profiles = ([p if (p := by_id[pid]).position == i + 1 else dataclasses.replace(p, position=i + 1)
                             for i, pid in enumerate(new)]
                            + [p for p in ps.profiles if p.profile_id not in chosen])
             ps.order_source = "override"
