@@ -12,6 +12,7 @@ commands/models/list.status-command.ts). Pydantic-free: `models status --check` 
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -24,24 +25,15 @@ if TYPE_CHECKING:
 DEFAULT_AGENT_ID = "main"
 DEFAULT_PROVIDER = "openai"
 DEFAULT_MODEL = "gpt-5.5"
-_ID_CHARS = frozenset("abcdefghijklmnopqrstuvwxyz0123456789_-")
+_INVALID_ID_RUN = re.compile(r"[^a-z0-9_-]+")
 
 
 def normalize_agent_id(value: Any) -> str:
-    """OpenClaw's normalizeAgentId: trimmed, lowercased, each run of other characters folded to one `-`.
-    (A loop, not `re.sub`: the status path imports no `re`; tests/core/test_paths_strings.py holds the two
-    equal.)"""
+    """OpenClaw's normalizeAgentId: trimmed, lowercased, each run of other characters folded to one `-`."""
     text = str(value or "").strip().lower()
     if not text:
         return DEFAULT_AGENT_ID
-    out: list[str] = []
-    for c in text:
-        if c in _ID_CHARS:
-            out.append(c)
-        elif not out or out[-1] != "\0":
-            out.append("\0")  # a run of invalid characters: one marker, a `-` below
-    folded = "".join(out).replace("\0", "-")
-    return folded.strip("-")[:64] or DEFAULT_AGENT_ID
+    return _INVALID_ID_RUN.sub("-", text).strip("-")[:64] or DEFAULT_AGENT_ID
 
 
 def agent_entries(cfg: Mapping[str, Any]) -> list[dict[str, Any]]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from typing import TYPE_CHECKING
 
 from openclaw_onboard.core import fsio
@@ -16,22 +17,19 @@ if TYPE_CHECKING:
 
     from openclaw_onboard.core.paths import StrPath
 
-# Patterns as strings, compiled (and cached) by `re` where they are used: the status path imports no `re`.
-_ENV_NAME = r"^[A-Z][A-Z0-9_]{0,127}\Z"  # \Z, not $: no trailing newline
-_PREFIX_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789")
+_ENV_NAME = re.compile(r"[A-Z][A-Z0-9_]{0,127}")
+_NOT_PREFIX = re.compile(r"[^A-Z0-9]+")
+_KEY_SEPARATORS = re.compile(r"[\s,;]+")
 
 
 def env_prefix(provider: str) -> str:
-    """`openai-codex` -> `OPENAI_CODEX`: the runs of A-Z/0-9 of the upper-cased id, joined by `_`
-    (`re.sub(r"[^A-Z0-9]+", "_", ...).strip("_")`, without `re`; tests/core/test_paths_strings.py)."""
-    marked = "".join(c if c in _PREFIX_CHARS else " " for c in provider.upper())
-    return "_".join(run for run in marked.split(" ") if run)
+    """`openai-codex` -> `OPENAI_CODEX`: the runs of A-Z/0-9 of the upper-cased id, joined by `_`."""
+    return _NOT_PREFIX.sub("_", provider.upper()).strip("_")
 
 
 def split_key_list(value: str) -> list[str]:
-    """`<P>_API_KEYS`: keys separated by whitespace, commas or semicolons. Without `re`: str.split() splits on
-    exactly the characters the regex class `[\\s,;]` matched (tests/core/test_paths_strings.py)."""
-    return value.replace(",", " ").replace(";", " ").split()
+    """`<P>_API_KEYS`: keys separated by whitespace, commas or semicolons."""
+    return [key for key in _KEY_SEPARATORS.split(value) if key]
 
 
 def env_keys_for(provider: str, env: Mapping[str, str] | None = None) -> list[tuple[str, str]]:
@@ -77,7 +75,7 @@ def read_env_file(state: StrPath | None = None) -> dict[str, str]:
 
 # Needs no quoting in bash, sh, systemd EnvironmentFile or dotenv (Node and Python): no `$`, backquote,
 # backslash, quotes, `#`, whitespace, `;&|<>(){}[]*?!~`.
-_PLAIN_VALUE = r"^[A-Za-z0-9_.+/=:@%,-]+\Z"
+_PLAIN_VALUE = re.compile(r"[A-Za-z0-9_.+/=:@%,-]+")
 
 
 def env_line(name: str, value: str) -> str:
@@ -88,13 +86,11 @@ def env_line(name: str, value: str) -> str:
     backslash, control characters, non-ASCII) is refused rather than written in a way one reader
     would misread (issue 11.8).
     """
-    import re
-
-    if not re.match(_ENV_NAME, name):
+    if not _ENV_NAME.fullmatch(name):
         raise ValidationError(f"Invalid environment variable name {clean(name)!r}: use A-Z, 0-9 and _")
     if not value:
         raise ValidationError("The value must not be empty")
-    if re.match(_PLAIN_VALUE, value):
+    if _PLAIN_VALUE.fullmatch(value):
         return f"{name}={value}"
     # `${` too: python-dotenv expands `${VAR}` even inside single quotes, and nothing can escape it there.
     if not value.isascii() or not value.isprintable() or "'" in value or "\\" in value or "${" in value:

@@ -13,6 +13,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from openclaw_onboard.core.authstate import stat_number, unusable_until
@@ -21,7 +22,6 @@ from openclaw_onboard.core.i18n import _
 from openclaw_onboard.core.provider_ids import auth_provider_key, normalize_provider_id
 
 if TYPE_CHECKING:  # order works on models (writes) and on core.views (fast reads) alike
-    from collections.abc import Callable
     from pathlib import Path
     from typing import Any, TypeAlias
 
@@ -36,57 +36,52 @@ COOLDOWN_BYPASS_PROVIDERS = frozenset({"openrouter", "kilocode"})
 _MISSING = object()
 
 
-def _find_normalized(entries: dict[str, Any] | None, provider: str) -> Any:
-    """OpenClaw's findNormalizedProviderValue: the first entry whose key normalises like `provider`."""
-    if not entries:
-        return None
-    wanted = normalize_provider_id(provider)
-    for key, value in entries.items():
-        if normalize_provider_id(key) == wanted:
-            return value
-    return None
+@dataclass(frozen=True, slots=True)
+class OrderIndex:
+    """What effective_order looks up per provider, indexed once for one (store, config) pair, so a status
+    of many providers is linear in them. Build it again after either changes (index_orders)."""
+
+    store_order: dict[str, Any]  # normalised provider id -> the store's order entry (the first key wins)
+    config_order: dict[str, Any]  # the same for config `auth.order`
+    config_profiles: dict[str, list[str]]  # auth provider key -> config `auth.profiles` ids, in config order
+    store_profiles: dict[str, list[str]]  # auth provider key -> stored profile ids, in store order
+
+    def override(self, provider: str) -> list[str] | None:
+        """override_order(store, provider), looked up in the index."""
+        return _order_for(self.store_order, provider)
+
+    def stored_ids(self, provider: str) -> list[str]:
+        """The ids of store.profiles_for(provider), in store order."""
+        return list(self.store_profiles.get(auth_provider_key(provider), ()))
 
 
-def _per_view(holder: Any, name: str, build: Callable[[dict[str, Any]], dict[str, Any]]) -> dict[str, Any] | None:
-    """`build(holder.<name>)`, made once per read-only view (core.views keeps `_normalized_cache`) while that
-    dict is the same one of the same size, so a status of many providers is linear, not quadratic. None for
-    models (writers), which scan."""
-    cache = getattr(holder, "_normalized_cache", None)
-    if cache is None:
-        return None
-    entries = getattr(holder, name) or {}
-    hit = cache.get(name)
-    if hit is None or hit[0] is not entries or hit[1] != len(entries):
-        hit = cache[name] = (entries, len(entries), build(entries))
-    return hit[2]
-
-
-def _by_normalized_key(entries: dict[str, Any]) -> dict[str, Any]:
-    """{normalised provider id: value}, the first entry winning as in _find_normalized."""
+def _by_normalized_key(entries: dict[str, Any] | None) -> dict[str, Any]:
+    """{normalised provider id: value}, the first entry winning (OpenClaw's findNormalizedProviderValue)."""
     index: dict[str, Any] = {}
-    for key, value in entries.items():
+    for key, value in (entries or {}).items():
         index.setdefault(normalize_provider_id(key), value)
     return index
 
 
-def _ids_by_auth_key(profiles: dict[str, Any]) -> dict[str, Any]:
-    """{auth provider key: [profile ids]} of config `auth.profiles`, in their order."""
+def _ids_by_auth_key(profiles: dict[str, Any]) -> dict[str, list[str]]:
+    """{auth provider key: [profile ids]}, in the dict's order."""
     by_key: dict[str, list[str]] = {}
     for pid, p in profiles.items():
         by_key.setdefault(auth_provider_key(p.provider), []).append(pid)
     return by_key
 
 
-def _order_for(entries: dict[str, list[str]] | None, provider: str,
-               index: dict[str, Any] | None = None) -> list[str] | None:
-    if index is None:
-        found = _find_normalized(entries, auth_provider_key(provider))
-        if found is None:
-            found = _find_normalized(entries, provider)
-    else:
-        found = index.get(normalize_provider_id(auth_provider_key(provider)))
-        if found is None:
-            found = index.get(normalize_provider_id(provider))
+def index_orders(store: StoreLike, auth: AuthLike) -> OrderIndex:
+    return OrderIndex(store_order=_by_normalized_key(store.order),
+                      config_order=_by_normalized_key(auth.order) if auth else {},
+                      config_profiles=_ids_by_auth_key(auth.profiles) if auth else {},
+                      store_profiles=_ids_by_auth_key(store.profiles))
+
+
+def _order_for(index: dict[str, Any], provider: str) -> list[str] | None:
+    found = index.get(normalize_provider_id(auth_provider_key(provider)))
+    if found is None:
+        found = index.get(normalize_provider_id(provider))
     return list(found) if isinstance(found, list) else None
 
 
@@ -205,30 +200,18 @@ def default_sort(store: StoreLike, ids: list[str], now_ms: int) -> list[str]:
 
 def override_order(store: StoreLike, provider: str) -> list[str] | None:
     """The per-agent override for `provider`, as stored (may name missing profiles)."""
-    return _order_for(store.order, provider, _per_view(store, "order", _by_normalized_key))
+    return _order_for(_by_normalized_key(store.order), provider)
 
 
-def _config_order(auth: AuthLike, provider: str) -> list[str] | None:
-    return _order_for(auth.order, provider, _per_view(auth, "order", _by_normalized_key)) if auth else None
-
-
-def _config_profiles(auth: AuthLike, provider: str) -> list[str]:
-    if not auth:
-        return []
-    key = auth_provider_key(provider)
-    by_key = _per_view(auth, "profiles", _ids_by_auth_key)
-    if by_key is None:
-        return [pid for pid, p in auth.profiles.items() if auth_provider_key(p.provider) == key]
-    return list(by_key.get(key, ()))
-
-
-def order_source(store: StoreLike, provider: str, auth: AuthLike) -> str:
-    """Where the effective order comes from: override | config-order | config-profiles | default."""
-    if override_order(store, provider) is not None:
+def order_source(store: StoreLike, provider: str, auth: AuthLike, index: OrderIndex | None = None) -> str:
+    """Where the effective order comes from: override | config-order | config-profiles | default.
+    `index`: index_orders(store, auth), when the caller asks for many providers."""
+    index = index or index_orders(store, auth)
+    if _order_for(index.store_order, provider) is not None:
         return "override"
-    if _config_order(auth, provider) is not None:
+    if _order_for(index.config_order, provider) is not None:
         return "config-order"
-    if _config_profiles(auth, provider):
+    if index.config_profiles.get(auth_provider_key(provider)):
         return "config-profiles"
     return "default"
 
@@ -238,23 +221,26 @@ def _dedupe(ids: list[str]) -> list[str]:
 
 
 def effective_order(store: StoreLike, provider: str, auth: AuthLike, now_ms: int,
-                    reasons: dict[str, str] | None = None) -> list[str]:
-    """`reasons`, when given, memoises `eligibility` per profile id (status computes it for every row too)."""
-    explicit = override_order(store, provider)
+                    reasons: dict[str, str] | None = None, index: OrderIndex | None = None) -> list[str]:
+    """`reasons`, when given, memoises `eligibility` per profile id (status computes it for every row too);
+    `index`: index_orders(store, auth), when the caller asks for many providers."""
+    index = index or index_orders(store, auth)
+    key = auth_provider_key(provider)
+    explicit = _order_for(index.store_order, provider)
     if explicit is None:
-        explicit = _config_order(auth, provider)
-    configured = _config_profiles(auth, provider)
+        explicit = _order_for(index.config_order, provider)
+    configured = index.config_profiles.get(key, [])
+    stored = index.store_profiles.get(key, [])
     if explicit is not None:
         base = explicit
     elif configured:
         base = configured
     else:
-        base = list(store.profiles_for(provider))
+        base = stored
     if not base:
         return []
 
     memo = {} if reasons is None else reasons
-    key = auth_provider_key(provider)
 
     def eligible(pid: str) -> bool:
         reason = memo.get(pid)
@@ -264,7 +250,7 @@ def effective_order(store: StoreLike, provider: str, auth: AuthLike, now_ms: int
 
     chosen = [pid for pid in base if eligible(pid)]
     if not chosen and configured and all(pid not in store.profiles for pid in base):
-        chosen = [pid for pid in store.profiles_for(provider) if eligible(pid)]
+        chosen = [pid for pid in stored if eligible(pid)]
     chosen = _dedupe(chosen)
     if explicit:
         return _cooldown_last(store, chosen, now_ms)

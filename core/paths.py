@@ -8,6 +8,7 @@ strings for everyone else. `state` may be given as a str or a Path.
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -19,8 +20,7 @@ if TYPE_CHECKING:
 
 DEFAULT_AGENT_ID = "main"
 AGENT_ID_MAX = 64
-_AGENT_ID_FIRST = frozenset("abcdefghijklmnopqrstuvwxyz0123456789")
-_AGENT_ID_REST = _AGENT_ID_FIRST | {"_", "-"}
+_AGENT_ID = re.compile(r"[a-z0-9][a-z0-9_-]{0,63}")
 
 STORE_FILENAME = "auth-profiles.json"
 STATE_FILENAME = "auth-state.json"
@@ -228,10 +228,8 @@ def claude_cli_credentials_path(env: Mapping[str, str] | None = None) -> Path:
 
 
 def is_valid_agent_id(agent_id: str) -> bool:
-    """1-64 of [a-z0-9_-], starting with a letter or digit: safe as a directory name (no `..`, no `/`).
-    (A character test, not a regex: tests/core/test_paths_strings.py holds it to one.)"""
-    return (0 < len(agent_id) <= AGENT_ID_MAX and agent_id[0] in _AGENT_ID_FIRST
-            and all(c in _AGENT_ID_REST for c in agent_id))
+    """1-64 of [a-z0-9_-], starting with a letter or digit: safe as a directory name (no `..`, no `/`)."""
+    return _AGENT_ID.fullmatch(agent_id) is not None
 
 
 def list_agents(state: StrPath | None = None) -> list[str]:

@@ -119,13 +119,15 @@ def plan_targets(agent_id: str = "main", state: Path | None = None, env: Mapping
     with_env = {p for p in WELL_KNOWN_PROVIDERS if env_key(p)} | {p for p in catalog().providers if env_key(p)}
     providers = sorted(set(snap.store.providers()) | with_env)
     targets: list[ProbeTarget] = []
+    index = order_mod.index_orders(snap.store, auth)  # once: linear in providers
     for prov in providers:
         if wanted_provider and normalize_provider_id(prov) != wanted_provider:
             continue
-        explicit = order_mod.override_order(snap.store, prov)
+        explicit = index.override(prov)
         if explicit is None and auth is not None:
             explicit = auth.order.get(prov)
-        for pid, cred in snap.store.profiles_for(prov).items():
+        for pid in index.stored_ids(prov):
+            cred = snap.store.profiles[pid]
             if wanted_ids and pid not in wanted_ids:
                 continue
             target = ProbeTarget(prov, pid, "profile", cred.type, profile_id=pid)

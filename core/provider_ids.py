@@ -7,6 +7,8 @@ Two providers are "the same" for auth when their auth keys are equal: `z.ai` and
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 _ALIASES: dict[str, str] = {
     "modelstudio": "qwen",
     "qwencloud": "qwen",
@@ -40,36 +42,20 @@ _AUTH_ALIASES: dict[str, str] = {
 }
 
 
-# Memos (called once per profile per provider on the status hot path). Dicts, not functools.lru_cache:
-# functools imports collections, which the status path does without. Cleared past _MEMO_MAX entries, so
-# a store with endless distinct provider names cannot grow them without bound.
-_MEMO_MAX = 4096
-_normalized: dict[str, str] = {}
-_auth_keys: dict[str, str] = {}
-
-
+# Cached: called once per profile per provider on the status hot path. Bounded, so a store with endless
+# distinct provider names cannot grow the caches without bound.
+@lru_cache(maxsize=4096)
 def normalize_provider_id(provider: str) -> str:
     """Trim, lowercase, then map OpenClaw's spelling aliases (`z.ai` -> `zai`)."""
-    value = _normalized.get(provider)
-    if value is None:
-        value = (provider or "").strip().lower()
-        value = _ALIASES.get(value, value)
-        if len(_normalized) >= _MEMO_MAX:
-            _normalized.clear()
-        _normalized[provider] = value
-    return value
+    value = (provider or "").strip().lower()
+    return _ALIASES.get(value, value)
 
 
+@lru_cache(maxsize=4096)
 def auth_provider_key(provider: str) -> str:
     """The key under which credentials of `provider` are shared (`claude-cli` -> `anthropic`)."""
-    key = _auth_keys.get(provider)
-    if key is None:
-        value = normalize_provider_id(provider)
-        key = _AUTH_ALIASES.get(value, value) if value else value
-        if len(_auth_keys) >= _MEMO_MAX:
-            _auth_keys.clear()
-        _auth_keys[provider] = key
-    return key
+    value = normalize_provider_id(provider)
+    return _AUTH_ALIASES.get(value, value) if value else value
 
 
 def same_auth_provider(a: str, b: str) -> bool:

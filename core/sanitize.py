@@ -8,12 +8,12 @@ the reader sees; none of them ever reaches the screen through `clean()`.
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING
 
 from openclaw_onboard.core.textwidth import truncate
 
 if TYPE_CHECKING:
-    import re
     from collections.abc import Iterable
 
 # ESC-introduced sequences first (so their parameters go with them), then any lone control character.
@@ -30,18 +30,8 @@ _ESCAPE_SEQ_PATTERN = (
 _CONTROL_PATTERN = (
     "[\x00-\x1f\x7f-\x9f\u061c\u200b-\u200f\u202a-\u202e\u2028\u2029\u2060-\u2064\u2066-\u2069\ufeff\ufff9-\ufffb]"
 )
-_compiled: tuple[re.Pattern[str], re.Pattern[str]] | None = None
-
-
-def _patterns() -> tuple[re.Pattern[str], re.Pattern[str]]:
-    """(escape sequences, control characters), compiled on first use: most text is printable ASCII and
-    never needs them, and importing `re` costs `models status --check` a fifth of its time (issue #15)."""
-    global _compiled
-    if _compiled is None:
-        import re
-
-        _compiled = (re.compile(_ESCAPE_SEQ_PATTERN), re.compile(_CONTROL_PATTERN))
-    return _compiled
+_ESCAPE_SEQ = re.compile(_ESCAPE_SEQ_PATTERN)
+_CONTROL = re.compile(_CONTROL_PATTERN)
 
 
 REPLACEMENT = "?"
@@ -57,7 +47,7 @@ def clean(text: object, max_len: int | None = None) -> str:
     if s.isprintable() and s.isascii():
         out = s  # the common case: nothing to do
     else:
-        escape_seq, control = _patterns()
+        escape_seq, control = _ESCAPE_SEQ, _CONTROL
         out = control.sub(REPLACEMENT, escape_seq.sub(REPLACEMENT, s))
         out = out.encode("utf-8", "replace").decode("utf-8", "replace") if _has_surrogate(out) else out
         out = "".join(c if c.isprintable() or c == " " else REPLACEMENT for c in out)
@@ -71,7 +61,7 @@ def clean_prose(value: object, limit: int = 300) -> str:
     bidi characters turned into spaces and runs of spaces collapsed, as OpenClaw 4.26's device-code
     error sanitiser does; at most `limit` characters (an ellipsis marks a cut)."""
     text = value if isinstance(value, str) else str(value)
-    escape_seq, control = _patterns()
+    escape_seq, control = _ESCAPE_SEQ, _CONTROL
     text = control.sub(" ", escape_seq.sub("", text))
     if _has_surrogate(text):
         text = text.encode("utf-8", "replace").decode("utf-8", "replace")

@@ -251,11 +251,12 @@ def provider_statuses(store: StoreLike, auth: AuthLike, now_ms: int,
         providers |= {normalize_provider_id(p.provider) for p in auth.profiles.values()}
         providers |= {normalize_provider_id(p) for p in auth.order}
     result: list[ProviderStatus] = []
+    index = order_mod.index_orders(store, auth)  # once: every provider's look-ups, linear in providers
     for provider in sorted(providers | {p for p in WELL_KNOWN_PROVIDERS if env_keys_for(p, env)}):
         reasons: dict[str, str] = {}
-        ordered = order_mod.effective_order(store, provider, auth, now_ms, reasons)
+        ordered = order_mod.effective_order(store, provider, auth, now_ms, reasons, index)
         in_order = set(ordered)
-        unused = [pid for pid in store.profiles_for(provider) if pid not in in_order]
+        unused = [pid for pid in index.stored_ids(provider) if pid not in in_order]
         usage_all = store.usageStats or {}
         profiles = store.profiles
         rows = []
@@ -281,7 +282,7 @@ def provider_statuses(store: StoreLike, auth: AuthLike, now_ms: int,
             effective = next((f"profile {r.profile_id}" for r in rows if r.position), None)
         env_rows = [EnvKeyStatus(name, mask_secret(value), ".env" if name in from_dotenv else "shell")
                     for name, value in keys]
-        result.append(ProviderStatus(provider, rows, order_mod.order_source(store, provider, auth),
+        result.append(ProviderStatus(provider, rows, order_mod.order_source(store, provider, auth, index),
                                      env_rows, effective))
     return result
 

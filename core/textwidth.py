@@ -10,6 +10,7 @@ must stay cheap.
 from __future__ import annotations
 
 import unicodedata
+from functools import cache
 from typing import TYPE_CHECKING
 
 ELLIPSIS = "…"
@@ -20,23 +21,18 @@ if TYPE_CHECKING:
     Align = Literal["<", ">", "^"]
 
 
-# Widths of the code points seen so far: a dict, not functools.lru_cache (functools imports collections,
-# which the status path does without); bounded by the number of distinct code points (about a million).
-_widths: dict[str, int] = {}
-
-
 def char_cells(ch: str) -> int:
     """Cells taken by one code point: 2 for East Asian wide/full-width, 0 for combining/format marks."""
     if ch < "\u0300":  # ASCII and Latin-1: one cell each (control characters never get here: sanitised)
         return 1
-    width = _widths.get(ch)
-    if width is None:
-        if unicodedata.category(ch) in ("Mn", "Mc", "Me", "Cf") or _hangul_jamo_tail(ch):
-            width = 0
-        else:
-            width = 2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1
-        _widths[ch] = width
-    return width
+    return _wide_char_cells(ch)
+
+
+@cache  # bounded by the number of distinct code points (about a million)
+def _wide_char_cells(ch: str) -> int:
+    if unicodedata.category(ch) in ("Mn", "Mc", "Me", "Cf") or _hangul_jamo_tail(ch):
+        return 0
+    return 2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1
 
 
 def _hangul_jamo_tail(ch: str) -> bool:

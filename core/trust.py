@@ -19,12 +19,9 @@ from __future__ import annotations
 
 import os
 import stat
-from typing import TYPE_CHECKING
+from pathlib import Path
 
 from openclaw_onboard.core.errors import UnsafePathError
-
-if TYPE_CHECKING:
-    from pathlib import Path
 
 _MAX_LINKS = 40  # as the kernel's ELOOP limit: a symlink loop is refused, not followed forever
 
@@ -33,8 +30,6 @@ class UntrustedPathError(UnsafePathError):
     """A path another user could have written: refused, with its owner, mode and the fix."""
 
     def __init__(self, path: Path | str, problem: str, fix: str, st: os.stat_result | None = None) -> None:
-        from pathlib import Path  # only a refusal pays for pathlib
-
         from openclaw_onboard.core.sanitize import clean
 
         self.path = Path(path)
@@ -97,11 +92,8 @@ def _check_dir_stat(path: Path | str, st: os.stat_result) -> None:
 
 
 def parent_dir(path: Path | str) -> str:
-    """The directory holding `path`, as `Path(path).parent` names it (without importing pathlib)."""
-    p = os.fspath(path)
-    root = "/" if p.startswith("/") else ""
-    parts = [part for part in p.split("/") if part and part != "."]
-    return root + "/".join(parts[:-1]) or root or "."
+    """The directory holding `path`, as a string."""
+    return str(Path(path).parent)
 
 
 def _refuse_nul(path: Path | str) -> None:
@@ -111,13 +103,10 @@ def _refuse_nul(path: Path | str) -> None:
 
 
 def _from_root(directory: Path | str) -> list[str]:
-    """`/`, `/a`, `/a/b`, ... down to `directory` made absolute. Empty and `.` parts are dropped as pathlib
-    drops them, but never `..`: `link/..` must be judged as the kernel resolves it (not as abspath would)."""
-    d = os.fspath(directory)
-    if not d.startswith("/"):
-        d = os.getcwd() + "/" + d
-    parts = [p for p in d.split("/") if p and p != "."]
-    return ["/", *("/" + "/".join(parts[: i + 1]) for i in range(len(parts)))]
+    """`/`, `/a`, `/a/b`, ... down to `directory` made absolute. Empty and `.` parts are dropped, but never
+    `..` (pathlib keeps it): `link/..` must be judged as the kernel resolves it (not as abspath would)."""
+    d = Path(directory).absolute()
+    return [str(p) for p in reversed([d, *d.parents])]
 
 
 def check_dir(directory: Path | str, _depth: int = 0) -> None:

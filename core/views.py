@@ -166,10 +166,6 @@ def view_credential(raw: Any, provider_hint: str | None = None) -> CredentialVie
     return CredentialView(kind, provider, data)
 
 
-# core.order's per-view indexes (a view's dicts are never changed in place, only replaced).
-_index_cache = property(lambda self: self.__dict__.setdefault("_normalized", {}))
-
-
 @dataclass
 class StoreView:
     profiles: dict[str, CredentialView] = field(default_factory=dict)
@@ -178,21 +174,13 @@ class StoreView:
     lastGood: dict[str, Any] | None = None
     usageStats: dict[str, Any] | None = None
 
-    _normalized_cache = _index_cache
-
     def set_state(self, state: dict[str, Any]) -> None:
         self.order, self.lastGood, self.usageStats = state["order"], state["lastGood"], state["usageStats"]
 
     def profiles_for(self, provider: str) -> dict[str, CredentialView]:
-        """Profiles of `provider` (by auth key), from an index built once: status asks per provider."""
-        index = self.__dict__.get("_by_key")
-        if index is None or self.__dict__.get("_indexed") is not self.profiles or len(self.profiles) != index[0]:
-            by_key: dict[str, dict[str, CredentialView]] = {}
-            for pid, c in self.profiles.items():
-                by_key.setdefault(auth_provider_key(c.provider), {})[pid] = c
-            index = (len(self.profiles), by_key)
-            self.__dict__["_by_key"], self.__dict__["_indexed"] = index, self.profiles
-        return dict(index[1].get(auth_provider_key(provider), {}))
+        """Profiles of `provider` (by auth key). A scan: status asks per provider through core.order's index."""
+        key = auth_provider_key(provider)
+        return {pid: c for pid, c in self.profiles.items() if auth_provider_key(c.provider) == key}
 
     def providers(self) -> list[str]:
         return sorted({normalize_provider_id(c.provider) for c in self.profiles.values()})
@@ -293,8 +281,6 @@ def legacy_type(entry: dict[str, Any]) -> str:
 class AuthConfigView:
     profiles: dict[str, RefProfile] = field(default_factory=dict)
     order: dict[str, list[str]] = field(default_factory=dict)
-
-    _normalized_cache = _index_cache
 
 
 @dataclass(frozen=True, slots=True)
