@@ -10,7 +10,7 @@ import sys
 
 from openclaw_onboard.core.errors import OpenClawError, ValidationError
 from openclaw_onboard.core.i18n import _
-from openclaw_onboard.core.paths import DEFAULT_AGENT_ID, agent_paths, is_valid_agent_id, list_agents, state_dir_str
+from openclaw_onboard.core.paths import DEFAULT_AGENT_ID, agent_paths, is_valid_agent_id, list_agents, state_dir
 
 # A multi-line paste arrives at once; lines that follow the first within this window belong to it.
 PASTE_CONTINUATION_S = 0.15
@@ -22,8 +22,8 @@ def resolve_agent(agent: str | None, *, must_exist: bool = True) -> str:
     if not is_valid_agent_id(agent_id):
         raise ValidationError(_("Invalid agent id {agent}: use 1-64 lowercase letters, digits, '-' or '_'").format(
             agent=repr(agent)))
-    if must_exist and agent_id != DEFAULT_AGENT_ID and agent_id not in list_agents(state_dir_str()) \
-            and not os.path.isdir(agent_paths(agent_id, state_dir_str()).agent_dir_str):
+    if must_exist and agent_id != DEFAULT_AGENT_ID and agent_id not in list_agents(state_dir()) \
+            and not os.path.isdir(agent_paths(agent_id, state_dir()).agent_dir):
         raise ValidationError(_('Agent "{agent}" not found (see `openclaw agents list`; '
                                 "create it with `openclaw agents add {agent}`)").format(agent=agent_id))
     return agent_id

@@ -167,9 +167,9 @@ def text_lines(status: AgentStatus) -> list[str]:
     else:
         lines.append(_("Shell env: none"))
     if dotenv:
-        from openclaw_onboard.core.paths import env_file_path_str
+        from openclaw_onboard.core.paths import env_file_path
 
-        path = env_file_path_str()
+        path = env_file_path()
         lines += [_("State .env: {var} -> {provider} ({path})").format(var=name, provider=prov, path=path)
                   for name, prov in dotenv]
 

@@ -74,7 +74,7 @@ def read_state(paths: AgentPaths, store_raw: dict[str, Any] | None, problems: li
     base = coerce_state(store_raw)
     corrupt = False
     try:
-        state_raw = fsio.read_json_object(paths.auth_state_str)
+        state_raw = fsio.read_json_object(paths.auth_state)
     except StoreCorruptError as exc:
         problems.append(f"{STATE_FILENAME}: skipped file: {exc.problem}")
         state_raw, corrupt = None, True
@@ -98,7 +98,7 @@ def write_state(paths: AgentPaths, payload: dict[str, Any] | None,
         import contextlib  # writers only: the status path does without it
 
         with contextlib.suppress(FileNotFoundError):
-            os.unlink(paths.auth_state_str)
+            os.unlink(paths.auth_state)
         return
     fsio.remove_stale_temps(paths.agent_dir, paths.auth_state.name)
     fsio.atomic_write_json(paths.auth_state, payload, before_commit=before_commit)

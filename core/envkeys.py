@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 from openclaw_onboard.core import fsio
 from openclaw_onboard.core.errors import ValidationError
-from openclaw_onboard.core.paths import env_file_path, env_file_path_str
+from openclaw_onboard.core.paths import env_file_path
 from openclaw_onboard.core.sanitize import clean
 
 if TYPE_CHECKING:
@@ -59,7 +59,7 @@ def env_keys_for(provider: str, env: Mapping[str, str] | None = None) -> list[tu
 
 def read_env_file(state: StrPath | None = None) -> dict[str, str]:
     """`<state>/.env` as a dict (simple KEY=VALUE lines; quotes stripped)."""
-    raw = fsio.read_bytes_or_none(env_file_path_str(state))
+    raw = fsio.read_bytes_or_none(env_file_path(state))
     result: dict[str, str] = {}
     for line in (raw or b"").decode("utf-8", "replace").splitlines():
         line = line.strip()

@@ -1,8 +1,6 @@
 """Where OpenClaw keeps things. The only module that knows `~/.openclaw`.
 
-Each location is derived once, as a string (`*_str`: `models status --check` never imports pathlib,
-which with the `re` it pulls in costs more than the answer, issue #15); the `Path` accessors wrap those
-strings for everyone else. `state` may be given as a str or a Path.
+Every location is a `Path`; `state` may be given as a str or a Path.
 """
 
 from __future__ import annotations
@@ -10,11 +8,11 @@ from __future__ import annotations
 import os
 import re
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
-    from pathlib import Path
 
     StrPath = str | os.PathLike[str]
 
@@ -30,24 +28,14 @@ CONFIG_FILENAME = "openclaw.json"
 ENV_FILENAME = ".env"
 
 
-def _path(location: StrPath) -> Path:
-    from pathlib import Path
-
-    return Path(location)
-
-
-def state_dir_str(env: Mapping[str, str] | None = None) -> str:
+def state_dir(env: Mapping[str, str] | None = None) -> Path:
     """`$OPENCLAW_STATE_DIR` (`~` expanded), else `~/.openclaw`."""
     env = os.environ if env is None else env
     override = env.get("OPENCLAW_STATE_DIR", "").strip()
     if override:
-        return os.path.expanduser(override)
+        return Path(override).expanduser()
     home = env.get("HOME") or os.path.expanduser("~")
-    return os.path.join(home, ".openclaw")
-
-
-def state_dir(env: Mapping[str, str] | None = None) -> Path:
-    return _path(state_dir_str(env))
+    return Path(home, ".openclaw")
 
 
 @dataclass(frozen=True)
@@ -69,47 +57,31 @@ class AgentPaths:
                                   "letters, digits, '-' or '_', starting with a letter or digit")
 
     @property
-    def agent_dir_str(self) -> str:
-        if self.dir_override is not None:
-            return os.fspath(self.dir_override)
-        return os.path.join(self.state, "agents", self.agent_id, "agent")
-
-    @property
-    def store_str(self) -> str:
-        return os.path.join(self.agent_dir_str, STORE_FILENAME)
-
-    @property
-    def auth_state_str(self) -> str:
-        return os.path.join(self.agent_dir_str, STATE_FILENAME)
-
-    @property
-    def legacy_auth_str(self) -> str:
-        return os.path.join(self.agent_dir_str, LEGACY_AUTH_FILENAME)
-
-    @property
     def agent_dir(self) -> Path:
-        return _path(self.agent_dir_str)
+        if self.dir_override is not None:
+            return Path(self.dir_override)
+        return Path(self.state, "agents", self.agent_id, "agent")
 
     @property
     def store(self) -> Path:
-        return _path(self.store_str)
+        return self.agent_dir / STORE_FILENAME
 
     @property
     def lock(self) -> Path:
-        return _path(os.path.join(self.agent_dir_str, STORE_FILENAME + LOCK_SUFFIX))
+        return self.agent_dir / (STORE_FILENAME + LOCK_SUFFIX)
 
     @property
     def auth_state(self) -> Path:
-        return _path(self.auth_state_str)
+        return self.agent_dir / STATE_FILENAME
 
     @property
     def legacy_auth(self) -> Path:
-        return _path(self.legacy_auth_str)
+        return self.agent_dir / LEGACY_AUTH_FILENAME
 
     @property
     def lock_queue(self) -> Path:
         """Where our writers line up before taking the store lock (core.locking._Queue); ours only."""
-        return _path(os.path.join(self.state, "locks", "onboard-queue", f"{self.agent_id}.queue"))
+        return Path(self.state, "locks", "onboard-queue", f"{self.agent_id}.queue")
 
     def refresh_lock(self, provider: str, profile_id: str) -> Path:
         """OpenClaw's global refresh lock for this profile (shared by every agent)."""
@@ -125,12 +97,12 @@ def refresh_lock_path(state: StrPath, provider: str, profile_id: str) -> Path:
     import hashlib
 
     digest = hashlib.sha256(provider.encode() + b"\0" + profile_id.encode()).hexdigest()
-    return _path(os.path.join(state, "locks", "oauth-refresh", f"sha256-{digest}{LOCK_SUFFIX}"))
+    return Path(state, "locks", "oauth-refresh", f"sha256-{digest}{LOCK_SUFFIX}")
 
 
 def agent_paths(agent_id: str = DEFAULT_AGENT_ID, state: StrPath | None = None) -> AgentPaths:
     """The files of one agent: `<state>/agents/<id>/agent`, or the `agentDir` OpenClaw's config gives it."""
-    base = state if state is not None else state_dir_str()
+    base = state if state is not None else state_dir()
     return AgentPaths(state=base, agent_id=agent_id, dir_override=_configured_dir(base, agent_id))
 
 
@@ -175,48 +147,35 @@ def _configured_dir(state: StrPath, agent_id: str) -> str | None:
     return configured_agent_dir_str(read_config_raw(state), agent_id)
 
 
-def _in_state(state: StrPath | None, name: str) -> str:
-    return os.path.join(state if state is not None else state_dir_str(), name)
-
-
-def config_path_str(state: StrPath | None = None) -> str:
-    return _in_state(state, CONFIG_FILENAME)
+def _in_state(state: StrPath | None, name: str) -> Path:
+    return Path(state if state is not None else state_dir(), name)
 
 
 def config_path(state: StrPath | None = None) -> Path:
-    return _path(config_path_str(state))
+    return _in_state(state, CONFIG_FILENAME)
 
 
 def config_lock_path(state: StrPath | None = None) -> Path:
-    return _path(_in_state(state, CONFIG_FILENAME + LOCK_SUFFIX))
+    return _in_state(state, CONFIG_FILENAME + LOCK_SUFFIX)
 
 
-def env_file_path_str(state: StrPath | None = None) -> str:
+def env_file_path(state: StrPath | None = None) -> Path:
     """`<state>/.env`: what a gateway daemon (systemd/launchd) reads instead of the shell env."""
     return _in_state(state, ENV_FILENAME)
 
 
-def env_file_path(state: StrPath | None = None) -> Path:
-    return _path(env_file_path_str(state))
-
-
-def legacy_oauth_path_str(state: StrPath | None = None, env: Mapping[str, str] | None = None) -> str:
+def legacy_oauth_path(state: StrPath | None = None, env: Mapping[str, str] | None = None) -> Path:
     env = os.environ if env is None else env
     override = env.get("OPENCLAW_OAUTH_DIR", "").strip()
-    base = os.path.expanduser(override) if override else \
-        os.path.join(state if state else state_dir_str(env), "credentials")
-    return os.path.join(base, "oauth.json")
-
-
-def legacy_oauth_path(state: StrPath | None = None, env: Mapping[str, str] | None = None) -> Path:
-    return _path(legacy_oauth_path_str(state, env))
+    base = Path(override).expanduser() if override else Path(state if state else state_dir(env), "credentials")
+    return base / "oauth.json"
 
 
 def codex_cli_auth_path(env: Mapping[str, str] | None = None) -> Path:
     env = os.environ if env is None else env
     home = env.get("CODEX_HOME", "").strip()
     base = os.path.expanduser(home) if home else os.path.join(env.get("HOME") or os.path.expanduser("~"), ".codex")
-    return _path(os.path.join(base, "auth.json"))
+    return Path(base, "auth.json")
 
 
 def claude_cli_credentials_path(env: Mapping[str, str] | None = None) -> Path:
@@ -224,7 +183,7 @@ def claude_cli_credentials_path(env: Mapping[str, str] | None = None) -> Path:
     override = env.get("CLAUDE_CONFIG_DIR", "").strip()
     base = os.path.expanduser(override) if override else \
         os.path.join(env.get("HOME") or os.path.expanduser("~"), ".claude")
-    return _path(os.path.join(base, ".credentials.json"))
+    return Path(base, ".credentials.json")
 
 
 def is_valid_agent_id(agent_id: str) -> bool:
@@ -237,7 +196,7 @@ def list_agents(state: StrPath | None = None) -> list[str]:
     dir found under `<state>/agents` (made by older tools); `main` first when it is there."""
     from openclaw_onboard.core.agentconfig import list_agent_ids
 
-    base = state if state is not None else state_dir_str()
+    base = state if state is not None else state_dir()
     root = os.path.join(base, "agents")
     try:
         # A directory whose name is no valid agent id (`..`, escapes) is not an agent: never listed, never opened.

@@ -109,7 +109,7 @@ class ProviderStatus:
 @dataclass
 class AgentStatus:
     agent_id: str
-    store_path: str  # a string: the status path never imports pathlib (issue #15)
+    store_path: str
     store_exists: bool
     providers: list[ProviderStatus]
     missing_providers: list[str]
@@ -304,7 +304,7 @@ def agent_status(agent_id: str = "main", state: StrPath | None = None, env: Mapp
     now = _clock_now() if now_ms is None else now_ms
     paths = agent_paths(agent_id, state)
     warnings: list[str] = []
-    if warning := fsio.tighten_file_mode(paths.store_str):
+    if warning := fsio.tighten_file_mode(paths.store):
         warnings.append(warning)
     snap = views.read_store(paths)
     problems = list(snap.problems)
@@ -312,7 +312,7 @@ def agent_status(agent_id: str = "main", state: StrPath | None = None, env: Mapp
     inherits = False
     if agent_id != DEFAULT_AGENT_ID:
         main_paths = agent_paths(DEFAULT_AGENT_ID, paths.state)
-        if os.path.normpath(main_paths.agent_dir_str) != os.path.normpath(paths.agent_dir_str):
+        if os.path.normpath(main_paths.agent_dir) != os.path.normpath(paths.agent_dir):
             try:
                 main = views.read_store(main_paths)
             except StoreCorruptError as exc:
@@ -342,7 +342,7 @@ def agent_status(agent_id: str = "main", state: StrPath | None = None, env: Mapp
     cli_backends = agentconfig.cli_backend_providers(raw_cfg)
     missing = [p for p in in_use if auth_provider_key(p) not in with_auth and p not in cli_backends]
     env_file_providers = [ps.provider for ps in providers if any(k.source == ".env" for k in ps.env)]
-    return AgentStatus(agent_id, paths.store_str, snap.exists, providers, missing, problems,
+    return AgentStatus(agent_id, str(paths.store), snap.exists, providers, missing, problems,
                        warnings, env_file_providers, now, lines, in_use, inherits)
 
 

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 from openclaw_onboard.core import fsio
 from openclaw_onboard.core.authstate import read_state
 from openclaw_onboard.core.errors import StoreCorruptError
-from openclaw_onboard.core.paths import STORE_FILENAME, config_path_str, legacy_oauth_path_str
+from openclaw_onboard.core.paths import STORE_FILENAME, config_path, legacy_oauth_path
 from openclaw_onboard.core.provider_ids import auth_provider_key, normalize_provider_id
 
 if TYPE_CHECKING:
@@ -222,7 +222,7 @@ def _problem(file: str, key: str, reason: str) -> str:
 
 def read_store(paths: AgentPaths) -> StoreSnapshot:
     """Parse auth-profiles.json and auth-state.json (+ legacy files when the store is absent)."""
-    raw = fsio.read_json_object(paths.store_str)
+    raw = fsio.read_json_object(paths.store)
     problems: list[str] = []
     view = StoreView()
     legacy_ids: list[str] = []
@@ -249,7 +249,7 @@ def merge_legacy_entries(paths: AgentPaths, profiles: dict[str, Any], parse: Cal
     never overwriting. `parse(entry, provider_hint=...)` validates (a view here, a pydantic model in
     core.imports); `report(file, key, reason)` records what was skipped. Returns the ids added."""
     added: list[str] = []
-    for path in (paths.legacy_auth_str, legacy_oauth_path_str(paths.state)):
+    for path in (paths.legacy_auth, legacy_oauth_path(paths.state)):
         try:
             entries = fsio.read_json_object(path) or {}
         except StoreCorruptError as exc:
@@ -292,7 +292,7 @@ class RefProfile:
 
 def read_auth_config(state: StrPath) -> tuple[AuthConfigView | None, dict[str, Any]]:
     """The `auth` part of openclaw.json (plain JSON fast, JSON5 when needed) and the whole raw dict."""
-    path = config_path_str(state)
+    path = config_path(state)
     raw_bytes = fsio.read_bytes_or_none(path)
     if raw_bytes is None:
         return None, {}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import time
 from pathlib import Path
 
@@ -57,3 +58,29 @@ def test_clock_frozen_and_real(monkeypatch, frozen_now):
     assert before <= clock.now_ms() <= int(time.time() * 1000)
     monkeypatch.delenv("OPENCLAW_NOW_MS")
     assert abs(clock.now_ms() - int(time.time() * 1000)) < 5000
+
+
+def test_agent_locations_from_a_str_or_a_path_state(tmp_path):
+    for state in (tmp_path, str(tmp_path)):
+        p = paths.AgentPaths(state, "work")
+        agent = tmp_path / "agents" / "work" / "agent"
+        assert (p.agent_dir, p.store, p.auth_state, p.legacy_auth, p.lock) == (
+            agent, agent / "auth-profiles.json", agent / "auth-state.json", agent / "auth.json",
+            agent / "auth-profiles.json.lock")
+        assert p.lock_queue == tmp_path / "locks" / "onboard-queue" / "work.queue"
+        assert paths.config_path(state) == tmp_path / "openclaw.json"
+        assert paths.env_file_path(state) == tmp_path / ".env"
+        assert paths.legacy_oauth_path(state, {}) == tmp_path / "credentials" / "oauth.json"
+    assert paths.AgentPaths(tmp_path, "main", dir_override=str(tmp_path / "elsewhere")).store == \
+        tmp_path / "elsewhere" / "auth-profiles.json"
+
+
+def test_configured_agent_dir_expands_home_and_resolves_relative(tmp_path, monkeypatch):
+    from openclaw_onboard.core.agentconfig import expand_user_path_str
+
+    monkeypatch.chdir(tmp_path)
+    assert expand_user_path_str("~/x", {"HOME": "/home/u"}) == "/home/u/x"
+    assert expand_user_path_str("rel/dir", {}) == os.path.realpath(tmp_path / "rel" / "dir")
+    (tmp_path / "openclaw.json").write_text('{"agents": {"list": [{"id": "work", "agentDir": "~/w"}]}}')
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    assert paths.agent_paths("work", tmp_path).agent_dir == tmp_path / "home" / "w"
