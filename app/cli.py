@@ -1,9 +1,8 @@
 """`openclaw`: the command line for the model-provider logins of an OpenClaw gateway.
 
-Import discipline (the cron path `openclaw models status --check` must stay fast): this module
-imports only os/sys/types at the top (argparse when the parser is built, which the status fast path
-skips); every command module (app.cli_*) is imported when its command runs, and heavy things
-(pydantic output models, core.oauth/httpx, Textual) only inside the commands that need them.
+Import discipline (the cron path `openclaw models status --check` must stay fast): every command module
+(app.cli_*) is imported when its command runs, and the heavy packages (pydantic, core.oauth/httpx, Textual)
+only inside the commands that need them.
 
 Errors: a core `OpenClawError` (or a usage error) is one line on stderr, `openclaw: <message>`,
 exit 1 (2 for usage errors); Ctrl-C exits 130; anything unexpected is one line naming a private crash
@@ -40,7 +39,7 @@ _PARSER_TYPES: tuple[type, type, type] | None = None
 
 
 def _parser_types() -> tuple[type[argparse.ArgumentParser], type[argparse.Action], type[argparse.HelpFormatter]]:
-    """argparse's subclasses, defined on first use: the status fast path never imports argparse."""
+    """argparse's subclasses, defined once, on first use."""
     global _PARSER_TYPES
     if _PARSER_TYPES is not None:
         return _PARSER_TYPES
@@ -291,7 +290,7 @@ def _run(args: argparse.Namespace | SimpleNamespace) -> int:
     return int(handler(args) or 0)
 
 
-def _run_without_gc(args: SimpleNamespace) -> int:
+def _run_without_gc(args: argparse.Namespace) -> int:
     """Status builds one object graph and drops it: no reference cycles worth collecting, while the
     collector's passes over a growing heap cost a sixth of the time at 100,000 profiles."""
     import gc
@@ -315,42 +314,6 @@ def _err(message: str, *, prefix: bool = True) -> None:
         print(f"{PROG}: {line}" if prefix else line, file=sys.stderr, flush=True)
 
 
-_STATUS_FLAGS = {"--check": "check", "--json": "json", "--plain": "plain"}
-
-
-def fast_status_args(args_list: list[str]) -> SimpleNamespace | None:
-    """The Namespace argparse would give for the cron shapes of `models status`, without building the parser.
-
-    Building the whole command tree costs more than answering `models status --check` (issue #15), so the
-    exact shapes cron uses (`--check`, `--json`, `--plain`, `--agent ID` / `--agent=ID`, each at most once,
-    `--json` without `--plain`) skip it. Anything else (help, abbreviations, probes, errors) returns None
-    and goes through argparse, which stays the one definition of the grammar (a test compares the two).
-    """
-    if args_list[:2] != ["models", "status"]:
-        return None
-    values: dict[str, object] = {"agent": None, "json": False, "plain": False, "check": False}
-    rest = args_list[2:]
-    i = 0
-    while i < len(rest):
-        arg = rest[i]
-        name = _STATUS_FLAGS.get(arg)
-        if name is not None and values[name] is False:
-            values[name] = True
-        elif arg == "--agent" and values["agent"] is None and i + 1 < len(rest) and rest[i + 1][:1] not in ("-", ""):
-            values["agent"] = rest[i + 1]
-            i += 1
-        elif arg.startswith("--agent=") and values["agent"] is None and arg[8:][:1] not in ("-", ""):
-            values["agent"] = arg[8:]
-        else:
-            return None
-        i += 1
-    if values["json"] and values["plain"]:
-        return None  # argparse words the "not allowed with" error
-    return SimpleNamespace(command="models", models_command="status", _prog=f"{PROG} models status", **values,
-                           probe=False, probe_provider=None, probe_profile=None, probe_timeout=None,
-                           probe_concurrency=None, handler=_STATUS)
-
-
 def _tolerate_narrow_streams() -> None:
     """On a stdout/stderr that cannot encode everything (`PYTHONIOENCODING=ascii`, a C locale without UTF-8
     coercion), a character it lacks is shown as `?` instead of raising UnicodeEncodeError mid-answer."""
@@ -368,16 +331,11 @@ def main(argv: list[str] | None = None) -> int:
     _tolerate_narrow_streams()
     args_list = sys.argv[1:] if argv is None else list(argv)
     debug = os.environ.get("OPENCLAW_DEBUG", "") not in ("", "0")
-    fast = fast_status_args(args_list)
     if not debug:
         from openclaw_onboard.app.crash import install_hooks
 
-        # threads, unraisable exceptions, log records: one line each, never a traceback. The status
-        # answer never logs (it imports nothing that does), so it skips the logging import.
-        install_hooks(logging_handler=fast is None)
+        install_hooks()  # threads, unraisable exceptions, log records: one line each, never a traceback
     try:
-        if fast is not None:
-            return _run_without_gc(fast)
         if args_list == ["onboard"]:
             # The wizard's usual launch (issue #15, first paint): no parser to build, and no cyclic garbage
             # collection while Textual is imported (it allocates much and frees little); run_onboard turns
@@ -394,6 +352,8 @@ def main(argv: list[str] | None = None) -> int:
                 raise _extra_arguments(args, extra)
         except SystemExit as exc:  # --help / --version
             return exc.code if isinstance(exc.code, int) else 0
+        if args.handler == _STATUS:
+            return _run_without_gc(args)
         return _run(args)
     except UsageError as exc:
         _err(str(exc), prefix=False)  # already "openclaw <cmd>: <problem> (see ...)"

@@ -13,14 +13,14 @@ refresh tokens, auth codes, PKCE verifiers. Python's default hooks print traceba
 
 from __future__ import annotations
 
+import logging
 import os
 import sys
+import threading
 import time
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    import logging
-    import threading
     from pathlib import Path
     from types import TracebackType
     from typing import Any
@@ -169,8 +169,6 @@ def _stderr_line(line: str) -> None:
 
 
 def _one_line_handler() -> logging.Handler:
-    import logging
-
     class OneLineHandler(logging.Handler):
         """Warnings from any logger as one clean line, never with a traceback or an exception's repr."""
 
@@ -190,13 +188,8 @@ def _one_line_handler() -> logging.Handler:
     return OneLineHandler(logging.WARNING)
 
 
-def install_hooks(state: Path | None = None, *, logging_handler: bool = True) -> None:
-    """For the CLI process: no path by which Python would print a traceback remains.
-
-    `logging_handler=False` is for a command that imports nothing that logs (the status fast path):
-    importing logging would cost more than its answer. The thread hook is set on every path: a thread
-    started anywhere must not print a traceback either.
-    """
+def install_hooks(state: Path | None = None) -> None:
+    """For the CLI process: no path by which Python would print a traceback remains."""
 
 
     def excepthook(exc_type: type[BaseException], exc: BaseException, tb: TracebackType | None) -> None:
@@ -216,18 +209,7 @@ def install_hooks(state: Path | None = None, *, logging_handler: bool = True) ->
 
     sys.excepthook = excepthook
     sys.unraisablehook = unraisable_hook
-    if "threading" in sys.modules:
-        sys.modules["threading"].excepthook = thread_hook
-    else:
-        # `threading` takes its excepthook from `_thread._excepthook` when it is first imported: set there, the
-        # hook is in place for any thread, and the status path does not import threading (with functools and
-        # collections) only to set it. tests/tui/test_crash_and_escapes.py starts a thread on that path.
-        import _thread
-
-        _thread._excepthook = thread_hook  # type: ignore[attr-defined]
-    if not logging_handler:
-        return
-    import logging
+    threading.excepthook = thread_hook
 
     root = logging.getLogger()
     if not any(getattr(h, "_openclaw_one_line", False) for h in root.handlers):
