@@ -102,6 +102,20 @@ def _translate_argparse() -> None:
         argparse._ = _  # type: ignore[attr-defined]
 
 
+def _untranslated(message: str) -> str:
+    return message
+
+
+def _argparse_words_as_given() -> None:
+    """While the parser is built, argparse's words stay as given: it asks `gettext.gettext` for each (60 searches
+    for a `messages` catalog no system has, a fifth of `models status --check`), and machine output must load
+    no catalog of ours. Help translates them when it is shown (_translate_argparse); errors stay English."""
+    import argparse
+
+    if argparse._ is not _:
+        argparse._ = _untranslated  # type: ignore[attr-defined]
+
+
 def _fmt(prog: str) -> argparse.HelpFormatter:
     return _parser_types()[2](prog, max_help_position=32)
 
@@ -120,6 +134,7 @@ def _agent_opt(p: argparse.ArgumentParser) -> None:
 
 def build_parser() -> argparse.ArgumentParser:
     _Parser, _VersionAction, _formatter = _parser_types()
+    _argparse_words_as_given()
     root = _Parser(
         prog=PROG, formatter_class=_fmt,
         description=N_("Model-provider logins of an OpenClaw agent gateway (the per-agent auth-profiles.json)."),
@@ -334,7 +349,9 @@ def main(argv: list[str] | None = None) -> int:
     if not debug:
         from openclaw_onboard.app.crash import install_hooks
 
-        install_hooks()  # threads, unraisable exceptions, log records: one line each, never a traceback
+        install_hooks()  # threads and unraisable exceptions: one line each, never a traceback
+    # Log records too, for every command that may log (httpx, Textual): all but `models status` without a probe.
+    from openclaw_onboard.app.crash import install_logging_handler
     try:
         if args_list == ["onboard"]:
             # The wizard's usual launch (issue #15, first paint): no parser to build, and no cyclic garbage
@@ -343,6 +360,8 @@ def main(argv: list[str] | None = None) -> int:
             import gc
 
             gc.disable()
+            if not debug:
+                install_logging_handler()
             return _run(SimpleNamespace(command="onboard", agent=None, dashboard=False, _prog=f"{PROG} onboard",
                                         handler=_ONBOARD))
         try:
@@ -352,9 +371,10 @@ def main(argv: list[str] | None = None) -> int:
                 raise _extra_arguments(args, extra)
         except SystemExit as exc:  # --help / --version
             return exc.code if isinstance(exc.code, int) else 0
-        if args.handler == _STATUS:
-            return _run_without_gc(args)
-        return _run(args)
+        reads_only = args.handler == _STATUS and not args.probe
+        if not debug and not reads_only:
+            install_logging_handler()
+        return _run_without_gc(args) if reads_only else _run(args)
     except UsageError as exc:
         _err(str(exc), prefix=False)  # already "openclaw <cmd>: <problem> (see ...)"
         return 2

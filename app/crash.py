@@ -8,12 +8,12 @@ refresh tokens, auth codes, PKCE verifiers. Python's default hooks print traceba
   exception messages except our own OpenClawError ones (a message such as `invalid literal: 'sk-...'` may
   quote a secret);
 - `one_line(exc, path)` is the single line the user sees, naming the report;
-- `CrashSafeApp` is the mixin for the Textual App; `install_hooks()` covers sys/threading/logging for the CLI.
+- `CrashSafeApp` is the mixin for the Textual App; `install_hooks()` covers sys/threading for the CLI,
+  `install_logging_handler()` logging.
 """
 
 from __future__ import annotations
 
-import logging
 import os
 import sys
 import threading
@@ -21,6 +21,7 @@ import time
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    import logging
     from pathlib import Path
     from types import TracebackType
     from typing import Any
@@ -169,6 +170,8 @@ def _stderr_line(line: str) -> None:
 
 
 def _one_line_handler() -> logging.Handler:
+    import logging
+
     class OneLineHandler(logging.Handler):
         """Warnings from any logger as one clean line, never with a traceback or an exception's repr."""
 
@@ -189,8 +192,8 @@ def _one_line_handler() -> logging.Handler:
 
 
 def install_hooks(state: Path | None = None) -> None:
-    """For the CLI process: no path by which Python would print a traceback remains."""
-
+    """For the CLI process: no path by which Python would print a traceback remains (log records: see
+    install_logging_handler)."""
 
     def excepthook(exc_type: type[BaseException], exc: BaseException, tb: TracebackType | None) -> None:
         if issubclass(exc_type, KeyboardInterrupt):
@@ -210,6 +213,12 @@ def install_hooks(state: Path | None = None) -> None:
     sys.excepthook = excepthook
     sys.unraisablehook = unraisable_hook
     threading.excepthook = thread_hook
+
+
+def install_logging_handler() -> None:
+    """Log records (httpx, Textual, asyncio warnings) as one clean line each. Not for `models status`, which
+    imports nothing that logs: importing logging would cost it a tenth of its time."""
+    import logging
 
     root = logging.getLogger()
     if not any(getattr(h, "_openclaw_one_line", False) for h in root.handlers):
