@@ -13,8 +13,7 @@ from __future__ import annotations
 
 import os
 import re
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from openclaw_onboard.core.provider_ids import normalize_provider_id
 
@@ -95,17 +94,16 @@ def _fallbacks(value: Any) -> list[str]:
     return []
 
 
-@dataclass(frozen=True)
-class ModelLines:
+class ModelLines(NamedTuple):
     """What `models status` shows first: Default, Fallbacks, Image model, Image fallbacks."""
 
     default: str  # as configured (or the resolved default)
     resolved: str  # provider/model
     default_source: str  # agent | defaults
-    fallbacks: list[str] = field(default_factory=list)
-    fallbacks_source: str = "defaults"
-    image: str | None = None
-    image_fallbacks: list[str] = field(default_factory=list)
+    fallbacks: list[str]
+    fallbacks_source: str  # agent | defaults
+    image: str | None
+    image_fallbacks: list[str]
 
     @property
     def in_use(self) -> list[str]:

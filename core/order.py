@@ -13,8 +13,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from openclaw_onboard.core.authstate import stat_number, unusable_until
 from openclaw_onboard.core.errors import ProfileNotFoundError, ValidationError
@@ -36,8 +35,7 @@ COOLDOWN_BYPASS_PROVIDERS = frozenset({"openrouter", "kilocode"})
 _MISSING = object()
 
 
-@dataclass(frozen=True, slots=True)
-class OrderIndex:
+class OrderIndex(NamedTuple):
     """What effective_order looks up per provider, indexed once for one (store, config) pair, so a status
     of many providers is linear in them. Build it again after either changes (index_orders)."""
 

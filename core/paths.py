@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import os
 import re
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -38,23 +37,34 @@ def state_dir(env: Mapping[str, str] | None = None) -> Path:
     return Path(home, ".openclaw")
 
 
-@dataclass(frozen=True)
 class AgentPaths:
-    """Every file of one agent, derived from the state dir and the agent id."""
+    """Every file of one agent, derived from the state dir and the agent id. Read-only by convention."""
 
-    state: StrPath
-    agent_id: str
-    # `agentDir` from openclaw.json's agents.list (or $OPENCLAW_AGENT_DIR for main), when set.
-    dir_override: StrPath | None = None
+    __slots__ = ("agent_id", "dir_override", "state")
 
-    def __post_init__(self) -> None:
+    def __init__(self, state: StrPath, agent_id: str, dir_override: StrPath | None = None) -> None:
         # Every core API derives paths here: an id like `../../x` must never reach the file system (issue 11.12).
-        if not isinstance(self.agent_id, str) or not is_valid_agent_id(self.agent_id):
+        if not isinstance(agent_id, str) or not is_valid_agent_id(agent_id):
             from openclaw_onboard.core.errors import ValidationError
             from openclaw_onboard.core.sanitize import clean
 
-            raise ValidationError(f"Invalid agent id {clean(repr(self.agent_id), 80)}: use 1-64 lowercase "
+            raise ValidationError(f"Invalid agent id {clean(repr(agent_id), 80)}: use 1-64 lowercase "
                                   "letters, digits, '-' or '_', starting with a letter or digit")
+        self.state = state
+        self.agent_id = agent_id
+        # `agentDir` from openclaw.json's agents.list (or $OPENCLAW_AGENT_DIR for main), when set.
+        self.dir_override = dir_override
+
+    def __repr__(self) -> str:
+        return f"AgentPaths(state={self.state!r}, agent_id={self.agent_id!r}, dir_override={self.dir_override!r})"
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, AgentPaths):
+            return NotImplemented
+        return (self.state, self.agent_id, self.dir_override) == (other.state, other.agent_id, other.dir_override)
+
+    def __hash__(self) -> int:
+        return hash((self.state, self.agent_id, self.dir_override))
 
     @property
     def agent_dir(self) -> Path:

@@ -6,8 +6,7 @@ Kept import-light (no httpx, no Textual): `openclaw models status --check` runs 
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from openclaw_onboard.core import order as order_mod
 from openclaw_onboard.core.clock import now_ms as _clock_now
@@ -37,11 +36,9 @@ WELL_KNOWN_PROVIDERS = ("anthropic", "openai", "openrouter", "google", "gemini",
                         "deepseek", "zai", "minimax", "moonshot", "together", "cerebras")
 
 
-# Slots, not frozen: a frozen dataclass sets each field through object.__setattr__, several times the
-# cost of a plain slot store, at 100,000 rows a visible share of a status (issue #15). Rows are read,
-# never changed: build a new one with dataclasses.replace().
-@dataclass(slots=True)
-class ProfileStatus:
+class ProfileStatus(NamedTuple):
+    """One row of a status: read, never changed (`row._replace(position=2)` makes a changed copy)."""
+
     profile_id: str
     provider: str
     type: str
@@ -79,8 +76,7 @@ class ProfileStatus:
         return f"expires in {self.remaining_human}"
 
 
-@dataclass(frozen=True)
-class EnvKeyStatus:
+class EnvKeyStatus(NamedTuple):
     """An API key from the environment: its variable, masked value, and where it was found."""
 
     var: str
@@ -88,13 +84,18 @@ class EnvKeyStatus:
     source: Literal["shell", ".env"]  # .env: only in <state>/.env, which a gateway daemon reads
 
 
-@dataclass
 class ProviderStatus:
-    provider: str
-    profiles: list[ProfileStatus]  # effective order first, then unused ones
-    order_source: str = "default"
-    env: list[EnvKeyStatus] = field(default_factory=list)  # in OpenClaw's precedence
-    effective: str | None = None  # "profile <id>" | "env: VAR" | None
+    def __init__(self, provider: str, profiles: list[ProfileStatus], order_source: str = "default",
+                 env: list[EnvKeyStatus] | None = None, effective: str | None = None) -> None:
+        self.provider = provider
+        self.profiles = profiles  # effective order first, then unused ones
+        self.order_source = order_source
+        self.env = [] if env is None else env  # in OpenClaw's precedence
+        self.effective = effective  # "profile <id>" | "env: VAR" | None
+
+    def __repr__(self) -> str:
+        return f"ProviderStatus(provider={self.provider!r}, profiles={self.profiles!r}, order_source=" \
+               f"{self.order_source!r}, env={self.env!r}, effective={self.effective!r})"
 
     @property
     def env_keys(self) -> list[str]:
@@ -106,20 +107,23 @@ class ProviderStatus:
         return worst_status(p.status for p in self.profiles)
 
 
-@dataclass
 class AgentStatus:
-    agent_id: str
-    store_path: str
-    store_exists: bool
-    providers: list[ProviderStatus]
-    missing_providers: list[str]
-    problems: list[str]
-    warnings: list[str]
-    env_file_providers: list[str] = field(default_factory=list)
-    now_ms: int = 0
-    models: ModelLines | None = None  # Default, Fallbacks, Image model (what OpenClaw's status shows)
-    providers_in_use: list[str] = field(default_factory=list)
-    inherits_main: bool = False  # a sub-agent also sees main's profiles (OpenClaw merges them)
+    def __init__(self, agent_id: str, store_path: str, store_exists: bool, providers: list[ProviderStatus],
+                 missing_providers: list[str], problems: list[str], warnings: list[str],
+                 env_file_providers: list[str] | None = None, now_ms: int = 0, models: ModelLines | None = None,
+                 providers_in_use: list[str] | None = None, inherits_main: bool = False) -> None:
+        self.agent_id = agent_id
+        self.store_path = store_path
+        self.store_exists = store_exists
+        self.providers = providers
+        self.missing_providers = missing_providers
+        self.problems = problems
+        self.warnings = warnings
+        self.env_file_providers = [] if env_file_providers is None else env_file_providers
+        self.now_ms = now_ms
+        self.models = models  # Default, Fallbacks, Image model (what OpenClaw's status shows)
+        self.providers_in_use = [] if providers_in_use is None else providers_in_use
+        self.inherits_main = inherits_main  # a sub-agent also sees main's profiles (OpenClaw merges them)
 
     @property
     def profiles(self) -> list[ProfileStatus]:

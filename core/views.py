@@ -10,8 +10,7 @@ through the pydantic models in `core.store`.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from openclaw_onboard.core import fsio
 from openclaw_onboard.core.authstate import read_state
@@ -94,22 +93,27 @@ def _is_ref(value: Any) -> bool:
             and value["id"].strip() != "" and isinstance(value.get("provider", ""), str))
 
 
-@dataclass(frozen=True, slots=True)
-class RefView:
+class RefView(NamedTuple):
     source: str
     id: str
     provider: str | None = None
 
 
-@dataclass(slots=True)
 class CredentialView:
     """Same attribute names as core.models credentials, read-only use."""
 
-    type: str
-    provider: str
-    raw: dict[str, Any]
-    keyRef: RefView | None = None
-    tokenRef: RefView | None = None
+    __slots__ = ("keyRef", "provider", "raw", "tokenRef", "type")
+
+    def __init__(self, type: str, provider: str, raw: dict[str, Any], keyRef: RefView | None = None,
+                 tokenRef: RefView | None = None) -> None:
+        self.type = type
+        self.provider = provider
+        self.raw = raw
+        self.keyRef = keyRef
+        self.tokenRef = tokenRef
+
+    def __repr__(self) -> str:  # never the raw entry: it holds the secret
+        return f"CredentialView(type={self.type!r}, provider={self.provider!r})"
 
     def __getattr__(self, name: str) -> Any:
         # Known optional fields (email, access, refresh, accountId, expires, ...) read from raw.
@@ -166,13 +170,13 @@ def view_credential(raw: Any, provider_hint: str | None = None) -> CredentialVie
     return CredentialView(kind, provider, data)
 
 
-@dataclass
 class StoreView:
-    profiles: dict[str, CredentialView] = field(default_factory=dict)
-    # auth-state.json, raw as OpenClaw coerces it (core.authstate).
-    order: dict[str, list[str]] | None = None
-    lastGood: dict[str, Any] | None = None
-    usageStats: dict[str, Any] | None = None
+    def __init__(self, profiles: dict[str, CredentialView] | None = None) -> None:
+        self.profiles: dict[str, CredentialView] = {} if profiles is None else profiles
+        # auth-state.json, raw as OpenClaw coerces it (core.authstate).
+        self.order: dict[str, list[str]] | None = None
+        self.lastGood: dict[str, Any] | None = None
+        self.usageStats: dict[str, Any] | None = None
 
     def set_state(self, state: dict[str, Any]) -> None:
         self.order, self.lastGood, self.usageStats = state["order"], state["lastGood"], state["usageStats"]
@@ -208,12 +212,12 @@ def merge_stores(base: StoreView, override: StoreView) -> StoreView:
     return merged
 
 
-@dataclass
 class StoreSnapshot:
-    store: StoreView
-    problems: list[str]
-    exists: bool
-    legacy_ids: list[str]
+    def __init__(self, store: StoreView, problems: list[str], exists: bool, legacy_ids: list[str]) -> None:
+        self.store = store
+        self.problems = problems
+        self.exists = exists
+        self.legacy_ids = legacy_ids
 
 
 def _problem(file: str, key: str, reason: str) -> str:
@@ -277,14 +281,13 @@ def legacy_type(entry: dict[str, Any]) -> str:
     return "api_key" if ("key" in entry or "apiKey" in entry) else "token"
 
 
-@dataclass
 class AuthConfigView:
-    profiles: dict[str, RefProfile] = field(default_factory=dict)
-    order: dict[str, list[str]] = field(default_factory=dict)
+    def __init__(self, profiles: dict[str, RefProfile], order: dict[str, list[str]]) -> None:
+        self.profiles = profiles
+        self.order = order
 
 
-@dataclass(frozen=True, slots=True)
-class RefProfile:
+class RefProfile(NamedTuple):
     provider: str
     mode: str = "api_key"
     email: str | None = None

@@ -14,7 +14,6 @@ Dismisses with a `screens.results.DashboardResult`: "quit" (q), "agents" (esc) o
 from __future__ import annotations
 
 import asyncio
-import dataclasses
 import gc
 import os
 from collections import deque
@@ -629,7 +628,7 @@ class DashboardScreen(WizardScreen[DashboardResult]):
             chosen = set(new)
             # Profiles whose position stays keep their object: the table's patch compares rows by
             # identity first, so a K/J costs the rows it moved, not every profile of the provider.
-            ps.profiles = ([p if (p := by_id[pid]).position == i + 1 else dataclasses.replace(p, position=i + 1)
+            ps.profiles = ([p if (p := by_id[pid]).position == i + 1 else p._replace(position=i + 1)
                             for i, pid in enumerate(new)]
                            + [p for p in ps.profiles if p.profile_id not in chosen])
             ps.order_source = "override"

@@ -408,8 +408,6 @@ async def test_the_same_message_in_another_style_is_shown_in_it(state_dir: Path)
 
 def test_one_providers_rows_made_again_equal_all_rows_made_again(state_dir: Path, make_agent) -> None:
     """A K/J makes only its provider's rows again (with_provider_rows): the same rows as build_rows."""
-    import dataclasses
-
     from openclaw_onboard.core.status import agent_status
     from openclaw_onboard.screens.profile_table import build_rows, with_provider_rows
 
@@ -423,8 +421,7 @@ def test_one_providers_rows_made_again_equal_all_rows_made_again(state_dir: Path
         if len(ps.profiles) < 2:
             continue
         first, second = ps.profiles[0], ps.profiles[1]
-        ps.profiles = [dataclasses.replace(second, position=1), dataclasses.replace(first, position=2),
-                       *ps.profiles[2:]]
+        ps.profiles = [second._replace(position=1), first._replace(position=2), *ps.profiles[2:]]
         ps.order_source = "override"
         remade = with_provider_rows(rows, ps)
         assert remade == build_rows(status)
