@@ -24,7 +24,7 @@ if TYPE_CHECKING:
 DEFAULT_AGENT_ID = "main"
 DEFAULT_PROVIDER = "openai"
 DEFAULT_MODEL = "gpt-5.5"
-_INVALID_ID_RUN = re.compile(r"[^a-z0-9_-]+")
+_INVALID_ID_RUN = r"[^a-z0-9_-]+"
 
 
 def normalize_agent_id(value: Any) -> str:
@@ -32,7 +32,7 @@ def normalize_agent_id(value: Any) -> str:
     text = str(value or "").strip().lower()
     if not text:
         return DEFAULT_AGENT_ID
-    return _INVALID_ID_RUN.sub("-", text).strip("-")[:64] or DEFAULT_AGENT_ID
+    return re.sub(_INVALID_ID_RUN, "-", text).strip("-")[:64] or DEFAULT_AGENT_ID
 
 
 def agent_entries(cfg: Mapping[str, Any]) -> list[dict[str, Any]]:

@@ -12,7 +12,7 @@ MINUTE_MS = 60 * SECOND_MS
 HOUR_MS = 60 * MINUTE_MS
 DAY_MS = 24 * HOUR_MS
 _UNITS = {"s": SECOND_MS, "m": MINUTE_MS, "h": HOUR_MS, "d": DAY_MS, "w": 7 * DAY_MS}
-_PATTERN = re.compile(r"(?ia)^\s*([0-9]{1,7})\s*([smhdw])\s*$")
+_PATTERN = r"(?ia)^\s*([0-9]{1,7})\s*([smhdw])\s*$"
 # Beyond ten years an expiry is a typo, not a plan.
 MAX_DURATION_MS = 3660 * DAY_MS
 
@@ -31,7 +31,7 @@ def _shown(text: str) -> str:
 
 def parse_duration(text: str) -> int:
     """`365d` -> ms. Units: s, m, h, d, w. Raises ValidationError with the accepted forms."""
-    match = _PATTERN.match(text or "")
+    match = re.match(_PATTERN, text or "")
     if not match:
         raise ValidationError(_("Invalid duration {value}: use a number and a unit, like 365d, 12h or 30m").format(
             value=_shown(text or "")))

@@ -17,19 +17,20 @@ if TYPE_CHECKING:
 
     from openclaw_onboard.core.paths import StrPath
 
-_ENV_NAME = re.compile(r"[A-Z][A-Z0-9_]{0,127}")
-_NOT_PREFIX = re.compile(r"[^A-Z0-9]+")
-_KEY_SEPARATORS = re.compile(r"[\s,;]+")
+# Patterns are compiled by `re` (and cached there) when first used: most runs need few of them.
+_ENV_NAME = r"[A-Z][A-Z0-9_]{0,127}"
+_NOT_PREFIX = r"[^A-Z0-9]+"
+_KEY_SEPARATORS = r"[\s,;]+"
 
 
 def env_prefix(provider: str) -> str:
     """`openai-codex` -> `OPENAI_CODEX`: the runs of A-Z/0-9 of the upper-cased id, joined by `_`."""
-    return _NOT_PREFIX.sub("_", provider.upper()).strip("_")
+    return re.sub(_NOT_PREFIX, "_", provider.upper()).strip("_")
 
 
 def split_key_list(value: str) -> list[str]:
     """`<P>_API_KEYS`: keys separated by whitespace, commas or semicolons."""
-    return [key for key in _KEY_SEPARATORS.split(value) if key]
+    return [key for key in re.split(_KEY_SEPARATORS, value) if key]
 
 
 def env_keys_for(provider: str, env: Mapping[str, str] | None = None) -> list[tuple[str, str]]:
@@ -75,7 +76,7 @@ def read_env_file(state: StrPath | None = None) -> dict[str, str]:
 
 # Needs no quoting in bash, sh, systemd EnvironmentFile or dotenv (Node and Python): no `$`, backquote,
 # backslash, quotes, `#`, whitespace, `;&|<>(){}[]*?!~`.
-_PLAIN_VALUE = re.compile(r"[A-Za-z0-9_.+/=:@%,-]+")
+_PLAIN_VALUE = r"[A-Za-z0-9_.+/=:@%,-]+"
 
 
 def env_line(name: str, value: str) -> str:
@@ -86,11 +87,11 @@ def env_line(name: str, value: str) -> str:
     backslash, control characters, non-ASCII) is refused rather than written in a way one reader
     would misread (issue 11.8).
     """
-    if not _ENV_NAME.fullmatch(name):
+    if not re.fullmatch(_ENV_NAME, name):
         raise ValidationError(f"Invalid environment variable name {clean(name)!r}: use A-Z, 0-9 and _")
     if not value:
         raise ValidationError("The value must not be empty")
-    if _PLAIN_VALUE.fullmatch(value):
+    if re.fullmatch(_PLAIN_VALUE, value):
         return f"{name}={value}"
     # `${` too: python-dotenv expands `${VAR}` even inside single quotes, and nothing can escape it there.
     if not value.isascii() or not value.isprintable() or "'" in value or "\\" in value or "${" in value:

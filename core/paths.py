@@ -17,7 +17,7 @@ if TYPE_CHECKING:
 
 DEFAULT_AGENT_ID = "main"
 AGENT_ID_MAX = 64
-_AGENT_ID = re.compile(r"[a-z0-9][a-z0-9_-]{0,63}")
+_AGENT_ID = r"[a-z0-9][a-z0-9_-]{0,63}"
 
 STORE_FILENAME = "auth-profiles.json"
 STATE_FILENAME = "auth-state.json"
@@ -198,7 +198,7 @@ def claude_cli_credentials_path(env: Mapping[str, str] | None = None) -> Path:
 
 def is_valid_agent_id(agent_id: str) -> bool:
     """1-64 of [a-z0-9_-], starting with a letter or digit: safe as a directory name (no `..`, no `/`)."""
-    return _AGENT_ID.fullmatch(agent_id) is not None
+    return re.fullmatch(_AGENT_ID, agent_id) is not None
 
 
 def list_agents(state: StrPath | None = None) -> list[str]:

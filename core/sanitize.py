@@ -30,9 +30,6 @@ _ESCAPE_SEQ_PATTERN = (
 _CONTROL_PATTERN = (
     "[\x00-\x1f\x7f-\x9f\u061c\u200b-\u200f\u202a-\u202e\u2028\u2029\u2060-\u2064\u2066-\u2069\ufeff\ufff9-\ufffb]"
 )
-_ESCAPE_SEQ = re.compile(_ESCAPE_SEQ_PATTERN)
-_CONTROL = re.compile(_CONTROL_PATTERN)
-
 
 REPLACEMENT = "?"
 
@@ -47,8 +44,7 @@ def clean(text: object, max_len: int | None = None) -> str:
     if s.isprintable() and s.isascii():
         out = s  # the common case: nothing to do
     else:
-        escape_seq, control = _ESCAPE_SEQ, _CONTROL
-        out = control.sub(REPLACEMENT, escape_seq.sub(REPLACEMENT, s))
+        out = re.sub(_CONTROL_PATTERN, REPLACEMENT, re.sub(_ESCAPE_SEQ_PATTERN, REPLACEMENT, s))
         out = out.encode("utf-8", "replace").decode("utf-8", "replace") if _has_surrogate(out) else out
         out = "".join(c if c.isprintable() or c == " " else REPLACEMENT for c in out)
     if max_len is not None:
@@ -61,8 +57,7 @@ def clean_prose(value: object, limit: int = 300) -> str:
     bidi characters turned into spaces and runs of spaces collapsed, as OpenClaw 4.26's device-code
     error sanitiser does; at most `limit` characters (an ellipsis marks a cut)."""
     text = value if isinstance(value, str) else str(value)
-    escape_seq, control = _ESCAPE_SEQ, _CONTROL
-    text = control.sub(" ", escape_seq.sub("", text))
+    text = re.sub(_CONTROL_PATTERN, " ", re.sub(_ESCAPE_SEQ_PATTERN, "", text))
     if _has_surrogate(text):
         text = text.encode("utf-8", "replace").decode("utf-8", "replace")
     text = " ".join("".join(c if c.isprintable() else " " for c in text).split())
