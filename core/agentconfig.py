@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import os
 import re
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING
 
 from openclaw_onboard.core.provider_ids import normalize_provider_id
 
@@ -94,16 +94,21 @@ def _fallbacks(value: Any) -> list[str]:
     return []
 
 
-class ModelLines(NamedTuple):
+class ModelLines:
     """What `models status` shows first: Default, Fallbacks, Image model, Image fallbacks."""
 
-    default: str  # as configured (or the resolved default)
-    resolved: str  # provider/model
-    default_source: str  # agent | defaults
-    fallbacks: list[str]
-    fallbacks_source: str  # agent | defaults
-    image: str | None
-    image_fallbacks: list[str]
+    __slots__ = ("default", "default_source", "fallbacks", "fallbacks_source", "image", "image_fallbacks",
+                 "resolved")
+
+    def __init__(self, default: str, resolved: str, default_source: str, fallbacks: list[str],
+                 fallbacks_source: str, image: str | None, image_fallbacks: list[str]) -> None:
+        self.default = default  # as configured (or the resolved default)
+        self.resolved = resolved  # provider/model
+        self.default_source = default_source  # agent | defaults
+        self.fallbacks = fallbacks
+        self.fallbacks_source = fallbacks_source  # agent | defaults
+        self.image = image
+        self.image_fallbacks = image_fallbacks
 
     @property
     def in_use(self) -> list[str]:

@@ -13,7 +13,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING
 
 from openclaw_onboard.core.authstate import stat_number, unusable_until
 from openclaw_onboard.core.errors import ProfileNotFoundError, ValidationError
@@ -35,14 +35,19 @@ COOLDOWN_BYPASS_PROVIDERS = frozenset({"openrouter", "kilocode"})
 _MISSING = object()
 
 
-class OrderIndex(NamedTuple):
+class OrderIndex:
     """What effective_order looks up per provider, indexed once for one (store, config) pair, so a status
     of many providers is linear in them. Build it again after either changes (index_orders)."""
 
-    store_order: dict[str, Any]  # normalised provider id -> the store's order entry (the first key wins)
-    config_order: dict[str, Any]  # the same for config `auth.order`
-    config_profiles: dict[str, list[str]]  # auth provider key -> config `auth.profiles` ids, in config order
-    store_profiles: dict[str, list[str]]  # auth provider key -> stored profile ids, in store order
+    __slots__ = ("config_order", "config_profiles", "store_order", "store_profiles")
+
+    def __init__(self, store: StoreLike, auth: AuthLike) -> None:
+        # normalised provider id -> the store's order entry (the first key wins); the same for config `auth.order`
+        self.store_order = _by_normalized_key(store.order)
+        self.config_order = _by_normalized_key(auth.order) if auth else {}
+        # auth provider key -> config `auth.profiles` ids, in config order; the same for the stored profiles
+        self.config_profiles = _ids_by_auth_key(auth.profiles) if auth else {}
+        self.store_profiles = _ids_by_auth_key(store.profiles)
 
     def override(self, provider: str) -> list[str] | None:
         """override_order(store, provider), looked up in the index."""
@@ -70,10 +75,7 @@ def _ids_by_auth_key(profiles: dict[str, Any]) -> dict[str, list[str]]:
 
 
 def index_orders(store: StoreLike, auth: AuthLike) -> OrderIndex:
-    return OrderIndex(store_order=_by_normalized_key(store.order),
-                      config_order=_by_normalized_key(auth.order) if auth else {},
-                      config_profiles=_ids_by_auth_key(auth.profiles) if auth else {},
-                      store_profiles=_ids_by_auth_key(store.profiles))
+    return OrderIndex(store, auth)
 
 
 def _order_for(index: dict[str, Any], provider: str) -> list[str] | None:

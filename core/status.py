@@ -76,12 +76,18 @@ class ProfileStatus(NamedTuple):
         return f"expires in {self.remaining_human}"
 
 
-class EnvKeyStatus(NamedTuple):
+class EnvKeyStatus:
     """An API key from the environment: its variable, masked value, and where it was found."""
 
-    var: str
-    masked: str
-    source: Literal["shell", ".env"]  # .env: only in <state>/.env, which a gateway daemon reads
+    __slots__ = ("masked", "source", "var")
+
+    def __init__(self, var: str, masked: str, source: Literal["shell", ".env"]) -> None:
+        self.var = var
+        self.masked = masked
+        self.source = source  # .env: only in <state>/.env, which a gateway daemon reads
+
+    def __repr__(self) -> str:  # masked: never the key
+        return f"EnvKeyStatus(var={self.var!r}, masked={self.masked!r}, source={self.source!r})"
 
 
 class ProviderStatus:

@@ -10,7 +10,7 @@ through the pydantic models in `core.store`.
 from __future__ import annotations
 
 import math
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING
 
 from openclaw_onboard.core import fsio
 from openclaw_onboard.core.authstate import read_state
@@ -93,10 +93,16 @@ def _is_ref(value: Any) -> bool:
             and value["id"].strip() != "" and isinstance(value.get("provider", ""), str))
 
 
-class RefView(NamedTuple):
-    source: str
-    id: str
-    provider: str | None = None
+class RefView:
+    __slots__ = ("id", "provider", "source")
+
+    def __init__(self, source: str, id: str, provider: str | None = None) -> None:
+        self.source = source
+        self.id = id
+        self.provider = provider
+
+    def __repr__(self) -> str:
+        return f"RefView(source={self.source!r}, id={self.id!r}, provider={self.provider!r})"
 
 
 class CredentialView:
@@ -287,10 +293,15 @@ class AuthConfigView:
         self.order = order
 
 
-class RefProfile(NamedTuple):
-    provider: str
-    mode: str = "api_key"
-    email: str | None = None
+class RefProfile:
+    """An `auth.profiles` entry of openclaw.json."""
+
+    __slots__ = ("email", "mode", "provider")
+
+    def __init__(self, provider: str, mode: str = "api_key", email: str | None = None) -> None:
+        self.provider = provider
+        self.mode = mode
+        self.email = email
 
 
 def read_auth_config(state: StrPath) -> tuple[AuthConfigView | None, dict[str, Any]]:
