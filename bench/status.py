@@ -191,12 +191,13 @@ def peak_rss_mb(run: Run, env: dict[str, str]) -> float:
     return int(out or 0) / 1024
 
 
-def importtime_top(args: list[str], env: dict[str, str], n: int = 10) -> list[str]:
+def importtime_top(args: list[str], env: dict[str, str], cwd: Path, n: int = 10) -> list[str]:
     """The `n` largest cumulative import times of the console script's run (`-X importtime`; not `-m`,
     whose runpy the `openclaw` script never imports)."""
     script = "import sys; from openclaw_onboard.app.cli import main; sys.exit(main())"
+    # `cwd`: not a checkout, whose package `-c` would import ahead of PYTHONPATH.
     proc = subprocess.run([sys.executable, "-X", "importtime", "-c", script, *args],
-                          env=env, capture_output=True, text=True)
+                          env=env, capture_output=True, text=True, cwd=cwd)
     rows = []
     for line in proc.stderr.splitlines():
         fields = line.removeprefix("import time:").split("|")
@@ -258,7 +259,7 @@ def main() -> int:
             print(f"  {name:40} wall {_ms([w for w, _ in samples])}, CPU median {cpu:6.1f} ms{verdict}")
         for name, (cmd, extra) in status.items():
             print(f"  top imports of {name} (-X importtime, cumulative):")
-            for line in importtime_top(cmd[1:], {**env, **extra}):
+            for line in importtime_top(cmd[1:], {**env, **extra}, root):
                 print(f"    {line}")
 
         if not args.no_scale:
