@@ -11,15 +11,12 @@ report (app.crash); no traceback unless OPENCLAW_DEBUG=1.
 
 from __future__ import annotations
 
+import argparse
 import os
 import sys
 from types import SimpleNamespace
-from typing import TYPE_CHECKING
 
 from openclaw_onboard.core.i18n import N_, _
-
-if TYPE_CHECKING:
-    import argparse
 
 PROG = "openclaw"
 _FALLBACK_VERSION = "0.1.0"
@@ -35,50 +32,39 @@ class UsageError(Exception):
     """Bad command-line usage: reported as one line, exit 2."""
 
 
-_PARSER_TYPES: tuple[type, type, type] | None = None
+class _Parser(argparse.ArgumentParser):
+    def format_help(self) -> str:
+        # Only here, when help is really shown: argparse formats usages while building the parser too
+        # (a subcommand's prog), and that must not load a catalog.
+        _translate_argparse()  # for its "usage: "
+        return super().format_help()
+
+    def error(self, message: str) -> None:  # type: ignore[override]
+        raise UsageError(f"{self.prog}: {message} (see '{self.prog} --help')")
 
 
-def _parser_types() -> tuple[type[argparse.ArgumentParser], type[argparse.Action], type[argparse.HelpFormatter]]:
-    """argparse's subclasses, defined once, on first use."""
-    global _PARSER_TYPES
-    if _PARSER_TYPES is not None:
-        return _PARSER_TYPES
-    import argparse
+class _VersionAction(argparse.Action):
+    def __init__(self, option_strings: list[str], dest: str = argparse.SUPPRESS,
+                 default: str = argparse.SUPPRESS, help: str | None = None) -> None:
+        super().__init__(option_strings=option_strings, dest=dest, default=default, nargs=0, help=help)
 
-    class _Parser(argparse.ArgumentParser):
-        def format_help(self) -> str:
-            # Only here, when help is really shown: argparse formats usages while building the parser too
-            # (a subcommand's prog), and that must not load a catalog.
-            _translate_argparse()  # for its "usage: "
-            return super().format_help()
+    def __call__(self, parser, namespace, values, option_string=None):  # type: ignore[no-untyped-def]
+        print(f"{PROG} (openclaw-onboard) {version()}")
+        parser.exit(0)
 
-        def error(self, message: str) -> None:  # type: ignore[override]
-            raise UsageError(f"{self.prog}: {message} (see '{self.prog} --help')")
 
-    class _VersionAction(argparse.Action):
-        def __init__(self, option_strings: list[str], dest: str = argparse.SUPPRESS,
-                     default: str = argparse.SUPPRESS, help: str | None = None) -> None:
-            super().__init__(option_strings=option_strings, dest=dest, default=default, nargs=0, help=help)
+class _Formatter(argparse.RawDescriptionHelpFormatter):
+    """Translates help texts when help is shown, never before: building the parser (every run, `--json`
+    included) loads no catalog. The texts are marked with N_()."""
 
-        def __call__(self, parser, namespace, values, option_string=None):  # type: ignore[no-untyped-def]
-            print(f"{PROG} (openclaw-onboard) {version()}")
-            parser.exit(0)
+    def _get_help_string(self, action: argparse.Action) -> str | None:
+        return _(action.help) if action.help else action.help
 
-    class _Formatter(argparse.RawDescriptionHelpFormatter):
-        """Translates help texts when help is shown, never before: building the parser (every run but the
-        status fast path, `--json` included) loads no catalog. The texts are marked with N_()."""
+    def _format_text(self, text: str) -> str:
+        return super()._format_text(_(text) if text else text)
 
-        def _get_help_string(self, action: argparse.Action) -> str | None:
-            return _(action.help) if action.help else action.help
-
-        def _format_text(self, text: str) -> str:
-            return super()._format_text(_(text) if text else text)
-
-        def start_section(self, heading: str | None) -> None:
-            super().start_section(_(heading) if heading else heading)
-
-    _PARSER_TYPES = (_Parser, _VersionAction, _Formatter)
-    return _PARSER_TYPES
+    def start_section(self, heading: str | None) -> None:
+        super().start_section(_(heading) if heading else heading)
 
 
 def version() -> str:
@@ -96,8 +82,6 @@ _ARGPARSE_WORDS = (N_("usage: "), N_("options"), N_("positional arguments"), N_(
 
 
 def _translate_argparse() -> None:
-    import argparse
-
     if argparse._ is not _:  # argparse looks its `_` up at call time
         argparse._ = _  # type: ignore[attr-defined]
 
@@ -110,14 +94,12 @@ def _argparse_words_as_given() -> None:
     """While the parser is built, argparse's words stay as given: it asks `gettext.gettext` for each (60 searches
     for a `messages` catalog no system has, a fifth of `models status --check`), and machine output must load
     no catalog of ours. Help translates them when it is shown (_translate_argparse); errors stay English."""
-    import argparse
-
     if argparse._ is not _:
         argparse._ = _untranslated  # type: ignore[attr-defined]
 
 
 def _fmt(prog: str) -> argparse.HelpFormatter:
-    return _parser_types()[2](prog, max_help_position=32)
+    return _Formatter(prog, max_help_position=32)
 
 
 def _sub(parent: argparse._SubParsersAction, name: str, help_text: str, description: str | None = None,
@@ -133,7 +115,6 @@ def _agent_opt(p: argparse.ArgumentParser) -> None:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    _Parser, _VersionAction, _formatter = _parser_types()
     _argparse_words_as_given()
     root = _Parser(
         prog=PROG, formatter_class=_fmt,
