@@ -32,7 +32,6 @@ if TYPE_CHECKING:  # gettext is imported only when a non-English catalog is load
 LANGUAGES: tuple[str, ...] = ("en", "ko", "ja", "zh_TW")
 LANGUAGE_NAMES: dict[str, str] = {"en": "English", "ko": "한국어", "ja": "日本語", "zh_TW": "繁體中文"}
 DOMAINS: tuple[str, ...] = ("cli", "tui")
-# A string, not a Path: importing pathlib costs the status path more than its answer (issue #15).
 LOCALE_DIR = os.path.join(os.path.dirname(__file__), "locale")
 
 _ALIASES = {"zh_hant": "zh_TW", "zh_tw": "zh_TW", "zh_hk": "zh_TW", "zh_mo": "zh_TW"}
