@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Literal
 
 from openclaw_onboard.core import fsio, locking, trust
+from openclaw_onboard.core.era import refuse_file_era_write
 from openclaw_onboard.core.errors import OpenClawError, StoreCorruptError
 from openclaw_onboard.core.i18n import N_, Deferred
 from openclaw_onboard.core.paths import (
@@ -343,6 +344,7 @@ def _scrub(paths) -> Callable[[], str]:
     def apply() -> str:
         from openclaw_onboard.core import imports, locking
 
+        refuse_file_era_write(paths.state)
         with locking.hold(paths.lock):
             imports.after_store_written(paths)
         return f"scrubbed static keys from {paths.legacy_auth}"
