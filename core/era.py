@@ -126,7 +126,7 @@ def _dir_markers(agent_dir: str) -> tuple[list[str], list[str]]:
     try:
         with os.scandir(agent_dir) as entries:
             names = [e.name for e in entries]
-    except OSError:  # absent, not a directory, unreadable: nothing to tell from it
+    except (OSError, ValueError):  # absent, not a directory, unreadable, a NUL in it: nothing to tell from it
         return [], []
     markers = [os.path.join(agent_dir, n) for n in names
                if n == AGENT_DB_FILENAME or (n.startswith(FILE_ERA_STORES) and MIGRATED_INFIX in n)]
@@ -190,6 +190,14 @@ def _release_from_db(path: str) -> str | None:
         return None
     finally:
         conn.close()
+
+
+def mixed_warning(era: Era) -> str:
+    """A SQLite-era dir that also holds a live file-era store: OpenClaw 2026.9.x refuses its auth commands
+    (AUTH_PROFILE_MIGRATION_REQUIRED) until its own doctor merges the file in."""
+    return _("{files}: a file-era store beside OpenClaw's SQLite stores; OpenClaw 2026.9.x refuses its auth "
+             "commands until it is merged: run `{fix}` (OpenClaw's own doctor)").format(
+        files=", ".join(era.file_era_files), fix=FIX_COMMAND)
 
 
 def refuse_file_era_write(state: StrPath | None = None) -> None:

@@ -62,3 +62,49 @@ def tree(root: Path) -> dict[str, tuple[int, bytes | None]]:
             st = path.lstat()
             out[str(path.relative_to(root))] = (st.st_mode, path.read_bytes() if path.is_file() else None)
     return out
+
+
+def make_agent_db(agent_dir: Path, profiles: dict[str, Any] | None = None, state: dict[str, Any] | None = None,
+                  *, user_version: int = 23, agent_id: str = "main") -> Path:
+    """An agent's `openclaw-agent.sqlite` with the two auth tables as 9.6 has them (the rest of 9.6's agent schema
+    is not needed to read them)."""
+    db = agent_dir / "openclaw-agent.sqlite"
+    agent_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
+    conn = sqlite3.connect(db)
+    try:
+        conn.execute("PRAGMA journal_mode=WAL")
+        conn.execute("CREATE TABLE auth_profile_store (store_key TEXT NOT NULL PRIMARY KEY, store_json TEXT NOT NULL, "
+                     "updated_at INTEGER NOT NULL) STRICT")
+        conn.execute("CREATE TABLE auth_profile_state (state_key TEXT NOT NULL PRIMARY KEY, state_json TEXT NOT NULL, "
+                     "updated_at INTEGER NOT NULL) STRICT")
+        if profiles is not None:
+            conn.execute("INSERT INTO auth_profile_store VALUES ('primary', ?, 1)",
+                         (json.dumps({"version": 1, "profiles": profiles}),))
+        if state is not None:
+            conn.execute("INSERT INTO auth_profile_state VALUES ('primary', ?, 1)",
+                         (json.dumps({"version": 1, **state}),))
+        conn.execute(f"PRAGMA user_version = {int(user_version)}")
+        conn.commit()
+    finally:
+        conn.close()
+    os.chmod(db, 0o600)
+    return db
+
+
+def set_shared_state(state: Path, doc: dict[str, Any]) -> None:
+    """The shared store's `authProfiles.state` row (order, lastGood, usageStats)."""
+    conn = sqlite3.connect(state / "state" / "openclaw.sqlite")
+    try:
+        conn.execute("INSERT OR REPLACE INTO config_machine_state VALUES ('authProfiles.state', ?, 2)",
+                     (json.dumps({"version": 1, **doc}),))
+        conn.commit()
+    finally:
+        conn.close()
+
+
+def fence(claim: str = "c" * 32, failed: bool = False) -> dict[str, Any]:
+    """An oauth profile as 9.x leaves it during (or after a failed) refresh: markers, never tokens."""
+    state = "failed:" if failed else ""
+    return {"type": "oauth", "provider": "openai-codex", "expires": 1, "email": "me@example.com",
+            "access": f"openclaw-oauth-refresh-fence:v1:{claim}:{state}access:{'a' * 64}",
+            "refresh": f"openclaw-oauth-refresh-fence:v1:{claim}:{state}refresh:{'b' * 64}"}
