@@ -279,8 +279,19 @@ def _extra_arguments(args: argparse.Namespace, extra: list[str]) -> UsageError:
         prog=prog, arguments=shown))
 
 
+# Commands that write OpenClaw 2026.4's files (the store, auth-state, agent dirs, refresh locks). On a SQLite-era
+# state dir they refuse before anything else: before a prompt for a secret that could not be saved, before a
+# browser login, before a lock file (core.era; the core writers check again).
+_FILE_ERA_WRITERS = frozenset({"cmd_order_set", "cmd_order_clear", "cmd_paste_token", "cmd_api_key", "cmd_setup_token",
+                               "cmd_login", "cmd_refresh", "cmd_remove", "cmd_agents_add"})
+
+
 def _run(args: argparse.Namespace | SimpleNamespace) -> int:
     module_name, _sep, func_name = args.handler.partition(":")
+    if func_name in _FILE_ERA_WRITERS:
+        from openclaw_onboard.core.era import refuse_file_era_write
+
+        refuse_file_era_write()
     __import__(module_name)  # not importlib.import_module: the importlib package imports warnings
     handler = getattr(sys.modules[module_name], func_name)
     return int(handler(args) or 0)

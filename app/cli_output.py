@@ -79,6 +79,11 @@ class ModelsOut(_Out):
     imageFallbacks: list[str]
 
 
+class EraOut(_Out):
+    kind: Literal["file", "sqlite"]  # file: auth-profiles.json (<= 2026.6.4); sqlite: 2026.6.5+ (read-only here)
+    release: str | None  # e.g. 2026.9.6, from the state database; None when it does not say
+
+
 class StatusOutput(_Out):
     agent: str
     storePath: str
@@ -92,6 +97,7 @@ class StatusOutput(_Out):
     problems: list[str]
     warnings: list[str]
     exitCode: Literal[0, 1, 2]  # what --check exits with
+    era: EraOut  # which OpenClaw owns the state dir (core.era)
 
 
 class OrderOutput(_Out):
@@ -149,6 +155,7 @@ def status_output(status: AgentStatus, exit_code: int) -> StatusOutput:
         agent=status.agent_id,
         storePath=str(status.store_path),
         storeExists=status.store_exists,
+        era=EraOut(kind=status.era, release=status.era_release),  # type: ignore[arg-type]
         now=status.now_ms,
         providers=[
             ProviderOut(

@@ -99,6 +99,10 @@ def _expiry_text(p: ProfileStatus) -> str:
         return _status_word("static")
     if p.reason == "unresolved_ref":
         return _("ref does not resolve")
+    if p.reason == "refresh_failed":  # OpenClaw 2026.9.x's refresh fences (core.fences)
+        return _("refresh failed: log in again")
+    if p.reason == "refresh_pending":
+        return _("refresh in progress")
     if p.status == "missing" or p.remaining_ms is None:
         return _("no expiry recorded")
     return describe_expiry(p.remaining_ms)
@@ -153,7 +157,10 @@ def text_lines(status: AgentStatus) -> list[str]:
         lines.append(_("Image model: {model}").format(model=m.image or "-"))
         lines.append(_("Image fallbacks ({count}): {models}").format(count=len(m.image_fallbacks),
                                                                      models=", ".join(m.image_fallbacks) or "-"))
-    if status.store_exists:
+    if status.era == "sqlite":  # OpenClaw 2026.6.5+ owns the dir: say so where the store is named
+        lines.append(_("Auth store: {path} (OpenClaw {release} SQLite store, read-only here)").format(
+            path=status.store_path, release=status.era_release or _("2026.6.5 or later")))
+    elif status.store_exists:
         lines.append(_("Auth store: {path}").format(path=status.store_path))
     else:
         lines.append(_("Auth store: {path} (not created yet)").format(path=status.store_path))

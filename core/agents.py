@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 from openclaw_onboard.core import fsio
 from openclaw_onboard.core.agentconfig import normalize_agent_id as _openclaw_agent_id
+from openclaw_onboard.core.era import refuse_file_era_write
 from openclaw_onboard.core.errors import OpenClawError, StoreCorruptError, ValidationError
 from openclaw_onboard.core.i18n import _
 from openclaw_onboard.core.paths import DEFAULT_AGENT_ID, agent_paths, is_valid_agent_id, list_agents, state_dir
@@ -41,6 +42,7 @@ def add_agent(name: str, copy_auth_from: str | None = None, state: Path | None =
 
     agent_id = validate_agent_id(name)
     base = state if state is not None else state_dir()
+    refuse_file_era_write(base)  # 9.x keeps agents in `agents.entries` and their own databases
     paths = agent_paths(agent_id, base)
     if paths.agent_dir.exists() or agent_id in list_agents(base):
         raise ValidationError(_('Agent "{agent}" already exists').format(agent=agent_id))

@@ -18,9 +18,14 @@ from pathlib import Path
 from typing import Literal
 
 from openclaw_onboard.core import fsio, locking, trust
+from openclaw_onboard.core.era import FIX_COMMAND, Era, refuse_file_era_write
+from openclaw_onboard.core.era import describe as describe_era
+from openclaw_onboard.core.era import detect as detect_era
 from openclaw_onboard.core.errors import OpenClawError, StoreCorruptError
+from openclaw_onboard.core.fences import fence_state
 from openclaw_onboard.core.i18n import N_, Deferred
 from openclaw_onboard.core.paths import (
+    DEFAULT_AGENT_ID,
     agent_paths,
     config_path,
     env_file_path,
@@ -237,6 +242,10 @@ def run_checks(state: Path | None = None, env: Mapping[str, str] | None = None,
     for f in (config_path(base), env_file_path(base), legacy_oauth_path(base, env)):
         _check_mode(f, fsio.FILE_MODE, findings)
     _check_temps(base, findings)
+    era = detect_era(base)
+    if era.is_sqlite:  # OpenClaw 2026.6.5+ owns the dir: its stores are read, nothing of 4.26's is checked or fixed
+        _check_sqlite_era(base, describe_era(era), now, findings)
+        return findings
 
     _check_refresh_locks(base, findings)
     stored: dict[str, tuple[str, str, str | None]] = {}  # profile id -> (provider, type, email)
@@ -283,6 +292,51 @@ def run_checks(state: Path | None = None, env: Mapping[str, str] | None = None,
         _check_legacy_oauth(legacy_oauth, on_disk, findings)
     _check_config(base, stored, findings, config_mod, dangling=not unread)
     return findings
+
+
+def _check_sqlite_era(base: Path, era: Era, now: int, findings: list[Finding]) -> None:
+    """A SQLite-era state dir: what era it is, a file-era store written after the migration (OpenClaw's own
+    doctor merges it), and each agent's credentials as OpenClaw 2026.9.x stores them. No fix is ours to apply:
+    4.26's legacy, lock and config fixes would harm this dir (a config entry "no agent has" is in SQLite)."""
+    from openclaw_onboard.core import views
+    from openclaw_onboard.core.status import classify
+
+    findings.append(Finding("era", "info", str(base), Deferred(N_("state dir of OpenClaw's SQLite era; this tool "
+                                                                   "reads it and writes nothing there")),
+                            f"use OpenClaw's own `openclaw doctor` ({era.label()})"))
+    if era.mixed:
+        findings.append(Finding("era", "error", ", ".join(era.file_era_files),
+                                Deferred(N_("a file-era store beside OpenClaw's SQLite stores: OpenClaw 2026.9.x "
+                                            "refuses its auth commands (AUTH_PROFILE_MIGRATION_REQUIRED)")),
+                                FIX_COMMAND + " (OpenClaw's own doctor merges it)"))
+    for agent in list_agents(base) or [DEFAULT_AGENT_ID]:
+        paths = agent_paths(agent, base)
+        try:
+            snap, inherited, where = views.read_sqlite_store(paths)
+        except OpenClawError as exc:
+            findings.append(Finding("store", "error", agent, str(exc),
+                                    "inspect it with OpenClaw's own `openclaw doctor`"))
+            continue
+        for pid, cred in snap.store.profiles.items():
+            if pid in inherited:
+                continue  # listed once, under the agent whose store holds it
+            fence = fence_state(cred.type, getattr(cred, "access", None), getattr(cred, "refresh", None),
+                                cred.expires_ms)
+            status, _ = classify(cred, now)
+            if fence is None and status not in ("expired", "expiring", "missing"):
+                continue
+            message = Deferred({"failed": N_("refresh failed: log in again"),
+                                "pending": N_("refresh in progress (OpenClaw holds a refresh fence)"),
+                                "expired": N_("credential has expired"),
+                                "expiring": N_("credential expires within 24h"),
+                                "missing": N_("credential has no expiry recorded")}[fence or status])
+            fix = f"openclaw models auth login --provider {quote(cred.provider)} --agent {quote(agent)}" \
+                if cred.type == "oauth" else \
+                f"openclaw models auth paste-token --provider {quote(cred.provider)} --agent {quote(agent)}"
+            if fence == "pending":
+                fix = "none: OpenClaw settles the refresh; if it stays, " + fix
+            findings.append(Finding("credential", "warning" if status == "expiring" or fence == "pending" else "error",
+                                    f"{agent}/{pid}", message, fix + f" (OpenClaw's own CLI; store: {where})"))
 
 
 def _check_legacy_oauth(path: Path, on_disk: set[str], findings: list[Finding]) -> None:
@@ -343,6 +397,7 @@ def _scrub(paths) -> Callable[[], str]:
     def apply() -> str:
         from openclaw_onboard.core import imports, locking
 
+        refuse_file_era_write(paths.state)
         with locking.hold(paths.lock):
             imports.after_store_written(paths)
         return f"scrubbed static keys from {paths.legacy_auth}"

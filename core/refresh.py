@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from openclaw_onboard.core import clock, locking
+from openclaw_onboard.core.era import refuse_file_era_write
 from openclaw_onboard.core.errors import LockTimeoutError, ProfileNotFoundError
 from openclaw_onboard.core.models import AnyCredential, AuthProfileStore, OAuthCredential, TokenCredential
 from openclaw_onboard.core.oauth.errors import RefreshError, ReloginRequired, TokenEndpointError
@@ -121,6 +122,9 @@ def ensure_fresh(
     if not force and is_fresh(seen, now()):
         return RefreshResult(seen, False)
 
+    # 4.26's refresh lock is not 9.x's (another name and protocol): refreshing beside a SQLite-era gateway
+    # would race it and burn the rotated refresh token, so no refresh (nor its lock file) happens there.
+    refuse_file_era_write(paths.state)
     try:
         # OpenClaw's global refresh lock (then, for the write, the store lock: the same nesting).
         with locking.hold(paths.refresh_lock(seen.provider, profile_id), refresh_lock_timeout_s(),

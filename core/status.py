@@ -13,6 +13,7 @@ from openclaw_onboard.core.clock import now_ms as _clock_now
 from openclaw_onboard.core.durations import HOUR_MS, format_remaining
 from openclaw_onboard.core.envkeys import env_keys_for
 from openclaw_onboard.core.errors import StoreCorruptError
+from openclaw_onboard.core.fences import PREFIX as FENCE_PREFIX
 from openclaw_onboard.core.masking import mask_secret
 from openclaw_onboard.core.provider_ids import auth_provider_key, normalize_provider_id
 
@@ -68,6 +69,10 @@ class ProfileStatus(NamedTuple):
             return "static"
         if self.reason == "unresolved_ref":
             return "ref does not resolve"
+        if self.reason == "refresh_failed":
+            return "refresh failed: log in again"
+        if self.reason == "refresh_pending":
+            return "refresh in progress"
         if self.status == "missing":
             return "no expiry recorded"
         assert self.remaining_ms is not None
@@ -117,7 +122,8 @@ class AgentStatus:
     def __init__(self, agent_id: str, store_path: str, store_exists: bool, providers: list[ProviderStatus],
                  missing_providers: list[str], problems: list[str], warnings: list[str],
                  env_file_providers: list[str] | None = None, now_ms: int = 0, models: ModelLines | None = None,
-                 providers_in_use: list[str] | None = None, inherits_main: bool = False) -> None:
+                 providers_in_use: list[str] | None = None, inherits_main: bool = False, era: str = "file",
+                 era_release: str | None = None) -> None:
         self.agent_id = agent_id
         self.store_path = store_path
         self.store_exists = store_exists
@@ -130,6 +136,8 @@ class AgentStatus:
         self.models = models  # Default, Fallbacks, Image model (what OpenClaw's status shows)
         self.providers_in_use = [] if providers_in_use is None else providers_in_use
         self.inherits_main = inherits_main  # a sub-agent also sees main's profiles (OpenClaw merges them)
+        self.era = era  # core.era: "file" (auth-profiles.json) or "sqlite" (OpenClaw 2026.6.5+, read-only here)
+        self.era_release = era_release  # the release line of a SQLite-era dir, when its database tells it
 
     @property
     def profiles(self) -> list[ProfileStatus]:
@@ -205,6 +213,16 @@ def _profile_status(profile_id: str, cred: AnyCredential, now_ms: int, source: S
     if ref_problem is not None:
         status, remaining = "missing", None  # an unresolvable ref is no credential (core.secrets)
         reason_code = "unresolved_ref"
+    masked = _masked(cred, secret) + (" (unresolved)" if ref_problem is not None else "")
+    access = getattr(cred, "access", None)
+    if isinstance(access, str) and access.startswith(FENCE_PREFIX):  # (a prefix test first: rows are many)
+        from openclaw_onboard.core.fences import fence_state
+
+        fence = fence_state(cred.type, access, getattr(cred, "refresh", None), cred.expires_ms)
+        if fence is not None:  # a 9.x refresh fence: no token to show; OpenClaw's eligibility says expired
+            status, remaining, expires = "expired", None, None
+            reason_code = "refresh_failed" if fence == "failed" else "refresh_pending"
+            masked = "-"
     # Positional, in field order: keywords cost a fifth of this function at 20,000 profiles.
     return ProfileStatus(
         profile_id,  # profile_id
@@ -214,7 +232,7 @@ def _profile_status(profile_id: str, cred: AnyCredential, now_ms: int, source: S
         expires,  # expires_ms
         remaining,  # remaining_ms
         format_remaining(remaining) if remaining is not None else None,  # remaining_human
-        _masked(cred, secret) + (" (unresolved)" if ref_problem is not None else ""),  # masked
+        masked,  # masked
         cred.email,  # email
         account if isinstance(account := getattr(cred, "accountId", None), str) else None,  # account_id
         source,  # source
@@ -308,19 +326,32 @@ def agent_status(agent_id: str = "main", state: StrPath | None = None, env: Mapp
     """
     from openclaw_onboard.core import agentconfig, fsio, views
     from openclaw_onboard.core.envkeys import read_env_file
+    from openclaw_onboard.core.era import describe as describe_era
+    from openclaw_onboard.core.era import detect as detect_era
+    from openclaw_onboard.core.era import mixed_warning as era_mixed_warning
     from openclaw_onboard.core.paths import DEFAULT_AGENT_ID, agent_paths
 
     env = dict(os.environ if env is None else env)
     now = _clock_now() if now_ms is None else now_ms
     paths = agent_paths(agent_id, state)
     warnings: list[str] = []
-    if warning := fsio.tighten_file_mode(paths.store):
-        warnings.append(warning)
-    snap = views.read_store(paths)
-    problems = list(snap.problems)
     sources: dict[str, Source] = {}
     inherits = False
-    if agent_id != DEFAULT_AGENT_ID:
+    store_path = str(paths.store)
+    era = detect_era(paths.state)
+    if era.is_sqlite:  # OpenClaw 2026.6.5+: the credentials are in its databases, read-only here
+        era = describe_era(era)
+        snap, inherited, store_path = views.read_sqlite_store(paths)
+        sources = dict.fromkeys(inherited, "main")
+        inherits = bool(inherited)
+        if era.mixed:
+            warnings.append(era_mixed_warning(era))
+    elif warning := fsio.tighten_file_mode(paths.store):
+        warnings.append(warning)
+    if not era.is_sqlite:
+        snap = views.read_store(paths)
+    problems = list(snap.problems)
+    if agent_id != DEFAULT_AGENT_ID and not era.is_sqlite:
         main_paths = agent_paths(DEFAULT_AGENT_ID, paths.state)
         if os.path.normpath(main_paths.agent_dir) != os.path.normpath(paths.agent_dir):
             try:
@@ -352,8 +383,8 @@ def agent_status(agent_id: str = "main", state: StrPath | None = None, env: Mapp
     cli_backends = agentconfig.cli_backend_providers(raw_cfg)
     missing = [p for p in in_use if auth_provider_key(p) not in with_auth and p not in cli_backends]
     env_file_providers = [ps.provider for ps in providers if any(k.source == ".env" for k in ps.env)]
-    return AgentStatus(agent_id, str(paths.store), snap.exists, providers, missing, problems,
-                       warnings, env_file_providers, now, lines, in_use, inherits)
+    return AgentStatus(agent_id, store_path, snap.exists, providers, missing, problems,
+                       warnings, env_file_providers, now, lines, in_use, inherits, era.kind, era.release)
 
 
 def _ref_problems(store: StoreLike, raw_config: Mapping, env: Mapping[str, str]) -> dict[str, str]:

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import TypeVar
 
 from openclaw_onboard.core import fsio
+from openclaw_onboard.core.era import refuse_file_era_write
 from openclaw_onboard.core.errors import StoreCorruptError
 from openclaw_onboard.core.models import AuthProfileStore, LoadProblem
 from openclaw_onboard.core.paths import STORE_FILENAME, AgentPaths, agent_paths
@@ -114,6 +115,7 @@ def update(
     from openclaw_onboard.core.errors import LockLostError, OpenClawError
 
     p = paths or agent_paths(agent_id, state)
+    refuse_file_era_write(p.state)  # before any lock or dir is made: a SQLite-era dir gets no file-era file
     wait = locking.default_timeout() if timeout is None else timeout
     deadline = time.monotonic() + wait
     committed = False
@@ -180,6 +182,7 @@ def remove_files(paths: AgentPaths) -> None:
     """Used by tests and `agents` tooling: drop a store (under its lock)."""
     from openclaw_onboard.core import locking
 
+    refuse_file_era_write(paths.state)
     with locking.hold(paths.lock):
         for path in (paths.store, paths.auth_state):
             with contextlib.suppress(FileNotFoundError):

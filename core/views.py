@@ -10,6 +10,7 @@ through the pydantic models in `core.store`.
 from __future__ import annotations
 
 import math
+import os
 from typing import TYPE_CHECKING
 
 from openclaw_onboard.core import fsio
@@ -251,6 +252,35 @@ def read_store(paths: AgentPaths) -> StoreSnapshot:
                 problems.append(_problem(STORE_FILENAME, f"profile {pid!r}", str(exc)))
     view.set_state(read_state(paths, raw, problems))
     return StoreSnapshot(view, problems, raw is not None, legacy_ids)
+
+
+def read_sqlite_store(paths: AgentPaths) -> tuple[StoreSnapshot, set[str], str]:
+    """The store an agent sees in the SQLite era (core.sqlite_store): the shared store with the agent's own
+    database over it. Returns the snapshot, the ids that come only from the shared store (inherited, for
+    another agent than main) and the path of the database that holds the agent's own profiles."""
+    from openclaw_onboard.core import sqlite_store
+    from openclaw_onboard.core.authstate import coerce_state
+    from openclaw_onboard.core.paths import DEFAULT_AGENT_ID, agent_paths
+
+    state = str(paths.state)
+    main_dir = str(agent_paths(DEFAULT_AGENT_ID, state).agent_dir)
+    shared = sqlite_store.read_shared(state, main_dir)
+    same = paths.agent_id == DEFAULT_AGENT_ID or os.path.normpath(paths.agent_dir) == os.path.normpath(main_dir)
+    own = None if same and shared is not None and shared.path == sqlite_store.agent_db_path(main_dir) \
+        else sqlite_store.read_agent_db(str(paths.agent_dir))
+    profiles, state_raw = sqlite_store.merged(shared, own)
+    problems: list[str] = []
+    view = StoreView()
+    for pid, entry in profiles.items():
+        try:
+            view.profiles[pid] = view_credential(entry)
+        except ValueError as exc:
+            problems.append(_problem(sqlite_store.AGENT_DB, f"profile {pid!r}", str(exc)))
+    view.set_state(coerce_state(state_raw))
+    inherited = set() if same else set(sqlite_store.profiles_of(shared)) - set(sqlite_store.profiles_of(own))
+    where = (own or shared).path if (own or shared) else sqlite_store.state_db_path(state)
+    exists = bool((own and own.store is not None) or (shared and shared.store is not None))
+    return StoreSnapshot(view, problems, exists, []), inherited, where
 
 
 def merge_legacy_entries(paths: AgentPaths, profiles: dict[str, Any], parse: Callable[..., Any],

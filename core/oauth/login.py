@@ -235,11 +235,14 @@ class CodexLoginSession:
         on_progress: Callable[[Stage], Any] | None = None,
         on_notice: Callable[[str], Any] | None = None,
     ) -> None:
+        from openclaw_onboard.core.era import refuse_file_era_write
         from openclaw_onboard.core.paths import state_dir
 
         self.agent_id = agent_id
         self._env: Mapping[str, str] = os.environ if env is None else env
         self.state = state if state is not None else state_dir(self._env)
+        # Before any browser or code: a login whose result could not be saved must not start at all.
+        refuse_file_era_write(self.state)
         self.config = config or CodexOAuthConfig.from_env(self._env)  # refuses a non-loopback host at once
         self._open_browser = open_browser
         self._timeout_s = timeout_s

@@ -19,7 +19,7 @@ from typing import Any
 import pytest
 
 from tests.cli.conftest import OPENCLAW_CMD, ROOT, base_env
-from tests.interop.peers import Peers, ensure_peers
+from tests.interop.peers import OPENCLAW_SQLITE_VERSION, Peers, ensure_peers
 
 BRIDGE = Path(__file__).with_name("oc_bridge.mjs")
 
@@ -32,7 +32,7 @@ def peers() -> Peers:
 @pytest.fixture(scope="session")
 def _openclaw_dist(peers: Peers) -> dict[str, str]:
     """PATH (the real `openclaw` first) and OPENCLAW_DIST, for tests that run the CLI by name."""
-    bin_dir = peers.root / "openclaw" / "node_modules" / ".bin"
+    bin_dir = peers.prefix / "node_modules" / ".bin"
     return {"PATH": os.pathsep.join([str(bin_dir), str(peers.node.parent), os.environ.get("PATH", "")]),
             "OPENCLAW_DIST": str(peers.dist)}
 
@@ -83,9 +83,10 @@ class OpenClawPeer:
     def agent_dir(self, agent_id: str = "main") -> str:
         return str(self.state / "agents" / agent_id / "agent")
 
-    def cli(self, *args: str, timeout: float = 180) -> subprocess.CompletedProcess[str]:
+    def cli(self, *args: str, timeout: float = 180, input: str | None = None) -> subprocess.CompletedProcess[str]:
+        stdin = {"input": input} if input is not None else {"stdin": subprocess.DEVNULL}
         return subprocess.run([str(self.peers.node), str(self.peers.cli), *args], capture_output=True, text=True,
-                              env=self.env, timeout=timeout, cwd=self.home, stdin=subprocess.DEVNULL)
+                              env=self.env, timeout=timeout, cwd=self.home, **stdin)  # type: ignore[call-overload]
 
     def cli_json(self, *args: str) -> Any:
         res = self.cli(*args, "--json")
@@ -115,6 +116,20 @@ class OpenClawPeer:
 @pytest.fixture
 def openclaw_peer(peers: Peers, state_dir: Path) -> Iterator[OpenClawPeer]:
     peer = OpenClawPeer(peers, state_dir, Path(os.environ["HOME"]))
+    yield peer
+    peer.close()
+
+
+@pytest.fixture(scope="session")
+def peers96() -> Peers:
+    """OpenClaw 2026.9.6, npm latest: the SQLite era."""
+    return ensure_peers(version=OPENCLAW_SQLITE_VERSION)
+
+
+@pytest.fixture
+def openclaw96(peers96: Peers, state_dir: Path) -> Iterator[OpenClawPeer]:
+    """The real OpenClaw 2026.9.6 on the test's state dir (its CLI; the bridge is 4.26's)."""
+    peer = OpenClawPeer(peers96, state_dir, Path(os.environ["HOME"]))
     yield peer
     peer.close()
 

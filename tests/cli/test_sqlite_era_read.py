@@ -1,0 +1,49 @@
+"""What the CLI shows of a SQLite-era state dir (OpenClaw 2026.9.x): its profiles, read-only, with the era named;
+refresh fences as what they mean; and a doctor that never applies 4.26's fixes there."""
+
+from __future__ import annotations
+
+import json
+
+from tests.support.sqlite_era import fence, make_sqlite_state
+
+KEY = "sk-or-v1-" + "RecognisablePastedSecret0123456789" * 2
+
+
+def test_status_lists_the_sqlite_profiles_and_names_the_era(cli, state_dir) -> None:
+    make_sqlite_state(state_dir, {"openrouter:manual": {"type": "token", "provider": "openrouter", "token": KEY}})
+    res = cli("models", "status")
+    assert res.rc == 0, res.err
+    assert f"Auth store: {state_dir}/state/openclaw.sqlite (OpenClaw 2026.9.6 SQLite store, read-only here)" in res.out
+    assert "openrouter:manual" in res.out and KEY not in res.out
+    doc = json.loads(cli("models", "status", "--json").out)
+    assert doc["era"] == {"kind": "sqlite", "release": "2026.9.6"}
+    assert [p["id"] for prov in doc["providers"] for p in prov["profiles"]] == ["openrouter:manual"]
+
+
+def test_a_failed_refresh_fence_says_log_in_again_and_fails_check(cli, state_dir) -> None:
+    make_sqlite_state(state_dir, {"openai-codex:me@example.com": fence(failed=True)})
+    res = cli("models", "status")
+    assert "refresh failed: log in again" in res.out and "openclaw-oauth-refresh-fence" not in res.out
+    assert cli("models", "status", "--check").rc == 1
+
+
+def test_doctor_fix_leaves_a_sqlite_era_config_alone(cli, state_dir, openclaw_files) -> None:
+    """The config's auth.profiles names profiles that live in SQLite: 4.26's doctor would call them dangling
+    and --fix would remove them from openclaw.json."""
+    make_sqlite_state(state_dir, {"openrouter:manual": {"type": "token", "provider": "openrouter", "token": KEY},
+                                  "openai-codex:me@example.com": fence(failed=True)})
+    config = (state_dir / "openclaw.json").read_bytes()
+    res = cli("doctor", "--fix", one_line=False)
+    assert (state_dir / "openclaw.json").read_bytes() == config
+    assert "SQLite era" in res.out and "refresh failed: log in again" in res.out
+    assert "dangling" not in res.out and res.rc == 1
+
+
+def test_a_file_era_store_beside_sqlite_is_reported_with_openclaws_fix(cli, state_dir, openclaw_files) -> None:
+    make_sqlite_state(state_dir)
+    openclaw_files.write_store()
+    res = cli("doctor", one_line=False)
+    assert "AUTH_PROFILE_MIGRATION_REQUIRED" in res.out and "openclaw doctor --fix" in res.out and res.rc == 1
+    status = cli("models", "status", one_line=False)
+    assert "openclaw doctor --fix" in status.out + status.err
