@@ -11,12 +11,15 @@ report (app.crash); no traceback unless OPENCLAW_DEBUG=1.
 
 from __future__ import annotations
 
-import argparse
 import os
 import sys
 from types import SimpleNamespace
+from typing import TYPE_CHECKING
 
 from openclaw_onboard.core.i18n import N_, _
+
+if TYPE_CHECKING:
+    import argparse
 
 PROG = "openclaw"
 _FALLBACK_VERSION = "0.1.0"
@@ -32,39 +35,50 @@ class UsageError(Exception):
     """Bad command-line usage: reported as one line, exit 2."""
 
 
-class _Parser(argparse.ArgumentParser):
-    def format_help(self) -> str:
-        # Only here, when help is really shown: argparse formats usages while building the parser too
-        # (a subcommand's prog), and that must not load a catalog.
-        _translate_argparse()  # for its "usage: "
-        return super().format_help()
-
-    def error(self, message: str) -> None:  # type: ignore[override]
-        raise UsageError(f"{self.prog}: {message} (see '{self.prog} --help')")
+_PARSER_TYPES: tuple[type, type, type] | None = None
 
 
-class _VersionAction(argparse.Action):
-    def __init__(self, option_strings: list[str], dest: str = argparse.SUPPRESS,
-                 default: str = argparse.SUPPRESS, help: str | None = None) -> None:
-        super().__init__(option_strings=option_strings, dest=dest, default=default, nargs=0, help=help)
+def _parser_types() -> tuple[type[argparse.ArgumentParser], type[argparse.Action], type[argparse.HelpFormatter]]:
+    """argparse's subclasses, defined once, on first use."""
+    global _PARSER_TYPES
+    if _PARSER_TYPES is not None:
+        return _PARSER_TYPES
+    import argparse
 
-    def __call__(self, parser, namespace, values, option_string=None):  # type: ignore[no-untyped-def]
-        print(f"{PROG} (openclaw-onboard) {version()}")
-        parser.exit(0)
+    class _Parser(argparse.ArgumentParser):
+        def format_help(self) -> str:
+            # Only here, when help is really shown: argparse formats usages while building the parser too
+            # (a subcommand's prog), and that must not load a catalog.
+            _translate_argparse()  # for its "usage: "
+            return super().format_help()
 
+        def error(self, message: str) -> None:  # type: ignore[override]
+            raise UsageError(f"{self.prog}: {message} (see '{self.prog} --help')")
 
-class _Formatter(argparse.RawDescriptionHelpFormatter):
-    """Translates help texts when help is shown, never before: building the parser (every run, `--json`
-    included) loads no catalog. The texts are marked with N_()."""
+    class _VersionAction(argparse.Action):
+        def __init__(self, option_strings: list[str], dest: str = argparse.SUPPRESS,
+                     default: str = argparse.SUPPRESS, help: str | None = None) -> None:
+            super().__init__(option_strings=option_strings, dest=dest, default=default, nargs=0, help=help)
 
-    def _get_help_string(self, action: argparse.Action) -> str | None:
-        return _(action.help) if action.help else action.help
+        def __call__(self, parser, namespace, values, option_string=None):  # type: ignore[no-untyped-def]
+            print(f"{PROG} (openclaw-onboard) {version()}")
+            parser.exit(0)
 
-    def _format_text(self, text: str) -> str:
-        return super()._format_text(_(text) if text else text)
+    class _Formatter(argparse.RawDescriptionHelpFormatter):
+        """Translates help texts when help is shown, never before: building the parser (every run but the
+        status fast path, `--json` included) loads no catalog. The texts are marked with N_()."""
 
-    def start_section(self, heading: str | None) -> None:
-        super().start_section(_(heading) if heading else heading)
+        def _get_help_string(self, action: argparse.Action) -> str | None:
+            return _(action.help) if action.help else action.help
+
+        def _format_text(self, text: str) -> str:
+            return super()._format_text(_(text) if text else text)
+
+        def start_section(self, heading: str | None) -> None:
+            super().start_section(_(heading) if heading else heading)
+
+    _PARSER_TYPES = (_Parser, _VersionAction, _Formatter)
+    return _PARSER_TYPES
 
 
 def version() -> str:
@@ -82,6 +96,8 @@ _ARGPARSE_WORDS = (N_("usage: "), N_("options"), N_("positional arguments"), N_(
 
 
 def _translate_argparse() -> None:
+    import argparse
+
     if argparse._ is not _:  # argparse looks its `_` up at call time
         argparse._ = _  # type: ignore[attr-defined]
 
@@ -94,12 +110,14 @@ def _argparse_words_as_given() -> None:
     """While the parser is built, argparse's words stay as given: it asks `gettext.gettext` for each (60 searches
     for a `messages` catalog no system has, a fifth of `models status --check`), and machine output must load
     no catalog of ours. Help translates them when it is shown (_translate_argparse); errors stay English."""
+    import argparse
+
     if argparse._ is not _:
         argparse._ = _untranslated  # type: ignore[attr-defined]
 
 
 def _fmt(prog: str) -> argparse.HelpFormatter:
-    return _Formatter(prog, max_help_position=32)
+    return _parser_types()[2](prog, max_help_position=32)
 
 
 def _sub(parent: argparse._SubParsersAction, name: str, help_text: str, description: str | None = None,
@@ -115,6 +133,7 @@ def _agent_opt(p: argparse.ArgumentParser) -> None:
 
 
 def build_parser() -> argparse.ArgumentParser:
+    _Parser, _VersionAction, _formatter = _parser_types()
     _argparse_words_as_given()
     root = _Parser(
         prog=PROG, formatter_class=_fmt,
