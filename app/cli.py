@@ -39,7 +39,7 @@ _PARSER_TYPES: tuple[type, type, type] | None = None
 
 
 def _parser_types() -> tuple[type[argparse.ArgumentParser], type[argparse.Action], type[argparse.HelpFormatter]]:
-    """argparse's subclasses, defined once, on first use."""
+    """argparse's subclasses, defined once, on first use (`openclaw onboard` dispatches without argparse)."""
     global _PARSER_TYPES
     if _PARSER_TYPES is not None:
         return _PARSER_TYPES
