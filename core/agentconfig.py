@@ -79,6 +79,22 @@ def configured_agent_dir_str(cfg: Mapping[str, Any], agent_id: str, env: Mapping
     return None
 
 
+def configured_agent_dirs(cfg: Mapping[str, Any], env: Mapping[str, str] | None = None) -> dict[str, str]:
+    """{agent id: configured_agent_dir_str(cfg, id)} for every agent that has one, in one pass over
+    agents.list (a look-up per agent would scan the list each time: quadratic in agents)."""
+    dirs: dict[str, str] = {}
+    seen: set[str] = set()
+    for entry in agent_entries(cfg):
+        agent_id = normalize_agent_id(entry.get("id"))
+        if agent_id in seen:
+            continue  # the first entry of an id is the one agent_entry finds
+        seen.add(agent_id)
+        value = entry.get("agentDir")
+        if isinstance(value, str) and value.strip():
+            dirs[agent_id] = expand_user_path_str(value, env)
+    return dirs
+
+
 def _primary(value: Any) -> str | None:
     """OpenClaw's resolvePrimaryStringValue: a string, or an object's `primary`."""
     if isinstance(value, str):

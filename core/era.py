@@ -126,10 +126,13 @@ def _config_markers(cfg: Mapping[str, Any]) -> list[str]:
 
 def _agent_dirs(state: str, cfg: Mapping[str, Any]) -> list[str]:
     """main's dir, every configured agent's, and every `<state>/agents/*/agent` (as core.paths finds them)."""
-    from openclaw_onboard.core.paths import agent_paths, list_agents
+    from openclaw_onboard.core.agentconfig import configured_agent_dirs
+    from openclaw_onboard.core.paths import AgentPaths, agent_paths, list_agents
 
     ids = list(dict.fromkeys(["main", *list_agents(state)]))
-    dirs = [str(agent_paths(agent_id, state).agent_dir) for agent_id in ids]
+    configured = configured_agent_dirs(cfg)  # one pass: agent_paths per agent would scan agents.list each time
+    dirs = [str(agent_paths("main", state).agent_dir)]  # main's may also come from $OPENCLAW_AGENT_DIR
+    dirs += [configured.get(a) or str(AgentPaths(state, a).agent_dir) for a in ids if a != "main"]
     entries = cfg.get("agents", {}).get("entries") if isinstance(cfg.get("agents"), dict) else None
     if isinstance(entries, dict):  # 9.6's keyed map: an entry's own agentDir, when it has one
         dirs += [os.path.expanduser(e["agentDir"]) for e in entries.values()

@@ -154,3 +154,31 @@ def test_refresh_in_a_mixed_dir_takes_no_4_26_refresh_lock(sqlite_dir: Path, ope
 def test_a_file_era_dir_is_still_written(openclaw_files: OpenClawFiles, state_dir: Path) -> None:
     openclaw_files.write_store()
     assert store.update(lambda s: "written", "main", state_dir) == "written"
+
+
+def test_detecting_the_era_is_linear_in_agents(state_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every agent's dir is looked at; finding each one's configured agentDir once per agent scanned all of
+    agents.list each time (1,000 agents: 500,000 id normalisations, seconds of `models status`).
+    Counted in normalisations, not timed; the dirs found are the same as agent_paths gives."""
+    from openclaw_onboard.core import agentconfig
+
+    n = 300
+    entries = [{"id": "main", "default": True},
+               *({"id": f"a{i}", **({"agentDir": str(state_dir / f"elsewhere{i}")} if i % 2 else {})}
+                 for i in range(1, n))]
+    state_dir.mkdir(parents=True, exist_ok=True)
+    (state_dir / "openclaw.json").write_text(json.dumps({"agents": {"list": entries}}))
+    calls = 0
+    real = agentconfig.normalize_agent_id
+
+    def counting(value: object) -> str:
+        nonlocal calls
+        calls += 1
+        return real(value)
+
+    cfg = json.loads((state_dir / "openclaw.json").read_text())
+    expected = {str(agent_paths(e["id"], state_dir).agent_dir) for e in entries}
+    monkeypatch.setattr(agentconfig, "normalize_agent_id", counting)
+    assert era.detect(state_dir).kind == era.FILE
+    assert calls < 20 * n, calls  # quadratic was about n * n / 2 = 45,000
+    assert set(era._agent_dirs(str(state_dir), cfg)) == expected
