@@ -161,6 +161,7 @@ class OnboardApp(CrashSafeApp, App[int]):  # CrashSafeApp: one line + a private 
         self.device_login_factory = device_login_factory  # tests: a scripted CodexDeviceLogin
         self.env = env
         self.state = state if state is not None else state_dir(env)
+        self._era_text: str | None = None  # the header's era tag, told from the state dir once (_era_tag)
         self.clock: Callable[[], int] = clock or default_clock
         self.open_browser = open_browser
         self.login_timeout_s = login_timeout_s
@@ -449,9 +450,24 @@ class OnboardApp(CrashSafeApp, App[int]):  # CrashSafeApp: one line + a private 
 
     def format_title(self, title: str, sub_title: str) -> Content:
         # Textual dims the sub-title (4.4:1 in the light theme); an italic one reads as secondary.
+        title = self._era_tag() or title  # a SQLite-era dir: the title says so (and fits 80 columns with the step)
         if not sub_title:
             return Content(title)
         return Content.assemble(title, " — ", (sub_title, "italic"))
+
+    def _era_tag(self) -> str:
+        """'OpenClaw 2026.9.6 · read-only' on a SQLite-era state dir (core.era), where every write
+        is refused: said once in the header of every screen rather than discovered at the first save."""
+        if self._era_text is None:
+            from openclaw_onboard.core.era import describe, detect
+
+            try:
+                found = describe(detect(self.state))
+            except OpenClawError:
+                found = None
+            self._era_text = "" if found is None or not found.is_sqlite else _(
+                "OpenClaw {release} · read-only").format(release=found.release or "2026.6.5+")
+        return self._era_text
 
     def action_command_palette(self) -> None:
         # One palette at a time, also while one is covered (help over it) or still closing; no fixed id
@@ -511,6 +527,7 @@ class OnboardApp(CrashSafeApp, App[int]):  # CrashSafeApp: one line + a private 
     async def switch_language(self, lang: str) -> None:
         """Speak `lang` from now on, on every open screen at once: titles, texts, footer and help."""
         set_language(lang)
+        self._era_text = None  # said again in the new language
         self.title = _(APP_TITLE)
         for screen in list(self.screen_stack):
             result = retranslate_tree(screen)
