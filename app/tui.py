@@ -460,7 +460,7 @@ class OnboardApp(CrashSafeApp, App[int]):  # CrashSafeApp: one line + a private 
             self.push_screen(OnboardCommandPalette(placeholder=_("Search for commands…")))
 
     def action_help(self) -> None:
-        from openclaw_onboard.screens.help import HelpScreen
+        from openclaw_onboard.screens.help import HelpScreen, help_title
 
         screen = self.screen
         if isinstance(screen, HelpScreen):
@@ -517,12 +517,6 @@ class OnboardApp(CrashSafeApp, App[int]):  # CrashSafeApp: one line + a private 
             if result is not None:
                 await result
             screen.refresh_bindings()  # the Footer recomposes with the translated bindings
-
-
-def help_title(screen: Screen[Any], app: App[Any]) -> str:
-    """The help screen's title: the screen's title and sub-title (already in the current language)."""
-    parts = (screen.title or app.title, screen.sub_title or "")
-    return " · ".join(t for t in parts if t) or type(screen).__name__
 
 
 def create_app(agent_id: str | None = None, dashboard: bool = False, state: Path | None = None,
