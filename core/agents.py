@@ -72,7 +72,7 @@ def _register_agent(agent_id: str, name: str, agent_dir: Path, state: Path) -> N
     from openclaw_onboard.core import config
 
     def compute(raw: dict) -> None:
-        agents = raw.get("agents") if isinstance(raw.get("agents"), dict) else {}
+        agents = v if isinstance(v := raw.get("agents"), dict) else {}
         entries = [e for e in agents.get("list", []) if isinstance(e, dict)] if isinstance(
             agents.get("list"), list) else []
         if any(_openclaw_agent_id(e.get("id")) == agent_id for e in entries):

@@ -43,7 +43,7 @@ class _CredentialBase(OpenModel):
     provider: str = Field(min_length=1)
     email: str | None = None
 
-    def __repr_args__(self):  # type: ignore[override]
+    def __repr_args__(self):
         # Only non-secret fields: a repr ends up in tracebacks and logs. Extras may be secrets too.
         for name in ("type", "provider", "email", "expires", "accountId"):
             value = getattr(self, name, None)

@@ -49,7 +49,7 @@ def _read(paths: AgentPaths, *, tighten: bool) -> LoadedStore:
         warnings.append(warning)
     raw = fsio.read_json_object(paths.store)
     if raw is None:
-        store, problems = AuthProfileStore(), []
+        store, problems = AuthProfileStore(), list[LoadProblem]()
         legacy_ids = imports.merge_legacy(store, paths, problems)
         exists = False
     else:
