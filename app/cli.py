@@ -61,7 +61,8 @@ def _parser_types() -> tuple[type[argparse.ArgumentParser], type[argparse.Action
                      default: str = argparse.SUPPRESS, help: str | None = None) -> None:
             super().__init__(option_strings=option_strings, dest=dest, default=default, nargs=0, help=help)
 
-        def __call__(self, parser, namespace, values, option_string=None):  # type: ignore[no-untyped-def]
+        def __call__(self, parser: argparse.ArgumentParser, namespace: argparse.Namespace, values: object,
+                     option_string: str | None = None) -> None:
             print(f"{PROG} (openclaw-onboard) {version()}")
             parser.exit(0)
 
@@ -99,7 +100,8 @@ _ARGPARSE_WORDS = (N_("usage: "), N_("options"), N_("positional arguments"), N_(
 def _translate_argparse() -> None:
     import argparse
 
-    if argparse._ is not _:  # argparse looks its `_` up at call time
+    # argparse looks its `_` up at call time; typeshed does not declare that module global.
+    if argparse._ is not _:  # type: ignore[attr-defined]
         argparse._ = _  # type: ignore[attr-defined]
 
 

@@ -133,7 +133,7 @@ class ChannelsOutput(_Out):
 
 def _profile_out(p: ProfileStatus) -> ProfileOut:
     return ProfileOut(
-        id=p.profile_id, provider=p.provider, type=p.type, status=p.status, expires=p.expires_ms,  # type: ignore[arg-type]
+        id=p.profile_id, provider=p.provider, type=p.type, status=p.status, expires=p.expires_ms,
         remainingMs=p.remaining_ms, remaining=p.remaining_human, expiry=p.expiry_text, masked=p.masked,
         email=p.email, accountId=p.account_id, source=p.source, cooldownUntil=p.cooldown_until or None,
         unusable=p.unusable_kind, unusableReason=p.unusable_reason, eligibility=p.reason_code, position=p.position,
@@ -165,5 +165,5 @@ def status_output(status: AgentStatus, exit_code: int) -> StatusOutput:
         inheritsMain=status.inherits_main,
         problems=list(status.problems),
         warnings=list(status.warnings),
-        exitCode=exit_code,  # type: ignore[arg-type]
+        exitCode=exit_code,
     )

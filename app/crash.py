@@ -217,14 +217,16 @@ def install_hooks(state: Path | None = None, *, logging_handler: bool = True) ->
     sys.excepthook = excepthook
     sys.unraisablehook = unraisable_hook
     if "threading" in sys.modules:
-        sys.modules["threading"].excepthook = thread_hook
+        import threading  # already imported: no cost
+
+        threading.excepthook = thread_hook
     else:
         # `threading` takes its excepthook from `_thread._excepthook` when it is first imported: set there, the
         # hook is in place for any thread, and the status path does not import threading (with functools and
         # collections) only to set it. tests/tui/test_crash_and_escapes.py starts a thread on that path.
         import _thread
 
-        _thread._excepthook = thread_hook  # type: ignore[attr-defined]
+        _thread._excepthook = thread_hook
     if not logging_handler:
         return
     import logging

@@ -16,7 +16,7 @@ from __future__ import annotations
 import contextlib
 import math
 import os
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -47,6 +47,7 @@ from textual.binding import Binding
 from textual.command import CommandPalette, DiscoveryHit, Hit, Hits, Provider
 from textual.content import Content
 from textual.css.query import NoMatches
+from textual.filter import LineFilter
 from textual.screen import Screen
 from textual.worker import WorkerFailed, active_worker
 
@@ -179,7 +180,7 @@ class OnboardApp(CrashSafeApp, App[int]):  # CrashSafeApp: one line + a private 
         self._keys_valid_after = -math.inf
         self._switch_id = 0
 
-    def get_line_filters(self):  # type: ignore[no-untyped-def]
+    def get_line_filters(self) -> Sequence[LineFilter]:
         return [*super().get_line_filters(), _TERMINAL_SAFE]  # untrusted text never drives the terminal
 
     # -- start ------------------------------------------------------------------------------------------
