@@ -21,6 +21,7 @@ from openclaw_onboard.core.i18n import N_, _
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (the status path avoids it)
 if TYPE_CHECKING:
     import argparse
+    from typing import NoReturn
 
 PROG = "openclaw"
 _FALLBACK_VERSION = "0.1.0"
@@ -53,7 +54,7 @@ def _parser_types() -> tuple[type[argparse.ArgumentParser], type[argparse.Action
             _translate_argparse()  # for its "usage: "
             return super().format_help()
 
-        def error(self, message: str) -> None:  # type: ignore[override]
+        def error(self, message: str) -> NoReturn:
             raise UsageError(f"{self.prog}: {message} (see '{self.prog} --help')")
 
     class _VersionAction(argparse.Action):

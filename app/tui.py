@@ -105,10 +105,12 @@ class OnboardCommands(Provider):
 
     async def search(self, query: str) -> Hits:
         matcher = self.matcher(query)
+        app = self.app
+        assert isinstance(app, OnboardApp)
         for name, help_text, callback in self._commands():
             score = matcher.match(name)
-            switch = getattr(callback, "func", None) == self.app.switch_language  # type: ignore[attr-defined]
-            lang = callback.args[0] if switch else None  # type: ignore[attr-defined]
+            switch = isinstance(callback, partial) and callback.func == app.switch_language
+            lang = callback.args[0] if isinstance(callback, partial) and switch else None
             if score <= 0 and lang is not None:  # "language", "korean"... find it whatever language is shown
                 score = matcher.match(f"language {ENGLISH_LANGUAGE_NAMES[lang]} {name}") * 0.9
             if score > 0:
@@ -124,6 +126,7 @@ class OnboardCommandPalette(CommandPalette):
         if not self.is_attached:
             return
         with contextlib.suppress(NoMatches):  # the palette closed while gathering
+            # The undecorated method (@work wraps it with functools.wraps), which typeshed's types do not show.
             await CommandPalette._gather_commands.__wrapped__(self, search_value)  # type: ignore[attr-defined]
 
     def _action_command_list(self, action: str) -> None:
@@ -238,9 +241,9 @@ class OnboardApp(CrashSafeApp, App[int]):  # CrashSafeApp: one line + a private 
         # look up one of that screen's widgets: NoMatches. Nothing is lost, nothing is shown: not a crash.
         if isinstance(error, WorkerFailed) and isinstance(error.error, NoMatches):
             worker = active_worker.get(None)
-            node = getattr(worker, "node", None)
+            node = worker.node if worker is not None else None
             try:
-                screen = node if isinstance(node, Screen) else node.screen  # type: ignore[union-attr]
+                screen = node if node is None or isinstance(node, Screen) else node.screen
             except Exception:  # no node, or detached from every screen
                 screen = None
             if node is not None and (screen is None or screen not in self.screen_stack):

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import inspect
 from collections.abc import Callable
-from pathlib import Path
+from pathlib import Path, PurePath
 from typing import Any, TypeVar
 
 from openclaw_onboard.screens.i18n import TranslatedBindings
@@ -71,7 +71,7 @@ def css_paths(screen_class: type[Screen[Any]]) -> list[Path]:
         return []
     here = Path(inspect.getfile(screen_class)).parent
     return [path if path.is_absolute() else (here / path).resolve()
-            for path in map(Path, [declared] if isinstance(declared, str | Path) else declared)]
+            for path in map(Path, [declared] if isinstance(declared, str | PurePath) else declared)]
 
 
 def guard_dismiss(screen: Screen[Any]) -> Screen[Any]:

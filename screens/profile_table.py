@@ -203,7 +203,7 @@ def row_cells(r: RowInfo, now: int, refreshing: bool = False) -> dict[str, tuple
     """column key -> (cell value, display width). Values are escaped markup strings or shared badges."""
     shared = badges()
     if r.kind == "provider":
-        cells = dict.fromkeys(COLUMN_KEYS, EMPTY_CELL)
+        cells: dict[str, tuple[Any, int]] = dict.fromkeys(COLUMN_KEYS, EMPTY_CELL)
         cells["id"] = (f"[bold underline]{escape(r.provider)}[/]  [italic]{escape(r.note)}[/]",
                        cell_len(r.provider) + 2 + cell_len(r.note))
         if r.missing:
@@ -267,6 +267,7 @@ def rows_column_widths(rows: list[RowInfo]) -> dict[str, int]:
     making any cell (no markup, no countdown): the open of 20,000 profiles measures, it does not format."""
     pos = id_ = type_ = who = secret = expires = source = 0
     sources: dict[str, int] = {}
+    label_source: str  # a profile's Source or an env row's "env"/"env-file"
     for r in rows:
         p = r.profile
         if p is not None:
