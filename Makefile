@@ -43,6 +43,7 @@ onboard: $(APP_STAMP) $(MO)
 test: $(STAMP) $(MO)
 	$(BIN)/ruff check .
 	$(BIN)/lint-imports
+	$(BIN)/mypy
 	$(BIN)/python -m tests.interop.peers
 	$(BIN)/python -m pytest -n 2 $(PYTEST_ARGS)
 
@@ -50,6 +51,7 @@ test: $(STAMP) $(MO)
 check: $(STAMP) $(MO)
 	$(BIN)/ruff check .
 	$(BIN)/lint-imports
+	$(BIN)/mypy
 	$(BIN)/python -m pytest -n 2 -q -m "not slow" tests/core tests/cli tests/test_core_is_ui_free.py tests/test_layers.py $(PYTEST_ARGS)
 
 lint: $(STAMP)
@@ -61,6 +63,7 @@ contracts: $(STAMP)
 
 # Types (pyproject's [tool.mypy]): core/, screens/ and app/ through the openclaw_onboard namespace.
 types: $(STAMP)
+	$(BIN)/mypy
 
 bench: $(STAMP)
 	for b in bench/*.py; do $(BIN)/python $$b || exit 1; done

@@ -40,7 +40,7 @@ def _dismiss_once(screen: Screen[Any], result: Any, dismiss: Callable[[Any], Awa
         return _ignored()
     if screen not in stack:
         return _ignored()
-    screen._wizard_dismissed = True  # type: ignore[attr-defined]
+    screen._wizard_dismissed = True  # type: ignore[attr-defined]  # marks a Screen of any class
     if stack[-1] is screen:
         return dismiss(result)
     callbacks = screen._result_callbacks
@@ -83,5 +83,5 @@ def guard_dismiss(screen: Screen[Any]) -> Screen[Any]:
     def dismiss(result: Any = None) -> AwaitComplete:
         return _dismiss_once(screen, result, original)
 
-    screen.dismiss = dismiss  # type: ignore[method-assign]
+    screen.dismiss = dismiss  # type: ignore[method-assign]  # on this one instance, not its class
     return screen

@@ -151,7 +151,7 @@ def _update_static(widget: Static, text: Text) -> None:
     new_lines = text.plain.split("\n")
     same_shape = (old_lines is not None and width > 0 and len(old_lines) == len(new_lines)
                   and all(cells(line) <= width for line in (*old_lines, *new_lines)))
-    widget._shown_text = text  # type: ignore[attr-defined]
+    widget._shown_text = text  # type: ignore[attr-defined]  # kept on the Static it was shown in
     widget.update(text, layout=not same_shape)
 
 

@@ -65,7 +65,7 @@ def tr(widget: W, make: Callable[[], Any], attr: str | None = None) -> W:
     setters: list[Callable[[], None]] = getattr(widget, "_i18n_setters", [])
     setter = lambda: _apply(widget, make(), attr)  # noqa: E731 - a closure kept on the widget
     setters.append(setter)
-    widget._i18n_setters = setters  # type: ignore[attr-defined]
+    widget._i18n_setters = setters  # type: ignore[attr-defined]  # kept on a widget of any class
     setter()
     return widget
 
@@ -111,6 +111,7 @@ class TranslatedBindings:
 
     @property
     def active_bindings(self) -> dict[str, ActiveBinding]:
+        # A mixin: the Screen it is mixed into has active_bindings, which mypy cannot see from here.
         bindings: dict[str, ActiveBinding] = super().active_bindings  # type: ignore[misc]
         if current_language() == "en":
             return bindings
