@@ -52,7 +52,7 @@ check: $(STAMP) $(MO)
 	$(BIN)/ruff check .
 	$(BIN)/lint-imports
 	$(BIN)/mypy
-	$(BIN)/python -m pytest -n 2 -q -m "not slow" tests/core tests/cli tests/test_core_is_ui_free.py tests/test_layers.py $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n 2 -q -m "not slow" tests/core tests/cli tests/test_core_is_ui_free.py tests/test_layers.py tests/test_types.py $(PYTEST_ARGS)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

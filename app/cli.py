@@ -103,7 +103,7 @@ def _translate_argparse() -> None:
 
     # argparse looks its `_` up at call time; typeshed does not declare that module global.
     if argparse._ is not _:  # type: ignore[attr-defined]
-        argparse._ = _  # type: ignore[attr-defined]
+        argparse._ = _  # type: ignore[attr-defined]  # (the same undeclared global)
 
 
 def _fmt(prog: str) -> argparse.HelpFormatter:
