@@ -154,6 +154,7 @@ class CrashSafeApp:
         """Called by Textual once the terminal is restored: our one line, written as is (no wrapping)."""
         app: Any = self
         if self.crash_line is None:
+            # A mixin: the App it is mixed into has the method, which mypy cannot see from here.
             super()._print_error_renderables()  # type: ignore[misc]
             return
         app._exit_renderables.clear()
@@ -166,6 +167,9 @@ def _stderr_line(line: str) -> None:
         sys.stderr.flush()
     except Exception:
         pass
+
+
+_ONE_LINE_HANDLER = "openclaw-one-line"  # its name: installed once however often install_hooks runs
 
 
 def _one_line_handler() -> logging.Handler:
@@ -217,20 +221,22 @@ def install_hooks(state: Path | None = None, *, logging_handler: bool = True) ->
     sys.excepthook = excepthook
     sys.unraisablehook = unraisable_hook
     if "threading" in sys.modules:
-        sys.modules["threading"].excepthook = thread_hook
+        import threading  # already imported: no cost
+
+        threading.excepthook = thread_hook
     else:
         # `threading` takes its excepthook from `_thread._excepthook` when it is first imported: set there, the
         # hook is in place for any thread, and the status path does not import threading (with functools and
         # collections) only to set it. tests/tui/test_crash_and_escapes.py starts a thread on that path.
         import _thread
 
-        _thread._excepthook = thread_hook  # type: ignore[attr-defined]
+        _thread._excepthook = thread_hook
     if not logging_handler:
         return
     import logging
 
     root = logging.getLogger()
-    if not any(getattr(h, "_openclaw_one_line", False) for h in root.handlers):
+    if not any(h.name == _ONE_LINE_HANDLER for h in root.handlers):
         handler = _one_line_handler()
-        handler._openclaw_one_line = True  # type: ignore[attr-defined]
+        handler.name = _ONE_LINE_HANDLER
         root.addHandler(handler)

@@ -70,7 +70,7 @@ def _init_source(cls: type, names: tuple[str, ...], defaults: dict[str, Any], fr
     return f"def __init__({', '.join(params)}):\n" + ("\n".join(body) or "    pass") + "\n", env
 
 
-def record(cls: type[T] | None = None, /, *, frozen: bool = False, slots: bool = False) -> Any:
+def _record(cls: type[T] | None = None, /, *, frozen: bool = False, slots: bool = False) -> Any:
     def wrap(cls: type[T]) -> type[T]:
         annotations = cls.__dict__.get("__annotations__", {})  # noqa: RUF063 (inspect is what we avoid)
         names = tuple(n for n, kind in annotations.items() if not str(kind).startswith("ClassVar"))
@@ -146,3 +146,10 @@ def replace(obj: T, /, **changes: Any) -> T:
         raise TypeError(f"{type(obj).__qualname__} has no field(s) {sorted(unknown)}")
     values = {n: changes.get(n, getattr(obj, n)) for n in obj.__record_fields__}  # type: ignore[attr-defined]
     return type(obj)(**values)
+
+
+if TYPE_CHECKING:
+    # Type checkers see a record as the dataclass it behaves like: they cannot see an exec-made __init__.
+    from dataclasses import dataclass as record
+else:
+    record = _record

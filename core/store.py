@@ -50,7 +50,7 @@ def _read(paths: AgentPaths, *, tighten: bool) -> LoadedStore:
         warnings.append(warning)
     raw = fsio.read_json_object(paths.store)
     if raw is None:
-        store, problems = AuthProfileStore(), []
+        store, problems = AuthProfileStore(), list[LoadProblem]()
         legacy_ids = imports.merge_legacy(store, paths, problems)
         exists = False
     else:
@@ -119,7 +119,7 @@ def update(
     wait = locking.default_timeout() if timeout is None else timeout
     deadline = time.monotonic() + wait
     committed = False
-    result: T | None = None
+    results: list[T] = []  # mutate's result in each pass up to the commit (a list: T itself may be None)
     while True:
         try:
             with locking.hold(p.lock, max(0.0, deadline - time.monotonic()), queue=p.lock_queue) as lock:
@@ -129,17 +129,17 @@ def update(
                     outcome = mutate(loaded.store)
                 except OpenClawError:
                     if committed:  # the pass that checks our committed change: nothing left to apply
-                        return result  # type: ignore[return-value]
+                        return results[-1]
                     raise
                 if not committed:
-                    result = outcome
+                    results.append(outcome)
                 if _canonical(loaded.store) != before or loaded.legacy_ids:
                     try:
                         _write(loaded, lock.ensure_fresh)
                     finally:
                         committed = committed or loaded.renamed
                 if lock.is_ours():
-                    return result  # type: ignore[return-value]
+                    return results[-1]
                 # Our lock was removed after our last check: a waiter of OpenClaw's may have read
                 # the store before our rename and will write over it. Apply the change again.
                 raise LockLostError(p.lock, lock.held_s)
