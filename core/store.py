@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import TypeVar
 
 from openclaw_onboard.core import fsio
+from openclaw_onboard.core.era import detect as detect_era
 from openclaw_onboard.core.era import refuse_file_era_write
 from openclaw_onboard.core.errors import StoreCorruptError
 from openclaw_onboard.core.models import AuthProfileStore, LoadProblem
@@ -42,8 +43,29 @@ class LoadedStore:
     renamed: bool = False  # set once a file of this write was renamed into place
 
 
+def _read_sqlite(paths: AgentPaths) -> LoadedStore:
+    """An agent's own store in the SQLite era (OpenClaw 2026.6.5+): main's is the shared store, another agent's
+    its `openclaw-agent.sqlite` (core.sqlite_store). Read-only: `update` refuses this era (core.era)."""
+    from openclaw_onboard.core import authstate, sqlite_store
+    from openclaw_onboard.core.paths import DEFAULT_AGENT_ID
+
+    state = str(paths.state)
+    main_dir = str(agent_paths(DEFAULT_AGENT_ID, state).agent_dir)
+    if paths.agent_id == DEFAULT_AGENT_ID:
+        raw = sqlite_store.read_shared(state, main_dir)
+    else:
+        raw = sqlite_store.read_agent_db(str(paths.agent_dir))
+    doc = raw.store if raw is not None and raw.store is not None else {"version": 1, "profiles": {}}
+    store, problems = AuthProfileStore.from_raw(doc, sqlite_store.AGENT_DB)
+    store.set_state(authstate.coerce_state(raw.state if raw is not None else None))
+    return LoadedStore(paths, store, problems, [], raw is not None and raw.store is not None)
+
+
 def _read(paths: AgentPaths, *, tighten: bool) -> LoadedStore:
     from openclaw_onboard.core import authstate, imports  # local: imports depends on store's models only
+
+    if detect_era(paths.state).is_sqlite:
+        return _read_sqlite(paths)
 
     warnings: list[str] = []
     if tighten and (warning := fsio.tighten_file_mode(paths.store)):
