@@ -45,8 +45,15 @@ def normalize_agent_id(value: Any) -> str:
 
 
 def agent_entries(cfg: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """The configured agents: 2026.8.1+'s keyed map `agents.entries` (`{id: {...}}`, preferred whenever present,
+    as 9.x's readAgentRosterProperty does), else `agents.list`."""
     agents = cfg.get("agents")
-    entries = agents.get("list") if isinstance(agents, dict) else None
+    if not isinstance(agents, dict):
+        return []
+    if agents.get("entries") is not None:
+        keyed = agents["entries"]
+        return [{**e, "id": key} for key, e in keyed.items() if isinstance(e, dict)] if isinstance(keyed, dict) else []
+    entries = agents.get("list")
     return [e for e in entries if isinstance(e, dict)] if isinstance(entries, list) else []
 
 

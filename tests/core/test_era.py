@@ -155,3 +155,14 @@ def test_refresh_in_the_sqlite_era_takes_no_4_26_refresh_lock(state_dir: Path, o
 def test_a_file_era_dir_is_still_written(openclaw_files: OpenClawFiles, state_dir: Path) -> None:
     openclaw_files.write_store()
     assert store.update(lambda s: "written", "main", state_dir) == "written"
+
+
+def test_agents_entries_of_2026_8_are_the_agents(openclaw_files: OpenClawFiles, state_dir: Path,
+                                                 tmp_path: Path) -> None:
+    from openclaw_onboard.core.paths import list_agents
+
+    elsewhere = tmp_path / "w"
+    openclaw_files.write_config({"agents": {"ownership": "explicit", "entries": {
+        "main": {"workspace": "/x"}, "work": {"name": "work", "agentDir": str(elsewhere)}, "bad": 3}}})
+    assert list_agents(state_dir) == ["main", "work"]
+    assert agent_paths("work", state_dir).agent_dir == elsewhere
