@@ -20,6 +20,7 @@ from openclaw_onboard.core.i18n import N_, _
 
 if TYPE_CHECKING:
     import argparse
+    from typing import NoReturn
 
 PROG = "openclaw"
 _FALLBACK_VERSION = "0.1.0"
@@ -52,7 +53,7 @@ def _parser_types() -> tuple[type[argparse.ArgumentParser], type[argparse.Action
             _translate_argparse()  # for its "usage: "
             return super().format_help()
 
-        def error(self, message: str) -> None:  # type: ignore[override]
+        def error(self, message: str) -> NoReturn:
             raise UsageError(f"{self.prog}: {message} (see '{self.prog} --help')")
 
     class _VersionAction(argparse.Action):
@@ -60,7 +61,8 @@ def _parser_types() -> tuple[type[argparse.ArgumentParser], type[argparse.Action
                      default: str = argparse.SUPPRESS, help: str | None = None) -> None:
             super().__init__(option_strings=option_strings, dest=dest, default=default, nargs=0, help=help)
 
-        def __call__(self, parser, namespace, values, option_string=None):  # type: ignore[no-untyped-def]
+        def __call__(self, parser: argparse.ArgumentParser, namespace: argparse.Namespace, values: object,
+                     option_string: str | None = None) -> None:
             print(f"{PROG} (openclaw-onboard) {version()}")
             parser.exit(0)
 
@@ -98,8 +100,9 @@ _ARGPARSE_WORDS = (N_("usage: "), N_("options"), N_("positional arguments"), N_(
 def _translate_argparse() -> None:
     import argparse
 
-    if argparse._ is not _:  # argparse looks its `_` up at call time
-        argparse._ = _  # type: ignore[attr-defined]
+    # argparse looks its `_` up at call time; typeshed does not declare that module global.
+    if argparse._ is not _:  # type: ignore[attr-defined]
+        argparse._ = _  # type: ignore[attr-defined]  # (the same undeclared global)
 
 
 def _untranslated(message: str) -> str:
@@ -112,8 +115,9 @@ def _argparse_words_as_given() -> None:
     no catalog of ours. Help translates them when it is shown (_translate_argparse); errors stay English."""
     import argparse
 
-    if argparse._ is not _:
-        argparse._ = _untranslated  # type: ignore[attr-defined]
+    # The same module global as in _translate_argparse, which typeshed does not declare.
+    if argparse._ is not _:  # type: ignore[attr-defined]
+        argparse._ = _untranslated  # type: ignore[attr-defined]  # (the same undeclared global)
 
 
 def _fmt(prog: str) -> argparse.HelpFormatter:

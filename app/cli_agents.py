@@ -59,7 +59,7 @@ def cmd_agents_list(args: argparse.Namespace) -> int:
 
         doc = AgentsOutput(agents=[
             AgentOut(id=s.agent_id, default=s.agent_id == default, profileCount=s.profile_count,
-                     worstStatus=s.worst_status, storePath=str(agent_paths(s.agent_id).store),  # type: ignore[arg-type]
+                     worstStatus=s.worst_status, storePath=str(agent_paths(s.agent_id).store),
                      error=s.error)
             for s in summaries
         ])
@@ -122,7 +122,7 @@ def cmd_channels_list(args: argparse.Namespace) -> int:
 
         doc = ChannelsOutput(
             chat=[ChatChannelOut(id=name, enabled=enabled) for name, enabled in chat],
-            auth=[AuthProfileOut(id=pid, provider=prov, type=kind) for pid, prov, kind in auth],  # type: ignore[arg-type]
+            auth=[AuthProfileOut(id=pid, provider=prov, type=kind) for pid, prov, kind in auth],
         )
         print(clean_block(doc.json_text()), flush=True)
         return 0

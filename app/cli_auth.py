@@ -14,6 +14,9 @@ from openclaw_onboard.core.sanitize import clean, clean_block, command
 if TYPE_CHECKING:
     import argparse
 
+    from openclaw_onboard.core.models import AuthConfig
+    from openclaw_onboard.core.store import LoadedStore
+
 
 def _out(line: str = "") -> None:
     print(clean(line), flush=True)  # ids, providers, paths come from files: one clean line each (issue 11.7)
@@ -29,7 +32,7 @@ def _info(line: str) -> None:
 
 # ---- order
 
-def _provider_known(loaded, auth, provider: str) -> bool:  # type: ignore[no-untyped-def]
+def _provider_known(loaded: LoadedStore, auth: AuthConfig | None, provider: str) -> bool:
     store = loaded.store
     in_config = auth is not None and (
         provider in auth.order or any(p.provider == provider for p in auth.profiles.values())
@@ -37,7 +40,7 @@ def _provider_known(loaded, auth, provider: str) -> bool:  # type: ignore[no-unt
     return bool(store.profiles_for(provider) or (store.order and provider in store.order) or in_config)
 
 
-def _load_with_config(agent_id: str):  # type: ignore[no-untyped-def]
+def _load_with_config(agent_id: str) -> tuple[LoadedStore, AuthConfig]:
     from openclaw_onboard.core import config as config_mod
     from openclaw_onboard.core import store as store_mod
 

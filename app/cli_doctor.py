@@ -48,14 +48,15 @@ def cmd_doctor(args: argparse.Namespace) -> int:
     from openclaw_onboard.core.sanitize import clean
 
     if args.json:
+        code = doctor.exit_code(findings)
         doc = {
             "fixed": [{"check": f.check, "subject": f.subject, "result": r} for f, r in applied],
             "findings": [{"check": f.check, "severity": f.severity, "subject": f.subject, "message": f.message,
                           "fix": f.fix, "fixable": f.fixable} for f in findings],
-            "exitCode": doctor.exit_code(findings),
+            "exitCode": code,
         }
         print(json.dumps(doc, indent=2))
-        return doc["exitCode"]
+        return code
     for _finding, result in applied:
         print(_("fixed: {result}").format(result=clean(result)))
     _print_findings(findings)

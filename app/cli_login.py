@@ -25,6 +25,7 @@ from openclaw_onboard.core.sanitize import clean
 
 if TYPE_CHECKING:
     import argparse
+    from typing import Any
 
     from openclaw_onboard.core.oauth.device import DeviceProgress
     from openclaw_onboard.core.oauth.login import LoginResult, LoginStart
@@ -140,21 +141,22 @@ async def run_login(agent_id: str, open_browser: bool) -> LoginResult:
                                 on_notice=lambda message: _info(f"openclaw: {message}"))
     queue: asyncio.Queue[str | None] = asyncio.Queue()
     reader: StdinLines | None = None
-    pending: list[asyncio.Future[object]] = []  # our own tasks, always collected before returning
+    # Our own tasks (the login's and stdin's: two result types), always collected before returning.
+    pending: list[asyncio.Future[Any]] = []
     try:
         start = await session.start()
         _announce_browser_login(start, session.redirect_uri)
         reader = StdinLines(asyncio.get_running_loop(), queue.put_nowait)
         reader.start()
         result = asyncio.ensure_future(session.result())
-        pending.append(result)  # type: ignore[arg-type]
+        pending.append(result)
         stdin_open = True
         while True:
-            waiting: set[asyncio.Future[object]] = {result}  # type: ignore[arg-type]
+            waiting: set[asyncio.Future[Any]] = {result}
             getter = asyncio.ensure_future(queue.get()) if stdin_open else None
             if getter is not None:
-                waiting.add(getter)  # type: ignore[arg-type]
-                pending.append(getter)  # type: ignore[arg-type]
+                waiting.add(getter)
+                pending.append(getter)
             done, _pending = await asyncio.wait(waiting, return_when=asyncio.FIRST_COMPLETED)
             if result in done:
                 if getter is not None:

@@ -139,7 +139,7 @@ class ChannelsOutput(_Out):
 
 def _profile_out(p: ProfileStatus) -> ProfileOut:
     return ProfileOut(
-        id=p.profile_id, provider=p.provider, type=p.type, status=p.status, expires=p.expires_ms,  # type: ignore[arg-type]
+        id=p.profile_id, provider=p.provider, type=p.type, status=p.status, expires=p.expires_ms,
         remainingMs=p.remaining_ms, remaining=p.remaining_human, expiry=p.expiry_text, masked=p.masked,
         email=p.email, accountId=p.account_id, source=p.source, cooldownUntil=p.cooldown_until or None,
         unusable=p.unusable_kind, unusableReason=p.unusable_reason, eligibility=p.reason_code, position=p.position,
@@ -155,7 +155,7 @@ def status_output(status: AgentStatus, exit_code: int) -> StatusOutput:
         agent=status.agent_id,
         storePath=str(status.store_path),
         storeExists=status.store_exists,
-        era=EraOut(kind=status.era, release=status.era_release),  # type: ignore[arg-type]
+        era=EraOut(kind=status.era, release=status.era_release),
         now=status.now_ms,
         providers=[
             ProviderOut(
@@ -172,5 +172,5 @@ def status_output(status: AgentStatus, exit_code: int) -> StatusOutput:
         inheritsMain=status.inherits_main,
         problems=list(status.problems),
         warnings=list(status.warnings),
-        exitCode=exit_code,  # type: ignore[arg-type]
+        exitCode=exit_code,
     )

@@ -155,6 +155,7 @@ class CrashSafeApp:
         """Called by Textual once the terminal is restored: our one line, written as is (no wrapping)."""
         app: Any = self
         if self.crash_line is None:
+            # A mixin: the App it is mixed into has the method, which mypy cannot see from here.
             super()._print_error_renderables()  # type: ignore[misc]
             return
         app._exit_renderables.clear()
@@ -167,6 +168,9 @@ def _stderr_line(line: str) -> None:
         sys.stderr.flush()
     except Exception:
         pass
+
+
+_ONE_LINE_HANDLER = "openclaw-one-line"  # its name: installed once however often install_hooks runs
 
 
 def _one_line_handler() -> logging.Handler:
@@ -221,7 +225,7 @@ def install_logging_handler() -> None:
     import logging
 
     root = logging.getLogger()
-    if not any(getattr(h, "_openclaw_one_line", False) for h in root.handlers):
+    if not any(h.name == _ONE_LINE_HANDLER for h in root.handlers):
         handler = _one_line_handler()
-        handler._openclaw_one_line = True  # type: ignore[attr-defined]
+        handler.name = _ONE_LINE_HANDLER
         root.addHandler(handler)

@@ -16,7 +16,7 @@ from __future__ import annotations
 import contextlib
 import math
 import os
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -47,6 +47,7 @@ from textual.binding import Binding
 from textual.command import CommandPalette, DiscoveryHit, Hit, Hits, Provider
 from textual.content import Content
 from textual.css.query import NoMatches
+from textual.filter import LineFilter
 from textual.screen import Screen
 from textual.worker import WorkerFailed, active_worker
 
@@ -104,10 +105,12 @@ class OnboardCommands(Provider):
 
     async def search(self, query: str) -> Hits:
         matcher = self.matcher(query)
+        app = self.app
+        assert isinstance(app, OnboardApp)
         for name, help_text, callback in self._commands():
             score = matcher.match(name)
-            switch = getattr(callback, "func", None) == self.app.switch_language  # type: ignore[attr-defined]
-            lang = callback.args[0] if switch else None  # type: ignore[attr-defined]
+            switch = isinstance(callback, partial) and callback.func == app.switch_language
+            lang = callback.args[0] if isinstance(callback, partial) and switch else None
             if score <= 0 and lang is not None:  # "language", "korean"... find it whatever language is shown
                 score = matcher.match(f"language {ENGLISH_LANGUAGE_NAMES[lang]} {name}") * 0.9
             if score > 0:
@@ -123,6 +126,7 @@ class OnboardCommandPalette(CommandPalette):
         if not self.is_attached:
             return
         with contextlib.suppress(NoMatches):  # the palette closed while gathering
+            # The undecorated method (@work wraps it with functools.wraps), which typeshed's types do not show.
             await CommandPalette._gather_commands.__wrapped__(self, search_value)  # type: ignore[attr-defined]
 
     def _action_command_list(self, action: str) -> None:
@@ -161,6 +165,7 @@ class OnboardApp(CrashSafeApp, App[int]):  # CrashSafeApp: one line + a private 
         self.device_login_factory = device_login_factory  # tests: a scripted CodexDeviceLogin
         self.env = env
         self.state = state if state is not None else state_dir(env)
+        self._era_text: str | None = None  # the header's era tag, told from the state dir once (_era_tag)
         self.clock: Callable[[], int] = clock or default_clock
         self.open_browser = open_browser
         self.login_timeout_s = login_timeout_s
@@ -179,7 +184,7 @@ class OnboardApp(CrashSafeApp, App[int]):  # CrashSafeApp: one line + a private 
         self._keys_valid_after = -math.inf
         self._switch_id = 0
 
-    def get_line_filters(self):  # type: ignore[no-untyped-def]
+    def get_line_filters(self) -> Sequence[LineFilter]:
         return [*super().get_line_filters(), _TERMINAL_SAFE]  # untrusted text never drives the terminal
 
     # -- start ------------------------------------------------------------------------------------------
@@ -237,9 +242,9 @@ class OnboardApp(CrashSafeApp, App[int]):  # CrashSafeApp: one line + a private 
         # look up one of that screen's widgets: NoMatches. Nothing is lost, nothing is shown: not a crash.
         if isinstance(error, WorkerFailed) and isinstance(error.error, NoMatches):
             worker = active_worker.get(None)
-            node = getattr(worker, "node", None)
+            node = worker.node if worker is not None else None
             try:
-                screen = node if isinstance(node, Screen) else node.screen  # type: ignore[union-attr]
+                screen = node if node is None or isinstance(node, Screen) else node.screen
             except Exception:  # no node, or detached from every screen
                 screen = None
             if node is not None and (screen is None or screen not in self.screen_stack):
@@ -449,9 +454,24 @@ class OnboardApp(CrashSafeApp, App[int]):  # CrashSafeApp: one line + a private 
 
     def format_title(self, title: str, sub_title: str) -> Content:
         # Textual dims the sub-title (4.4:1 in the light theme); an italic one reads as secondary.
+        title = self._era_tag() or title  # a SQLite-era dir: the title says so (and fits 80 columns with the step)
         if not sub_title:
             return Content(title)
         return Content.assemble(title, " — ", (sub_title, "italic"))
+
+    def _era_tag(self) -> str:
+        """'OpenClaw 2026.9.6 · read-only' on a SQLite-era state dir (core.era), where every write
+        is refused: said once in the header of every screen rather than discovered at the first save."""
+        if self._era_text is None:
+            from openclaw_onboard.core.era import describe, detect
+
+            try:
+                found = describe(detect(self.state))
+            except OpenClawError:
+                found = None
+            self._era_text = "" if found is None or not found.is_sqlite else _(
+                "OpenClaw {release} · read-only").format(release=found.release or "2026.6.5+")
+        return self._era_text
 
     def action_command_palette(self) -> None:
         # One palette at a time, also while one is covered (help over it) or still closing; no fixed id
@@ -460,7 +480,7 @@ class OnboardApp(CrashSafeApp, App[int]):  # CrashSafeApp: one line + a private 
             self.push_screen(OnboardCommandPalette(placeholder=_("Search for commands…")))
 
     def action_help(self) -> None:
-        from openclaw_onboard.screens.help import HelpScreen
+        from openclaw_onboard.screens.help import HelpScreen, help_title
 
         screen = self.screen
         if isinstance(screen, HelpScreen):
@@ -511,18 +531,13 @@ class OnboardApp(CrashSafeApp, App[int]):  # CrashSafeApp: one line + a private 
     async def switch_language(self, lang: str) -> None:
         """Speak `lang` from now on, on every open screen at once: titles, texts, footer and help."""
         set_language(lang)
+        self._era_text = None  # said again in the new language
         self.title = _(APP_TITLE)
         for screen in list(self.screen_stack):
             result = retranslate_tree(screen)
             if result is not None:
                 await result
             screen.refresh_bindings()  # the Footer recomposes with the translated bindings
-
-
-def help_title(screen: Screen[Any], app: App[Any]) -> str:
-    """The help screen's title: the screen's title and sub-title (already in the current language)."""
-    parts = (screen.title or app.title, screen.sub_title or "")
-    return " · ".join(t for t in parts if t) or type(screen).__name__
 
 
 def create_app(agent_id: str | None = None, dashboard: bool = False, state: Path | None = None,

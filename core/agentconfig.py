@@ -36,8 +36,15 @@ def normalize_agent_id(value: Any) -> str:
 
 
 def agent_entries(cfg: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """The configured agents: 2026.8.1+'s keyed map `agents.entries` (`{id: {...}}`, preferred whenever present,
+    as 9.x's readAgentRosterProperty does), else `agents.list`."""
     agents = cfg.get("agents")
-    entries = agents.get("list") if isinstance(agents, dict) else None
+    if not isinstance(agents, dict):
+        return []
+    if agents.get("entries") is not None:
+        keyed = agents["entries"]
+        return [{**e, "id": key} for key, e in keyed.items() if isinstance(e, dict)] if isinstance(keyed, dict) else []
+    entries = agents.get("list")
     return [e for e in entries if isinstance(e, dict)] if isinstance(entries, list) else []
 
 
@@ -141,8 +148,8 @@ def provider_of(model_ref: str) -> str | None:
 
 
 def model_lines(cfg: Mapping[str, Any], agent_id: str | None = None) -> ModelLines:
-    agents = cfg.get("agents") if isinstance(cfg.get("agents"), dict) else {}
-    defaults = agents.get("defaults") if isinstance(agents.get("defaults"), dict) else {}
+    agents = v if isinstance(v := cfg.get("agents"), dict) else {}
+    defaults = v if isinstance(v := agents.get("defaults"), dict) else {}
     entry = agent_entry(cfg, agent_id) if agent_id else None
     agent_model = entry.get("model") if entry else None
     agent_primary = _primary(agent_model)
@@ -170,14 +177,14 @@ def providers_in_use(lines: ModelLines) -> list[str]:
 
 def custom_provider_keys(cfg: Mapping[str, Any]) -> set[str]:
     """Providers given an `apiKey` under `models.providers` (OpenClaw counts them as having auth)."""
-    models = cfg.get("models") if isinstance(cfg.get("models"), dict) else {}
-    providers = models.get("providers") if isinstance(models.get("providers"), dict) else {}
+    models = v if isinstance(v := cfg.get("models"), dict) else {}
+    providers = v if isinstance(v := models.get("providers"), dict) else {}
     return {normalize_provider_id(k) for k, v in providers.items()
             if isinstance(v, dict) and isinstance(v.get("apiKey"), str | dict) and v.get("apiKey")}
 
 
 def cli_backend_providers(cfg: Mapping[str, Any]) -> set[str]:
-    agents = cfg.get("agents") if isinstance(cfg.get("agents"), dict) else {}
-    defaults = agents.get("defaults") if isinstance(agents.get("defaults"), dict) else {}
-    backends = defaults.get("cliBackends") if isinstance(defaults.get("cliBackends"), dict) else {}
+    agents = v if isinstance(v := cfg.get("agents"), dict) else {}
+    defaults = v if isinstance(v := agents.get("defaults"), dict) else {}
+    backends = v if isinstance(v := defaults.get("cliBackends"), dict) else {}
     return {normalize_provider_id(k) for k in backends}

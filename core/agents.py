@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from openclaw_onboard.core import fsio
 from openclaw_onboard.core.agentconfig import normalize_agent_id as _openclaw_agent_id
@@ -74,7 +74,7 @@ def _register_agent(agent_id: str, name: str, agent_dir: Path, state: Path) -> N
     from openclaw_onboard.core import config
 
     def compute(raw: dict) -> None:
-        agents = raw.get("agents") if isinstance(raw.get("agents"), dict) else {}
+        agents = v if isinstance(v := raw.get("agents"), dict) else {}
         entries = [e for e in agents.get("list", []) if isinstance(e, dict)] if isinstance(
             agents.get("list"), list) else []
         if any(_openclaw_agent_id(e.get("id")) == agent_id for e in entries):
@@ -97,20 +97,29 @@ class AgentSummary:
 
 
 def agent_summaries(state: Path | None = None, now_ms: int = 0) -> list[AgentSummary]:
+    from openclaw_onboard.core.era import detect
+
     out: list[AgentSummary] = []
     agent_ids = list_agents(state)
+    sqlite_era = detect(state).is_sqlite
+    if sqlite_era and DEFAULT_AGENT_ID not in agent_ids:  # main's profiles are the shared store: main always is
+        agent_ids = [DEFAULT_AGENT_ID, *agent_ids]
     if not agent_ids:
         return out
     from openclaw_onboard.core import store as store_mod
+    from openclaw_onboard.core import views
     from openclaw_onboard.core.status import classify, worst_status
 
     for agent_id in agent_ids:
         try:
-            loaded = store_mod.load(agent_id, state)
+            if sqlite_era:  # OpenClaw 2026.6.5+: the agent's own profiles in its databases (core.sqlite_store)
+                snap, inherited, _where = views.read_sqlite_store(agent_paths(agent_id, state))
+                profiles: dict[str, Any] = {pid: c for pid, c in snap.store.profiles.items() if pid not in inherited}
+            else:
+                profiles = dict(store_mod.load(agent_id, state).store.profiles)
         except (StoreCorruptError, OpenClawError) as exc:
             out.append(AgentSummary(agent_id, 0, None, str(exc)))
             continue
-        creds = loaded.store.profiles.values()
-        out.append(AgentSummary(agent_id, len(loaded.store.profiles),
-                                worst_status(classify(c, now_ms)[0] for c in creds)))
+        out.append(AgentSummary(agent_id, len(profiles),
+                                worst_status(classify(c, now_ms)[0] for c in profiles.values())))
     return out

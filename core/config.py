@@ -143,7 +143,7 @@ def update_auth(mutate: Callable[[AuthConfig], T], state: Path | None = None) ->
     """Lock openclaw.json, re-read, mutate its `auth` part, write the change in place if there is one."""
 
     def compute(raw: dict[str, Any]) -> T:
-        auth_raw = raw.get("auth") if isinstance(raw.get("auth"), dict) else {}
+        auth_raw = v if isinstance(v := raw.get("auth"), dict) else {}
         auth = AuthConfig.model_validate(auth_raw)
         before = json.dumps(auth.dump(), sort_keys=True)
         result = mutate(auth)

@@ -15,6 +15,7 @@ import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from types import ModuleType
 from typing import Literal
 
 from openclaw_onboard.core import fsio, locking, trust
@@ -26,6 +27,7 @@ from openclaw_onboard.core.fences import fence_state
 from openclaw_onboard.core.i18n import N_, Deferred
 from openclaw_onboard.core.paths import (
     DEFAULT_AGENT_ID,
+    AgentPaths,
     agent_paths,
     config_path,
     env_file_path,
@@ -362,7 +364,7 @@ def _check_legacy_oauth(path: Path, on_disk: set[str], findings: list[Finding]) 
                                 "as from a legacy file"))
 
 
-def _check_legacy_auth(paths, store_exists: bool, findings: list[Finding]) -> None:
+def _check_legacy_auth(paths: AgentPaths, store_exists: bool, findings: list[Finding]) -> None:
     try:
         raw = fsio.read_json_object(paths.legacy_auth) or {}
     except StoreCorruptError as exc:
@@ -383,7 +385,7 @@ def _check_legacy_auth(paths, store_exists: bool, findings: list[Finding]) -> No
                                 _scrub(paths)))
 
 
-def _migrate(paths) -> Callable[[], str]:
+def _migrate(paths: AgentPaths) -> Callable[[], str]:
     def apply() -> str:
         from openclaw_onboard.core import store
 
@@ -393,7 +395,7 @@ def _migrate(paths) -> Callable[[], str]:
     return apply
 
 
-def _scrub(paths) -> Callable[[], str]:
+def _scrub(paths: AgentPaths) -> Callable[[], str]:
     def apply() -> str:
         from openclaw_onboard.core import imports, locking
 
@@ -406,7 +408,7 @@ def _scrub(paths) -> Callable[[], str]:
 
 
 def _check_config(base: Path, stored: dict[str, tuple[str, str, str | None]], findings: list[Finding],
-                  config_mod, *, dangling: bool = True) -> None:
+                  config_mod: ModuleType, *, dangling: bool = True) -> None:
     try:
         cfg = config_mod.load_config(base)
     except trust.UntrustedPathError:

@@ -9,6 +9,7 @@ but kept verbatim for the next write (nothing is lost).
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Annotated, Any, Literal
 
 from openclaw_onboard.core.authstate import STATE_KEYS, state_payload
@@ -43,7 +44,7 @@ class _CredentialBase(OpenModel):
     provider: str = Field(min_length=1)
     email: str | None = None
 
-    def __repr_args__(self):  # type: ignore[override]
+    def __repr_args__(self) -> Iterator[tuple[str, Any]]:
         # Only non-secret fields: a repr ends up in tracebacks and logs. Extras may be secrets too.
         for name in ("type", "provider", "email", "expires", "accountId"):
             value = getattr(self, name, None)

@@ -79,10 +79,10 @@ def save_credential(pid: str, cred: AnyCredential, agent_id: str, state: Path | 
         # An explicit order is an allow-list: a new profile it does not name would never be used
         # (a re-login under a new email would look like "still logged out"). It goes first, as
         # OpenClaw puts a new login first in config `auth.order`.
-        key = next((k for k in (s.order or {}) if normalize_provider_id(k) == normalize_provider_id(cred.provider)),
-                   None)
-        if key is not None and pid not in s.order[key]:
-            s.order = {**s.order, key: [pid, *s.order[key]]}
+        order = s.order or {}
+        key = next((k for k in order if normalize_provider_id(k) == normalize_provider_id(cred.provider)), None)
+        if key is not None and pid not in order[key]:
+            s.order = {**order, key: [pid, *order[key]]}
 
     store_mod.update(mutate, agent_id, state)
     config_mod.register_profile(pid, cred.provider, cred.type, cred.email, state)
@@ -121,7 +121,7 @@ def add_secret_ref(provider: str, ref: Ref, profile_id: str | None = None, kind:
     if existing is not None and existing.type == "oauth":
         raise ValidationError(_("{profile_id} is an OAuth profile; OpenClaw does not accept SecretRefs on OAuth "
                                 "profiles. Use another profile id.").format(profile_id=pid))
-    stored = SecretRef(**ref.to_json())
+    stored = SecretRef.model_validate(ref.to_json())
     cred: AnyCredential = (ApiKeyCredential(provider=provider, keyRef=stored) if kind == "api_key"
                            else TokenCredential(provider=provider, tokenRef=stored))
     return save_credential(pid, cred, agent_id, state)

@@ -100,7 +100,16 @@ class Catalog:
 def _choice(raw: Mapping[str, object], provider: str | None) -> AuthChoice:
     return AuthChoice(id=str(raw["id"]), label=str(raw["label"]), kind=str(raw["kind"]), provider=provider,
                       hint=str(raw.get("hint") or ""), method=str(raw.get("method") or ""),
-                      aliases=tuple(raw.get("aliases") or ()))  # type: ignore[arg-type]
+                      aliases=_strs(raw.get("aliases")))
+
+
+def _strs(value: object) -> tuple[str, ...]:
+    """A list of strings in the catalog file (providers.json) as a tuple; absent is empty."""
+    return tuple(str(v) for v in value) if isinstance(value, list) else ()
+
+
+def _opt_str(value: object) -> str | None:
+    return value if isinstance(value, str) else None
 
 
 def _provider(raw: Mapping[str, object]) -> Provider:
@@ -108,12 +117,13 @@ def _provider(raw: Mapping[str, object]) -> Provider:
     probe = raw.get("probe") or {}
     shape = raw.get("keyShape") or {}
     assert isinstance(probe, dict) and isinstance(shape, dict)
-    choices = tuple(_choice(c, pid) for c in raw.get("choices") or ())  # type: ignore[attr-defined]
+    listed = raw.get("choices")
+    choices = tuple(_choice(c, pid) for c in listed if isinstance(c, dict)) if isinstance(listed, list) else ()
     words = [pid, str(raw["label"]), str(raw["groupLabel"]), *(c.label for c in choices), *(c.id for c in choices)]
     return Provider(
         id=pid, label=str(raw["label"]), group=str(raw["group"]), group_label=str(raw["groupLabel"]),
-        kinds=tuple(raw.get("kinds") or ()), env=tuple(raw.get("env") or ()),  # type: ignore[arg-type]
-        choices=choices, docs_url=raw.get("docsUrl"), base_url=raw.get("baseUrl"),  # type: ignore[arg-type]
+        kinds=_strs(raw.get("kinds")), env=_strs(raw.get("env")),
+        choices=choices, docs_url=_opt_str(raw.get("docsUrl")), base_url=_opt_str(raw.get("baseUrl")),
         probe_path=probe.get("path"), probe_auth=probe.get("auth"),
         key_prefix=shape.get("prefix"), key_min_length=shape.get("minLength"),
         search_text=" ".join(words).lower(),

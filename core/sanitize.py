@@ -15,6 +15,7 @@ from openclaw_onboard.core.textwidth import truncate
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
+    from typing import TypeGuard
 
 # ESC-introduced sequences first (so their parameters go with them), then any lone control character.
 _ESCAPE_SEQ_PATTERN = (
@@ -89,9 +90,13 @@ def command(*words: object) -> str:
 def clean_all(items: Iterable[object]) -> list[str]:
     """`clean()` of each item; a list of printable ASCII strings is checked by two C passes (table columns)."""
     texts = list(items)
-    if all(type(t) is str for t in texts) and all(map(str.isascii, texts)) and all(map(str.isprintable, texts)):
-        return texts  # type: ignore[return-value]
+    if _all_str(texts) and all(map(str.isascii, texts)) and all(map(str.isprintable, texts)):
+        return texts
     return [clean(t) for t in texts]
+
+
+def _all_str(texts: list[object]) -> TypeGuard[list[str]]:
+    return all(type(t) is str for t in texts)
 
 
 def clean_lines(lines: list[str]) -> str:

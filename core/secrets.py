@@ -327,7 +327,7 @@ def run_exec(command: Path, args: list[str], env: dict[str, str], stdin: bytes, 
                 termination = "timeout" if now - start >= timeout_ms / 1000 else "no-output-timeout"
                 break
             for key, _ in sel.select(timeout=left):
-                chunk = os.read(key.fileobj.fileno(), 65536)  # type: ignore[union-attr]
+                chunk = os.read(key.fd, 65536)
                 if not chunk:
                     sel.unregister(key.fileobj)
                     continue

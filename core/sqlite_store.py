@@ -21,9 +21,12 @@ import json
 import os
 import stat
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from openclaw_onboard.core.errors import StoreCorruptError
+
+if TYPE_CHECKING:
+    import sqlite3
 
 STATE_DB = os.path.join("state", "openclaw.sqlite")
 AGENT_DB = "openclaw-agent.sqlite"
@@ -52,7 +55,7 @@ def agent_db_path(agent_dir: str) -> str:
     return os.path.join(agent_dir, AGENT_DB)
 
 
-def _connect(path: str):  # -> sqlite3.Connection | None
+def _connect(path: str) -> sqlite3.Connection | None:
     import sqlite3
     from urllib.parse import quote
 

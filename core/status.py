@@ -25,6 +25,7 @@ if TYPE_CHECKING:  # status reads core.views on the hot path; models work the sa
     from openclaw_onboard.core.models import AnyCredential
     from openclaw_onboard.core.order import AuthLike, StoreLike
     from openclaw_onboard.core.paths import StrPath
+    from openclaw_onboard.core.views import CredentialView
 
     StatusKind = Literal["ok", "expiring", "expired", "missing", "static"]
     Source = Literal["store", "env", "codex-cli", "claude-cli", "legacy", "main"]
@@ -148,9 +149,12 @@ class AgentStatus:
         return worst_status(p.status for p in self.profiles)
 
 
-def worst_status(statuses: Iterable[str]) -> StatusKind | None:
+def worst_status(statuses: Iterable[StatusKind]) -> StatusKind | None:
     items = list(statuses)
-    return max(items, key=lambda s: SEVERITY.get(s, 0)) if items else None  # type: ignore[return-value]
+    if not items:
+        return None
+    worst = max(items, key=lambda s: SEVERITY.get(s, 0))
+    return worst
 
 
 def expiry_status(remaining_ms: int) -> Literal["ok", "expiring", "expired"]:
@@ -160,7 +164,7 @@ def expiry_status(remaining_ms: int) -> Literal["ok", "expiring", "expired"]:
     return "expiring" if remaining_ms <= WARN_WINDOW_MS else "ok"
 
 
-def classify(cred: AnyCredential, now_ms: int) -> tuple[StatusKind, int | None]:
+def classify(cred: AnyCredential | CredentialView, now_ms: int) -> tuple[StatusKind, int | None]:
     """(status, remaining_ms) as OpenClaw 4.26's auth health (auth-health buildProfileHealth).
 
     api_key: static. token: expired, or missing when it has no token/ref or an unusable expiry;
@@ -183,7 +187,7 @@ def classify(cred: AnyCredential, now_ms: int) -> tuple[StatusKind, int | None]:
     return expiry_status(remaining), remaining
 
 
-def _masked(cred: AnyCredential, secret: str | None) -> str:
+def _masked(cred: AnyCredential | CredentialView, secret: str | None) -> str:
     if not secret:
         ref = getattr(cred, "keyRef", None) or getattr(cred, "tokenRef", None)
         if ref is not None:
@@ -191,7 +195,7 @@ def _masked(cred: AnyCredential, secret: str | None) -> str:
     return mask_secret(secret)
 
 
-def profile_status(profile_id: str, cred: AnyCredential, now_ms: int, *, source: Source = "store",
+def profile_status(profile_id: str, cred: AnyCredential | CredentialView, now_ms: int, *, source: Source = "store",
                    cooldown_until: int = 0, position: int | None = None,
                    usage: Mapping[str, object] | None = None, reason_code: str = "ok",
                    ref_problem: str | None = None) -> ProfileStatus:
@@ -199,8 +203,8 @@ def profile_status(profile_id: str, cred: AnyCredential, now_ms: int, *, source:
                            ref_problem)
 
 
-def _profile_status(profile_id: str, cred: AnyCredential, now_ms: int, source: Source, cooldown_until: int,
-                    position: int | None, usage: Mapping[str, object] | None, reason_code: str,
+def _profile_status(profile_id: str, cred: AnyCredential | CredentialView, now_ms: int, source: Source,
+                    cooldown_until: int, position: int | None, usage: Mapping[str, object] | None, reason_code: str,
                     ref_problem: str | None) -> ProfileStatus:
     """profile_status, called positionally by provider_statuses (keywords cost a tenth of a 100,000-row status)."""
     status, remaining = classify(cred, now_ms)
@@ -246,7 +250,8 @@ def _profile_status(profile_id: str, cred: AnyCredential, now_ms: int, source: S
     )
 
 
-def _unusable(usage: Mapping[str, object] | None, until: int, now_ms: int) -> tuple[str | None, str | None]:
+def _unusable(usage: Mapping[str, object] | None, until: int,
+              now_ms: int) -> tuple[Literal["cooldown", "disabled"] | None, str | None]:
     """("disabled", reason) while disabledUntil is ahead, ("cooldown", reason) for a cooldown, else Nones."""
     if not usage or until <= now_ms:
         return None, None

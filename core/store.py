@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import TypeVar
 
 from openclaw_onboard.core import fsio
+from openclaw_onboard.core.era import detect as detect_era
 from openclaw_onboard.core.era import refuse_file_era_write
 from openclaw_onboard.core.errors import StoreCorruptError
 from openclaw_onboard.core.models import AuthProfileStore, LoadProblem
@@ -42,15 +43,36 @@ class LoadedStore:
     renamed: bool = False  # set once a file of this write was renamed into place
 
 
+def _read_sqlite(paths: AgentPaths) -> LoadedStore:
+    """An agent's own store in the SQLite era (OpenClaw 2026.6.5+): main's is the shared store, another agent's
+    its `openclaw-agent.sqlite` (core.sqlite_store). Read-only: `update` refuses this era (core.era)."""
+    from openclaw_onboard.core import authstate, sqlite_store
+    from openclaw_onboard.core.paths import DEFAULT_AGENT_ID
+
+    state = str(paths.state)
+    main_dir = str(agent_paths(DEFAULT_AGENT_ID, state).agent_dir)
+    if paths.agent_id == DEFAULT_AGENT_ID:
+        raw = sqlite_store.read_shared(state, main_dir)
+    else:
+        raw = sqlite_store.read_agent_db(str(paths.agent_dir))
+    doc = raw.store if raw is not None and raw.store is not None else {"version": 1, "profiles": {}}
+    store, problems = AuthProfileStore.from_raw(doc, sqlite_store.AGENT_DB)
+    store.set_state(authstate.coerce_state(raw.state if raw is not None else None))
+    return LoadedStore(paths, store, problems, [], raw is not None and raw.store is not None)
+
+
 def _read(paths: AgentPaths, *, tighten: bool) -> LoadedStore:
     from openclaw_onboard.core import authstate, imports  # local: imports depends on store's models only
+
+    if detect_era(paths.state).is_sqlite:
+        return _read_sqlite(paths)
 
     warnings: list[str] = []
     if tighten and (warning := fsio.tighten_file_mode(paths.store)):
         warnings.append(warning)
     raw = fsio.read_json_object(paths.store)
     if raw is None:
-        store, problems = AuthProfileStore(), []
+        store, problems = AuthProfileStore(), list[LoadProblem]()
         legacy_ids = imports.merge_legacy(store, paths, problems)
         exists = False
     else:
@@ -119,7 +141,7 @@ def update(
     wait = locking.default_timeout() if timeout is None else timeout
     deadline = time.monotonic() + wait
     committed = False
-    result: T | None = None
+    results: list[T] = []  # mutate's result in each pass up to the commit (a list: T itself may be None)
     while True:
         try:
             with locking.hold(p.lock, max(0.0, deadline - time.monotonic()), queue=p.lock_queue) as lock:
@@ -129,17 +151,17 @@ def update(
                     outcome = mutate(loaded.store)
                 except OpenClawError:
                     if committed:  # the pass that checks our committed change: nothing left to apply
-                        return result  # type: ignore[return-value]
+                        return results[-1]
                     raise
                 if not committed:
-                    result = outcome
+                    results.append(outcome)
                 if _canonical(loaded.store) != before or loaded.legacy_ids:
                     try:
                         _write(loaded, lock.ensure_fresh)
                     finally:
                         committed = committed or loaded.renamed
                 if lock.is_ours():
-                    return result  # type: ignore[return-value]
+                    return results[-1]
                 # Our lock was removed after our last check: a waiter of OpenClaw's may have read
                 # the store before our rename and will write over it. Apply the change again.
                 raise LockLostError(p.lock, lock.held_s)

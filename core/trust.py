@@ -20,8 +20,12 @@ from __future__ import annotations
 import os
 import stat
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from openclaw_onboard.core.errors import UnsafePathError
+
+if TYPE_CHECKING:
+    StrPath = str | os.PathLike[str]  # as core.fsio: every function here goes through os.fspath
 
 _MAX_LINKS = 40  # as the kernel's ELOOP limit: a symlink loop is refused, not followed forever
 
@@ -29,7 +33,7 @@ _MAX_LINKS = 40  # as the kernel's ELOOP limit: a symlink loop is refused, not f
 class UntrustedPathError(UnsafePathError):
     """A path another user could have written: refused, with its owner, mode and the fix."""
 
-    def __init__(self, path: Path | str, problem: str, fix: str, st: os.stat_result | None = None) -> None:
+    def __init__(self, path: StrPath, problem: str, fix: str, st: os.stat_result | None = None) -> None:
         from openclaw_onboard.core.sanitize import clean
 
         self.path = Path(path)
@@ -60,19 +64,19 @@ def trusted_owner(uid: int) -> bool:
     return uid in (_me(), 0)
 
 
-def _quote(path: Path | str) -> str:
+def _quote(path: StrPath) -> str:
     from openclaw_onboard.core.sanitize import quote
 
     return quote(str(path))
 
 
-def _who_fix(path: Path | str, st: os.stat_result) -> str:
+def _who_fix(path: StrPath, st: os.stat_result) -> str:
     me = owner_name(_me()).split(" ")[0]
     return (f"make sure its contents are yours, then `chown {me} {_quote(path)}`; or run openclaw as "
             f"{owner_name(st.st_uid).split(' ')[0]}")
 
 
-def _move_away(path: Path | str, st: os.stat_result | None) -> str:
+def _move_away(path: StrPath, st: os.stat_result | None) -> str:
     """The fix for something in a credential file's or directory's place. A device or a system path
     (OPENCLAW_STATE_DIR=/dev/null by mistake) must never be moved: the setting that names it is wrong."""
     system = str(path).startswith(("/dev/", "/proc/", "/sys/")) or str(path) in ("/dev", "/proc", "/sys")
@@ -81,7 +85,7 @@ def _move_away(path: Path | str, st: os.stat_result | None) -> str:
     return f"move {_quote(path)} away"
 
 
-def _check_dir_stat(path: Path | str, st: os.stat_result) -> None:
+def _check_dir_stat(path: StrPath, st: os.stat_result) -> None:
     if not stat.S_ISDIR(st.st_mode):
         raise UntrustedPathError(path, "is not a directory", _move_away(path, st), st)
     if not trusted_owner(st.st_uid):
@@ -91,25 +95,25 @@ def _check_dir_stat(path: Path | str, st: os.stat_result) -> None:
                                  f"check what is in it, then `chmod go-w {_quote(path)}`", st)
 
 
-def parent_dir(path: Path | str) -> str:
+def parent_dir(path: StrPath) -> str:
     """The directory holding `path`, as a string."""
     return str(Path(path).parent)
 
 
-def _refuse_nul(path: Path | str) -> None:
+def _refuse_nul(path: StrPath) -> None:
     """A path with a NUL character (JSON can hold one, say in an agentDir) names no file: refused, not a crash."""
     if "\0" in os.fspath(path):
         raise UntrustedPathError(path, "contains a NUL character", "correct the path where it is configured")
 
 
-def _from_root(directory: Path | str) -> list[str]:
+def _from_root(directory: StrPath) -> list[str]:
     """`/`, `/a`, `/a/b`, ... down to `directory` made absolute. Empty and `.` parts are dropped, but never
     `..` (pathlib keeps it): `link/..` must be judged as the kernel resolves it (not as abspath would)."""
     d = Path(directory).absolute()
     return [str(p) for p in reversed([d, *d.parents])]
 
 
-def check_dir(directory: Path | str, _depth: int = 0) -> None:
+def check_dir(directory: StrPath, _depth: int = 0) -> None:
     """Refuse unless `directory` and every ancestor (through symlinks too) is trusted. Missing parts are fine
     (they will be created by us, 0700); the deepest existing one and all above it are checked."""
     if _depth > _MAX_LINKS:
@@ -134,7 +138,7 @@ def check_dir(directory: Path | str, _depth: int = 0) -> None:
         _check_dir_stat(comp, st)
 
 
-def check_fd(path: Path | str, fd: int, *, writable_ok: bool = False) -> os.stat_result:
+def check_fd(path: StrPath, fd: int, *, writable_ok: bool = False) -> os.stat_result:
     """Checks on an open descriptor (no race with a swap): ours or root's, a regular file, not writable by others."""
     st = os.fstat(fd)
     if stat.S_ISDIR(st.st_mode):
@@ -149,7 +153,7 @@ def check_fd(path: Path | str, fd: int, *, writable_ok: bool = False) -> os.stat
     return st
 
 
-def _symlink_error(path: Path | str) -> UntrustedPathError:
+def _symlink_error(path: StrPath) -> UntrustedPathError:
     try:
         target_st = os.stat(path)
         whose = "" if trusted_owner(target_st.st_uid) else \
@@ -160,7 +164,7 @@ def _symlink_error(path: Path | str) -> UntrustedPathError:
                               "replace the link with a copy of the file it points to, if that file is yours")
 
 
-def open_nofollow(path: Path | str, flags: int = os.O_RDONLY, mode: int = 0o600) -> int:
+def open_nofollow(path: StrPath, flags: int = os.O_RDONLY, mode: int = 0o600) -> int:
     """os.open with O_NOFOLLOW (and O_NONBLOCK so a FIFO in the store's place cannot hang us);
     a symlink becomes an UntrustedPathError that says what the link points at."""
     _refuse_nul(path)
@@ -177,7 +181,7 @@ def open_nofollow(path: Path | str, flags: int = os.O_RDONLY, mode: int = 0o600)
     return fd
 
 
-def check_existing_file(path: Path | str) -> os.stat_result | None:
+def check_existing_file(path: StrPath) -> os.stat_result | None:
     """Before replacing `path`: refuse a symlink or a file of another user there. None if absent."""
     try:
         st = os.lstat(path)
@@ -199,7 +203,7 @@ def fchmod_best_effort(fd: int, mode: int) -> str | None:
     return None
 
 
-def check_file(path: Path | str) -> None:
+def check_file(path: StrPath) -> None:
     """The whole check for one credential file, for `doctor`: its directories, no symlink, owner, mode."""
     check_dir(parent_dir(path))
     try:
@@ -212,7 +216,7 @@ def check_file(path: Path | str) -> None:
         os.close(fd)
 
 
-def chmod_nofollow(path: Path | str, mode: int) -> None:
+def chmod_nofollow(path: StrPath, mode: int) -> None:
     """chmod through an O_NOFOLLOW descriptor: a symlink swapped in meanwhile is refused, never followed."""
     flags = os.O_RDONLY | os.O_NOFOLLOW | os.O_CLOEXEC | os.O_NONBLOCK
     fd = os.open(path, flags)

@@ -278,7 +278,8 @@ def read_sqlite_store(paths: AgentPaths) -> tuple[StoreSnapshot, set[str], str]:
             problems.append(_problem(sqlite_store.AGENT_DB, f"profile {pid!r}", str(exc)))
     view.set_state(coerce_state(state_raw))
     inherited = set() if same else set(sqlite_store.profiles_of(shared)) - set(sqlite_store.profiles_of(own))
-    where = (own or shared).path if (own or shared) else sqlite_store.state_db_path(state)
+    holder = own or shared
+    where = holder.path if holder is not None else sqlite_store.state_db_path(state)
     exists = bool((own and own.store is not None) or (shared and shared.store is not None))
     return StoreSnapshot(view, problems, exists, []), inherited, where
 

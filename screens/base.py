@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import inspect
 from collections.abc import Callable
-from pathlib import Path
+from pathlib import Path, PurePath
 from typing import Any, TypeVar
 
 from openclaw_onboard.screens.i18n import TranslatedBindings
@@ -40,7 +40,7 @@ def _dismiss_once(screen: Screen[Any], result: Any, dismiss: Callable[[Any], Awa
         return _ignored()
     if screen not in stack:
         return _ignored()
-    screen._wizard_dismissed = True  # type: ignore[attr-defined]
+    screen._wizard_dismissed = True  # type: ignore[attr-defined]  # marks a Screen of any class
     if stack[-1] is screen:
         return dismiss(result)
     callbacks = screen._result_callbacks
@@ -71,7 +71,7 @@ def css_paths(screen_class: type[Screen[Any]]) -> list[Path]:
         return []
     here = Path(inspect.getfile(screen_class)).parent
     return [path if path.is_absolute() else (here / path).resolve()
-            for path in map(Path, [declared] if isinstance(declared, str | Path) else declared)]
+            for path in map(Path, [declared] if isinstance(declared, str | PurePath) else declared)]
 
 
 def guard_dismiss(screen: Screen[Any]) -> Screen[Any]:
@@ -83,5 +83,5 @@ def guard_dismiss(screen: Screen[Any]) -> Screen[Any]:
     def dismiss(result: Any = None) -> AwaitComplete:
         return _dismiss_once(screen, result, original)
 
-    screen.dismiss = dismiss  # type: ignore[method-assign]
+    screen.dismiss = dismiss  # type: ignore[method-assign]  # on this one instance, not its class
     return screen

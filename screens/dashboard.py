@@ -150,7 +150,7 @@ def _update_static(widget: Static, text: Text) -> None:
     new_lines = text.plain.split("\n")
     same_shape = (old_lines is not None and width > 0 and len(old_lines) == len(new_lines)
                   and all(cells(line) <= width for line in (*old_lines, *new_lines)))
-    widget._shown_text = text  # type: ignore[attr-defined]
+    widget._shown_text = text  # type: ignore[attr-defined]  # kept on the Static it was shown in
     widget.update(text, layout=not same_shape)
 
 
@@ -316,8 +316,8 @@ class DashboardScreen(WizardScreen[DashboardResult]):
         self._load_worker(self._load_gen, self.agent_id)
 
     @property
-    def loading(self) -> bool:
-        """A reload's read is running in a thread."""
+    def reading(self) -> bool:
+        """A reload's read is running in a thread. (Not `loading`: that is Textual's loading-indicator reactive.)"""
         return self._loads_running > 0
 
     @work(group="dashboard-load", exit_on_error=False)
@@ -333,7 +333,7 @@ class DashboardScreen(WizardScreen[DashboardResult]):
 
     def poll_files(self) -> None:
         """Reload when another process changed one of the agent's files (cheap `os.stat` per call)."""
-        if self.busy or self.saving_order or self.loading:
+        if self.busy or self.saving_order or self.reading:
             return  # our own write is landing (its completion reloads), or a read is under way
         if self._signature() != self._sig:
             self.reload_in_thread()

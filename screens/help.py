@@ -8,12 +8,13 @@ action are shown on one row (`K / shift+↑`); system bindings without a descrip
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from openclaw_onboard.core.i18n import N_, _
 from openclaw_onboard.screens.base import WizardModal
 from rich.table import Table
 from rich.text import Text
-from textual.app import ComposeResult
+from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
 from textual.screen import Screen
@@ -55,6 +56,12 @@ def help_rows(screen: Screen[object]) -> list[HelpRow]:
     return sorted(rows, key=lambda r: order[r.where])
 
 
+def help_title(screen: Screen[Any], app: App[Any]) -> str:
+    """The help screen's title: the screen's title and sub-title (already in the current language)."""
+    parts = (screen.title or app.title, screen.sub_title or "")
+    return " · ".join(t for t in parts if t) or type(screen).__name__
+
+
 class HelpScreen(WizardModal[None]):
     """Lists `help_rows(screen)` for the screen it was opened over; any of esc, q, ?, F1 closes it."""
 
@@ -88,8 +95,6 @@ class HelpScreen(WizardModal[None]):
         """Another language: the rows (translated bindings) and the title of the screen underneath."""
         super().retranslate()
         self.rows = help_rows(self.under)
-        from openclaw_onboard.app.tui import help_title
-
         self.title_text = help_title(self.under, self.app)
         await self.recompose()
 

@@ -15,8 +15,8 @@ command palette's language switch (`OnboardApp.switch_language`) can show every 
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any, TypeVar
+from collections.abc import Awaitable, Callable
+from typing import Any, ClassVar, TypeVar
 
 from openclaw_onboard.core.i18n import N_, _, current_language
 from textual.binding import ActiveBinding, Binding
@@ -65,7 +65,7 @@ def tr(widget: W, make: Callable[[], Any], attr: str | None = None) -> W:
     setters: list[Callable[[], None]] = getattr(widget, "_i18n_setters", [])
     setter = lambda: _apply(widget, make(), attr)  # noqa: E731 - a closure kept on the widget
     setters.append(setter)
-    widget._i18n_setters = setters  # type: ignore[attr-defined]
+    widget._i18n_setters = setters  # type: ignore[attr-defined]  # kept on a widget of any class
     setter()
     return widget
 
@@ -106,11 +106,12 @@ class TranslatedBindings:
     """Mixin for a Screen: its Footer and the help screen show binding texts in the current language,
     its Header the translated TITLE/SUB_TITLE. Subclasses extend `retranslate()` for state-dependent text."""
 
-    TITLE: str | None
-    SUB_TITLE: str | None
+    TITLE: ClassVar[str | None]
+    SUB_TITLE: ClassVar[str | None]
 
     @property
     def active_bindings(self) -> dict[str, ActiveBinding]:
+        # A mixin: the Screen it is mixed into has active_bindings, which mypy cannot see from here.
         bindings: dict[str, ActiveBinding] = super().active_bindings  # type: ignore[misc]
         if current_language() == "en":
             return bindings
@@ -120,14 +121,16 @@ class TranslatedBindings:
 
     def translate_titles(self) -> None:
         screen: Any = self
-        if type(self).TITLE:
-            screen.title = _(type(self).TITLE)
-        if type(self).SUB_TITLE:
-            screen.sub_title = _(type(self).SUB_TITLE)
+        if title := type(self).TITLE:
+            screen.title = _(title)
+        if sub_title := type(self).SUB_TITLE:
+            screen.sub_title = _(sub_title)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.translate_titles()
 
-    def retranslate(self) -> None:
+    def retranslate(self) -> Awaitable[None] | None:
+        """A subclass that recomposes returns the awaitable (retranslate_tree hands it to the app)."""
         self.translate_titles()
+        return None

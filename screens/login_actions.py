@@ -12,9 +12,12 @@ from typing import Any
 
 from openclaw_onboard.core.errors import OpenClawError
 from openclaw_onboard.screens.results import LoginResult, LoginSaved
+from textual.screen import Screen
 
 
-class LoginActions:
+class LoginActions(Screen[LoginResult]):
+    """The actions, on the screens that mix them in (a Screen itself, so that its workers and dismiss are typed)."""
+
     WORKER_GROUP: str
     phase: str
     profile_id: str | None
@@ -30,16 +33,16 @@ class LoginActions:
 
     async def _leave(self, result: LoginResult) -> None:
         self.phase = "cancelled"
-        self.workers.cancel_group(self, self.WORKER_GROUP)  # type: ignore[attr-defined]
+        self.workers.cancel_group(self, self.WORKER_GROUP)
         await self._close_flow()
-        self.dismiss(result)  # type: ignore[attr-defined]
+        self.dismiss(result)
 
     def action_continue(self) -> None:
         if self.phase == "saved" and self.profile_id is not None:
-            self.dismiss(LoginSaved(self.profile_id))  # type: ignore[attr-defined]
+            self.dismiss(LoginSaved(self.profile_id))
 
     async def action_cancel(self) -> None:
         if self.phase == "saved" and self.profile_id is not None:
-            self.dismiss(LoginSaved(self.profile_id))  # type: ignore[attr-defined]
+            self.dismiss(LoginSaved(self.profile_id))
             return
         await self._leave("cancelled")

@@ -143,8 +143,8 @@ class ProfileDetailsScreen(WizardModal[None]):
         for name, value in usage.items():
             if value in (None, 0, {}, ""):
                 continue
-            shown = format_utc(value) if name in TIME_FIELDS and isinstance(value, int | float) else str(value)
-            grid.add_row(f"usage.{name}", Text(shown))
+            usage_text = format_utc(value) if name in TIME_FIELDS and isinstance(value, int | float) else str(value)
+            grid.add_row(f"usage.{name}", Text(usage_text))
         body.update(grid)
         self.shown_text = "\n".join(
             f"{a} {b}" for a, b in zip(grid.columns[0].cells, grid.columns[1].cells, strict=True))

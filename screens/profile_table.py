@@ -203,7 +203,7 @@ def row_cells(r: RowInfo, now: int, refreshing: bool = False) -> dict[str, tuple
     """column key -> (cell value, display width). Values are escaped markup strings or shared badges."""
     shared = badges()
     if r.kind == "provider":
-        cells = dict.fromkeys(COLUMN_KEYS, EMPTY_CELL)
+        cells: dict[str, tuple[Any, int]] = dict.fromkeys(COLUMN_KEYS, EMPTY_CELL)
         cells["id"] = (f"[bold underline]{escape(r.provider)}[/]  [italic]{escape(r.note)}[/]",
                        cell_len(r.provider) + 2 + cell_len(r.note))
         if r.missing:
@@ -267,6 +267,7 @@ def rows_column_widths(rows: list[RowInfo]) -> dict[str, int]:
     making any cell (no markup, no countdown): the open of 20,000 profiles measures, it does not format."""
     pos = id_ = type_ = who = secret = expires = source = 0
     sources: dict[str, int] = {}
+    label_source: str  # a profile's Source or an env row's "env"/"env-file"
     for r in rows:
         p = r.profile
         if p is not None:
@@ -338,7 +339,8 @@ class _LazyCells(Mapping[RowKey, dict[ColumnKey, Any]]):
     def __getitem__(self, row_key: RowKey | str) -> dict[ColumnKey, Any]:
         # DataTable passes RowKeys or plain strings (a RowKey equals its string)
         key = row_key.value if isinstance(row_key, RowKey) else row_key
-        return self.table._entry(key).cells  # type: ignore[arg-type]  # KeyError: no such row shown
+        # KeyError: no such row shown. (arg-type: `key` may be None for DataTable, never for our rows.)
+        return self.table._entry(key).cells  # type: ignore[arg-type]
 
     def __contains__(self, row_key: object) -> bool:
         key = row_key.value if isinstance(row_key, RowKey) else row_key
@@ -361,6 +363,7 @@ class _Offsets(Sequence[tuple[RowKey, int]]):
     def __init__(self, table: ProfileTable) -> None:
         self.table = table
 
+    # override: a read-only stand-in for DataTable's private offsets list (issue 21 removes it).
     def __getitem__(self, y: int) -> tuple[RowKey, int]:  # type: ignore[override]
         return self.table._ordered[y].key, 0
 
@@ -419,6 +422,7 @@ class ProfileTable(DataTable):
         self._now = 0
         self._refreshing: frozenset[str] = frozenset()
         self._gen = 0
+        # assignment: DataTable's private cell dict, replaced by lazily made cells (issue 21 removes it).
         self._data = _LazyCells(self)  # type: ignore[assignment]
 
     # -- DataTable's per-row structures, for one-line rows
@@ -428,6 +432,7 @@ class ProfileTable(DataTable):
         return self._ordered
 
     @property
+    # override: DataTable's private offsets list, computed instead (issue 21 removes it).
     def _y_offsets(self) -> _Offsets:  # type: ignore[override]
         return _Offsets(self)
 
@@ -523,6 +528,7 @@ class ProfileTable(DataTable):
     _countdown_col = ColumnKey("countdown")
     _status_col = ColumnKey("status")
 
+    # override: rows by key only (their cells are made when shown), not DataTable's rows of cells.
     def add_rows(self, keys: Iterable[str]) -> list[RowKey]:  # type: ignore[override]
         """Row keys (of `rows_shown`) appended as one-line unlabelled rows; their cells are made when read."""
         locations, table_rows, ordered = self._row_locations, self.rows, self._ordered

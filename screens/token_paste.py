@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -37,6 +38,7 @@ from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
+from textual.content import Content
 from textual.markup import escape
 from textual.screen import Screen
 from textual.suggester import SuggestFromList
@@ -68,7 +70,7 @@ class StorageButton(RadioButton):
     """A radio button readable without colour: ● when chosen, ○ when not."""
 
     @property
-    def _button(self):  # type: ignore[no-untyped-def,override]
+    def _button(self) -> Content:
         self.BUTTON_INNER = "●" if self.value else "○"
         return super()._button
 
@@ -158,7 +160,7 @@ class TokenPasteScreen(TranslatedBindings, Screen[LoginResult]):
                     with RadioSet(id="store-as", compact=True):
                         for n, (rid, label) in enumerate(STORAGE):
                             yield tr(StorageButton(id=rid, value=n == 0, compact=True),
-                                     lambda label=label: _(label))
+                                     partial(_, label))
             with Horizontal(classes="row store-plain"):
                 yield tr(Label(classes="field-label"),
                          lambda: _("API key") if self.kind == "api-key" else _("Token"))
@@ -192,9 +194,9 @@ class TokenPasteScreen(TranslatedBindings, Screen[LoginResult]):
         )
         for cls, label, wid, placeholder in rows:
             with Horizontal(classes=f"row {cls}"):
-                yield tr(Label(classes="field-label"), lambda label=label: _(label))
+                yield tr(Label(classes="field-label"), partial(_, label))
                 yield tr(GuardedInput("HOME" if wid == "ref-pass-env" else "", id=wid, compact=True),
-                         lambda placeholder=placeholder: _(placeholder))
+                         partial(_, placeholder))
 
     @property
     def storage(self) -> str:
@@ -259,7 +261,7 @@ class TokenPasteScreen(TranslatedBindings, Screen[LoginResult]):
     # -- validation ---------------------------------------------------------------------------------
     def _value(self, selector: str) -> str:
         matches = self.query(selector)
-        return matches.first().value if matches else ""
+        return matches.first(WizardInput).value if matches else ""
 
     def check(self) -> FormState:
         raw_provider = self.initial_provider if self.kind == "setup-token" else self._value("#provider")
@@ -415,7 +417,8 @@ class TokenPasteScreen(TranslatedBindings, Screen[LoginResult]):
         fields = ("#provider", "#profile", "#secret", "#ref-env", "#ref-file-path", "#ref-file-id", "#ref-cmd",
                   "#ref-args", "#ref-pass-env", "#expires")
         # Only the fields on show: the rows of the other "store as" choices are hidden.
-        order = [w for w in fields if self.query(w) and self.query_one(w).parent.styles.display != "none"]
+        order = [w for w in fields if self.query(w) and (row := self.query_one(w).parent) is not None
+                 and row.styles.display != "none"]
         current = f"#{event.input.id}"
         form = self.revalidate()
         if form.valid:

@@ -13,7 +13,7 @@ looks like a token or key is handed to the screen (`SecretPasted`) instead of be
 from __future__ import annotations
 
 import re
-from typing import Literal
+from typing import Any, Literal
 
 from openclaw_onboard.core.i18n import N_
 from openclaw_onboard.core.textwidth import cells
@@ -77,7 +77,7 @@ class SecretInput(PasteInput):
 
     BINDINGS = [Binding("ctrl+r", "toggle_reveal", N_("Reveal/hide"))]
 
-    def __init__(self, *args, **kwargs) -> None:
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("password", True)
         super().__init__(*args, **kwargs)
 

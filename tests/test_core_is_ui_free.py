@@ -1,4 +1,5 @@
-"""core must never import Textual (harlequin's rule): checked in a fresh interpreter."""
+"""core must never import Textual (harlequin's rule): checked in a fresh interpreter, where an import made inside a
+third-party package shows too (the import-linter contract, tests/test_layers.py, sees only our own imports)."""
 
 import subprocess
 import sys

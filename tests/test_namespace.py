@@ -55,12 +55,31 @@ def test_no_module_imports_the_bare_top_level_names() -> None:
     assert offenders == []
 
 
-def test_the_checkout_resolves_the_namespace_to_the_root_folders() -> None:
-    code = ("import json, openclaw_onboard.core.status as s, openclaw_onboard.screens.dashboard as d\n"
-            "print(json.dumps([s.__file__, d.__file__]))")
+def test_the_namespace_is_plain_files_that_tools_can_resolve() -> None:
+    """openclaw_onboard/{core,screens,app} are committed symlinks to the root folders, not a run-time `__path__`
+    trick: a type checker, import-linter or an editor finds `openclaw_onboard.core.status` on disk."""
+    staged = subprocess.run(["git", "ls-files", "-s", "openclaw_onboard"], capture_output=True, text=True, cwd=ROOT,
+                            check=True).stdout.splitlines()
+    modes = {line.split("\t")[1]: line.split()[0] for line in staged}
+    assert {name: modes.get(f"openclaw_onboard/{name}") for name in BARE} == dict.fromkeys(BARE, "120000")
+    for name in BARE:
+        assert (ROOT / "openclaw_onboard" / name).resolve() == ROOT / name
+    assert "__path__" not in (ROOT / "openclaw_onboard" / "__init__.py").read_text("utf-8")
+
+
+def test_the_checkout_resolves_the_namespace_to_the_root_folders_once() -> None:
+    code = ("import json, sys, pkgutil, importlib, openclaw_onboard\n"
+            "mods = [m.name for m in pkgutil.walk_packages(openclaw_onboard.__path__, 'openclaw_onboard.')]\n"
+            "[importlib.import_module(m) for m in mods]\n"
+            "import openclaw_onboard.core.status as s, openclaw_onboard.screens.dashboard as d\n"
+            "bare = sorted(m for m in sys.modules if m.split('.')[0] in ('core', 'app', 'screens'))\n"
+            "print(json.dumps([len(mods), bare, s.__file__, d.__file__]))")
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, timeout=60)
     assert proc.returncode == 0, proc.stderr
-    assert json.loads(proc.stdout) == [str(ROOT / "core" / "status.py"), str(ROOT / "screens" / "dashboard.py")]
+    count, bare, status, dashboard = json.loads(proc.stdout)
+    assert count > 50 and bare == []
+    assert [Path(status).resolve(), Path(dashboard).resolve()] == [ROOT / "core" / "status.py",
+                                                                   ROOT / "screens" / "dashboard.py"]
 
 
 def test_a_wheel_installs_only_the_namespace_and_runs_from_it(tmp_path: Path) -> None:

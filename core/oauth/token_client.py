@@ -210,16 +210,15 @@ def post_token(url: str, fields: Mapping[str, str], *, json_body: bool = False,
     """
     import asyncio
 
-    coro_args = (url, fields)
-    kwargs = {"json_body": json_body, "timeout_s": timeout_s}
+    coro = post_token_async(url, fields, json_body=json_body, timeout_s=timeout_s)
     try:
         asyncio.get_running_loop()
     except RuntimeError:
-        return asyncio.run(post_token_async(*coro_args, **kwargs))
+        return asyncio.run(coro)
     import concurrent.futures
 
     with concurrent.futures.ThreadPoolExecutor(1) as pool:
-        return pool.submit(asyncio.run, post_token_async(*coro_args, **kwargs)).result()
+        return pool.submit(asyncio.run, coro).result()
 
 
 async def _read_capped(resp: httpx.Response, host: str) -> bytes:

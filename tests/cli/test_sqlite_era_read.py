@@ -47,3 +47,19 @@ def test_a_file_era_store_beside_sqlite_is_reported_with_openclaws_fix(cli, stat
     assert "AUTH_PROFILE_MIGRATION_REQUIRED" in res.out and "openclaw doctor --fix" in res.out and res.rc == 1
     status = cli("models", "status", one_line=False)
     assert "openclaw doctor --fix" in status.out + status.err
+
+
+def test_order_get_and_agents_list_read_the_databases(cli, state_dir) -> None:
+    from tests.support.sqlite_era import make_agent_db, set_shared_state
+
+    make_sqlite_state(state_dir, {"openrouter:manual": {"type": "token", "provider": "openrouter", "token": KEY}})
+    set_shared_state(state_dir, {"order": {"openrouter": ["openrouter:manual"]}})
+    make_agent_db(state_dir / "agents" / "work" / "agent",
+                  {"openrouter:work": {"type": "token", "provider": "openrouter", "token": KEY}},
+                  {"order": {"openrouter": ["openrouter:work"]}}, agent_id="work")
+    main = json.loads(cli("models", "auth", "order", "get", "--provider", "openrouter", "--json").out)
+    work = json.loads(cli("models", "auth", "order", "get", "--provider", "openrouter", "--agent", "work",
+                          "--json").out)
+    assert (main["override"], work["override"]) == (["openrouter:manual"], ["openrouter:work"])
+    listed = cli("agents", "list").out
+    assert "main  1 profile" in listed and "work  1 profile" in listed

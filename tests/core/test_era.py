@@ -134,26 +134,38 @@ def test_every_file_era_writer_refuses_a_sqlite_era_dir_and_writes_nothing(write
     assert "Nothing was changed" in message and "2026.9.6" in message and str(sqlite_dir) in message
 
 
-def test_refresh_in_a_mixed_dir_takes_no_4_26_refresh_lock(sqlite_dir: Path, openclaw_files: OpenClawFiles,
-                                                           monkeypatch: pytest.MonkeyPatch) -> None:
-    """A live auth-profiles.json beside the SQLite stores (a mixed dir): refreshing it under 4.26's lock would
-    race 9.x's own refresh lock and burn the rotated refresh token."""
+def test_refresh_in_the_sqlite_era_takes_no_4_26_refresh_lock(state_dir: Path, openclaw_files: OpenClawFiles,
+                                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    """An OAuth profile in 9.x's store: refreshing it under 4.26's lock would race 9.x's own refresh lock and burn
+    the rotated refresh token. A live auth-profiles.json beside it (a mixed dir) is not what 9.x reads either."""
     # Were the guard gone, the token call must still never leave this machine: a closed loopback port.
     monkeypatch.setenv("OPENCLAW_CODEX_ISSUER", "http://127.0.0.1:9")
     monkeypatch.setenv("OPENCLAW_ANTHROPIC_TOKEN_URL", "http://127.0.0.1:9/token")
     openclaw_files.write_store()
-    before = tree(sqlite_dir)
     stored = json.loads(openclaw_files.paths().store.read_text())
-    pid = next(p for p, c in stored["profiles"].items() if c.get("type") == "oauth")
+    pid, cred = next((p, c) for p, c in stored["profiles"].items() if c.get("type") == "oauth")
+    make_sqlite_state(state_dir, {pid: cred})
+    before = tree(state_dir)
     with pytest.raises(SqliteEraError):
-        refresh.ensure_fresh(pid, "main", sqlite_dir, force=True)
-    assert unchanged(before, tree(sqlite_dir))
-    assert not (sqlite_dir / "locks" / "oauth-refresh").exists()
+        refresh.ensure_fresh(pid, "main", state_dir, force=True)
+    assert unchanged(before, tree(state_dir))
+    assert not (state_dir / "locks" / "oauth-refresh").exists()
 
 
 def test_a_file_era_dir_is_still_written(openclaw_files: OpenClawFiles, state_dir: Path) -> None:
     openclaw_files.write_store()
     assert store.update(lambda s: "written", "main", state_dir) == "written"
+
+
+def test_agents_entries_of_2026_8_are_the_agents(openclaw_files: OpenClawFiles, state_dir: Path,
+                                                 tmp_path: Path) -> None:
+    from openclaw_onboard.core.paths import list_agents
+
+    elsewhere = tmp_path / "w"
+    openclaw_files.write_config({"agents": {"ownership": "explicit", "entries": {
+        "main": {"workspace": "/x"}, "work": {"name": "work", "agentDir": str(elsewhere)}, "bad": 3}}})
+    assert list_agents(state_dir) == ["main", "work"]
+    assert agent_paths("work", state_dir).agent_dir == elsewhere
 
 
 def test_detecting_the_era_is_linear_in_agents(state_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -66,3 +66,30 @@ def test_a_4_26_dir_migrated_by_9_6_is_the_sqlite_era(openclaw96: OpenClawPeer, 
     again = ours("models", "auth", "paste-token", "--provider", "openrouter", input=KEY + "\n")
     assert again.returncode == 1 and "Nothing was changed" in again.stderr
     assert _store_profiles(openclaw96)["openrouter"]["count"] == 1
+
+
+def test_our_status_reads_what_9_6_stored_for_main_and_an_agent(openclaw96: OpenClawPeer, ours: Ours,
+                                                               state_dir: Path, tmp_path: Path) -> None:
+    work_key = "sk-or-v1-" + "fedcba9876543210" * 3
+    steps = [
+        (("models", "auth", "paste-token", "--provider", "openrouter"), KEY + "\n"),
+        (("agents", "add", "work", "--non-interactive", "--workspace", str(tmp_path / "ws")), None),
+        (("models", "auth", "paste-token", "--provider", "openrouter", "--agent", "work", "--profile-id",
+          "openrouter:work"), work_key + "\n"),
+        (("models", "auth", "order", "set", "--provider", "openrouter", "--agent", "work", "openrouter:work",
+          "openrouter:manual"), None),
+    ]
+    for args, stdin in steps:
+        res = openclaw96.cli(*args, input=stdin)
+        assert res.returncode == 0, (args, res.stdout[-1000:], res.stderr[-1000:])
+    main = json.loads(ours("models", "status", "--json").stdout)
+    assert main["era"] == {"kind": "sqlite", "release": "2026.9.6"}
+    assert [p["id"] for prov in main["providers"] for p in prov["profiles"]] == ["openrouter:manual"]
+    work = json.loads(ours("models", "status", "--json", "--agent", "work").stdout)
+    (openrouter,) = [p for p in work["providers"] if p["provider"] == "openrouter"]
+    assert [(p["id"], p["source"]) for p in openrouter["profiles"]] == [("openrouter:work", "store"),
+                                                                        ("openrouter:manual", "main")]
+    assert work["storePath"] == str(state_dir / "agents" / "work" / "agent" / "openclaw-agent.sqlite")
+    theirs = openclaw96.cli("models", "auth", "order", "get", "--provider", "openrouter", "--agent", "work", "--json")
+    assert json.loads(theirs.stdout[theirs.stdout.index("{"):])["order"] == ["openrouter:work", "openrouter:manual"]
+    assert KEY not in json.dumps(main) and work_key not in json.dumps(work)

@@ -258,7 +258,7 @@ async def test_a_read_that_lands_after_a_newer_one_is_dropped(state_dir: Path) -
         second.set()
         await wait_for(pilot, lambda: screen._loads_running == 1, what="the newer read landed")
         first.set()
-        await wait_for(pilot, lambda: not screen.loading, what="the older read landed")
+        await wait_for(pilot, lambda: not screen.reading, what="the older read landed")
         await pilot.pause()
         assert screen.load_error is None and screen.table.row_count == 31
 
