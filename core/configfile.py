@@ -80,30 +80,38 @@ def read(state: str | os.PathLike[str] | None = None) -> ConfigFile:
                 data = fsio.read_bytes_or_none(target)
                 if data is None:
                     raise StoreCorruptError(target, "included from openclaw.json, does not exist")
-                files[target] = SourceFile(target, data.decode("utf-8-sig"), parse(target, data))
+                parsed = parse(target, data)  # first: it reports bytes that are no UTF-8
+                files[target] = SourceFile(target, data.decode("utf-8-sig"), parsed)
             return files[target]
 
         raw = resolve_includes(raw, path, load)
     return ConfigFile(path, True, raw, files)
 
 
-_cache: dict[str, tuple[tuple[tuple[int, int], ...], list[str], dict[str, Any]]] = {}
+_cache: dict[str, tuple[tuple[tuple[int, int], ...], ConfigFile]] = {}
+
+
+def read_cached(state: str | os.PathLike[str] | None = None) -> ConfigFile:
+    """read(), kept while none of its files changes (mtime and size): resolving agent paths and the
+    status read share one parse. Callers must not change what it returns; writers use read()."""
+    path = config_path_str(state)
+    cached = _cache.get(path)
+    if cached is not None and cached[0] == _stamp(list(cached[1].files) or [path]):
+        return cached[1]
+    before = _stamp([path])  # taken before reading: a write meanwhile makes the next call read again
+    cfg = read(state)
+    stamp = _stamp(list(cfg.files) or [path])
+    if stamp[:1] == before:
+        _cache[path] = (stamp, cfg)
+    return cfg
 
 
 def read_raw_cached(state: str | os.PathLike[str] | None = None) -> dict[str, Any]:
-    """The resolved config, or {} when absent or unreadable (callers that must report errors use read());
-    cached while none of its files changes, so resolving agent paths stays cheap."""
-    path = config_path_str(state)
-    cached = _cache.get(path)
-    if cached is not None and cached[0] == _stamp(cached[1]):
-        return cached[2]
+    """The resolved config, or {} when absent or unreadable (callers that must report errors use read())."""
     try:
-        cfg = read(state)
-    except (StoreCorruptError, OSError, UnicodeDecodeError):
-        cfg = ConfigFile(path, False, {})
-    files = list(cfg.files) or [path]
-    _cache[path] = (_stamp(files), files, cfg.raw)
-    return cfg.raw
+        return read_cached(state).raw
+    except (StoreCorruptError, OSError):
+        return {}
 
 
 def _stamp(paths: list[str]) -> tuple[tuple[int, int], ...]:

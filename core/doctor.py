@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Literal
 
 from openclaw_onboard.core import fsio, locking, trust
+from openclaw_onboard.core.agents import list_agents
 from openclaw_onboard.core.errors import OpenClawError, StoreCorruptError
 from openclaw_onboard.core.i18n import N_, Deferred
 from openclaw_onboard.core.paths import (
@@ -25,7 +26,6 @@ from openclaw_onboard.core.paths import (
     config_path,
     env_file_path,
     legacy_oauth_path,
-    list_agents,
     state_dir,
 )
 from openclaw_onboard.core.sanitize import command, quote
