@@ -134,7 +134,7 @@ def include_targets(including: str, value: Any, root_dir: str) -> list[str]:
         raise StoreCorruptError(including, "invalid $include value: expected a string or an array of strings")
     out = []
     for item in items:
-        target = os.path.normpath(os.path.join(os.path.dirname(including), os.path.expanduser(item)))
+        target = os.path.normpath(os.path.join(os.path.dirname(including), item))  # no `~`: OpenClaw has none
         real_root = os.path.realpath(root_dir)
         if not _inside(root_dir, target) or not _inside(real_root, os.path.realpath(target)):
             raise StoreCorruptError(including, f"$include {item!r} is outside the config directory {root_dir}")
