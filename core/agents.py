@@ -2,45 +2,22 @@
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from openclaw_onboard.core import fsio
+from openclaw_onboard.core.agentconfig import list_agents
 from openclaw_onboard.core.agentconfig import normalize_agent_id as _openclaw_agent_id
 from openclaw_onboard.core.errors import OpenClawError, StoreCorruptError, ValidationError
 from openclaw_onboard.core.i18n import _
-from openclaw_onboard.core.paths import DEFAULT_AGENT_ID, agent_paths, is_valid_agent_id, state_dir, state_dir_str
+from openclaw_onboard.core.paths import DEFAULT_AGENT_ID, agent_paths, is_valid_agent_id, state_dir
 
 if TYPE_CHECKING:
     from openclaw_onboard.core.models import AuthProfileStore
 
 # core.store (and with it pydantic, ~150 ms) is imported by the functions that read a store, not at
 # import: the wizard's first screen imports this module and, with no agent yet, never reads one.
-
-def list_agents(state: str | os.PathLike[str] | None = None) -> list[str]:
-    """Agents as OpenClaw lists them (openclaw.json `agents.list`, else `main`), then any other agent
-    dir found under `<state>/agents` (made by older tools); `main` first when it is there."""
-    from openclaw_onboard.core import configfile
-    from openclaw_onboard.core.agentconfig import list_agent_ids
-
-    base = state if state is not None else state_dir_str()
-    root = os.path.join(base, "agents")
-    try:
-        # A directory whose name is no valid agent id (`..`, escapes) is not an agent: never listed, never opened.
-        with os.scandir(root) as entries:
-            found = sorted(e.name for e in entries
-                           if is_valid_agent_id(e.name) and os.path.isdir(os.path.join(e.path, "agent")))
-    except (FileNotFoundError, NotADirectoryError):
-        found = []
-    raw = configfile.read_raw_cached(base)
-    configured = [a for a in list_agent_ids(raw) if is_valid_agent_id(a)] if raw.get("agents") else []
-    ids = list(dict.fromkeys([*configured, *found]))
-    if not configured and not found:
-        return []
-    return sorted(ids, key=lambda n: n != DEFAULT_AGENT_ID)
-
 
 def normalize_agent_id(name: str) -> str:
     return (name or "").strip().lower()

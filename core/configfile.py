@@ -15,34 +15,39 @@ owns the key.
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
-from dataclasses import dataclass, field
-from typing import Any
 
 from openclaw_onboard.core import fsio
 from openclaw_onboard.core.errors import StoreCorruptError
 from openclaw_onboard.core.paths import config_path_str
+
+TYPE_CHECKING = False  # as the rest of the status path: typing and dataclasses stay unimported there
+if TYPE_CHECKING:
+    from collections.abc import Callable
+    from typing import Any
 
 INCLUDE_KEY = "$include"
 MAX_INCLUDE_DEPTH = 10
 _BLOCKED_KEYS = frozenset({"__proto__", "prototype", "constructor"})  # OpenClaw's isBlockedObjectKey
 
 
-@dataclass
 class SourceFile:
     """One file of the config as written: its text and what it parses to before includes are resolved."""
 
-    path: str
-    text: str
-    raw: Any
+    __slots__ = ("path", "raw", "text")
+
+    def __init__(self, path: str, text: str, raw: Any) -> None:
+        self.path, self.text, self.raw = path, text, raw
 
 
-@dataclass
 class ConfigFile:
-    path: str
-    exists: bool
-    raw: dict[str, Any]  # the whole config as OpenClaw sees it: includes resolved
-    files: dict[str, SourceFile] = field(default_factory=dict)  # the root file first, then every include
+    __slots__ = ("exists", "files", "path", "raw")
+
+    def __init__(self, path: str, exists: bool, raw: dict[str, Any],
+                 files: dict[str, SourceFile] | None = None) -> None:
+        self.path = path
+        self.exists = exists
+        self.raw = raw  # the whole config as OpenClaw sees it: includes resolved
+        self.files = files or {}  # the root file first, then every include
 
     @property
     def text(self) -> str:

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Literal
 
 from openclaw_onboard.core import fsio, locking, trust
-from openclaw_onboard.core.agents import list_agents
+from openclaw_onboard.core.agentconfig import list_agents
 from openclaw_onboard.core.errors import OpenClawError, StoreCorruptError
 from openclaw_onboard.core.i18n import N_, Deferred
 from openclaw_onboard.core.paths import (

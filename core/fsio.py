@@ -263,6 +263,8 @@ def parse_json_object(path: StrPath, raw: bytes, *, json5: bool = False, top_lev
 
             try:
                 data = pyjson5.loads(text)
+            except pyjson5.Json5NestingTooDeep:  # deeper than 32 levels, where json took 1000
+                raise RecursionError from None
             except pyjson5.Json5Exception as exc:  # not a ValueError
                 raise ValueError(str(exc.args[0] if exc.args else exc)) from None
         else:

@@ -8,7 +8,7 @@ import stat
 
 import pytest
 from openclaw_onboard.core import agents, store
-from openclaw_onboard.core.agents import list_agents
+from openclaw_onboard.core.agentconfig import list_agents
 from openclaw_onboard.core.errors import ValidationError
 
 from tests.conftest import CODEX_EXPIRES_MS, EXAMPLE_NOW_MS, EXAMPLE_STORE

@@ -147,7 +147,7 @@ def test_status_reads_and_parses_openclaw_json_once(make_agent, state_dir, monke
 
 def test_includes_are_resolved_for_every_reader(make_agent, state_dir):
     """Agent dirs, `auth` for status and the wizard's view: all from included files, as OpenClaw reads them."""
-    from openclaw_onboard.core import agents, paths, views
+    from openclaw_onboard.core import agentconfig, paths, views
 
     (state_dir / "openclaw.json").write_text('{ agents: { $include: "./agents.json5" },\n'
                                              '  auth: { $include: ["./auth-a.json5", "./auth-b.json5"] } }\n')
@@ -155,7 +155,7 @@ def test_includes_are_resolved_for_every_reader(make_agent, state_dir):
     (state_dir / "auth-a.json5").write_text('{ profiles: { "a:1": { provider: "a", mode: "token" } } }')
     (state_dir / "auth-b.json5").write_text('{ profiles: { "b:1": { provider: "b", mode: "api_key" } } }')
     assert paths.agent_paths("work", state_dir).agent_dir == Path(os.environ["HOME"]) / "work-agent"
-    assert "work" in agents.list_agents(state_dir)
+    assert "work" in agentconfig.list_agents(state_dir)
     view, _raw = views.read_auth_config(state_dir)
     assert sorted(view.profiles) == ["a:1", "b:1"]
     assert sorted(config.load_config(state_dir).auth.profiles) == ["a:1", "b:1"]
