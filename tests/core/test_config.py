@@ -197,3 +197,29 @@ def test_a_profile_in_an_included_file_is_added_and_removed_there(state_dir):
     config.unregister_profile("b:1", state_dir)
     assert json.loads(included.read_text()) == {"profiles": {}}
     assert (state_dir / "openclaw.json").read_text() == root
+
+
+def test_a_value_an_include_builds_is_never_replaced_in_the_including_file(state_dir):
+    """`agents.list` is the whole content of an included file: writing the new list in openclaw.json would
+    drop the include; refused, naming the file, and nothing is written anywhere."""
+    from openclaw_onboard.core import agents
+    from openclaw_onboard.core.errors import OpenClawError
+
+    root = '{ agents: { list: { $include: "./agents.json5" } } }\n'
+    (state_dir / "openclaw.json").write_text(root)
+    (state_dir / "agents.json5").write_text('[{ id: "main" }]\n')
+    with pytest.raises(OpenClawError, match=r"agents\.json5"):
+        agents.add_agent("work", state=state_dir)
+    assert (state_dir / "openclaw.json").read_text() == root
+    assert (state_dir / "agents.json5").read_text() == '[{ id: "main" }]\n'
+    assert not (state_dir / "agents" / "work").exists()
+
+
+def test_an_edit_under_a_root_include_goes_into_the_included_file(state_dir):
+    root = '// base lives apart\n{ $include: "./base.json5", gateway: { mode: "local" } }\n'
+    (state_dir / "openclaw.json").write_text(root)
+    (state_dir / "base.json5").write_text('{ auth: { profiles: {} }, }\n')
+    config.register_profile("a:1", "a", "token", state=state_dir)
+    assert (state_dir / "openclaw.json").read_text() == root
+    assert config.load_config(state_dir).auth.profiles["a:1"].provider == "a"
+    assert "a:1" in (state_dir / "base.json5").read_text()
