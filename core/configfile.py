@@ -138,8 +138,9 @@ def include_targets(including: str, value: Any, root_dir: str) -> list[str]:
     if not isinstance(items, list) or not all(isinstance(i, str) for i in items):
         raise StoreCorruptError(including, "invalid $include value: expected a string or an array of strings")
     out = []
+    root_dir = os.path.abspath(root_dir)  # a relative OPENCLAW_STATE_DIR must still compare with absolute paths
     for item in items:
-        target = os.path.normpath(os.path.join(os.path.dirname(including), item))  # no `~`: OpenClaw has none
+        target = os.path.abspath(os.path.join(os.path.dirname(including), item))  # no `~`: OpenClaw has none
         real_root = os.path.realpath(root_dir)
         if not _inside(root_dir, target) or not _inside(real_root, os.path.realpath(target)):
             raise StoreCorruptError(including, f"$include {item!r} is outside the config directory {root_dir}")
