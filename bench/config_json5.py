@@ -4,7 +4,7 @@ against the same file as strict JSON (issue 21: <= 1.5x).
 
 Both states are identical but for the comment; the two commands run ROUNDS times interleaved (machine
 noise hits both alike); medians, their ratio, PASS/FAIL. Then the parse alone, in process: json,
-pyjson5 (what core.configfile uses) and, when installed, the pure-Python json5 it replaced.
+pyjson5, core.configfile.parse and, when installed, the pure-Python json5 it replaced.
 `--repo DIR` runs another checkout's code (e.g. an export of main) for a same-run baseline.
 It prints figures; it always exits 0.
 
@@ -71,8 +71,10 @@ def timed(cmd: list[str], env: dict[str, str], cwd: str | None) -> float:
 
 def parse_times(strict: str, commented: str) -> None:
     import pyjson5
+    from openclaw_onboard.core import configfile
 
-    readers = [("json (strict file)", json.loads, strict), ("pyjson5 (commented)", pyjson5.loads, commented)]
+    readers = [("json (strict file)", json.loads, strict), ("pyjson5 (commented)", pyjson5.loads, commented),
+               ("core.configfile (commented)", lambda t: configfile.parse("openclaw.json", t.encode()), commented)]
     try:
         import json5
 

@@ -55,11 +55,41 @@ class ConfigFile:
 
 
 def parse(path: str, raw_bytes: bytes) -> Any:
-    """One file's bytes as JSON5: the standard library when it is strict JSON (fast), pyjson5 otherwise."""
+    """One file's bytes as JSON5: the standard library when it is strict JSON, or strict JSON once its
+    comments and trailing commas are taken out (what most hand-kept configs add); pyjson5 otherwise.
+    (pyjson5's import alone, with the dataclasses and inspect it pulls in, costs about half of a whole
+    `models status --check`: the 64 KB-with-one-comment budget, bench/config_json5.py, needs this.)"""
     try:
         return fsio.loads_plain(raw_bytes)
     except ValueError:
+        pass
+    try:
+        return fsio.loads_plain(_without_comments_and_trailing_commas(raw_bytes.decode("utf-8-sig")))
+    except ValueError:  # any other JSON5 (or no JSON5): the first place this reading differs fails in json
         return fsio.parse_json_object(path, raw_bytes, json5=True, top_level_object=False)
+
+
+def _without_comments_and_trailing_commas(text: str) -> str:
+    """`text` with `//` and `/* */` comments turned into a space and a comma that ends an object or array
+    dropped; double-quoted strings are lexed as JSON5 does and left untouched. At the first place JSON5
+    reads anything else (a single quote, an unquoted key, a JSON5 space or number), this leaves the
+    character as it is and json refuses it: the result is never valid JSON that means something else
+    (tests/core/test_json5edit.py holds this against pyjson5)."""
+    import re
+
+    string = r'"(?:[^"\\]|\\[\s\S])*"'
+    text = re.sub(string + r"|//[^\n\r\u2028\u2029]*|/\*[\s\S]*?\*/",
+                  lambda m: m.group() if m.group()[0] == '"' else " ", text)
+
+    def comma(m: re.Match[str]) -> str:
+        if m.group()[0] == '"':
+            return m.group()
+        j = m.start() - 1
+        while j >= 0 and text[j] in " \t\r\n":
+            j -= 1
+        return m.group() if j < 0 or text[j] in "[{," else ""  # `[,]` is no JSON5 either: json refuses it
+
+    return re.sub(string + r"|,(?=[ \t\r\n]*[}\]])", comma, text)
 
 
 def _parse_root(path: str, raw_bytes: bytes) -> dict[str, Any]:

@@ -266,3 +266,35 @@ def test_register_profile_in_a_config_with_a_form_feed_a_nan_and_json5_numbers(t
     assert cfg["auth"]["profiles"] == {"openrouter:manual": {"provider": "openrouter", "mode": "token"}}
     assert cfg["gateway"]["port"] == 18789 and cfg["gateway"]["mask"] == 255 and math.isnan(cfg["gateway"]["ratio"])
     assert path.read_text().startswith("\x0c{\x0b gateway: { mode: 'local', ratio: NaN, port: +18789, mask: 0xFF,")
+
+
+# ---- core.configfile reads JSON5 as pyjson5 does, taking json's fast way for comments and trailing commas
+
+@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(doc=json5_docs(), lead=gap, tail=gap, junk=st.sampled_from(["", "[,]", "{,}", ",", "'", "\\\n", "/*"]),
+       where=st.integers(0, 10_000))
+def test_property_the_config_reader_means_what_json5_means(doc, lead, tail, junk, where):
+    from openclaw_onboard.core import configfile
+    from openclaw_onboard.core.errors import StoreCorruptError
+
+    text = lead + doc[0] + tail
+    at = where % (len(text) + 1)
+    text = text[:at] + junk + text[at:]  # sometimes no JSON5 at all: then both refuse it
+    try:
+        meant = pyjson5.loads(text)
+    except pyjson5.Json5Exception:
+        with pytest.raises(StoreCorruptError):
+            configfile.parse("openclaw.json", text.encode())
+        return
+    assert _same(configfile.parse("openclaw.json", text.encode()), meant)
+
+
+@pytest.mark.parametrize(("text", "meant"), [
+    ('// c\n{"a": "x // y /* z */", "b": [1, 2,], /* c */}', {"a": "x // y /* z */", "b": [1, 2]}),
+    ('{"a": "a /* \\\n */ b"}', {"a": "a /*  */ b"}),  # a JSON5 line continuation: not a comment
+    ("{'a': '//', \"b\": 1,}", {"a": "//", "b": 1}),
+])
+def test_the_config_reader_on_comments_in_strings(text, meant):
+    from openclaw_onboard.core import configfile
+
+    assert configfile.parse("openclaw.json", text.encode()) == meant
