@@ -48,9 +48,10 @@ def cmd_agents_list(args: argparse.Namespace) -> int:
     from openclaw_onboard.core.agentconfig import default_agent_id
     from openclaw_onboard.core.agents import AgentSummary, agent_summaries
     from openclaw_onboard.core.clock import now_ms
-    from openclaw_onboard.core.paths import DEFAULT_AGENT_ID, agent_paths, read_config_raw, state_dir
+    from openclaw_onboard.core.configfile import read_raw_cached
+    from openclaw_onboard.core.paths import DEFAULT_AGENT_ID, agent_paths, state_dir
 
-    default = default_agent_id(read_config_raw(state_dir()))
+    default = default_agent_id(read_raw_cached(state_dir()))
     summaries = agent_summaries(None, now_ms())
     if not any(s.agent_id == DEFAULT_AGENT_ID for s in summaries):
         summaries.insert(0, AgentSummary(DEFAULT_AGENT_ID, 0, None))  # the default agent always exists

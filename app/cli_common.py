@@ -8,9 +8,10 @@ from __future__ import annotations
 import os
 import sys
 
+from openclaw_onboard.core.agentconfig import list_agents
 from openclaw_onboard.core.errors import OpenClawError, ValidationError
 from openclaw_onboard.core.i18n import _
-from openclaw_onboard.core.paths import DEFAULT_AGENT_ID, agent_paths, is_valid_agent_id, list_agents, state_dir
+from openclaw_onboard.core.paths import DEFAULT_AGENT_ID, agent_paths, is_valid_agent_id, state_dir
 
 # A multi-line paste arrives at once; lines that follow the first within this window belong to it.
 PASTE_CONTINUATION_S = 0.15

@@ -48,6 +48,29 @@ def agent_entries(cfg: Mapping[str, Any]) -> list[dict[str, Any]]:
     return [e for e in entries if isinstance(e, dict)] if isinstance(entries, list) else []
 
 
+def list_agents(state: str | os.PathLike[str] | None = None) -> list[str]:
+    """Agents as OpenClaw lists them (openclaw.json `agents.list`, else `main`), then any other agent
+    dir found under `<state>/agents` (made by older tools); `main` first when it is there."""
+    from openclaw_onboard.core import configfile
+    from openclaw_onboard.core.paths import DEFAULT_AGENT_ID, is_valid_agent_id, state_dir
+
+    base = state if state is not None else state_dir()
+    root = os.path.join(base, "agents")
+    try:
+        # A directory whose name is no valid agent id (`..`, escapes) is not an agent: never listed, never opened.
+        with os.scandir(root) as entries:
+            found = sorted(e.name for e in entries
+                           if is_valid_agent_id(e.name) and os.path.isdir(os.path.join(e.path, "agent")))
+    except (FileNotFoundError, NotADirectoryError):
+        found = []
+    raw = configfile.read_raw_cached(base)
+    configured = [a for a in list_agent_ids(raw) if is_valid_agent_id(a)] if raw.get("agents") else []
+    ids = list(dict.fromkeys([*configured, *found]))
+    if not configured and not found:
+        return []
+    return sorted(ids, key=lambda n: n != DEFAULT_AGENT_ID)
+
+
 def list_agent_ids(cfg: Mapping[str, Any]) -> list[str]:
     entries = agent_entries(cfg)
     if not entries:

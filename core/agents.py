@@ -7,11 +7,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from openclaw_onboard.core import fsio
+from openclaw_onboard.core.agentconfig import list_agents
 from openclaw_onboard.core.agentconfig import normalize_agent_id as _openclaw_agent_id
 from openclaw_onboard.core.era import refuse_file_era_write
 from openclaw_onboard.core.errors import OpenClawError, StoreCorruptError, ValidationError
 from openclaw_onboard.core.i18n import _
-from openclaw_onboard.core.paths import DEFAULT_AGENT_ID, agent_paths, is_valid_agent_id, list_agents, state_dir
+from openclaw_onboard.core.paths import DEFAULT_AGENT_ID, agent_paths, is_valid_agent_id, state_dir
 
 if TYPE_CHECKING:
     from openclaw_onboard.core.models import AuthProfileStore

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
 
-from openclaw_onboard.core import fsio
+from openclaw_onboard.core import configfile, fsio
 from openclaw_onboard.core.errors import OpenClawError, StoreCorruptError
 from openclaw_onboard.core.models import AuthConfig, AuthProfileConfig
 from openclaw_onboard.core.paths import config_lock_path, config_path
@@ -30,26 +30,25 @@ SHRINK_GUARD_BYTES = 512
 @dataclass
 class LoadedConfig:
     path: Path
-    raw: dict[str, Any]
+    raw: dict[str, Any]  # includes resolved (core.configfile)
     auth: AuthConfig
     exists: bool
     text: str = ""
+    source: configfile.ConfigFile | None = None
 
 
 def load_config(state: Path | None = None) -> LoadedConfig:
-    path = config_path(state)
-    raw_bytes = fsio.read_bytes_or_none(path)
-    exists = raw_bytes is not None
-    raw = fsio.parse_json_object(path, raw_bytes, json5=True) if raw_bytes is not None else {}
-    auth_raw = raw.get("auth") or {}
-    if isinstance(auth_raw, dict) and "$include" in auth_raw:
-        auth_raw = {k: v for k, v in auth_raw.items() if k != "$include"}
+    try:
+        cfg = configfile.read(state)
+    except StoreCorruptError as exc:  # core.configfile names files by str; our callers expect a Path
+        raise StoreCorruptError(Path(exc.path), exc.problem) from None
+    path = Path(cfg.path)
+    auth_raw = cfg.raw.get("auth") or {}
     try:
         auth = AuthConfig.model_validate(auth_raw)
     except ValueError:
         raise StoreCorruptError(path, "the `auth` section has the wrong shape") from None
-    text = raw_bytes.decode("utf-8-sig") if raw_bytes is not None else ""
-    return LoadedConfig(path, raw, auth, exists, text)
+    return LoadedConfig(path, cfg.raw, auth, cfg.exists, cfg.text, cfg)
 
 
 def _edits(old: dict[str, Any], new: dict[str, Any], prefix: list[str], depth: int) -> list[tuple[list[str], Any]]:
@@ -59,7 +58,7 @@ def _edits(old: dict[str, Any], new: dict[str, Any], prefix: list[str], depth: i
         if key not in new:
             out.append(([*prefix, key], _DELETE))
     for key, value in new.items():
-        if key in old and old[key] == value:
+        if key in old and same(old[key], value):
             continue
         if depth > 0 and isinstance(value, dict) and isinstance(old.get(key), dict):
             out += _edits(old[key], value, [*prefix, key], depth - 1)
@@ -71,33 +70,130 @@ def _edits(old: dict[str, Any], new: dict[str, Any], prefix: list[str], depth: i
 _DELETE = object()
 
 
+def same(a: Any, b: Any) -> bool:
+    """Equal as JSON values: NaN equals NaN (a config may hold one), 1 and 1.0 and True stay apart."""
+    if isinstance(a, dict) and isinstance(b, dict):
+        return a.keys() == b.keys() and all(same(v, b[k]) for k, v in a.items())
+    if isinstance(a, list) and isinstance(b, list):
+        return len(a) == len(b) and all(same(x, y) for x, y in zip(a, b, strict=True))
+    if isinstance(a, float) and isinstance(b, float) and a != a and b != b:
+        return True
+    return type(a) is type(b) and a == b
+
+
+def _owned_by_include(files: list[str], key_path: list[str]) -> OpenClawError:
+    names = " and ".join(files)
+    return OpenClawError(f"`{'.'.join(key_path)}` in openclaw.json comes from $include {names}; "
+                         f"change it there by hand")
+
+
+def _has_key(src: configfile.ConfigFile, file: str, node: Any, key: str, root_dir: str) -> bool:
+    if not isinstance(node, dict):
+        return False
+    if key in node:
+        return True
+    if configfile.INCLUDE_KEY in node:
+        return any(_has_key(src, t, src.files[t].raw, key, root_dir)
+                   for t in configfile.include_targets(file, node[configfile.INCLUDE_KEY], root_dir))
+    return False
+
+
+def _contains_include(node: Any) -> bool:
+    if isinstance(node, dict):
+        return configfile.INCLUDE_KEY in node or any(_contains_include(v) for v in node.values())
+    if isinstance(node, list):
+        return any(_contains_include(v) for v in node)
+    return False
+
+
+def _locate(src: configfile.ConfigFile, path: list[str], value: Any, old: Any) -> list[tuple[str, list[str], Any]]:
+    """Where the edit (path, value) goes: [(file, path in that file, value)]. A key an `$include` brings
+    in is edited in the included file; a key both an include and the including file give (OpenClaw
+    merges them) is refused with a message naming the files, as is replacing a value built by includes."""
+    root_dir = os.path.dirname(src.path)
+    rel: list[str] = []  # the key path inside `file`
+    file, node, i = src.path, src.files[src.path].raw, 0
+    while i < len(path):
+        key = path[i]
+        if isinstance(node, dict) and configfile.INCLUDE_KEY in node:
+            targets = configfile.include_targets(file, node[configfile.INCLUDE_KEY], root_dir)
+            owners = [t for t in targets if _has_key(src, t, src.files[t].raw, key, root_dir)]
+            if (key in node and owners) or len(owners) > 1:
+                raise _owned_by_include(owners, path[:i + 1])
+            if key not in node:
+                if not owners and len(targets) > 1:
+                    return [(file, [*rel, *path[i:]], value)]  # nobody has it: beside the includes
+                file = owners[0] if owners else targets[0]
+                node, rel = src.files[file].raw, []
+                continue
+        if isinstance(node, dict) and key in node:
+            node, rel, i = node[key], [*rel, key], i + 1
+            continue
+        return [(file, [*rel, *path[i:]], value)]  # created here, with any missing parents
+    if value is not _DELETE and _contains_include(node):
+        if isinstance(value, dict) and isinstance(old, dict):  # edit inside, member by member
+            out = []
+            for sub_path, sub_value in _edits(old, value, [], 0):
+                out += _locate(src, [*path, *sub_path], sub_value, old.get(sub_path[0]))
+            return out
+        raise _owned_by_include([_include_names(node)], path)
+    return [(file, rel, value)]
+
+
+def _include_names(node: Any) -> str:
+    if isinstance(node, dict):
+        if configfile.INCLUDE_KEY in node:
+            return str(node[configfile.INCLUDE_KEY])
+        return next(_include_names(v) for v in node.values() if _contains_include(v))
+    return next(_include_names(v) for v in node if _contains_include(v))
+
+
 def write_edits(cfg: LoadedConfig, edits: list[tuple[list[str], Any]], expected: dict[str, Any]) -> None:
-    """Apply `edits` to the file's text and write it (under the config lock, by the caller)."""
+    """Apply `edits` to the text of the file(s) that own them and write them (under the config lock, by
+    the caller). Nothing is written unless the edited files, read back as OpenClaw reads them, say
+    exactly `expected`."""
     from openclaw_onboard.core import json5edit
 
     if not edits:
         return
-    if cfg.exists:
-        text = cfg.text
-        try:
-            for path, value in edits:
-                text = json5edit.delete_key(text, path) if value is _DELETE else json5edit.set_value(text, path, value)
-            import json5
-
-            check = json5.loads(text)
-        except (json5edit.Json5EditError, ValueError):
-            raise StoreCorruptError(cfg.path, "could not be edited in place; change it by hand") from None
-        if check != expected:  # never write a file that does not say exactly what we mean
-            raise StoreCorruptError(cfg.path, "could not be edited in place; change it by hand")
-        old_size = len(cfg.text.encode())
-        if old_size >= SHRINK_GUARD_BYTES and len(text.encode()) < old_size / 2:
-            raise OpenClawError(f"Refusing to write {cfg.path}: it would shrink from {old_size} bytes to "
-                                f"{len(text.encode())} (OpenClaw's own guard); change it by hand")
-        _rotate_backups(cfg.path, cfg.text.encode("utf-8"))
-    else:
+    if not cfg.exists or cfg.source is None:
         text = json.dumps(expected, indent=2, ensure_ascii=False) + "\n"
-    fsio.remove_stale_temps(cfg.path.parent, cfg.path.name)  # left by a killed writer
-    fsio.atomic_write_bytes(cfg.path, text.encode("utf-8"))
+        fsio.remove_stale_temps(cfg.path.parent, cfg.path.name)  # left by a killed writer
+        fsio.atomic_write_bytes(cfg.path, text.encode("utf-8"))
+        return
+    src = cfg.source
+    texts = {name: f.text for name, f in src.files.items()}
+    try:
+        for path, value in edits:
+            old = _get(cfg.raw, path)
+            for file, file_path, file_value in _locate(src, path, value, old):
+                text = texts[file]
+                texts[file] = (json5edit.delete_key(text, file_path) if file_value is _DELETE
+                               else json5edit.set_value(text, file_path, file_value))
+        changed = {name: text for name, text in texts.items() if text != src.files[name].text}
+        reparsed = {name: configfile.SourceFile(name, text, configfile.parse(name, text.encode()))
+                    for name, text in texts.items()}
+        check = configfile.resolve_includes(reparsed[src.path].raw, src.path, reparsed.__getitem__)
+    except (json5edit.Json5EditError, StoreCorruptError):
+        raise StoreCorruptError(cfg.path, "could not be edited in place; change it by hand") from None
+    if not same(check, expected):  # never write a file that does not say exactly what we mean
+        raise StoreCorruptError(cfg.path, "could not be edited in place; change it by hand")
+    for name, text in changed.items():
+        old_size = len(src.files[name].text.encode())
+        if old_size >= SHRINK_GUARD_BYTES and len(text.encode()) < old_size / 2:
+            raise OpenClawError(f"Refusing to write {name}: it would shrink from {old_size} bytes to "
+                                f"{len(text.encode())} (OpenClaw's own guard); change it by hand")
+    for name, text in changed.items():
+        target = Path(name)
+        _rotate_backups(target, src.files[name].text.encode("utf-8"))
+        fsio.remove_stale_temps(target.parent, target.name)  # left by a killed writer
+        fsio.atomic_write_bytes(target, text.encode("utf-8"))
+
+
+def _get(raw: Any, path: list[str]) -> Any:
+    for key in path:
+        raw = raw.get(key) if isinstance(raw, dict) else None
+    return raw
 
 
 def _rotate_backups(path: Path, current: bytes) -> None:
@@ -132,9 +228,7 @@ def update_config(compute: Callable[[dict[str, Any]], T], state: Path | None = N
         cfg = load_config(state)
         new_raw = copy.deepcopy(cfg.raw)
         result = compute(new_raw)
-        if new_raw != cfg.raw:
-            if isinstance(cfg.raw.get("auth"), dict) and "$include" in cfg.raw["auth"]:
-                raise OpenClawError(f"{cfg.path}: `auth` comes from an $include; edit that file instead")
+        if not same(new_raw, cfg.raw):
             write_edits(cfg, _edits(cfg.raw, new_raw, [], 3), new_raw)
         return result
 

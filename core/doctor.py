@@ -19,6 +19,7 @@ from types import ModuleType
 from typing import Literal
 
 from openclaw_onboard.core import fsio, locking, trust
+from openclaw_onboard.core.agentconfig import list_agents
 from openclaw_onboard.core.era import FIX_COMMAND, Era, refuse_file_era_write
 from openclaw_onboard.core.era import describe as describe_era
 from openclaw_onboard.core.era import detect as detect_era
@@ -32,7 +33,6 @@ from openclaw_onboard.core.paths import (
     config_path,
     env_file_path,
     legacy_oauth_path,
-    list_agents,
     state_dir,
 )
 from openclaw_onboard.core.sanitize import command, quote

@@ -126,12 +126,12 @@ def _config_markers(cfg: Mapping[str, Any]) -> list[str]:
 
 def _agent_dirs(state: str, cfg: Mapping[str, Any]) -> list[str]:
     """main's dir, every configured agent's, and every `<state>/agents/*/agent` (as core.paths finds them)."""
-    from openclaw_onboard.core.agentconfig import configured_agent_dirs
-    from openclaw_onboard.core.paths import AgentPaths, agent_paths, list_agents
+    from openclaw_onboard.core.agentconfig import configured_agent_dirs, list_agents
+    from openclaw_onboard.core.paths import AgentPaths, agent_paths
 
     ids = list(dict.fromkeys(["main", *list_agents(state)]))
     configured = configured_agent_dirs(cfg)  # one pass: agent_paths per agent would scan agents.list each time
-    dirs = [str(agent_paths("main", state).agent_dir)]  # main's may also come from $OPENCLAW_AGENT_DIR
+    dirs = [str(agent_paths("main", state, cfg).agent_dir)]  # main's may also come from $OPENCLAW_AGENT_DIR
     dirs += [configured.get(a) or str(AgentPaths(state, a).agent_dir) for a in ids if a != "main"]
     entries = cfg.get("agents", {}).get("entries") if isinstance(cfg.get("agents"), dict) else None
     if isinstance(entries, dict):  # 9.6's keyed map: an entry's own agentDir, when it has one
@@ -156,10 +156,11 @@ def _dir_markers(agent_dir: str) -> tuple[list[str], list[str]]:
 def detect(state: StrPath | None = None, cfg: Mapping[str, Any] | None = None) -> Era:
     """The era of `state` (default: the configured state dir). Only stats and directory listings: cheap
     enough for every status run. An empty or new state dir is file era (what 2026.4.26 reads)."""
-    from openclaw_onboard.core.paths import read_config_raw, state_dir
+    from openclaw_onboard.core.configfile import read_raw_cached
+    from openclaw_onboard.core.paths import state_dir
 
     base = str(state if state is not None else state_dir())
-    raw = read_config_raw(base) if cfg is None else cfg
+    raw = read_raw_cached(base) if cfg is None else cfg
     markers: list[str] = []
     if os.path.lexists(os.path.join(base, STATE_DB_RELPATH)):
         markers.append(os.path.join(base, STATE_DB_RELPATH))

@@ -240,8 +240,9 @@ def loads_plain(raw: bytes | str) -> Any:
         raise ValueError("JSON is nested too deeply") from None
 
 
-def parse_json_object(path: StrPath, raw: bytes, *, json5: bool = False) -> dict[str, Any]:
-    """Parse bytes to a JSON object or raise StoreCorruptError naming the file and problem."""
+def parse_json_object(path: StrPath, raw: bytes, *, json5: bool = False, top_level_object: bool = True) -> Any:
+    """Parse bytes to a JSON object (any value with top_level_object=False) or raise StoreCorruptError
+    naming the file and problem. json5: the compiled pyjson5 reads the whole JSON5 spec."""
     if not json5 and raw.startswith(b"\xef\xbb\xbf"):
         # OpenClaw reads its JSON files with readFileSync(utf8) + JSON.parse, which refuses the mark: to it
         # the file holds nothing, so showing its profiles here would promise what the gateway does not use.
@@ -255,9 +256,14 @@ def parse_json_object(path: StrPath, raw: bytes, *, json5: bool = False) -> dict
         raise StoreCorruptError(path, "file is empty")
     try:
         if json5:
-            import json5 as _json5  # lazy: only openclaw.json needs it
+            import pyjson5  # lazy: only openclaw.json needs it
 
-            data = _json5.loads(text)
+            try:
+                data = pyjson5.loads(text)
+            except pyjson5.Json5NestingTooDeep:  # deeper than 32 levels, where json took 1000
+                raise RecursionError from None
+            except pyjson5.Json5Exception as exc:  # not a ValueError
+                raise ValueError(str(exc.args[0] if exc.args else exc)) from None
         else:
             data = json.loads(text, parse_constant=_reject_constant)
     except _NonStandardJSON as exc:
@@ -268,8 +274,8 @@ def parse_json_object(path: StrPath, raw: bytes, *, json5: bool = False) -> dict
         if isinstance(exc, json.JSONDecodeError):
             raise StoreCorruptError(path, f"invalid JSON at line {exc.lineno} column {exc.colno}: {exc.msg}") \
                 from None
-        raise StoreCorruptError(path, f"invalid JSON5: {str(exc)[:200]}") from None  # json5 raises ValueError
-    if not isinstance(data, dict):
+        raise StoreCorruptError(path, f"invalid JSON5: {str(exc)[:200]}") from None
+    if top_level_object and not isinstance(data, dict):
         raise StoreCorruptError(path, f"expected a JSON object at the top level, found {type(data).__name__}")
     return data
 

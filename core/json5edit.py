@@ -13,8 +13,14 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-_IDENT = re.compile(r"[A-Za-z_$][A-Za-z0-9_$]*")
-_NUMBER = re.compile(r"[+-]?(?:Infinity|NaN|0[xX][0-9a-fA-F]+|(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?)")
+# ECMAScript IdentifierName, as JSON5 allows for keys: Unicode letters, `$`, `_`, `\\uXXXX` escapes.
+_IDENT = re.compile(r"(?:[^\W\d]|\$|\\u[0-9a-fA-F]{4})(?:[\w$\u200c\u200d]|\\u[0-9a-fA-F]{4})*")
+_NUMBER = re.compile(r"[+-]?(?:Infinity|NaN|0[xX][0-9a-fA-F]+|(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?)(?![\w$])")
+# JSON5 WhiteSpace (TAB VT FF SP NBSP BOM and every Unicode "Zs" space) and LineTerminator (LF CR LS PS).
+_LINE_END = "\n\r\u2028\u2029"
+_SPACE = frozenset("\t\x0b\x0c \u00a0\ufeff\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008"
+                   "\u2009\u200a\u202f\u205f\u3000" + _LINE_END)
+_LINE_END_RE = re.compile(f"[{_LINE_END}]")
 
 
 class Json5EditError(ValueError):
@@ -22,22 +28,37 @@ class Json5EditError(ValueError):
 
 
 @dataclass
+class Member:
+    key_start: int
+    value: Node
+    comma: int = -1  # index of the comma after the value, -1 when none follows it
+
+
+@dataclass
 class Node:
     start: int  # first character of the value
     end: int  # one past its last character
     kind: str  # object | array | scalar
-    # object: key -> (key_start, member); member spans from the key to the value's end
-    members: dict[str, tuple[int, Node]] = field(default_factory=dict)
+    members: dict[str, Member] = field(default_factory=dict)  # object only, in document order
     close: int = -1  # index of the closing brace / bracket
 
 
 def _json5_string(literal: str) -> str:
-    import json5  # lazy: only for keys JSON cannot read (single quotes, JSON5 escapes)
+    import pyjson5  # lazy: only for strings JSON cannot read (single quotes, JSON5 escapes)
 
-    value = json5.loads(literal)
+    try:
+        value = pyjson5.loads(literal)
+    except ValueError:
+        raise Json5EditError("bad string") from None
     if not isinstance(value, str):
         raise Json5EditError("bad string")
     return value
+
+
+def _ident_key(name: str) -> str:
+    if "\\" not in name:
+        return name
+    return re.sub(r"\\u([0-9a-fA-F]{4})", lambda m: chr(int(m.group(1), 16)), name)
 
 
 class _Parser:
@@ -49,11 +70,11 @@ class _Parser:
         t = self.text
         while self.i < len(t):
             c = t[self.i]
-            if c in " \t\r\n\ufeff\u00a0\u2028\u2029":
+            if c in _SPACE:
                 self.i += 1
             elif t.startswith("//", self.i):
-                nl = t.find("\n", self.i)
-                self.i = len(t) if nl < 0 else nl + 1
+                nl = _LINE_END_RE.search(t, self.i)
+                self.i = len(t) if nl is None else nl.end()
             elif t.startswith("/*", self.i):
                 end = t.find("*/", self.i + 2)
                 if end < 0:
@@ -117,15 +138,20 @@ class _Parser:
                 m = _IDENT.match(self.text, self.i)
                 if not m:
                     raise Json5EditError(f"bad key at offset {self.i}")
-                key, self.i = m.group(), m.end()
+                key, self.i = _ident_key(m.group()), m.end()
             self.skip()
             if self.i >= len(self.text) or self.text[self.i] != ":":
                 raise Json5EditError(f"expected ':' at offset {self.i}")
             self.i += 1
-            node.members[key] = (key_start, self.value())
+            member = Member(key_start, self.value())
+            node.members.pop(key, None)  # a repeated key: the last one counts (and stays last in order)
+            node.members[key] = member
             self.skip()
             if self.i < len(self.text) and self.text[self.i] == ",":
+                member.comma = self.i
                 self.i += 1
+            elif self.i < len(self.text) and self.text[self.i] != "}":
+                raise Json5EditError(f"expected ',' or '}}' at offset {self.i}")
 
     def arr(self) -> Node:
         node = Node(self.i, -1, "array")
@@ -143,6 +169,8 @@ class _Parser:
             self.skip()
             if self.i < len(self.text) and self.text[self.i] == ",":
                 self.i += 1
+            elif self.i < len(self.text) and self.text[self.i] != "]":
+                raise Json5EditError(f"expected ',' or ']' at offset {self.i}")
 
 
 def parse(text: str) -> Node:
@@ -187,7 +215,7 @@ def set_value(text: str, path: list[str], value: Any) -> str:
             for k in reversed(path[depth + 1:]):
                 rest = {k: rest}
             return _insert(text, node, key, rest, unit)
-        key_start, node = node.members[key]
+        key_start, node = node.members[key].key_start, node.members[key].value
         if depth == len(path) - 1:
             indent = _line_indent(text, key_start)
             return text[:node.start] + _dump(value, indent, unit) + text[node.end:]
@@ -196,15 +224,14 @@ def set_value(text: str, path: list[str], value: Any) -> str:
 
 def _insert(text: str, obj: Node, key: str, value: Any, unit: str) -> str:
     if obj.members:
-        last_key_start, last = list(obj.members.values())[-1]
-        indent = _line_indent(text, last_key_start)
-        # After the last member (and its comma, if any); comments on that line stay with it.
+        last_member = list(obj.members.values())[-1]
+        last = last_member.value
+        indent = _line_indent(text, last_member.key_start)
+        # After the last member (and its comma, if any); comments on that line stay with it. A trailing
+        # comma is kept only where the file already had one: strict JSON stays strict JSON.
         j = last.end
-        k = j
-        while k < obj.close and text[k] in " \t":
-            k += 1
-        has_comma = k < obj.close and text[k] == ","
-        insert_at = k + 1 if has_comma else j
+        has_comma = last_member.comma >= 0
+        insert_at = last_member.comma + 1 if has_comma else j
         entry = f"{json.dumps(key, ensure_ascii=False)}: {_dump(value, indent, unit)}"
         comma = "" if has_comma else ","
         trailing = "," if has_comma else ""
@@ -229,24 +256,24 @@ def delete_key(text: str, path: list[str]) -> str:
     for key in path[:-1]:
         if node.kind != "object" or key not in node.members:
             return text
-        node = node.members[key][1]
+        node = node.members[key].value
     if node.kind != "object" or path[-1] not in node.members:
         return text
-    key_start, member = node.members[path[-1]]
+    entry = node.members[path[-1]]
+    key_start, member = entry.key_start, entry.value
     start = key_start
     # Take the whole line when the member stands alone on it.
-    line_start = text.rfind("\n", 0, start) + 1
+    line_start = max(text.rfind(c, 0, start) for c in _LINE_END) + 1
     if text[line_start:start].strip() == "":
         start = line_start
-    end = member.end
-    k = end
-    while k < node.close and text[k] in " \t":
-        k += 1
-    if k < node.close and text[k] == ",":
-        end = k + 1
-    nl = text.find("\n", end)
-    if nl != -1 and (text[end:nl].strip() == "" or text[end:nl].strip().startswith("//")):
-        end = nl + 1  # the rest of its line, with the comment that belonged to it
-    new = text[:start] + text[end:]
-    # A member that was last may leave a dangling comma before `}`: JSON5 allows it, keep it.
-    return new
+    end = member.end if entry.comma < 0 else entry.comma + 1
+    nl = _LINE_END_RE.search(text, end)
+    if nl is not None and (text[end:nl.start()].strip() == "" or text[end:nl.start()].strip().startswith("//")):
+        end = nl.end()  # the rest of its line, with the comment that belonged to it
+    members = list(node.members.values())
+    before = members[members.index(entry) - 1] if members.index(entry) > 0 else None
+    if entry.comma < 0 and before is not None and before.comma >= 0:
+        # The last member goes and had no comma after it: the one before it becomes last and loses its
+        # comma, or a strict JSON file would be left with `},\n}` (jq and every JSON reader refuse it).
+        return text[:before.comma] + text[before.comma + 1:start] + text[end:]
+    return text[:start] + text[end:]

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
+    from typing import Any
 
     StrPath = str | os.PathLike[str]
 
@@ -110,51 +111,27 @@ def refresh_lock_path(state: StrPath, provider: str, profile_id: str) -> Path:
     return Path(state, "locks", "oauth-refresh", f"sha256-{digest}{LOCK_SUFFIX}")
 
 
-def agent_paths(agent_id: str = DEFAULT_AGENT_ID, state: StrPath | None = None) -> AgentPaths:
-    """The files of one agent: `<state>/agents/<id>/agent`, or the `agentDir` OpenClaw's config gives it."""
+def agent_paths(agent_id: str = DEFAULT_AGENT_ID, state: StrPath | None = None,
+                config: Mapping[str, Any] | None = None) -> AgentPaths:
+    """The files of one agent: `<state>/agents/<id>/agent`, or the `agentDir` OpenClaw's config gives it.
+    `config` is the parsed openclaw.json; without it, it comes from core.configfile (its one reader:
+    this module opens no file)."""
     base = state if state is not None else state_dir()
-    return AgentPaths(state=base, agent_id=agent_id, dir_override=_configured_dir(base, agent_id))
+    if config is None:
+        from openclaw_onboard.core import configfile
+
+        config = configfile.read_raw_cached(base)
+    return AgentPaths(state=base, agent_id=agent_id, dir_override=_configured_dir(config, agent_id))
 
 
-_config_cache: dict[str, tuple[tuple[int, int], dict]] = {}
-
-
-def read_config_raw(state: StrPath) -> dict:
-    """openclaw.json as a dict ({} when absent or unreadable: callers that must report errors read it
-    themselves), cached by mtime and size so agent_paths stays cheap."""
-    path = os.path.join(state, CONFIG_FILENAME)
-    try:
-        st = os.stat(path)
-    except OSError:
-        return {}
-    key = (st.st_mtime_ns, st.st_size)
-    cached = _config_cache.get(path)
-    if cached is not None and cached[0] == key:
-        return cached[1]
-    from openclaw_onboard.core import fsio
-    from openclaw_onboard.core.errors import StoreCorruptError
-
-    try:
-        raw_bytes = fsio.read_bytes_or_none(path) or b"{}"
-        try:
-            raw = fsio.loads_plain(raw_bytes)
-        except ValueError:
-            raw = fsio.parse_json_object(path, raw_bytes, json5=True)
-    except (StoreCorruptError, OSError):
-        raw = {}
-    raw = raw if isinstance(raw, dict) else {}
-    _config_cache[path] = (key, raw)
-    return raw
-
-
-def _configured_dir(state: StrPath, agent_id: str) -> str | None:
+def _configured_dir(config: Mapping[str, Any], agent_id: str) -> str | None:
     if agent_id == DEFAULT_AGENT_ID:
         override = os.environ.get("OPENCLAW_AGENT_DIR", "").strip() or os.environ.get("PI_CODING_AGENT_DIR", "").strip()
         if override:
             return os.path.expanduser(override)
     from openclaw_onboard.core.agentconfig import configured_agent_dir_str
 
-    return configured_agent_dir_str(read_config_raw(state), agent_id)
+    return configured_agent_dir_str(config, agent_id)
 
 
 def _in_state(state: StrPath | None, name: str) -> Path:
@@ -199,25 +176,3 @@ def claude_cli_credentials_path(env: Mapping[str, str] | None = None) -> Path:
 def is_valid_agent_id(agent_id: str) -> bool:
     """1-64 of [a-z0-9_-], starting with a letter or digit: safe as a directory name (no `..`, no `/`)."""
     return re.fullmatch(_AGENT_ID, agent_id) is not None
-
-
-def list_agents(state: StrPath | None = None) -> list[str]:
-    """Agents as OpenClaw lists them (openclaw.json `agents.list`, else `main`), then any other agent
-    dir found under `<state>/agents` (made by older tools); `main` first when it is there."""
-    from openclaw_onboard.core.agentconfig import list_agent_ids
-
-    base = state if state is not None else state_dir()
-    root = os.path.join(base, "agents")
-    try:
-        # A directory whose name is no valid agent id (`..`, escapes) is not an agent: never listed, never opened.
-        with os.scandir(root) as entries:
-            found = sorted(e.name for e in entries
-                           if is_valid_agent_id(e.name) and os.path.isdir(os.path.join(e.path, "agent")))
-    except (FileNotFoundError, NotADirectoryError):
-        found = []
-    raw = read_config_raw(base)
-    configured = [a for a in list_agent_ids(raw) if is_valid_agent_id(a)] if raw.get("agents") else []
-    ids = list(dict.fromkeys([*configured, *found]))
-    if not configured and not found:
-        return []
-    return sorted(ids, key=lambda n: n != DEFAULT_AGENT_ID)

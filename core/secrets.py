@@ -441,26 +441,29 @@ def _parse_exec_output(name: str, ref_id: str, stdout: str, *, json_only: bool) 
 # ---- openclaw.json writes
 
 def set_provider_config(alias: str, cfg: Mapping[str, Any], state: Path | None = None) -> None:
-    """Add or replace `secrets.providers.<alias>` in openclaw.json (locked, atomic, rest kept)."""
+    """Add or replace `secrets.providers.<alias>` in openclaw.json: an in-place edit through core.config
+    (comments kept, `.bak`, size guard; in the included file when an `$include` owns `secrets`)."""
     from openclaw_onboard.core import config as config_mod
-    from openclaw_onboard.core import fsio, locking
-    from openclaw_onboard.core.paths import config_lock_path
 
     if not PROVIDER_ALIAS_RE.match(alias):
         raise SecretRefError(f"Secret provider {_show(alias)!r} must match ^[a-z][a-z0-9_-]{{0,63}}$")
     if cfg.get("source") == "exec" and not Path(os.path.expanduser(str(cfg.get("command", "")))).is_absolute():
         raise SecretRefError("An exec secret provider needs an absolute command path (no shell, no PATH search)")
-    with locking.hold(config_lock_path(state)):
-        loaded = config_mod.load_config(state)
-        raw = dict(loaded.raw)
-        section = dict(raw.get("secrets") or {})
-        providers = dict(section.get("providers") or {})
-        if providers.get(alias) == dict(cfg):
-            return
+
+    def compute(raw: dict[str, Any]) -> None:
+        section = raw.get("secrets")
+        if section is None:
+            section = raw["secrets"] = {}
+        if not isinstance(section, dict):
+            raise SecretRefError("`secrets` in openclaw.json is not an object; fix it by hand")
+        providers = section.get("providers")
+        if providers is None:
+            providers = section["providers"] = {}
+        if not isinstance(providers, dict):
+            raise SecretRefError("`secrets.providers` in openclaw.json is not an object; fix it by hand")
         providers[alias] = dict(cfg)
-        section["providers"] = providers
-        raw["secrets"] = section
-        fsio.atomic_write_json(loaded.path, raw)
+
+    config_mod.update_config(compute, state)
 
 
 # ---- storage plans (the wizard's "store as": env var / file / command)

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 from openclaw_onboard.core import fsio
 from openclaw_onboard.core.authstate import read_state
 from openclaw_onboard.core.errors import StoreCorruptError
-from openclaw_onboard.core.paths import STORE_FILENAME, config_path, legacy_oauth_path
+from openclaw_onboard.core.paths import STORE_FILENAME, legacy_oauth_path
 from openclaw_onboard.core.provider_ids import auth_provider_key, normalize_provider_id
 
 if TYPE_CHECKING:
@@ -337,16 +337,12 @@ class RefProfile:
 
 def read_auth_config(state: StrPath) -> tuple[AuthConfigView | None, dict[str, Any]]:
     """The `auth` part of openclaw.json (plain JSON fast, JSON5 when needed) and the whole raw dict."""
-    path = config_path(state)
-    raw_bytes = fsio.read_bytes_or_none(path)
-    if raw_bytes is None:
+    from openclaw_onboard.core import configfile
+
+    cfg = configfile.read_cached(state)
+    if not cfg.exists:
         return None, {}
-    try:
-        raw = fsio.loads_plain(raw_bytes)
-        if not isinstance(raw, dict):
-            raise ValueError
-    except ValueError:
-        raw = fsio.parse_json_object(path, raw_bytes, json5=True)
+    path, raw = cfg.path, cfg.raw
     auth = raw.get("auth") or {}
     try:
         profiles = {

@@ -24,6 +24,7 @@ from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from openclaw_onboard.core import agentconfig
 from openclaw_onboard.core import order as order_mod
 from openclaw_onboard.core import paths as paths_mod
 from openclaw_onboard.core import status as core_status
@@ -496,7 +497,7 @@ class DashboardScreen(WizardScreen[DashboardResult]):
     # -- agents
 
     def agent_ids(self) -> list[str]:
-        agents = paths_mod.list_agents(self.state)
+        agents = agentconfig.list_agents(self.state)
         if self.agent_id not in agents:
             agents = [self.agent_id, *agents]
         return agents

@@ -226,3 +226,15 @@ def test_lock_timeout_is_one_line(cli_env, make_agent, openclaw_files):
     assert proc.stderr.startswith("openclaw: Timed out after 0.3s waiting for the lock")
     assert len(proc.stderr.strip().splitlines()) == 1
     assert openclaw_files.read_merged()["order"] == EXAMPLE_STORE["order"]
+
+
+def test_paste_token_into_a_config_with_a_form_feed_and_a_nan(cli, openclaw_files):
+    """Both are valid JSON5 (and OpenClaw reads them): the config is edited in place, exit 0 (issue 21)."""
+    config = openclaw_files.state / "openclaw.json"
+    config.write_text("\x0c{\n  gateway: { mode: 'local', ratio: NaN },\x0b\n  auth: { profiles: {} },\n}\n")
+    res = cli("models", "auth", "paste-token", "--provider", "openrouter", input=PASTED + "\n")
+    assert res.rc == 0, res.err
+    assert "could not be edited in place" not in res.out + res.err
+    assert openclaw_files.read_config()["auth"]["profiles"]["openrouter:manual"] == {
+        "provider": "openrouter", "mode": "token"}
+    assert config.read_text().startswith("\x0c{\n  gateway: { mode: 'local', ratio: NaN },\x0b\n")

@@ -6,8 +6,9 @@ from pathlib import Path
 
 import pytest
 from openclaw_onboard.core import profiles, store
+from openclaw_onboard.core.agentconfig import list_agents
 from openclaw_onboard.core.errors import ValidationError
-from openclaw_onboard.core.paths import AgentPaths, agent_paths, list_agents
+from openclaw_onboard.core.paths import AgentPaths, agent_paths
 from openclaw_onboard.core.refresh import ensure_fresh
 from openclaw_onboard.core.status import agent_status
 

@@ -8,8 +8,8 @@ import stat
 
 import pytest
 from openclaw_onboard.core import agents, store
+from openclaw_onboard.core.agentconfig import list_agents
 from openclaw_onboard.core.errors import ValidationError
-from openclaw_onboard.core.paths import list_agents
 
 from tests.conftest import CODEX_EXPIRES_MS, EXAMPLE_NOW_MS, EXAMPLE_STORE
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+from pathlib import Path
 
 import pytest
 from openclaw_onboard.core import config
@@ -115,3 +116,110 @@ def test_corrupt_config_raises_naming_it_and_is_untouched(openclaw_files, conten
     with pytest.raises(StoreCorruptError):
         config.register_profile("openai:default", "openai", "api_key")
     assert (path.read_bytes(), os.stat(path).st_mtime_ns) == before
+
+
+# ---- one reader of openclaw.json (core.configfile); paths opens no file (issue 21)
+
+def test_agent_paths_take_the_parsed_config_and_open_nothing(tmp_path, monkeypatch):
+    from openclaw_onboard.core import configfile, fsio, paths
+
+    def no_io(*_a, **_k):
+        raise AssertionError("core.paths read a file")
+
+    monkeypatch.setattr(configfile, "read", no_io)
+    monkeypatch.setattr(fsio, "read_bytes_or_none", no_io)
+    raw = {"agents": {"list": [{"id": "work", "agentDir": str(tmp_path / "elsewhere")}]}}
+    assert paths.agent_paths("work", tmp_path, config=raw).agent_dir == tmp_path / "elsewhere"
+    assert not hasattr(paths, "read_config_raw") and not hasattr(paths, "list_agents")
+
+
+def test_status_reads_and_parses_openclaw_json_once(make_agent, state_dir, monkeypatch):
+    from openclaw_onboard.core import fsio, status
+
+    make_agent(config=True)
+    (state_dir / "openclaw.json").write_text("// one comment\n" + json.dumps(EXAMPLE_CONFIG, indent=2))
+    reads = []
+    real = fsio.read_bytes_or_none
+    monkeypatch.setattr(fsio, "read_bytes_or_none", lambda p: reads.append(os.fspath(p)) or real(p))
+    status.agent_status(env={})
+    assert [p for p in reads if p.endswith("openclaw.json")] == [str(state_dir / "openclaw.json")]
+
+
+def test_includes_are_resolved_for_every_reader(make_agent, state_dir):
+    """Agent dirs, `auth` for status and the wizard's view: all from included files, as OpenClaw reads them."""
+    from openclaw_onboard.core import agentconfig, paths, views
+
+    (state_dir / "openclaw.json").write_text('{ agents: { $include: "./agents.json5" },\n'
+                                             '  auth: { $include: ["./auth-a.json5", "./auth-b.json5"] } }\n')
+    (state_dir / "agents.json5").write_text('{ list: [{ id: "work", agentDir: "~/work-agent" }] }')
+    (state_dir / "auth-a.json5").write_text('{ profiles: { "a:1": { provider: "a", mode: "token" } } }')
+    (state_dir / "auth-b.json5").write_text('{ profiles: { "b:1": { provider: "b", mode: "api_key" } } }')
+    assert paths.agent_paths("work", state_dir).agent_dir == Path(os.environ["HOME"]) / "work-agent"
+    assert "work" in agentconfig.list_agents(state_dir)
+    view, _raw = views.read_auth_config(state_dir)
+    assert sorted(view.profiles) == ["a:1", "b:1"]
+    assert sorted(config.load_config(state_dir).auth.profiles) == ["a:1", "b:1"]
+
+
+@pytest.mark.parametrize(("files", "problem"), [
+    ({"openclaw.json": '{ auth: { $include: "../outside.json5" } }'}, "outside the config directory"),
+    ({"openclaw.json": '{ auth: { $include: "./a.json5" } }', "a.json5": '{ $include: "./openclaw.json" }'},
+     "circular"),
+    ({"openclaw.json": '{ auth: { $include: "./missing.json5" } }'}, "does not exist"),
+    ({"openclaw.json": '{ auth: { $include: "./a.json5", x: 1 } }', "a.json5": "[1]"}, "must include an object"),
+])
+def test_a_bad_include_is_reported_naming_the_file(state_dir, files, problem):
+    for name, text in files.items():
+        (state_dir / name).write_text(text)
+    with pytest.raises(StoreCorruptError, match=problem):
+        config.load_config(state_dir)
+
+
+def test_an_include_merges_as_openclaw_does(state_dir):
+    (state_dir / "openclaw.json").write_text(
+        '{ tools: { $include: ["./a.json5", "./b.json5"], list: ["c"], mode: "sibling" } }')
+    (state_dir / "a.json5").write_text('{ list: ["a"], mode: "a", deep: { x: 1 } }')
+    (state_dir / "b.json5").write_text('{ list: ["b"], deep: { y: 2 } }')
+    assert config.load_config(state_dir).raw["tools"] == {"list": ["a", "b", "c"], "mode": "sibling",
+                                                          "deep": {"x": 1, "y": 2}}
+
+
+def test_a_profile_in_an_included_file_is_added_and_removed_there(state_dir):
+    root = '{\n  // auth is kept apart\n  auth: { $include: "./auth.json5" },\n}\n'
+    (state_dir / "openclaw.json").write_text(root)
+    included = state_dir / "auth.json5"
+    included.write_text('{\n  "profiles": {\n    "a:1": {"provider": "a", "mode": "token"}\n  }\n}\n')
+    config.register_profile("b:1", "b", "token", state=state_dir)
+    assert (state_dir / "openclaw.json").read_text() == root
+    assert json.loads(included.read_text())["profiles"].keys() == {"a:1", "b:1"}  # still strict JSON
+    assert (state_dir / "auth.json5.bak").exists()
+    config.unregister_profile("a:1", state_dir)
+    config.unregister_profile("b:1", state_dir)
+    assert json.loads(included.read_text()) == {"profiles": {}}
+    assert (state_dir / "openclaw.json").read_text() == root
+
+
+def test_a_value_an_include_builds_is_never_replaced_in_the_including_file(state_dir):
+    """`agents.list` is the whole content of an included file: writing the new list in openclaw.json would
+    drop the include; refused, naming the file, and nothing is written anywhere."""
+    from openclaw_onboard.core import agents
+    from openclaw_onboard.core.errors import OpenClawError
+
+    root = '{ agents: { list: { $include: "./agents.json5" } } }\n'
+    (state_dir / "openclaw.json").write_text(root)
+    (state_dir / "agents.json5").write_text('[{ id: "main" }]\n')
+    with pytest.raises(OpenClawError, match=r"agents\.json5"):
+        agents.add_agent("work", state=state_dir)
+    assert (state_dir / "openclaw.json").read_text() == root
+    assert (state_dir / "agents.json5").read_text() == '[{ id: "main" }]\n'
+    assert not (state_dir / "agents" / "work").exists()
+
+
+def test_an_edit_under_a_root_include_goes_into_the_included_file(state_dir):
+    root = '// base lives apart\n{ $include: "./base.json5", gateway: { mode: "local" } }\n'
+    (state_dir / "openclaw.json").write_text(root)
+    (state_dir / "base.json5").write_text('{ auth: { profiles: {} }, }\n')
+    config.register_profile("a:1", "a", "token", state=state_dir)
+    assert (state_dir / "openclaw.json").read_text() == root
+    assert config.load_config(state_dir).auth.profiles["a:1"].provider == "a"
+    assert "a:1" in (state_dir / "base.json5").read_text()

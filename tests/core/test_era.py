@@ -159,7 +159,7 @@ def test_a_file_era_dir_is_still_written(openclaw_files: OpenClawFiles, state_di
 
 def test_agents_entries_of_2026_8_are_the_agents(openclaw_files: OpenClawFiles, state_dir: Path,
                                                  tmp_path: Path) -> None:
-    from openclaw_onboard.core.paths import list_agents
+    from openclaw_onboard.core.agentconfig import list_agents
 
     elsewhere = tmp_path / "w"
     openclaw_files.write_config({"agents": {"ownership": "explicit", "entries": {

@@ -6,7 +6,7 @@ import os
 import time
 from pathlib import Path
 
-from openclaw_onboard.core import clock, paths
+from openclaw_onboard.core import agentconfig, clock, paths
 
 
 def test_state_dir_env_then_home(tmp_path):
@@ -44,11 +44,11 @@ def test_agent_paths(tmp_path):
 
 
 def test_list_agents_main_first(make_agent, state_dir):
-    assert paths.list_agents(state_dir) == []
+    assert agentconfig.list_agents(state_dir) == []
     for agent in ("zeta", "alpha", "main"):
         make_agent(agent, store=False)
     (state_dir / "agents" / "not-an-agent").mkdir()  # no agent/ inside
-    assert paths.list_agents(state_dir) == ["main", "alpha", "zeta"]
+    assert agentconfig.list_agents(state_dir) == ["main", "alpha", "zeta"]
 
 
 def test_clock_frozen_and_real(monkeypatch, frozen_now):

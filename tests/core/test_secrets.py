@@ -7,6 +7,7 @@ import json
 import sys
 from pathlib import Path
 
+import json5
 import pytest
 from openclaw_onboard.core import secrets
 from openclaw_onboard.core.secrets import Ref, SecretRefError, parse_ref_spec, resolve, validate_ref
@@ -293,3 +294,74 @@ def test_status_runs_an_exec_resolver_once_per_ttl(state_dir, tmp_path, monkeypa
     monkeypatch.setattr(secrets, "EXEC_CHECK_TTL_S", 0.0)
     status.agent_status(env={})
     assert calls.read_text() == "xx"
+
+
+# ---- the wizard's "store as command/file" writes openclaw.json through the in-place editor (issue 21)
+
+OP = {"source": "exec", "command": "/usr/bin/op", "args": ["read", "op://Personal/x/credential"],
+      "passEnv": ["HOME"], "jsonOnly": False}
+
+
+def test_set_provider_config_keeps_comments_json5_and_a_backup(state_dir):
+    from openclaw_onboard.core.paths import config_path
+
+    original = "// kept by hand\n{\n  gateway: { mode: 'local' }, // local only\n  meta: { v: 1, },\n}\n"
+    config_path().write_text(original)
+    secrets.set_provider_config("op", OP)
+    text = config_path().read_text()
+    assert text.startswith("// kept by hand\n{\n  gateway: { mode: 'local' }, // local only\n")
+    assert json5.loads(text)["secrets"]["providers"]["op"] == OP
+    assert config_path().with_name("openclaw.json.bak").read_text() == original
+    secrets.set_provider_config("op", OP)  # the same entry again: nothing to write, no new backup
+    assert not config_path().with_name("openclaw.json.bak.1").exists()
+
+
+def test_set_provider_config_refuses_to_halve_a_large_file(state_dir, monkeypatch):
+    from openclaw_onboard.core import config
+    from openclaw_onboard.core.paths import config_path
+
+    big = {"gateway": {"mode": "local"}, "secrets": {"providers": {"op": {**OP, "args": ["x" * 2000]}}}}
+    config_path().write_text(json.dumps(big, indent=2))
+    before = config_path().read_bytes()
+    with pytest.raises(config.OpenClawError, match="shrink"):
+        secrets.set_provider_config("op", OP)
+    assert config_path().read_bytes() == before
+
+
+INCLUDED_SECRETS = '// secrets live here\n{\n  providers: {\n    op: ' + json.dumps(OP) + ',\n  },\n}\n'
+
+
+def test_secrets_from_an_include_are_seen_and_a_new_provider_goes_into_the_included_file(state_dir):
+    from openclaw_onboard.core import config
+    from openclaw_onboard.core.paths import config_path
+
+    root = '{\n  gateway: { mode: "local" },\n  secrets: { $include: "./secrets.json5" },\n}\n'
+    config_path().write_text(root)
+    included = state_dir / "secrets.json5"
+    included.write_text(INCLUDED_SECRETS)
+    raw = config.load_config().raw
+    assert raw["secrets"]["providers"]["op"] == OP  # the wizard sees the included provider
+    same = secrets.plan_exec("/usr/bin/op", "read op://Personal/x/credential", "", "HOME", raw)
+    assert same.ref.provider == "op"  # ...and reuses it instead of writing a second `op`
+    other = secrets.plan_exec("/usr/bin/op", "read op://Work/y/credential", "", "HOME", raw)
+    assert other.ref.provider == "op-2"
+    secrets.save_plan(other)
+    assert config_path().read_text() == root  # never a `providers` beside the include
+    text = included.read_text()
+    assert text.startswith("// secrets live here\n")
+    assert json5.loads(text)["providers"] == {"op": OP, "op-2": other.provider_config}
+    assert config.load_config().raw["secrets"]["providers"]["op-2"] == other.provider_config
+
+
+def test_a_provider_both_an_include_and_its_sibling_give_is_refused_naming_the_file(state_dir):
+    from openclaw_onboard.core import config
+    from openclaw_onboard.core.paths import config_path
+
+    # OpenClaw merges the two `op`s (args and passEnv concatenated): writing there would change both.
+    root = '{ secrets: { $include: "./secrets.json5", providers: { op: { timeoutMs: 5000 } } } }\n'
+    config_path().write_text(root)
+    (state_dir / "secrets.json5").write_text(INCLUDED_SECRETS)
+    with pytest.raises(config.OpenClawError, match=r"secrets\.json5"):
+        secrets.set_provider_config("op", {**OP, "args": ["read", "op://Work/y/credential"]})
+    assert config_path().read_text() == root
+    assert (state_dir / "secrets.json5").read_text() == INCLUDED_SECRETS

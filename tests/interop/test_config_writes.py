@@ -71,3 +71,47 @@ def test_comments_survive_and_openclaw_keeps_our_change(openclaw_peer: OpenClawP
     assert doc["auth"]["missingProvidersInUse"] == []
     assert "openrouter:manual" in config.read_text()
     assert (state_dir / "openclaw.json.bak").exists()  # our write kept the previous file, as OpenClaw does
+
+
+OP = {"source": "exec", "command": "/usr/bin/op", "args": ["read", "op://Personal/x/credential"],
+      "passEnv": ["HOME"], "jsonOnly": False}
+
+
+def test_a_provider_added_beside_included_secrets_is_read_by_openclaw_as_intended(
+        openclaw_peer: OpenClawPeer, state_dir: Path) -> None:
+    """`secrets` comes from an $include: the wizard's new `op` provider goes into the included file. Written
+    beside the include, OpenClaw would merge the two `op`s into one command with 4 args and 2 passEnv."""
+    from openclaw_onboard.core import config, secrets
+
+    root = '{\n  gateway: { mode: "local" },\n  secrets: { $include: "./secrets.json5" },\n}\n'
+    (state_dir / "openclaw.json").write_text(root)
+    (state_dir / "secrets.json5").write_text("// secrets live here\n{ providers: { op: " + json.dumps(OP) + " } }\n")
+    raw = config.load_config().raw
+    assert secrets.plan_exec("/usr/bin/op", "read op://Personal/x/credential", "", "HOME", raw).ref.provider == "op"
+    plan = secrets.plan_exec("/usr/bin/op", "read op://Work/y/credential", "", "HOME", raw)
+    secrets.save_plan(plan)
+    assert (state_dir / "openclaw.json").read_text() == root
+
+    got = openclaw_peer.cli("config", "get", "secrets.providers", "--json")
+    assert got.returncode == 0, got.stderr
+    providers = json.loads(got.stdout[got.stdout.index("{"):])  # values are redacted; the shapes are not
+    assert sorted(providers) == ["op", plan.ref.provider]
+    for alias in providers:
+        assert len(providers[alias]["args"]) == 2 and len(providers[alias]["passEnv"]) == 1
+
+
+def test_openclaw_reads_the_strict_json_left_after_the_last_profile_is_removed(
+        openclaw_peer: OpenClawPeer, ours: Ours, state_dir: Path) -> None:
+    config = state_dir / "openclaw.json"
+    config.write_text(json.dumps({"gateway": {"mode": "local"}, "auth": {"profiles": {}}}, indent=2) + "\n")
+    config.chmod(0o600)
+    for provider in ("openrouter", "groq"):
+        res = ours("models", "auth", "paste-token", "--provider", provider, input=TOKEN)
+        assert res.returncode == 0, res.stderr
+    res = ours("models", "auth", "remove", "--profile-id", "groq:manual", "--yes")
+    assert res.returncode == 0, res.stderr
+    assert json.loads(config.read_text())["auth"]["profiles"] == {
+        "openrouter:manual": {"provider": "openrouter", "mode": "token"}}
+    got = openclaw_peer.cli("config", "get", "auth.profiles", "--json")
+    assert got.returncode == 0, got.stderr
+    assert "openrouter:manual" in got.stdout and "groq:manual" not in got.stdout

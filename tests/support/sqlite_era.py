@@ -13,32 +13,38 @@ from typing import Any
 STATE_SCHEMA_9_6 = 18
 
 
-def make_state_db(state: Path, profiles: dict[str, Any] | None = None, *, app_version: str | None = "2026.9.6",
-                  user_version: int = STATE_SCHEMA_9_6) -> Path:
-    db = state / "state" / "openclaw.sqlite"
+def _make_db(db: Path, user_version: int, statements: list[tuple[str, tuple[Any, ...]]]) -> Path:
+    """A new WAL database (0600 in a 0700 dir) made by `statements`, stamped with `user_version`."""
     db.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
     conn = sqlite3.connect(db)
     try:
         conn.execute("PRAGMA journal_mode=WAL")
-        conn.execute(
-            "CREATE TABLE schema_meta (meta_key TEXT NOT NULL PRIMARY KEY, role TEXT NOT NULL, schema_version "
-            "INTEGER NOT NULL, agent_id TEXT, app_version TEXT, created_at INTEGER NOT NULL, updated_at INTEGER "
-            "NOT NULL) STRICT")
-        conn.execute("CREATE TABLE config_machine_state (state_key TEXT NOT NULL PRIMARY KEY, value_json TEXT NOT "
-                     "NULL, updated_at_ms INTEGER NOT NULL) STRICT")
-        if app_version is not None:
-            conn.execute("INSERT INTO schema_meta VALUES ('primary', 'global', ?, NULL, ?, 1, 1)",
-                         (user_version, app_version))
-        rows = {"auth.sharedStore": {"location": "state-db"},
-                "authProfiles.store": {"version": 1, "profiles": profiles or {}}}
-        conn.executemany("INSERT INTO config_machine_state VALUES (?, ?, 1)",
-                         [(k, json.dumps(v)) for k, v in rows.items()])
+        for sql, args in statements:
+            conn.execute(sql, args)
         conn.execute(f"PRAGMA user_version = {int(user_version)}")
         conn.commit()
     finally:
         conn.close()
     os.chmod(db, 0o600)
     return db
+
+
+def make_state_db(state: Path, profiles: dict[str, Any] | None = None, *, app_version: str | None = "2026.9.6",
+                  user_version: int = STATE_SCHEMA_9_6) -> Path:
+    statements: list[tuple[str, tuple[Any, ...]]] = [
+        ("CREATE TABLE schema_meta (meta_key TEXT NOT NULL PRIMARY KEY, role TEXT NOT NULL, schema_version "
+         "INTEGER NOT NULL, agent_id TEXT, app_version TEXT, created_at INTEGER NOT NULL, updated_at INTEGER "
+         "NOT NULL) STRICT", ()),
+        ("CREATE TABLE config_machine_state (state_key TEXT NOT NULL PRIMARY KEY, value_json TEXT NOT "
+         "NULL, updated_at_ms INTEGER NOT NULL) STRICT", ()),
+    ]
+    if app_version is not None:
+        statements.append(("INSERT INTO schema_meta VALUES ('primary', 'global', ?, NULL, ?, 1, 1)",
+                           (user_version, app_version)))
+    rows = {"auth.sharedStore": {"location": "state-db"},
+            "authProfiles.store": {"version": 1, "profiles": profiles or {}}}
+    statements += [("INSERT INTO config_machine_state VALUES (?, ?, 1)", (k, json.dumps(v))) for k, v in rows.items()]
+    return _make_db(state / "state" / "openclaw.sqlite", user_version, statements)
 
 
 def make_sqlite_state(state: Path, profiles: dict[str, Any] | None = None) -> Path:
@@ -68,27 +74,16 @@ def make_agent_db(agent_dir: Path, profiles: dict[str, Any] | None = None, state
                   *, user_version: int = 23, agent_id: str = "main") -> Path:
     """An agent's `openclaw-agent.sqlite` with the two auth tables as 9.6 has them (the rest of 9.6's agent schema
     is not needed to read them)."""
-    db = agent_dir / "openclaw-agent.sqlite"
-    agent_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
-    conn = sqlite3.connect(db)
-    try:
-        conn.execute("PRAGMA journal_mode=WAL")
-        conn.execute("CREATE TABLE auth_profile_store (store_key TEXT NOT NULL PRIMARY KEY, store_json TEXT NOT NULL, "
-                     "updated_at INTEGER NOT NULL) STRICT")
-        conn.execute("CREATE TABLE auth_profile_state (state_key TEXT NOT NULL PRIMARY KEY, state_json TEXT NOT NULL, "
-                     "updated_at INTEGER NOT NULL) STRICT")
-        if profiles is not None:
-            conn.execute("INSERT INTO auth_profile_store VALUES ('primary', ?, 1)",
-                         (json.dumps({"version": 1, "profiles": profiles}),))
-        if state is not None:
-            conn.execute("INSERT INTO auth_profile_state VALUES ('primary', ?, 1)",
-                         (json.dumps({"version": 1, **state}),))
-        conn.execute(f"PRAGMA user_version = {int(user_version)}")
-        conn.commit()
-    finally:
-        conn.close()
-    os.chmod(db, 0o600)
-    return db
+    statements: list[tuple[str, tuple[Any, ...]]] = [
+        (f"CREATE TABLE auth_profile_{kind} ({kind}_key TEXT NOT NULL PRIMARY KEY, {kind}_json TEXT NOT NULL, "
+         "updated_at INTEGER NOT NULL) STRICT", ()) for kind in ("store", "state")]
+    if profiles is not None:
+        statements.append(("INSERT INTO auth_profile_store VALUES ('primary', ?, 1)",
+                           (json.dumps({"version": 1, "profiles": profiles}),)))
+    if state is not None:
+        statements.append(("INSERT INTO auth_profile_state VALUES ('primary', ?, 1)",
+                           (json.dumps({"version": 1, **state}),)))
+    return _make_db(agent_dir / "openclaw-agent.sqlite", user_version, statements)
 
 
 def set_shared_state(state: Path, doc: dict[str, Any]) -> None:
