@@ -119,3 +119,22 @@ def describe_expiry(expires_ms: int | None, now_ms: int) -> str:
     if expires_ms is None:
         return _("no expiry")
     return _describe(expires_ms - now_ms)
+
+
+def present(outcome, *, frame: str | None = None) -> int:  # type: ignore[no-untyped-def]
+    """A core.usecases Outcome on the terminal: notes on stderr, what was done on stdout (exit 0); nothing
+    done, or saved with openclaw.json not updated: one stderr line (exit 1) with the notes folded into it.
+    `frame` ("...{problem}...") words a nothing-saved reason for this command."""
+    from openclaw_onboard.core.sanitize import clean
+    from openclaw_onboard.core.usecases.outcome import Verdict
+
+    if outcome.verdict is Verdict.SAVED:
+        for note in outcome.notes:
+            print(clean(_("Note: {note}").format(note=note)), file=sys.stderr, flush=True)
+        for line in (outcome.message, *outcome.details):
+            print(clean(line), flush=True)
+        return 0
+    line = outcome.message
+    if frame and outcome.verdict is Verdict.NOTHING_SAVED:
+        line = frame.format(problem=line)
+    raise OpenClawError(" ".join([line, *outcome.notes]))

@@ -73,12 +73,24 @@ _DELETE = object()
 
 def write_edits(cfg: LoadedConfig, edits: list[tuple[list[str], Any]], expected: dict[str, Any]) -> None:
     """Apply `edits` to the file's text and write it (under the config lock, by the caller)."""
-    from openclaw_onboard.core import json5edit
-
     if not edits:
         return
     if cfg.exists:
-        text = cfg.text
+        text = edited_text(cfg, edits, expected)
+        _rotate_backups(cfg.path, cfg.text.encode("utf-8"))
+    else:
+        text = json.dumps(expected, indent=2, ensure_ascii=False) + "\n"
+    fsio.remove_stale_temps(cfg.path.parent, cfg.path.name)  # left by a killed writer
+    fsio.atomic_write_bytes(cfg.path, text.encode("utf-8"))
+
+
+def edited_text(cfg: LoadedConfig, edits: list[tuple[list[str], Any]], expected: dict[str, Any]) -> str:
+    """The file's text with `edits` applied, checked to say exactly `expected` and not to halve the file;
+    raises (writing nothing) when it cannot be. write_edits writes it; a use case's preflight only asks."""
+    from openclaw_onboard.core import json5edit
+
+    text = cfg.text
+    if cfg.exists:
         try:
             for path, value in edits:
                 text = json5edit.delete_key(text, path) if value is _DELETE else json5edit.set_value(text, path, value)
@@ -93,11 +105,7 @@ def write_edits(cfg: LoadedConfig, edits: list[tuple[list[str], Any]], expected:
         if old_size >= SHRINK_GUARD_BYTES and len(text.encode()) < old_size / 2:
             raise OpenClawError(f"Refusing to write {cfg.path}: it would shrink from {old_size} bytes to "
                                 f"{len(text.encode())} (OpenClaw's own guard); change it by hand")
-        _rotate_backups(cfg.path, cfg.text.encode("utf-8"))
-    else:
-        text = json.dumps(expected, indent=2, ensure_ascii=False) + "\n"
-    fsio.remove_stale_temps(cfg.path.parent, cfg.path.name)  # left by a killed writer
-    fsio.atomic_write_bytes(cfg.path, text.encode("utf-8"))
+    return text
 
 
 def _rotate_backups(path: Path, current: bytes) -> None:
@@ -133,15 +141,35 @@ def update_config(compute: Callable[[dict[str, Any]], T], state: Path | None = N
         new_raw = copy.deepcopy(cfg.raw)
         result = compute(new_raw)
         if new_raw != cfg.raw:
-            if isinstance(cfg.raw.get("auth"), dict) and "$include" in cfg.raw["auth"]:
-                raise OpenClawError(f"{cfg.path}: `auth` comes from an $include; edit that file instead")
+            _refuse_included_auth(cfg)
             write_edits(cfg, _edits(cfg.raw, new_raw, [], 3), new_raw)
         return result
 
 
+def _refuse_included_auth(cfg: LoadedConfig) -> None:
+    if isinstance(cfg.raw.get("auth"), dict) and "$include" in cfg.raw["auth"]:
+        raise OpenClawError(f"{cfg.path}: `auth` comes from an $include; edit that file instead")
+
+
+def check_update_config(compute: Callable[[dict[str, Any]], object], state: Path | None = None) -> None:
+    """Raise what `update_config(compute, state)` would raise about the file, writing nothing. A use case
+    asks this before it writes the store, so a config it cannot edit stops the action before any write."""
+    import copy
+
+    cfg = load_config(state)
+    new_raw = copy.deepcopy(cfg.raw)
+    compute(new_raw)
+    if new_raw != cfg.raw:
+        _refuse_included_auth(cfg)
+        edited_text(cfg, _edits(cfg.raw, new_raw, [], 3), new_raw)
+
+
 def update_auth(mutate: Callable[[AuthConfig], T], state: Path | None = None) -> T:
     """Lock openclaw.json, re-read, mutate its `auth` part, write the change in place if there is one."""
+    return update_config(_auth_compute(mutate), state)
 
+
+def _auth_compute(mutate: Callable[[AuthConfig], T]) -> Callable[[dict[str, Any]], T]:
     def compute(raw: dict[str, Any]) -> T:
         auth_raw = raw.get("auth") if isinstance(raw.get("auth"), dict) else {}
         auth = AuthConfig.model_validate(auth_raw)
@@ -155,13 +183,22 @@ def update_auth(mutate: Callable[[AuthConfig], T], state: Path | None = None) ->
                     raw["auth"].pop(key, None)
         return result
 
-    return update_config(compute, state)
+    return compute
 
 
 def register_profile(profile_id: str, provider: str, mode: str, email: str | None = None,
                      state: Path | None = None) -> None:
     """Record routing metadata (never secrets) for a profile in `auth.profiles`."""
+    update_auth(_register(profile_id, provider, mode, email), state)
 
+
+def check_register_profile(profile_id: str, provider: str, mode: str, email: str | None = None,
+                           state: Path | None = None) -> None:
+    """Raise what `register_profile` would raise about openclaw.json, writing nothing (a preflight)."""
+    check_update_config(_auth_compute(_register(profile_id, provider, mode, email)), state)
+
+
+def _register(profile_id: str, provider: str, mode: str, email: str | None) -> Callable[[AuthConfig], None]:
     def mutate(auth: AuthConfig) -> None:
         entry = AuthProfileConfig(provider=provider, mode=mode)
         if email:
@@ -172,15 +209,25 @@ def register_profile(profile_id: str, provider: str, mode: str, email: str | Non
         if ids is not None and profile_id not in ids:
             ids.insert(0, profile_id)  # OpenClaw's applyAuthProfileConfig: a new login goes first
 
-    update_auth(mutate, state)
+    return mutate
 
 
 def unregister_profile(profile_id: str, state: Path | None = None) -> None:
+    if config_path(state).exists():
+        update_auth(_unregister(profile_id), state)
+
+
+def check_unregister_profile(profile_id: str, state: Path | None = None) -> None:
+    """Raise what `unregister_profile` would raise about openclaw.json, writing nothing (a preflight)."""
+    if config_path(state).exists():
+        check_update_config(_auth_compute(_unregister(profile_id)), state)
+
+
+def _unregister(profile_id: str) -> Callable[[AuthConfig], None]:
     def mutate(auth: AuthConfig) -> None:
         auth.profiles.pop(profile_id, None)
         for ids in auth.order.values():
             while profile_id in ids:
                 ids.remove(profile_id)
 
-    if config_path(state).exists():
-        update_auth(mutate, state)
+    return mutate

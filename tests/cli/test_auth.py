@@ -125,7 +125,7 @@ def test_paste_token_profile_id_and_expiry(cli, openclaw_files, make_agent):
         (["--expires-in", "12x"], PASTED, "Invalid duration '12x'"),
         (["--expires-in", "0d"], PASTED, "longer than zero"),
         (["--profile-id", "anthropic:x"], PASTED, 'Profile id "anthropic:x" is for anthropic, not openrouter.'),
-        (["--profile-id", "nocolon"], PASTED, "Invalid profile id"),
+        (["--profile-id", "no/slash"], PASTED, "Invalid profile name"),
         (["--agent", "ghost"], PASTED, 'Agent "ghost" not found'),
         ([], 'sk-or-"quoted"', "not part of a token"),
     ],
