@@ -242,14 +242,48 @@ async def add_agent(app: Any, pilot: Any) -> None:
 
 
 async def remove(app: Any, pilot: Any) -> None:
-    await wait_for_screen(pilot, "AuthChoiceScreen")
-    app.show_dashboard("main", highlight="openai:default")
-    dashboard = await wait_for_screen(pilot, "DashboardScreen")
-    await wait_for(pilot, lambda: dashboard.current_key() == "openai:default", what="the highlighted row")
-    await pilot.press("d")
+    await _on_the_dashboard("openai:default", "d")(app, pilot)
     await wait_for_screen(pilot, "ConfirmScreen")
     await pilot.press("y")
     await wait_for_screen(pilot, "DashboardScreen")
+
+
+def _on_the_dashboard(profile_id: str, *keys: str) -> Callable[[Any, Any], Awaitable[None]]:
+    """Open the dashboard on `profile_id`'s row and press `keys` there."""
+
+    async def drive(app: Any, pilot: Any) -> None:
+        await wait_for_screen(pilot, "AuthChoiceScreen")
+        app.show_dashboard("main", highlight=profile_id)
+        dashboard = await wait_for_screen(pilot, "DashboardScreen")
+        await wait_for(pilot, lambda: dashboard.current_key() == profile_id, what="the highlighted row")
+        await pilot.press(*keys)
+
+    return drive
+
+
+def _store(state: Path) -> dict[str, Any]:
+    return json.loads((state / "agents" / "main" / "agent" / "auth-profiles.json").read_text())
+
+
+def _order(state: Path) -> list[str] | None:
+    """The override as OpenClaw reads it (auth-state.json beside the store holds it)."""
+    from openclaw_onboard.core import order as order_mod
+    from openclaw_onboard.core import store as store_mod
+
+    return order_mod.override_order(store_mod.load("main", state).store, "anthropic")
+
+
+def _three_anthropic(order: list[str] | None = None) -> Callable[[Any, Path], None]:
+    from tests.tui.test_dashboard import three_anthropic_store
+
+    store = three_anthropic_store()
+    if order:
+        store["order"] = {"anthropic": order}
+    return lambda make_agent, state: make_agent(store=store, config=True)
+
+
+CLAUDE_CLI_PROFILE = {"type": "oauth", "provider": "claude-cli", "access": "sk-ant-oat01-old-" + "o" * 60,
+                      "refresh": "sk-ant-ort01-old", "expires": FROZEN_NOW_MS - 1000}
 
 
 def _store_lacks(profile_id: str) -> Callable[[Path], bool]:
@@ -269,6 +303,19 @@ ACTIONS = {
                                                 start={}),
     "remove a profile": Action(["models", "auth", "remove", "--profile-id", "openai:default", "--yes"], remove,
                                done=_store_lacks("openai:default")),
+    "set an order": Action(["models", "auth", "order", "set", "--provider", "anthropic", "anthropic:b", "anthropic:a",
+                            "anthropic:c"], _on_the_dashboard("anthropic:a", "J"), setup=_three_anthropic(),
+                           done=lambda state: _order(state) == ["anthropic:b", "anthropic:a", "anthropic:c"]),
+    "clear an order": Action(["models", "auth", "order", "clear", "--provider", "anthropic"],
+                             _on_the_dashboard("anthropic:a", "c"),
+                             setup=_three_anthropic(["anthropic:c", "anthropic:a"]),
+                             done=lambda state: _order(state) is None),
+    "refresh a reused Claude CLI login": Action(
+        ["models", "auth", "refresh", "--profile-id", "anthropic:claude-cli", "--force"],
+        _on_the_dashboard("anthropic:claude-cli", "r"),
+        setup=lambda make_agent, state: make_agent(store={"version": 1, "profiles": {
+            "anthropic:claude-cli": CLAUDE_CLI_PROFILE}}, config=True),
+        done=lambda state: _store(state)["profiles"]["anthropic:claude-cli"]["access"] != CLAUDE_CLI_PROFILE["access"]),
 }
 
 
