@@ -14,6 +14,8 @@ from openclaw_onboard.core.sanitize import clean, clean_block
 if TYPE_CHECKING:
     import argparse
 
+    from openclaw_onboard.core.usecases.credentials import RefInput
+
 
 def _out(line: str = "") -> None:
     print(clean(line), flush=True)  # ids, providers, paths come from files: one clean line each (issue 11.7)
@@ -89,7 +91,7 @@ def cmd_order_clear(args: argparse.Namespace) -> int:
 
 # ---- credentials: paste-token, setup-token, api-key (checked and saved by core.usecases.credentials)
 
-def _ref_input(args: argparse.Namespace):  # type: ignore[no-untyped-def]
+def _ref_input(args: argparse.Namespace) -> RefInput | None:
     """--ref / --ref-env / --ref-file / --ref-exec as a core RefInput, or None: the secret is pasted."""
     from openclaw_onboard.core.usecases.credentials import DEFAULT_PASS_ENV, RefInput
 

@@ -24,14 +24,17 @@ before the credential is written, then writes the secrets provider, the store an
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from openclaw_onboard.core.errors import OpenClawError
 from openclaw_onboard.core.i18n import _, ngettext
 from openclaw_onboard.core.usecases.outcome import Outcome, Verdict, nothing_saved
+
+if TYPE_CHECKING:
+    from openclaw_onboard.core.secrets import StoragePlan
 
 KINDS = ("setup-token", "paste-token", "api-key")
 REF_KINDS = ("api-key", "paste-token")  # OpenClaw accepts keyRef/tokenRef on these, never on OAuth
@@ -92,7 +95,7 @@ class CredentialCheck:
     profile_id: str | None = None
     secret_value: str | None = field(default=None, repr=False)
     expires_in_ms: int | None = None
-    plan: Any = None  # core.secrets.StoragePlan when the secret is stored as a ref
+    plan: StoragePlan | None = None  # when the secret is stored as a ref
     notes: tuple[str, ...] = ()
 
     @property
@@ -234,7 +237,8 @@ def check_expiry(raw: str, now_ms: int) -> tuple[FieldCheck, int | None]:
         remaining=format_duration(expires_in_ms), date=date)), expires_in_ms
 
 
-def check_ref(ref: RefInput, provider_id: str | None, raw_config: Mapping[str, Any] | None) -> tuple[FieldCheck, Any]:
+def check_ref(ref: RefInput, provider_id: str | None,
+              raw_config: Mapping[str, Any] | None) -> tuple[FieldCheck, StoragePlan | None]:
     """The ref the input describes, validated; resolving waits for the save (a command may be slow)."""
     from openclaw_onboard.core import secrets
 
@@ -274,7 +278,7 @@ def check_credential(inp: CredentialInput, existing: Mapping[str, str], raw_conf
     else:
         profile, profile_id = check_profile(inp.profile, provider_id, inp.kind, existing, as_ref=inp.ref is not None)
     secret_value: str | None = None
-    plan: Any = None
+    plan: StoragePlan | None = None
     if inp.ref is not None:
         secret, plan = check_ref(inp.ref, provider_id, raw_config)
     else:
@@ -302,7 +306,7 @@ def _merged_env(state: Path | None, env: Mapping[str, str] | None) -> dict[str, 
     return {**read_env_file(state), **(os.environ if env is None else env)}  # as the gateway: the shell wins
 
 
-def _provider_entry(alias: str, cfg: Mapping[str, Any]) -> Any:
+def _provider_entry(alias: str, cfg: Mapping[str, Any]) -> Callable[[dict[str, Any]], None]:
     def compute(raw: dict[str, Any]) -> None:
         section = dict(raw.get("secrets") or {})
         providers = dict(section.get("providers") or {})
@@ -320,7 +324,6 @@ def add_credential(inp: CredentialInput, agent_id: str = "main", state: Path | N
     from openclaw_onboard.core import config as config_mod
     from openclaw_onboard.core import profiles, secrets
     from openclaw_onboard.core.clock import now_ms as clock_now
-    from openclaw_onboard.core.masking import mask_secret
     from openclaw_onboard.core.models import AnyCredential, ApiKeyCredential, SecretRef, TokenCredential
 
     now = clock_now() if now_ms is None else now_ms
@@ -384,7 +387,7 @@ def add_credential(inp: CredentialInput, agent_id: str = "main", state: Path | N
             write_env_var(f"{env_prefix(provider)}_API_KEY", checked.secret_value, state)
         except (OpenClawError, OSError) as exc:
             notes = (*notes, describe_error(exc))
-    message = _saved_message(inp.kind, pid, agent_id, replaced, plan, checked, now, mask_secret)
+    message = _saved_message(inp.kind, pid, agent_id, replaced, plan, checked)
     try:
         config_mod.register_profile(pid, provider, mode, None, state)
     except (OpenClawError, OSError) as exc:
@@ -404,14 +407,15 @@ def config_not_updated(profile_id: str, exc: BaseException) -> str:
         profile_id=profile_id, error=describe_error(exc), command=CONFIG_FIX_COMMAND)
 
 
-def _saved_message(kind: str, pid: str, agent_id: str, replaced: bool, plan: Any, checked: CredentialCheck,
-                   now: int, mask: Any) -> str:
+def _saved_message(kind: str, pid: str, agent_id: str, replaced: bool, plan: StoragePlan | None,
+                   checked: CredentialCheck) -> str:
+    from openclaw_onboard.core.masking import mask_secret
     from openclaw_onboard.core.timefmt import describe_expiry
 
     if plan is not None:
         return _("Saved {profile_id} for agent {agent}: key from {ref} (not stored in the file)").format(
             profile_id=pid, agent=agent_id, ref=plan.ref.label)
-    masked = mask(checked.secret_value)
+    masked = mask_secret(checked.secret_value)
     if kind == "api-key":
         done = (_("Replaced {profile_id} for agent {agent}: key {masked}") if replaced
                 else _("Saved {profile_id} for agent {agent}: key {masked}"))
