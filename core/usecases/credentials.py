@@ -330,8 +330,8 @@ def add_credential(inp: CredentialInput, agent_id: str = "main", state: Path | N
     try:
         existing = existing_types(agent_id, state)
         raw_config = config_mod.load_config(state).raw
-    except OpenClawError as exc:
-        return nothing_saved(str(exc))
+    except (OpenClawError, OSError) as exc:
+        return nothing_saved(describe_error(exc))
     checked = check_credential(inp, existing, raw_config, now)
     if not checked.valid:
         return nothing_saved(checked.problem or "", checked.profile_id, checked.notes)
@@ -369,8 +369,8 @@ def add_credential(inp: CredentialInput, agent_id: str = "main", state: Path | N
         if plan is not None and plan.provider_config is not None:
             config_mod.check_update_config(_provider_entry(plan.ref.provider, plan.provider_config), state)
         config_mod.check_register_profile(pid, provider, mode, None, state)
-    except OpenClawError as exc:
-        return nothing_saved(str(exc), pid, checked.notes)
+    except (OpenClawError, OSError) as exc:
+        return nothing_saved(describe_error(exc), pid, checked.notes)
 
     try:
         if plan is not None:
