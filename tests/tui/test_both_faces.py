@@ -13,7 +13,7 @@ import shutil
 import subprocess
 import sys
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -178,7 +178,7 @@ async def test_adding_a_credential(name, make_app, make_agent, state_dir, tmp_pa
     tui_env.update(env)
 
     where = prepare(state_dir, make_agent, tmp_path)
-    case.ref = {k: (where[k] if k in where and not v else v) for k, v in case.ref.items()}
+    case = replace(case, ref={k: (where[k] if k in where and not v else v) for k, v in case.ref.items()})
     res = run_cli(state_dir, home, case.cli_args(), stdin=case.secret, env=env)
     by_cli, cli_files = cli_verdict(res), snapshot(state_dir)
 
