@@ -301,6 +301,13 @@ class OnboardApp(CrashSafeApp, App[int]):  # CrashSafeApp: one line + a private 
 
     def _start_login(self, agent_id: str, choice: str) -> None:
         """Open the screen of the login `choice` (an AuthChosen's id)."""
+        if not choice.startswith("openclaw:") and (refusal := self._write_refusal()) is not None:
+            # A SQLite-era state dir: said before a form asks for a secret or a login starts, not after.
+            self.show_auth_choice(agent_id)
+            # After the switch: a toast raised while the new screen is being pushed would not be shown on it.
+            self.call_after_refresh(self.notify, refusal, title=_("Read-only state dir"), severity="error",
+                                    timeout=15)
+            return
         if choice == "codex":
             self.show_codex(agent_id)
         elif choice == "codex-device":
@@ -456,6 +463,16 @@ class OnboardApp(CrashSafeApp, App[int]):  # CrashSafeApp: one line + a private 
         if not sub_title:
             return Content(title)
         return Content.assemble(title, " — ", (sub_title, "italic"))
+
+    def _write_refusal(self) -> str | None:
+        """Why nothing can be saved in this state dir (core.era), or None when it can."""
+        from openclaw_onboard.core.era import SqliteEraError, refuse_file_era_write
+
+        try:
+            refuse_file_era_write(self.state)
+        except SqliteEraError as exc:
+            return str(exc)
+        return None
 
     def _era_tag(self) -> str:
         """'OpenClaw 2026.9.6 · read-only' on a SQLite-era state dir (core.era), where every write
