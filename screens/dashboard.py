@@ -51,7 +51,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.reactive import var
-from textual.widgets import DataTable, Footer, Input, Static
+from textual.widgets import Footer, Input, Static
 
 __all__ = ["DashboardScreen", "format_countdown", "live_status"]
 
@@ -214,7 +214,7 @@ class DashboardScreen(WizardScreen[DashboardResult]):
         yield Static(id="dash-message")
         yield tr(Input(id="dash-filter"),
                  lambda: _("filter: part of a profile id, provider or email (enter: done, escape: clear)"))
-        yield ProfileTable(id="dash-table", cursor_type="row", zebra_stripes=False)
+        yield ProfileTable(id="dash-table")
         yield Footer(compact=True, show_command_palette=False)
 
     def on_mount(self) -> None:
@@ -538,8 +538,8 @@ class DashboardScreen(WizardScreen[DashboardResult]):
             return
         self.app.push_screen(ProfileDetailsScreen(row.key, self.agent_id, self.state, self.clock, row.profile))
 
-    @on(DataTable.RowSelected, "#dash-table")
-    def _row_selected(self, event: DataTable.RowSelected) -> None:
+    @on(ProfileTable.RowSelected, "#dash-table")
+    def _row_selected(self, event: ProfileTable.RowSelected) -> None:
         event.stop()
         self.action_details()
 
