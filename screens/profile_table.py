@@ -406,6 +406,8 @@ class ProfileTable(ScrollView, can_focus=True):
         Binding("enter", "select_cursor", "Details", show=False),
         Binding("up", "cursor_up", "Cursor up", show=False),
         Binding("down", "cursor_down", "Cursor down", show=False),
+        Binding("right", "cursor_right", "Cursor right", show=False),  # a row cursor: scroll sideways
+        Binding("left", "cursor_left", "Cursor left", show=False),
         Binding("pageup", "page_up", "Page up", show=False),
         Binding("pagedown", "page_down", "Page down", show=False),
         Binding("ctrl+home", "scroll_top", "Top", show=False),
@@ -687,6 +689,14 @@ class ProfileTable(ScrollView, can_focus=True):
     def action_cursor_down(self) -> None:
         self._keyboard()
         self.move_cursor(row=self.cursor_row + 1)
+
+    def action_cursor_right(self) -> None:
+        self._keyboard()
+        self.action_scroll_right()  # as DataTable: nothing to scroll lets the key go on to the screen
+
+    def action_cursor_left(self) -> None:
+        self._keyboard()
+        self.action_scroll_left()
 
     def _page(self) -> int:
         return max(0, self.scrollable_content_region.height - self.HEADER_HEIGHT)

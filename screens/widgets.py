@@ -17,13 +17,19 @@ from typing import Literal
 
 from openclaw_onboard.core.i18n import N_
 from openclaw_onboard.core.textwidth import cells
+from openclaw_onboard.screens.textual_compat import (
+    FooterKey,
+    SelectCurrent,
+    SelectOverlay,
+    SelectType,
+    option_line_known,
+    select_type_to_search,
+)
 from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.message import Message
 from textual.widgets import Footer, Input, OptionList, Select
-from textual.widgets._footer import FooterKey
-from textual.widgets._select import SelectCurrent, SelectOverlay, SelectType
 
 _WHITESPACE = re.compile(r"\s+")
 _TOKENISH = re.compile(r"[A-Za-z0-9_\-.=+/]+")
@@ -114,8 +120,7 @@ class PagingGuard(OptionList):
     """
 
     def _move_page(self, direction: Literal[-1, 1]) -> None:
-        self._update_lines()
-        if (self.highlighted or 0) not in self._index_to_line:
+        if not option_line_known(self):
             return
         super()._move_page(direction)
 
@@ -133,7 +138,7 @@ class WizardSelect(Select[SelectType]):
 
     def compose(self) -> ComposeResult:
         yield SelectCurrent(self.prompt)
-        yield GuardedSelectOverlay(type_to_search=self._type_to_search).data_bind(compact=Select.compact)
+        yield GuardedSelectOverlay(type_to_search=select_type_to_search(self)).data_bind(compact=Select.compact)
 
 
 class FittingFooter(Footer):
