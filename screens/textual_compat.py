@@ -11,19 +11,23 @@ there, by name, instead of somewhere in a screen.
 - `option_line_known`: OptionList's option-to-line map (`_update_lines`, `_index_to_line`), which
   its `_move_page` reads and raises on when the highlighted option is not laid out.
 - `select_type_to_search`: what a Select was built with (`_type_to_search`), handed to its overlay.
+- `PagingGuard`: an OptionList whose `_move_page` (page up/down) returns instead of raising.
+- `pending_result_callback`: the callback a screen's `dismiss` would call (`_result_callbacks`), for a
+  screen dismissed while a modal covers it.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from typing import Any, Literal
 
 from textual.widgets import OptionList
 from textual.widgets._footer import FooterKey
 from textual.widgets._select import SelectCurrent, SelectOverlay, SelectType
 from textual.widgets._toggle_button import ToggleButton
 
-__all__ = ["FooterKey", "SelectCurrent", "SelectOverlay", "SelectType", "ToggleButton", "option_line_known",
-           "select_type_to_search"]
+__all__ = ["FooterKey", "PagingGuard", "SelectCurrent", "SelectOverlay", "SelectType", "ToggleButton",
+           "option_line_known", "pending_result_callback", "select_type_to_search"]
 
 
 def option_line_known(option_list: OptionList) -> bool:
@@ -35,3 +39,23 @@ def option_line_known(option_list: OptionList) -> bool:
 def select_type_to_search(select: Any) -> bool:
     """The `type_to_search` a Select was made with."""
     return bool(select._type_to_search)
+
+
+def pending_result_callback(screen: Any) -> Callable[[Any], None] | None:
+    """The callback `screen.dismiss(result)` would call with its result (None: none waiting)."""
+    callbacks = screen._result_callbacks
+    return callbacks[-1] if callbacks else None
+
+
+class PagingGuard(OptionList):
+    """Page up/down that cannot crash.
+
+    Textual's `_move_page` reads the line of the highlighted option, which is not laid out while the
+    list has no room (a Select's dropdown as it opens, a list in a terminal a few lines high):
+    KeyError. Found by key mashing.
+    """
+
+    def _move_page(self, direction: Literal[-1, 1]) -> None:
+        if not option_line_known(self):
+            return
+        super()._move_page(direction)

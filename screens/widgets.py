@@ -13,23 +13,22 @@ looks like a token or key is handed to the screen (`SecretPasted`) instead of be
 from __future__ import annotations
 
 import re
-from typing import Literal
 
 from openclaw_onboard.core.i18n import N_
 from openclaw_onboard.core.textwidth import cells
 from openclaw_onboard.screens.textual_compat import (
     FooterKey,
+    PagingGuard,
     SelectCurrent,
     SelectOverlay,
     SelectType,
-    option_line_known,
     select_type_to_search,
 )
 from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.message import Message
-from textual.widgets import Footer, Input, OptionList, Select
+from textual.widgets import Footer, Input, Select
 
 _WHITESPACE = re.compile(r"\s+")
 _TOKENISH = re.compile(r"[A-Za-z0-9_\-.=+/]+")
@@ -109,20 +108,6 @@ class GuardedInput(WizardInput):
             event.prevent_default()
             event.stop()
             self.post_message(self.SecretPasted(self, event.text))
-
-
-class PagingGuard(OptionList):
-    """Page up/down that cannot crash.
-
-    Textual's `_move_page` reads the line of the highlighted option, which is not laid out while the
-    list has no room (a Select's dropdown as it opens, a list in a terminal a few lines high):
-    KeyError. Found by key mashing.
-    """
-
-    def _move_page(self, direction: Literal[-1, 1]) -> None:
-        if not option_line_known(self):
-            return
-        super()._move_page(direction)
 
 
 class WizardOptionList(PagingGuard):

@@ -61,3 +61,39 @@ def test_no_other_module_imports_private_textual_modules() -> None:
     offenders = [str(p.relative_to(ROOT)) for folder in ("screens", "app") for p in (ROOT / folder).rglob("*.py")
                  if p.name != "textual_compat.py" and private.search(p.read_text())]
     assert offenders == []
+
+
+async def test_pending_result_callback_is_what_dismiss_calls() -> None:
+    from textual.screen import Screen
+
+    got: list[object] = []
+
+    class Host(App[None]):
+        def on_mount(self) -> None:
+            self.push_screen(Screen(), got.append)
+
+    app = Host()
+    async with app.run_test(size=(40, 10)) as pilot:
+        await pilot.pause()
+        callback = compat.pending_result_callback(app.screen)
+        assert callback is not None
+        callback("done")
+        await pilot.pause()
+        assert got == ["done"]
+
+
+async def test_paging_guard_pages_and_never_raises_on_an_unlaid_list() -> None:
+    class Host(App[None]):
+        def compose(self) -> ComposeResult:
+            yield compat.PagingGuard(*[f"option {i}" for i in range(30)], id="list")
+
+    app = Host()
+    async with app.run_test(size=(40, 10)) as pilot:
+        options = app.query_one("#list", compat.PagingGuard)
+        options.focus()
+        await pilot.pause()
+        await pilot.press("pagedown")
+        assert (options.highlighted or 0) > 1  # paged: the private method still does its job
+        options.display = False
+        await pilot.pause()
+        options._move_page(1)  # no room, no lines: returns instead of raising KeyError
