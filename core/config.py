@@ -316,3 +316,44 @@ def _unregister(profile_id: str) -> Callable[[AuthConfig], None]:
                 ids.remove(profile_id)
 
     return mutate
+
+
+def reinsert_profile(profile_id: str, entry: dict[str, Any] | None, index: int, order_at: dict[str, int],
+                     state: Path | None = None) -> None:
+    """Put back what `unregister_profile` removed: the `auth.profiles` entry at its former place
+    (`index`) and the id at its former places in `auth.order` (`order_at`: provider -> index). An
+    undone delete must give back the exact order, and with no override OpenClaw orders by
+    `auth.profiles`. The editor appends new keys, so the entries that stood after it are written again
+    after it (their values unchanged; a comment inside one of them is not kept)."""
+    import copy
+
+    from openclaw_onboard.core import locking
+
+    if entry is None and not order_at:
+        return
+    with locking.hold(config_lock_path(state)):
+        cfg = load_config(state)
+        if isinstance(cfg.raw.get("auth"), dict) and "$include" in cfg.raw["auth"]:
+            raise OpenClawError(f"{cfg.path}: `auth` comes from an $include; edit that file instead")
+        new_raw = copy.deepcopy(cfg.raw)
+        auth = new_raw.setdefault("auth", {})
+        edits: list[tuple[list[str], Any]] = []
+        if entry is not None and profile_id not in (auth.get("profiles") or {}):
+            profiles = auth.get("profiles")
+            if not isinstance(profiles, dict) or not profiles:
+                auth["profiles"] = {profile_id: entry}
+                edits.append((["auth", "profiles", profile_id], entry))
+            else:
+                keys = list(profiles)
+                tail = keys[min(index, len(keys)):]
+                auth["profiles"] = {**{k: profiles[k] for k in keys[:index]}, profile_id: entry,
+                                    **{k: profiles[k] for k in tail}}
+                edits += [(["auth", "profiles", k], _DELETE) for k in tail]
+                edits += [(["auth", "profiles", k], v) for k, v in list(auth["profiles"].items())[index:]]
+        order = auth.get("order")
+        for provider, at in order_at.items():
+            ids = order.get(provider) if isinstance(order, dict) else None
+            if isinstance(ids, list) and profile_id not in ids:
+                ids.insert(min(at, len(ids)), profile_id)
+                edits.append((["auth", "order", provider], ids))
+        write_edits(cfg, edits, new_raw)
