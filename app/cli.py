@@ -136,6 +136,24 @@ def _agent_opt(p: argparse.ArgumentParser) -> None:
     p.add_argument("--agent", metavar="ID", help=N_("agent id (default: main)"))
 
 
+def _ref_opts(p: argparse.ArgumentParser) -> None:
+    """Where the secret stays instead of the store (core.usecases.credentials.RefInput): one of four."""
+    where = p.add_mutually_exclusive_group()
+    where.add_argument("--ref", metavar="SOURCE:PROVIDER:ID",
+                       help=N_("store a SecretRef of a configured secrets provider instead of the secret"))
+    where.add_argument("--ref-env", metavar="VAR", nargs="?", const="",
+                       help=N_("store a ref to an environment variable (default: the provider's usual one)"))
+    where.add_argument("--ref-file", metavar="PATH",
+                       help=N_("store a ref to a secrets file (absolute path), adding its secrets provider"))
+    where.add_argument("--ref-exec", metavar="COMMAND",
+                       help=N_("store a ref to a command's output (absolute path, no shell), adding its provider"))
+    p.add_argument("--ref-pointer", metavar="POINTER",
+                   help=N_("with --ref-file: a JSON pointer, e.g. /providers/openrouter/apiKey (default: whole file)"))
+    p.add_argument("--ref-args", metavar="ARGS", help=N_("with --ref-exec: its arguments, split as a shell would"))
+    p.add_argument("--ref-pass-env", metavar="NAMES", help=N_("with --ref-exec: variables it may see (default HOME)"))
+    p.add_argument("--no-preflight", action="store_true", help=N_("store the ref even if it does not resolve now"))
+
+
 def build_parser() -> argparse.ArgumentParser:
     _Parser, _VersionAction, _formatter = _parser_types()
     _argparse_words_as_given()
@@ -207,6 +225,7 @@ def build_parser() -> argparse.ArgumentParser:
     paste.add_argument("--provider", required=True, metavar="P", help=N_("provider id, e.g. anthropic, openrouter"))
     paste.add_argument("--profile-id", metavar="ID", help=N_("profile id (default: <provider>:manual)"))
     paste.add_argument("--expires-in", metavar="DURATION", help=N_("token lifetime, e.g. 365d, 12h, 30m"))
+    _ref_opts(paste)
     _agent_opt(paste)
     paste.set_defaults(handler=f"{_AUTH}:cmd_paste_token")
 
@@ -216,11 +235,14 @@ def build_parser() -> argparse.ArgumentParser:
                          "  env:PROVIDER:VAR            an environment variable (provider alias 'default')\n"
                          "  file:PROVIDER:/json/pointer secrets.providers.<PROVIDER> in openclaw.json (file)\n"
                          "  exec:PROVIDER:ID            secrets.providers.<PROVIDER> (a resolver command)\n"
-                         "and the ref is resolved once before saving."))
+                         "and the ref is resolved once before saving. --ref-env, --ref-file and --ref-exec\n"
+                         "also add the secrets.providers entry they need, as the wizard's \"store as\" does:\n"
+                         "  --ref-exec /usr/bin/op --ref-args='read op://Private/OpenRouter/credential'"))
     apikey.add_argument("--provider", required=True, metavar="P", help=N_("provider id, e.g. openrouter"))
     apikey.add_argument("--profile-id", metavar="ID", help=N_("profile id (default: <provider>:default)"))
-    apikey.add_argument("--ref", metavar="SOURCE:PROVIDER:ID", help=N_("store a SecretRef instead of the key"))
-    apikey.add_argument("--no-preflight", action="store_true", help=N_("store --ref even if it does not resolve now"))
+    _ref_opts(apikey)
+    apikey.add_argument("--write-env", action="store_true",
+                        help=N_("also write <PROVIDER>_API_KEY to <state>/.env (for a gateway daemon)"))
     _agent_opt(apikey)
     apikey.set_defaults(handler=f"{_AUTH}:cmd_api_key")
 
@@ -239,7 +261,8 @@ def build_parser() -> argparse.ArgumentParser:
                         "--method device-code: prints URL: and Code: lines; approve the code on any device.\n"
                         "Ctrl-C cancels."))
     login.add_argument("--provider", required=True, metavar="P", help="openai-codex")
-    login.add_argument("--method", metavar="M", help=N_("oauth (browser, the default) or device-code (pairing)"))
+    login.add_argument("--method", metavar="M", help=N_("oauth (browser, the default), device-code (pairing), or "
+                                                        "cli (reuse the Codex CLI's or Claude CLI's login)"))
     login.add_argument("--device-code", action="store_true", help=N_("same as --method device-code"))
     _agent_opt(login)
     login.add_argument("--no-browser", action="store_true", help=N_("do not open a browser; just print the URL"))

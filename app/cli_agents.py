@@ -80,18 +80,10 @@ def cmd_agents_list(args: argparse.Namespace) -> int:
 
 
 def cmd_agents_add(args: argparse.Namespace) -> int:
-    from openclaw_onboard.core import store as store_mod
-    from openclaw_onboard.core.agents import add_agent, validate_agent_id
-    from openclaw_onboard.core.paths import agent_paths
+    from openclaw_onboard.app.cli_common import present
+    from openclaw_onboard.core.usecases.agents import add_agent
 
-    source = validate_agent_id(args.copy_auth_from, for_new=False) if args.copy_auth_from else None
-    agent_id = add_agent(args.name, copy_auth_from=source)
-    _out(_("Added agent {agent}: {path}").format(agent=agent_id, path=agent_paths(agent_id).agent_dir))
-    if source:
-        n = len(store_mod.load(agent_id).store.profiles)
-        _out(ngettext("Copied {n} auth profile from {agent}.", "Copied {n} auth profiles from {agent}.", n).format(
-            n=n, agent=source))
-    return 0
+    return present(add_agent(args.name, copy_auth_from=args.copy_auth_from))
 
 
 # ---- channels

@@ -6,16 +6,17 @@ import os
 import sys
 from typing import TYPE_CHECKING
 
-from openclaw_onboard.app.cli_common import confirm, describe_expiry, read_secret, resolve_agent
-from openclaw_onboard.core.errors import OpenClawError, ProfileNotFoundError, ValidationError
+from openclaw_onboard.app.cli_common import confirm, present, read_secret, resolve_agent
+from openclaw_onboard.core.errors import ValidationError
 from openclaw_onboard.core.i18n import _
-from openclaw_onboard.core.sanitize import clean, clean_block, command
+from openclaw_onboard.core.sanitize import clean, clean_block
 
 if TYPE_CHECKING:
     import argparse
 
     from openclaw_onboard.core.models import AuthConfig
     from openclaw_onboard.core.store import LoadedStore
+    from openclaw_onboard.core.usecases.credentials import RefInput
 
 
 def _out(line: str = "") -> None:
@@ -79,168 +80,89 @@ def cmd_order_get(args: argparse.Namespace) -> int:
 
 
 def cmd_order_set(args: argparse.Namespace) -> int:
-    from openclaw_onboard.core import order as order_mod
-    from openclaw_onboard.core.profiles import validate_provider
+    from openclaw_onboard.core.usecases.profiles import set_order
 
-    agent_id = resolve_agent(args.agent)
-    provider = validate_provider(args.provider)
-    ids = [i.strip() for i in args.ids]
-    saved = order_mod.set_order(provider, ids, agent_id)
-    _out(_("Order override for {provider} (agent {agent}): {ids}").format(
-        provider=provider, agent=agent_id, ids=", ".join(saved)))
-    return 0
+    return present(set_order(args.provider, list(args.ids), resolve_agent(args.agent)))
 
 
 def cmd_order_clear(args: argparse.Namespace) -> int:
-    from openclaw_onboard.core import order as order_mod
-    from openclaw_onboard.core.profiles import validate_provider
+    from openclaw_onboard.core.usecases.profiles import clear_order
+
+    return present(clear_order(args.provider, resolve_agent(args.agent)))
+
+
+# ---- credentials: paste-token, setup-token, api-key (checked and saved by core.usecases.credentials)
+
+def _ref_input(args: argparse.Namespace) -> RefInput | None:
+    """--ref / --ref-env / --ref-file / --ref-exec as a core RefInput, or None: the secret is pasted."""
+    from openclaw_onboard.core.usecases.credentials import DEFAULT_PASS_ENV, RefInput
+
+    resolve_now = not getattr(args, "no_preflight", False)
+    if getattr(args, "ref", None) is not None:
+        return RefInput("ref", spec=args.ref, resolve_now=resolve_now)
+    if getattr(args, "ref_env", None) is not None:
+        return RefInput("env", env_var=args.ref_env, resolve_now=resolve_now)
+    if getattr(args, "ref_file", None) is not None:
+        return RefInput("file", file_path=args.ref_file, file_pointer=args.ref_pointer or "", resolve_now=resolve_now)
+    if getattr(args, "ref_exec", None) is not None:
+        pass_env = DEFAULT_PASS_ENV if args.ref_pass_env is None else args.ref_pass_env
+        return RefInput("exec", command=args.ref_exec, args=args.ref_args or "", pass_env=pass_env,
+                        resolve_now=resolve_now)
+    return None
+
+
+def _add_credential(args: argparse.Namespace, kind: str, prompt: str, what: str, example: str) -> int:
+    from openclaw_onboard.core.clock import now_ms
+    from openclaw_onboard.core.usecases import credentials as uc
+    from openclaw_onboard.core.usecases.outcome import Verdict, nothing_saved
 
     agent_id = resolve_agent(args.agent)
-    provider = validate_provider(args.provider)
-    if order_mod.clear_order(provider, agent_id):
-        _out(_("Cleared the order override for {provider} (agent {agent}).").format(provider=provider, agent=agent_id))
-    else:
-        _out(_("No order override for {provider} (agent {agent}); nothing to clear.").format(
-            provider=provider, agent=agent_id))
-    return 0
+    inp = uc.CredentialInput(kind, args.provider or "", profile=args.profile_id or "",
+                             expires_in=getattr(args, "expires_in", None) or "", ref=_ref_input(args),
+                             write_env=bool(getattr(args, "write_env", False)))
+    # Everything that can be checked is checked before the user pastes anything.
+    checked = uc.check_credential(inp, uc.existing_types(agent_id, None), None, now_ms())
+    early = [c for c in checked.fields if not c.ok and c is not checked.secret]
+    if early:
+        return present(nothing_saved(early[0].reason or early[0].message, checked.profile_id, checked.notes))
+    if inp.ref is None:
+        if kind == "setup-token":
+            _info(_("Run `claude setup-token` on this machine (it needs an interactive terminal and a Claude "
+                    "Pro/Max plan);"))
+            _info(_("it prints a long-lived token starting with sk-ant-oat01-. Paste that token here."))
+        from dataclasses import replace
 
+        inp = replace(inp, secret=read_secret(prompt.format(provider=checked.provider_id,
+                                                            profile_id=checked.profile_id), what=what,
+                                              example=example.format(provider=checked.provider_id)))
+    outcome = uc.add_credential(inp, agent_id, now_ms=now_ms())
+    frame = None
+    if outcome.verdict is Verdict.NOTHING_SAVED and inp.ref is not None and inp.ref.resolve_now and checked.valid:
+        frame = _("{problem}. Nothing saved (fix it, or pass --no-preflight to store the ref anyway)")
+    code = present(outcome, frame=frame)
+    if kind != "api-key" and inp.ref is None:
+        from openclaw_onboard.core.paths import config_path
 
-# ---- tokens
-
-def _expires_in(text: str | None) -> int | None:
-    from openclaw_onboard.core.durations import parse_duration
-
-    return parse_duration(text) if text else None
-
-
-def _save_token(provider: str, token: str, profile_id: str, expires_in_ms: int | None, agent_id: str) -> None:
-    from openclaw_onboard.core import store as store_mod
-    from openclaw_onboard.core.clock import now_ms
-    from openclaw_onboard.core.masking import mask_secret
-    from openclaw_onboard.core.paths import config_path
-    from openclaw_onboard.core.profiles import add_token
-
-    existed = profile_id in store_mod.load(agent_id).store.profiles
-    now = now_ms()
-    pid = add_token(provider, token, profile_id, expires_in_ms, agent_id, now_ms=now)
-    expiry = describe_expiry(None if expires_in_ms is None else now + expires_in_ms, now)
-    done = (_("Replaced {profile_id} for agent {agent}: token {masked}, {expiry}") if existed
-            else _("Saved {profile_id} for agent {agent}: token {masked}, {expiry}"))
-    _out(done.format(profile_id=pid, agent=agent_id, masked=mask_secret(token), expiry=expiry))
-    _out(_('Updated auth.profiles["{profile_id}"] in {path}').format(profile_id=pid, path=config_path()))
+        _out(_('Updated auth.profiles["{profile_id}"] in {path}').format(profile_id=outcome.profile_id,
+                                                                         path=config_path()))
+    return code
 
 
 def cmd_paste_token(args: argparse.Namespace) -> int:
-    from openclaw_onboard.core.profiles import default_profile_id, validate_profile_id, validate_provider
-    from openclaw_onboard.core.tokens import SETUP_TOKEN_PREFIX, validate_setup_token, validate_token
-
-    # Everything that can be checked is checked before the user pastes anything.
-    provider = validate_provider(args.provider)
-    profile_id = validate_profile_id(args.profile_id or default_profile_id(provider, "token"), provider)
-    expires_in_ms = _expires_in(args.expires_in)
-    agent_id = resolve_agent(args.agent)
-    token = validate_token(read_secret(
-        _("Paste the {provider} token for {profile_id} (input hidden), then press Enter: ").format(
-            provider=provider, profile_id=profile_id),
-        example=f"pbpaste | openclaw models auth paste-token --provider {provider}",
-    ))
-    if provider == "anthropic" and token.startswith(SETUP_TOKEN_PREFIX):
-        token = validate_setup_token(token)  # a cut-off setup-token is the usual mistake
-    _save_token(provider, token, profile_id, expires_in_ms, agent_id)
-    return 0
+    return _add_credential(args, "paste-token",
+                           _("Paste the {provider} token for {profile_id} (input hidden), then press Enter: "),
+                           _("token"), "pbpaste | openclaw models auth paste-token --provider {provider}")
 
 
 def cmd_setup_token(args: argparse.Namespace) -> int:
-    from openclaw_onboard.core.profiles import default_profile_id, validate_profile_id, validate_provider
-    from openclaw_onboard.core.tokens import validate_setup_token
-
-    provider = validate_provider(args.provider)
-    if provider != "anthropic":
-        raise ValidationError(
-            _("setup-token is for anthropic only; use `openclaw models auth paste-token --provider {provider}`")
-            .format(provider=provider)
-        )
-    profile_id = validate_profile_id(args.profile_id or default_profile_id(provider, "setup-token"), provider)
-    expires_in_ms = _expires_in(args.expires_in)
-    agent_id = resolve_agent(args.agent)
-    _info(_("Run `claude setup-token` on this machine (it needs an interactive terminal and a Claude Pro/Max plan);"))
-    _info(_("it prints a long-lived token starting with sk-ant-oat01-. Paste that token here."))
-    token = validate_setup_token(read_secret(
-        _("Paste the setup-token (input hidden), then press Enter: "), what="setup-token",
-        example="pbpaste | openclaw models auth setup-token --provider anthropic",
-    ))
-    _save_token(provider, token, profile_id, expires_in_ms, agent_id)
-    return 0
-
-
-# ---- api-key
-
-def _provider_note(provider: str, kind: str) -> None:
-    """Catalog check: an unknown provider is allowed (plugins add providers) but said out loud."""
-    from openclaw_onboard.core.providers import catalog, unknown_provider_note
-
-    entry = catalog().get(provider)
-    if entry is None:
-        _info(_("Note: {note}").format(note=unknown_provider_note(provider)))
-    elif kind not in entry.kinds and entry.kinds:
-        _info(_("Note: OpenClaw offers {provider} as {kinds}; storing an {kind} profile anyway.").format(
-            provider=entry.label, kinds=", ".join(entry.kinds), kind=kind))
-
-
-def _merged_env() -> dict[str, str]:
-    import os
-
-    from openclaw_onboard.core.envkeys import read_env_file
-
-    return {**read_env_file(), **os.environ}  # as the gateway sees it: the shell wins over <state>/.env
+    return _add_credential(args, "setup-token", _("Paste the setup-token (input hidden), then press Enter: "),
+                           "setup-token", "pbpaste | openclaw models auth setup-token --provider anthropic")
 
 
 def cmd_api_key(args: argparse.Namespace) -> int:
-    from openclaw_onboard.core.masking import mask_secret
-    from openclaw_onboard.core.profiles import (
-        add_api_key,
-        add_secret_ref,
-        default_profile_id,
-        validate_profile_id,
-        validate_provider,
-    )
-    from openclaw_onboard.core.providers import key_shape_problem
-    from openclaw_onboard.core.tokens import validate_token
-
-    provider = validate_provider(args.provider)
-    profile_id = validate_profile_id(args.profile_id or default_profile_id(provider, "api_key"), provider)
-    agent_id = resolve_agent(args.agent)
-    _provider_note(provider, "api_key")
-    if args.ref:
-        from openclaw_onboard.core import config as config_mod
-        from openclaw_onboard.core import secrets
-
-        ref = secrets.parse_ref_spec(args.ref)
-        if not args.no_preflight:
-            why = secrets.check(ref, config_mod.load_config().raw, _merged_env())
-            if why:
-                raise ValidationError(_("{problem}. Nothing saved (fix it, or pass --no-preflight to store the ref "
-                                        "anyway)").format(problem=why))
-        pid = add_secret_ref(provider, ref, profile_id, "api_key", agent_id)
-        _out(_("Saved {profile_id} for agent {agent}: key from {ref} (not stored in the file)").format(
-            profile_id=pid, agent=agent_id, ref=ref.label))
-        return 0
-    key = validate_token(read_secret(
-        _("Paste the {provider} API key for {profile_id} (input hidden), then press Enter: ").format(
-            provider=provider, profile_id=profile_id), what=_("API key"),
-        example=f"pbpaste | openclaw models auth api-key --provider {provider}",
-    ))
-    problem = key_shape_problem(provider, key)
-    if problem:
-        raise ValidationError(_("{problem}; nothing saved").format(problem=problem))
-    from openclaw_onboard.core import store as store_mod
-
-    existed = profile_id in store_mod.load(agent_id).store.profiles
-    pid = add_api_key(provider, key, profile_id, agent_id)
-    done = (_("Replaced {profile_id} for agent {agent}: key {masked}") if existed
-            else _("Saved {profile_id} for agent {agent}: key {masked}"))
-    _out(done.format(profile_id=pid, agent=agent_id, masked=mask_secret(key)))
-    return 0
+    return _add_credential(args, "api-key",
+                           _("Paste the {provider} API key for {profile_id} (input hidden), then press Enter: "),
+                           _("API key"), "pbpaste | openclaw models auth api-key --provider {provider}")
 
 
 # ---- remove
@@ -248,61 +170,40 @@ def cmd_api_key(args: argparse.Namespace) -> int:
 def cmd_remove(args: argparse.Namespace) -> int:
     from openclaw_onboard.core import store as store_mod
     from openclaw_onboard.core.masking import mask_secret
-    from openclaw_onboard.core.profiles import remove_profile
+    from openclaw_onboard.core.usecases.profiles import remove_profile
 
     agent_id = resolve_agent(args.agent)
     profile_id = (args.profile_id or "").strip()
-    loaded = store_mod.load(agent_id)
-    cred = loaded.store.profiles.get(profile_id)
-    if cred is None and profile_id not in loaded.store.invalid_profile_ids:
-        raise ProfileNotFoundError(f'Auth profile "{profile_id}" not found.')
     if not args.yes:
-        what = f"{cred.type} {mask_secret(cred.secret) or _('(no secret)')}" if cred else _("unreadable entry")
-        if not confirm(_("Remove auth profile {profile_id} ({what}) from agent {agent}?").format(
-                           profile_id=profile_id, what=what, agent=agent_id),
-                       refuse_hint=_("pass --yes to remove the profile")):
-            _info(_("Nothing removed."))
-            return 1
-    remove_profile(profile_id, agent_id)
-    _out(_("Removed {profile_id} from agent {agent}.").format(profile_id=profile_id, agent=agent_id))
-    return 0
+        loaded = store_mod.load(agent_id)
+        cred = loaded.store.profiles.get(profile_id)
+        # An id that is not there needs no question: the use case says it is not found.
+        if cred is not None or profile_id in loaded.store.invalid_profile_ids:
+            what = f"{cred.type} {mask_secret(cred.secret) or _('(no secret)')}" if cred else _("unreadable entry")
+            if not confirm(_("Remove auth profile {profile_id} ({what}) from agent {agent}?").format(
+                               profile_id=profile_id, what=what, agent=agent_id),
+                           refuse_hint=_("pass --yes to remove the profile")):
+                _info(_("Nothing removed."))
+                return 1
+    return present(remove_profile(profile_id, agent_id))
 
 
 # ---- refresh
 
 def cmd_refresh(args: argparse.Namespace) -> int:
-    from openclaw_onboard.core import store as store_mod
-    from openclaw_onboard.core.clock import now_ms
+    from openclaw_onboard.core.usecases.outcome import Verdict
+    from openclaw_onboard.core.usecases.profiles import oauth_profile_ids, refresh_profile
 
     agent_id = resolve_agent(args.agent)
-    profiles = store_mod.load(agent_id).store.profiles
     if args.profile_id:
-        pid = args.profile_id.strip()
-        cred = profiles.get(pid)
-        if cred is None:
-            raise ProfileNotFoundError(f'Auth profile "{pid}" not found.')
-        if cred.type != "oauth":
-            raise ValidationError(
-                _("{profile_id} is a {kind} profile; only OAuth profiles can be refreshed (store a new one with "
-                  "`{command}`)").format(profile_id=pid, kind=cred.type, command=command(
-                      "openclaw", "models", "auth", "paste-token", "--provider", cred.provider))
-            )
-        targets = [pid]
-    else:
-        targets = [pid for pid, c in profiles.items() if c.type == "oauth"]
-        if not targets:
-            raise ValidationError(_("Agent {agent} has no OAuth profiles to refresh").format(agent=agent_id))
-
-    from openclaw_onboard.core.refresh import ensure_fresh  # imports the OAuth client only now
-
+        return present(refresh_profile(args.profile_id, agent_id, force=args.force))
+    targets = oauth_profile_ids(agent_id)
+    if not targets:
+        raise ValidationError(_("Agent {agent} has no OAuth profiles to refresh").format(agent=agent_id))
     failures = 0
     for pid in targets:  # one failing profile never stops the others (issue 11.3)
         try:
-            result = ensure_fresh(pid, agent_id, force=args.force)
-        except OpenClawError as exc:
-            failures += 1
-            print(f"openclaw: {clean(pid)}: {clean(exc)}", file=sys.stderr, flush=True)
-            continue
+            outcome = refresh_profile(pid, agent_id, force=args.force)
         except Exception as exc:  # a bug must not hide the other profiles' results, nor show a traceback
             failures += 1
             print(f"openclaw: {clean(pid)}: " + _("unexpected error ({kind}); run with OPENCLAW_DEBUG=1 for details")
@@ -310,7 +211,9 @@ def cmd_refresh(args: argparse.Namespace) -> int:
             if os.environ.get("OPENCLAW_DEBUG", "") not in ("", "0"):
                 raise
             continue
-        expiry = describe_expiry(result.credential.expires_ms, now_ms())
-        done = _("{profile_id}: refreshed, {expiry}") if result.refreshed else _("{profile_id}: still valid, {expiry}")
-        _out(done.format(profile_id=clean(pid), expiry=expiry))
+        if outcome.verdict is Verdict.SAVED:
+            _out(outcome.message)
+        else:
+            failures += 1
+            print(f"openclaw: {clean(outcome.message)}", file=sys.stderr, flush=True)
     return 1 if failures else 0

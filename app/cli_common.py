@@ -7,11 +7,15 @@ from __future__ import annotations
 
 import os
 import sys
+from typing import TYPE_CHECKING
 
 from openclaw_onboard.core.agentconfig import list_agents
 from openclaw_onboard.core.errors import OpenClawError, ValidationError
 from openclaw_onboard.core.i18n import _
 from openclaw_onboard.core.paths import DEFAULT_AGENT_ID, agent_paths, is_valid_agent_id, state_dir
+
+if TYPE_CHECKING:
+    from openclaw_onboard.core.usecases.outcome import Outcome
 
 # A multi-line paste arrives at once; lines that follow the first within this window belong to it.
 PASTE_CONTINUATION_S = 0.15
@@ -120,3 +124,22 @@ def describe_expiry(expires_ms: int | None, now_ms: int) -> str:
     if expires_ms is None:
         return _("no expiry")
     return _describe(expires_ms - now_ms)
+
+
+def present(outcome: Outcome, *, frame: str | None = None) -> int:
+    """A core.usecases Outcome on the terminal: notes on stderr, what was done on stdout (exit 0); nothing
+    done, or saved with openclaw.json not updated: one stderr line (exit 1) with the notes folded into it.
+    `frame` ("...{problem}...") words a nothing-saved reason for this command."""
+    from openclaw_onboard.core.sanitize import clean
+    from openclaw_onboard.core.usecases.outcome import Verdict
+
+    if outcome.verdict is Verdict.SAVED:
+        for note in outcome.notes:
+            print(clean(_("Note: {note}").format(note=note)), file=sys.stderr, flush=True)
+        for line in (outcome.message, *outcome.details):
+            print(clean(line), flush=True)
+        return 0
+    line = outcome.message
+    if frame and outcome.verdict is Verdict.NOTHING_SAVED:
+        line = frame.format(problem=line)
+    raise OpenClawError(" ".join([line, *outcome.notes]))

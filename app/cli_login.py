@@ -236,10 +236,27 @@ async def run_device_login(agent_id: str, open_browser: bool) -> LoginResult:
         await login.cancel()
 
 
+def _reuse_cli_login(provider: str, agent_id: str) -> int:
+    """`--method cli`: OpenClaw's "reuse the login of Claude Code / the Codex CLI" (core.usecases.cli_logins)."""
+    from openclaw_onboard.app.cli_common import present
+    from openclaw_onboard.core.provider_ids import auth_provider_key
+    from openclaw_onboard.core.usecases import cli_logins
+
+    key = auth_provider_key(provider)
+    if key == "anthropic":
+        return present(cli_logins.reuse_claude_cli(agent_id))
+    if key == "openai-codex":
+        return present(cli_logins.reuse_codex_cli(agent_id))
+    raise ValidationError(_('No CLI login to reuse for provider "{provider}" (anthropic: Claude CLI, openai-codex: '
+                            "Codex CLI)").format(provider=clean(provider)))
+
+
 def cmd_login(args: argparse.Namespace) -> int:
     from openclaw_onboard.core.clock import now_ms
 
     provider = (args.provider or "").strip().lower()
+    if (getattr(args, "method", None) or "").strip().lower() == "cli":
+        return _reuse_cli_login(provider, resolve_agent(args.agent))
     if provider not in SUPPORTED:
         from openclaw_onboard.core.sanitize import command
 

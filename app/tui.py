@@ -24,7 +24,6 @@ from typing import Any
 from openclaw_onboard.app.crash import CrashSafeApp
 from openclaw_onboard.app.terminal_safe import TerminalSafe
 from openclaw_onboard.core.clock import now_ms as default_clock
-from openclaw_onboard.core.errors import OpenClawError
 from openclaw_onboard.core.i18n import LANGUAGE_NAMES, LANGUAGES, N_, _, current_language, detect_language, set_language
 from openclaw_onboard.core.paths import DEFAULT_AGENT_ID, state_dir
 from openclaw_onboard.screens.base import css_paths, guard_dismiss
@@ -302,6 +301,13 @@ class OnboardApp(CrashSafeApp, App[int]):  # CrashSafeApp: one line + a private 
 
     def _start_login(self, agent_id: str, choice: str) -> None:
         """Open the screen of the login `choice` (an AuthChosen's id)."""
+        if not choice.startswith("openclaw:") and (refusal := self._write_refusal()) is not None:
+            # A SQLite-era state dir: said before a form asks for a secret or a login starts, not after.
+            self.show_auth_choice(agent_id)
+            # After the switch: a toast raised while the new screen is being pushed would not be shown on it.
+            self.call_after_refresh(self.notify, refusal, title=_("Read-only state dir"), severity="error",
+                                    timeout=15)
+            return
         if choice == "codex":
             self.show_codex(agent_id)
         elif choice == "codex-device":
@@ -415,26 +421,25 @@ class OnboardApp(CrashSafeApp, App[int]):  # CrashSafeApp: one line + a private 
 
     @work(thread=True, exclusive=True, group="cli-import")
     def _import_cli(self, agent_id: str, which: str) -> None:
-        from openclaw_onboard.core import cli_imports
+        """core.usecases.cli_logins does the reuse; this shows its outcome."""
+        from openclaw_onboard.core.usecases import cli_logins
+        from openclaw_onboard.core.usecases.outcome import Verdict
 
-        try:
-            if which == "codex-cli":
-                pid = cli_imports.seed_codex_default(agent_id, self.state, self.env)
-                if pid is None:
-                    self.call_from_thread(
-                        self.notify, _("{profile_id} already exists for agent {agent_id}; the local login was kept "
-                                       "(its refresh token wins).").format(
-                            profile_id=cli_imports.CODEX_DEFAULT_ID, agent_id=agent_id),
-                        severity="warning", timeout=6)
-                    self.call_from_thread(self.show_dashboard, agent_id, cli_imports.CODEX_DEFAULT_ID)
-                    return
+        reuse = cli_logins.reuse_codex_cli if which == "codex-cli" else cli_logins.reuse_claude_cli
+        outcome = reuse(agent_id, self.state, self.env)
+        if outcome.verdict is Verdict.NOTHING_SAVED:
+            kept = outcome.profile_id is not None and not outcome.changed  # a local login that wins
+            self.call_from_thread(self.notify, outcome.message, severity="warning" if kept else "error",
+                                  timeout=6 if kept else 8)
+            if kept:
+                self.call_from_thread(self.show_dashboard, agent_id, outcome.profile_id)
             else:
-                pid = cli_imports.import_claude_cli(agent_id, self.state, self.env)
-        except (OpenClawError, OSError) as exc:
-            self.call_from_thread(self.notify, str(exc), severity="error", timeout=8)
-            self.call_from_thread(self.show_auth_choice, agent_id)
+                self.call_from_thread(self.show_auth_choice, agent_id)
             return
-        self.call_from_thread(self._login_done, agent_id, LoginSaved(pid))
+        if outcome.verdict is Verdict.CONFIG_NOT_UPDATED:
+            self.call_from_thread(self.notify, outcome.message, severity="warning", timeout=10)
+        assert outcome.profile_id is not None
+        self.call_from_thread(self._login_done, agent_id, LoginSaved(outcome.profile_id))
 
     # -- command palette / global actions -----------------------------------------------------------------
     def goto(self, target: str) -> None:
@@ -459,11 +464,22 @@ class OnboardApp(CrashSafeApp, App[int]):  # CrashSafeApp: one line + a private 
             return Content(title)
         return Content.assemble(title, " — ", (sub_title, "italic"))
 
+    def _write_refusal(self) -> str | None:
+        """Why nothing can be saved in this state dir (core.era), or None when it can."""
+        from openclaw_onboard.core.era import SqliteEraError, refuse_file_era_write
+
+        try:
+            refuse_file_era_write(self.state)
+        except SqliteEraError as exc:
+            return str(exc)
+        return None
+
     def _era_tag(self) -> str:
         """'OpenClaw 2026.9.6 · read-only' on a SQLite-era state dir (core.era), where every write
         is refused: said once in the header of every screen rather than discovered at the first save."""
         if self._era_text is None:
             from openclaw_onboard.core.era import describe, detect
+            from openclaw_onboard.core.errors import OpenClawError
 
             try:
                 found = describe(detect(self.state))

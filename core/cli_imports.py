@@ -67,6 +67,16 @@ def seed_codex_default(agent_id: str = "main", state: Path | None = None,
     cred = codex_cli_credential(env)
     if cred is None:
         raise OpenClawError(f"No usable Codex CLI login found in {codex_cli_auth_path(env)}")
+    if store_codex_default(cred, agent_id, state) is None:
+        return None
+    from openclaw_onboard.core import config as config_mod
+
+    config_mod.register_profile(CODEX_DEFAULT_ID, "openai-codex", "oauth", cred.email, state)
+    return CODEX_DEFAULT_ID
+
+
+def store_codex_default(cred: OAuthCredential, agent_id: str = "main", state: Path | None = None) -> str | None:
+    """Only the store part of seed_codex_default (core.usecases writes openclaw.json after its preflight)."""
 
     def mutate(s: AuthProfileStore) -> bool:
         if CODEX_DEFAULT_ID in s.profiles or same_account(s, cred) is not None:
@@ -82,9 +92,6 @@ def seed_codex_default(agent_id: str = "main", state: Path | None = None,
             raise OpenClawError(f"The Codex CLI login is the account of {existing}, which this agent already has; "
                                 "nothing was copied (its own refresh token stays the one in use)")
         return None
-    from openclaw_onboard.core import config as config_mod
-
-    config_mod.register_profile(CODEX_DEFAULT_ID, "openai-codex", "oauth", cred.email, state)
     return CODEX_DEFAULT_ID
 
 

@@ -149,18 +149,26 @@ def _include_names(node: Any) -> str:
 
 
 def write_edits(cfg: LoadedConfig, edits: list[tuple[list[str], Any]], expected: dict[str, Any]) -> None:
-    """Apply `edits` to the text of the file(s) that own them and write them (under the config lock, by
-    the caller). Nothing is written unless the edited files, read back as OpenClaw reads them, say
-    exactly `expected`."""
+    """Write the files `edits` change (under the config lock, by the caller): see edited_texts."""
+    src = cfg.source if cfg.exists else None
+    for name, text in edited_texts(cfg, edits, expected).items():
+        target = Path(name)
+        if src is not None:
+            _rotate_backups(target, src.files[name].text.encode("utf-8"))
+        fsio.remove_stale_temps(target.parent, target.name)  # left by a killed writer
+        fsio.atomic_write_bytes(target, text.encode("utf-8"))
+
+
+def edited_texts(cfg: LoadedConfig, edits: list[tuple[list[str], Any]], expected: dict[str, Any]) -> dict[str, str]:
+    """{file: new text} for each file that owns an edit (openclaw.json or an `$include`d file), checked to read
+    back, as OpenClaw reads them, exactly as `expected`, and not to halve any file. Raises, writing nothing,
+    when that cannot be. write_edits writes the texts; a use case's preflight only asks (check_update_config)."""
     from openclaw_onboard.core import json5edit
 
     if not edits:
-        return
+        return {}
     if not cfg.exists or cfg.source is None:
-        text = json.dumps(expected, indent=2, ensure_ascii=False) + "\n"
-        fsio.remove_stale_temps(cfg.path.parent, cfg.path.name)  # left by a killed writer
-        fsio.atomic_write_bytes(cfg.path, text.encode("utf-8"))
-        return
+        return {str(cfg.path): json.dumps(expected, indent=2, ensure_ascii=False) + "\n"}
     src = cfg.source
     texts = {name: f.text for name, f in src.files.items()}
     try:
@@ -183,11 +191,7 @@ def write_edits(cfg: LoadedConfig, edits: list[tuple[list[str], Any]], expected:
         if old_size >= SHRINK_GUARD_BYTES and len(text.encode()) < old_size / 2:
             raise OpenClawError(f"Refusing to write {name}: it would shrink from {old_size} bytes to "
                                 f"{len(text.encode())} (OpenClaw's own guard); change it by hand")
-    for name, text in changed.items():
-        target = Path(name)
-        _rotate_backups(target, src.files[name].text.encode("utf-8"))
-        fsio.remove_stale_temps(target.parent, target.name)  # left by a killed writer
-        fsio.atomic_write_bytes(target, text.encode("utf-8"))
+    return changed
 
 
 def _get(raw: Any, path: list[str]) -> Any:
@@ -233,9 +237,24 @@ def update_config(compute: Callable[[dict[str, Any]], T], state: Path | None = N
         return result
 
 
+def check_update_config(compute: Callable[[dict[str, Any]], object], state: Path | None = None) -> None:
+    """Raise what `update_config(compute, state)` would raise about the file, writing nothing. A use case
+    asks this before it writes the store, so a config it cannot edit stops the action before any write."""
+    import copy
+
+    cfg = load_config(state)
+    new_raw = copy.deepcopy(cfg.raw)
+    compute(new_raw)
+    if not same(new_raw, cfg.raw):
+        edited_texts(cfg, _edits(cfg.raw, new_raw, [], 3), new_raw)
+
+
 def update_auth(mutate: Callable[[AuthConfig], T], state: Path | None = None) -> T:
     """Lock openclaw.json, re-read, mutate its `auth` part, write the change in place if there is one."""
+    return update_config(_auth_compute(mutate), state)
 
+
+def _auth_compute(mutate: Callable[[AuthConfig], T]) -> Callable[[dict[str, Any]], T]:
     def compute(raw: dict[str, Any]) -> T:
         auth_raw = v if isinstance(v := raw.get("auth"), dict) else {}
         auth = AuthConfig.model_validate(auth_raw)
@@ -249,13 +268,22 @@ def update_auth(mutate: Callable[[AuthConfig], T], state: Path | None = None) ->
                     raw["auth"].pop(key, None)
         return result
 
-    return update_config(compute, state)
+    return compute
 
 
 def register_profile(profile_id: str, provider: str, mode: str, email: str | None = None,
                      state: Path | None = None) -> None:
     """Record routing metadata (never secrets) for a profile in `auth.profiles`."""
+    update_auth(_register(profile_id, provider, mode, email), state)
 
+
+def check_register_profile(profile_id: str, provider: str, mode: str, email: str | None = None,
+                           state: Path | None = None) -> None:
+    """Raise what `register_profile` would raise about openclaw.json, writing nothing (a preflight)."""
+    check_update_config(_auth_compute(_register(profile_id, provider, mode, email)), state)
+
+
+def _register(profile_id: str, provider: str, mode: str, email: str | None) -> Callable[[AuthConfig], None]:
     def mutate(auth: AuthConfig) -> None:
         entry = AuthProfileConfig(provider=provider, mode=mode)
         if email:
@@ -266,15 +294,66 @@ def register_profile(profile_id: str, provider: str, mode: str, email: str | Non
         if ids is not None and profile_id not in ids:
             ids.insert(0, profile_id)  # OpenClaw's applyAuthProfileConfig: a new login goes first
 
-    update_auth(mutate, state)
+    return mutate
 
 
 def unregister_profile(profile_id: str, state: Path | None = None) -> None:
+    if config_path(state).exists():
+        update_auth(_unregister(profile_id), state)
+
+
+def check_unregister_profile(profile_id: str, state: Path | None = None) -> None:
+    """Raise what `unregister_profile` would raise about openclaw.json, writing nothing (a preflight)."""
+    if config_path(state).exists():
+        check_update_config(_auth_compute(_unregister(profile_id)), state)
+
+
+def _unregister(profile_id: str) -> Callable[[AuthConfig], None]:
     def mutate(auth: AuthConfig) -> None:
         auth.profiles.pop(profile_id, None)
         for ids in auth.order.values():
             while profile_id in ids:
                 ids.remove(profile_id)
 
-    if config_path(state).exists():
-        update_auth(mutate, state)
+    return mutate
+
+
+def reinsert_profile(profile_id: str, entry: dict[str, Any] | None, index: int, order_at: dict[str, int],
+                     state: Path | None = None) -> None:
+    """Put back what `unregister_profile` removed: the `auth.profiles` entry at its former place
+    (`index`) and the id at its former places in `auth.order` (`order_at`: provider -> index). An
+    undone delete must give back the exact order, and with no override OpenClaw orders by
+    `auth.profiles`. The editor appends new keys, so the entries that stood after it are written again
+    after it (their values unchanged; a comment inside one of them is not kept)."""
+    import copy
+
+    from openclaw_onboard.core import locking
+
+    if entry is None and not order_at:
+        return
+    with locking.hold(config_lock_path(state)):
+        cfg = load_config(state)
+        if isinstance(cfg.raw.get("auth"), dict) and "$include" in cfg.raw["auth"]:
+            raise OpenClawError(f"{cfg.path}: `auth` comes from an $include; edit that file instead")
+        new_raw = copy.deepcopy(cfg.raw)
+        auth = new_raw.setdefault("auth", {})
+        edits: list[tuple[list[str], Any]] = []
+        if entry is not None and profile_id not in (auth.get("profiles") or {}):
+            profiles = auth.get("profiles")
+            if not isinstance(profiles, dict) or not profiles:
+                auth["profiles"] = {profile_id: entry}
+                edits.append((["auth", "profiles", profile_id], entry))
+            else:
+                keys = list(profiles)
+                tail = keys[min(index, len(keys)):]
+                auth["profiles"] = {**{k: profiles[k] for k in keys[:index]}, profile_id: entry,
+                                    **{k: profiles[k] for k in tail}}
+                edits += [(["auth", "profiles", k], _DELETE) for k in tail]
+                edits += [(["auth", "profiles", k], v) for k, v in list(auth["profiles"].items())[index:]]
+        order = auth.get("order")
+        for provider, at in order_at.items():
+            ids = order.get(provider) if isinstance(order, dict) else None
+            if isinstance(ids, list) and profile_id not in ids:
+                ids.insert(min(at, len(ids)), profile_id)
+                edits.append((["auth", "order", provider], ids))
+        write_edits(cfg, edits, new_raw)

@@ -247,6 +247,8 @@ def run_checks(state: Path | None = None, env: Mapping[str, str] | None = None,
     era = detect_era(base)
     if era.is_sqlite:  # OpenClaw 2026.6.5+ owns the dir: its stores are read, nothing of 4.26's is checked or fixed
         _check_sqlite_era(base, describe_era(era), now, findings)
+        for finding in findings:  # reported with the command to run, never applied: we write nothing there
+            finding.apply = None
         return findings
 
     _check_refresh_locks(base, findings)
@@ -300,7 +302,7 @@ def _check_sqlite_era(base: Path, era: Era, now: int, findings: list[Finding]) -
     """A SQLite-era state dir: what era it is, a file-era store written after the migration (OpenClaw's own
     doctor merges it), and each agent's credentials as OpenClaw 2026.9.x stores them. No fix is ours to apply:
     4.26's legacy, lock and config fixes would harm this dir (a config entry "no agent has" is in SQLite)."""
-    from openclaw_onboard.core import views
+    from openclaw_onboard.core import sqlite_store, views
     from openclaw_onboard.core.status import classify
 
     findings.append(Finding("era", "info", str(base), Deferred(N_("state dir of OpenClaw's SQLite era; this tool "
@@ -311,8 +313,12 @@ def _check_sqlite_era(base: Path, era: Era, now: int, findings: list[Finding]) -
                                 Deferred(N_("a file-era store beside OpenClaw's SQLite stores: OpenClaw 2026.9.x "
                                             "refuses its auth commands (AUTH_PROFILE_MIGRATION_REQUIRED)")),
                                 FIX_COMMAND + " (OpenClaw's own doctor merges it)"))
+    # The databases hold plaintext secrets (9.x creates them 0600 in 0700 dirs): a looser mode is reported.
+    _check_mode(base / "state", fsio.DIR_MODE, findings)
+    _check_mode(base / sqlite_store.STATE_DB, fsio.FILE_MODE, findings)
     for agent in list_agents(base) or [DEFAULT_AGENT_ID]:
         paths = agent_paths(agent, base)
+        _check_mode(Path(sqlite_store.agent_db_path(str(paths.agent_dir))), fsio.FILE_MODE, findings)
         try:
             snap, inherited, where = views.read_sqlite_store(paths)
         except OpenClawError as exc:

@@ -36,6 +36,9 @@ STATE_DB_RELPATH = os.path.join("state", "openclaw.sqlite")
 AGENT_DB_FILENAME = "openclaw-agent.sqlite"
 MIGRATED_INFIX = ".migrated-"
 FILE_ERA_STORES = ("auth-profiles.json", "auth-state.json")
+# Older files 9.x also takes as an unmigrated store (AUTH_PROFILE_MIGRATION_REQUIRED) when found beside it.
+FILE_ERA_LEGACY = ("auth.json",)
+LEGACY_OAUTH_RELPATH = os.path.join("credentials", "oauth.json")
 # The first release that keeps auth profiles in SQLite ("auth profiles now live in SQLite").
 FIRST_SQLITE_RELEASE = (2026, 6, 5)
 # `PRAGMA user_version` of the state database, by release (package.json `openclaw.schemaVersions`).
@@ -149,7 +152,7 @@ def _dir_markers(agent_dir: str) -> tuple[list[str], list[str]]:
         return [], []
     markers = [os.path.join(agent_dir, n) for n in names
                if n == AGENT_DB_FILENAME or (n.startswith(FILE_ERA_STORES) and MIGRATED_INFIX in n)]
-    live = [os.path.join(agent_dir, n) for n in names if n in FILE_ERA_STORES]
+    live = [os.path.join(agent_dir, n) for n in names if n in FILE_ERA_STORES or n in FILE_ERA_LEGACY]
     return markers, live
 
 
@@ -172,6 +175,8 @@ def detect(state: StrPath | None = None, cfg: Mapping[str, Any] | None = None) -
         live += files
     if not markers:
         return Era(base, FILE)
+    if os.path.lexists(os.path.join(base, LEGACY_OAUTH_RELPATH)):
+        live.append(os.path.join(base, LEGACY_OAUTH_RELPATH))
     return Era(base, SQLITE, tuple(markers), tuple(live), release=None)
 
 

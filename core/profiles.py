@@ -70,6 +70,14 @@ def check_credential_size(cred: AnyCredential) -> None:
 
 
 def save_credential(pid: str, cred: AnyCredential, agent_id: str, state: Path | None) -> str:
+    """The store write, then the profile's routing entry in openclaw.json."""
+    store_credential(pid, cred, agent_id, state)
+    config_mod.register_profile(pid, cred.provider, cred.type, cred.email, state)
+    return pid
+
+
+def store_credential(pid: str, cred: AnyCredential, agent_id: str, state: Path | None) -> str:
+    """Only the store write (core.usecases writes openclaw.json itself, after its preflight)."""
     check_credential_size(cred)
 
     def mutate(s: AuthProfileStore) -> None:
@@ -85,7 +93,6 @@ def save_credential(pid: str, cred: AnyCredential, agent_id: str, state: Path | 
             s.order = {**order, key: [pid, *order[key]]}
 
     store_mod.update(mutate, agent_id, state)
-    config_mod.register_profile(pid, cred.provider, cred.type, cred.email, state)
     return pid
 
 
@@ -136,6 +143,13 @@ def remove_profile(profile_id: str, agent_id: str = "main", state: Path | None =
 
     Returns the removed credential (None if only an invalid entry was dropped).
     """
+    removed = forget_profile(profile_id, agent_id, state)
+    config_mod.unregister_profile(profile_id, state)
+    return removed
+
+
+def forget_profile(profile_id: str, agent_id: str = "main", state: Path | None = None) -> AnyCredential | None:
+    """Only the store part of remove_profile (core.usecases writes openclaw.json after its preflight)."""
 
     def mutate(s: AuthProfileStore) -> AnyCredential | None:
         cred = s.profiles.pop(profile_id, None)
@@ -156,6 +170,4 @@ def remove_profile(profile_id: str, agent_id: str = "main", state: Path | None =
             s.lastGood = {p: i for p, i in s.lastGood.items() if i != profile_id}
         return cred
 
-    removed = store_mod.update(mutate, agent_id, state)
-    config_mod.unregister_profile(profile_id, state)
-    return removed
+    return store_mod.update(mutate, agent_id, state)

@@ -80,12 +80,16 @@ def _connect(path: str) -> sqlite3.Connection | None:
 def _document(path: str, value: Any) -> dict[str, Any] | None:
     if value is None:
         return None
-    if not isinstance(value, str) or len(value) > MAX_ROW_BYTES:
+    if not isinstance(value, str):
         raise StoreCorruptError(path, "holds a store row that is not JSON text")
+    if len(value) > MAX_ROW_BYTES:
+        raise StoreCorruptError(path, f"holds a store row larger than {MAX_ROW_BYTES // (1024 * 1024)} MiB")
     try:
         doc = json.loads(value)
     except ValueError:
         raise StoreCorruptError(path, "holds a store row that is not valid JSON") from None
+    except RecursionError:  # json's C parser recurses per nesting level: a hostile row must not crash us
+        raise StoreCorruptError(path, "holds a store row nested too deeply") from None
     if not isinstance(doc, dict):
         raise StoreCorruptError(path, "holds a store row that is not a JSON object")
     return doc
@@ -136,8 +140,12 @@ def shared_location(state: str) -> str:
     try:
         row = conn.execute("SELECT value_json FROM config_machine_state "
                            "WHERE state_key = 'auth.sharedStore'").fetchone()
-    except sqlite3.Error:
-        return "legacy-main"
+    except sqlite3.OperationalError as exc:
+        if "no such table" in str(exc):
+            return "legacy-main"  # a state database without the key-value table: main's database is shared
+        raise StoreCorruptError(path, f"could not be read ({type(exc).__name__})") from None
+    except sqlite3.Error as exc:  # not a database, malformed, an unreadable WAL: never "no credentials"
+        raise StoreCorruptError(path, f"could not be read ({type(exc).__name__})") from None
     finally:
         conn.close()
     doc = _document(path, row[0] if row else None) or {}

@@ -15,7 +15,7 @@ from openclaw_onboard.core.envkeys import env_keys_for
 from openclaw_onboard.core.errors import StoreCorruptError
 from openclaw_onboard.core.fences import PREFIX as FENCE_PREFIX
 from openclaw_onboard.core.masking import mask_secret
-from openclaw_onboard.core.provider_ids import auth_provider_key, normalize_provider_id
+from openclaw_onboard.core.provider_ids import auth_provider_key
 
 if TYPE_CHECKING:  # status reads core.views on the hot path; models work the same way
     from collections.abc import Iterable, Mapping
@@ -279,10 +279,12 @@ def provider_statuses(store: StoreLike, auth: AuthLike, now_ms: int,
     ref_problems = ref_problems or {}
     legacy = set(legacy_ids)
     from_dotenv = set(dotenv_only)
-    providers = set(store.providers()) | {normalize_provider_id(p) for p in extra_providers}
+    # One group per auth key: `claude-cli` profiles are anthropic's (OpenClaw's auth alias), and a group
+    # lists every profile of its key, so two spellings of one provider would list each profile twice.
+    providers = {auth_provider_key(p) for p in store.providers()} | {auth_provider_key(p) for p in extra_providers}
     if auth:
-        providers |= {normalize_provider_id(p.provider) for p in auth.profiles.values()}
-        providers |= {normalize_provider_id(p) for p in auth.order}
+        providers |= {auth_provider_key(p.provider) for p in auth.profiles.values()}
+        providers |= {auth_provider_key(p) for p in auth.order}
     result: list[ProviderStatus] = []
     index = order_mod.index_orders(store, auth)  # once: every provider's look-ups, linear in providers
     for provider in sorted(providers | {p for p in WELL_KNOWN_PROVIDERS if env_keys_for(p, env)}):

@@ -51,14 +51,19 @@ def _read_sqlite(paths: AgentPaths) -> LoadedStore:
 
     state = str(paths.state)
     main_dir = str(agent_paths(DEFAULT_AGENT_ID, state).agent_dir)
+    shared = own = None
     if paths.agent_id == DEFAULT_AGENT_ID:
-        raw = sqlite_store.read_shared(state, main_dir)
+        # main's: the shared store and main's own database, which 9.x also writes (`order set --agent main`)
+        shared = sqlite_store.read_shared(state, main_dir)
+        if shared is None or shared.path != sqlite_store.agent_db_path(main_dir):
+            own = sqlite_store.read_agent_db(main_dir)
     else:
-        raw = sqlite_store.read_agent_db(str(paths.agent_dir))
-    doc = raw.store if raw is not None and raw.store is not None else {"version": 1, "profiles": {}}
-    store, problems = AuthProfileStore.from_raw(doc, sqlite_store.AGENT_DB)
-    store.set_state(authstate.coerce_state(raw.state if raw is not None else None))
-    return LoadedStore(paths, store, problems, [], raw is not None and raw.store is not None)
+        own = sqlite_store.read_agent_db(str(paths.agent_dir))
+    profiles, state_doc = sqlite_store.merged(shared, own)
+    store, problems = AuthProfileStore.from_raw({"version": 1, "profiles": profiles}, sqlite_store.AGENT_DB)
+    store.set_state(authstate.coerce_state(state_doc))
+    exists = any(raw is not None and raw.store is not None for raw in (shared, own))
+    return LoadedStore(paths, store, problems, [], exists)
 
 
 def _read(paths: AgentPaths, *, tighten: bool) -> LoadedStore:

@@ -12,7 +12,7 @@ import os
 from collections.abc import Awaitable, Callable, Mapping
 from pathlib import Path
 
-from openclaw_onboard.core.agents import AgentSummary, add_agent, agent_summaries, validate_agent_id
+from openclaw_onboard.core.agents import AgentSummary, agent_summaries, validate_agent_id
 from openclaw_onboard.core.clock import now_ms as default_clock
 from openclaw_onboard.core.errors import OpenClawError
 from openclaw_onboard.core.i18n import N_, _, ngettext
@@ -278,12 +278,14 @@ class AgentSelectScreen(WizardScreen[AgentSelectResult]):
 
     @work(thread=True, exclusive=True, group="add-agent", exit_on_error=False)
     def _create_worker(self, name: str, copy_from: str | None) -> None:
-        try:
-            agent_id = add_agent(name, copy_auth_from=copy_from, state=self.state)
-        except (OpenClawError, OSError) as exc:
-            self.app.call_from_thread(self._create_failed, str(exc))
+        from openclaw_onboard.core.usecases.agents import add_agent
+        from openclaw_onboard.core.usecases.outcome import Verdict
+
+        outcome = add_agent(name, copy_auth_from=copy_from, state=self.state)
+        if outcome.verdict is Verdict.NOTHING_SAVED or outcome.agent_id is None:
+            self.app.call_from_thread(self._create_failed, outcome.message)
             return
-        self.app.call_from_thread(self._created, agent_id, copy_from)
+        self.app.call_from_thread(self._created, outcome.agent_id, copy_from)
 
     def _create_failed(self, error: str) -> None:
         self.creating = False

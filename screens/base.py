@@ -43,9 +43,11 @@ def _dismiss_once(screen: Screen[Any], result: Any, dismiss: Callable[[Any], Awa
     screen._wizard_dismissed = True  # type: ignore[attr-defined]  # marks a Screen of any class
     if stack[-1] is screen:
         return dismiss(result)
-    callbacks = screen._result_callbacks
-    if callbacks:
-        callbacks[-1](result)
+    from openclaw_onboard.screens.textual_compat import pending_result_callback
+
+    callback = pending_result_callback(screen)
+    if callback is not None:
+        callback(result)
     return _ignored()
 
 

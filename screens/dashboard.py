@@ -16,21 +16,19 @@ from __future__ import annotations
 import asyncio
 import gc
 import os
-from collections import deque
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from openclaw_onboard.core import agentconfig
-from openclaw_onboard.core import order as order_mod
 from openclaw_onboard.core import paths as paths_mod
 from openclaw_onboard.core import status as core_status
 from openclaw_onboard.core.clock import now_ms as clock_now
 from openclaw_onboard.core.errors import OpenClawError
 from openclaw_onboard.core.i18n import N_, _, ngettext
+from openclaw_onboard.core.profile_edits import Deletion, OrderWrite, ProfileEdits, StoreWrites, UndoRecord
 from openclaw_onboard.core.status import AgentStatus, agent_status
 from openclaw_onboard.core.textwidth import cells
 from openclaw_onboard.core.timefmt import format_countdown, format_utc
@@ -54,10 +52,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.reactive import var
-from textual.widgets import DataTable, Footer, Input, Static
-
-if TYPE_CHECKING:  # pydantic (~90 ms to import) only when a credential is deleted or restored
-    from openclaw_onboard.core.models import AnyCredential
+from textual.widgets import Footer, Input, Static
 
 __all__ = ["DashboardScreen", "format_countdown", "live_status"]
 
@@ -65,39 +60,17 @@ POLL_INTERVAL_S = 0.5
 TICK_INTERVAL_S = 1.0
 
 
-@dataclass(frozen=True)
-class OrderChange:
-    """Undo record: `provider`'s order override on `agent_id` was `previous` (None: no override)."""
-
-    agent_id: str
-    provider: str
-    previous: list[str] | None
-    what: tuple[str, str]  # (msgid, its argument): "move {profile_id}", shown with undo_what()
-
-
-@dataclass(frozen=True)
-class Deletion:
-    """Undo record: `profile_id` (its credential, and the override it was part of) was deleted."""
-
-    agent_id: str
-    provider: str
-    profile_id: str
-    credential: AnyCredential
-    previous: list[str] | None
-    what: tuple[str, str]
-
-
-UndoRecord = OrderChange | Deletion
-
-
 def _format(msgid: str, **fields: Any) -> str:
     return _(msgid).format(**fields)
 
 
 def undo_what(record: UndoRecord) -> str:
-    """What an undo record undoes, in the current language (`what` is (msgid, its one argument))."""
-    msgid, arg = record.what
-    return _(msgid).format(profile_id=arg, provider=arg)
+    """What an undo record undoes, in the current language."""
+    if isinstance(record, Deletion):
+        return _("delete {profile_id}").format(profile_id=record.profile_id)
+    if record.moved is not None:
+        return _("move {profile_id}").format(profile_id=record.moved)
+    return _("clear order of {provider}").format(provider=record.provider)
 
 
 ORDER_PREVIEW_MIN_CELLS = 40  # an order's ids in a reorder's message get at least this much room
@@ -166,16 +139,6 @@ CANNOT_ON_PROVIDER = {"move": N_("Cannot move a provider header; select a profil
                       "refresh": N_("Cannot refresh a provider header; select a profile row.")}
 
 
-@dataclass(frozen=True)
-class OrderWrite:
-    """One K/J press waiting for the order writer: `order` is the override it saves for `provider`."""
-
-    agent_id: str
-    provider: str
-    order: tuple[str, ...]
-    moved: str
-
-
 def _stat_sig(path: Path) -> tuple[int, int, int] | None:
     try:
         st = os.stat(path)
@@ -232,11 +195,9 @@ class DashboardScreen(WizardScreen[DashboardResult]):
         self.rows: list[RowInfo] = []
         self.load_error: str | None = None
         self.refreshing: set[tuple[str, str]] = set()  # (agent_id, profile_id)
-        self.undo_stack: list[UndoRecord] = []
         self._sig: tuple[Any, ...] | None = None
-        # Reorders: the table shows the intended order at once; one writer saves the presses in order.
-        self.intended: dict[tuple[str, str], list[str]] = {}  # (agent_id, provider) -> order being saved
-        self.order_writes: deque[OrderWrite] = deque()
+        # Reorders (shown at once, saved by one writer in press order) and the undo history: core's model.
+        self.edits = ProfileEdits(StoreWrites(state))
         self._order_writer_running = False
         self._orders_idle = asyncio.Event()  # set while no reorder is waiting to be written
         self._orders_idle.set()
@@ -254,7 +215,7 @@ class DashboardScreen(WizardScreen[DashboardResult]):
         yield Static(id="dash-message")
         yield tr(Input(id="dash-filter"),
                  lambda: _("filter: part of a profile id, provider or email (enter: done, escape: clear)"))
-        yield ProfileTable(id="dash-table", cursor_type="row", zebra_stripes=False)
+        yield ProfileTable(id="dash-table")
         yield Footer(compact=True, show_command_palette=False)
 
     def on_mount(self) -> None:
@@ -302,7 +263,7 @@ class DashboardScreen(WizardScreen[DashboardResult]):
         if isinstance(read, str):
             self.status, self.rows, self.load_error = None, [], read
         else:
-            self.status = self._with_intended(read)
+            self.status = self.edits.apply_intended(read)
             self.rows = build_rows(self.status)
             self.load_error = None
         self._summary_cache = None
@@ -578,8 +539,8 @@ class DashboardScreen(WizardScreen[DashboardResult]):
             return
         self.app.push_screen(ProfileDetailsScreen(row.key, self.agent_id, self.state, self.clock, row.profile))
 
-    @on(DataTable.RowSelected, "#dash-table")
-    def _row_selected(self, event: DataTable.RowSelected) -> None:
+    @on(ProfileTable.RowSelected, "#dash-table")
+    def _row_selected(self, event: ProfileTable.RowSelected) -> None:
         event.stop()
         self.action_details()
 
@@ -598,10 +559,9 @@ class DashboardScreen(WizardScreen[DashboardResult]):
             return None
         return row
 
-    def _current_override(self, provider: str, agent_id: str | None = None) -> list[str] | None:
-        from openclaw_onboard.core import store as store_mod
-
-        return order_mod.override_order(store_mod.load(agent_id or self.agent_id, self.state).store, provider)
+    @property
+    def undo_stack(self) -> list[UndoRecord]:
+        return self.edits.undo_stack
 
     async def _in_thread(self, fn: Callable[..., Any], *args: Any) -> Any:
         """Run a store read/write off the event loop (it may wait on another process's lock)."""
@@ -614,26 +574,7 @@ class DashboardScreen(WizardScreen[DashboardResult]):
     @property
     def saving_order(self) -> bool:
         """Reorders are still being written (the table shows the intended order meanwhile)."""
-        return self._order_writer_running or bool(self.order_writes)
-
-    def _with_intended(self, status: AgentStatus) -> AgentStatus:
-        """`status` with the orders still being saved applied (positions renumbered), so the table
-        never flips back to the on-disk order between a press and its write."""
-        for ps in status.providers:
-            new = self.intended.get((status.agent_id, ps.provider))
-            if new is None:
-                continue
-            by_id = {p.profile_id: p for p in ps.profiles}
-            if not set(new) <= set(by_id):
-                continue  # a profile went away meanwhile: the reconcile after the write shows the truth
-            chosen = set(new)
-            # Profiles whose position stays keep their object: the table's patch compares rows by
-            # identity first, so a K/J costs the rows it moved, not every profile of the provider.
-            ps.profiles = ([p if (p := by_id[pid]).position == i + 1 else p._replace(position=i + 1)
-                            for i, pid in enumerate(new)]
-                           + [p for p in ps.profiles if p.profile_id not in chosen])
-            ps.order_source = "override"
-        return status
+        return self._order_writer_running or self.edits.saving
 
     def action_move(self, step: int) -> None:
         """Move the profile in the order: shown at once, saved by the order writer (in press order)."""
@@ -649,18 +590,13 @@ class DashboardScreen(WizardScreen[DashboardResult]):
                 profile_id=pid, provider=provider), "bold")
             self.app.bell()
             return
-        i = ordered.index(pid)
-        j = i + step
-        if not 0 <= j < len(ordered):
+        new = self.edits.move(agent_id, provider, ordered, pid, step)
+        if new is None:
             self.app.bell()
             return
-        new = list(ordered)
-        new[i], new[j] = new[j], new[i]
-        self.intended[(agent_id, provider)] = new
-        self.status = self._with_intended(self.status)
+        self.status = self.edits.apply_intended(self.status)
         self.rows = with_provider_rows(self.rows, ps)
         self.rebuild_table(keep=pid, patch=True)  # the cursor follows the moved profile
-        self.order_writes.append(OrderWrite(agent_id, provider, tuple(new), pid))
         self.say(lambda: self._order_message(N_("Saving the order of {provider}: {order}"), provider, new), "bold")
         if not self._order_writer_running:
             self._order_writer_running = True
@@ -682,37 +618,26 @@ class DashboardScreen(WizardScreen[DashboardResult]):
         read: AgentStatus | str | None = None
         try:
             while True:
-                while self.order_writes:
-                    job = self.order_writes[0]
-
-                    def write(job: OrderWrite = job) -> list[str] | None:
-                        previous = self._current_override(job.provider, job.agent_id)
-                        order_mod.set_order(job.provider, list(job.order), job.agent_id, self.state)
-                        return previous
-
+                while self.edits.saving:
+                    agent_id = self.edits.queue[0].agent_id
                     try:
-                        previous = await self._in_thread(write)
+                        job = await self._in_thread(self.edits.save_next)
                     except OpenClawError as exc:
-                        self.order_writes.clear()
-                        self.intended.clear()
                         self.say(partial(_format, N_("Could not reorder: {error}"), error=str(exc)), "bold")
-                        self._reload_if_here(job.agent_id)
+                        self._reload_if_here(agent_id)
                         return
-                    self.order_writes.popleft()
-                    self.undo_stack.append(OrderChange(job.agent_id, job.provider, previous,
-                                                       (N_("move {profile_id}"), job.moved)))
                     last = job
                 if last is None or not self.is_attached or last.agent_id != self.agent_id:
                     break
                 self._load_gen += 1  # supersedes a poll's read under way
                 self._sig = self._signature()
                 read = await asyncio.to_thread(self._read_status, last.agent_id)
-                if not self.order_writes:
+                if not self.edits.saving:
                     break  # else: presses came in during the read; save them, then read again
         finally:
             self._order_writer_running = False
             self._orders_idle.set()
-        self.intended.clear()
+        self.edits.settled()
         if last is None or read is None or not self.is_attached or last.agent_id != self.agent_id:
             return
         with gc_paused():
@@ -738,58 +663,30 @@ class DashboardScreen(WizardScreen[DashboardResult]):
         provider, keep, agent_id = row.provider, row.key, self.agent_id
         await self._wait_for_order_writes()
 
-        def write() -> list[str] | None:
-            previous = self._current_override(provider, agent_id)
-            if previous is not None:
-                order_mod.clear_order(provider, agent_id, self.state)
-            return previous
-
         try:
-            previous = await self._in_thread(write)
+            record = await self._in_thread(self.edits.clear_order, agent_id, provider)
         except OpenClawError as exc:
             error = str(exc)
             self.say(lambda: _("Could not clear the order: {error}").format(error=error), "bold")
             return
-        if previous is None:
+        if record is None:
             self.say(lambda: _("{provider} has no order override on agent {agent_id}.").format(
                 provider=provider, agent_id=agent_id))
             return
-        self.undo_stack.append(OrderChange(agent_id, provider, previous, (N_("clear order of {provider}"), provider)))
         self.say(lambda: _("Order override of {provider} cleared (u to undo).").format(provider=provider), "bold")
         self._reload_if_here(agent_id, keep)
-
-    def _restore_order(self, record: UndoRecord) -> None:
-        """Put `record.previous` back as the override (only ids that still exist for the provider)."""
-        from openclaw_onboard.core import store as store_mod
-
-        agent_id, provider = record.agent_id, record.provider
-        if isinstance(record, Deletion):
-            from openclaw_onboard.core import profiles as profiles_mod
-
-            profiles_mod.save_credential(record.profile_id, record.credential, agent_id, self.state)
-        if record.previous is None:
-            order_mod.clear_order(provider, agent_id, self.state)
-            return
-        existing = store_mod.load(agent_id, self.state).store.profiles
-        restored = [pid for pid in record.previous if pid in existing and existing[pid].provider == provider]
-        if restored:
-            order_mod.set_order(provider, restored, agent_id, self.state)
-        else:
-            order_mod.clear_order(provider, agent_id, self.state)
 
     async def action_undo(self) -> None:
         """Undo the newest change on this agent: an order change or a delete (the credential comes back)."""
         await self._wait_for_order_writes()
-        index = next((i for i in range(len(self.undo_stack) - 1, -1, -1)
-                      if self.undo_stack[i].agent_id == self.agent_id), None)
-        if index is None:
+        record = self.edits.newest(self.agent_id)
+        if record is None:
             self.say(lambda: _("Nothing to undo."))
             self.app.bell()
             return
-        record = self.undo_stack.pop(index)
         keep = record.profile_id if isinstance(record, Deletion) else self.current_key()
         try:
-            await self._in_thread(self._restore_order, record)
+            await self._in_thread(self.edits.undo, record.agent_id)
         except OpenClawError as exc:
             error = str(exc)
             self.say(lambda: _("Could not undo {what}: {error}").format(what=undo_what(record), error=error), "bold")
@@ -820,23 +717,13 @@ class DashboardScreen(WizardScreen[DashboardResult]):
 
     @work(group="dashboard-write", exit_on_error=False)
     async def _delete_worker(self, pid: str, provider: str, agent_id: str) -> None:
-        from openclaw_onboard.core import profiles as profiles_mod
-
         await self._wait_for_order_writes()
-
-        def write() -> tuple[list[str] | None, AnyCredential | None]:
-            previous = self._current_override(provider, agent_id)
-            return previous, profiles_mod.remove_profile(pid, agent_id, self.state)
-
         try:
-            previous, removed = await self._in_thread(write)
+            await self._in_thread(self.edits.delete, agent_id, provider, pid)
         except OpenClawError as exc:
             error = str(exc)
             self.say(lambda: _("Could not delete {profile_id}: {error}").format(profile_id=pid, error=error), "bold")
             return
-        if removed is not None:
-            self.undo_stack.append(Deletion(agent_id, provider, pid, removed, previous,
-                                            (N_("delete {profile_id}"), pid)))
         self.say(lambda: _("Deleted {profile_id} from agent {agent_id} (u to undo).").format(
             profile_id=pid, agent_id=agent_id), "bold")
         self._reload_if_here(agent_id)

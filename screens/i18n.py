@@ -44,8 +44,8 @@ def status_label(status: str) -> str:
 
 
 def _apply(widget: Widget, text: Any, attr: str | None) -> None:
+    from openclaw_onboard.screens.textual_compat import ToggleButton
     from textual.widgets import Button, Input, Static
-    from textual.widgets._toggle_button import ToggleButton
 
     if attr is not None:
         setattr(widget, attr, text)

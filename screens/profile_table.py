@@ -3,15 +3,16 @@
 `ProfileTable.show(rows, now, keep)` rebuilds the table for the screen's width (optional columns are
 added while they fit, most useful first), `patch` rewrites the rows a reorder changed, and
 `ProfileTable.tick(now)` brings the countdown and status cells of the rows on screen up to date. A
-row's cells are made when it is first shown (20,000 rows open as fast as 40). Everything here is
-display: the screen owns loading and actions.
+row's cells are made when it is first shown (20,000 rows open as fast as 40). The widget is a
+`ScrollView` drawn with Textual's Line API (public API only). Everything here is display: the
+screen owns loading and actions.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, ClassVar
 
 from openclaw_onboard.core import status as core_status
 from openclaw_onboard.core.durations import DAY_MS, HOUR_MS
@@ -26,15 +27,13 @@ from rich.padding import Padding
 from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
-from textual._segment_tools import line_crop
-from textual.binding import Binding
-from textual.coordinate import Coordinate
-from textual.geometry import Region, Size
+from textual import events
+from textual.binding import Binding, BindingType
+from textual.geometry import Region, Size, Spacing
+from textual.message import Message
 from textual.renderables.styled import Styled
+from textual.scroll_view import ScrollView
 from textual.strip import Strip
-from textual.widgets import DataTable
-from textual.widgets._data_table import _EMPTY_TEXT, default_cell_formatter
-from textual.widgets.data_table import CellDoesNotExist, ColumnKey, DuplicateKey, Row, RowKey
 
 # Explicit colours, so badges look the same under every theme.
 BADGE_STYLES: dict[str, str] = {
@@ -267,7 +266,6 @@ def rows_column_widths(rows: list[RowInfo]) -> dict[str, int]:
     making any cell (no markup, no countdown): the open of 20,000 profiles measures, it does not format."""
     pos = id_ = type_ = who = secret = expires = source = 0
     sources: dict[str, int] = {}
-    label_source: str  # a profile's Source or an env row's "env"/"env-file"
     for r in rows:
         p = r.profile
         if p is not None:
@@ -284,7 +282,7 @@ def rows_column_widths(rows: list[RowInfo]) -> dict[str, int]:
             if p.status != "static":
                 w = _utc_width(p.expires_ms)
                 expires = w if w > expires else expires
-            label_source = p.source
+            label_source: str = p.source
         elif r.kind == "provider":
             w = cell_len(r.provider) + 2 + cell_len(r.note)
             id_ = w if w > id_ else id_
@@ -320,7 +318,7 @@ class _Entry:
 
     __slots__ = ("badge", "cells", "countdown", "gen", "strips")
 
-    def __init__(self, cells: dict[ColumnKey, Any], gen: int, countdown: Any, badge: Any) -> None:
+    def __init__(self, cells: dict[str, Any], gen: int, countdown: Any, badge: Any) -> None:
         self.cells = cells
         self.gen = gen
         self.countdown = countdown
@@ -328,87 +326,139 @@ class _Entry:
         self.strips: dict[tuple[Any, ...], Strip] = {}
 
 
-class _LazyCells(Mapping[RowKey, dict[ColumnKey, Any]]):
-    """DataTable's `_data` (row key -> column key -> cell), made when a row is first read (rendered,
-    or asked for with get_cell/get_row_at) and brought up to the table's last tick when read again.
-    A table of 20,000 rows makes the ~40 rows on screen, not 20,000."""
-
-    def __init__(self, table: ProfileTable) -> None:
-        self.table = table
-
-    def __getitem__(self, row_key: RowKey | str) -> dict[ColumnKey, Any]:
-        # DataTable passes RowKeys or plain strings (a RowKey equals its string)
-        key = row_key.value if isinstance(row_key, RowKey) else row_key
-        # KeyError: no such row shown. (arg-type: `key` may be None for DataTable, never for our rows.)
-        return self.table._entry(key).cells  # type: ignore[arg-type]
-
-    def __contains__(self, row_key: object) -> bool:
-        key = row_key.value if isinstance(row_key, RowKey) else row_key
-        return key in self.table._by_key
-
-    def __iter__(self) -> Iterator[RowKey]:
-        return (RowKey(r.key) for r in self.table.rows_shown)
-
-    def __len__(self) -> int:
-        return len(self.table.rows_shown)
-
-    def clear(self) -> None:
-        self.table._entries.clear()
+EMPTY_TEXT = Text(no_wrap=True, end="")
 
 
-class _Offsets(Sequence[tuple[RowKey, int]]):
-    """DataTable's `_y_offsets` (line -> (row key, line in row)) for one-line rows, without the list
-    of one tuple per row that DataTable rebuilds after every change."""
-
-    def __init__(self, table: ProfileTable) -> None:
-        self.table = table
-
-    # override: a read-only stand-in for DataTable's private offsets list (issue 21 removes it).
-    def __getitem__(self, y: int) -> tuple[RowKey, int]:  # type: ignore[override]
-        return self.table._ordered[y].key, 0
-
-    def __len__(self) -> int:
-        return len(self.table._ordered)
-
-    def clear(self) -> None:
-        pass
+def format_cell(value: Any) -> Any:
+    """A cell as it is drawn: markup strings become one-line Text (as DataTable's formatter makes
+    them), Text is drawn as it is, nothing is the empty text."""
+    if isinstance(value, str):
+        if not value:
+            return EMPTY_TEXT
+        text = Text.from_markup(value, end="")
+        text.no_wrap = True
+        return text or EMPTY_TEXT
+    return EMPTY_TEXT if value is None else value
 
 
-class ProfileTable(DataTable):
-    """A DataTable for thousands of one-line rows whose cells are made only when shown.
+class ProfileTable(ScrollView, can_focus=True):
+    """The profile rows: one-line rows under a header line, a row cursor, drawn with the Line API.
 
-    DataTable keeps every cell of every row and drops all its render caches on any change (one
-    `_update_count` for the whole table), then re-renders every visible cell and rebuilds per-row
-    lists of the whole table. This table keeps DataTable's widget (keys, cursor, messages, CSS,
-    component classes, scrolling) and replaces what costs per row:
-
-    - cells: `_data` is `_LazyCells`: a row's cells are made from its `RowInfo` when first read and
-      kept; the countdown and badge of a kept row are brought up to the last tick when read again,
-      so a tick rewrites the rows on screen only and rows scrolled into view are current;
-    - widths: measured from the rows' texts (`rows_column_widths`), no cell made;
-    - geometry: every row is one line, so row regions and offsets are arithmetic (`_get_row_region`,
-      `_y_offsets`, `ordered_rows`) instead of sums over the rows above;
-    - rendering: `_render_line` renders a row with DataTable's own styles and cell formatter (the
-      same segments), cached per row and invalidated per row: a tick or a reorder repaints the rows
-      it changed, a cursor move the two rows it touched.
-
-    It relies on internals of the pinned Textual release (`_data`, `_row_locations`, `_y_offsets`,
-    `_render_line`, `_get_styles_to_render_cell`, `_update_dimensions`). Row cursor only.
+    It looks and answers keys as a DataTable with `cursor_type="row"` does (the same component
+    classes, styles and padding), and costs what is on screen: a row's cells are made when it is
+    first drawn or asked for, the countdown and badge of a made row are brought up to the last tick
+    when read again (a tick rewrites the rows on screen only), column widths are measured from the
+    rows' texts, and each row's lines are cached and invalidated per row: a tick or a reorder repaints
+    the rows it changed, a cursor move the two rows it touched.
     """
 
-    # Enter opens the profile's details (the screen handles RowSelected): say so in the help.
-    BINDINGS = [Binding("enter", "select_cursor", "Details", show=False)]
+    DEFAULT_CSS = """
+    ProfileTable {
+        background: $surface;
+        color: $foreground;
+        height: auto;
+        max-height: 100%;
+        &:focus {
+            background-tint: $foreground 5%;
+            & > .datatable--cursor {
+                background: $block-cursor-background;
+                color: $block-cursor-foreground;
+                text-style: $block-cursor-text-style;
+            }
+            & > .datatable--header {
+                background-tint: $foreground 5%;
+            }
+        }
+        & > .datatable--header {
+            text-style: bold;
+            background: $panel;
+            color: $foreground;
+        }
+        &:ansi > .datatable--header {
+            background: ansi_bright_blue;
+            color: ansi_default;
+        }
+        & > .datatable--cursor {
+            background: $block-cursor-blurred-background;
+            color: $block-cursor-blurred-foreground;
+            text-style: $block-cursor-blurred-text-style;
+        }
+        & > .datatable--header-cursor {
+            background: $accent-darken-1;
+            color: $foreground;
+        }
+        & > .datatable--header-hover {
+            background: $accent 30%;
+        }
+        & > .datatable--hover {
+            background: $block-hover-background;
+        }
+    }
+    """
+    # DataTable's names, so the app's stylesheet styles both tables alike.
+    COMPONENT_CLASSES: ClassVar[set[str]] = {
+        "datatable--cursor", "datatable--hover", "datatable--header", "datatable--header-cursor",
+        "datatable--header-hover",
+    }
+    # DataTable's keys for a row cursor. Enter opens the profile's details (the screen handles
+    # RowSelected): say so in the help.
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("enter", "select_cursor", "Details", show=False),
+        Binding("up", "cursor_up", "Cursor up", show=False),
+        Binding("down", "cursor_down", "Cursor down", show=False),
+        Binding("right", "cursor_right", "Cursor right", show=False),  # a row cursor: scroll sideways
+        Binding("left", "cursor_left", "Cursor left", show=False),
+        Binding("pageup", "page_up", "Page up", show=False),
+        Binding("pagedown", "page_down", "Page down", show=False),
+        Binding("ctrl+home", "scroll_top", "Top", show=False),
+        Binding("ctrl+end", "scroll_bottom", "Bottom", show=False),
+        Binding("home", "scroll_home", "Home", show=False),
+        Binding("end", "scroll_end", "End", show=False),
+    ]
+    HEADER_HEIGHT = 1
+    CELL_PADDING = 1
 
-    def __init__(self, **kwargs: Any) -> None:
-        # Before DataTable's __init__: its reactives' watchers may already ask for rows.
-        self._ordered: list[Row] = []
+    class RowHighlighted(Message):
+        """The cursor moved to another row."""
+
+        def __init__(self, table: ProfileTable, cursor_row: int, row_key: str | None) -> None:
+            super().__init__()
+            self.table = table
+            self.cursor_row = cursor_row
+            self.row_key = row_key
+
+        @property
+        def control(self) -> ProfileTable:
+            return self.table
+
+    class RowSelected(Message):
+        """Enter on a row, or a click on the cursor's row."""
+
+        def __init__(self, table: ProfileTable, cursor_row: int, row_key: str | None) -> None:
+            super().__init__()
+            self.table = table
+            self.cursor_row = cursor_row
+            self.row_key = row_key
+
+        @property
+        def control(self) -> ProfileTable:
+            return self.table
+
+    def __init__(self, *, name: str | None = None, id: str | None = None, classes: str | None = None) -> None:
+        super().__init__(name=name, id=id, classes=classes)
+        self.rows_shown: list[RowInfo] = []
+        self.columns_shown: tuple[str, ...] = ()
+        self.widths: dict[str, int] = {}
+        self.labels: list[Text] = []  # the header's labels, one per shown column
+        self._index: dict[str, int] = {}  # row key -> index in rows_shown
         self._by_key: dict[str, RowInfo] = {}
         self._entries: dict[str, _Entry] = {}
         self._header_strips: dict[tuple[Any, ...], Strip] = {}
-        self.rows_shown: list[RowInfo] = []
-        super().__init__(**kwargs)
-        self.columns_shown: tuple[str, ...] = ()
-        self.widths: dict[str, int] = {}
+        self._styles: dict[tuple[Any, ...], tuple[Style, Style]] = {}
+        self._pseudo: Any = None  # the widget's pseudo-class state at the last render (focus, theme)
+        self.cursor_row = 0
+        self.hover_row = 0
+        self.show_hover = False  # the mouse's faint cursor: hidden once the keyboard is used
         self._available = 0
         self._scrollbar = False
         self.rebuilds = 0  # full rebuilds (show) and in-place patches: tests and the bench read them
@@ -422,77 +472,37 @@ class ProfileTable(DataTable):
         self._now = 0
         self._refreshing: frozenset[str] = frozenset()
         self._gen = 0
-        # assignment: DataTable's private cell dict, replaced by lazily made cells (issue 21 removes it).
-        self._data = _LazyCells(self)  # type: ignore[assignment]
 
-    # -- DataTable's per-row structures, for one-line rows
+    # -- rows and cells
 
     @property
-    def ordered_rows(self) -> list[Row]:
-        return self._ordered
+    def row_count(self) -> int:
+        return len(self.rows_shown)
 
-    @property
-    # override: DataTable's private offsets list, computed instead (issue 21 removes it).
-    def _y_offsets(self) -> _Offsets:  # type: ignore[override]
-        return _Offsets(self)
+    def get_row_index(self, key: str) -> int:
+        """The index of the row `key`; KeyError if it is not shown."""
+        return self._index[key]
 
-    @property
-    def _total_row_height(self) -> int:
-        return len(self._ordered)
+    def get_cell(self, row_key: str, column: str) -> Any:
+        """A shown column's cell of a row (an escaped markup string or a shared badge)."""
+        return self._entry(row_key).cells[column]
 
-    def _get_row_region(self, row_index: int) -> Region:
-        if not self.is_valid_row_index(row_index):
-            return Region(0, 0, 0, 0)
-        row_width = sum(column.get_render_width(self) for column in self.columns.values())
-        header = self.header_height if self.show_header else 0
-        return Region(0, row_index + header, max(self.size.width, row_width), 1)
+    def get_row_at(self, index: int) -> list[Any]:
+        """The cells of the shown columns of the row at `index`."""
+        cells = self._entry(self.rows_shown[index].key).cells
+        return [cells[column] for column in self.columns_shown]
 
-    def _get_cell_region(self, coordinate: Coordinate) -> Region:
-        if not self.is_valid_coordinate(coordinate):
-            return Region(0, 0, 0, 0)
-        row_index, column_index = coordinate
-        columns = self.ordered_columns
-        x = sum(column.get_render_width(self) for column in columns[:column_index])
-        header = self.header_height if self.show_header else 0
-        return Region(x, row_index + header, columns[column_index].get_render_width(self), 1)
-
-    def _update_dimensions(self, new_rows: Any) -> None:
-        if not self.columns or self._labelled_row_exists or any(c.auto_width for c in self.columns.values()):
-            super()._update_dimensions(new_rows)
-            return
-        width = sum(column.get_render_width(self) for column in self.columns.values())
-        header = self.header_height if self.show_header else 0
-        self.virtual_size = Size(width, len(self._ordered) + header)
-
-    def clear(self, columns: bool = False) -> ProfileTable:
-        self._ordered = []
-        self._by_key = {}
-        self._entries.clear()
-        super().clear(columns)
-        return self
-
-    def _clear_caches(self) -> None:
-        super()._clear_caches()
-        self._clear_strips()
-
-    def notify_style_update(self) -> None:
-        self._clear_strips()
-        super().notify_style_update()
-
-    def _clear_strips(self) -> None:
-        self._header_strips.clear()
-        for entry in self._entries.values():
-            entry.strips.clear()
-
-    # -- cells, made when read
+    def current_row(self) -> RowInfo | None:
+        if not 0 <= self.cursor_row < len(self.rows_shown):
+            return None
+        return self.rows_shown[self.cursor_row]
 
     def _entry(self, key: str) -> _Entry:
         entry = self._entries.get(key)
         if entry is None:
             r = self._by_key[key]
             c = row_cells(r, self._now, key in self._refreshing)
-            entry = _Entry({ColumnKey(k): c[k][0] for k in self.columns_shown}, self._gen,
-                           c["countdown"][0], c["status"][0])
+            entry = _Entry({k: c[k][0] for k in self.columns_shown}, self._gen, c["countdown"][0], c["status"][0])
             self._entries[key] = entry
             self.rows_made += 1
         elif entry.gen != self._gen:
@@ -513,45 +523,16 @@ class ProfileTable(DataTable):
             if countdown != entry.countdown:
                 entry.countdown = countdown
                 if "countdown" in self.columns_shown:
-                    entry.cells[self._countdown_col] = countdown
+                    entry.cells["countdown"] = countdown
                     changed += 1
         kind = "refreshing" if key in self._refreshing else live_status(p, now)
-        shared = badges()
-        label = shared.get(kind) or badge(kind)
+        label = badges().get(kind) or badge(kind)
         if label is not entry.badge:
-            entry.badge = entry.cells[self._status_col] = label
+            entry.badge = entry.cells["status"] = label
             changed += 1
         if changed:
             entry.strips.clear()
         return changed
-
-    _countdown_col = ColumnKey("countdown")
-    _status_col = ColumnKey("status")
-
-    # override: rows by key only (their cells are made when shown), not DataTable's rows of cells.
-    def add_rows(self, keys: Iterable[str]) -> list[RowKey]:  # type: ignore[override]
-        """Row keys (of `rows_shown`) appended as one-line unlabelled rows; their cells are made when read."""
-        locations, table_rows, ordered = self._row_locations, self.rows, self._ordered
-        index = len(table_rows)
-        was_empty = index == 0
-        out: list[RowKey] = []
-        for key in keys:
-            row_key = RowKey(key)
-            if row_key in locations:
-                raise DuplicateKey(f"The row key {row_key!r} already exists.")
-            locations[row_key] = index
-            row = table_rows[row_key] = Row(row_key, 1)
-            ordered.append(row)
-            out.append(row_key)
-            index += 1
-        if not out:
-            return out
-        self._update_dimensions(out)  # widths are explicit: nothing to measure, no wait for idle
-        self.cursor_coordinate = self.cursor_coordinate  # re-validated once, as add_row does per row
-        if was_empty and self.columns and self.show_cursor and self.cursor_type != "none":
-            self._highlight_cursor()
-        self.refresh()
-        return out
 
     # -- showing rows
 
@@ -561,34 +542,35 @@ class ProfileTable(DataTable):
         self.rebuilds += 1
         widths = rows_column_widths(rows)
         self._available = available  # as asked: patch compares what it is asked with
-        self._scrollbar = len(rows) + 1 > (self.size.height or 0)
+        self._scrollbar = len(rows) + self.HEADER_HEIGHT > (self.size.height or 0)
         if self._scrollbar:
             available -= 2  # room for the vertical scrollbar
         columns = choose_columns(widths, available)
-        # Every column gets an explicit width (computed above from the data), so this table never
-        # has to measure 2,000 rows of cells.
-        self.clear(columns=True)
         self._now, self._refreshing = now, refreshing
         self._gen += 1
         labels = dict(COLUMNS)
-        for key in columns:
-            self.add_column(_(labels[key]) if key != "pos" else labels[key], key=key, width=widths[key])
         self.columns_shown = columns
+        self.labels = [Text.from_markup(_(labels[key]) if key != "pos" else labels[key]) for key in columns]
         self.widths = widths
         self.rows_shown = rows
         self._by_key = {r.key: r for r in rows}
-        self.add_rows(r.key for r in rows)
+        self._index = {r.key: i for i, r in enumerate(rows)}
+        self._entries.clear()
+        self._header_strips.clear()
         self.next_cooldown_end = _next_cooldown_end(rows, now)
-        if self.row_count:
-            index = 0
+        self.virtual_size = Size(sum(widths[k] + 2 * self.CELL_PADDING for k in columns),
+                                 len(rows) + self.HEADER_HEIGHT)
+        index = 0
+        if rows:
             if keep is not None:
-                try:
-                    index = self.get_row_index(keep)
-                except Exception:  # the row is gone (deleted, filtered): stay near where we were
-                    index = min(self.last_index, self.row_count - 1)
-            if index == 0 and rows and rows[0].kind == "provider" and self.row_count > 1 and keep is None:
+                found = self._index.get(keep)
+                # the row is gone (deleted, filtered): stay near where we were
+                index = found if found is not None else min(self.last_index, len(rows) - 1)
+            if index == 0 and rows[0].kind == "provider" and len(rows) > 1 and keep is None:
                 index = 1  # start on the first profile, not on its provider header
-            self.move_cursor(row=index, animate=False, scroll=True)
+        self.cursor_row = -1  # the move below highlights and announces it
+        self.refresh()
+        self.move_cursor(row=index, scroll=True)
 
     def patch(self, rows: list[RowInfo], now: int, keep: str | None, available: int,
               refreshing: frozenset[str] = frozenset()) -> bool:
@@ -596,9 +578,9 @@ class ProfileTable(DataTable):
         when that gives exactly what `show` would: same length, the changed rows' keys permuted among
         themselves, and column widths unchanged. Returns False (nothing done) otherwise."""
         old = self.rows_shown
-        if available != self._available or len(rows) != len(old) or not self.columns:
+        if available != self._available or len(rows) != len(old) or not self.columns_shown:
             return False
-        if (len(rows) + 1 > (self.size.height or 0)) != self._scrollbar:
+        if (len(rows) + self.HEADER_HEIGHT > (self.size.height or 0)) != self._scrollbar:
             return False  # the scrollbar comes or goes: the columns that fit may change
         # Dataclass equality compares field tuples, which short-cuts on identical members: rows
         # whose ProfileStatus object is unchanged cost next to nothing here.
@@ -624,18 +606,15 @@ class ProfileTable(DataTable):
         if (now, refreshing) != (self._now, self._refreshing):
             self._now, self._refreshing = now, refreshing
             self._gen += 1
-        locations, table_rows, ordered, entries = self._row_locations, self.rows, self._ordered, self._entries
         for i in changed:
-            row_key = RowKey(rows[i].key)
-            locations[row_key] = i
-            ordered[i] = table_rows[row_key]
-            entries.pop(rows[i].key, None)  # made again (at `now`) when next read
+            self._index[rows[i].key] = i
+            self._entries.pop(rows[i].key, None)  # made again (at `now`) when next read
             self.refresh_row(i)
         self.next_cooldown_end = _next_cooldown_end(rows, now)
         if changed and keep is not None:
-            index = locations.get(RowKey(keep))
+            index = self._index.get(keep)
             if index is not None:
-                self.move_cursor(row=index, animate=False, scroll=True)
+                self.move_cursor(row=index, scroll=True)
         return True
 
     def tick(self, now: int, refreshing: frozenset[str] = frozenset()) -> int:
@@ -658,61 +637,205 @@ class ProfileTable(DataTable):
         return changed
 
     def visible_row_indexes(self) -> range:
-        header = self.header_height if self.show_header else 0
         top = max(0, int(self.scroll_y))
-        return range(top, min(len(self.rows_shown), top + max(0, self.size.height - header) + 1))
+        return range(top, min(len(self.rows_shown), top + max(0, self.size.height - self.HEADER_HEIGHT) + 1))
 
-    # -- rendering: DataTable's look, rendered per row
+    def refresh_row(self, index: int) -> None:
+        self.refresh_lines(index + self.HEADER_HEIGHT)
 
-    def _render_line(self, y: int, x1: int, x2: int, base_style: Style) -> Strip:
-        if self.cursor_type != "row" or self.fixed_rows or self.fixed_columns:
-            return super()._render_line(y, x1, x2, base_style)
+    def clear_render_cache(self) -> None:
+        """Forget every rendered line (they are rendered again when next drawn)."""
+        self._styles.clear()
+        self._header_strips.clear()
+        for entry in self._entries.values():
+            entry.strips.clear()
+
+    def notify_style_update(self) -> None:
+        self.clear_render_cache()
+        super().notify_style_update()
+
+    # -- the cursor
+
+    def move_cursor(self, *, row: int, animate: bool = False, scroll: bool = True) -> None:
+        """Put the cursor on `row` (kept within the rows), repaint the two rows it touched, say so
+        (RowHighlighted) and scroll it into view."""
+        row = max(0, min(row, len(self.rows_shown) - 1))
+        old = self.cursor_row
+        if row != old:
+            self.cursor_row = row
+            if old >= 0:
+                self.refresh_row(old)
+            self.refresh_row(row)
+            if self.rows_shown:
+                self.last_index = row
+                self.post_message(self.RowHighlighted(self, row, self.rows_shown[row].key))
+        if scroll:
+            self._scroll_cursor_into_view(animate)
+
+    def _scroll_cursor_into_view(self, animate: bool = False) -> None:
+        width = max(self.size.width, self.virtual_size.width)
+        region = Region(int(self.scroll_x), self.cursor_row + self.HEADER_HEIGHT, width, 1)
+        self.scroll_to_region(region, animate=animate, spacing=Spacing(self.HEADER_HEIGHT, 0, 0, 0), force=True)
+
+    def _keyboard(self) -> None:
+        if self.show_hover:
+            self.show_hover = False
+            self.refresh_row(self.hover_row)
+
+    def action_cursor_up(self) -> None:
+        self._keyboard()
+        self.move_cursor(row=self.cursor_row - 1)
+
+    def action_cursor_down(self) -> None:
+        self._keyboard()
+        self.move_cursor(row=self.cursor_row + 1)
+
+    def action_cursor_right(self) -> None:
+        self._keyboard()
+        self.action_scroll_right()  # as DataTable: nothing to scroll lets the key go on to the screen
+
+    def action_cursor_left(self) -> None:
+        self._keyboard()
+        self.action_scroll_left()
+
+    def _page(self) -> int:
+        return max(0, self.scrollable_content_region.height - self.HEADER_HEIGHT)
+
+    def action_page_down(self) -> None:
+        self._keyboard()
+        height = self._page()
+        target = min(len(self.rows_shown) - 1, self.cursor_row + height)  # DataTable's page, for 1-line rows
+        self.scroll_relative(y=height, animate=False, force=True)
+        self.move_cursor(row=target, scroll=False)
+
+    def action_page_up(self) -> None:
+        self._keyboard()
+        height = self._page()
+        target = max(0, self.cursor_row - height)
+        self.scroll_relative(y=-height, animate=False)
+        self.move_cursor(row=target, scroll=False)
+
+    def action_scroll_top(self) -> None:
+        self._keyboard()
+        self.move_cursor(row=0)
+
+    def action_scroll_bottom(self) -> None:
+        self._keyboard()
+        self.move_cursor(row=len(self.rows_shown) - 1)
+
+    def action_scroll_home(self) -> None:
+        self._keyboard()
+        self.scroll_x = 0
+
+    def action_scroll_end(self) -> None:
+        self._keyboard()
+        self.scroll_x = self.max_scroll_x
+
+    def action_select_cursor(self) -> None:
+        self._keyboard()
+        row = self.current_row()
+        if row is not None:
+            self.post_message(self.RowSelected(self, self.cursor_row, row.key))
+
+    # -- the mouse: a faint cursor under it; a click moves the cursor, a second click selects
+
+    def on_mouse_move(self, event: events.MouseMove) -> None:
+        row = event.style.meta.get("row") if event.style.meta else None
+        if row is None:
+            if self.show_hover:
+                self.show_hover = False
+                self.refresh_row(self.hover_row)
+            return
+        if row != self.hover_row or not self.show_hover:
+            old, self.hover_row, self.show_hover = self.hover_row, row, True
+            self.refresh_row(old)
+            self.refresh_row(row)
+
+    def on_leave(self, event: events.Leave) -> None:
+        if self.show_hover:
+            self.show_hover = False
+            self.refresh_row(self.hover_row)
+
+    def on_click(self, event: events.Click) -> None:
+        row = event.style.meta.get("row") if event.style.meta else None
+        if row is None or row < 0 or row >= len(self.rows_shown):
+            return  # the header, or below the rows
+        event.stop()
+        again = row == self.cursor_row
+        self.move_cursor(row=row, animate=True)
+        if again:
+            self.action_select_cursor()
+
+    # -- rendering: the Line API
+
+    def render_lines(self, crop: Region) -> list[Strip]:
+        self._pseudo = self.get_pseudo_class_state()  # focus and theme change the cursor's look
+        return super().render_lines(crop)
+
+    def render_line(self, y: int) -> Strip:
+        x1 = int(self.scroll_x)
+        row_index = -1 if y < self.HEADER_HEIGHT else y - self.HEADER_HEIGHT + int(self.scroll_y)
+        return self._line(row_index, x1, x1 + self.size.width, self.rich_style)
+
+    def _line(self, row_index: int, x1: int, x2: int, base_style: Style) -> Strip:
         width = self.size.width
-        header = self.header_height if self.show_header else 0
-        if y < header:
-            row_index, key, cache = -1, None, self._header_strips
+        if row_index < 0:
+            key, cache = None, self._header_strips
+        elif row_index >= len(self.rows_shown):
+            return Strip.blank(width, base_style)
         else:
-            row_index = y - header
-            if row_index >= len(self.rows_shown):
-                return Strip.blank(width, base_style)
             key = self.rows_shown[row_index].key
             cache = self._entry(key).strips
-        cursor = row_index == self.cursor_coordinate.row
-        hover = row_index == self.hover_coordinate.row
-        cache_key = (row_index, y, x1, x2, width, cursor, hover, self.show_cursor, self._show_hover_cursor,
-                     base_style, self._pseudo_class_state)
+        cursor = row_index == self.cursor_row
+        hover = row_index == self.hover_row
+        cache_key = (row_index, x1, x2, width, cursor, hover, self.show_hover, base_style, self._pseudo)
         strip = cache.get(cache_key)
         if strip is None:
             if len(cache) > 16:
                 cache.clear()
-            segments = self._row_segments(row_index, key, base_style, cursor, hover)
-            strip = Strip(line_crop(segments, x1, x2, width)).adjust_cell_length(width, base_style).simplify()
+            strip = Strip(self.row_segments(row_index, key, base_style, cursor, hover))
+            strip = strip.crop(x1, x2).adjust_cell_length(width, base_style).simplify()
             cache[cache_key] = strip
         return strip
 
-    def _row_segments(self, row_index: int, key: str | None, base_style: Style, cursor: bool,
-                      hover: bool) -> list[Segment]:
-        """One row as DataTable's `_render_line_in_row`/`_render_cell` render it (row cursor, one-line
-        rows, no fixed rows or columns, no labels): the same styles, formatter and padding."""
+    def _cell_styles(self, header: bool, hover: bool, cursor: bool) -> tuple[Style, Style]:
+        """(style over the cell, style after the cell's own) as DataTable's `_get_styles_to_render_cell`
+        makes them for a row cursor (cursor foreground from CSS, background from the cell)."""
+        key = (header, hover, cursor, self.show_hover, self._pseudo)
+        found = self._styles.get(key)
+        if found is None:
+            get = self.get_component_rich_style
+            style = Style()
+            if hover and self.show_hover:
+                style += get("datatable--hover")
+                if header:
+                    style += get("datatable--header-hover")
+            if cursor:
+                style += get("datatable--cursor")
+                if header:
+                    style += get("datatable--header-cursor")
+            found = self._styles[key] = (style, Style.from_color(color=style.color))
+        return found
+
+    def row_segments(self, row_index: int, key: str | None, base_style: Style, cursor: bool,
+                     hover: bool) -> list[Segment]:
+        """One row's segments over the whole table width (-1: the header line)."""
         self.rows_rendered += 1
         is_header = row_index == -1
-        columns = self.ordered_columns
         if is_header:
-            values: list[Any] = [column.label for column in columns]
+            values: list[Any] = self.labels
+            row_style = self.get_component_styles("datatable--header").rich_style
         else:
             assert key is not None
             cells = self._entry(key).cells
-            values = [_format_cell(cells.get(column.key)) for column in columns]
-        row_style = self._get_row_style(row_index, base_style)
-        show_cursor, show_hover = self.show_cursor, self._show_hover_cursor
-        component_style, post_style = self._get_styles_to_render_cell(
-            is_header, False, False, hover, cursor, show_cursor, show_hover,
-            self.cursor_foreground_priority == "css", self.cursor_background_priority == "css")
-        console, options, padding = self.app.console, self.app.console_options, self.cell_padding
+            values = [format_cell(cells.get(column)) for column in self.columns_shown]
+            row_style = base_style
+        component_style, post_style = self._cell_styles(is_header, hover, cursor)
+        console, options, padding = self.app.console, self.app.console_options, self.CELL_PADDING
         segments: list[Segment] = []
         table_width = 0
-        for column_index, (column, value) in enumerate(zip(columns, values, strict=True)):
-            width = column.get_render_width(self)
+        for column_index, (column, value) in enumerate(zip(self.columns_shown, values, strict=True)):
+            width = self.widths[column] + 2 * padding
             table_width += width
             pre_style = row_style + Style.from_meta({"row": row_index, "column": column_index}) + component_style
             fast = self.fast_cells and _cell_segments(console, value, width, padding, pre_style, post_style)
@@ -723,27 +846,10 @@ class ProfileTable(DataTable):
                 Styled(Padding(value, (0, padding)), pre_style=pre_style, post_style=post_style),
                 options.update_dimensions(width, 1).update(no_wrap=True))
             segments.extend(lines[0])
-        extend_style, _post = self._get_styles_to_render_cell(
-            is_header, False, False, hover, row_index == self.cursor_coordinate.row, show_cursor, show_hover,
-            False, False)
-        extend_style = row_style + extend_style + Style.from_meta(
+        extend_style = row_style + component_style + Style.from_meta(
             {"row": row_index, "column": 0, "out_of_bounds": True})
         segments.append(Segment(" " * max(0, self.size.width - table_width), extend_style))
         return segments
-
-    # -- the screen's questions
-
-    def current_row(self) -> RowInfo | None:
-        if not self.row_count:
-            return None
-        try:
-            key = self.coordinate_to_cell_key(Coordinate(self.cursor_row, 0)).row_key.value
-        except CellDoesNotExist:
-            return None
-        return self._by_key.get(key) if key is not None else None
-
-    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
-        self.last_index = event.cursor_row
 
 
 def _cell_segments(console: Any, text: Any, width: int, padding: int, pre: Style,
@@ -776,11 +882,6 @@ def _cell_segments(console: Any, text: Any, width: int, padding: int, pre: Style
     return out
 
 
-def _format_cell(value: Any) -> Any:
-    """A cell as DataTable shows it (its own formatter; None and empty cells as its empty text)."""
-    if value is None:
-        return _EMPTY_TEXT
-    return default_cell_formatter(value, wrap=False, height=1) or _EMPTY_TEXT
 
 
 def _next_cooldown_end(rows: list[RowInfo], now: int) -> int:

@@ -12,24 +12,28 @@ arrives whole (screens.widgets.PasteInput). Validation is live; nothing is saved
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
-from datetime import UTC, datetime
 from functools import partial
 from pathlib import Path
 from typing import Any
 
 from openclaw_onboard.core.clock import now_ms as default_clock
-from openclaw_onboard.core.durations import parse_duration
 from openclaw_onboard.core.envkeys import env_prefix
 from openclaw_onboard.core.errors import OpenClawError
-from openclaw_onboard.core.i18n import N_, _, ngettext
-from openclaw_onboard.core.masking import mask_secret
+from openclaw_onboard.core.i18n import N_, _
 from openclaw_onboard.core.paths import env_file_path, state_dir
-from openclaw_onboard.core.profiles import default_profile_id, validate_profile_id, validate_provider
-from openclaw_onboard.core.providers import catalog, key_shape_problem
+from openclaw_onboard.core.profiles import default_profile_id
+from openclaw_onboard.core.providers import catalog
 from openclaw_onboard.core.textwidth import cells, pad
-from openclaw_onboard.core.timefmt import format_duration as format_remaining  # 5h, 3일, 3日, 3天
-from openclaw_onboard.core.tokens import validate_setup_token, validate_token
+from openclaw_onboard.core.usecases.credentials import (
+    REF_KINDS,
+    CredentialCheck,
+    CredentialInput,
+    RefInput,
+    add_credential,
+    check_credential,
+    profile_kind,
+)
+from openclaw_onboard.core.usecases.outcome import Verdict
 from openclaw_onboard.screens.agent_select import home_relative
 from openclaw_onboard.screens.i18n import TranslatedBindings, tr
 from openclaw_onboard.screens.results import LoginResult, LoginSaved
@@ -63,7 +67,6 @@ TITLES = {
 # "Store as" choices: (radio id, label msgid). plaintext keeps the secret in auth-profiles.json (0600).
 STORAGE = (("store-plain", N_("plaintext")), ("store-env", N_("env var")), ("store-file", N_("file")),
            ("store-exec", N_("command")))
-REF_KINDS = ("api-key", "paste-token")  # OpenClaw accepts keyRef/tokenRef on these, never on OAuth
 
 
 class StorageButton(RadioButton):
@@ -73,35 +76,6 @@ class StorageButton(RadioButton):
     def _button(self) -> Content:
         self.BUTTON_INNER = "●" if self.value else "○"
         return super()._button
-
-
-@dataclass
-class FieldCheck:
-    ok: bool
-    message: str
-    pending: bool = False  # nothing entered yet: neither good nor bad
-
-
-@dataclass
-class FormState:
-    provider: FieldCheck
-    profile: FieldCheck
-    secret: FieldCheck
-    expiry: FieldCheck | None
-    provider_id: str | None = None
-    profile_id: str | None = None
-    secret_value: str | None = None
-    expires_in_ms: int | None = None
-    plan: Any = None  # core.secrets.StoragePlan when the secret is stored as a ref
-
-    @property
-    def valid(self) -> bool:
-        checks = [self.provider, self.profile, self.secret] + ([self.expiry] if self.expiry else [])
-        return all(c.ok for c in checks)
-
-
-def _fmt_date(ms: int) -> str:
-    return datetime.fromtimestamp(ms / 1000, tz=UTC).strftime("%Y-%m-%d")
 
 
 FIELD_LABEL_CELLS = 12  # the narrowest label column (token_paste.tcss .field-label); wider if a label needs it
@@ -123,7 +97,7 @@ class TokenPasteScreen(TranslatedBindings, Screen[LoginResult]):
         self.agent_id = agent_id
         self.kind = kind
         # core.profiles.default_profile_id's kinds: setup-token and API keys are P:default, pasted tokens P:manual
-        self._profile_kind = {"api-key": "api_key", "setup-token": "setup-token"}.get(kind, "token")
+        self._profile_kind = profile_kind(kind)
         self.state = state if state is not None else state_dir(env)
         self.clock = clock or default_clock
         self.env = env
@@ -212,35 +186,23 @@ class TokenPasteScreen(TranslatedBindings, Screen[LoginResult]):
         self.query_one("#save-error", Static).update("")
         self.revalidate()
 
-    def _default_env_var(self, provider_id: str) -> str:
-        from openclaw_onboard.core.providers import catalog
-
-        entry = catalog().get(provider_id)
-        names = sorted(entry.env, key=lambda n: "KEY" not in n) if entry else []
-        return names[0] if names else f"{env_prefix(provider_id)}_API_KEY"
-
-    def _plan(self, provider_id: str | None) -> tuple[FieldCheck, Any]:
-        """The ref the form describes, validated (resolution waits for Save: a command may be slow)."""
-        from openclaw_onboard.core import secrets
-
+    def _ref_input(self) -> RefInput | None:
+        """The "store as" rows as core's RefInput; None while "plaintext" is chosen."""
         storage = self.storage
-        try:
-            if storage == "store-env":
-                if provider_id is None:
-                    return FieldCheck(False, _("needs a provider first"), pending=True), None
-                plan = secrets.plan_env(self._value("#ref-env").strip() or self._default_env_var(provider_id))
-            elif storage == "store-file":
-                if not self._value("#ref-file-path").strip():
-                    return FieldCheck(False, _("type the secrets file's path"), pending=True), None
-                plan = secrets.plan_file(self._value("#ref-file-path"), self._value("#ref-file-id"), self._raw_config)
-            else:
-                if not self._value("#ref-cmd").strip():
-                    return FieldCheck(False, _("type the command's absolute path"), pending=True), None
-                plan = secrets.plan_exec(self._value("#ref-cmd"), self._value("#ref-args"), "value",
-                                         self._value("#ref-pass-env"), self._raw_config)
-        except OpenClawError as exc:
-            return FieldCheck(False, str(exc)), None
-        return FieldCheck(True, _("ref {ref}: checked when you save").format(ref=plan.ref.label)), plan
+        if self.kind not in REF_KINDS or storage == "store-plain":
+            return None
+        return RefInput(storage.removeprefix("store-"), env_var=self._value("#ref-env"),
+                        file_path=self._value("#ref-file-path"), file_pointer=self._value("#ref-file-id"),
+                        command=self._value("#ref-cmd"), args=self._value("#ref-args"),
+                        pass_env=self._value("#ref-pass-env"))
+
+    def _input(self) -> CredentialInput:
+        return CredentialInput(
+            self.kind, self.initial_provider if self.kind == "setup-token" else self._value("#provider"),
+            profile=self._value("#profile"), secret=self._value("#secret"),
+            expires_in=self._value("#expires") if self.kind != "api-key" else "", ref=self._ref_input(),
+            write_env=self.kind == "api-key" and bool(self.query("#write-env"))
+            and self.query_one("#write-env", Checkbox).value)
 
     def _config(self) -> dict[str, Any]:
         from openclaw_onboard.core import config as config_mod
@@ -263,94 +225,9 @@ class TokenPasteScreen(TranslatedBindings, Screen[LoginResult]):
         matches = self.query(selector)
         return matches.first(WizardInput).value if matches else ""
 
-    def check(self) -> FormState:
-        raw_provider = self.initial_provider if self.kind == "setup-token" else self._value("#provider")
-        provider_id: str | None = None
-        if not raw_provider.strip():
-            provider = FieldCheck(False, _("choose or type a provider"), pending=True)
-        else:
-            try:
-                provider_id = validate_provider(raw_provider)
-                entry = catalog().get(provider_id)
-                if entry is not None:
-                    provider = FieldCheck(True, f"{provider_id} ({entry.label})")
-                else:
-                    hints = catalog().suggest(provider_id)
-                    if hints:
-                        text = _("{provider}: not in OpenClaw's catalog, saved anyway; did you mean {suggestions}?")
-                        text = text.format(provider=provider_id, suggestions=_(" or ").join(hints))
-                    else:
-                        text = _("{provider}: not in OpenClaw's catalog, saved anyway").format(provider=provider_id)
-                    provider = FieldCheck(True, text)
-            except OpenClawError as exc:
-                provider = FieldCheck(False, str(exc))
-
-        profile_id: str | None = None
-        raw_profile = self._value("#profile").strip()
-        if provider_id is None:
-            profile = FieldCheck(False, _("needs a provider first"), pending=True)
-        else:
-            default = default_profile_id(provider_id, self._profile_kind)
-            candidate = default if not raw_profile else (
-                raw_profile if ":" in raw_profile else f"{provider_id}:{raw_profile}")
-            try:
-                profile_id = validate_profile_id(candidate, provider_id)
-                profile = self._profile_check(profile_id, defaulted=not raw_profile)
-            except OpenClawError as exc:
-                profile = FieldCheck(False, str(exc))
-
-        secret_value: str | None = None
-        plan: Any = None
-        raw_secret = self._value("#secret")
-        if self.kind in REF_KINDS and self.storage != "store-plain":
-            secret, plan = self._plan(provider_id)
-        elif not raw_secret.strip():
-            what = {"setup-token": _("paste the setup-token"), "api-key": _("paste the API key")}.get(
-                self.kind, _("paste the token"))
-            secret = FieldCheck(False, what, pending=True)
-        else:
-            try:
-                secret_value = (validate_setup_token if self.kind == "setup-token" else validate_token)(raw_secret)
-                shape = key_shape_problem(provider_id, secret_value) if provider_id else None
-                if shape:
-                    secret = FieldCheck(False, f"{shape}: {mask_secret(secret_value)}")
-                else:
-                    n = len(secret_value)
-                    secret = FieldCheck(True, ngettext("{n} character, {masked}", "{n} characters, {masked}",
-                                                       n).format(n=n, masked=mask_secret(secret_value)))
-            except OpenClawError as exc:
-                secret = FieldCheck(False, str(exc))
-
-        expiry: FieldCheck | None = None
-        expires_in_ms: int | None = None
-        if self.kind != "api-key":
-            raw_expiry = self._value("#expires").strip()
-            if not raw_expiry:
-                expiry = FieldCheck(True, _("no expiry (static token)"))
-            else:
-                try:
-                    expires_in_ms = parse_duration(raw_expiry)
-                    at = self.clock() + expires_in_ms
-                    expiry = FieldCheck(True, _("expires in {remaining} ({date})").format(
-                        remaining=format_remaining(expires_in_ms), date=_fmt_date(at)))
-                except OpenClawError as exc:
-                    expiry = FieldCheck(False, str(exc))
-        return FormState(provider, profile, secret, expiry, provider_id, profile_id, secret_value, expires_in_ms, plan)
-
-    def _profile_check(self, profile_id: str, *, defaulted: bool) -> FieldCheck:
-        """A pre-filled id that already holds another kind of credential is not silently offered."""
-        held = self._existing.get(profile_id)
-        want = {"api-key": "api_key"}.get(self.kind, "token")
-        if held is None:
-            return FieldCheck(True, _("{profile_id} (default)").format(profile_id=profile_id) if defaulted
-                              else profile_id)
-        if defaulted and held != want:
-            held_texts = {"oauth": _("{profile_id} already holds an OAuth login; type another profile name"),
-                          "token": _("{profile_id} already holds a token; type another profile name"),
-                          "api_key": _("{profile_id} already holds an API key; type another profile name")}
-            text = held_texts.get(held) or _("{profile_id} already holds {kind}; type another profile name")
-            return FieldCheck(False, text.format(profile_id=profile_id, kind=held))
-        return FieldCheck(True, _("{profile_id} (exists: saving replaces it)").format(profile_id=profile_id))
+    def check(self) -> CredentialCheck:
+        """Every field's verdict by core's rules (core.usecases.credentials), against what was read on mount."""
+        return check_credential(self._input(), self._existing, self._raw_config, self.clock())
 
     def _existing_types(self) -> dict[str, str]:
         from openclaw_onboard.core import store
@@ -368,7 +245,7 @@ class TokenPasteScreen(TranslatedBindings, Screen[LoginResult]):
         if full is not None:
             field.value = full
 
-    def revalidate(self) -> FormState:
+    def revalidate(self) -> CredentialCheck:
         form = self.check()
         lines = []
         names = [(_("provider"), form.provider), (_("profile"), form.profile),
@@ -483,71 +360,30 @@ class TokenPasteScreen(TranslatedBindings, Screen[LoginResult]):
         except OpenClawError:
             return False
 
-    def _start_save(self, form: FormState) -> None:
+    def _start_save(self, form: CredentialCheck) -> None:
         self.saving = True
         self.query_one("#save", Button).disabled = True
         self.query_one("#save-error", Static).update(_("Saving…"))
-        write_env = self.kind == "api-key" and self.query_one("#write-env", Checkbox).value
         if form.plan is not None:
             self.query_one("#save-error", Static).update(_("Checking {what}…").format(what=form.plan.describe()))
-            self._save_ref(form)
-            return
-        self._save(form, write_env)
+        self._save(self._input())
 
     @work(thread=True, exclusive=True, group="save")
-    def _save_ref(self, form: FormState) -> None:
-        """Preflight: resolve the ref before anything is written; on failure say why and keep the form."""
-        import os
-
-        from openclaw_onboard.core import profiles, secrets
-        from openclaw_onboard.core.envkeys import read_env_file
-
-        assert form.provider_id and form.profile_id and form.plan is not None
-        env = {**read_env_file(self.state), **(os.environ if self.env is None else self.env)}
-        try:
-            value = secrets.preflight(form.plan, self._config(), env)
-            shape = key_shape_problem(form.provider_id, value.strip())
-            del value  # checked, never kept
-            if shape:
-                raise secrets.SecretRefError(_("it resolves, but {problem}").format(problem=shape))
-            secrets.save_plan(form.plan, self.state)
-            pid = profiles.add_secret_ref(form.provider_id, form.plan.ref, form.profile_id,
-                                          "api_key" if self.kind == "api-key" else "token",
-                                          agent_id=self.agent_id, state=self.state)
-        except OpenClawError as exc:
-            self.app.call_from_thread(self._save_failed,
-                                      "✗ " + _("Not saved: {error}. Fix it and save again.").format(error=exc))
+    def _save(self, inp: CredentialInput) -> None:
+        """core.usecases.credentials.add_credential: checked again, a ref resolved first, one transaction."""
+        outcome = add_credential(inp, self.agent_id, self.state, self.env, self.clock())
+        if outcome.verdict is Verdict.NOTHING_SAVED:
+            message = outcome.message
+            if inp.ref is not None:
+                message = "✗ " + _("Not saved: {error}. Fix it and save again.").format(error=message)
+            self.app.call_from_thread(self._save_failed, message)
             return
-        except OSError as exc:
-            self.app.call_from_thread(self._save_failed,
-                                      _("Could not write: {error}").format(error=exc.strerror or exc))
-            return
-        self.app.call_from_thread(self.dismiss, LoginSaved(pid))
-
-    @work(thread=True, exclusive=True, group="save")
-    def _save(self, form: FormState, write_env: bool) -> None:
-        from openclaw_onboard.core import profiles
-        from openclaw_onboard.core.envkeys import write_env_var
-
-        assert form.provider_id and form.profile_id and form.secret_value
-        try:
-            if self.kind == "api-key":
-                pid = profiles.add_api_key(form.provider_id, form.secret_value, form.profile_id,
-                                           agent_id=self.agent_id, state=self.state)
-                if write_env:
-                    write_env_var(f"{env_prefix(form.provider_id)}_API_KEY", form.secret_value, self.state)
-            else:
-                pid = profiles.add_token(form.provider_id, form.secret_value, form.profile_id,
-                                         expires_in_ms=form.expires_in_ms, agent_id=self.agent_id,
-                                         state=self.state, now_ms=self.clock())
-        except OpenClawError as exc:
-            self.app.call_from_thread(self._save_failed, str(exc))
-            return
-        except OSError as exc:
-            self.app.call_from_thread(self._save_failed,
-                                      _("Could not write: {error}").format(error=exc.strerror or exc))
-            return
-        self.app.call_from_thread(self.dismiss, LoginSaved(pid))
+        if outcome.verdict is Verdict.CONFIG_NOT_UPDATED:  # saved: said where the user looks next
+            self.app.call_from_thread(self.app.notify, outcome.message, severity="warning", timeout=10)
+        for note in outcome.notes:
+            self.app.call_from_thread(self.app.notify, note, severity="warning", timeout=6)
+        assert outcome.profile_id is not None
+        self.app.call_from_thread(self.dismiss, LoginSaved(outcome.profile_id))
 
     def _save_failed(self, message: str) -> None:
         self.saving = False

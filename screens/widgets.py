@@ -13,17 +13,23 @@ looks like a token or key is handed to the screen (`SecretPasted`) instead of be
 from __future__ import annotations
 
 import re
-from typing import Any, Literal
+from typing import Any
 
 from openclaw_onboard.core.i18n import N_
 from openclaw_onboard.core.textwidth import cells
+from openclaw_onboard.screens.textual_compat import (
+    FooterKey,
+    PagingGuard,
+    SelectCurrent,
+    SelectOverlay,
+    SelectType,
+    select_type_to_search,
+)
 from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.message import Message
-from textual.widgets import Footer, Input, OptionList, Select
-from textual.widgets._footer import FooterKey
-from textual.widgets._select import SelectCurrent, SelectOverlay, SelectType
+from textual.widgets import Footer, Input, Select
 
 _WHITESPACE = re.compile(r"\s+")
 _TOKENISH = re.compile(r"[A-Za-z0-9_\-.=+/]+")
@@ -105,21 +111,6 @@ class GuardedInput(WizardInput):
             self.post_message(self.SecretPasted(self, event.text))
 
 
-class PagingGuard(OptionList):
-    """Page up/down that cannot crash.
-
-    Textual's `_move_page` reads the line of the highlighted option, which is not laid out while the
-    list has no room (a Select's dropdown as it opens, a list in a terminal a few lines high):
-    KeyError. Found by key mashing.
-    """
-
-    def _move_page(self, direction: Literal[-1, 1]) -> None:
-        self._update_lines()
-        if (self.highlighted or 0) not in self._index_to_line:
-            return
-        super()._move_page(direction)
-
-
 class WizardOptionList(PagingGuard):
     """OptionList with safe paging."""
 
@@ -133,7 +124,7 @@ class WizardSelect(Select[SelectType]):
 
     def compose(self) -> ComposeResult:
         yield SelectCurrent(self.prompt)
-        yield GuardedSelectOverlay(type_to_search=self._type_to_search).data_bind(compact=Select.compact)
+        yield GuardedSelectOverlay(type_to_search=select_type_to_search(self)).data_bind(compact=Select.compact)
 
 
 class FittingFooter(Footer):

@@ -125,7 +125,7 @@ def test_paste_token_profile_id_and_expiry(cli, openclaw_files, make_agent):
         (["--expires-in", "12x"], PASTED, "Invalid duration '12x'"),
         (["--expires-in", "0d"], PASTED, "longer than zero"),
         (["--profile-id", "anthropic:x"], PASTED, 'Profile id "anthropic:x" is for anthropic, not openrouter.'),
-        (["--profile-id", "nocolon"], PASTED, "Invalid profile id"),
+        (["--profile-id", "no/slash"], PASTED, "Invalid profile name"),
         (["--agent", "ghost"], PASTED, 'Agent "ghost" not found'),
         ([], 'sk-or-"quoted"', "not part of a token"),
     ],
@@ -238,3 +238,69 @@ def test_paste_token_into_a_config_with_a_form_feed_and_a_nan(cli, openclaw_file
     assert openclaw_files.read_config()["auth"]["profiles"]["openrouter:manual"] == {
         "provider": "openrouter", "mode": "token"}
     assert config.read_text().startswith("\x0c{\n  gateway: { mode: 'local', ratio: NaN },\x0b\n")
+# ---- one set of rules with the wizard (core.usecases.credentials)
+
+def _store_file(state_dir):
+    return state_dir / "agents" / "main" / "agent" / "auth-profiles.json"
+
+
+def test_paste_token_refuses_what_the_wizard_refuses(cli, state_dir):
+    res = cli("models", "auth", "paste-token", "--provider", "openrouter", input="sk-or-v1-abc")
+    assert res.rc == 1
+    assert res.err == ("openclaw: OpenRouter keys are at least 40 characters; this one has 12 (cut off while "
+                       "copying?)\n")
+    assert not _store_file(state_dir).exists()
+
+
+@pytest.mark.parametrize("token", ["sk-ant-api03-" + "x" * 80, "sk-ant-oat01-" + "x" * 66])
+def test_paste_token_for_anthropic_follows_openclaws_rule(cli, state_dir, token):
+    res = cli("models", "auth", "paste-token", "--provider", "anthropic", input=token)
+    assert res.rc == 1 and ("sk-ant-oat01-" in res.err or "Token looks too short" in res.err)
+    assert not _store_file(state_dir).exists()
+
+
+def test_paste_token_mistyped_provider_gets_a_did_you_mean(cli):
+    res = cli("models", "auth", "paste-token", "--provider", "opnerouter", input=PASTED)
+    assert res.rc == 0
+    assert res.err == ("Note: opnerouter: not in OpenClaw's catalog, saved anyway; did you mean openrouter?\n")
+
+
+def test_paste_token_shorthand_profile_name_is_the_providers(cli, state_dir):
+    res = cli("models", "auth", "paste-token", "--provider", "openrouter", "--profile-id", "work", input=PASTED)
+    assert res.rc == 0 and "Saved openrouter:work for agent main" in res.out
+
+
+def test_paste_token_never_fails_after_saving_when_openclaw_json_cannot_be_edited(cli, state_dir):
+    """The config is checked before the credential is written: one transaction, one answer."""
+    (state_dir / "openclaw.json").write_text("{ not json5 at all ")
+    res = cli("models", "auth", "paste-token", "--provider", "openrouter", input=PASTED)
+    assert res.rc == 1 and "openclaw.json" in res.err
+    assert not _store_file(state_dir).exists()
+
+
+@pytest.mark.parametrize("text", ['{\f"meta": {}}\n', '{"meta": {"x": NaN}}\n'])
+def test_paste_token_valid_json5_config_saves_both_or_neither(cli, state_dir, text):
+    """A form feed or NaN (valid JSON5): either both files take the profile, or neither does."""
+    (state_dir / "openclaw.json").write_text(text)
+    res = cli("models", "auth", "paste-token", "--provider", "openrouter", input=PASTED)
+    saved = _store_file(state_dir).exists()
+    in_config = "openrouter:manual" in (state_dir / "openclaw.json").read_text()
+    assert (res.rc, saved, in_config) in ((0, True, True), (1, False, False)), res
+
+
+def test_api_key_ref_exec_adds_its_secrets_provider(cli, state_dir, tmp_path):
+    import json
+    import sys
+
+    op = tmp_path / "bin" / "op"
+    op.parent.mkdir()
+    op.write_text(f"#!{sys.executable}\nprint({PASTED!r})\n")
+    op.chmod(0o700)
+    res = cli("models", "auth", "api-key", "--provider", "openrouter", "--ref-exec", str(op),
+              "--ref-args=read op://Private/OpenRouter/credential")
+    assert res.rc == 0, res
+    assert res.out == ("Saved openrouter:default for agent main: key from exec:op:value (not stored in the "
+                       "file)\n")
+    cfg = json.loads((state_dir / "openclaw.json").read_text())
+    assert cfg["secrets"]["providers"]["op"]["command"] == str(op)
+    assert PASTED not in _store_file(state_dir).read_text()

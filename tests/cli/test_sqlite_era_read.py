@@ -63,3 +63,23 @@ def test_order_get_and_agents_list_read_the_databases(cli, state_dir) -> None:
     assert (main["override"], work["override"]) == (["openrouter:manual"], ["openrouter:work"])
     listed = cli("agents", "list").out
     assert "main  1 profile" in listed and "work  1 profile" in listed
+
+
+def test_a_broken_shared_database_fails_in_one_line(cli, state_dir) -> None:
+    make_sqlite_state(state_dir)
+    (state_dir / "state" / "openclaw.sqlite").write_bytes(b"\x00garbage" * 4096)
+    res = cli("models", "status")
+    assert res.rc == 1 and "openclaw.sqlite" in res.err and "could not be read" in res.err
+
+
+def test_doctor_fix_reports_loose_modes_in_a_sqlite_era_dir_and_changes_none(cli, state_dir) -> None:
+    import os
+
+    make_sqlite_state(state_dir)
+    db = state_dir / "state" / "openclaw.sqlite"
+    os.chmod(db, 0o644)
+    os.chmod(state_dir / "openclaw.json", 0o644)
+    res = cli("doctor", "--fix", one_line=False)
+    assert f"chmod 600 {db}" in res.out
+    assert (db.stat().st_mode & 0o777, (state_dir / "openclaw.json").stat().st_mode & 0o777) == (0o644, 0o644)
+    assert "fixed" not in res.out

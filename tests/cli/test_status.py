@@ -208,3 +208,25 @@ def test_cooldown_and_unused_profiles_are_marked(cli, make_agent):
     old = next(li for li in out.splitlines() if "anthropic:old" in li and "token" in li)
     assert "cooldown 30m" in work
     assert old.strip().startswith("-.") and "not in order" in old
+
+
+def test_reused_claude_cli_login_is_listed_once_under_anthropic(cli, make_agent, cli_env):
+    """`login --provider anthropic --method cli` stores provider `claude-cli` (OpenClaw's auth alias of
+    anthropic): `models status` lists it, and every other anthropic profile, once, under anthropic."""
+    from pathlib import Path
+
+    from tests.conftest import write_json
+
+    make_agent()
+    write_json(Path(cli_env["HOME"]) / ".claude" / ".credentials.json", {"claudeAiOauth": {
+        "accessToken": "sk-ant-oat01-claude-cli-access-" + "x" * 60, "refreshToken": "sk-ant-ort01-r" + "y" * 40,
+        "expiresAt": EXAMPLE_NOW_MS + 8 * HOUR_MS}})
+    res = cli("models", "auth", "login", "--provider", "anthropic", "--method", "cli")
+    assert res.rc == 0 and "Saved anthropic:claude-cli for agent main" in res.out, res
+    rows = [line.split("\t") for line in cli("models", "status", "--plain").out.splitlines()]
+    ids = [r[1] for r in rows]
+    assert sorted(ids) == sorted([*EXAMPLE_STORE["profiles"], "anthropic:claude-cli"])
+    doc = StatusOutput.model_validate_json(cli("models", "status", "--json").out)
+    anthropic = [p.id for prov in doc.providers if prov.provider == "anthropic" for p in prov.profiles]
+    assert sorted(anthropic) == ["anthropic:claude-cli", "anthropic:work"]
+    assert "claude-cli" not in [prov.provider for prov in doc.providers]

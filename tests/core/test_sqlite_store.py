@@ -128,3 +128,55 @@ def test_reading_writes_nothing_but_sqlites_own_sidecars(state_dir: Path) -> Non
     assert {p: t for p, t in after.items() if p in before} == before
     assert {p.name for p in set(after) - set(before)} <= {"openclaw.sqlite-shm", "openclaw.sqlite-wal"}
     assert all(os.stat(p).st_mode & 0o077 == 0 for p in after)
+
+
+# ---- found by an outside attacker pass
+
+
+@pytest.mark.parametrize("damage", ["random", "malformed_page"])
+def test_a_broken_state_database_is_an_error_never_no_credentials(state_dir: Path, damage: str) -> None:
+    db = make_state_db(state_dir, {"openrouter:manual": _token(KEY)})
+    if damage == "random":
+        db.write_bytes(os.urandom(64 * 1024))
+    else:
+        data = bytearray(db.read_bytes())
+        data[100:4096] = os.urandom(4096 - 100)  # the first page's schema, past the header
+        db.write_bytes(bytes(data))
+    with pytest.raises(StoreCorruptError, match="could not be read"):
+        sqlite_store.read_shared(str(state_dir), str(agent_paths("main", state_dir).agent_dir))
+
+
+def test_a_deeply_nested_row_is_reported_not_a_crash(state_dir: Path) -> None:
+    import sqlite3
+
+    db = make_state_db(state_dir)
+    deep = '{"version":1,"profiles":{"p":{"type":"token","provider":"x","token":"t","x":' + "[" * 200_000 + \
+        "]" * 200_000 + "}}}"
+    conn = sqlite3.connect(db)
+    conn.execute("UPDATE config_machine_state SET value_json = ? WHERE state_key = 'authProfiles.store'", (deep,))
+    conn.commit()
+    conn.close()
+    with pytest.raises(StoreCorruptError, match="nested too deeply"):
+        sqlite_store.read_state_db(str(state_dir))
+
+
+def test_mains_own_database_beside_the_shared_store_is_read_too(state_dir: Path) -> None:
+    """9.x writes `order set --agent main` into main's own database even when the shared store is the state DB."""
+    from openclaw_onboard.core import store
+
+    make_sqlite_state(state_dir, {"openrouter:manual": _token(KEY)})
+    make_agent_db(agent_paths("main", state_dir).agent_dir, None, {"order": {"openrouter": ["openrouter:manual"]}})
+    loaded = store.load("main", state_dir)
+    assert loaded.store.order == {"openrouter": ["openrouter:manual"]}
+    assert list(loaded.store.profiles) == ["openrouter:manual"]
+
+
+@pytest.mark.parametrize("legacy", ["credentials/oauth.json", "agents/main/agent/auth.json"])
+def test_legacy_files_beside_the_databases_are_a_mixed_dir(state_dir: Path, legacy: str) -> None:
+    from openclaw_onboard.core import era
+
+    make_sqlite_state(state_dir)
+    path = state_dir / legacy
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text("{}")
+    assert era.detect(state_dir).mixed

@@ -291,3 +291,18 @@ def test_status_of_many_providers_with_an_order_each_is_linear(state_dir, make_a
     assert len(result.providers) == n and all(p.order_source == "override" for p in result.providers)
     assert all(p.profiles[0].position == 1 for p in result.providers)
     assert calls < 20 * n, calls  # quadratic was n * n = 160,000
+
+
+def test_an_auth_alias_is_one_provider_group(make_agent):
+    """A Claude CLI login (provider `claude-cli`, an auth alias of anthropic) beside an anthropic profile: one
+    `anthropic` group listing each profile once (it was two groups, each listing every anthropic profile)."""
+    raw = copy.deepcopy(EXAMPLE_STORE)
+    raw["profiles"]["anthropic:claude-cli"] = {"type": "oauth", "provider": "claude-cli", "access": "sk-ant-oat01-a",
+                                               "refresh": "sk-ant-ort01-r", "expires": EXAMPLE_NOW_MS + 8 * HOUR_MS}
+    make_agent(store=raw)
+    st = _agent()
+    assert [p.provider for p in st.providers] == ["anthropic", "openai", "openai-codex", "openrouter"]
+    anthropic = next(p for p in st.providers if p.provider == "anthropic")
+    assert sorted(r.profile_id for r in anthropic.profiles) == ["anthropic:claude-cli", "anthropic:work"]
+    ids = [p.profile_id for p in st.profiles]
+    assert len(ids) == len(set(ids)) == 5

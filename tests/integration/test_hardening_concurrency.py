@@ -45,7 +45,7 @@ TIMEOUT_S = 60.0
 
 
 def _token(round_no: int, i: int) -> str:
-    return f"sk-ant-api03-round{round_no}-paster{i}-" + "x" * 60
+    return f"sk-ant-oat01-round{round_no}-paster{i}-" + "x" * 70  # OpenClaw's rule: sk-ant-oat01-, 80+
 
 
 def _collect(proc: subprocess.Popen) -> tuple[int, str, str]:  # type: ignore[type-arg]

@@ -26,11 +26,11 @@ from openclaw_onboard.core import store as store_mod
 from openclaw_onboard.core.timefmt import format_countdown
 from openclaw_onboard.screens.dashboard import DashboardScreen
 from openclaw_onboard.screens.profile_details import ProfileDetailsScreen
-from openclaw_onboard.screens.profile_table import live_status
+from openclaw_onboard.screens.profile_table import ProfileTable, live_status
 from openclaw_onboard.screens.results import AddCredential
 from rich.text import Text
 from textual.app import App
-from textual.widgets import DataTable, Input
+from textual.widgets import Input
 
 from tests.conftest import (
     ANTHROPIC_SETUP_TOKEN,
@@ -89,8 +89,7 @@ def dash(app: App) -> DashboardScreen:
 
 
 def row_keys(screen: DashboardScreen) -> list[str]:
-    table = screen.table
-    return [table.coordinate_to_cell_key((i, 0)).row_key.value for i in range(table.row_count)]  # type: ignore[arg-type]
+    return [r.key for r in screen.table.rows_shown]
 
 
 def profile_keys(screen: DashboardScreen) -> list[str]:
@@ -214,13 +213,13 @@ async def test_narrow_terminal_hides_less_important_columns(make_agent, state_di
     async with app.run_test(size=(80, 24)) as pilot:
         screen = dash(app)
         await wait_for(pilot, lambda: screen.table.row_count > 0)
-        narrow = [str(c.key.value) for c in screen.table.ordered_columns]
+        narrow = list(screen.table.columns_shown)
         assert {"pos", "id", "countdown", "status"} <= set(narrow)
         # Type (short, tells oauth from token from api_key) is kept; the long email column goes first.
         assert "type" in narrow and "who" not in narrow
-        assert sum(c.get_render_width(screen.table) for c in screen.table.ordered_columns) <= 78
+        assert sum(screen.table.widths[c] + 2 for c in narrow) <= 78  # each cell padded by 1 on both sides
         await pilot.resize_terminal(200, 40)
-        await wait_for(pilot, lambda: len(screen.table.ordered_columns) == 9, what="all columns when wide")
+        await wait_for(pilot, lambda: len(screen.table.columns_shown) == 9, what="all columns when wide")
 
 
 # --------------------------------------------------------------------------------------------- countdown tick
@@ -507,7 +506,7 @@ async def test_filter_by_substring(make_agent, state_dir) -> None:
         await pilot.press(*"example.com")
         assert profile_keys(screen) == ["openai-codex:me@example.com"]
         await pilot.press("enter")  # back to the table, filter kept
-        assert isinstance(app.focused, DataTable)
+        assert isinstance(app.focused, ProfileTable)
         assert profile_keys(screen) == ["openai-codex:me@example.com"]
         await pilot.press("escape")  # clears the filter (does not leave)
         assert len(profile_keys(screen)) == 4

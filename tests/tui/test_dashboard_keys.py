@@ -106,3 +106,49 @@ async def test_details_show_dates_not_raw_milliseconds(make_agent, state_dir) ->
         assert str(expires) not in details.shown_text
         assert "UTC" in details.shown_text
 
+
+
+async def test_undo_after_delete_keeps_the_exact_order(make_agent, openclaw_files, state_dir) -> None:
+    """Issue 25.2: order `manual, a, b, c` (from openclaw.json, no override); `d` on b, `u` gave
+    `manual, a, c, b`: the re-registered profile went last."""
+    ids = [f"anthropic:{n}" for n in ("manual", "a", "b", "c")]
+    store = three_anthropic_store()
+    store["profiles"] = {"anthropic:manual": {**store["profiles"]["anthropic:a"]}, **store["profiles"]}
+    make_agent("main", store=store)
+    openclaw_files.write_config({"auth": {"profiles": {pid: {"provider": "anthropic", "mode": "token"}
+                                                       for pid in ids}}})
+    app = host(state_dir)
+    async with app.run_test(size=(120, 30)) as pilot:
+        screen = dash(app)
+        await wait_for(pilot, lambda: screen.table.row_count > 0)
+        assert [k for k in row_keys(screen) if k in ids] == ids
+        screen.table.move_cursor(row=row_keys(screen).index("anthropic:b"))
+        await pilot.press("d")
+        await wait_for(pilot, lambda: app.screen is not screen, what="the confirmation")
+        await pilot.press("y")
+        await wait_for(pilot, lambda: "Deleted" in str(screen.query_one("#dash-message").render()))
+        await pilot.press("u")
+        await wait_for(pilot, lambda: "anthropic:b" in row_keys(screen), what="the row back")
+        assert [k for k in row_keys(screen) if k in ids] == ids
+        assert screen.current_key() == "anthropic:b"
+
+
+async def test_mouse_click_moves_the_cursor_and_a_second_click_opens_details(make_agent, state_dir) -> None:
+    """The table (a ScrollView since issue 21) answers the mouse as DataTable did: a click puts the
+    cursor on the row, a click on the cursor's row opens it; the header moves nothing."""
+    from openclaw_onboard.screens.profile_details import ProfileDetailsScreen
+
+    make_agent("main", store=three_anthropic_store())
+    app = host(state_dir)
+    async with app.run_test(size=(120, 30)) as pilot:
+        screen = dash(app)
+        await wait_for(pilot, lambda: screen.table.row_count > 0)
+        assert screen.current_key() == "anthropic:a"
+        await pilot.click("#dash-table", offset=(4, 0))  # the header line
+        assert screen.current_key() == "anthropic:a"
+        await pilot.click("#dash-table", offset=(4, 3))  # header, provider row, a, b: b
+        await pilot.pause()
+        assert screen.current_key() == "anthropic:b" and app.screen is screen
+        await pilot.click("#dash-table", offset=(4, 3))
+        await wait_for_screen(pilot, "ProfileDetailsScreen")
+        assert isinstance(app.screen, ProfileDetailsScreen)

@@ -43,14 +43,14 @@ def table_text(table: ProfileTable) -> list[tuple[str, ...]]:
 def count_rendered_rows(table: ProfileTable) -> set[int]:
     """Wrap the table's per-row renderer: the set collects the index of every row rendered."""
     rendered: set[int] = set()
-    original = table._row_segments
+    original = table.row_segments
 
     def spy(row_index: int, *args: Any, **kwargs: Any) -> Any:
         if row_index >= 0:  # -1: the column header line
             rendered.add(row_index)
         return original(row_index, *args, **kwargs)
 
-    table._row_segments = spy  # type: ignore[method-assign]
+    table.row_segments = spy  # type: ignore[method-assign]
     return rendered
 
 
@@ -62,7 +62,7 @@ async def test_20000_profiles_open_scroll_to_the_last_and_render_only_visible_ro
         table = screen.table
         await wait_for(pilot, lambda: table.row_count == 20_001, what="20,000 rows and a provider header")
         rendered = count_rendered_rows(table)
-        table._clear_caches()  # render everything in view afresh, through the spy
+        table.clear_render_cache()  # render everything in view afresh, through the spy
         table.refresh()
         await pilot.pause()
         assert rendered, "the spy saw no rendering: it measures nothing"
@@ -287,7 +287,7 @@ async def test_rows_made_without_richs_layout_render_the_same_segments(state_dir
             out = []
             for fast in (True, False):
                 table.fast_cells = fast
-                out.append(list(Strip(table._row_segments(row, key, table.rich_style, cursor, hover)).simplify()))
+                out.append(list(Strip(table.row_segments(row, key, table.rich_style, cursor, hover)).simplify()))
             return out[0], out[1]
 
         checked, texts, fast_cells = 0, [], [0]
@@ -307,8 +307,7 @@ async def test_rows_made_without_richs_layout_render_the_same_segments(state_dir
                 screen.query_one("#dash-filter").display = True
                 screen.query_one("#dash-filter").focus()
             await pilot.pause()
-            table._pseudo_class_state = table.get_pseudo_class_state()
-            table._set_hover_cursor(True)
+            table.show_hover = True
             for row in range(-1, table.row_count):
                 for cursor, hover in ((False, False), (True, False), (False, True), (True, True)):
                     fast, rich = both_ways(row, cursor, hover)

@@ -32,3 +32,15 @@ async def test_header_agent_list_and_a_refused_save(make_app, state_dir):
     sidecars = ("-shm", "-wal")
     assert {k: v for k, v in tree(state_dir).items() if not k.endswith(sidecars)} == \
         {k: v for k, v in before.items() if not k.endswith(sidecars)}
+
+
+async def test_choosing_a_login_says_read_only_before_any_form(make_app, state_dir):
+    make_sqlite_state(state_dir)
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for_screen(pilot, "AgentSelectScreen")
+        for choice in ("api-key", "paste-token", "setup-token", "codex", "codex-device", "claude-cli"):
+            app._start_login("main", choice)
+            await wait_for_screen(pilot, "AuthChoiceScreen")
+            assert not any(type(s).__name__ in ("TokenPasteScreen", "CodexLoginScreen", "DeviceLoginScreen")
+                           for s in app.screen_stack), choice

@@ -267,3 +267,29 @@ async def test_page_up_on_the_choices_before_they_are_laid_out(make_app):
         choices.action_page_down()
         await pilot.pause()
         assert app._exception is None
+
+
+async def test_reuse_claude_cli_from_the_dashboard_beside_an_anthropic_profile(make_app, make_agent,
+                                                                               claude_cli_home, state_dir):
+    """Dashboard `a`, "Reuse Claude CLI login", `y`, with anthropic:work already there: the dashboard shows
+    both anthropic profiles once each (it crashed with DuplicateKey, and then on every start)."""
+    make_agent()
+    app = make_app(agent_id="main", dashboard=True)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_for_screen(pilot, "DashboardScreen")
+        await pilot.press("a")
+        await wait_for_screen(pilot, "AuthChoiceScreen")
+        await choose(pilot, "claude-cli")
+        await wait_for_screen(pilot, "ConfirmScreen")
+        await pilot.press("y")
+        screen = await wait_for_screen(pilot, "DashboardScreen")
+        await wait_for(pilot, lambda: "anthropic:claude-cli" in screen_text(app), what="the imported profile")
+        assert screen.highlight == "anthropic:claude-cli"
+        text = screen_text(app)
+        assert text.count("anthropic:claude-cli") == 1 and text.count("anthropic:work") == 1, text
+    again = make_app(agent_id="main", dashboard=True)  # the next start
+    async with again.run_test(size=(120, 40)) as pilot:
+        await wait_for_screen(pilot, "DashboardScreen")
+        await wait_for(pilot, lambda: "anthropic:claude-cli" in screen_text(again), what="the dashboard rows")
+        text = screen_text(again)
+        assert text.count("anthropic:claude-cli") == 1 and text.count("anthropic:work") == 1, text

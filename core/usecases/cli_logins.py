@@ -1,0 +1,71 @@
+"""Reusing another CLI's login: the Codex CLI's (`$CODEX_HOME/auth.json`) and Claude Code's
+(`~/.claude/.credentials.json`). What is copied, and when, is core.cli_imports; this is the action."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+
+from openclaw_onboard.core.errors import OpenClawError
+from openclaw_onboard.core.i18n import _
+from openclaw_onboard.core.usecases.credentials import CONFIG_FIX_COMMAND, config_not_updated, describe_error
+from openclaw_onboard.core.usecases.outcome import Outcome, Verdict, nothing_saved
+
+
+def reuse_codex_cli(agent_id: str = "main", state: Path | None = None,
+                    env: Mapping[str, str] | None = None) -> Outcome:
+    """Seed an empty `openai-codex:default` with the Codex CLI login. A profile already there is kept (its own
+    refresh token is the one in use): nothing saved, `profile_id` names it and `changed` is False."""
+    from openclaw_onboard.core import cli_imports
+    from openclaw_onboard.core import config as config_mod
+    from openclaw_onboard.core.paths import codex_cli_auth_path
+
+    pid = cli_imports.CODEX_DEFAULT_ID
+    cred = cli_imports.codex_cli_credential(env)
+    if cred is None:
+        return nothing_saved(f"No usable Codex CLI login found in {codex_cli_auth_path(env)}")
+    try:
+        config_mod.check_register_profile(pid, "openai-codex", "oauth", cred.email, state)
+        stored = cli_imports.store_codex_default(cred, agent_id, state)
+    except (OpenClawError, OSError) as exc:
+        return nothing_saved(describe_error(exc))
+    if stored is None:
+        return Outcome(Verdict.NOTHING_SAVED, _(
+            "{profile_id} already exists for agent {agent_id}; the local login was kept (its refresh token wins).")
+            .format(profile_id=pid, agent_id=agent_id), pid, changed=False)
+    return _register(pid, "openai-codex", "oauth", cred.email, agent_id, state)
+
+
+def reuse_claude_cli(agent_id: str = "main", state: Path | None = None,
+                     env: Mapping[str, str] | None = None) -> Outcome:
+    """Import Claude Code's login as `anthropic:claude-cli` (provider `claude-cli`, as OpenClaw 4.26 stores
+    it), replacing an earlier import."""
+    from openclaw_onboard.core import cli_imports, profiles
+    from openclaw_onboard.core import config as config_mod
+    from openclaw_onboard.core import store as store_mod
+    from openclaw_onboard.core.paths import claude_cli_credentials_path
+
+    pid = cli_imports.CLAUDE_CLI_ID
+    cred = cli_imports.claude_cli_credential(env)
+    if cred is None:
+        return nothing_saved(f"No usable Claude CLI login found in {claude_cli_credentials_path(env)}")
+    try:
+        replaced = pid in store_mod.load(agent_id, state).store.profiles
+        config_mod.check_register_profile(pid, cred.provider, cred.type, None, state)
+        profiles.store_credential(pid, cred, agent_id, state)
+    except (OpenClawError, OSError) as exc:
+        return nothing_saved(describe_error(exc))
+    outcome = _register(pid, cred.provider, cred.type, None, agent_id, state)
+    return Outcome(outcome.verdict, outcome.message, pid, fix=outcome.fix, replaced=replaced)
+
+
+def _register(pid: str, provider: str, mode: str, email: str | None, agent_id: str, state: Path | None) -> Outcome:
+    from openclaw_onboard.core import config as config_mod
+
+    try:
+        config_mod.register_profile(pid, provider, mode, email, state)
+    except (OpenClawError, OSError) as exc:
+        return Outcome(Verdict.CONFIG_NOT_UPDATED, config_not_updated(pid, exc), pid, fix=CONFIG_FIX_COMMAND)
+    return Outcome(Verdict.SAVED, _("Saved {profile_id} for agent {agent_id}").format(profile_id=pid,
+                                                                                      agent_id=agent_id), pid)
+
