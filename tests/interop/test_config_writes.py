@@ -105,8 +105,8 @@ def test_openclaw_reads_the_strict_json_left_after_the_last_profile_is_removed(
     config = state_dir / "openclaw.json"
     config.write_text(json.dumps({"gateway": {"mode": "local"}, "auth": {"profiles": {}}}, indent=2) + "\n")
     config.chmod(0o600)
-    for provider in ("openrouter", "groq"):
-        res = ours("models", "auth", "paste-token", "--provider", provider, input=TOKEN)
+    for provider, token in (("openrouter", TOKEN), ("groq", "gsk_" + "RecognisableGroqKey0123456789" * 2)):
+        res = ours("models", "auth", "paste-token", "--provider", provider, input=token)
         assert res.returncode == 0, res.stderr
     res = ours("models", "auth", "remove", "--profile-id", "groq:manual", "--yes")
     assert res.returncode == 0, res.stderr
