@@ -130,12 +130,13 @@ def _config_markers(cfg: Mapping[str, Any]) -> list[str]:
 def _agent_dirs(state: str, cfg: Mapping[str, Any]) -> list[str]:
     """main's dir, every configured agent's, and every `<state>/agents/*/agent` (as core.paths finds them)."""
     from openclaw_onboard.core.agentconfig import configured_agent_dirs, list_agents
-    from openclaw_onboard.core.paths import AgentPaths, agent_paths
+    from openclaw_onboard.core.paths import agent_paths, default_agent_dir
 
     ids = list(dict.fromkeys(["main", *list_agents(state)]))
     configured = configured_agent_dirs(cfg)  # one pass: agent_paths per agent would scan agents.list each time
     dirs = [str(agent_paths("main", state, cfg).agent_dir)]  # main's may also come from $OPENCLAW_AGENT_DIR
-    dirs += [configured.get(a) or str(AgentPaths(state, a).agent_dir) for a in ids if a != "main"]
+    # Strings, not a Path per agent: those were a third of a status run at 500 agents.
+    dirs += [configured.get(a) or default_agent_dir(state, a) for a in ids if a != "main"]
     entries = cfg.get("agents", {}).get("entries") if isinstance(cfg.get("agents"), dict) else None
     if isinstance(entries, dict):  # 9.6's keyed map: an entry's own agentDir, when it has one
         dirs += [os.path.expanduser(e["agentDir"]) for e in entries.values()

@@ -38,6 +38,11 @@ def state_dir(env: Mapping[str, str] | None = None) -> Path:
     return Path(home, ".openclaw")
 
 
+def default_agent_dir(state: str | os.PathLike[str], agent_id: str) -> str:
+    """`<state>/agents/<id>/agent`: where an agent lives unless openclaw.json gives it an `agentDir`."""
+    return os.path.join(state, "agents", agent_id, "agent")
+
+
 class AgentPaths:
     """Every file of one agent, derived from the state dir and the agent id. Read-only by convention."""
 
@@ -71,7 +76,7 @@ class AgentPaths:
     def agent_dir(self) -> Path:
         if self.dir_override is not None:
             return Path(self.dir_override)
-        return Path(self.state, "agents", self.agent_id, "agent")
+        return Path(default_agent_dir(self.state, self.agent_id))
 
     @property
     def store(self) -> Path:
