@@ -418,31 +418,24 @@ class ProfileTable(ScrollView, can_focus=True):
     HEADER_HEIGHT = 1
     CELL_PADDING = 1
 
-    class RowHighlighted(Message):
+    class _RowMessage(Message):
+        """A row of the table, by index and key (the two messages below)."""
+
+        def __init__(self, table: ProfileTable, cursor_row: int, row_key: str | None) -> None:
+            super().__init__()
+            self.table = table
+            self.cursor_row = cursor_row
+            self.row_key = row_key
+
+        @property
+        def control(self) -> ProfileTable:
+            return self.table
+
+    class RowHighlighted(_RowMessage):
         """The cursor moved to another row."""
 
-        def __init__(self, table: ProfileTable, cursor_row: int, row_key: str | None) -> None:
-            super().__init__()
-            self.table = table
-            self.cursor_row = cursor_row
-            self.row_key = row_key
-
-        @property
-        def control(self) -> ProfileTable:
-            return self.table
-
-    class RowSelected(Message):
+    class RowSelected(_RowMessage):
         """Enter on a row, or a click on the cursor's row."""
-
-        def __init__(self, table: ProfileTable, cursor_row: int, row_key: str | None) -> None:
-            super().__init__()
-            self.table = table
-            self.cursor_row = cursor_row
-            self.row_key = row_key
-
-        @property
-        def control(self) -> ProfileTable:
-            return self.table
 
     def __init__(self, *, name: str | None = None, id: str | None = None, classes: str | None = None) -> None:
         super().__init__(name=name, id=id, classes=classes)
