@@ -171,6 +171,18 @@ def read_shared(state: str, main_agent_dir: str) -> RawStore | None:
     return read_agent_db(main_agent_dir)
 
 
+def agent_stores(state: str, agent_id: str, agent_dir: str,
+                 main_dir: str) -> tuple[RawStore | None, RawStore | None, bool]:
+    """(shared, own, is_main): the stores behind one agent. Main (or an agent living in main's dir) owns the
+    shared store and main's own database, which 9.x also writes (`order set --agent main`) when the shared
+    store is the state database; another agent sees the shared store and owns its own database."""
+    shared = read_shared(state, main_dir)
+    is_main = agent_id == "main" or os.path.normpath(agent_dir) == os.path.normpath(main_dir)
+    if is_main and shared is not None and shared.path == agent_db_path(main_dir):
+        return shared, None, True  # main's database is the shared store: read once
+    return shared, read_agent_db(agent_dir), is_main
+
+
 def profiles_of(raw: RawStore | None) -> dict[str, Any]:
     profiles = (raw.store or {}).get("profiles") if raw else None
     return profiles if isinstance(profiles, dict) else {}

@@ -44,21 +44,17 @@ class LoadedStore:
 
 
 def _read_sqlite(paths: AgentPaths) -> LoadedStore:
-    """An agent's own store in the SQLite era (OpenClaw 2026.6.5+): main's is the shared store, another agent's
-    its `openclaw-agent.sqlite` (core.sqlite_store). Read-only: `update` refuses this era (core.era)."""
+    """An agent's own store in the SQLite era (OpenClaw 2026.6.5+): main's is the shared store with main's own
+    database, another agent's its `openclaw-agent.sqlite` (core.sqlite_store.agent_stores). Read-only:
+    `update` refuses this era (core.era)."""
     from openclaw_onboard.core import authstate, sqlite_store
     from openclaw_onboard.core.paths import DEFAULT_AGENT_ID
 
     state = str(paths.state)
     main_dir = str(agent_paths(DEFAULT_AGENT_ID, state).agent_dir)
-    shared = own = None
-    if paths.agent_id == DEFAULT_AGENT_ID:
-        # main's: the shared store and main's own database, which 9.x also writes (`order set --agent main`)
-        shared = sqlite_store.read_shared(state, main_dir)
-        if shared is None or shared.path != sqlite_store.agent_db_path(main_dir):
-            own = sqlite_store.read_agent_db(main_dir)
-    else:
-        own = sqlite_store.read_agent_db(str(paths.agent_dir))
+    shared, own, is_main = sqlite_store.agent_stores(state, paths.agent_id, str(paths.agent_dir), main_dir)
+    if not is_main:
+        shared = None  # another agent sees the shared store, but does not own it
     profiles, state_doc = sqlite_store.merged(shared, own)
     store, problems = AuthProfileStore.from_raw({"version": 1, "profiles": profiles}, sqlite_store.AGENT_DB)
     store.set_state(authstate.coerce_state(state_doc))

@@ -10,7 +10,6 @@ through the pydantic models in `core.store`.
 from __future__ import annotations
 
 import math
-import os
 from typing import TYPE_CHECKING
 
 from openclaw_onboard.core import fsio
@@ -264,10 +263,7 @@ def read_sqlite_store(paths: AgentPaths) -> tuple[StoreSnapshot, set[str], str]:
 
     state = str(paths.state)
     main_dir = str(agent_paths(DEFAULT_AGENT_ID, state).agent_dir)
-    shared = sqlite_store.read_shared(state, main_dir)
-    same = paths.agent_id == DEFAULT_AGENT_ID or os.path.normpath(paths.agent_dir) == os.path.normpath(main_dir)
-    own = None if same and shared is not None and shared.path == sqlite_store.agent_db_path(main_dir) \
-        else sqlite_store.read_agent_db(str(paths.agent_dir))
+    shared, own, same = sqlite_store.agent_stores(state, paths.agent_id, str(paths.agent_dir), main_dir)
     profiles, state_raw = sqlite_store.merged(shared, own)
     problems: list[str] = []
     view = StoreView()
