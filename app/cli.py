@@ -325,11 +325,14 @@ def _extra_arguments(args: argparse.Namespace, extra: list[str]) -> UsageError:
         prog=prog, arguments=shown))
 
 
-# Commands that write OpenClaw 2026.4's files (the store, auth-state, agent dirs, refresh locks). On a SQLite-era
-# state dir they refuse before anything else: before a prompt for a secret that could not be saved, before a
-# browser login, before a lock file (core.era; the core writers check again).
-_FILE_ERA_WRITERS = frozenset({"cmd_order_set", "cmd_order_clear", "cmd_paste_token", "cmd_api_key", "cmd_setup_token",
-                               "cmd_login", "cmd_refresh", "cmd_remove", "cmd_agents_add"})
+# Commands that change an agent's store: on a SQLite-era state dir they go to OpenClaw 2026.9.x's databases, and
+# are asked first whether that store can be written (a release we write, the agent's database exists), before a
+# prompt for a secret that could not be saved (core.store.check_writable; the store checks again).
+_STORE_WRITERS = frozenset({"cmd_order_set", "cmd_order_clear", "cmd_paste_token", "cmd_api_key", "cmd_setup_token",
+                            "cmd_remove"})
+# Commands that still write only OpenClaw 2026.4's files (agent dirs, refresh locks, a browser login's store): on
+# a SQLite-era state dir they refuse before anything else (core.era; the core writers check again).
+_FILE_ERA_WRITERS = frozenset({"cmd_login", "cmd_refresh", "cmd_agents_add"})
 
 
 def _run(args: argparse.Namespace | SimpleNamespace) -> int:
@@ -338,6 +341,11 @@ def _run(args: argparse.Namespace | SimpleNamespace) -> int:
         from openclaw_onboard.core.era import refuse_file_era_write
 
         refuse_file_era_write()
+    elif func_name in _STORE_WRITERS:
+        from openclaw_onboard.app.cli_common import resolve_agent
+        from openclaw_onboard.core.store import check_writable
+
+        check_writable(resolve_agent(getattr(args, "agent", None)))
     __import__(module_name)  # not importlib.import_module: the importlib package imports warnings
     handler = getattr(sys.modules[module_name], func_name)
     return int(handler(args) or 0)

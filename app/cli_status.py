@@ -158,7 +158,7 @@ def text_lines(status: AgentStatus) -> list[str]:
         lines.append(_("Image fallbacks ({count}): {models}").format(count=len(m.image_fallbacks),
                                                                      models=", ".join(m.image_fallbacks) or "-"))
     if status.era == "sqlite":  # OpenClaw 2026.6.5+ owns the dir: say so where the store is named
-        lines.append(_("Auth store: {path} (OpenClaw {release} SQLite store, read-only here)").format(
+        lines.append(_("Auth store: {path} (OpenClaw {release} SQLite store)").format(
             path=status.store_path, release=status.era_release or _("2026.6.5 or later")))
     elif status.store_exists:
         lines.append(_("Auth store: {path}").format(path=status.store_path))

@@ -301,7 +301,7 @@ class OnboardApp(CrashSafeApp, App[int]):  # CrashSafeApp: one line + a private 
 
     def _start_login(self, agent_id: str, choice: str) -> None:
         """Open the screen of the login `choice` (an AuthChosen's id)."""
-        if not choice.startswith("openclaw:") and (refusal := self._write_refusal()) is not None:
+        if not choice.startswith("openclaw:") and (refusal := self._write_refusal(agent_id, choice)) is not None:
             # A SQLite-era state dir: said before a form asks for a secret or a login starts, not after.
             self.show_auth_choice(agent_id)
             # After the switch: a toast raised while the new screen is being pushed would not be shown on it.
@@ -464,19 +464,26 @@ class OnboardApp(CrashSafeApp, App[int]):  # CrashSafeApp: one line + a private 
             return Content(title)
         return Content.assemble(title, " — ", (sub_title, "italic"))
 
-    def _write_refusal(self) -> str | None:
-        """Why nothing can be saved in this state dir (core.era), or None when it can."""
-        from openclaw_onboard.core.era import SqliteEraError, refuse_file_era_write
+    def _write_refusal(self, agent_id: str, choice: str) -> str | None:
+        """Why the login `choice` cannot be saved in this state dir, or None when it can. In the SQLite era
+        (core.era) a token or key goes to OpenClaw 2026.9.x's databases when the store can take it
+        (core.store.check_writable); a browser login or another CLI's reuse still writes only the file era."""
+        from openclaw_onboard.core.era import refuse_file_era_write
+        from openclaw_onboard.core.errors import OpenClawError
+        from openclaw_onboard.core.store import check_writable
 
         try:
-            refuse_file_era_write(self.state)
-        except SqliteEraError as exc:
+            if choice in ("setup-token", "paste-token", "api-key") or choice.startswith("api-key:"):
+                check_writable(agent_id, self.state)
+            else:
+                refuse_file_era_write(self.state)
+        except OpenClawError as exc:
             return str(exc)
         return None
 
     def _era_tag(self) -> str:
-        """'OpenClaw 2026.9.6 · read-only' on a SQLite-era state dir (core.era), where every write
-        is refused: said once in the header of every screen rather than discovered at the first save."""
+        """'OpenClaw 2026.9.6 · SQLite' on a SQLite-era state dir (core.era), whose stores are OpenClaw's
+        databases: said once in the header of every screen rather than discovered at the first save."""
         if self._era_text is None:
             from openclaw_onboard.core.era import describe, detect
             from openclaw_onboard.core.errors import OpenClawError
@@ -486,7 +493,7 @@ class OnboardApp(CrashSafeApp, App[int]):  # CrashSafeApp: one line + a private 
             except OpenClawError:
                 found = None
             self._era_text = "" if found is None or not found.is_sqlite else _(
-                "OpenClaw {release} · read-only").format(release=found.release or "2026.6.5+")
+                "OpenClaw {release} · SQLite").format(release=found.release or "2026.6.5+")
         return self._era_text
 
     def action_command_palette(self) -> None:

@@ -8,7 +8,7 @@ Where they live (../shared/docs/openclaw-9.6-internals.md):
 - an agent's own store: `<agentDir>/openclaw-agent.sqlite`, tables `auth_profile_store` / `auth_profile_state`,
   one row each under the key `primary`.
 An agent sees the shared store with its own over it (`mergeAuthProfileStores`, the agent winning); nothing is
-copied. Writes are not made here: that needs OpenClaw's transactions and coordinator lock.
+copied. Writes are core.sqlite_write's (OpenClaw's transactions and coordinator lock).
 
 Each database is opened read-only (`mode=ro`) only when it is a regular file of ours in a trusted directory,
 with a short busy timeout; a database newer than the release we know is refused, as 9.6 refuses one newer
@@ -55,7 +55,7 @@ def agent_db_path(agent_dir: str) -> str:
     return os.path.join(agent_dir, AGENT_DB)
 
 
-def _connect(path: str) -> sqlite3.Connection | None:
+def connect_ro(path: str) -> sqlite3.Connection | None:
     import sqlite3
     from urllib.parse import quote
 
@@ -77,7 +77,7 @@ def _connect(path: str) -> sqlite3.Connection | None:
     return conn
 
 
-def _document(path: str, value: Any) -> dict[str, Any] | None:
+def document(path: str, value: Any) -> dict[str, Any] | None:
     if value is None:
         return None
     if not isinstance(value, str):
@@ -105,7 +105,7 @@ def _check_version(conn: Any, path: str, newest: int) -> None:
 def _read(path: str, newest: int, query_store: str, query_state: str) -> RawStore | None:
     import sqlite3
 
-    conn = _connect(path)
+    conn = connect_ro(path)
     if conn is None:
         return None
     try:
@@ -125,8 +125,8 @@ def _read(path: str, newest: int, query_store: str, query_state: str) -> RawStor
         raise StoreCorruptError(path, f"could not be read ({type(exc).__name__})") from None
     finally:
         conn.close()
-    return RawStore(path, _document(path, store_row[0] if store_row else None),
-                    _document(path, state_row[0] if state_row else None))
+    return RawStore(path, document(path, store_row[0] if store_row else None),
+                    document(path, state_row[0] if state_row else None))
 
 
 def shared_location(state: str) -> str:
@@ -134,7 +134,7 @@ def shared_location(state: str) -> str:
     import sqlite3
 
     path = state_db_path(state)
-    conn = _connect(path)
+    conn = connect_ro(path)
     if conn is None:
         return "legacy-main"
     try:
@@ -148,7 +148,7 @@ def shared_location(state: str) -> str:
         raise StoreCorruptError(path, f"could not be read ({type(exc).__name__})") from None
     finally:
         conn.close()
-    doc = _document(path, row[0] if row else None) or {}
+    doc = document(path, row[0] if row else None) or {}
     return "state-db" if doc.get("location") == "state-db" else "legacy-main"
 
 

@@ -4,7 +4,9 @@
 only way to change a store: it holds `auth-profiles.json.lock`, re-reads inside
 the lock, applies the caller's mutation, and writes atomically, so concurrent
 writers in any number of processes lose nothing. A corrupt store raises
-StoreCorruptError and is never overwritten.
+StoreCorruptError and is never overwritten. In the SQLite era (OpenClaw 2026.9.x)
+both go to the agent's databases instead, in OpenClaw's transactions (core.sqlite_store
+reads, core.sqlite_write writes); no file-era file is ever made there.
 """
 
 from __future__ import annotations
@@ -138,8 +140,9 @@ def update(
     from openclaw_onboard.core.errors import LockLostError, OpenClawError
 
     p = paths or agent_paths(agent_id, state)
-    refuse_file_era_write(p.state)  # before any lock or dir is made: a SQLite-era dir gets no file-era file
     wait = locking.default_timeout() if timeout is None else timeout
+    if detect_era(p.state).is_sqlite:  # before any lock or dir is made: a SQLite-era dir gets no file-era file
+        return _update_sqlite(p, mutate, wait)
     deadline = time.monotonic() + wait
     committed = False
     results: list[T] = []  # mutate's result in each pass up to the commit (a list: T itself may be None)
@@ -174,6 +177,48 @@ def update(
                 deadline = max(deadline, time.monotonic() + wait)  # the check pass gets its own time
             if time.monotonic() >= deadline:
                 raise
+
+
+def _main_dir(paths: AgentPaths) -> str:
+    from openclaw_onboard.core.paths import DEFAULT_AGENT_ID
+
+    return str(agent_paths(DEFAULT_AGENT_ID, paths.state).agent_dir)
+
+
+def check_writable(agent_id: str = "main", state: Path | None = None) -> None:
+    """Raise, before a face prompts for anything, when `update` could not write this agent's store: a SQLite-era
+    state dir of a release we do not write, holding a file-era store beside its databases, or an agent without
+    its database (core.sqlite_write). Nothing is locked or created."""
+    p = agent_paths(agent_id, state)
+    if detect_era(p.state).is_sqlite:
+        from openclaw_onboard.core import sqlite_write
+
+        sqlite_write.check_writable(str(p.state), p.agent_id, str(p.agent_dir), _main_dir(p))
+
+
+def _update_sqlite(p: AgentPaths, mutate: Callable[[AuthProfileStore], T], timeout: float) -> T:
+    """`update` in the SQLite era: the agent's databases in OpenClaw's write transactions (core.sqlite_write);
+    `mutate` sees the agent's own store as `load` shows it, and only the entries it changed are written back,
+    each to the database that holds it."""
+    import copy
+
+    from openclaw_onboard.core import authstate, sqlite_store, sqlite_write
+
+    with sqlite_write.transaction(str(p.state), p.agent_id, str(p.agent_dir), _main_dir(p),
+                                  timeout=timeout) as cells:
+        raws = [sqlite_store.RawStore(c.path, c.store, c.state) for c in cells]
+        profiles: dict = {}
+        state_doc: dict = {}
+        for raw in raws:  # the shared store first, main's own database over it (mergeAuthProfileStores)
+            profiles, state_doc = sqlite_store.merged(sqlite_store.RawStore("", {"profiles": profiles},
+                                                                            state_doc), raw)
+        store, _problems = AuthProfileStore.from_raw({"version": 1, "profiles": copy.deepcopy(profiles)},
+                                                     sqlite_store.AGENT_DB)
+        store.set_state(authstate.coerce_state(copy.deepcopy(state_doc)))
+        before = (copy.deepcopy(store.to_raw()["profiles"]), copy.deepcopy(store.state_payload() or {}))
+        result = mutate(store)
+        sqlite_write.place(cells, before, (store.to_raw()["profiles"], store.state_payload() or {}))
+    return result
 
 
 def _canonical(store: AuthProfileStore) -> str:

@@ -1,5 +1,7 @@
-"""Never harm a SQLite-era state dir: every command that would write OpenClaw 2026.4's files refuses, in one
-line, before it writes, locks or creates anything (issue: OpenClaw 2026.9.x keeps credentials in SQLite)."""
+"""Never harm a SQLite-era state dir: every command that would still write OpenClaw 2026.4's files (a browser
+login, a refresh, a new agent) refuses, in one line, before it writes, locks or creates anything (issue: OpenClaw
+2026.9.x keeps credentials in SQLite). The commands that change a store write 9.x's databases instead
+(tests/cli/test_sqlite_era_write.py)."""
 
 from __future__ import annotations
 
@@ -11,12 +13,6 @@ TOKEN = "sk-or-v1-" + "RecognisablePastedSecret0123456789" * 2
 SIDECARS = {"state/openclaw.sqlite-shm", "state/openclaw.sqlite-wal"}
 
 WRITERS = [
-    (("models", "auth", "paste-token", "--provider", "openrouter"), TOKEN + "\n"),
-    (("models", "auth", "api-key", "--provider", "openrouter"), TOKEN + "\n"),
-    (("models", "auth", "setup-token"), "sk-ant-oat01-" + "x" * 90 + "\n"),
-    (("models", "auth", "order", "set", "--provider", "openrouter", "openrouter:manual"), None),
-    (("models", "auth", "order", "clear", "--provider", "openrouter"), None),
-    (("models", "auth", "remove", "--profile-id", "openrouter:manual", "--yes"), None),
     (("models", "auth", "login", "--provider", "openai-codex", "--no-browser"), ""),
     (("models", "auth", "login", "--provider", "openai-codex", "--method", "device-code", "--no-browser"), ""),
     (("models", "auth", "refresh"), None),

@@ -14,7 +14,7 @@ def test_status_lists_the_sqlite_profiles_and_names_the_era(cli, state_dir) -> N
     make_sqlite_state(state_dir, {"openrouter:manual": {"type": "token", "provider": "openrouter", "token": KEY}})
     res = cli("models", "status")
     assert res.rc == 0, res.err
-    assert f"Auth store: {state_dir}/state/openclaw.sqlite (OpenClaw 2026.9.6 SQLite store, read-only here)" in res.out
+    assert f"Auth store: {state_dir}/state/openclaw.sqlite (OpenClaw 2026.9.6 SQLite store)" in res.out
     assert "openrouter:manual" in res.out and KEY not in res.out
     doc = json.loads(cli("models", "status", "--json").out)
     assert doc["era"] == {"kind": "sqlite", "release": "2026.9.6"}

@@ -115,8 +115,6 @@ def _writers(state: Path) -> dict[str, object]:
     from openclaw_onboard.core.oauth.login import CodexLoginSession
 
     return {
-        "store.update": lambda: store.update(lambda s: None, "main", state),
-        "store.update(work)": lambda: store.update(lambda s: None, "work", state),
         "store.remove_files": lambda: store.remove_files(agent_paths("main", state)),
         "agents.add_agent": lambda: agents.add_agent("work", state=state),
         "codex login": lambda: CodexLoginSession(state=state, open_browser=False),

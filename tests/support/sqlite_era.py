@@ -77,6 +77,11 @@ def make_agent_db(agent_dir: Path, profiles: dict[str, Any] | None = None, state
     statements: list[tuple[str, tuple[Any, ...]]] = [
         (f"CREATE TABLE auth_profile_{kind} ({kind}_key TEXT NOT NULL PRIMARY KEY, {kind}_json TEXT NOT NULL, "
          "updated_at INTEGER NOT NULL) STRICT", ()) for kind in ("store", "state")]
+    statements += [  # 9.6 records the owning agent; it refuses a database that names another one
+        ("CREATE TABLE schema_meta (meta_key TEXT NOT NULL PRIMARY KEY, role TEXT NOT NULL, schema_version "
+         "INTEGER NOT NULL, agent_id TEXT, app_version TEXT, created_at INTEGER NOT NULL, updated_at INTEGER "
+         "NOT NULL) STRICT", ()),
+        ("INSERT INTO schema_meta VALUES ('primary', 'agent', ?, ?, '2026.9.6', 1, 1)", (user_version, agent_id))]
     if profiles is not None:
         statements.append(("INSERT INTO auth_profile_store VALUES ('primary', ?, 1)",
                            (json.dumps({"version": 1, "profiles": profiles}),)))

@@ -1,7 +1,11 @@
-"""The wizard on a SQLite-era state dir (OpenClaw 2026.9.x): the header says it is read-only, the agent list
-and the dashboard show what the databases hold, and a save is refused in the screen with nothing written."""
+"""The wizard on a SQLite-era state dir (OpenClaw 2026.9.x): the header names the era, the agent list and the
+dashboard show what the databases hold, a key saved in the form goes to 9.x's database, and a login that would
+still write OpenClaw 2026.4's files is refused before any form, with nothing written."""
 
 from __future__ import annotations
+
+import json
+import sqlite3
 
 from textual.widgets import Input
 
@@ -9,9 +13,10 @@ from tests.support.sqlite_era import make_agent_db, make_sqlite_state, tree
 from tests.tui.conftest import screen_text, wait_for, wait_for_screen
 
 KEY = "sk-or-v1-" + "s" * 48
+NEW = "sk-or-v1-" + "n" * 48
 
 
-async def test_header_agent_list_and_a_refused_save(make_app, state_dir):
+async def test_header_agent_list_and_a_key_saved_into_the_database(make_app, state_dir):
     make_sqlite_state(state_dir, {"openrouter:manual": {"type": "token", "provider": "openrouter", "token": KEY}})
     make_agent_db(state_dir / "agents" / "work" / "agent",
                   {"groq:w": {"type": "api_key", "provider": "groq", "key": "gsk_" + "w" * 40}}, agent_id="work")
@@ -19,28 +24,43 @@ async def test_header_agent_list_and_a_refused_save(make_app, state_dir):
     async with app.run_test(size=(80, 24)) as pilot:
         await wait_for_screen(pilot, "AgentSelectScreen")
         text = screen_text(app)
-        assert "OpenClaw 2026.9.6 · read-only" in text and "1 · Choose an agent" in text  # fits 80 columns
+        assert "OpenClaw 2026.9.6 · SQLite" in text and "1 · Choose an agent" in text  # fits 80 columns
         assert "main      1 profile" in text and "work      1 profile" in text
-        before = tree(state_dir)
         app.goto("api-key")
         form = await wait_for_screen(pilot, "TokenPasteScreen")
         form.query_one("#provider", Input).value = "openrouter"
-        form.query_one("#secret", Input).value = KEY
+        form.query_one("#profile", Input).value = "openrouter:wizard"
+        form.query_one("#secret", Input).value = NEW
         await pilot.press("ctrl+s")
-        await wait_for(pilot, lambda: "Nothing was changed" in screen_text(app))
-        assert KEY not in screen_text(app)
-    sidecars = ("-shm", "-wal")
-    assert {k: v for k, v in tree(state_dir).items() if not k.endswith(sidecars)} == \
-        {k: v for k, v in before.items() if not k.endswith(sidecars)}
+        await wait_for(pilot, lambda: "openrouter:wizard" in screen_text(app) and
+                       type(app.screen).__name__ != "TokenPasteScreen")
+        assert NEW not in screen_text(app)
+    conn = sqlite3.connect(state_dir / "state" / "openclaw.sqlite")
+    try:
+        doc = json.loads(conn.execute("SELECT value_json FROM config_machine_state "
+                                      "WHERE state_key = 'authProfiles.store'").fetchone()[0])
+    finally:
+        conn.close()
+    assert doc["profiles"]["openrouter:wizard"] == {"type": "api_key", "provider": "openrouter", "key": NEW}
+    assert not list(state_dir.rglob("auth-profiles.json"))
 
 
-async def test_choosing_a_login_says_read_only_before_any_form(make_app, state_dir):
+async def test_a_login_that_writes_4_26_files_is_refused_before_any_form(make_app, state_dir):
     make_sqlite_state(state_dir)
+    (state_dir / "agents" / "work" / "agent").mkdir(parents=True)  # an agent 9.6 has not made a database for
+    before = tree(state_dir)
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
         await wait_for_screen(pilot, "AgentSelectScreen")
-        for choice in ("api-key", "paste-token", "setup-token", "codex", "codex-device", "claude-cli"):
-            app._start_login("main", choice)
+        refused = [("main", c) for c in ("codex", "codex-device", "claude-cli", "codex-cli")]
+        refused += [("work", c) for c in ("api-key", "paste-token", "setup-token")]
+        for agent, choice in refused:
+            app._start_login(agent, choice)
             await wait_for_screen(pilot, "AuthChoiceScreen")
             assert not any(type(s).__name__ in ("TokenPasteScreen", "CodexLoginScreen", "DeviceLoginScreen")
-                           for s in app.screen_stack), choice
+                           for s in app.screen_stack), (agent, choice)
+        app._start_login("main", "api-key")  # main's key goes to the shared store: the form opens
+        await wait_for_screen(pilot, "TokenPasteScreen")
+    sidecars = ("-shm", "-wal")
+    assert {k: v for k, v in tree(state_dir).items() if not k.endswith(sidecars)} == \
+        {k: v for k, v in before.items() if not k.endswith(sidecars)}
