@@ -280,6 +280,23 @@ def build_parser() -> argparse.ArgumentParser:
     remove.add_argument("--yes", "-y", action="store_true", help=N_("do not ask for confirmation"))
     remove.set_defaults(handler=f"{_AUTH}:cmd_remove")
 
+    # OpenClaw 2026.9.x's names for the same actions (list, logout, paste-api-key), with its flags.
+    alist_ = _sub(asub, "list", N_("list saved auth profiles (OpenClaw 2026.9's layout)"))
+    alist_.add_argument("--provider", metavar="P", help=N_("only this provider's profiles"))
+    _agent_opt(alist_)
+    alist_.add_argument("--json", action="store_true", help=N_("machine-readable JSON"))
+    alist_.set_defaults(handler=f"{_AUTH}:cmd_list")
+    logout = _sub(asub, "logout", N_("remove a saved auth profile (same as remove --profile-id)"))
+    logout.add_argument("profile", metavar="PROFILE_ID", help=N_("profile id to delete"))
+    _agent_opt(logout)
+    logout.add_argument("--yes", "-y", action="store_true", help=N_("do not ask for confirmation"))
+    logout.set_defaults(handler=f"{_AUTH}:cmd_logout")
+    pasteapi = _sub(asub, "paste-api-key", N_("store an API key (hidden prompt or stdin) as <provider>:manual"))
+    pasteapi.add_argument("--provider", required=True, metavar="P", help=N_("provider id, e.g. openrouter"))
+    pasteapi.add_argument("--profile-id", metavar="ID", help=N_("profile id (default: <provider>:manual)"))
+    _agent_opt(pasteapi)
+    pasteapi.set_defaults(handler=f"{_AUTH}:cmd_paste_api_key")
+
     # ---- agents
     agents = _sub(top, "agents", N_("isolated credential sets (agents)"))
     gsub = agents.add_subparsers(dest="agents_command", metavar="<command>", required=True, parser_class=_Parser)
@@ -329,7 +346,7 @@ def _extra_arguments(args: argparse.Namespace, extra: list[str]) -> UsageError:
 # are asked first whether that store can be written (a release we write, the agent's database exists), before a
 # prompt for a secret that could not be saved (core.store.check_writable; the store checks again).
 _STORE_WRITERS = frozenset({"cmd_order_set", "cmd_order_clear", "cmd_paste_token", "cmd_api_key", "cmd_setup_token",
-                            "cmd_remove"})
+                            "cmd_remove", "cmd_logout", "cmd_paste_api_key"})
 # Commands that still write only OpenClaw 2026.4's files (agent dirs, refresh locks, a browser login's store): on
 # a SQLite-era state dir they refuse before anything else (core.era; the core writers check again).
 _FILE_ERA_WRITERS = frozenset({"cmd_login", "cmd_refresh", "cmd_agents_add"})

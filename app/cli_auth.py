@@ -159,6 +159,56 @@ def cmd_setup_token(args: argparse.Namespace) -> int:
                            "setup-token", "pbpaste | openclaw models auth setup-token --provider anthropic")
 
 
+def cmd_paste_api_key(args: argparse.Namespace) -> int:
+    """OpenClaw 2026.9.x's `paste-api-key`: an API key from the hidden prompt or stdin, `<provider>:manual` by
+    default (api-key's default is 4.26's `<provider>:default`)."""
+    import argparse as argparse_mod
+
+    values = {"ref": None, "ref_env": None, "ref_file": None, "ref_exec": None, "ref_pointer": None,
+              "ref_args": None, "ref_pass_env": None, "no_preflight": False, "write_env": False, **vars(args)}
+    if not values.get("profile_id"):
+        values["profile_id"] = f"{(args.provider or '').strip()}:manual"
+    return cmd_api_key(argparse_mod.Namespace(**values))
+
+
+def cmd_list(args: argparse.Namespace) -> int:
+    """`models auth list` with OpenClaw 2026.9.x's JSON and text (core.usecases.profiles.list_profiles)."""
+    import json
+
+    from openclaw_onboard.core.usecases.profiles import list_profiles
+
+    listed = list_profiles(resolve_agent(args.agent), args.provider)
+    if args.json:
+        _out_json(json.dumps(listed, indent=2, ensure_ascii=False))
+        return 0
+    _out(_("Agent: {agent}").format(agent=listed["agentId"]))
+    _out(_("Auth state store: {path}").format(path=listed["authStatePath"]))
+    if listed["provider"]:
+        _out(_("Provider: {provider}").format(provider=listed["provider"]))
+    profiles = listed["profiles"]
+    assert isinstance(profiles, list)
+    if not profiles:
+        _out(_("Profiles: (none)"))
+        return 0
+    _out(_("Profiles:"))
+    for row in profiles:
+        details = [f"{row['provider']}/{row['type']}"]
+        if "expiresAt" in row:
+            details.append(_("expires {when}").format(when=row["expiresAt"]))
+        if "cooldownUntil" in row:
+            details.append(_("cooldown until {when}").format(when=row["cooldownUntil"]))
+        if "disabledUntil" in row:
+            details.append(_("disabled until {when}").format(when=row["disabledUntil"]))
+        _out(f"- {row['label']} [{'; '.join(details)}]")
+    return 0
+
+
+def cmd_logout(args: argparse.Namespace) -> int:
+    """OpenClaw 2026.9.x's `logout <id>`: `remove --profile-id <id>`."""
+    args.profile_id = args.profile
+    return cmd_remove(args)
+
+
 def cmd_api_key(args: argparse.Namespace) -> int:
     return _add_credential(args, "api-key",
                            _("Paste the {provider} API key for {profile_id} (input hidden), then press Enter: "),

@@ -24,6 +24,8 @@ if TYPE_CHECKING:
 DEFAULT_AGENT_ID = "main"
 DEFAULT_PROVIDER = "openai"
 DEFAULT_MODEL = "gpt-5.5"
+# With no model configured, OpenClaw 2026.9.6 runs this one (its `models status` on an empty config).
+SQLITE_ERA_DEFAULT_MODEL = "openai/gpt-6-astra"
 _INVALID_ID_RUN = r"[^a-z0-9_-]+"
 
 
@@ -170,7 +172,9 @@ def provider_of(model_ref: str) -> str | None:
     return normalize_provider_id(provider if sep else DEFAULT_PROVIDER) or None
 
 
-def model_lines(cfg: Mapping[str, Any], agent_id: str | None = None) -> ModelLines:
+def model_lines(cfg: Mapping[str, Any], agent_id: str | None = None, fallback: str | None = None) -> ModelLines:
+    """The models an agent runs; `fallback` is the release's own default when none is configured
+    (4.26's `openai/gpt-5.5` unless given)."""
     agents = v if isinstance(v := cfg.get("agents"), dict) else {}
     defaults = v if isinstance(v := agents.get("defaults"), dict) else {}
     entry = agent_entry(cfg, agent_id) if agent_id else None
@@ -181,7 +185,7 @@ def model_lines(cfg: Mapping[str, Any], agent_id: str | None = None) -> ModelLin
         provider = provider_of(raw) or DEFAULT_PROVIDER
         resolved = raw if "/" in raw else f"{provider}/{raw}"
     else:
-        resolved = f"{DEFAULT_PROVIDER}/{DEFAULT_MODEL}"
+        resolved = fallback or f"{DEFAULT_PROVIDER}/{DEFAULT_MODEL}"
     agent_has_fallbacks = isinstance(agent_model, dict) and isinstance(agent_model.get("fallbacks"), list)
     return ModelLines(
         default=raw or resolved,

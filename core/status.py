@@ -137,7 +137,7 @@ class AgentStatus:
         self.models = models  # Default, Fallbacks, Image model (what OpenClaw's status shows)
         self.providers_in_use = [] if providers_in_use is None else providers_in_use
         self.inherits_main = inherits_main  # a sub-agent also sees main's profiles (OpenClaw merges them)
-        self.era = era  # core.era: "file" (auth-profiles.json) or "sqlite" (OpenClaw 2026.6.5+, read-only here)
+        self.era = era  # core.era: "file" (auth-profiles.json) or "sqlite" (OpenClaw 2026.6.5+'s databases)
         self.era_release = era_release  # the release line of a SQLite-era dir, when its database tells it
 
     @property
@@ -346,7 +346,7 @@ def agent_status(agent_id: str = "main", state: StrPath | None = None, env: Mapp
     inherits = False
     store_path = str(paths.store)
     era = detect_era(paths.state)
-    if era.is_sqlite:  # OpenClaw 2026.6.5+: the credentials are in its databases, read-only here
+    if era.is_sqlite:  # OpenClaw 2026.6.5+: the credentials are in its databases
         era = describe_era(era)
         snap, inherited, store_path = views.read_sqlite_store(paths)
         sources = dict.fromkeys(inherited, "main")
@@ -376,7 +376,8 @@ def agent_status(agent_id: str = "main", state: StrPath | None = None, env: Mapp
     except StoreCorruptError as exc:
         auth = None
         problems.append(str(exc))
-    lines = agentconfig.model_lines(raw_cfg, agent_id)
+    lines = agentconfig.model_lines(raw_cfg, agent_id,
+                                    agentconfig.SQLITE_ERA_DEFAULT_MODEL if era.is_sqlite else None)
     in_use = agentconfig.providers_in_use(lines)
     file_env = read_env_file(paths.state)
     merged_env = {**file_env, **env}  # the shell wins over .env, as for the gateway
@@ -416,11 +417,38 @@ def _ref_problems(store: StoreLike, raw_config: Mapping, env: Mapping[str, str])
 
 
 def check_exit_code(status: AgentStatus) -> int:
-    """`--check`, as OpenClaw 4.26: 1 if any oauth/token profile is expired or missing, or a provider
-    in use has no auth; 2 if any oauth/token profile is expiring; else 0."""
+    """`--check` as the release that owns the state dir answers it. OpenClaw 4.26 (the file era): 1 if any
+    oauth/token profile is expired or missing, or a provider in use has no auth; 2 if any is expiring; else 0.
+    OpenClaw 2026.9.4+ (the SQLite era) judges only the profile each in-use route selects: a provider in use
+    without auth, or whose selected profile is expired (a failed refresh included), is 1; one expiring is 2;
+    an expired profile no route selects no longer counts."""
+    if status.era == "sqlite":
+        return _route_check(status)
     kinds = {p.status for p in status.profiles if p.source != "env"}
     if status.missing_providers or kinds & {"expired", "missing"}:
         return 1
     if "expiring" in kinds:
         return 2
     return 0
+
+
+def _route_check(status: AgentStatus) -> int:
+    if status.missing_providers:
+        return 1
+    in_use = {auth_provider_key(p) for p in status.providers_in_use}
+    worst = 0
+    for prov in status.providers:
+        if auth_provider_key(prov.provider) not in in_use:
+            continue
+        ranked = [r for r in prov.profiles if r.position]
+        usable = next((r for r in ranked if r.status not in ("expired", "missing") and not r.in_cooldown), None)
+        # Nothing usable in the order: an environment key carries the route, else the best it has (an expired
+        # or failed profile), which is what 9.x reports.
+        selected = usable or (None if prov.env else next(iter(ranked or prov.profiles), None))
+        if selected is None:
+            continue  # the route runs on an environment key
+        if selected.status in ("expired", "missing"):
+            return 1
+        if selected.status == "expiring":
+            worst = 2
+    return worst

@@ -103,3 +103,63 @@ def refresh_profile(profile_id: str, agent_id: str = "main", state: Path | None 
     expiry = _("no expiry") if expires is None else describe_expiry(expires - now)
     done = _("{profile_id}: refreshed, {expiry}") if result.refreshed else _("{profile_id}: still valid, {expiry}")
     return Outcome(Verdict.SAVED, done.format(profile_id=pid, expiry=expiry), pid, changed=result.refreshed)
+
+
+def _iso_ms(value: object) -> str | None:
+    """OpenClaw's timestampMsToIsoString: an ISO time with milliseconds and Z, for a positive ms number."""
+    import datetime
+
+    if isinstance(value, bool) or not isinstance(value, int | float) or not 0 < value < 8.64e15:
+        return None
+    moment = datetime.datetime.fromtimestamp(value / 1000, tz=datetime.UTC)
+    return moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"
+
+
+def list_profiles(agent_id: str = "main", provider: str | None = None,
+                  state: Path | None = None) -> dict[str, object]:
+    """`models auth list` as OpenClaw 2026.9.x answers it (auth-list.ts): the profiles the agent uses (its own over
+    main's), sorted by
+    provider then id, each with its type and, when set, its expiry, cooldown and disabled times (ISO). Secrets are
+    never part of it."""
+    from openclaw_onboard.core import store as store_mod
+    from openclaw_onboard.core.provider_ids import normalize_provider_id
+
+    loaded = store_mod.load_runtime(agent_id, state)  # main's profiles too, as the agent sees them
+    wanted = normalize_provider_id(provider) if provider and provider.strip() else None
+    usage = loaded.store.usageStats or {}
+    rows: list[dict[str, object]] = []
+    for pid, cred in loaded.store.profiles.items():
+        prov = normalize_provider_id(cred.provider)
+        if wanted is not None and prov != wanted:
+            continue
+        row: dict[str, object] = {"id": pid, "provider": prov, "type": cred.type, "label": pid}
+        for key in ("email", "displayName"):
+            if isinstance(value := getattr(cred, key, None), str) and value:
+                row[key] = value
+        if cred.type != "api_key" and (expires := _iso_ms(getattr(cred, "expires", None))):
+            row["expiresAt"] = expires
+        found = usage.get(pid)
+        stats: dict[str, object] = found if isinstance(found, dict) else {}
+        for key, out in (("cooldownUntil", "cooldownUntil"), ("disabledUntil", "disabledUntil")):
+            if when := _iso_ms(stats.get(key)):
+                row[out] = when
+        for key in ("cooldownReason", "disabledReason"):
+            if isinstance(reason := stats.get(key), str) and reason:
+                row[key] = reason
+        rows.append(row)
+    rows.sort(key=lambda r: (str(r["provider"]), str(r["id"])))
+    paths = loaded.paths
+    state_path = (paths.agent_dir / "openclaw-agent.sqlite") if store_mod.detect_era(paths.state).is_sqlite \
+        else paths.auth_state
+    return {"agentId": agent_id, "agentDir": _home_short(str(paths.agent_dir)),
+            "authStatePath": _home_short(str(state_path)), "provider": wanted, "profiles": rows}
+
+
+def _home_short(path: str) -> str:
+    """OpenClaw's shortenHomePath: `~` for the home directory at the start of a path."""
+    import os
+
+    home = os.environ.get("HOME", "").rstrip("/")
+    if home and (path == home or path.startswith(home + "/")):
+        return "~" + path[len(home):]
+    return path

@@ -83,3 +83,42 @@ def test_doctor_fix_reports_loose_modes_in_a_sqlite_era_dir_and_changes_none(cli
     assert f"chmod 600 {db}" in res.out
     assert (db.stat().st_mode & 0o777, (state_dir / "openclaw.json").stat().st_mode & 0o777) == (0o644, 0o644)
     assert "fixed" not in res.out
+
+
+def _with_model(state_dir, model: str) -> None:
+    cfg = json.loads((state_dir / "openclaw.json").read_text())
+    cfg["agents"] = {"defaults": {"model": {"primary": model}}}
+    (state_dir / "openclaw.json").write_text(json.dumps(cfg))
+
+
+GOOD = {"type": "token", "provider": "openrouter", "token": KEY}
+OLD = {"type": "token", "provider": "openrouter", "token": KEY, "expires": 1000}  # expired in 1970
+STALE_GROQ = {"type": "token", "provider": "groq", "token": "gsk_" + "g" * 48, "expires": 1000}
+
+
+def test_check_judges_only_the_profile_each_route_selects_in_the_sqlite_era(cli, state_dir) -> None:
+    """9.4+: an expired profile no route selects no longer fails `--check` (4.26 counted every profile)."""
+    make_sqlite_state(state_dir, {"openrouter:manual": GOOD, "openrouter:old": OLD, "groq:old": STALE_GROQ})
+    _with_model(state_dir, "openrouter/auto")
+    assert cli("models", "status", "--check").rc == 0
+    (state_dir / "state" / "openclaw.sqlite").unlink()
+    make_sqlite_state(state_dir, {"openrouter:old": OLD, "groq:old": STALE_GROQ})  # the route's only profile
+    _with_model(state_dir, "openrouter/auto")
+    assert cli("models", "status", "--check").rc == 1
+    _with_model(state_dir, "anthropic/claude-opus-4-6")  # a route with no auth at all
+    assert cli("models", "status", "--check").rc == 1
+
+
+def test_check_keeps_4_26s_meaning_in_the_file_era(cli, state_dir) -> None:
+    agent = state_dir / "agents" / "main" / "agent"
+    agent.mkdir(parents=True)
+    (agent / "auth-profiles.json").write_text(json.dumps(
+        {"version": 1, "profiles": {"openrouter:manual": GOOD, "openrouter:old": OLD}}))
+    (state_dir / "openclaw.json").write_text(json.dumps({"agents": {"defaults": {"model": {
+        "primary": "openrouter/auto"}}}}))
+    assert cli("models", "status", "--check").rc == 1
+
+
+def test_the_sqlite_era_default_model_is_9_6s(cli, state_dir) -> None:
+    make_sqlite_state(state_dir, {"openrouter:manual": GOOD})
+    assert json.loads(cli("models", "status", "--json").out)["models"]["defaultModel"] == "openai/gpt-6-astra"

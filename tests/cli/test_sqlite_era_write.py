@@ -99,3 +99,22 @@ def test_a_store_that_cannot_be_written_is_refused_before_the_prompt(cli, state_
     assert res.rc == 1 and len(res.err_lines) == 1, res.err  # one line, before any prompt
     assert "Nothing was changed" in res.err and words in res.err
     assert tree(state_dir) == before
+
+
+def test_openclaw_9_names_list_logout_and_paste_api_key(cli, state_dir) -> None:
+    make_sqlite_state(state_dir, {"openrouter:manual": THEIRS})
+    res = cli("models", "auth", "paste-api-key", "--provider", "groq", input="gsk_" + "k" * 48 + "\n")
+    assert res.rc == 0, res.err
+    assert _shared(state_dir)[0]["groq:manual"] == {"type": "api_key", "provider": "groq", "key": "gsk_" + "k" * 48}
+    listed = json.loads(cli("models", "auth", "list", "--json").out)
+    assert listed["agentId"] == "main" and listed["provider"] is None
+    assert listed["authStatePath"].endswith("agents/main/agent/openclaw-agent.sqlite")
+    assert listed["profiles"] == [
+        {"id": "groq:manual", "provider": "groq", "type": "api_key", "label": "groq:manual"},
+        {"id": "openrouter:manual", "provider": "openrouter", "type": "token", "label": "openrouter:manual"}]
+    text = cli("models", "auth", "list", "--provider", "groq", one_line=False).out
+    assert text.splitlines()[2:] == ["Provider: groq", "Profiles:", "- groq:manual [groq/api_key]"]
+    res = cli("models", "auth", "logout", "groq:manual", "--yes")
+    assert res.rc == 0, res.err
+    assert "groq:manual" not in _shared(state_dir)[0]
+    assert "gsk_" not in text + json.dumps(listed)

@@ -83,10 +83,12 @@ class OpenClawPeer:
     def agent_dir(self, agent_id: str = "main") -> str:
         return str(self.state / "agents" / agent_id / "agent")
 
-    def cli(self, *args: str, timeout: float = 180, input: str | None = None) -> subprocess.CompletedProcess[str]:
+    def cli(self, *args: str, timeout: float = 180, input: str | None = None,
+            env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
         stdin = {"input": input} if input is not None else {"stdin": subprocess.DEVNULL}
         return subprocess.run([str(self.peers.node), str(self.peers.cli), *args], capture_output=True, text=True,
-                              env=self.env, timeout=timeout, cwd=self.home, **stdin)  # type: ignore[call-overload]
+                              env=env or self.env, timeout=timeout, cwd=self.home,
+                              **stdin)  # type: ignore[call-overload]
 
     def cli_json(self, *args: str) -> Any:
         res = self.cli(*args, "--json")

@@ -65,7 +65,10 @@ def test_9_6_reads_every_write_of_ours_and_stays_healthy(openclaw96: OpenClawPee
     assert not list(state_dir.rglob("auth-profiles.json")) and not list(state_dir.rglob("auth-state.json"))
 
     assert _listed(openclaw96) == {"openrouter:manual", "openrouter:ours"}
-    assert {"openrouter:work", "openrouter:manual"} <= _listed(openclaw96, "--agent", "work")
+    theirs_work = _json(openclaw96.cli("models", "auth", "list", "--json", "--agent", "work"))
+    assert {"openrouter:work", "openrouter:manual"} <= {p["id"] for p in theirs_work["profiles"]}
+    # `models auth list --json` in 9.6's layout, key for key, on the same dir.
+    assert json.loads(ours("models", "auth", "list", "--json", "--agent", "work").stdout) == theirs_work
     order = _json(openclaw96.cli("models", "auth", "order", "get", "--provider", "openrouter", "--json"))
     assert order["order"] == ["openrouter:ours", "openrouter:manual"]
     work = _json(openclaw96.cli("models", "auth", "order", "get", "--provider", "openrouter", "--agent", "work",
@@ -118,3 +121,32 @@ def test_no_write_is_lost_between_9_6s_writer_and_sixty_of_ours(openclaw96: Open
     assert _listed(openclaw96) == expected
     mine = json.loads(ours("models", "status", "--json").stdout)
     assert {p["id"] for prov in mine["providers"] for p in prov["profiles"]} == expected
+
+
+def test_check_exit_codes_agree_with_9_6_route_by_route(openclaw96: OpenClawPeer, ours: Ours,
+                                                         state_dir: Path) -> None:
+    """9.4+'s `--check` judges only the profile each in-use route selects: an expired profile beside a good one
+    passes, the same profile alone fails. Ours answers as 9.6 on its own dir, each time. (9.6 needs its bundled
+    openrouter plugin to judge an openrouter route: without it every route is "indeterminate".)"""
+    from openclaw_onboard.core import store
+    from openclaw_onboard.core.models import TokenCredential
+
+    env = {k: v for k, v in openclaw96.env.items() if k != "OPENCLAW_DISABLE_BUNDLED_PLUGINS"}
+    for args, stdin in [(("models", "auth", "paste-token", "--provider", "openrouter"), KEY + "\n"),
+                        (("models", "set", "openrouter/auto"), None)]:
+        res = openclaw96.cli(*args, input=stdin, env=env)
+        assert res.returncode == 0, (args, res.stdout[-1000:], res.stderr[-1000:])
+
+    def expired(s):
+        s.profiles["openrouter:old"] = TokenCredential(provider="openrouter", token=OURS, expires=1000)
+    store.update(expired, "main", state_dir)
+    codes = []
+    for step in ("beside a good one", "alone"):
+        if step == "alone":
+            res = openclaw96.cli("models", "auth", "logout", "openrouter:manual", "--yes", env=env)
+            assert res.returncode == 0, res.stdout[-1000:] + res.stderr[-1000:]
+        theirs = openclaw96.cli("models", "status", "--check", env=env)
+        assert "AUTH_PROFILE_MIGRATION_REQUIRED" not in theirs.stdout + theirs.stderr
+        codes.append((step, ours("models", "status", "--check").returncode, theirs.returncode))
+    assert [(step, o) for step, o, _t in codes] == [(step, t) for step, _o, t in codes]
+    assert [o for _s, o, _t in codes] == [0, 1]
