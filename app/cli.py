@@ -349,7 +349,7 @@ _STORE_WRITERS = frozenset({"cmd_order_set", "cmd_order_clear", "cmd_paste_token
                             "cmd_remove", "cmd_logout", "cmd_paste_api_key"})
 # Commands that still write only OpenClaw 2026.4's files (agent dirs, refresh locks, a browser login's store): on
 # a SQLite-era state dir they refuse before anything else (core.era; the core writers check again).
-_FILE_ERA_WRITERS = frozenset({"cmd_login", "cmd_refresh", "cmd_agents_add"})
+_FILE_ERA_WRITERS = frozenset({"cmd_login", "cmd_refresh"})
 
 
 def _run(args: argparse.Namespace | SimpleNamespace) -> int:

@@ -60,7 +60,7 @@ def cmd_agents_list(args: argparse.Namespace) -> int:
 
         doc = AgentsOutput(agents=[
             AgentOut(id=s.agent_id, default=s.agent_id == default, profileCount=s.profile_count,
-                     worstStatus=s.worst_status, storePath=str(agent_paths(s.agent_id).store),
+                     worstStatus=s.worst_status, storePath=s.store_path or str(agent_paths(s.agent_id).store),
                      error=s.error)
             for s in summaries
         ])

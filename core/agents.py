@@ -9,7 +9,6 @@ from typing import TYPE_CHECKING, Any
 from openclaw_onboard.core import fsio
 from openclaw_onboard.core.agentconfig import list_agents
 from openclaw_onboard.core.agentconfig import normalize_agent_id as _openclaw_agent_id
-from openclaw_onboard.core.era import refuse_file_era_write
 from openclaw_onboard.core.errors import OpenClawError, StoreCorruptError, ValidationError
 from openclaw_onboard.core.i18n import _
 from openclaw_onboard.core.paths import DEFAULT_AGENT_ID, agent_paths, is_valid_agent_id, state_dir
@@ -38,15 +37,26 @@ def validate_agent_id(name: str, *, for_new: bool = True) -> str:
 def add_agent(name: str, copy_auth_from: str | None = None, state: Path | None = None) -> str:
     """Add an agent as `openclaw agents add` does: an `agents.list` entry in openclaw.json
     (`{id, name, workspace, agentDir}`, with `{id: "main"}` first when the list was empty) and its
-    dir `<state>/agents/<id>/agent` (0700); optionally copy another agent's profiles."""
+    dir `<state>/agents/<id>/agent` (0700); optionally copy another agent's profiles. In the SQLite era an
+    `agents.entries` entry instead (_register_entry), and no copy (it needs a database only OpenClaw makes)."""
     from openclaw_onboard.core import store as store_mod
+    from openclaw_onboard.core.era import detect
 
     agent_id = validate_agent_id(name)
     base = state if state is not None else state_dir()
-    refuse_file_era_write(base)  # 9.x keeps agents in `agents.entries` and their own databases
+    era = detect(base)
+    if era.is_sqlite and copy_auth_from:  # a copy needs the new agent's database, which only OpenClaw creates
+        raise ValidationError(_("Nothing was changed: copying profiles into a new agent needs its OpenClaw database, "
+                                "which OpenClaw creates on the agent's first auth change; add the agent without "
+                                "--copy-auth-from, then add its credentials"))
     paths = agent_paths(agent_id, base)
     if paths.agent_dir.exists() or agent_id in list_agents(base):
         raise ValidationError(_('Agent "{agent}" already exists').format(agent=agent_id))
+    if era.is_sqlite:
+        _register_entry(agent_id, name.strip() or agent_id, paths.agent_dir, base)
+        for d in (base, base / "agents", paths.agent_dir.parent, paths.agent_dir):
+            fsio.ensure_private_dir(d)
+        return agent_id
     source_store: AuthProfileStore | None = None
     if copy_auth_from:
         source_id = validate_agent_id(copy_auth_from, for_new=False)
@@ -89,12 +99,33 @@ def _register_agent(agent_id: str, name: str, agent_dir: Path, state: Path) -> N
     config.update_config(compute, state)
 
 
+def _register_entry(agent_id: str, name: str, agent_dir: Path, state: Path) -> None:
+    """The SQLite era's roster (2026.8.1+, as 9.6's `agents add` writes it): `agents.entries.<id>` =
+    `{name, workspace, agentDir, identity: {name}}`, `agents.ownership: "explicit"`, and main's entry when the
+    map is new. No database: OpenClaw creates the agent's on its first auth change for it."""
+    from openclaw_onboard.core import config
+
+    def compute(raw: dict) -> None:
+        agents = v if isinstance(v := raw.get("agents"), dict) else {}
+        entries = dict(v) if isinstance(v := agents.get("entries"), dict) else {}
+        if agent_id in entries:
+            return
+        if DEFAULT_AGENT_ID not in entries:
+            entries[DEFAULT_AGENT_ID] = {"workspace": str(state / "workspace")}  # OpenClaw's default workspace
+        entries[agent_id] = {"name": name, "workspace": str(state / f"workspace-{agent_id}"),
+                             "agentDir": str(agent_dir), "identity": {"name": name}}
+        raw["agents"] = {**agents, "ownership": "explicit", "entries": entries}
+
+    config.update_config(compute, state)
+
+
 @dataclass(frozen=True)
 class AgentSummary:
     agent_id: str
     profile_count: int
     worst_status: str | None
     error: str | None = None
+    store_path: str | None = None  # where its profiles are (a database in the SQLite era); None: auth-profiles.json
 
 
 def agent_summaries(state: Path | None = None, now_ms: int = 0) -> list[AgentSummary]:
@@ -114,13 +145,15 @@ def agent_summaries(state: Path | None = None, now_ms: int = 0) -> list[AgentSum
     for agent_id in agent_ids:
         try:
             if sqlite_era:  # OpenClaw 2026.6.5+: the agent's own profiles in its databases (core.sqlite_store)
-                snap, inherited, _where = views.read_sqlite_store(agent_paths(agent_id, state))
+                snap, inherited, where = views.read_sqlite_store(agent_paths(agent_id, state))
                 profiles: dict[str, Any] = {pid: c for pid, c in snap.store.profiles.items() if pid not in inherited}
             else:
+                where = None
                 profiles = dict(store_mod.load(agent_id, state).store.profiles)
         except (StoreCorruptError, OpenClawError) as exc:
             out.append(AgentSummary(agent_id, 0, None, str(exc)))
             continue
         out.append(AgentSummary(agent_id, len(profiles),
-                                worst_status(classify(c, now_ms)[0] for c in profiles.values())))
+                                worst_status(classify(c, now_ms)[0] for c in profiles.values()),
+                                store_path=str(where) if where else None))
     return out

@@ -16,7 +16,7 @@ WRITERS = [
     (("models", "auth", "login", "--provider", "openai-codex", "--no-browser"), ""),
     (("models", "auth", "login", "--provider", "openai-codex", "--method", "device-code", "--no-browser"), ""),
     (("models", "auth", "refresh"), None),
-    (("agents", "add", "work"), None),
+    (("agents", "add", "work", "--copy-auth-from", "main"), None),
 ]
 
 
@@ -28,8 +28,9 @@ def test_a_writing_command_refuses_a_sqlite_era_dir(cli, state_dir, args, stdin)
     res = cli(*args, input=stdin, env={"OPENCLAW_CODEX_ISSUER": "http://127.0.0.1:9"})
     assert res.rc == 1, (res.out, res.err)
     assert len(res.err_lines) == 1, res.err  # refused before any prompt or login text
-    assert "Nothing was changed" in res.err and "SQLite era (2026.9.6)" in res.err
-    assert "AUTH_PROFILE_MIGRATION_REQUIRED" in res.err
+    assert "Nothing was changed" in res.err
+    if "--copy-auth-from" not in args:
+        assert "SQLite era (2026.9.6)" in res.err and "AUTH_PROFILE_MIGRATION_REQUIRED" in res.err
     after = tree(state_dir)
     assert {k: v for k, v in after.items() if k not in SIDECARS} == \
         {k: v for k, v in before.items() if k not in SIDECARS}

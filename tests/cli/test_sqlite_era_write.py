@@ -118,3 +118,25 @@ def test_openclaw_9_names_list_logout_and_paste_api_key(cli, state_dir) -> None:
     assert res.rc == 0, res.err
     assert "groq:manual" not in _shared(state_dir)[0]
     assert "gsk_" not in text + json.dumps(listed)
+
+
+def test_agents_add_writes_the_keyed_roster_and_no_database(cli, state_dir) -> None:
+    make_sqlite_state(state_dir, {"openrouter:manual": THEIRS})
+    res = cli("agents", "add", "work")
+    assert res.rc == 0, res.err
+    agents = json.loads((state_dir / "openclaw.json").read_text())["agents"]
+    assert agents["ownership"] == "explicit" and "list" not in agents
+    assert agents["entries"]["work"] == {"name": "work", "workspace": str(state_dir / "workspace-work"),
+                                         "agentDir": str(state_dir / "agents" / "work" / "agent"),
+                                         "identity": {"name": "work"}}
+    assert agents["entries"]["main"] == {"workspace": str(state_dir / "workspace")}
+    work = state_dir / "agents" / "work" / "agent"
+    assert work.is_dir() and (work.stat().st_mode & 0o777) == 0o700 and not list(work.iterdir())
+    listed = json.loads(cli("agents", "list", "--json").out)["agents"]
+    assert [a["id"] for a in listed] == ["main", "work"]
+    assert listed[0]["storePath"] == str(state_dir / "state" / "openclaw.sqlite")
+    assert not any(a["storePath"].endswith("auth-profiles.json") for a in listed)
+    # Its credentials wait for the database OpenClaw makes: said before the prompt, with how.
+    res = cli("models", "auth", "paste-token", "--provider", "openrouter", "--agent", "work", input=TOKEN + "\n")
+    assert res.rc == 1 and "openclaw models auth order set --agent work" in res.err
+    assert cli("agents", "add", "work").rc == 1

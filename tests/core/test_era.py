@@ -116,7 +116,6 @@ def _writers(state: Path) -> dict[str, object]:
 
     return {
         "store.remove_files": lambda: store.remove_files(agent_paths("main", state)),
-        "agents.add_agent": lambda: agents.add_agent("work", state=state),
         "codex login": lambda: CodexLoginSession(state=state, open_browser=False),
         "device login": lambda: CodexDeviceLogin(state=state),
     }

@@ -16,7 +16,7 @@ from tests.support.sqlite_era import tree
 
 KEY = "sk-or-v1-" + "0123456789abcdef" * 3
 OUR_WRITERS = [
-    (("agents", "add", "work"), ""),
+    (("agents", "add", "work", "--copy-auth-from", "main"), ""),
     (("models", "auth", "login", "--provider", "openai-codex", "--no-browser"), ""),
     (("models", "auth", "refresh"), ""),
 ]

@@ -150,3 +150,28 @@ def test_check_exit_codes_agree_with_9_6_route_by_route(openclaw96: OpenClawPeer
         codes.append((step, ours("models", "status", "--check").returncode, theirs.returncode))
     assert [(step, o) for step, o, _t in codes] == [(step, t) for step, _o, t in codes]
     assert [o for _s, o, _t in codes] == [0, 1]
+
+
+def test_an_agent_we_add_is_9_6s_agent_and_takes_credentials_once_9_6_made_its_database(
+        openclaw96: OpenClawPeer, ours: Ours, state_dir: Path) -> None:
+    made = openclaw96.cli("models", "auth", "paste-token", "--provider", "openrouter", input=KEY + "\n")
+    assert made.returncode == 0, made.stderr[-2000:]
+    res = ours("agents", "add", "work")
+    assert res.returncode == 0, res.stderr
+    listed = openclaw96.cli("agents", "list", "--json")
+    assert listed.returncode == 0, listed.stdout[-1000:] + listed.stderr[-1000:]
+    agents = json.loads(listed.stdout[listed.stdout.index("["):])
+    (work,) = [a for a in agents if a["id"] == "work"]
+    assert work["agentDir"].replace("~", str(openclaw96.home), 1) == str(state_dir / "agents" / "work" / "agent")
+    refused = ours("models", "auth", "paste-token", "--provider", "openrouter", "--agent", "work", input=OURS + "\n")
+    assert refused.returncode == 1 and "no OpenClaw database yet" in refused.stderr
+    for args in (("models", "auth", "order", "set", "--agent", "work", "--provider", "openrouter",
+                  "openrouter:manual"), ("models", "auth", "order", "clear", "--agent", "work", "--provider",
+                                         "openrouter")):
+        res = openclaw96.cli(*args)  # the command our refusal names: 9.6 makes work's database
+        assert res.returncode == 0, res.stdout[-1000:] + res.stderr[-1000:]
+    res = ours("models", "auth", "paste-token", "--provider", "openrouter", "--agent", "work", "--profile-id",
+               "openrouter:work", input=OURS + "\n")
+    assert res.returncode == 0, res.stderr
+    assert "openrouter:work" in _listed(openclaw96, "--agent", "work")
+    assert not list(state_dir.rglob("auth-profiles.json"))
