@@ -64,10 +64,11 @@ def parse_fence(credential: Any) -> Fence | None:
         return None
     access, refresh = credential.get("access"), credential.get("refresh")
     state = fence_state(credential.get("type"), access, refresh, credential.get("expires"))
-    if state is None:
+    if state is None or not isinstance(access, str) or not isinstance(refresh, str):
         return None
     a, r = _MARKER.fullmatch(access), _MARKER.fullmatch(refresh)
-    assert a is not None and r is not None  # fence_state matched both
+    if a is None or r is None:  # never: fence_state matched both markers when it named a state
+        return None
     return Fence(a[1], a[4], r[4], state)
 
 
