@@ -12,11 +12,14 @@ from __future__ import annotations
 import hashlib
 import re
 import secrets
-from collections.abc import Mapping
+import time
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
 
+from openclaw_onboard.core.errors import OpenClawError
 from openclaw_onboard.core.jsjson import js_stringify
+from openclaw_onboard.core.sanitize import clean
 
 PREFIX = "openclaw-oauth-refresh-fence:v1:"
 _MARKER = re.compile(r"openclaw-oauth-refresh-fence:v1:([a-f0-9]{32}):(failed:)?(access|refresh):([a-f0-9]{64})")
@@ -162,3 +165,28 @@ def must_wait(credential: Any, own_claim_id: str | None = None) -> bool:
     OBSERVE_TIMEOUT_S), never refresh over it. A failed fence means "log in again", not wait."""
     fence = parse_fence(credential)
     return fence is not None and fence.state == "pending" and fence.claim_id != own_claim_id
+
+
+class RefreshStillPendingError(OpenClawError):
+    """Another process's refresh claim did not settle in time (9.6's observer gives up after 120 s too)."""
+
+    def __init__(self, profile_id: str, waited_s: float) -> None:
+        self.profile_id = profile_id
+        super().__init__(f"Another process is still refreshing {clean(profile_id)} after {waited_s:.0f}s; "
+                         "nothing was changed. Try again.")
+
+
+def wait_for_settlement(read: Callable[[], Any], profile_id: str, *, own_claim_id: str | None = None,
+                        timeout: float = OBSERVE_TIMEOUT_S, poll: float = OBSERVE_POLL_S) -> Any:
+    """observeOAuthRefreshFenceSettlement: re-read the credential (`read()`, without holding any lock)
+    until it is no longer someone else's pending fence, and return what was read last (new tokens, a
+    failed fence, or whatever replaced it: the caller judges it). RefreshStillPendingError after `timeout`."""
+    started = time.monotonic()
+    while True:
+        credential = read()
+        if not must_wait(credential, own_claim_id):
+            return credential
+        waited = time.monotonic() - started
+        if waited >= timeout:
+            raise RefreshStillPendingError(profile_id, waited)
+        time.sleep(min(poll, timeout - waited))

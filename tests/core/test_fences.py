@@ -76,3 +76,25 @@ def test_expires_true_is_no_fence() -> None:
     fence = fences.create_fence("openai:x", CRED, CLAIM)
     assert fences.fence_state("oauth", fence["access"], fence["refresh"], True) is None
     assert fences.fence_state("oauth", fence["access"], fence["refresh"], 1.0) == "pending"
+
+
+def test_waiting_for_someone_elses_claim_returns_what_settled_it(monkeypatch: pytest.MonkeyPatch) -> None:
+    fence, _ = fences.claim("openai:x", CRED)
+    settled = {**CRED, "access": "A2", "refresh": "R2"}
+    reads = iter([fence, fence, fence, settled])
+    polls: list[float] = []
+    monkeypatch.setattr(fences.time, "sleep", polls.append)
+    assert fences.wait_for_settlement(lambda: next(reads), "openai:x") == settled
+    assert polls == [fences.OBSERVE_POLL_S] * 3
+    failed = fences.failed_fence(fence)
+    assert fences.wait_for_settlement(lambda: failed, "openai:x") == failed  # terminal: no wait
+
+
+def test_a_claim_that_never_settles_ends_in_a_clear_error(monkeypatch: pytest.MonkeyPatch) -> None:
+    fence, _ = fences.claim("openai:\x1b[31mx", CRED)
+    clock = iter(range(1000))
+    monkeypatch.setattr(fences.time, "monotonic", lambda: float(next(clock)))
+    monkeypatch.setattr(fences.time, "sleep", lambda s: None)
+    with pytest.raises(fences.RefreshStillPendingError, match=r"still refreshing openai:.*x after 3s") as err:
+        fences.wait_for_settlement(lambda: fence, "openai:\x1b[31mx", timeout=3)
+    assert "\x1b" not in str(err.value)
