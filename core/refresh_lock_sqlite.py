@@ -461,6 +461,7 @@ def acquire(path: Path, *, timeout: float | None = None,
     env_timeout = default_timeout()
     timeout = env_timeout if env_timeout is not None else timeout
     ensure_private_dir(path.parent)
+    _remove_dead_temps(path)
     started = time.monotonic()
     deadline = None if timeout is None else started + timeout
     tmp = path.with_name(f"{TEMP_PREFIX}{path.name}.{os.getpid()}.{uuid.uuid4().hex[:12]}")
@@ -508,6 +509,20 @@ def acquire(path: Path, *, timeout: float | None = None,
         os.close(fd)
         with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp)
+
+
+def _remove_dead_temps(path: Path) -> None:
+    """Temp files of ours that a killed process left beside this lock (`<prefix><lock>.<pid>.<rand>`): gone
+    once their pid is. Never a lock: only our own temp names are looked at."""
+    prefix = f"{TEMP_PREFIX}{path.name}."
+    with contextlib.suppress(OSError), os.scandir(path.parent) as entries:
+        for entry in entries:
+            if not entry.name.startswith(prefix):
+                continue
+            pid_text = entry.name[len(prefix):].split(".", 1)[0]
+            if pid_text.isdigit() and int(pid_text) != os.getpid() and pid_definitely_dead(int(pid_text)):
+                with contextlib.suppress(OSError):
+                    os.unlink(entry.path)
 
 
 _held = threading.local()

@@ -319,3 +319,15 @@ def test_hold_is_reentrant_within_a_thread_and_exclusive_across_threads(tmp_path
         thread.join()
         assert path.exists()
     assert len(other) == 1 and not path.exists()
+
+
+def test_temp_files_a_killed_process_left_are_cleared(tmp_path: Path, live: subprocess.Popen[bytes]) -> None:
+    path = _lock(tmp_path)
+    path.parent.mkdir(parents=True, mode=0o700)
+    dead_tmp = path.with_name(f"{rl.TEMP_PREFIX}{path.name}.{_dead_pid()}.0123456789ab")
+    live_tmp = path.with_name(f"{rl.TEMP_PREFIX}{path.name}.{live.pid}.0123456789ab")
+    other = path.with_name(f"{rl.TEMP_PREFIX}lock-other.lock.{_dead_pid()}.0123456789ab")
+    for p in (dead_tmp, live_tmp, other):
+        p.write_bytes(b"{}")
+    rl.acquire(path).release()
+    assert sorted(p.name for p in path.parent.iterdir()) == sorted([live_tmp.name, other.name])
