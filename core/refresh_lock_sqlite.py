@@ -45,7 +45,7 @@ from pathlib import Path
 from typing import Any
 
 from openclaw_onboard.core.errors import LockLostError, LockTimeoutError, UnsafePathError
-from openclaw_onboard.core.fsio import ensure_private_dir
+from openclaw_onboard.core.fsio import WriteError, ensure_private_dir
 from openclaw_onboard.core.jsjson import js_stringify
 
 LOCK_DIR = ("locks", "oauth-refresh")
@@ -299,7 +299,6 @@ class LockInfo:
 
     path: Path
     exists: bool
-    regular: bool = True
     pid: int | None = None
     stale: bool = False
     reason: str = ""
@@ -465,7 +464,10 @@ def acquire(path: Path, *, timeout: float | None = None,
     started = time.monotonic()
     deadline = None if timeout is None else started + timeout
     tmp = path.with_name(f"{TEMP_PREFIX}{path.name}.{os.getpid()}.{uuid.uuid4().hex[:12]}")
-    fd = os.open(tmp, _OPEN_FLAGS, 0o600)
+    try:
+        fd = os.open(tmp, _OPEN_FLAGS, 0o600)
+    except OSError as exc:
+        raise WriteError(tmp, exc) from None
     attempt = 0
     waited = False
     guard_held = False
@@ -475,8 +477,13 @@ def acquire(path: Path, *, timeout: float | None = None,
             guard_busy = not guard_held and _guard_exists(path.with_name(path.name + RECLAIM_SUFFIX))
             if not guard_busy:
                 payload = own_payload()
-                os.ftruncate(fd, 0)
-                os.pwrite(fd, payload, 0)
+                try:
+                    os.ftruncate(fd, 0)
+                    if os.pwrite(fd, payload, 0) != len(payload):
+                        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+                except OSError as exc:
+                    # Never link a short payload (a full disk): 9.6 never takes an unreadable lock over.
+                    raise WriteError(tmp, exc) from None
                 try:
                     os.link(tmp, path, follow_symlinks=False)
                 except FileExistsError:

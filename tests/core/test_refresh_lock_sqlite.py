@@ -331,3 +331,16 @@ def test_temp_files_a_killed_process_left_are_cleared(tmp_path: Path, live: subp
         p.write_bytes(b"{}")
     rl.acquire(path).release()
     assert sorted(p.name for p in path.parent.iterdir()) == sorted([live_tmp.name, other.name])
+
+
+def test_a_full_disk_fails_clearly_and_leaves_no_lock(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from openclaw_onboard.core.fsio import WriteError
+
+    def full(fd: int, data: bytes, offset: int) -> int:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(rl.os, "pwrite", full)
+    path = _lock(tmp_path)
+    with pytest.raises(WriteError, match="No space left"):
+        rl.acquire(path)
+    assert list(path.parent.iterdir()) == []  # no empty lock that 9.6 would wait on forever, no temp
