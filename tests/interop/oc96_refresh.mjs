@@ -159,6 +159,25 @@ switch (command) {
     }
     break;
   }
+  case "count": {
+    // count <provider> <profileId> <file> <n>: says ready, waits for a "go" line, then n times under 9.6's
+    // withOAuthProfileLock reads the number in <file> and writes it plus one (a lost update shows).
+    const withOAuthProfileLock = await binding("profiles-", "withOAuthProfileLock");
+    const rl = readline.createInterface({ input: process.stdin });
+    const lines = rl[Symbol.asyncIterator]();
+    out({ ready: true, pid: process.pid });
+    await lines.next();
+    for (let i = 0; i < Number(args[3]); i += 1) {
+      await withOAuthProfileLock({ provider: args[0], profileId: args[1] }, async () => {
+        const value = Number(fs.readFileSync(args[2], "utf8"));
+        await new Promise((resolve) => setImmediate(resolve));  // let a broken exclusion show
+        fs.writeFileSync(args[2], String(value + 1));
+      }, { env });
+    }
+    rl.close();
+    out({ done: true });
+    break;
+  }
   default:
     throw new Error(`unknown command ${command}`);
 }

@@ -275,3 +275,46 @@ def test_our_take_over_guard_makes_9_6_wait(peers96: Peers, state_dir: Path) -> 
     assert busy["acquired"] is False and busy["code"] == "file_lock_timeout" and not path.exists()
     guard.rmdir()
     assert _node(peers96, state_dir, "take", PROVIDER, PROFILE, "0")["acquired"] is True
+
+
+COUNTER = """
+import sys, time
+from openclaw_onboard.core import refresh_lock_sqlite as rl
+state, provider, profile, counter, n = sys.argv[1:6]
+print("ready", flush=True)
+sys.stdin.readline()
+for _ in range(int(n)):
+    with rl.hold(state, provider, profile):
+        value = int(open(counter).read())
+        time.sleep(0)  # let a broken exclusion show
+        open(counter, "w").write(str(value + 1))
+print("done", flush=True)
+"""
+
+
+def test_racing_holders_of_both_tools_never_overlap(peers96: Peers, state_dir: Path) -> None:
+    """Two 9.6 processes (its withOAuthProfileLock) and two of ours increment one counter under the lock,
+    all released at once after each said it was ready: no update is lost."""
+    counter = state_dir / "counter"
+    counter.write_text("0")
+    n = 6
+    theirs = [_start(peers96, state_dir, "count", PROVIDER, PROFILE, str(counter), str(n)) for _ in range(2)]
+    ours = [subprocess.Popen([sys.executable, "-c", COUNTER, str(state_dir), PROVIDER, PROFILE, str(counter), str(n)],
+                             stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, cwd=Path(__file__).parents[2])
+            for _ in range(2)]
+    for bridge in theirs:
+        assert bridge.read()["ready"] is True
+    for proc in ours:
+        assert proc.stdout is not None and proc.stdout.readline() == "ready\n"
+    for stdin in [b.proc.stdin for b in theirs] + [p.stdin for p in ours]:
+        assert stdin is not None
+        stdin.write("go\n")
+        stdin.flush()
+    for bridge in theirs:
+        assert bridge.read(timeout=300)["done"] is True
+        assert bridge.finish() == 0
+    for proc in ours:
+        out, _ = proc.communicate(timeout=300)
+        assert proc.returncode == 0 and out == "done\n"
+    assert counter.read_text() == str(4 * n)
+    assert list(rl.lock_dir(state_dir).iterdir()) == []
