@@ -7,7 +7,7 @@ import os
 from pathlib import Path
 
 import pytest
-from openclaw_onboard.core import agents, era, refresh, store
+from openclaw_onboard.core import era, refresh, store
 from openclaw_onboard.core.era import SqliteEraError
 from openclaw_onboard.core.paths import agent_paths
 
