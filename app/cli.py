@@ -346,10 +346,10 @@ def _extra_arguments(args: argparse.Namespace, extra: list[str]) -> UsageError:
 # are asked first whether that store can be written (a release we write, the agent's database exists), before a
 # prompt for a secret that could not be saved (core.store.check_writable; the store checks again).
 _STORE_WRITERS = frozenset({"cmd_order_set", "cmd_order_clear", "cmd_paste_token", "cmd_api_key", "cmd_setup_token",
-                            "cmd_remove", "cmd_logout", "cmd_paste_api_key"})
+                            "cmd_remove", "cmd_logout", "cmd_paste_api_key", "cmd_refresh"})
 # Commands that still write only OpenClaw 2026.4's files (agent dirs, refresh locks, a browser login's store): on
 # a SQLite-era state dir they refuse before anything else (core.era; the core writers check again).
-_FILE_ERA_WRITERS = frozenset({"cmd_login", "cmd_refresh"})
+_FILE_ERA_WRITERS = frozenset({"cmd_login"})
 
 
 def _run(args: argparse.Namespace | SimpleNamespace) -> int:

@@ -13,15 +13,19 @@ with the old token would log the user out. Therefore:
 4. on `refresh_token_reused` / `invalid_grant` (...) re-read once more: a writer that
    does not share our lock (OpenClaw itself) may hold the rotated token already.
 
-The refresh lock is an OS flock (core.locking), so a lock held by a process that died
-is released by the kernel. httpx is imported only when a refresh really happens.
+The refresh lock is OpenClaw 4.26's O_EXCL lock file (core.locking: a lock whose holder died is taken
+over by its stale rules). In the SQLite era (OpenClaw 2026.9.x) it is 9.6's lock and fence protocol
+instead (_ensure_fresh_sqlite, core.refresh_lock_sqlite, core.fences). httpx is imported only when a
+refresh really happens.
 """
 
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -122,8 +126,12 @@ def ensure_fresh(
     if not force and is_fresh(seen, now()):
         return RefreshResult(seen, False)
 
-    # 4.26's refresh lock is not 9.x's (another name and protocol): refreshing beside a SQLite-era gateway
-    # would race it and burn the rotated refresh token, so no refresh (nor its lock file) happens there.
+    # 4.26's refresh lock is not 9.x's (another name and protocol): in the SQLite era the refresh follows 9.6's
+    # own (its lock, then the fence claim -> token call -> settle), never 4.26's lock file.
+    from openclaw_onboard.core.era import detect
+
+    if detect(paths.state).is_sqlite:
+        return _ensure_fresh_sqlite(paths, profile_id, seen, force, now)
     refuse_file_era_write(paths.state)
     try:
         # OpenClaw's global refresh lock (then, for the write, the store lock: the same nesting).
@@ -313,3 +321,122 @@ def _persist(paths: AgentPaths, profile_id: str, used: OAuthCredential, updates:
         return merged
 
     return store.update(mutate, paths=paths, timeout=STORE_WRITE_TIMEOUT_S)
+
+
+# --- the SQLite era (OpenClaw 2026.9.4+): 9.6's refresh lock and fences -----------------------------------
+
+def _claim_if_unchanged(stored: Any, *, fence: dict[str, Any], original: dict[str, Any]) -> Any:
+    """The fence to write in place of `original`, or None (nothing written) if the stored login changed."""
+    from openclaw_onboard.core import fences
+
+    return fence if fences.same_credential(stored, original) else None
+
+
+def _ensure_fresh_sqlite(paths: AgentPaths, profile_id: str, seen: OAuthCredential, force: bool,
+                         now: Callable[[], int]) -> RefreshResult:
+    """9.6's refreshOAuthTokenWithLock: under its refresh lock (core.refresh_lock_sqlite) re-read the profile;
+    when it still needs a refresh, durably replace its tokens with a fence (core.fences.claim), release the
+    lock, make the token call, then re-take the lock and settle: the new tokens if the fence is still ours, a
+    failed fence if the refresh token was rejected, the original back if the call never reached the server.
+    Another process's pending fence is waited for (never refreshed over); a failed one means a new login."""
+    from openclaw_onboard.core import fences, store
+    from openclaw_onboard.core import refresh_lock_sqlite as rl
+    from openclaw_onboard.core.models import parse_credential
+
+    agent_id = paths.agent_id
+    # A store we cannot write (a mixed dir, a release we do not write): said before any lock file is made.
+    store.check_writable(agent_id, paths.state)
+
+    def read() -> Any:
+        raw = store.raw_profile(paths, profile_id)
+        if raw is None:
+            raise ProfileNotFoundError(f'Auth profile "{clean(profile_id)}" not found.')
+        return raw
+
+    def usable(raw: Any) -> OAuthCredential | None:
+        fence = fences.parse_fence(raw)
+        if fence is not None and fence.state == "failed":
+            raise _relogin(profile_id, seen, agent_id, "refresh failed",
+                           f"The last refresh of {clean(profile_id)} failed and its refresh token is gone")
+        if fence is not None:
+            return None
+        cred = parse_credential(raw)
+        return cred if isinstance(cred, OAuthCredential) else None
+
+    def write(change: Callable[[Any], Any]) -> Any:
+        return store.update_raw_profile(paths, profile_id, change, timeout=STORE_WRITE_TIMEOUT_S)
+
+    lock_timeout = refresh_lock_timeout_s()
+    deadline = time.monotonic() + lock_timeout
+    try:
+        while True:
+            # Someone else's refresh in flight: its result is ours too (9.6's observer), waited for outside the
+            # lock, which its owner needs back to settle.
+            fences.wait_for_settlement(read, profile_id, timeout=max(0.0, deadline - time.monotonic()))
+            with rl.hold(paths.state, seen.provider, profile_id, timeout=max(0.1, deadline - time.monotonic())):
+                current = read()
+                if fences.must_wait(current):
+                    continue  # claimed between our look and our lock: release it and wait again
+                latest = usable(current)
+                if latest is None:
+                    raise RefreshError(f"Could not refresh {clean(profile_id)}: it is not an OAuth login")
+                changed = latest.access != seen.access
+                if is_fresh(latest, now()) and (not force or changed):
+                    return RefreshResult(latest, False)
+                if is_cli_managed(profile_id, latest):
+                    return _adopt_from_claude_cli(paths, profile_id, latest, now())
+                if not latest.refresh:
+                    raise _relogin(profile_id, latest, agent_id, "no refresh token",
+                                   f"{clean(profile_id)} has no refresh token and its access token is expired")
+                original = dict(current)
+                fence, _claim_id = fences.claim(profile_id, original)
+                claimed = write(partial(_claim_if_unchanged, fence=fence, original=original))
+                if not fences.same_credential(claimed, original):  # changed under us (a writer without our lock)
+                    raise RefreshError(f"Could not refresh {clean(profile_id)}: it changed while being claimed; "
+                                       "try again")
+                break
+    except (LockTimeoutError, fences.RefreshStillPendingError) as exc:
+        raise RefreshError(f"Could not refresh {clean(profile_id)}: {exc}") from None
+
+    # The lock is released during the token call (9.6): others see the pending fence and wait for it.
+    def settle(change: Callable[[Any], Any]) -> Any:
+        with rl.hold(paths.state, latest.provider, profile_id, timeout=lock_timeout):
+            return write(change)
+
+    try:
+        tokens = _call_provider(latest.provider, latest.refresh)
+    except TokenEndpointError as exc:
+        if exc.error_code in RELOGIN_ERROR_CODES:
+            settle(lambda stored: fences.settle_failure(stored, fence))
+            code = clean(exc.error_code or "", 80)
+            raise _relogin(profile_id, latest, agent_id, exc.error_code or "rejected",
+                           f"Refresh token for {clean(profile_id)} was rejected ({code})") from None
+        settle(lambda stored: fences.rollback(stored, fence, original))
+        raise RefreshError(f"Could not refresh {clean(profile_id)}: {exc}") from None
+    except BaseException:
+        settle(lambda stored: fences.rollback(stored, fence, original))
+        raise
+    try:
+        updates = _updates_from(latest, tokens, now())
+        _check_same_account(profile_id, latest, updates, agent_id)
+    except AccountMismatchError:
+        settle(lambda stored: fences.settle_failure(stored, fence))
+        raise
+    try:
+        wrote: list[Any] = []
+
+        def success(stored: Any) -> Any:
+            out = fences.settle_success(stored, fence, original, updates)
+            wrote.append(out)
+            return out
+        settle(success)
+    except Exception as exc:  # the server rotated the token: never a traceback, never silence
+        raise _consumed(profile_id, latest, agent_id, exc) from None
+    if wrote and wrote[-1] is not None:
+        log.info("refreshed %s", profile_id)
+        new = parse_credential(wrote[-1])
+        assert isinstance(new, OAuthCredential)
+        return RefreshResult(new, True)
+    # Someone replaced our fence meanwhile (a new login, a removal): theirs stands, our tokens are dropped.
+    raise ProfileRemovedError(f"{clean(profile_id)} was replaced while it was being refreshed; the new tokens "
+                              "were discarded")

@@ -17,7 +17,7 @@ import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from openclaw_onboard.core import fsio
 from openclaw_onboard.core.era import detect as detect_era
@@ -219,6 +219,37 @@ def _update_sqlite(p: AgentPaths, mutate: Callable[[AuthProfileStore], T], timeo
         result = mutate(store)
         sqlite_write.place(cells, before, (store.to_raw()["profiles"], store.state_payload() or {}))
     return result
+
+
+def raw_profile(paths: AgentPaths, profile_id: str) -> Any:
+    """SQLite era: one profile as the agent's own store holds it (the JSON OpenClaw wrote, not our model), read
+    without a lock; None when absent. The refresh fences are compared on these exact values."""
+    from openclaw_onboard.core import sqlite_store
+
+    state = str(paths.state)
+    shared, own, is_main = sqlite_store.agent_stores(state, paths.agent_id, str(paths.agent_dir), _main_dir(paths))
+    profiles, _state = sqlite_store.merged(shared if is_main else None, own)
+    return profiles.get(profile_id)
+
+
+def update_raw_profile(paths: AgentPaths, profile_id: str, change: Callable[[Any], Any], *,
+                       timeout: float) -> Any:
+    """SQLite era: in one write transaction, `change(current)` (the profile's JSON as stored, None when absent)
+    returns the profile to write, or None to write nothing; the profile stays in the database that holds it.
+    Returns what was stored before the change."""
+    import copy
+
+    from openclaw_onboard.core import sqlite_write
+
+    with sqlite_write.transaction(str(paths.state), paths.agent_id, str(paths.agent_dir), _main_dir(paths),
+                                  timeout=timeout) as cells:
+        holders = [c for c in cells if profile_id in c.profiles()]
+        current = copy.deepcopy(holders[-1].profiles()[profile_id]) if holders else None
+        new = change(copy.deepcopy(current))
+        if new is not None and holders:
+            holders[-1].profiles()[profile_id] = new
+            holders[-1].store_changed = True
+        return current
 
 
 def _canonical(store: AuthProfileStore) -> str:

@@ -15,7 +15,6 @@ SIDECARS = {"state/openclaw.sqlite-shm", "state/openclaw.sqlite-wal"}
 WRITERS = [
     (("models", "auth", "login", "--provider", "openai-codex", "--no-browser"), ""),
     (("models", "auth", "login", "--provider", "openai-codex", "--method", "device-code", "--no-browser"), ""),
-    (("models", "auth", "refresh"), None),
     (("agents", "add", "work", "--copy-auth-from", "main"), None),
 ]
 

@@ -131,10 +131,11 @@ def test_every_file_era_writer_refuses_a_sqlite_era_dir_and_writes_nothing(write
     assert "Nothing was changed" in message and "2026.9.6" in message and str(sqlite_dir) in message
 
 
-def test_refresh_in_the_sqlite_era_takes_no_4_26_refresh_lock(state_dir: Path, openclaw_files: OpenClawFiles,
-                                                             monkeypatch: pytest.MonkeyPatch) -> None:
-    """An OAuth profile in 9.x's store: refreshing it under 4.26's lock would race 9.x's own refresh lock and burn
-    the rotated refresh token. A live auth-profiles.json beside it (a mixed dir) is not what 9.x reads either."""
+def test_refresh_in_a_mixed_sqlite_era_dir_takes_no_lock(state_dir: Path, openclaw_files: OpenClawFiles,
+                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    """An OAuth profile in 9.x's store beside a live auth-profiles.json (a mixed dir, which 9.x refuses until its
+    doctor merges it): no refresh, and neither 4.26's lock nor 9.6's is made (tests/integration/
+    test_refresh_sqlite.py refreshes in a clean SQLite-era dir)."""
     # Were the guard gone, the token call must still never leave this machine: a closed loopback port.
     monkeypatch.setenv("OPENCLAW_CODEX_ISSUER", "http://127.0.0.1:9")
     monkeypatch.setenv("OPENCLAW_ANTHROPIC_TOKEN_URL", "http://127.0.0.1:9/token")

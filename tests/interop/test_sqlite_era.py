@@ -1,6 +1,6 @@
 """Beside the real OpenClaw 2026.9.6 (npm latest, the SQLite era): on a state dir 9.6 made, we see its era and
-never harm it. Every command of ours that would still write 4.26's files (a new agent, a browser login, a
-refresh) refuses there; afterwards 9.6's own auth commands still answer as before (no
+never harm it. Every command of ours that would still write 4.26's files (a browser login, a new agent with
+copied profiles) refuses there; afterwards 9.6's own auth commands still answer as before (no
 AUTH_PROFILE_MIGRATION_REQUIRED) and list what 9.6 stored. A 4.26 dir that 9.6's `doctor --fix` migrated is
 told as the SQLite era too, and our writes go to its databases (tests/interop/test_sqlite_era_write.py)."""
 
@@ -18,7 +18,6 @@ KEY = "sk-or-v1-" + "0123456789abcdef" * 3
 OUR_WRITERS = [
     (("agents", "add", "work", "--copy-auth-from", "main"), ""),
     (("models", "auth", "login", "--provider", "openai-codex", "--no-browser"), ""),
-    (("models", "auth", "refresh"), ""),
 ]
 
 
