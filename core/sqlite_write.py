@@ -166,7 +166,7 @@ def _open(path: str, kind: str, deadline: float, *, begin: bool = True) -> sqlit
         version = conn.execute("PRAGMA user_version").fetchone()[0]
         allowed = WRITABLE_STATE_SCHEMAS if kind == SHARED else WRITABLE_AGENT_SCHEMAS
         if version not in allowed:
-            raise SqliteWriteRefused(_schema_refusal(path, version, allowed))
+            raise SqliteWriteRefused(_schema_refusal(path, version, allowed, conn))
         conn.execute("PRAGMA synchronous = NORMAL")
         conn.execute("PRAGMA foreign_keys = ON")
         tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
@@ -187,13 +187,28 @@ def _open(path: str, kind: str, deadline: float, *, begin: bool = True) -> sqlit
     return conn
 
 
-def _schema_refusal(path: str, version: Any, allowed: range) -> str:
+def _schema_refusal(path: str, version: Any, allowed: range, conn: sqlite3.Connection | None = None) -> str:
+    release = _release_of(conn) if conn is not None else None
+    written_by = _("OpenClaw {release}").format(release=release) if release else _("an OpenClaw release")
     if isinstance(version, int) and version > allowed[-1]:
-        return _("{path} has schema version {version}, newer than this tool writes (a newer OpenClaw wrote it); "
-                 "update openclaw-onboard").format(path=path, version=version)
-    return _("{path} has schema version {version}, from an OpenClaw release before 2026.9.3 whose stores this "
-             "tool reads but does not write; use that release's own CLI, or update OpenClaw").format(
-        path=path, version=version)
+        return _("{path} has schema version {version}, written by {who}, newer than this tool writes; update "
+                 "openclaw-onboard").format(path=path, version=version, who=written_by)
+    return _("{path} has schema version {version}, written by {who} before 2026.9.3, whose stores this tool "
+             "reads but does not write; use that release's own CLI, or update OpenClaw").format(
+        path=path, version=version, who=written_by)
+
+
+def _release_of(conn: sqlite3.Connection) -> str | None:
+    """The release that stamped the database (`schema_meta.app_version`), when it says one."""
+    import sqlite3
+
+    try:
+        row = conn.execute("SELECT app_version FROM schema_meta WHERE role IN ('global', 'agent') "
+                           "ORDER BY role = 'global' DESC LIMIT 1").fetchone()
+    except sqlite3.Error:
+        return None
+    value = row[0] if row else None
+    return value[:32] if isinstance(value, str) and value.strip() else None
 
 
 def _read_cell(cell: Cell) -> None:
@@ -316,12 +331,12 @@ def _checked_state_db(path: str) -> Iterator[None]:
         raise SqliteWriteRefused(_("{db} is missing").format(db=path))
     try:
         version = conn.execute("PRAGMA user_version").fetchone()[0]
+        if version not in WRITABLE_STATE_SCHEMAS:
+            raise SqliteWriteRefused(_schema_refusal(path, version, WRITABLE_STATE_SCHEMAS, conn))
     except sqlite3.Error as exc:
         raise StoreCorruptError(path, f"could not be read ({type(exc).__name__})") from None
     finally:
         conn.close()
-    if version not in WRITABLE_STATE_SCHEMAS:
-        raise SqliteWriteRefused(_schema_refusal(path, version, WRITABLE_STATE_SCHEMAS))
     yield
 
 

@@ -169,7 +169,8 @@ def test_a_failing_mutation_writes_nothing(sqlite_dir: Path) -> None:
     assert _rows(sqlite_dir / "state" / "openclaw.sqlite") == before
 
 
-@pytest.mark.parametrize(("version", "words"), [(15, "before 2026.9.3"), (19, "newer than this tool writes")])
+@pytest.mark.parametrize(("version", "words"), [(15, "written by OpenClaw 2026.8.1 before 2026.9.3"),
+                                               (19, "written by OpenClaw 2026.10.1, newer than this tool writes")])
 def test_a_release_we_do_not_write_is_refused_naming_it(state_dir: Path, version: int, words: str) -> None:
     make_state_db(state_dir, {"openrouter:manual": THEIRS}, user_version=version,
                   app_version="2026.8.1" if version == 15 else "2026.10.1")
