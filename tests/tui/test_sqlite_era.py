@@ -64,3 +64,44 @@ async def test_a_login_that_writes_4_26_files_is_refused_before_any_form(make_ap
     sidecars = ("-shm", "-wal")
     assert {k: v for k, v in tree(state_dir).items() if not k.endswith(sidecars)} == \
         {k: v for k, v in before.items() if not k.endswith(sidecars)}
+
+
+async def test_the_dashboard_reorders_deletes_and_undoes_in_9_6s_database(state_dir):
+    """The dashboard's writes are the store's: on a SQLite-era dir they land in 9.x's shared store, the same
+    journey as in the file era (tests/tui/test_dashboard_keys.py)."""
+    from openclaw_onboard.core import order as order_mod
+    from openclaw_onboard.core import store as store_mod
+
+    from tests.tui.test_dashboard import dash, host, orders_saved, row_keys, three_anthropic_store
+
+    make_sqlite_state(state_dir, three_anthropic_store()["profiles"])
+    app = host(state_dir)
+
+    def override():
+        return order_mod.override_order(store_mod.load("main", state_dir).store, "anthropic")
+    async with app.run_test(size=(120, 30)) as pilot:
+        screen = dash(app)
+        await wait_for(pilot, lambda: screen.table.row_count > 0)
+        screen.table.move_cursor(row=row_keys(screen).index("anthropic:a"))
+        await pilot.press("J")
+        await orders_saved(pilot, screen)
+        assert override() == ["anthropic:b", "anthropic:a", "anthropic:c"]
+        await pilot.press("d")
+        await wait_for(pilot, lambda: app.screen is not screen, what="the confirmation")
+        await pilot.press("y")
+        await wait_for(pilot, lambda: "anthropic:a" not in store_mod.load("main", state_dir).store.profiles,
+                       what="the delete")
+        await wait_for(pilot, lambda: "Deleted" in str(screen.query_one("#dash-message").render()))
+        await pilot.press("u")
+        await wait_for(pilot, lambda: "anthropic:a" in store_mod.load("main", state_dir).store.profiles,
+                       what="the undo")
+        assert override() == ["anthropic:b", "anthropic:a", "anthropic:c"]
+    conn = sqlite3.connect(state_dir / "state" / "openclaw.sqlite")
+    try:
+        rows = dict(conn.execute("SELECT state_key, value_json FROM config_machine_state"))
+    finally:
+        conn.close()
+    assert json.loads(rows["authProfiles.state"])["order"]["anthropic"] == ["anthropic:b", "anthropic:a",
+                                                                            "anthropic:c"]
+    assert set(json.loads(rows["authProfiles.store"])["profiles"]) == {"anthropic:a", "anthropic:b", "anthropic:c"}
+    assert not list(state_dir.rglob("auth-profiles.json")) and not list(state_dir.rglob("auth-state.json"))
