@@ -58,6 +58,10 @@ class SqliteWriteRefused(OpenClawError):
         super().__init__(_("Nothing was changed: {reason}").format(reason=message))
 
 
+class NoAuthTablesError(SqliteWriteRefused):
+    """A database without OpenClaw's auth tables (an agent database 9.x made for sessions only)."""
+
+
 @dataclass
 class Cell:
     """One database's two documents inside a write transaction. The documents hold secrets: no repr."""
@@ -172,7 +176,7 @@ def _open(path: str, kind: str, deadline: float, *, begin: bool = True) -> sqlit
         tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
         needed = {_STORE_ROW[kind][0], _STATE_ROW[kind][0]}
         if not needed <= tables:
-            raise SqliteWriteRefused(_("{path} has no auth tables; OpenClaw creates them, and this tool never "
+            raise NoAuthTablesError(_("{path} has no auth tables; OpenClaw creates them, and this tool never "
                                        "creates OpenClaw's schema").format(path=path))
         if begin:
             conn.execute("BEGIN IMMEDIATE")
@@ -271,12 +275,14 @@ def transaction(state: str, agent_id: str, agent_dir: str, main_dir: str, *, tim
             state=state, db=state_db))
     is_main = agent_id == "main" or os.path.normpath(agent_dir) == os.path.normpath(main_dir)
     specs: list[tuple[str, str]] = []
+    optional = ""  # main's own database beside the shared store: written only when it holds auth tables
     if is_main:
         if sqlite_store.shared_location(state) == "state-db":
             specs.append((SHARED, state_db))
             own = sqlite_store.agent_db_path(main_dir)
             if os.path.lexists(own):
                 specs.append((AGENT, own))
+                optional = own
         else:
             own = sqlite_store.agent_db_path(main_dir)
             if not os.path.lexists(own):
@@ -296,7 +302,12 @@ def transaction(state: str, agent_id: str, agent_dir: str, main_dir: str, *, tim
             stack.enter_context(_coordinator(state_db, deadline))
         cells: list[Cell] = []
         for kind, path in specs:
-            conn = _open(path, kind, deadline, begin=not dry_run)
+            try:
+                conn = _open(path, kind, deadline, begin=not dry_run)
+            except NoAuthTablesError:
+                if path == optional:
+                    continue  # nothing of main's is in it: the shared store takes every change
+                raise
             stack.callback(conn.close)
             cell = Cell(kind, path, conn)
             cells.append(cell)

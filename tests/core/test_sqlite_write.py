@@ -258,3 +258,16 @@ def test_sixty_concurrent_writer_processes_lose_nothing(sqlite_dir: Path) -> Non
     ids = {f"openrouter:p{i}" for i in range(60)}
     assert ids <= set(doc["profiles"]) and ids <= set(state["order"])
     assert doc["profiles"]["openrouter:manual"] == THEIRS
+
+
+def test_mains_own_database_without_auth_tables_leaves_every_change_to_the_shared_store(sqlite_dir: Path) -> None:
+    """9.x makes an agent database for sessions too; without auth tables it holds nothing of main's auth."""
+    main = sqlite_dir / "agents" / "main" / "agent"
+    main.mkdir(parents=True)
+    conn = sqlite3.connect(main / "openclaw-agent.sqlite")
+    conn.execute("CREATE TABLE sessions (id TEXT PRIMARY KEY) STRICT")
+    conn.execute("PRAGMA user_version = 23")
+    conn.commit()
+    conn.close()
+    store.update(_add("openrouter:ours"), "main", sqlite_dir)
+    assert "openrouter:ours" in _doc(sqlite_dir / "state" / "openclaw.sqlite", "authProfiles.store")["profiles"]
