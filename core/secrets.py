@@ -9,7 +9,9 @@ never logged, stored or put in an error message. Errors say what failed, never w
 Rules follow OpenClaw's secrets resolver (docs/gateway/secrets.md, dist resolve/ref-contract):
 - env: optional `allowlist`; a missing or empty variable fails.
 - file: absolute `path` (`~` expanded), a regular file owned by us, not group/world readable or
-  writable (unless `allowInsecurePath`), not a symlink; `maxBytes` (1 MiB), `timeoutMs` (5 s);
+  writable, in directories nobody else controls (unless `allowInsecurePath`), not a symlink, judged on
+  the open descriptor (never a FIFO or device, never a file swapped in after a check);
+  `maxBytes` (1 MiB), `timeoutMs` (5 s);
   `mode: json` reads the id as an RFC 6901 pointer, `singleValue` needs id `value` and strips one
   trailing newline.
 - exec: absolute `command`, a regular file (a symlink only with `allowSymlinkCommand`, then its
@@ -263,18 +265,67 @@ def _json_pointer(doc: Any, pointer: str, label: str) -> Any:
     return node
 
 
+def _read_secret_file(path: Path, label: str, *, allow_insecure: bool, max_bytes: int, timeout_ms: int) -> bytes:
+    """The file's bytes, judged on the open descriptor, never by a path check that a swap could outrun.
+
+    O_NOFOLLOW refuses a symlink (also one swapped in after any earlier look), O_NONBLOCK makes a FIFO
+    or a device in the file's place open at once instead of hanging a cron job, and fstat on the
+    descriptor decides: a regular file, ours, not group/world accessible (unless allowInsecurePath).
+    Its directories follow core.trust's StrictModes rules, so nobody else could have renamed a file
+    of theirs into place. The read is bounded in bytes and, as OpenClaw's timeoutMs, in time."""
+    from openclaw_onboard.core import trust
+
+    if not path.is_absolute():
+        raise SecretRefError(f"{label} must be an absolute path")
+    if not allow_insecure:
+        try:
+            trust.check_dir(path.parent)
+        except trust.UntrustedPathError as exc:
+            raise SecretRefError(f"{label}: {exc}") from None
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC | os.O_NOCTTY)
+    except OSError as exc:
+        if exc.errno == 40:  # ELOOP: the file itself is a symlink
+            raise SecretRefError(f"{label} must not be a symlink: {path}") from None
+        raise SecretRefError(f"{label} is not readable: {path}") from None
+    try:
+        st = os.fstat(fd)
+        if stat.S_ISDIR(st.st_mode):
+            raise SecretRefError(f"{label} must be a file: {path}")
+        if not stat.S_ISREG(st.st_mode):
+            raise SecretRefError(f"{label} must be a regular file (not a FIFO, socket or device): {path}")
+        if not allow_insecure:
+            if st.st_mode & (stat.S_IWGRP | stat.S_IWOTH | stat.S_IRGRP | stat.S_IROTH):
+                raise SecretRefError(f"{label} permissions are too open: {path}")
+            if st.st_uid != os.geteuid():
+                raise SecretRefError(f"{label} must be owned by the current user (uid={os.geteuid()}): {path}")
+        deadline = time.monotonic() + timeout_ms / 1000
+        chunks: list[bytes] = []
+        total = 0
+        while total <= max_bytes:
+            if time.monotonic() > deadline:
+                raise SecretRefError(f"{label} could not be read within {timeout_ms}ms")
+            try:
+                chunk = os.read(fd, min(65536, max_bytes + 1 - total))
+            except OSError as exc:
+                raise SecretRefError(f"{label} could not be read: {exc.strerror or type(exc).__name__}") from None
+            if not chunk:
+                break
+            chunks.append(chunk)
+            total += len(chunk)
+        return b"".join(chunks)
+    finally:
+        os.close(fd)
+
+
 def _resolve_file(ref: Ref, cfg: Mapping[str, Any]) -> Any:
     label = f"secrets.providers.{ref.provider}.path"
     raw_path = cfg.get("path")
     if not isinstance(raw_path, str) or not raw_path.strip():
         raise SecretRefError(f"{label} is not set")
-    path = _secure_path(_expand(raw_path.strip()), label, allow_insecure=bool(cfg.get("allowInsecurePath")))
     max_bytes = _positive_int(cfg.get("maxBytes"), DEFAULT_MAX_BYTES)
-    try:
-        with path.open("rb") as fh:
-            data = fh.read(max_bytes + 1)
-    except OSError as exc:
-        raise SecretRefError(f"{label} could not be read: {exc.strerror or type(exc).__name__}") from None
+    data = _read_secret_file(_expand(raw_path.strip()), label, allow_insecure=bool(cfg.get("allowInsecurePath")),
+                             max_bytes=max_bytes, timeout_ms=_positive_int(cfg.get("timeoutMs"), DEFAULT_TIMEOUT_MS))
     if len(data) > max_bytes:
         raise SecretRefError(f'File provider "{ref.provider}" exceeded maxBytes ({max_bytes})')
     text = data.decode("utf-8", "replace").removeprefix("\ufeff")

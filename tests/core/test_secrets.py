@@ -4,7 +4,9 @@ and real resolver scripts (hostile output, timeouts, huge output, non-zero exits
 from __future__ import annotations
 
 import json
+import os
 import sys
+import threading
 from pathlib import Path
 
 import json5
@@ -365,3 +367,88 @@ def test_a_provider_both_an_include_and_its_sibling_give_is_refused_naming_the_f
         secrets.set_provider_config("op", {**OP, "args": ["read", "op://Work/y/credential"]})
     assert config_path().read_text() == root
     assert (state_dir / "secrets.json5").read_text() == INCLUDED_SECRETS
+
+
+# ---- file refs on a hostile machine (issue 24.2): FIFOs, swaps, other users' directories
+
+def _resolve_in_thread(ref: Ref, cfg: dict) -> tuple[threading.Thread, list]:
+    outcome: list = []
+
+    def run() -> None:
+        try:
+            outcome.append(resolve(ref, cfg, {}))
+        except SecretRefError as exc:
+            outcome.append(exc)
+
+    worker = threading.Thread(target=run, daemon=True)
+    worker.start()
+    return worker, outcome
+
+
+def test_a_fifo_in_the_secret_files_place_is_refused_at_once(tmp_path):
+    fifo = tmp_path / "key.txt"
+    os.mkfifo(fifo, 0o600)
+    worker, outcome = _resolve_in_thread(Ref("file", "fm", "value"), _file_cfg(fifo, mode="singleValue"))
+    worker.join(timeout=10)
+    hung = worker.is_alive()
+    if hung:  # unblock the reader stuck in open(): a writer appears, then goes
+        os.close(os.open(fifo, os.O_WRONLY | os.O_NONBLOCK))
+        worker.join(timeout=10)
+    assert not hung, "resolving a file ref on a FIFO blocked in open()"
+    assert isinstance(outcome[0], SecretRefError) and "regular file" in str(outcome[0])
+
+
+def test_a_symlink_swapped_in_after_the_checks_is_never_followed(tmp_path, monkeypatch):
+    """The attacker wins the race: between our look at the path and the open, the file becomes a link to
+    a file only root can read. Whatever was checked before, the open itself must refuse the link."""
+    secret = _private(tmp_path / "key.txt", KEY + "\n")
+    victim = _private(tmp_path / "root-only.txt", "ROOT-ONLY-CONTENT\n")
+    swapped: list[bool] = []
+
+    def swap() -> None:
+        if not swapped:
+            swapped.append(True)
+            secret.unlink()
+            secret.symlink_to(victim)
+
+    real_os_open, real_path_open = os.open, Path.open
+
+    def os_open(path, *args, **kwargs):
+        if os.fspath(path) == str(secret):
+            swap()
+        return real_os_open(path, *args, **kwargs)
+
+    def path_open(self, *args, **kwargs):
+        if str(self) == str(secret):
+            swap()
+        return real_path_open(self, *args, **kwargs)
+
+    monkeypatch.setattr(os, "open", os_open)
+    monkeypatch.setattr(Path, "open", path_open)
+    with pytest.raises(SecretRefError, match="symlink") as caught:
+        resolve(Ref("file", "fm", "value"), _file_cfg(secret, mode="singleValue"), {})
+    assert swapped and "ROOT-ONLY" not in str(caught.value)
+
+
+def test_a_secret_file_in_a_directory_another_user_controls_is_refused(tmp_path):
+    """StrictModes for the file's directories: `nobody` could rename any file of theirs into place."""
+    theirs = tmp_path / "shared"
+    theirs.mkdir(mode=0o700)
+    secret = _private(theirs / "key.txt", KEY)
+    os.chown(theirs, 65534, 65534)
+    with pytest.raises(SecretRefError, match="owned by another user"):
+        resolve(Ref("file", "fm", "value"), _file_cfg(secret, mode="singleValue"), {})
+    group_writable = tmp_path / "gw"
+    group_writable.mkdir()
+    group_writable.chmod(0o770)
+    other = _private(group_writable / "key.txt", KEY)
+    with pytest.raises(SecretRefError, match="other users can write"):
+        resolve(Ref("file", "fm", "value"), _file_cfg(other, mode="singleValue"), {})
+    # allowInsecurePath is the user's explicit opt-out, as in OpenClaw.
+    assert resolve(Ref("file", "fm", "value"), _file_cfg(other, mode="singleValue", allowInsecurePath=True), {}) == KEY
+
+
+@pytest.mark.parametrize("device", ["/dev/zero", "/dev/null"])
+def test_a_device_as_the_secret_file_is_refused(device):
+    with pytest.raises(SecretRefError, match="regular file"):
+        resolve(Ref("file", "fm", "value"), _file_cfg(Path(device), mode="singleValue", allowInsecurePath=True), {})
