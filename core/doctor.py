@@ -138,6 +138,15 @@ def _remove_stale_lock(path: Path, stale_s: float) -> Callable[[], str]:
     return apply
 
 
+def _remove_future_lock(path: Path, stale_s: float) -> Callable[[], str]:
+    def apply() -> str:
+        if locking.remove_if_future(path, stale_s):
+            return f"removed {path}"
+        return f"kept {path}: it changed since it was judged"
+
+    return apply
+
+
 def _check_lock_files(locks: list[Path], stale_s: float, findings: list[Finding]) -> None:
     for lock in locks:
         if lock.is_symlink():  # every writer, OpenClaw's too, times out on it (never followed)
@@ -155,6 +164,13 @@ def _check_lock_files(locks: list[Path], stale_s: float, findings: list[Finding]
         elif info.stale:
             findings.append(Finding("lock", "info", str(lock), f"lock left behind: {info.reason}",
                                     f"rm {quote(lock)}", _remove_stale_lock(lock, stale_s)))
+        elif info.future:
+            # No waiter, OpenClaw's included, ever ages it out: every write times out until it is removed.
+            findings.append(Finding("lock", "warning", str(lock),
+                                    "lock dated in the future (a clock set back, or a planted lock); every writer, "
+                                    "OpenClaw's too, times out on it",
+                                    f"make sure no openclaw process is running, then rm {quote(lock)}",
+                                    _remove_future_lock(lock, stale_s)))
 
 
 def _check_locks(agent_dir: Path, findings: list[Finding]) -> None:
