@@ -12,8 +12,9 @@ port any local user can take: a key is never sent there unless the user configur
 Results carry OpenClaw's probe `status` words (ok, auth, rate_limit, billing, timeout, format,
 unknown, no_model) and a `reasonCode`: OpenClaw's (excluded_by_auth_order, missing_credential,
 invalid_expires, expired, unresolved_ref, no_model) plus ok, auth_failed, rate_limited, billing,
-unreachable, http_error. Requests run in parallel with a bound and a total deadline. A secret is
-only ever put in a request header; results and errors never contain it (nor the response body).
+unreachable, http_error, invalid_key, no_base_url, probe_failed. Requests run in parallel with a bound
+and a total deadline. A secret is only ever put in a request header; results and errors never contain it
+(nor the response body, nor an exception's message: only its type).
 """
 
 from __future__ import annotations
@@ -241,6 +242,11 @@ async def _probe_one(client: Any, target: ProbeTarget, env: Mapping[str, str], t
 
     if target.skip is not None:
         return result(*target.skip)
+    assert target.secret is not None
+    if not (target.secret.isascii() and target.secret.isprintable()):
+        # No HTTP header can carry it (httpx would raise an error quoting the whole header, key included):
+        # no provider would accept it either. Never sent.
+        return result("auth", "invalid_key", "the key holds non-ASCII or control characters; it was not sent")
     base, path = probe_url(target, env)
     entry = catalog().get(target.provider)
     if base is None:
@@ -249,7 +255,6 @@ async def _probe_one(client: Any, target: ProbeTarget, env: Mapping[str, str], t
     assert path is not None
     url = base + path
     started = time.monotonic()
-    assert target.secret is not None
     try:
         async with client.stream("GET", url, headers=_headers(entry.probe_auth if entry else None, target.secret),
                                  timeout=timeout_s) as response:
@@ -287,7 +292,14 @@ async def run_probes(targets: list[ProbeTarget], env: Mapping[str, str], *, time
             async with gate:
                 if on_progress:
                     on_progress(done, len(targets), f"Probing {target.provider} ({target.label})")
-                results[index] = await _probe_one(client, target, env, timeout_ms / 1000)
+                try:
+                    results[index] = await _probe_one(client, target, env, timeout_ms / 1000)
+                except Exception as exc:
+                    # Only its type: an exception's message or args may quote a header, i.e. the key. A task
+                    # that raised would also be logged with its repr ("Task exception was never retrieved").
+                    results[index] = ProbeResult(target.provider, target.label, target.source, target.mode,
+                                                 "unknown", "probe_failed", profileId=target.profile_id,
+                                                 error=f"the probe failed ({type(exc).__name__})")
             done += 1
             if on_progress:
                 on_progress(done, len(targets), "")

@@ -315,8 +315,9 @@ class CodexDeviceLogin:
             return
         try:
             self._on_progress(progress)
-        except Exception:  # the UI's callback must not break the login
-            log.exception("on_progress failed")
+        except Exception as exc:  # the UI's callback must not break the login
+            # Its type only: an exception's message, args or traceback locals may quote a token.
+            log.warning("on_progress failed (%s)", type(exc).__name__)
 
 
 class _Transient(Exception):
