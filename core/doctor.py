@@ -216,6 +216,40 @@ def _check_refresh_locks(state: Path, findings: list[Finding]) -> None:
     _check_lock_temps(state, findings)
 
 
+def _check_queue_files(state: Path, findings: list[Finding]) -> None:
+    """Our own queue files (core.locking._Queue): anything but a regular file there fails every write."""
+    directory = state / "locks" / "onboard-queue"
+    try:
+        names = sorted(os.listdir(directory))
+    except OSError:
+        return
+    for name in names:
+        if not name.endswith(".queue"):
+            continue
+        path = directory / name
+        problem = locking.queue_file_problem(path)
+        if problem is not None:
+            findings.append(Finding("lock", "warning", str(path), problem, f"rm -r {quote(path)}",
+                                    _clear_queue_path(path)))
+
+
+def _clear_queue_path(path: Path) -> Callable[[], str]:
+    def apply() -> str:
+        st = path.lstat()
+        if not stat.S_ISDIR(st.st_mode):
+            path.unlink()  # a link, FIFO, socket or device node itself: never what it leads to
+            return f"removed {path}"
+        try:
+            path.rmdir()
+            return f"removed {path}"
+        except OSError:  # not empty: its contents are not ours to delete; moved aside, the path is free
+            aside = path.with_name(f"{path.name}.moved-{int(time.time())}")
+            os.rename(path, aside)
+            return f"moved {path} to {aside}"
+
+    return apply
+
+
 def _check_lock_temps(directory: Path, findings: list[Finding]) -> None:
     """A lock's payload file left by a process killed while acquiring (a live one is seconds old)."""
     for tmp in sorted(directory.glob(f"{locking.LOCK_TEMP_PREFIX}*")):
@@ -268,6 +302,7 @@ def run_checks(state: Path | None = None, env: Mapping[str, str] | None = None,
         return findings
 
     _check_refresh_locks(base, findings)
+    _check_queue_files(base, findings)
     stored: dict[str, tuple[str, str, str | None]] = {}  # profile id -> (provider, type, email)
     on_disk: set[str] = set()  # profile ids written in a store (not merged from legacy files on reading)
     unread = False  # a store we could not read: its profiles are unknown, never called dangling

@@ -315,7 +315,7 @@ class _Queue:
     def enter(self, deadline: float) -> bool:
         """Wait for our turn and the gap; False if the deadline passed first."""
         ensure_private_dir(self.path.parent)
-        fd = os.open(self.path, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW | os.O_CLOEXEC, 0o600)
+        fd = open_queue_file(self.path)
         sleep = _MIN_SLEEP_S
         while True:
             try:
@@ -350,6 +350,51 @@ class _Queue:
         finally:
             os.close(self._fd)  # closing drops the flock
             self._fd = None
+
+
+def open_queue_file(path: Path) -> int:
+    """Our queue file, opened read-write (created 0600 if absent). Anything else in its place (a directory,
+    a symlink, a FIFO, a device, another user's file) is refused with a message that names it and the fix,
+    instead of every write failing with "Is a directory", "Too many levels of symbolic links" or "Illegal
+    seek". O_NONBLOCK: a FIFO there must not block the open."""
+    from openclaw_onboard.core import trust
+
+    flags = os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW | os.O_CLOEXEC | os.O_NONBLOCK | os.O_NOCTTY
+    what = "openclaw-onboard's queue file"
+    try:
+        fd = os.open(path, flags, 0o600)
+    except OSError as exc:
+        if exc.errno in (errno.EISDIR, errno.ELOOP):
+            kind = "a directory" if exc.errno == errno.EISDIR else "a symlink"
+            raise trust.UntrustedPathError(path, f"is {kind} where {what} belongs",
+                                           f"remove it (`openclaw doctor --fix` does, or `rm -r {path}`)") from None
+        raise
+    try:
+        if not _is_regular(os.fstat(fd).st_mode):
+            raise trust.UntrustedPathError(path, f"is not a regular file where {what} belongs",
+                                           f"remove it (`openclaw doctor --fix` does, or `rm {path}`)")
+        trust.check_fd(path, fd)  # ours or root's, not writable by others
+    except BaseException:
+        os.close(fd)
+        raise
+    os.set_blocking(fd, True)
+    return fd
+
+
+def queue_file_problem(path: Path) -> str | None:
+    """For `doctor`: what stands in the queue file's place when it is not a regular file of ours, else None."""
+    import stat
+
+    try:
+        st = os.lstat(path)
+    except (FileNotFoundError, NotADirectoryError):
+        return None
+    if stat.S_ISREG(st.st_mode):
+        return None
+    kind = ("a directory" if stat.S_ISDIR(st.st_mode) else "a symlink" if stat.S_ISLNK(st.st_mode)
+            else "a FIFO" if stat.S_ISFIFO(st.st_mode) else "a socket" if stat.S_ISSOCK(st.st_mode)
+            else "a device")
+    return f"{kind} stands where openclaw-onboard's queue file belongs; every write fails on it"
 
 
 def acquire(path: Path, *, stale_s: float = STORE_STALE_S, timeout: float | None = None,

@@ -356,3 +356,39 @@ def test_doctor_keeps_a_future_lock_that_changed_after_it_was_judged(tmp_path):
     os.replace(tmp_path / "y.lock", lock)  # a real holder took its place meanwhile
     assert not locking.remove_if_future(lock, locking.STORE_STALE_S)
     assert lock.exists()
+
+
+# ---- the queue file (issue 24.8): anything but a regular file in its place
+
+@pytest.mark.parametrize("kind", ["directory", "symlink", "fifo", "dangling symlink"])
+def test_a_queue_file_that_is_no_regular_file_is_refused_clearly_and_doctor_clears_it(
+        openclaw_files, state_dir, kind):
+    from openclaw_onboard.core import doctor
+    from openclaw_onboard.core.errors import UnsafePathError
+
+    openclaw_files.write_store()
+    queue = openclaw_files.paths().lock_queue
+    queue.parent.mkdir(parents=True, mode=0o700, exist_ok=True)
+    if kind == "directory":
+        queue.mkdir()
+        (queue / "something").write_text("x")
+    elif kind == "fifo":
+        os.mkfifo(queue, 0o600)
+    else:
+        target = state_dir / "elsewhere"
+        if kind == "symlink":
+            target.write_text("")
+            target.chmod(0o600)
+        queue.symlink_to(target)
+    started = time.monotonic()
+    with pytest.raises(UnsafePathError) as err:
+        store.update(_add(), timeout=5)
+    assert time.monotonic() - started < 4  # refused, not timed out
+    assert str(queue) in str(err.value) and "queue file" in str(err.value)
+    findings = [f for f in doctor.run_checks(state_dir) if f.subject == str(queue)]
+    assert len(findings) == 1 and "queue file" in str(findings[0].message)
+    doctor.apply_fixes(findings)
+    assert not os.path.lexists(queue)
+    assert store.update(_add(), timeout=5) == "openai:new"
+    if kind == "symlink":
+        assert (state_dir / "elsewhere").read_text() == ""  # the link's target was never touched
