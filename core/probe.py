@@ -276,6 +276,7 @@ async def run_probes(targets: list[ProbeTarget], env: Mapping[str, str], *, time
     """Probe `targets` with at most `concurrency` requests at once; whatever is unfinished at the total
     deadline (default: enough rounds for every target, plus a second) is reported as timed out."""
     import httpx
+    from openclaw_onboard.core.sanitize import clean
 
     started_wall = int(time.time() * 1000)
     started = time.monotonic()
@@ -290,8 +291,8 @@ async def run_probes(targets: list[ProbeTarget], env: Mapping[str, str], *, time
         async def one(index: int, target: ProbeTarget) -> None:
             nonlocal done
             async with gate:
-                if on_progress:
-                    on_progress(done, len(targets), f"Probing {target.provider} ({target.label})")
+                if on_progress:  # a profile id comes from a file anyone may have written: never raw to a terminal
+                    on_progress(done, len(targets), f"Probing {clean(target.provider, 40)} ({clean(target.label, 80)})")
                 try:
                     results[index] = await _probe_one(client, target, env, timeout_ms / 1000)
                 except Exception as exc:

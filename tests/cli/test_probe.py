@@ -80,3 +80,19 @@ def test_debug_output_never_quotes_an_exceptions_message(monkeypatch, capsys, st
     err = capsys.readouterr().err
     assert "UnicodeEncodeError" in err and "in boom" in err
     assert "SECRET" not in err
+
+
+def test_probe_progress_on_a_terminal_never_writes_a_stored_escape_sequence(cli_env, state_dir, openclaw_files, fake):
+    """Issue 24.6: the `Probing … (label)` line is redrawn on a real terminal; a profile id is file content."""
+    from tests.support.hardening import OPENCLAW_CMD
+    from tests.support.pty_run import run_in_pty
+
+    hostile = "openrouter:\x1b]0;pwned\x07\x1b[2J\x9b31m"
+    openclaw_files.write_store({"version": 1, "profiles": {hostile: {
+        "type": "api_key", "provider": "openrouter", "key": GOOD}}})
+    env = {**cli_env, "OPENCLAW_PROBE_BASE_URL_OPENROUTER": fake.url}
+    rc, out = run_in_pty([*OPENCLAW_CMD, "models", "status", "--probe"], env, timeout=60)
+    assert rc == 0, out[-2000:]
+    assert b"Probing openrouter" in out  # the progress line was drawn
+    for seq in (b"\x1b]0;", b"pwned\x07", b"\x1b[2J", b"\xc2\x9b", b"\x9b31m"):
+        assert seq not in out, (seq, out[-2000:])
