@@ -7,6 +7,7 @@ import json
 import os
 import sys
 import threading
+import time
 from pathlib import Path
 
 import json5
@@ -452,3 +453,62 @@ def test_a_secret_file_in_a_directory_another_user_controls_is_refused(tmp_path)
 def test_a_device_as_the_secret_file_is_refused(device):
     with pytest.raises(SecretRefError, match="regular file"):
         resolve(Ref("file", "fm", "value"), _file_cfg(Path(device), mode="singleValue", allowInsecurePath=True), {})
+
+
+# ---- exec resolver leftovers (issue 24.9): nothing it started outlives it, complete output is accepted
+
+def _dead_within(pid: int, seconds: float) -> bool:
+    """Event-driven: a pidfd turns readable when the process exits (a zombie counts as dead)."""
+    import select
+
+    try:
+        fd = os.pidfd_open(pid)
+    except ProcessLookupError:
+        return True
+    try:
+        return bool(select.select([fd], [], [], seconds)[0])
+    finally:
+        os.close(fd)
+
+
+_SPAWN = """
+import subprocess
+def spawn(code, **kw):
+    return subprocess.Popen([sys.executable, "-c", code], **kw)
+"""
+OUTPUT = "print(json.dumps({'protocolVersion': 1, 'values': {'x': 'v' * 20}}), flush=True)"
+
+
+@pytest.mark.parametrize("holds_stdout", [False, True])
+def test_a_child_left_in_the_group_after_a_successful_run_is_killed(tmp_path, holds_stdout):
+    pid_file = tmp_path / "child.pid"
+    redirect = "" if holds_stdout else ", stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL"
+    cmd = _script(tmp_path, _SPAWN + f"child = spawn('import time; time.sleep(60)'{redirect})\n"
+                  f"open({str(pid_file)!r}, 'w').write(str(child.pid))\n" + OUTPUT)
+    started = time.monotonic()
+    # Complete output and exit 0 are a success, even while the leftover still holds the pipe.
+    assert resolve(Ref("exec", "vault", "x"), _exec_cfg(cmd, timeoutMs=5000), {}) == "v" * 20
+    assert time.monotonic() - started < 4
+    assert _dead_within(int(pid_file.read_text()), 5)
+
+
+@pytest.mark.parametrize("outcome", ["timeout", "success"])
+def test_a_daemon_that_left_the_group_with_setsid_is_killed_too(tmp_path, outcome):
+    pid_file = tmp_path / "daemon.pid"
+    daemon = ("import os, sys, time\nif os.fork():\n    sys.exit(0)\nos.setsid()\n"
+              "if os.fork():\n    sys.exit(0)\n"
+              f"open({str(pid_file)!r} + '.tmp', 'w').write(str(os.getpid()))\n"
+              f"os.rename({str(pid_file)!r} + '.tmp', {str(pid_file)!r})\ntime.sleep(60)")
+    tail = "time.sleep(60)" if outcome == "timeout" else OUTPUT
+    cmd = _script(tmp_path, _SPAWN + "import time\n"
+                  f"spawn({daemon!r}, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL).wait()\n"
+                  f"while not os.path.exists({str(pid_file)!r}):\n    time.sleep(0.01)\n" + tail)
+    ref, cfg = Ref("exec", "vault", "x"), _exec_cfg(cmd, timeoutMs=3000)
+    if outcome == "timeout":
+        with pytest.raises(SecretRefError, match="timed out"):
+            resolve(ref, cfg, {})
+    else:
+        assert resolve(ref, cfg, {}) == "v" * 20
+    daemon_pid = int(pid_file.read_text())
+    assert os.getsid(daemon_pid) != os.getsid(0)  # it really left (its own session)
+    assert _dead_within(daemon_pid, 5)
