@@ -250,6 +250,12 @@ def _secure_path(path: Path, label: str, *, allow_symlink: bool = False, trusted
         raise SecretRefError(f"{label} permissions are too open: {effective}")
     if st.st_uid != os.getuid():
         raise SecretRefError(f"{label} must be owned by the current user (uid={os.getuid()}): {effective}")
+    from openclaw_onboard.core import trust
+
+    try:  # StrictModes for its directories: nobody else may swap the command between this check and the run
+        trust.check_dir(effective.parent)
+    except trust.UntrustedPathError as exc:
+        raise SecretRefError(f"{label}: {exc}") from None
     return effective
 
 

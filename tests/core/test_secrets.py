@@ -512,3 +512,19 @@ def test_a_daemon_that_left_the_group_with_setsid_is_killed_too(tmp_path, outcom
     daemon_pid = int(pid_file.read_text())
     assert os.getsid(daemon_pid) != os.getsid(0)  # it really left (its own session)
     assert _dead_within(daemon_pid, 5)
+
+
+def test_an_exec_command_in_a_directory_another_user_controls_is_refused(tmp_path):
+    """`nobody` could swap the command between our check and the run (issue 24, symlink swaps in a loop)."""
+    theirs = tmp_path / "theirs"
+    theirs.mkdir(mode=0o755)
+    cmd = _script(theirs, ECHO_PROTOCOL)
+    os.chown(theirs, 65534, 65534)
+    with pytest.raises(SecretRefError, match="owned by another user"):
+        resolve(Ref("exec", "vault", "x"), _exec_cfg(cmd, passEnv=["SECRET"]), {"SECRET": KEY})
+    os.chown(theirs, 0, 0)
+    theirs.chmod(0o777)
+    with pytest.raises(SecretRefError, match="other users can write"):
+        resolve(Ref("exec", "vault", "x"), _exec_cfg(cmd, passEnv=["SECRET"]), {"SECRET": KEY})
+    theirs.chmod(0o755)
+    assert resolve(Ref("exec", "vault", "x"), _exec_cfg(cmd, passEnv=["SECRET"]), {"SECRET": KEY}) == KEY
