@@ -168,3 +168,22 @@ def test_the_configured_base_url_is_probed_instead_of_the_default(state_dir, ope
         assert squatter.requests == [] and [p for p, _ in fake.requests] == ["/api/v1/v1/models"]
     finally:
         squatter.close()
+
+
+def test_a_redirect_is_never_followed_and_a_key_with_cr_lf_is_never_sent(state_dir, openclaw_files, fake):
+    """Kept from the attacker pass of issue 24: a probe reports `ok` only for the host it was pointed at."""
+    from tests.support.hostile_endpoint import HostileEndpoint
+
+    def redirect(_req, sock):
+        sock.sendall(f"HTTP/1.1 307 Moved\r\nLocation: {fake.url}/models\r\nContent-Length: 0\r\n"
+                     "Connection: close\r\n\r\n".encode())
+
+    openclaw_files.write_store({"version": 1, "profiles": {
+        "openrouter:good": {"type": "api_key", "provider": "openrouter", "key": GOOD},
+        "openrouter:crlf": {"type": "api_key", "provider": "openrouter", "key": GOOD + "\r\nX-Evil: 1"}}})
+    with HostileEndpoint(redirect) as ep:
+        summary = probe_mod.probe(env={"OPENCLAW_PROBE_BASE_URL_OPENROUTER": ep.issuer}, timeout_ms=2000)
+        assert len(ep.requests) == 1 and b"X-Evil" not in ep.requests[0]
+    assert _by_label(summary) == {"openrouter:good": ("unknown", "http_error"),
+                                  "openrouter:crlf": ("auth", "invalid_key")}
+    assert fake.requests == []  # the redirect target was never contacted
