@@ -458,8 +458,11 @@ def main(argv: list[str] | None = None) -> int:
         if isinstance(exc, OpenClawError):
             _err(str(exc))
             return 1
-        if debug:
-            raise
+        if debug:  # the traceback, but never the exception's message or args: they may quote a key
+            from openclaw_onboard.app.crash import report_text
+
+            sys.stderr.write(report_text(exc))
+            return 1
         if isinstance(exc, OSError):  # file-system trouble: errno text + path, never contents
             where = f": {exc.filename}" if exc.filename else ""
             _err(f"{exc.strerror or type(exc).__name__}{where}")

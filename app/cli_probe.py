@@ -31,11 +31,13 @@ def run_probe(args: argparse.Namespace, agent_id: str) -> ProbeSummary:
 
     timeout_ms = _positive(args.probe_timeout, DEFAULT_TIMEOUT_MS, "--probe-timeout", N_("a positive number (ms)"))
     concurrency = _positive(args.probe_concurrency, DEFAULT_CONCURRENCY, "--probe-concurrency", "> 0")
+    from openclaw_onboard.core.sanitize import clean
+
     show = sys.stderr.isatty()
 
     def progress(done: int, total: int, label: str) -> None:
         if show:  # one line redrawn in place, on stderr so stdout stays parseable
-            sys.stderr.write(f"\r\x1b[K{done}/{total} {label}"[:200])
+            sys.stderr.write(f"\r\x1b[K{done}/{total} {clean(label, 150)}")
             sys.stderr.flush()
 
     from openclaw_onboard.core.profiles import validate_provider

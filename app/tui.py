@@ -247,7 +247,7 @@ class OnboardApp(CrashSafeApp, App[int]):  # CrashSafeApp: one line + a private 
             except Exception:  # no node, or detached from every screen
                 screen = None
             if node is not None and (screen is None or screen not in self.screen_stack):
-                self.log.warning(f"ignored {error.error!r} from a worker of a screen that was closed")
+                self.log.warning(f"ignored {type(error.error).__name__} from a worker of a screen that was closed")
                 return
         super()._handle_exception(error)
 

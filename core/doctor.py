@@ -138,6 +138,15 @@ def _remove_stale_lock(path: Path, stale_s: float) -> Callable[[], str]:
     return apply
 
 
+def _remove_future_lock(path: Path, stale_s: float) -> Callable[[], str]:
+    def apply() -> str:
+        if locking.remove_if_future(path, stale_s):
+            return f"removed {path}"
+        return f"kept {path}: it changed since it was judged"
+
+    return apply
+
+
 def _check_lock_files(locks: list[Path], stale_s: float, findings: list[Finding]) -> None:
     for lock in locks:
         if lock.is_symlink():  # every writer, OpenClaw's too, times out on it (never followed)
@@ -155,6 +164,13 @@ def _check_lock_files(locks: list[Path], stale_s: float, findings: list[Finding]
         elif info.stale:
             findings.append(Finding("lock", "info", str(lock), f"lock left behind: {info.reason}",
                                     f"rm {quote(lock)}", _remove_stale_lock(lock, stale_s)))
+        elif info.future:
+            # No waiter, OpenClaw's included, ever ages it out: every write times out until it is removed.
+            findings.append(Finding("lock", "warning", str(lock),
+                                    "lock dated in the future (a clock set back, or a planted lock); every writer, "
+                                    "OpenClaw's too, times out on it",
+                                    f"make sure no openclaw process is running, then rm {quote(lock)}",
+                                    _remove_future_lock(lock, stale_s)))
 
 
 def _check_locks(agent_dir: Path, findings: list[Finding]) -> None:
@@ -198,6 +214,40 @@ def _check_refresh_locks(state: Path, findings: list[Finding]) -> None:
     _check_lock_files(sorted((state / "locks" / "oauth-refresh").glob("*.lock")), locking.REFRESH_STALE_S, findings)
     _check_lock_temps(state / "locks" / "oauth-refresh", findings)
     _check_lock_temps(state, findings)
+
+
+def _check_queue_files(state: Path, findings: list[Finding]) -> None:
+    """Our own queue files (core.locking._Queue): anything but a regular file there fails every write."""
+    directory = state / "locks" / "onboard-queue"
+    try:
+        names = sorted(os.listdir(directory))
+    except OSError:
+        return
+    for name in names:
+        if not name.endswith(".queue"):
+            continue
+        path = directory / name
+        problem = locking.queue_file_problem(path)
+        if problem is not None:
+            findings.append(Finding("lock", "warning", str(path), problem, f"rm -r {quote(path)}",
+                                    _clear_queue_path(path)))
+
+
+def _clear_queue_path(path: Path) -> Callable[[], str]:
+    def apply() -> str:
+        st = path.lstat()
+        if not stat.S_ISDIR(st.st_mode):
+            path.unlink()  # a link, FIFO, socket or device node itself: never what it leads to
+            return f"removed {path}"
+        try:
+            path.rmdir()
+            return f"removed {path}"
+        except OSError:  # not empty: its contents are not ours to delete; moved aside, the path is free
+            aside = path.with_name(f"{path.name}.moved-{int(time.time())}")
+            os.rename(path, aside)
+            return f"moved {path} to {aside}"
+
+    return apply
 
 
 def _check_lock_temps(directory: Path, findings: list[Finding]) -> None:
@@ -252,6 +302,7 @@ def run_checks(state: Path | None = None, env: Mapping[str, str] | None = None,
         return findings
 
     _check_refresh_locks(base, findings)
+    _check_queue_files(base, findings)
     stored: dict[str, tuple[str, str, str | None]] = {}  # profile id -> (provider, type, email)
     on_disk: set[str] = set()  # profile ids written in a store (not merged from legacy files on reading)
     unread = False  # a store we could not read: its profiles are unknown, never called dangling

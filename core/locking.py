@@ -28,7 +28,7 @@ import random
 import threading
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -91,13 +91,31 @@ def pid_alive(pid: int) -> bool:
 
 
 def _parse_iso_ms(text: str) -> float | None:
+    """createdAt in ms since the epoch, or None where JavaScript's Date.parse gives NaN. A date Python
+    cannot place in local time or on its own epoch scale (year 1, an offset past its range) is never a
+    crash: every writer and `doctor` read this file, which anyone who can write the lock dir may fill."""
     try:
         value = datetime.fromisoformat(text)
-    except ValueError:
+    except (ValueError, TypeError):
         return None
-    if value.tzinfo is None:  # JavaScript reads a date-time without offset as local time
-        value = value.astimezone()
-    return value.timestamp() * 1000
+    try:
+        if value.tzinfo is None:  # JavaScript reads a date-time without offset as local time
+            try:
+                value = value.astimezone()
+            except (ValueError, OverflowError, OSError):
+                value = value.replace(tzinfo=UTC)  # outside the local zone's range: hours do not matter there
+        return value.timestamp() * 1000
+    except (ValueError, OverflowError, OSError):
+        # Before year 1 once the offset is applied: as old as a date gets, which Date.parse still reads.
+        return float(datetime.min.replace(tzinfo=UTC).timestamp() * 1000)
+
+
+def _loads_js(raw: bytes) -> object:
+    """JSON.parse: NaN and Infinity are no JSON (Python's json would give a float that int() cannot take)."""
+    def refuse(name: str) -> None:
+        raise ValueError(name)
+
+    return json.loads(raw.decode("utf-8"), parse_constant=refuse)
 
 
 @dataclass(frozen=True)
@@ -114,6 +132,7 @@ class LockInfo:
     # reused at once on most filesystems, so the inode alone cannot tell two locks apart.
     identity: tuple[int, int, int, bytes] | None = None
     reason: str = ""
+    future: bool = False  # createdAt or mtime more than the stale age ahead of our clock
 
     @property
     def live(self) -> bool:
@@ -139,28 +158,35 @@ def inspect(path: Path, stale_s: float) -> LockInfo:
         os.close(fd)
     identity = (st.st_dev, st.st_ino, st.st_mtime_ns, raw)
     now = time.time()
-    pid = created_ms = None
+    pid: int | None = None
+    created_ms = None
     try:
-        data = json.loads(raw.decode("utf-8"))
-    except (UnicodeDecodeError, ValueError):
+        data = _loads_js(raw)
+    except (UnicodeDecodeError, ValueError, RecursionError):
         data = None
     if isinstance(data, dict) and _js_number(data.get("pid")) and isinstance(data.get("createdAt"), str):
-        pid = data["pid"]
+        number = data["pid"]
+        pid = int(number) if float(number).is_integer() else None
         created_ms = _parse_iso_ms(data["createdAt"])
-        if pid and not pid_alive(int(pid) if float(pid).is_integer() else -1):
-            return LockInfo(path, True, pid=int(pid), stale=True, identity=identity, reason=f"holder pid {pid} is gone")
+        if number and not pid_alive(pid if pid is not None else -1):
+            return LockInfo(path, True, pid=pid, stale=True, identity=identity, reason=f"holder pid {number} is gone")
         if created_ms is None:
-            return LockInfo(path, True, pid=int(pid), stale=True, identity=identity, reason="createdAt is unreadable")
+            return LockInfo(path, True, pid=pid, stale=True, identity=identity, reason="createdAt is unreadable")
         age = now - created_ms / 1000
         if age > stale_s:
-            return LockInfo(path, True, pid=int(pid), age_s=age, stale=True, identity=identity,
+            return LockInfo(path, True, pid=pid, age_s=age, stale=True, identity=identity,
                             reason=f"older than {stale_s:g}s")
     mtime_age = now - st.st_mtime
     age = now - created_ms / 1000 if created_ms is not None else mtime_age
     if mtime_age > stale_s:
-        return LockInfo(path, True, pid=pid if isinstance(pid, int) else None, age_s=age, stale=True, identity=identity,
+        return LockInfo(path, True, pid=pid, age_s=age, stale=True, identity=identity,
                         reason=f"not touched for {mtime_age:.0f}s")
-    return LockInfo(path, True, pid=pid if isinstance(pid, int) else None, age_s=age, identity=identity)
+    # OpenClaw's isStaleLock never ages out a lock dated in the future (now - createdAt is negative), so
+    # neither do we: a live holder whose clock was set back keeps it. But such a lock can also be planted
+    # to lock every writer out; it is named as such, and `doctor` reports it.
+    future = age < -stale_s or mtime_age < -stale_s
+    return LockInfo(path, True, pid=pid, age_s=age, identity=identity, future=future,
+                    reason="dated in the future" if future else "")
 
 
 def _js_number(value: object) -> bool:
@@ -179,8 +205,17 @@ def remove_if_stale(path: Path, stale_s: float) -> bool:
     Rename it aside, then check that the file we moved is the one we judged: a lock a
     live process created in between is put back where it was.
     """
-    info = inspect(path, stale_s)
-    if not info.stale or info.identity is None:
+    return _remove_judged(path, inspect(path, stale_s), lambda info: info.stale)
+
+
+def remove_if_future(path: Path, stale_s: float) -> bool:
+    """`doctor --fix` only, at the user's word: take away a lock dated in the future, which no waiter
+    (OpenClaw's included) ever ages out. Same atomic rename-and-compare as a stale lock."""
+    return _remove_judged(path, inspect(path, stale_s), lambda info: info.future and not info.stale)
+
+
+def _remove_judged(path: Path, info: LockInfo, judged: Callable[[LockInfo], bool]) -> bool:
+    if not judged(info) or info.identity is None:
         return False
     aside = path.with_name(f"{path.name}.stale-{uuid.uuid4().hex}")
     try:
@@ -280,7 +315,7 @@ class _Queue:
     def enter(self, deadline: float) -> bool:
         """Wait for our turn and the gap; False if the deadline passed first."""
         ensure_private_dir(self.path.parent)
-        fd = os.open(self.path, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW | os.O_CLOEXEC, 0o600)
+        fd = open_queue_file(self.path)
         sleep = _MIN_SLEEP_S
         while True:
             try:
@@ -315,6 +350,51 @@ class _Queue:
         finally:
             os.close(self._fd)  # closing drops the flock
             self._fd = None
+
+
+def open_queue_file(path: Path) -> int:
+    """Our queue file, opened read-write (created 0600 if absent). Anything else in its place (a directory,
+    a symlink, a FIFO, a device, another user's file) is refused with a message that names it and the fix,
+    instead of every write failing with "Is a directory", "Too many levels of symbolic links" or "Illegal
+    seek". O_NONBLOCK: a FIFO there must not block the open."""
+    from openclaw_onboard.core import trust
+
+    flags = os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW | os.O_CLOEXEC | os.O_NONBLOCK | os.O_NOCTTY
+    what = "openclaw-onboard's queue file"
+    try:
+        fd = os.open(path, flags, 0o600)
+    except OSError as exc:
+        if exc.errno in (errno.EISDIR, errno.ELOOP):
+            kind = "a directory" if exc.errno == errno.EISDIR else "a symlink"
+            raise trust.UntrustedPathError(path, f"is {kind} where {what} belongs",
+                                           f"remove it (`openclaw doctor --fix` does, or `rm -r {path}`)") from None
+        raise
+    try:
+        if not _is_regular(os.fstat(fd).st_mode):
+            raise trust.UntrustedPathError(path, f"is not a regular file where {what} belongs",
+                                           f"remove it (`openclaw doctor --fix` does, or `rm {path}`)")
+        trust.check_fd(path, fd)  # ours or root's, not writable by others
+    except BaseException:
+        os.close(fd)
+        raise
+    os.set_blocking(fd, True)
+    return fd
+
+
+def queue_file_problem(path: Path) -> str | None:
+    """For `doctor`: what stands in the queue file's place when it is not a regular file of ours, else None."""
+    import stat
+
+    try:
+        st = os.lstat(path)
+    except (FileNotFoundError, NotADirectoryError):
+        return None
+    if stat.S_ISREG(st.st_mode):
+        return None
+    kind = ("a directory" if stat.S_ISDIR(st.st_mode) else "a symlink" if stat.S_ISLNK(st.st_mode)
+            else "a FIFO" if stat.S_ISFIFO(st.st_mode) else "a socket" if stat.S_ISSOCK(st.st_mode)
+            else "a device")
+    return f"{kind} stands where openclaw-onboard's queue file belongs; every write fails on it"
 
 
 def acquire(path: Path, *, stale_s: float = STORE_STALE_S, timeout: float | None = None,
@@ -389,8 +469,11 @@ def _acquire_file(path: Path, stale_s: float, timeout: float, deadline: float, q
 def _describe_holder(info: LockInfo) -> str:
     if info.is_dir:
         return f"{info.reason}, which no lock holder removes: remove it by hand if no openclaw process is running."
+    if info.future:
+        return ("the lock is dated in the future (a clock set back, or a planted lock), so no waiter ever "
+                "takes it over: if no openclaw process is running, `openclaw doctor --fix` removes it.")
     holder = f"process {info.pid}" if info.pid else "another process"
-    age = f" for {info.age_s:.0f}s" if info.age_s is not None else ""
+    age = f" for {info.age_s:.0f}s" if info.age_s is not None and info.age_s >= 0 else ""
     return f"{holder} has held it{age} (OpenClaw or openclaw-onboard). Try again."
 
 

@@ -6,16 +6,16 @@ SHOWN_EACH_SIDE = 8
 
 
 def mask_secret(secret: str | None) -> str:
-    """`sk-ant-o...Gg3eWffP`: first 8, `...`, last 8.
+    """`sk-ant-o...Gg3eWffP`: an eighth of the secret on each side, never more than 8 (one rule for every length).
 
-    A secret shorter than 32 characters shows at most an eighth of itself on each side
-    (`abcdefghijklmnop` -> `ab...op`, as OpenClaw masks short keys), so at most a quarter of a
-    short secret is ever visible.
+    So at most a quarter of any secret and never more than 16 characters are visible, and the amount grows
+    smoothly with the length: no length where one more character reveals twice as much (a 31-character
+    secret showed 6 characters, a 32-character one 16). Short keys show as OpenClaw masks them
+    (`abcdefghijklmnop` -> `ab...op`).
     """
     if not secret:
         return ""
-    n = len(secret)
-    side = SHOWN_EACH_SIDE if n >= 4 * SHOWN_EACH_SIDE else n // 8
+    side = min(SHOWN_EACH_SIDE, len(secret) // 8)
     if side == 0:
         return "..."
     return f"{secret[:side]}...{secret[-side:]}"

@@ -1,16 +1,20 @@
 """`models status --probe`: does each credential actually work? One cheap authenticated request each.
 
 OpenClaw 2026.4.26 probes with a real agent turn (maxTokens 8). We do not run models, so we send the
-cheapest authenticated request a provider has: its models list (`GET {baseUrl}{probe.path}`, from
-the catalog in core/data/providers.json). Base URLs can be overridden per provider with
-`OPENCLAW_PROBE_BASE_URL_<PROVIDER>` (e.g. OPENCLAW_PROBE_BASE_URL_OPENROUTER), which is how the
-tests point probes at loopback fakes.
+cheapest authenticated request a provider has: its models list (`GET {baseUrl}{probe.path}`).
+The base URL is, first, `OPENCLAW_PROBE_BASE_URL_<PROVIDER>` (e.g. OPENCLAW_PROBE_BASE_URL_OPENROUTER,
+which is how the tests point probes at loopback fakes), then `models.providers.<p>.baseUrl` in
+openclaw.json (what OpenClaw itself calls), then the catalog's (core/data/providers.json) only when it
+is https. A catalog default on plain http is a local server (litellm :4000, vllm :8000, ollama…) whose
+port any local user can take: a key is never sent there unless the user configured that URL
+("not probed: no base URL").
 
 Results carry OpenClaw's probe `status` words (ok, auth, rate_limit, billing, timeout, format,
 unknown, no_model) and a `reasonCode`: OpenClaw's (excluded_by_auth_order, missing_credential,
 invalid_expires, expired, unresolved_ref, no_model) plus ok, auth_failed, rate_limited, billing,
-unreachable, http_error. Requests run in parallel with a bound and a total deadline. A secret is
-only ever put in a request header; results and errors never contain it (nor the response body).
+unreachable, http_error, invalid_key, no_base_url, probe_failed. Requests run in parallel with a bound
+and a total deadline. A secret is only ever put in a request header; results and errors never contain it
+(nor the response body, nor an exception's message: only its type).
 """
 
 from __future__ import annotations
@@ -35,6 +39,7 @@ class ProbeTarget:
     profile_id: str | None = None
     secret: str | None = field(default=None, repr=False)
     skip: tuple[str, str, str] | None = None  # (status, reasonCode, error) when not probed
+    base_url: str | None = None  # from openclaw.json's models.providers.<p>.baseUrl, when configured
 
 
 @dataclass
@@ -161,7 +166,46 @@ def plan_targets(agent_id: str = "main", state: Path | None = None, env: Mapping
         key = env_key(prov) if not wanted_ids else None
         if key is not None:
             targets.append(ProbeTarget(prov, f"env: {key[0]}", "env", "env", secret=key[1]))
+    for target in targets:
+        target.base_url = configured_base_url(target.provider, raw_config)
     return targets
+
+
+def configured_base_url(provider: str, raw_config: Mapping[str, Any] | None) -> str | None:
+    """`models.providers.<provider>.baseUrl` from openclaw.json (ids compared normalized), or None."""
+    from openclaw_onboard.core.provider_ids import normalize_provider_id
+
+    models = (raw_config or {}).get("models")
+    table = models.get("providers") if isinstance(models, Mapping) else None
+    if not isinstance(table, Mapping):
+        return None
+    wanted = normalize_provider_id(provider)
+    for name, entry in table.items():
+        if isinstance(name, str) and normalize_provider_id(name) == wanted and isinstance(entry, Mapping):
+            url = entry.get("baseUrl")
+            if isinstance(url, str) and url.strip().lower().startswith(("http://", "https://")):
+                return url.strip().rstrip("/")
+    return None
+
+
+def probe_url(target: ProbeTarget, env: Mapping[str, str]) -> tuple[str | None, str | None]:
+    """(base, path) of the probe request, or (None, why not) when no base URL may be used."""
+    from openclaw_onboard.core.providers import catalog, probe_env_var
+
+    entry = catalog().get(target.provider)
+    path = entry.probe_path if entry and entry.probe_path else "/models"
+    override = (env.get(probe_env_var(target.provider)) or "").strip().rstrip("/")
+    base = override or target.base_url
+    if not base:
+        default = entry.base_url.rstrip("/") if entry and entry.base_url else None
+        if default is None:
+            return None, (f"no probe endpoint known for {target.provider}; set models.providers."
+                          f"{target.provider}.baseUrl in openclaw.json or {probe_env_var(target.provider)}")
+        if not default.lower().startswith("https://"):
+            return None, (f"not probed: no base URL (set models.providers.{target.provider}.baseUrl in "
+                          f"openclaw.json; the default {default} is a local port any user can listen on)")
+        base = default
+    return base, path
 
 
 # ---- running
@@ -190,7 +234,7 @@ def _headers(auth: str | None, secret: str) -> dict[str, str]:
 
 async def _probe_one(client: Any, target: ProbeTarget, env: Mapping[str, str], timeout_s: float) -> ProbeResult:
     import httpx
-    from openclaw_onboard.core.providers import catalog, probe_base_url, probe_env_var
+    from openclaw_onboard.core.providers import catalog
 
     def result(status: str, reason: str, error: str | None = None, **extra: Any) -> ProbeResult:
         return ProbeResult(target.provider, target.label, target.source, target.mode, status, reason,
@@ -198,15 +242,19 @@ async def _probe_one(client: Any, target: ProbeTarget, env: Mapping[str, str], t
 
     if target.skip is not None:
         return result(*target.skip)
-    base = probe_base_url(target.provider, env)
+    assert target.secret is not None
+    if not (target.secret.isascii() and target.secret.isprintable()):
+        # No HTTP header can carry it (httpx would raise an error quoting the whole header, key included):
+        # no provider would accept it either. Never sent.
+        return result("auth", "invalid_key", "the key holds non-ASCII or control characters; it was not sent")
+    base, path = probe_url(target, env)
     entry = catalog().get(target.provider)
-    if not base:
-        return result("no_model", "no_model", f"no probe endpoint known for {target.provider}; "
-                                              f"set {probe_env_var(target.provider)}")
-    path = (entry.probe_path if entry and entry.probe_path else "/models")
+    if base is None:
+        known = entry is not None and entry.base_url
+        return result("unknown" if known else "no_model", "no_base_url" if known else "no_model", path)
+    assert path is not None
     url = base + path
     started = time.monotonic()
-    assert target.secret is not None
     try:
         async with client.stream("GET", url, headers=_headers(entry.probe_auth if entry else None, target.secret),
                                  timeout=timeout_s) as response:
@@ -228,6 +276,7 @@ async def run_probes(targets: list[ProbeTarget], env: Mapping[str, str], *, time
     """Probe `targets` with at most `concurrency` requests at once; whatever is unfinished at the total
     deadline (default: enough rounds for every target, plus a second) is reported as timed out."""
     import httpx
+    from openclaw_onboard.core.sanitize import clean
 
     started_wall = int(time.time() * 1000)
     started = time.monotonic()
@@ -242,9 +291,16 @@ async def run_probes(targets: list[ProbeTarget], env: Mapping[str, str], *, time
         async def one(index: int, target: ProbeTarget) -> None:
             nonlocal done
             async with gate:
-                if on_progress:
-                    on_progress(done, len(targets), f"Probing {target.provider} ({target.label})")
-                results[index] = await _probe_one(client, target, env, timeout_ms / 1000)
+                if on_progress:  # a profile id comes from a file anyone may have written: never raw to a terminal
+                    on_progress(done, len(targets), f"Probing {clean(target.provider, 40)} ({clean(target.label, 80)})")
+                try:
+                    results[index] = await _probe_one(client, target, env, timeout_ms / 1000)
+                except Exception as exc:
+                    # Only its type: an exception's message or args may quote a header, i.e. the key. A task
+                    # that raised would also be logged with its repr ("Task exception was never retrieved").
+                    results[index] = ProbeResult(target.provider, target.label, target.source, target.mode,
+                                                 "unknown", "probe_failed", profileId=target.profile_id,
+                                                 error=f"the probe failed ({type(exc).__name__})")
             done += 1
             if on_progress:
                 on_progress(done, len(targets), "")

@@ -9,7 +9,9 @@ never logged, stored or put in an error message. Errors say what failed, never w
 Rules follow OpenClaw's secrets resolver (docs/gateway/secrets.md, dist resolve/ref-contract):
 - env: optional `allowlist`; a missing or empty variable fails.
 - file: absolute `path` (`~` expanded), a regular file owned by us, not group/world readable or
-  writable (unless `allowInsecurePath`), not a symlink; `maxBytes` (1 MiB), `timeoutMs` (5 s);
+  writable, in directories nobody else controls (unless `allowInsecurePath`), not a symlink, judged on
+  the open descriptor (never a FIFO or device, never a file swapped in after a check);
+  `maxBytes` (1 MiB), `timeoutMs` (5 s);
   `mode: json` reads the id as an RFC 6901 pointer, `singleValue` needs id `value` and strips one
   trailing newline.
 - exec: absolute `command`, a regular file (a symlink only with `allowSymlinkCommand`, then its
@@ -22,6 +24,7 @@ Rules follow OpenClaw's secrets resolver (docs/gateway/secrets.md, dist resolve/
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
@@ -247,6 +250,12 @@ def _secure_path(path: Path, label: str, *, allow_symlink: bool = False, trusted
         raise SecretRefError(f"{label} permissions are too open: {effective}")
     if st.st_uid != os.getuid():
         raise SecretRefError(f"{label} must be owned by the current user (uid={os.getuid()}): {effective}")
+    from openclaw_onboard.core import trust
+
+    try:  # StrictModes for its directories: nobody else may swap the command between this check and the run
+        trust.check_dir(effective.parent)
+    except trust.UntrustedPathError as exc:
+        raise SecretRefError(f"{label}: {exc}") from None
     return effective
 
 
@@ -263,18 +272,67 @@ def _json_pointer(doc: Any, pointer: str, label: str) -> Any:
     return node
 
 
+def _read_secret_file(path: Path, label: str, *, allow_insecure: bool, max_bytes: int, timeout_ms: int) -> bytes:
+    """The file's bytes, judged on the open descriptor, never by a path check that a swap could outrun.
+
+    O_NOFOLLOW refuses a symlink (also one swapped in after any earlier look), O_NONBLOCK makes a FIFO
+    or a device in the file's place open at once instead of hanging a cron job, and fstat on the
+    descriptor decides: a regular file, ours, not group/world accessible (unless allowInsecurePath).
+    Its directories follow core.trust's StrictModes rules, so nobody else could have renamed a file
+    of theirs into place. The read is bounded in bytes and, as OpenClaw's timeoutMs, in time."""
+    from openclaw_onboard.core import trust
+
+    if not path.is_absolute():
+        raise SecretRefError(f"{label} must be an absolute path")
+    if not allow_insecure:
+        try:
+            trust.check_dir(path.parent)
+        except trust.UntrustedPathError as exc:
+            raise SecretRefError(f"{label}: {exc}") from None
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC | os.O_NOCTTY)
+    except OSError as exc:
+        if exc.errno == 40:  # ELOOP: the file itself is a symlink
+            raise SecretRefError(f"{label} must not be a symlink: {path}") from None
+        raise SecretRefError(f"{label} is not readable: {path}") from None
+    try:
+        st = os.fstat(fd)
+        if stat.S_ISDIR(st.st_mode):
+            raise SecretRefError(f"{label} must be a file: {path}")
+        if not stat.S_ISREG(st.st_mode):
+            raise SecretRefError(f"{label} must be a regular file (not a FIFO, socket or device): {path}")
+        if not allow_insecure:
+            if st.st_mode & (stat.S_IWGRP | stat.S_IWOTH | stat.S_IRGRP | stat.S_IROTH):
+                raise SecretRefError(f"{label} permissions are too open: {path}")
+            if st.st_uid != os.geteuid():
+                raise SecretRefError(f"{label} must be owned by the current user (uid={os.geteuid()}): {path}")
+        deadline = time.monotonic() + timeout_ms / 1000
+        chunks: list[bytes] = []
+        total = 0
+        while total <= max_bytes:
+            if time.monotonic() > deadline:
+                raise SecretRefError(f"{label} could not be read within {timeout_ms}ms")
+            try:
+                chunk = os.read(fd, min(65536, max_bytes + 1 - total))
+            except OSError as exc:
+                raise SecretRefError(f"{label} could not be read: {exc.strerror or type(exc).__name__}") from None
+            if not chunk:
+                break
+            chunks.append(chunk)
+            total += len(chunk)
+        return b"".join(chunks)
+    finally:
+        os.close(fd)
+
+
 def _resolve_file(ref: Ref, cfg: Mapping[str, Any]) -> Any:
     label = f"secrets.providers.{ref.provider}.path"
     raw_path = cfg.get("path")
     if not isinstance(raw_path, str) or not raw_path.strip():
         raise SecretRefError(f"{label} is not set")
-    path = _secure_path(_expand(raw_path.strip()), label, allow_insecure=bool(cfg.get("allowInsecurePath")))
     max_bytes = _positive_int(cfg.get("maxBytes"), DEFAULT_MAX_BYTES)
-    try:
-        with path.open("rb") as fh:
-            data = fh.read(max_bytes + 1)
-    except OSError as exc:
-        raise SecretRefError(f"{label} could not be read: {exc.strerror or type(exc).__name__}") from None
+    data = _read_secret_file(_expand(raw_path.strip()), label, allow_insecure=bool(cfg.get("allowInsecurePath")),
+                             max_bytes=max_bytes, timeout_ms=_positive_int(cfg.get("timeoutMs"), DEFAULT_TIMEOUT_MS))
     if len(data) > max_bytes:
         raise SecretRefError(f'File provider "{ref.provider}" exceeded maxBytes ({max_bytes})')
     text = data.decode("utf-8", "replace").removeprefix("\ufeff")
@@ -300,12 +358,27 @@ class ExecResult:
     termination: str  # "exit" | "timeout" | "no-output-timeout" | "too-much-output"
 
 
+RUN_MARKER_ENV = "OPENCLAW_ONBOARD_RESOLVER_RUN"
+
+
 def run_exec(command: Path, args: list[str], env: dict[str, str], stdin: bytes, *, timeout_ms: int,
              no_output_timeout_ms: int, max_output_bytes: int) -> ExecResult:
-    """Run a resolver without a shell; kill it on a deadline, on silence, or on too much output."""
-    proc = subprocess.Popen([str(command), *args], cwd=str(command.parent), env=env, stdin=subprocess.PIPE,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, shell=False, start_new_session=True)
+    """Run a resolver without a shell; kill it on a deadline, on silence, or on too much output.
+
+    The run ends when the resolver itself exits (watched through a pidfd), not when its pipes close: a
+    child it left behind holding stdout must not turn complete output into a timeout. On every way out
+    (success included) everything it started is killed: its process group, and every process of ours
+    carrying this run's marker in its environment (RUN_MARKER_ENV, the one variable we add), which
+    catches a daemon that called setsid to leave the group. The group is killed before the resolver is
+    reaped, so its id cannot have been reused by then."""
+    import secrets as token_source
+
+    marker = token_source.token_hex(16)
+    proc = subprocess.Popen([str(command), *args], cwd=str(command.parent), env={**env, RUN_MARKER_ENV: marker},
+                            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, shell=False,
+                            start_new_session=True)
     assert proc.stdin and proc.stdout and proc.stderr
+    exited = _pidfd(proc.pid)
     try:
         proc.stdin.write(stdin)
         proc.stdin.close()
@@ -316,17 +389,29 @@ def run_exec(command: Path, args: list[str], env: dict[str, str], stdin: bytes, 
     start = time.monotonic()
     last_output = start
     termination = "exit"
+    leader_done = False
     sel = selectors.DefaultSelector()
     sel.register(proc.stdout, selectors.EVENT_READ, "out")
     sel.register(proc.stderr, selectors.EVENT_READ, "err")
+    if exited is not None:
+        sel.register(exited, selectors.EVENT_READ, "exit")
+
+    def pipes_open() -> bool:
+        return any(key.data != "exit" for key in sel.get_map().values())
+
     try:
-        while sel.get_map():
+        while not leader_done and (pipes_open() or exited is not None):
             now = time.monotonic()
-            left = min(start + timeout_ms / 1000 - now, last_output + no_output_timeout_ms / 1000 - now)
+            left = start + timeout_ms / 1000 - now
+            if pipes_open():
+                left = min(left, last_output + no_output_timeout_ms / 1000 - now)
             if left <= 0:
                 termination = "timeout" if now - start >= timeout_ms / 1000 else "no-output-timeout"
                 break
             for key, _ in sel.select(timeout=left):
+                if key.data == "exit":
+                    leader_done = True  # drain what it wrote below, then stop: leftovers may hold the pipes
+                    continue
                 chunk = os.read(key.fd, 65536)
                 if not chunk:
                     sel.unregister(key.fileobj)
@@ -340,28 +425,100 @@ def run_exec(command: Path, args: list[str], env: dict[str, str], stdin: bytes, 
                     out += chunk  # stderr is counted, never kept: it may echo a secret
             if termination != "exit":
                 break
+        if termination == "exit" and leader_done:
+            termination = _drain(proc, out, total, max_output_bytes)
         if termination != "exit":
-            _kill(proc)
+            _kill_all(proc, marker)
             return ExecResult(bytes(out), None, termination)
         deadline = start + timeout_ms / 1000
-        try:
-            code = proc.wait(timeout=max(0.0, deadline - time.monotonic()))
-        except subprocess.TimeoutExpired:
-            _kill(proc)
-            return ExecResult(bytes(out), None, "timeout")
-        return ExecResult(bytes(out), code, "exit")
+        if exited is None:  # no pidfd (old kernel): the pipes' EOF, then the leader within the deadline
+            try:
+                code = proc.wait(timeout=max(0.0, deadline - time.monotonic()))
+            except subprocess.TimeoutExpired:
+                _kill_all(proc, marker)
+                return ExecResult(bytes(out), None, "timeout")
+            _kill_all(proc, marker)
+            return ExecResult(bytes(out), code, "exit")
+        _kill_all(proc, marker)  # the leader is a zombie now: its group id is still ours to kill
+        return ExecResult(bytes(out), proc.returncode, "exit")
     finally:
         sel.close()
+        if exited is not None:
+            os.close(exited)
         for fh in (proc.stdout, proc.stderr):
             fh.close()
+        if proc.returncode is None:
+            _kill_all(proc, marker)
 
 
-def _kill(proc: subprocess.Popen[bytes]) -> None:
+def _pidfd(pid: int) -> int | None:
     try:
+        return os.pidfd_open(pid)
+    except (AttributeError, OSError):
+        return None
+
+
+def _drain(proc: subprocess.Popen[bytes], out: bytearray, total: int, max_output_bytes: int) -> str:
+    """After the resolver exited: what is already in its pipes (a leftover child may keep them open)."""
+    assert proc.stdout and proc.stderr
+    for fh, keep in ((proc.stdout, True), (proc.stderr, False)):
+        if fh.closed:
+            continue
+        os.set_blocking(fh.fileno(), False)
+        while True:
+            try:
+                chunk = os.read(fh.fileno(), 65536)
+            except (BlockingIOError, OSError):
+                break
+            if not chunk:
+                break
+            total += len(chunk)
+            if total > max_output_bytes:
+                return "too-much-output"
+            if keep:
+                out += chunk
+    return "exit"
+
+
+def _kill_all(proc: subprocess.Popen[bytes], marker: str) -> None:
+    """SIGKILL the resolver's process group and every process of ours that carries `marker`, then reap it."""
+    with contextlib.suppress(OSError):
         os.killpg(proc.pid, 9)  # its own session: children it spawned go too
-    except OSError:
-        proc.kill()
-    proc.wait()
+    _kill_marked(marker)
+    if proc.returncode is None:
+        with contextlib.suppress(OSError):
+            proc.kill()
+        proc.wait()
+
+
+def _kill_marked(marker: str) -> None:
+    """Processes that left the group (setsid) but still carry the run's marker: found through /proc."""
+    needle = f"{RUN_MARKER_ENV}={marker}".encode()
+    me, uid = os.getpid(), os.geteuid()
+    for _ in range(3):  # one that forked while we looked is found on the next pass
+        found = False
+        try:
+            pids = [int(name) for name in os.listdir("/proc") if name.isdigit()]
+        except OSError:
+            return
+        for pid in pids:
+            if pid == me:
+                continue
+            try:
+                if os.stat(f"/proc/{pid}").st_uid != uid:
+                    continue  # only our own processes: a resolver runs as us (never read others' environments)
+                with open(f"/proc/{pid}/environ", "rb") as fh:
+                    environ = fh.read(1 << 20)
+            except OSError:
+                continue  # gone, or not ours to read
+            if needle in environ.split(b"\0"):
+                try:
+                    os.kill(pid, 9)
+                    found = True
+                except OSError:
+                    pass
+        if not found:
+            return
 
 
 def _resolve_exec(ref: Ref, cfg: Mapping[str, Any], env: Mapping[str, str]) -> Any:

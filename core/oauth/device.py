@@ -34,6 +34,7 @@ from urllib.parse import urlsplit
 
 from openclaw_onboard.core.errors import OpenClawError
 from openclaw_onboard.core.oauth.errors import LoginError, TokenEndpointError, await_login
+from openclaw_onboard.core.oauth.http_read import ACCEPT_ENCODING, BodyTooLarge, read_capped
 from openclaw_onboard.core.oauth.jwt import ACCOUNT_ID_ERROR, account_id_from_tokens
 from openclaw_onboard.core.oauth.login import LoginResult, save_codex_tokens
 from openclaw_onboard.core.oauth.provider import CodexOAuthConfig, is_loopback_host
@@ -177,7 +178,7 @@ class CodexDeviceLogin:
         loop = asyncio.get_running_loop()
         host = urlsplit(self.config.issuer).hostname
         self._client = httpx.AsyncClient(trust_env=not is_loopback_host(host), follow_redirects=False,
-                                         headers={"Accept": "application/json"})
+                                         headers={"Accept": "application/json", "Accept-Encoding": ACCEPT_ENCODING})
         self._progress(DeviceProgress("requesting"))
         try:
             code = await self._request_code()
@@ -214,9 +215,13 @@ class CodexDeviceLogin:
         timeout = httpx.Timeout(timeout_s, connect=min(10.0, timeout_s))
         try:
             # A total deadline per request: httpx's read timeout alone would let a byte-a-second server hang us.
-            async with asyncio.timeout(timeout_s):
-                resp = await self._client.post(url, json=payload, timeout=timeout)
-                return resp.status_code, resp.content[:_MAX_BODY]
+            async with asyncio.timeout(timeout_s), self._client.stream("POST", url, json=payload,
+                                                                       timeout=timeout) as resp:
+                # Streamed under a cap: `resp.content` would hold 3 GB of whitespace, or an inflated gzip
+                # bomb, in memory before any size check.
+                return resp.status_code, await read_capped(resp, _MAX_BODY)
+        except BodyTooLarge as exc:
+            raise _Transient(f"{_host(url)} sent {exc.why}") from None
         except TimeoutError:
             raise _Transient(f"no answer from {_host(url)} within {timeout_s:g}s") from None
         except httpx.TimeoutException:
@@ -315,8 +320,9 @@ class CodexDeviceLogin:
             return
         try:
             self._on_progress(progress)
-        except Exception:  # the UI's callback must not break the login
-            log.exception("on_progress failed")
+        except Exception as exc:  # the UI's callback must not break the login
+            # Its type only: an exception's message, args or traceback locals may quote a token.
+            log.warning("on_progress failed (%s)", type(exc).__name__)
 
 
 class _Transient(Exception):

@@ -219,7 +219,7 @@ def open_url(url: str, env: Mapping[str, str] | None = None) -> bool:
             if browser.open(url):
                 return True
         except OSError as exc:
-            log.debug("browser %r failed: %s", cmd, exc)
+            log.debug("browser %r failed (%s)", cmd, type(exc).__name__)
     return False
 
 
@@ -487,8 +487,9 @@ class CodexLoginSession:
             return
         try:
             self._on_progress(stage)
-        except Exception:  # the UI's callback must not break the login
-            log.exception("on_progress(%s) failed", stage)
+        except Exception as exc:  # the UI's callback must not break the login
+            # Its type only: an exception's message, args or traceback locals may quote a token.
+            log.warning("on_progress(%s) failed (%s)", stage, type(exc).__name__)
 
     def _notice(self, message: str) -> None:
         if self._on_notice is None:
@@ -496,8 +497,8 @@ class CodexLoginSession:
             return
         try:
             self._on_notice(message)
-        except Exception:
-            log.exception("on_notice failed")
+        except Exception as exc:
+            log.warning("on_notice failed (%s)", type(exc).__name__)
 
 
 def _retrieve(task: asyncio.Task[Any]) -> None:

@@ -178,7 +178,9 @@ def parse_token_response(url: str, status: int, content: bytes, secrets: Iterabl
 
 
 def _request_args(url: str, fields: Mapping[str, str], json_body: bool) -> dict[str, Any]:
-    headers = {"Accept": "application/json"}
+    from openclaw_onboard.core.oauth.http_read import ACCEPT_ENCODING
+
+    headers = {"Accept": "application/json", "Accept-Encoding": ACCEPT_ENCODING}
     if json_body:
         return {"url": url, "json": dict(fields), "headers": headers}
     return {"url": url, "data": dict(fields), "headers": headers}
@@ -222,15 +224,13 @@ def post_token(url: str, fields: Mapping[str, str], *, json_body: bool = False,
 
 
 async def _read_capped(resp: httpx.Response, host: str) -> bytes:
-    chunks: list[bytes] = []
-    total = 0
-    async for chunk in resp.aiter_bytes():
-        total += len(chunk)
-        if total > MAX_RESPONSE_BYTES:
-            raise TokenEndpointError("bad_response", f"The token endpoint {host} sent more than "
-                                     f"{MAX_RESPONSE_BYTES // 1024} KB; refusing it", status=resp.status_code)
-        chunks.append(chunk)
-    return b"".join(chunks)
+    from openclaw_onboard.core.oauth.http_read import BodyTooLarge, read_capped
+
+    try:
+        return await read_capped(resp, MAX_RESPONSE_BYTES)
+    except BodyTooLarge as exc:
+        raise TokenEndpointError("bad_response", f"The token endpoint {host} sent {exc.why}; refusing it",
+                                 status=resp.status_code) from None
 
 
 async def post_token_async(url: str, fields: Mapping[str, str], *, json_body: bool = False,

@@ -103,3 +103,43 @@ def test_write_env_var_rejects(state_dir, name, value):
 
 def test_read_env_file_absent_is_empty(state_dir):
     assert read_env_file(state_dir) == {}
+
+
+# ---- .env as dotenv reads it, edited one line at a time (issue 24.5)
+
+def test_a_byte_that_is_no_utf8_elsewhere_in_env_survives_a_write(state_dir):
+    path = state_dir / ".env"
+    path.write_bytes(b"LATIN=caf\xe9\nOPENROUTER_API_KEY=old\n")
+    path.chmod(0o600)
+    write_env_var("OPENROUTER_API_KEY", "sk-or-new", state_dir)
+    assert path.read_bytes() == b"LATIN=caf\xe9\nOPENROUTER_API_KEY=sk-or-new\n"
+
+
+def test_a_key_named_inside_a_quoted_multiline_value_is_not_ours_to_edit(state_dir):
+    path = state_dir / ".env"
+    before = b'MULTI="line1\nOPENROUTER_API_KEY=x\nline3"\nOTHER=1\n'
+    path.write_bytes(before)
+    path.chmod(0o600)
+    assert "OPENROUTER_API_KEY" not in read_env_file(state_dir)  # as dotenv: it is text inside MULTI
+    write_env_var("OPENROUTER_API_KEY", "sk-or-new", state_dir)
+    assert path.read_bytes() == before + b"OPENROUTER_API_KEY=sk-or-new\n"
+    env = read_env_file(state_dir)
+    assert env["OPENROUTER_API_KEY"] == "sk-or-new" and env["MULTI"] == "line1\nOPENROUTER_API_KEY=x\nline3"
+
+
+def test_values_read_as_dotenv_reads_them(state_dir):
+    (state_dir / ".env").write_text(
+        "OTHER=1 # note\nHASH='a#b' # c\nDQ=\"x\\ny\"\n  export SP =  spaced  \nDUP=first\nDUP=last\n"
+        "BT=`tick`\nCOLON: v\n# COMMENTED=1\n")
+    assert read_env_file(state_dir) == {"OTHER": "1", "HASH": "a#b", "DQ": "x\ny", "SP": "spaced", "DUP": "last",
+                                        "BT": "tick", "COLON": "v"}
+
+
+def test_only_our_line_changes_crlf_comments_and_neighbours_kept(state_dir):
+    path = state_dir / ".env"
+    path.write_bytes(b"# keys\r\nA=1\r\nexport OPENAI_API_KEY=old # mine\r\n# after\r\nOPENAI_API_KEY=dup\r\nB=2")
+    path.chmod(0o600)
+    write_env_var("OPENAI_API_KEY", "new", state_dir)
+    assert path.read_bytes() == b"# keys\r\nA=1\r\nOPENAI_API_KEY=new\r\n# after\r\nB=2"
+    write_env_var("C_API_KEY", "c", state_dir)
+    assert path.read_bytes().endswith(b"B=2\nC_API_KEY=c\n")

@@ -298,3 +298,97 @@ def test_doctor_removes_an_old_lock_temp_but_never_a_fresh_one(tmp_path):
     assert [f.subject for f in found] == [str(old)]
     doctor.apply_fixes(found)
     assert not old.exists() and fresh.exists()
+
+
+# ---- hostile lock contents (issue 24.4): anyone who can write the lock dir can plant any payload
+
+@pytest.mark.parametrize("payload", [
+    '{"pid": 1, "createdAt": "0001-01-01T00:00:00"}',
+    '{"pid": 1, "createdAt": "0001-01-01T00:00:00+05:00"}',
+    '{"pid": 1, "createdAt": "9999-12-31T23:59:59-23:59"}',
+    '{"pid": NaN, "createdAt": "2020-01-01T00:00:00Z"}',
+    '{"pid": Infinity, "createdAt": "2020-01-01T00:00:00Z"}',
+    '{"pid": 1e308, "createdAt": "2020-01-01T00:00:00Z"}',
+    '{"pid": 1.5, "createdAt": "2020-01-01T00:00:00Z"}',
+    '{"pid": 1, "createdAt": "2020-01-01T00:00:00\\u0000"}',
+])
+def test_a_planted_lock_payload_never_crashes_a_writer_or_doctor(openclaw_files, state_dir, payload):
+    from openclaw_onboard.core import doctor
+
+    openclaw_files.write_store()
+    lock = openclaw_files.paths().lock
+    lock.write_text(payload)
+    findings = doctor.run_checks(state_dir)  # must not raise
+    assert all("Traceback" not in str(f.message) for f in findings)
+    try:
+        store.update(_add(), timeout=0.3)
+    except LockTimeoutError as exc:  # a live-looking lock: a clear refusal, never a negative age
+        assert "-" not in str(exc).split("waiting for the lock")[1].split(str(lock))[1].split("(")[0]
+    else:
+        assert "openai:new" in openclaw_files.read_store()["profiles"]
+
+
+def test_a_lock_dated_in_the_future_is_named_and_doctor_reports_and_fixes_it(openclaw_files, state_dir):
+    from openclaw_onboard.core import doctor
+
+    openclaw_files.write_store()
+    lock = openclaw_files.paths().lock
+    lock.write_text(json.dumps({"pid": 1, "createdAt": "2999-01-01T00:00:00.000Z"}, indent=2))
+    future = time.time() + 10 * 365 * 86400
+    os.utime(lock, (future, future))
+    with pytest.raises(LockTimeoutError) as err:  # as OpenClaw: a future date never ages out by itself
+        store.update(_add(), timeout=0.3)
+    assert "future" in str(err.value) and "held it for -" not in str(err.value)
+    findings = [f for f in doctor.run_checks(state_dir) if f.check == "lock"]
+    assert [f.subject for f in findings] == [str(lock)] and "future" in str(findings[0].message)
+    assert findings[0].fixable
+    doctor.apply_fixes(findings)
+    assert not os.path.lexists(lock)
+    assert store.update(_add(), timeout=2) == "openai:new"
+
+
+def test_doctor_keeps_a_future_lock_that_changed_after_it_was_judged(tmp_path):
+    lock = tmp_path / "x.lock"
+    lock.write_text(json.dumps({"pid": 1, "createdAt": "2999-01-01T00:00:00.000Z"}))
+    info = locking.inspect(lock, locking.STORE_STALE_S)
+    assert info.future and not info.stale
+    _openclaw_lock(tmp_path / "y.lock", os.getppid())
+    os.replace(tmp_path / "y.lock", lock)  # a real holder took its place meanwhile
+    assert not locking.remove_if_future(lock, locking.STORE_STALE_S)
+    assert lock.exists()
+
+
+# ---- the queue file (issue 24.8): anything but a regular file in its place
+
+@pytest.mark.parametrize("kind", ["directory", "symlink", "fifo", "dangling symlink"])
+def test_a_queue_file_that_is_no_regular_file_is_refused_clearly_and_doctor_clears_it(
+        openclaw_files, state_dir, kind):
+    from openclaw_onboard.core import doctor
+    from openclaw_onboard.core.errors import UnsafePathError
+
+    openclaw_files.write_store()
+    queue = openclaw_files.paths().lock_queue
+    queue.parent.mkdir(parents=True, mode=0o700, exist_ok=True)
+    if kind == "directory":
+        queue.mkdir()
+        (queue / "something").write_text("x")
+    elif kind == "fifo":
+        os.mkfifo(queue, 0o600)
+    else:
+        target = state_dir / "elsewhere"
+        if kind == "symlink":
+            target.write_text("")
+            target.chmod(0o600)
+        queue.symlink_to(target)
+    started = time.monotonic()
+    with pytest.raises(UnsafePathError) as err:
+        store.update(_add(), timeout=5)
+    assert time.monotonic() - started < 4  # refused, not timed out
+    assert str(queue) in str(err.value) and "queue file" in str(err.value)
+    findings = [f for f in doctor.run_checks(state_dir) if f.subject == str(queue)]
+    assert len(findings) == 1 and "queue file" in str(findings[0].message)
+    doctor.apply_fixes(findings)
+    assert not os.path.lexists(queue)
+    assert store.update(_add(), timeout=5) == "openai:new"
+    if kind == "symlink":
+        assert (state_dir / "elsewhere").read_text() == ""  # the link's target was never touched

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+
 import pytest
 from hypothesis import example, given
 from hypothesis import strategies as st
@@ -12,7 +14,7 @@ from tests.conftest import ANTHROPIC_SETUP_TOKEN, MASKED_ANTHROPIC_TOKEN
 
 def test_long_secret_shows_first_8_and_last_8():
     assert mask_secret(ANTHROPIC_SETUP_TOKEN) == MASKED_ANTHROPIC_TOKEN == "sk-ant-o...Gg3eWffP"
-    assert mask_secret("a" * 8 + "X" * 16 + "b" * 8) == "aaaaaaaa...bbbbbbbb"
+    assert mask_secret("a" * 8 + "X" * 48 + "b" * 8) == "aaaaaaaa...bbbbbbbb"
 
 
 @pytest.mark.parametrize("secret", ["", None])
@@ -43,9 +45,13 @@ def test_property_mask_never_reveals_the_whole_secret(secret):
     masked = mask_secret(secret)
     head, tail = _visible_parts(secret, masked)
     assert secret.startswith(head) and secret.endswith(tail)
-    assert len(head) == len(tail) <= 8
-    assert len(head) + len(tail) < len(secret)
-    if len(secret) >= 32:
-        assert (head, tail) == (secret[:8], secret[-8:])
-    else:
-        assert len(head) + len(tail) <= len(secret) // 2
+    assert len(head) == len(tail) == min(8, len(secret) // 8)
+    assert len(head) + len(tail) <= len(secret) // 4
+
+
+def test_what_shows_grows_smoothly_and_never_past_16_characters():
+    """Issue 24.10: a 32-character secret showed 16 characters, a 31-character one 6."""
+    shown = [len(mask_secret("k" * n)) - 3 for n in range(1, 300)]
+    assert max(shown) == 16
+    assert all(0 <= b - a <= 2 for a, b in itertools.pairwise(shown))
+    assert mask_secret("a" * 4 + "X" * 24 + "b" * 4) == "aaaa...bbbb"  # 32 characters: 8 shown, not 16

@@ -4,7 +4,10 @@ and real resolver scripts (hostile output, timeouts, huge output, non-zero exits
 from __future__ import annotations
 
 import json
+import os
 import sys
+import threading
+import time
 from pathlib import Path
 
 import json5
@@ -365,3 +368,163 @@ def test_a_provider_both_an_include_and_its_sibling_give_is_refused_naming_the_f
         secrets.set_provider_config("op", {**OP, "args": ["read", "op://Work/y/credential"]})
     assert config_path().read_text() == root
     assert (state_dir / "secrets.json5").read_text() == INCLUDED_SECRETS
+
+
+# ---- file refs on a hostile machine (issue 24.2): FIFOs, swaps, other users' directories
+
+def _resolve_in_thread(ref: Ref, cfg: dict) -> tuple[threading.Thread, list]:
+    outcome: list = []
+
+    def run() -> None:
+        try:
+            outcome.append(resolve(ref, cfg, {}))
+        except SecretRefError as exc:
+            outcome.append(exc)
+
+    worker = threading.Thread(target=run, daemon=True)
+    worker.start()
+    return worker, outcome
+
+
+def test_a_fifo_in_the_secret_files_place_is_refused_at_once(tmp_path):
+    fifo = tmp_path / "key.txt"
+    os.mkfifo(fifo, 0o600)
+    worker, outcome = _resolve_in_thread(Ref("file", "fm", "value"), _file_cfg(fifo, mode="singleValue"))
+    worker.join(timeout=10)
+    hung = worker.is_alive()
+    if hung:  # unblock the reader stuck in open(): a writer appears, then goes
+        os.close(os.open(fifo, os.O_WRONLY | os.O_NONBLOCK))
+        worker.join(timeout=10)
+    assert not hung, "resolving a file ref on a FIFO blocked in open()"
+    assert isinstance(outcome[0], SecretRefError) and "regular file" in str(outcome[0])
+
+
+def test_a_symlink_swapped_in_after_the_checks_is_never_followed(tmp_path, monkeypatch):
+    """The attacker wins the race: between our look at the path and the open, the file becomes a link to
+    a file only root can read. Whatever was checked before, the open itself must refuse the link."""
+    secret = _private(tmp_path / "key.txt", KEY + "\n")
+    victim = _private(tmp_path / "root-only.txt", "ROOT-ONLY-CONTENT\n")
+    swapped: list[bool] = []
+
+    def swap() -> None:
+        if not swapped:
+            swapped.append(True)
+            secret.unlink()
+            secret.symlink_to(victim)
+
+    real_os_open, real_path_open = os.open, Path.open
+
+    def os_open(path, *args, **kwargs):
+        if os.fspath(path) == str(secret):
+            swap()
+        return real_os_open(path, *args, **kwargs)
+
+    def path_open(self, *args, **kwargs):
+        if str(self) == str(secret):
+            swap()
+        return real_path_open(self, *args, **kwargs)
+
+    monkeypatch.setattr(os, "open", os_open)
+    monkeypatch.setattr(Path, "open", path_open)
+    with pytest.raises(SecretRefError, match="symlink") as caught:
+        resolve(Ref("file", "fm", "value"), _file_cfg(secret, mode="singleValue"), {})
+    assert swapped and "ROOT-ONLY" not in str(caught.value)
+
+
+def test_a_secret_file_in_a_directory_another_user_controls_is_refused(tmp_path):
+    """StrictModes for the file's directories: `nobody` could rename any file of theirs into place."""
+    theirs = tmp_path / "shared"
+    theirs.mkdir(mode=0o700)
+    secret = _private(theirs / "key.txt", KEY)
+    os.chown(theirs, 65534, 65534)
+    with pytest.raises(SecretRefError, match="owned by another user"):
+        resolve(Ref("file", "fm", "value"), _file_cfg(secret, mode="singleValue"), {})
+    group_writable = tmp_path / "gw"
+    group_writable.mkdir()
+    group_writable.chmod(0o770)
+    other = _private(group_writable / "key.txt", KEY)
+    with pytest.raises(SecretRefError, match="other users can write"):
+        resolve(Ref("file", "fm", "value"), _file_cfg(other, mode="singleValue"), {})
+    # allowInsecurePath is the user's explicit opt-out, as in OpenClaw.
+    assert resolve(Ref("file", "fm", "value"), _file_cfg(other, mode="singleValue", allowInsecurePath=True), {}) == KEY
+
+
+@pytest.mark.parametrize("device", ["/dev/zero", "/dev/null"])
+def test_a_device_as_the_secret_file_is_refused(device):
+    with pytest.raises(SecretRefError, match="regular file"):
+        resolve(Ref("file", "fm", "value"), _file_cfg(Path(device), mode="singleValue", allowInsecurePath=True), {})
+
+
+# ---- exec resolver leftovers (issue 24.9): nothing it started outlives it, complete output is accepted
+
+def _dead_within(pid: int, seconds: float) -> bool:
+    """Event-driven: a pidfd turns readable when the process exits (a zombie counts as dead)."""
+    import select
+
+    try:
+        fd = os.pidfd_open(pid)
+    except ProcessLookupError:
+        return True
+    try:
+        return bool(select.select([fd], [], [], seconds)[0])
+    finally:
+        os.close(fd)
+
+
+_SPAWN = """
+import subprocess
+def spawn(code, **kw):
+    return subprocess.Popen([sys.executable, "-c", code], **kw)
+"""
+OUTPUT = "print(json.dumps({'protocolVersion': 1, 'values': {'x': 'v' * 20}}), flush=True)"
+
+
+@pytest.mark.parametrize("holds_stdout", [False, True])
+def test_a_child_left_in_the_group_after_a_successful_run_is_killed(tmp_path, holds_stdout):
+    pid_file = tmp_path / "child.pid"
+    redirect = "" if holds_stdout else ", stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL"
+    cmd = _script(tmp_path, _SPAWN + f"child = spawn('import time; time.sleep(60)'{redirect})\n"
+                  f"open({str(pid_file)!r}, 'w').write(str(child.pid))\n" + OUTPUT)
+    started = time.monotonic()
+    # Complete output and exit 0 are a success, even while the leftover still holds the pipe.
+    assert resolve(Ref("exec", "vault", "x"), _exec_cfg(cmd, timeoutMs=5000), {}) == "v" * 20
+    assert time.monotonic() - started < 4
+    assert _dead_within(int(pid_file.read_text()), 5)
+
+
+@pytest.mark.parametrize("outcome", ["timeout", "success"])
+def test_a_daemon_that_left_the_group_with_setsid_is_killed_too(tmp_path, outcome):
+    pid_file = tmp_path / "daemon.pid"
+    daemon = ("import os, sys, time\nif os.fork():\n    sys.exit(0)\nos.setsid()\n"
+              "if os.fork():\n    sys.exit(0)\n"
+              f"open({str(pid_file)!r} + '.tmp', 'w').write(str(os.getpid()))\n"
+              f"os.rename({str(pid_file)!r} + '.tmp', {str(pid_file)!r})\ntime.sleep(60)")
+    tail = "time.sleep(60)" if outcome == "timeout" else OUTPUT
+    cmd = _script(tmp_path, _SPAWN + "import time\n"
+                  f"spawn({daemon!r}, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL).wait()\n"
+                  f"while not os.path.exists({str(pid_file)!r}):\n    time.sleep(0.01)\n" + tail)
+    ref, cfg = Ref("exec", "vault", "x"), _exec_cfg(cmd, timeoutMs=3000)
+    if outcome == "timeout":
+        with pytest.raises(SecretRefError, match="timed out"):
+            resolve(ref, cfg, {})
+    else:
+        assert resolve(ref, cfg, {}) == "v" * 20
+    daemon_pid = int(pid_file.read_text())
+    assert os.getsid(daemon_pid) != os.getsid(0)  # it really left (its own session)
+    assert _dead_within(daemon_pid, 5)
+
+
+def test_an_exec_command_in_a_directory_another_user_controls_is_refused(tmp_path):
+    """`nobody` could swap the command between our check and the run (issue 24, symlink swaps in a loop)."""
+    theirs = tmp_path / "theirs"
+    theirs.mkdir(mode=0o755)
+    cmd = _script(theirs, ECHO_PROTOCOL)
+    os.chown(theirs, 65534, 65534)
+    with pytest.raises(SecretRefError, match="owned by another user"):
+        resolve(Ref("exec", "vault", "x"), _exec_cfg(cmd, passEnv=["SECRET"]), {"SECRET": KEY})
+    os.chown(theirs, 0, 0)
+    theirs.chmod(0o777)
+    with pytest.raises(SecretRefError, match="other users can write"):
+        resolve(Ref("exec", "vault", "x"), _exec_cfg(cmd, passEnv=["SECRET"]), {"SECRET": KEY})
+    theirs.chmod(0o755)
+    assert resolve(Ref("exec", "vault", "x"), _exec_cfg(cmd, passEnv=["SECRET"]), {"SECRET": KEY}) == KEY

@@ -10,6 +10,7 @@ import pytest
 from openclaw_onboard.core import sqlite_store, status
 from openclaw_onboard.core.errors import OpenClawError, StoreCorruptError
 from openclaw_onboard.core.fences import fence_state
+from openclaw_onboard.core.masking import mask_secret
 from openclaw_onboard.core.paths import agent_paths
 
 from tests.support.sqlite_era import fence, make_agent_db, make_sqlite_state, make_state_db, set_shared_state
@@ -40,7 +41,7 @@ def test_an_agent_sees_the_shared_store_with_its_own_over_it(state_dir: Path) ->
     st = status.agent_status("work", state_dir, env={}, now_ms=NOW)
     by_id = {p.profile_id: p for p in st.profiles}
     assert set(by_id) == {"openrouter:manual", "openrouter:work", "groq:a"}
-    assert by_id["openrouter:manual"].masked.endswith(OWN[-8:])  # the agent's own wins
+    assert by_id["openrouter:manual"].masked == mask_secret(OWN) != mask_secret(KEY)  # the agent's own wins
     assert by_id["groq:a"].source == "main" and by_id["openrouter:work"].source == "store"
     assert st.inherits_main and st.store_path == str(work / "openclaw-agent.sqlite")
     openrouter = next(p for p in st.providers if p.provider == "openrouter")

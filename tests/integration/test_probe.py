@@ -124,3 +124,66 @@ def test_env_keys_under_catalog_names_are_probed(state_dir, fake):
     summary = probe_mod.probe(env=env, timeout_ms=2000)
     assert _by_label(summary) == {"env: AI_GATEWAY_API_KEY": ("ok", "ok")}
     assert fake.requests[0][0] == "/api/v1/v1/models"  # the catalog's probe path for this provider
+
+
+# ---- issue 24.1: a key goes only where the user configured, never to a default local port
+
+def _listener_on_the_default(monkeypatch, provider: str, url: str) -> None:
+    """Someone else's listener on the catalog's default port (litellm's :4000…): the catalog is pointed at
+    a loopback fake, which stands in for it, so no real port is touched."""
+    import dataclasses
+
+    from openclaw_onboard.core.providers import catalog
+
+    entry = catalog().get(provider)
+    assert entry is not None and entry.base_url and entry.base_url.startswith("http://")  # a plain-http default
+    monkeypatch.setitem(catalog().providers, entry.id, dataclasses.replace(entry, base_url=url))
+
+
+@pytest.mark.parametrize("provider", ["litellm", "vllm", "sglang", "ollama", "lmstudio"])
+def test_no_key_is_sent_to_an_unconfigured_local_default(state_dir, fake, monkeypatch, provider):
+    _listener_on_the_default(monkeypatch, provider, fake.url)
+    profiles.add_api_key(provider, GOOD, f"{provider}:manual")
+    env_var = {"litellm": "LITELLM_API_KEY", "vllm": "VLLM_API_KEY", "sglang": "SGLANG_API_KEY",
+               "ollama": "OLLAMA_API_KEY", "lmstudio": "LMSTUDIO_API_KEY"}[provider]
+    summary = probe_mod.probe(env={env_var: BAD}, timeout_ms=2000)
+    assert fake.requests == []
+    assert {r.status for r in summary.results} == {"unknown"}
+    assert {r.reasonCode for r in summary.results} == {"no_base_url"}
+    assert all("not probed: no base URL" in (r.error or "") for r in summary.results)
+    assert all(r.url is None for r in summary.results)
+
+
+def test_the_configured_base_url_is_probed_instead_of_the_default(state_dir, openclaw_files, fake, monkeypatch):
+    from tests.support.fake_provider import FakeProvider
+
+    squatter = FakeProvider()  # on the default port
+    try:
+        _listener_on_the_default(monkeypatch, "litellm", squatter.url)
+        openclaw_files.write_config({"models": {"providers": {"litellm": {"baseUrl": fake.url + "/"}}}})
+        profiles.add_api_key("litellm", GOOD, "litellm:manual")
+        summary = probe_mod.probe(env={}, timeout_ms=2000)
+        assert _by_label(summary) == {"litellm:manual": ("ok", "ok")}
+        assert summary.results[0].url == fake.url + "/v1/models"  # the catalog's probe path for litellm
+        assert squatter.requests == [] and [p for p, _ in fake.requests] == ["/api/v1/v1/models"]
+    finally:
+        squatter.close()
+
+
+def test_a_redirect_is_never_followed_and_a_key_with_cr_lf_is_never_sent(state_dir, openclaw_files, fake):
+    """Kept from the attacker pass of issue 24: a probe reports `ok` only for the host it was pointed at."""
+    from tests.support.hostile_endpoint import HostileEndpoint
+
+    def redirect(_req, sock):
+        sock.sendall(f"HTTP/1.1 307 Moved\r\nLocation: {fake.url}/models\r\nContent-Length: 0\r\n"
+                     "Connection: close\r\n\r\n".encode())
+
+    openclaw_files.write_store({"version": 1, "profiles": {
+        "openrouter:good": {"type": "api_key", "provider": "openrouter", "key": GOOD},
+        "openrouter:crlf": {"type": "api_key", "provider": "openrouter", "key": GOOD + "\r\nX-Evil: 1"}}})
+    with HostileEndpoint(redirect) as ep:
+        summary = probe_mod.probe(env={"OPENCLAW_PROBE_BASE_URL_OPENROUTER": ep.issuer}, timeout_ms=2000)
+        assert len(ep.requests) == 1 and b"X-Evil" not in ep.requests[0]
+    assert _by_label(summary) == {"openrouter:good": ("unknown", "http_error"),
+                                  "openrouter:crlf": ("auth", "invalid_key")}
+    assert fake.requests == []  # the redirect target was never contacted
