@@ -109,7 +109,13 @@ class ProfileDetailsScreen(WizardModal[None]):
                 grid.add_row(name, Text(str(value)))
         expires = cred.expires_ms if cred.type != "api_key" else None
         now = self.clock()
-        if expires:
+        st = self.status
+        fenced = st is not None and st.reason in ("refresh_failed", "refresh_pending")
+        if fenced:  # a 9.x refresh fence: markers, not tokens, and `expires: 1` is no date
+            assert st is not None
+            grid.add_row("expires", Text(_("refresh failed: log in again") if st.reason == "refresh_failed"
+                                         else _("refresh in progress (another process)"), style="bold"))
+        elif expires:
             remaining = expires - now
             from openclaw_onboard.core.timefmt import describe_expiry  # in the reader's language
 
@@ -118,13 +124,14 @@ class ProfileDetailsScreen(WizardModal[None]):
             grid.add_row("expires", Text(_("no expiry recorded"), style="bold"))
         else:
             grid.add_row("expires", Text(_("never (static)")))
-        st = self.status
         if st is not None:
             grid.add_row("status", Text(status_label(st.status)))
             grid.add_row("position", Text(str(st.position) if st.position else _("not in the effective order")))
             grid.add_row("source", Text(st.source))
         for name in SECRET_FIELDS:
             value = data.get(name)
+            if fenced and name in ("access", "refresh"):
+                continue  # fence markers: nothing to mask or reveal
             if isinstance(value, str) and value:
                 shown = Text(value, style="bold reverse") if self.revealed else Text(mask_secret(value))
                 grid.add_row(name, shown)

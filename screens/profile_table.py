@@ -85,7 +85,8 @@ def countdown_width() -> int:
     lang = current_language()
     found = _COUNTDOWN_WIDTHS.get(lang)
     if found is None:
-        samples = (format_countdown(2 * DAY_MS - 1000), format_countdown(999 * DAY_MS + 23 * HOUR_MS), _("never"))
+        samples = (format_countdown(2 * DAY_MS - 1000), format_countdown(999 * DAY_MS + 23 * HOUR_MS), _("never"),
+                   _("needs login"), _("refreshing"))
         found = _COUNTDOWN_WIDTHS[lang] = max(COUNTDOWN_WIDTH, *(cell_len(s) for s in samples))
     return found
 
@@ -95,6 +96,8 @@ def countdown_width() -> int:
 def live_status(p: ProfileStatus, now: int) -> str:
     """The badge of a profile at `now`: core's status re-evaluated, and `cooldown` while one runs."""
     status: str = p.status
+    if p.reason == "refresh_pending":  # another process holds a 9.x refresh claim: it is being refreshed
+        return "refreshing"
     if p.expires_ms is not None and status in ("ok", "expiring", "expired"):
         # core.status owns the rule (looked up at call time, so there is exactly one copy of it)
         status = core_status.expiry_status(p.expires_ms - now)
@@ -216,7 +219,11 @@ def row_cells(r: RowInfo, now: int, refreshing: bool = False) -> dict[str, tuple
     p = r.profile
     assert p is not None
     kind = "refreshing" if refreshing else live_status(p, now)
-    if p.status == "missing":
+    if p.reason == "refresh_failed":  # a 9.x refresh fence that failed: the refresh token is gone
+        countdown = _("needs login")
+    elif p.reason == "refresh_pending":
+        countdown = _("refreshing")
+    elif p.status == "missing":
         countdown = _("no expiry")
     elif p.status == "static":
         countdown = _("never")

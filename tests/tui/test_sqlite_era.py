@@ -105,3 +105,25 @@ async def test_the_dashboard_reorders_deletes_and_undoes_in_9_6s_database(state_
                                                                             "anthropic:c"]
     assert set(json.loads(rows["authProfiles.store"])["profiles"]) == {"anthropic:a", "anthropic:b", "anthropic:c"}
     assert not list(state_dir.rglob("auth-profiles.json")) and not list(state_dir.rglob("auth-state.json"))
+
+
+async def test_the_dashboard_shows_9_6s_fences_as_what_they_mean(state_dir):
+    from tests.support.sqlite_era import fence
+    from tests.tui.test_dashboard import dash, host
+
+    make_sqlite_state(state_dir, {"openai-codex:me@example.com": fence(failed=True),
+                                  "openai-codex:you@example.com": fence("d" * 32)})
+    app = host(state_dir)
+    async with app.run_test(size=(120, 30)) as pilot:
+        screen = dash(app)
+        await wait_for(pilot, lambda: screen.table.row_count > 0)
+        text = screen_text(app)
+        assert "openclaw-oauth-refresh-fence" not in text and "fence:v1" not in text and "openclaw..." not in text
+        rows = {line.split()[1]: line for line in text.splitlines() if "openai-codex:" in line}
+        assert "needs login" in rows["openai-codex:me@example.com"]  # the whole hint, not cut
+        assert "refreshing" in rows["openai-codex:you@example.com"] and "1970" not in text
+        screen.table.move_cursor(row=[r.key for r in screen.table.rows_shown].index("openai-codex:me@example.com"))
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: "refresh failed: log in again" in screen_text(app), what="the details")
+        details = screen_text(app)
+        assert "1970" not in details and "openclaw..." not in details
