@@ -260,7 +260,7 @@ def build_parser() -> argparse.ArgumentParser:
                         "time a pasted redirect URL (or code) is accepted on stdin.\n"
                         "--method device-code: prints URL: and Code: lines; approve the code on any device.\n"
                         "Ctrl-C cancels."))
-    login.add_argument("--provider", required=True, metavar="P", help="openai-codex")
+    login.add_argument("--provider", required=True, metavar="P", help="openai-codex, github-copilot")
     login.add_argument("--method", metavar="M", help=N_("oauth (browser, the default), device-code (pairing), or "
                                                         "cli (reuse the Codex CLI's or Claude CLI's login)"))
     login.add_argument("--device-code", action="store_true", help=N_("same as --method device-code"))
@@ -354,11 +354,15 @@ _FILE_ERA_WRITERS = frozenset({"cmd_login"})
 
 def _run(args: argparse.Namespace | SimpleNamespace) -> int:
     module_name, _sep, func_name = args.handler.partition(":")
-    if func_name in _FILE_ERA_WRITERS:
+    if func_name == "cmd_login" and (getattr(args, "provider", "") or "").strip().lower() == "github-copilot":
+        func_name_guard = "cmd_paste_token"  # a token login: the store's own check, as for a pasted token
+    else:
+        func_name_guard = func_name
+    if func_name_guard in _FILE_ERA_WRITERS:
         from openclaw_onboard.core.era import refuse_file_era_write
 
         refuse_file_era_write()
-    elif func_name in _STORE_WRITERS:
+    elif func_name_guard in _STORE_WRITERS:
         from openclaw_onboard.app.cli_common import resolve_agent
         from openclaw_onboard.core.store import check_writable
 

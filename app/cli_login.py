@@ -257,6 +257,8 @@ def cmd_login(args: argparse.Namespace) -> int:
     provider = (args.provider or "").strip().lower()
     if (getattr(args, "method", None) or "").strip().lower() == "cli":
         return _reuse_cli_login(provider, resolve_agent(args.agent))
+    if provider == "github-copilot":
+        return _copilot_login(resolve_agent(args.agent))
     if provider not in SUPPORTED:
         from openclaw_onboard.core.sanitize import command
 
@@ -282,3 +284,18 @@ def cmd_login(args: argparse.Namespace) -> int:
     print(f"  accountId: {clean(result.account_id)}", flush=True)
     print(f"  {describe_expiry(result.expires_ms, now_ms())}", flush=True)
     return 0
+
+
+def _copilot_login(agent_id: str) -> int:
+    """GitHub Copilot's device login (core.usecases.cli_logins.login_github_copilot): the address and code on
+    stdout (as OpenClaw's "Visit:" / "Code:"), then the wait; ctrl+c cancels."""
+    from openclaw_onboard.app.cli_common import present
+    from openclaw_onboard.core.oauth.copilot import CopilotCode
+    from openclaw_onboard.core.usecases.cli_logins import login_github_copilot
+
+    def show(code: CopilotCode) -> None:
+        print(clean(_("Visit: {url}").format(url=code.verification_uri)), flush=True)
+        print(clean(_("Code: {code}").format(code=code.user_code)), flush=True)
+        print(clean(_("Waiting for GitHub authorization (ctrl+c cancels)...")), file=sys.stderr, flush=True)
+
+    return present(asyncio.run(login_github_copilot(agent_id, on_code=show)))

@@ -3,13 +3,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from openclaw_onboard.core.errors import OpenClawError
 from openclaw_onboard.core.i18n import _
 from openclaw_onboard.core.usecases.credentials import CONFIG_FIX_COMMAND, config_not_updated, describe_error
 from openclaw_onboard.core.usecases.outcome import Outcome, Verdict, nothing_saved
+
+if TYPE_CHECKING:
+    from openclaw_onboard.core.oauth.copilot import CopilotCode, CopilotDeviceLogin
 
 
 def reuse_codex_cli(agent_id: str = "main", state: Path | None = None,
@@ -69,3 +73,34 @@ def _register(pid: str, provider: str, mode: str, email: str | None, agent_id: s
     return Outcome(Verdict.SAVED, _("Saved {profile_id} for agent {agent_id}").format(profile_id=pid,
                                                                                       agent_id=agent_id), pid)
 
+
+
+async def login_github_copilot(agent_id: str = "main", state: Path | None = None, *,
+                               on_code: Callable[[CopilotCode], None], login: CopilotDeviceLogin | None = None,
+                               env: Mapping[str, str] | None = None) -> Outcome:
+    """GitHub Copilot's device login (core.oauth.copilot), stored as OpenClaw 4.26 stores it:
+    `github-copilot:github` = `{type: token, provider: github-copilot, token}` and `auth.profiles` mode token.
+    The store and openclaw.json are checked before the code is asked for; `on_code` shows the code."""
+    from openclaw_onboard.core import config as config_mod
+    from openclaw_onboard.core import profiles
+    from openclaw_onboard.core import store as store_mod
+    from openclaw_onboard.core.models import TokenCredential
+    from openclaw_onboard.core.oauth.copilot import DEFAULT_PROFILE_ID, PROVIDER
+    from openclaw_onboard.core.oauth.copilot import CopilotDeviceLogin as Login
+    from openclaw_onboard.core.oauth.errors import LoginError
+
+    pid = DEFAULT_PROFILE_ID
+    try:
+        store_mod.check_writable(agent_id, state)
+        config_mod.check_register_profile(pid, PROVIDER, "token", None, state)
+        replaced = pid in store_mod.load(agent_id, state).store.profiles
+        flow = login or Login(env)
+        on_code(await flow.start())
+        token = await flow.result()
+        profiles.store_credential(pid, TokenCredential(provider=PROVIDER, token=token), agent_id, state)
+    except LoginError as exc:
+        return nothing_saved(str(exc))
+    except (OpenClawError, OSError) as exc:
+        return nothing_saved(describe_error(exc))
+    outcome = _register(pid, PROVIDER, "token", None, agent_id, state)
+    return Outcome(outcome.verdict, outcome.message, pid, fix=outcome.fix, replaced=replaced)
