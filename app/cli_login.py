@@ -294,8 +294,9 @@ def _copilot_login(agent_id: str) -> int:
     from openclaw_onboard.core.usecases.cli_logins import login_github_copilot
 
     def show(code: CopilotCode) -> None:
-        print(clean(_("Visit: {url}").format(url=code.verification_uri)), flush=True)
-        print(clean(_("Code: {code}").format(code=code.user_code)), flush=True)
+        # Untranslated labels, as the Codex pairing's `URL:`/`Code:`: scripts read these two lines.
+        print(clean(f"Visit: {code.verification_uri}"), flush=True)
+        print(clean(f"Code: {code.user_code}"), flush=True)
         print(clean(_("Waiting for GitHub authorization (ctrl+c cancels)...")), file=sys.stderr, flush=True)
 
     return present(asyncio.run(login_github_copilot(agent_id, on_code=show)))
