@@ -271,3 +271,20 @@ def test_mains_own_database_without_auth_tables_leaves_every_change_to_the_share
     conn.close()
     store.update(_add("openrouter:ours"), "main", sqlite_dir)
     assert "openrouter:ours" in _doc(sqlite_dir / "state" / "openclaw.sqlite", "authProfiles.store")["profiles"]
+
+
+def test_the_sidecar_files_our_write_makes_are_private(sqlite_dir: Path) -> None:
+    db = sqlite_dir / "state" / "openclaw.sqlite"
+    for suffix in ("-wal", "-shm"):
+        Path(f"{db}{suffix}").unlink(missing_ok=True)
+    reader = sqlite3.connect(f"file:{db}?mode=ro", uri=True)  # keeps the WAL from being folded away at close
+    try:
+        reader.execute("SELECT count(*) FROM config_machine_state").fetchone()
+        store.update(_add("openrouter:ours"), "main", sqlite_dir)
+        made = [Path(f"{db}{suffix}") for suffix in ("-wal", "-shm") if Path(f"{db}{suffix}").exists()]
+        assert made, "a WAL database keeps its sidecars while a reader is open"
+        for path in made:
+            st = path.stat()
+            assert (st.st_mode & 0o777) == 0o600 and st.st_uid == os.geteuid(), path
+    finally:
+        reader.close()
