@@ -312,6 +312,8 @@ class OnboardApp(CrashSafeApp, App[int]):  # CrashSafeApp: one line + a private 
             self.show_codex(agent_id)
         elif choice == "codex-device":
             self.show_device(agent_id)
+        elif choice == "copilot":
+            self.show_copilot(agent_id)
         elif choice in ("setup-token", "paste-token", "api-key"):
             self.show_token(agent_id, choice)
         elif choice.startswith("api-key:"):  # a provider picked from OpenClaw's catalog
@@ -344,6 +346,14 @@ class OnboardApp(CrashSafeApp, App[int]):  # CrashSafeApp: one line + a private 
         screen = DeviceLoginScreen(agent_id, state=self.state, env=self.env, clock=self.clock,
                                    open_browser=self.open_browser, timing=self.device_timing,
                                    login_factory=self.device_login_factory)
+        self._show(screen, partial(self._login_done, agent_id))
+
+    def show_copilot(self, agent_id: str) -> None:
+        from openclaw_onboard.screens.copilot_login import CopilotLoginScreen
+
+        self.current_agent = agent_id
+        screen = CopilotLoginScreen(agent_id, state=self.state, env=self.env, clock=self.clock,
+                                    open_browser=self.open_browser)
         self._show(screen, partial(self._login_done, agent_id))
 
     def show_token(self, agent_id: str, kind: str, provider: str | None = None) -> None:
@@ -473,7 +483,7 @@ class OnboardApp(CrashSafeApp, App[int]):  # CrashSafeApp: one line + a private 
         from openclaw_onboard.core.store import check_writable
 
         try:
-            if choice in ("setup-token", "paste-token", "api-key") or choice.startswith("api-key:"):
+            if choice in ("setup-token", "paste-token", "api-key", "copilot") or choice.startswith("api-key:"):
                 check_writable(agent_id, self.state)
             else:
                 refuse_file_era_write(self.state)

@@ -35,7 +35,8 @@ from textual.widgets.option_list import Option
 API_KEY_PREFIX = "api-key:"
 OPENCLAW_PREFIX = "openclaw:"  # an OpenClaw auth choice this wizard does not run: we say how to run it
 # OpenClaw choices the wizard's own flows already cover (API-key choices are covered by the key form).
-COVERED_CHOICES = frozenset({"openai-codex", "openai-codex-device-code", "anthropic-cli", "setup-token"})
+COVERED_CHOICES = frozenset({"openai-codex", "openai-codex-device-code", "anthropic-cli", "setup-token",
+                             "github-copilot"})
 
 
 # Group headings (msgids: an item's group is also its identity; translated where shown).
@@ -70,6 +71,9 @@ CODEX = Choice("codex", N_("OpenAI Codex (ChatGPT login)"),
 CODEX_DEVICE = Choice("codex-device", N_("OpenAI Codex device pairing"),
                       N_("Type a short code on any device (a phone works); best over SSH"),
                       keywords="openai-codex device code ssh")
+COPILOT = Choice("copilot", N_("GitHub Copilot (device login)"),
+                 N_("Enter a code at github.com on any device (a phone works)"),
+                 keywords="github-copilot github copilot device code")
 SETUP_TOKEN = Choice("setup-token", N_("Anthropic setup-token"),
                      N_("Paste the one-year token printed by `claude setup-token`"), keywords="claude anthropic")
 PASTE_TOKEN = Choice("paste-token", N_("Paste a token (any provider)"),
@@ -84,7 +88,8 @@ BACK = Choice("back", N_("← Back"), N_("Choose another agent"), group="")
 SKIP = Choice("skip", N_("Skip for now"), N_("Go straight to the dashboard without adding a login"), group="")
 
 # The wizard's own flows, in display order. One line per flow.
-WIZARD_CHOICES: list[Choice] = [CODEX, CODEX_DEVICE, SETUP_TOKEN, PASTE_TOKEN, API_KEY, CODEX_CLI, CLAUDE_CLI]
+WIZARD_CHOICES: list[Choice] = [CODEX, CODEX_DEVICE, COPILOT, SETUP_TOKEN, PASTE_TOKEN, API_KEY, CODEX_CLI,
+                                CLAUDE_CLI]
 
 
 def recommended_codex(env: Mapping[str, str] | None) -> tuple[str, str]:

@@ -84,6 +84,11 @@ class DeviceLoginScreen(TranslatedBindings, LoginActions, Screen[LoginResult]):
         Binding("enter", "continue", N_("Continue"), show=True),
     ]
 
+    # What differs between the device logins this screen runs (the Codex pairing; GitHub Copilot's subclass).
+    PAIR_TITLE = N_("Pair with your ChatGPT account for agent {agent_id}")
+    ASKING = N_("Asking OpenAI for a code…")
+    HAS_BROWSER_LOGIN = True
+
     def __init__(self, agent_id: str, state: Path | None = None, env: Mapping[str, str] | None = None,
                  clock: Callable[[], int] | None = None, open_browser: bool | Callable[[str], Any] = True,
                  timing: Any = None, login_factory: Callable[..., Any] | None = None) -> None:
@@ -111,7 +116,7 @@ class DeviceLoginScreen(TranslatedBindings, LoginActions, Screen[LoginResult]):
     def compose(self) -> ComposeResult:
         yield Header(icon="◆")
         with Vertical(id="device-body"):
-            yield tr(Static(classes="title"), lambda: _("Pair with your ChatGPT account for agent {agent_id}").format(
+            yield tr(Static(classes="title"), lambda: _(self.PAIR_TITLE).format(
                 agent_id=f"[b]{escape(self.agent_id)}[/]"))
             with Horizontal(id="device-main"):
                 with Vertical(id="device-steps"):
@@ -161,7 +166,7 @@ class DeviceLoginScreen(TranslatedBindings, LoginActions, Screen[LoginResult]):
         self.phase, self.error, self.code, self.polls, self.problem = "starting", None, None, 0, None
         self._warned = False
         self.set_message("")
-        self.query_one("#device-status", Static).update("[b $accent]●[/] " + _("Asking OpenAI for a code…"))
+        self.query_one("#device-status", Static).update("[b $accent]●[/] " + _(self.ASKING))
         self.refresh_bindings()
         try:
             login = self.login = self._new_login()  # inside: a bad endpoint override is shown, not a crash
@@ -274,7 +279,7 @@ class DeviceLoginScreen(TranslatedBindings, LoginActions, Screen[LoginResult]):
         elif self.phase == "saved" and self.result is not None:
             self._show_saved(self.result)
         elif self.phase == "starting":
-            self.query_one("#device-status", Static).update("[b $accent]●[/] " + _("Asking OpenAI for a code…"))
+            self.query_one("#device-status", Static).update("[b $accent]●[/] " + _(self.ASKING))
         self.render_status()
 
     def fail(self, message: str, unavailable: bool = False) -> None:
@@ -288,7 +293,9 @@ class DeviceLoginScreen(TranslatedBindings, LoginActions, Screen[LoginResult]):
 
     def _show_failed(self, message: str) -> None:
         self.query_one("#device-status", Static).update("[$error]✗[/] " + _("Stopped."))
-        if self.phase == "unavailable":
+        if not self.HAS_BROWSER_LOGIN:
+            self.set_message("✗ " + _("{error} Press r for a new code, or Esc.").format(error=message), "error")
+        elif self.phase == "unavailable":
             self.set_message("✗ " + _("{error} Press b for the browser login.").format(error=message), "error")
         else:
             self.set_message("✗ " + _("{error} Press r for a new code, b for the browser login, or Esc.").format(
@@ -328,7 +335,7 @@ class DeviceLoginScreen(TranslatedBindings, LoginActions, Screen[LoginResult]):
         if action == "retry":
             return self.phase == "error"
         if action == "browser":
-            return self.phase != "saved"
+            return self.HAS_BROWSER_LOGIN and self.phase != "saved"
         return True
 
     def action_copy_code(self) -> None:
@@ -348,7 +355,7 @@ class DeviceLoginScreen(TranslatedBindings, LoginActions, Screen[LoginResult]):
         self.start_login()
 
     async def action_browser(self) -> None:
-        if self.phase != "saved":
+        if self.HAS_BROWSER_LOGIN and self.phase != "saved":
             await self._leave(SwitchLogin("codex"))
 
     def _take_flow(self) -> Any:

@@ -3,7 +3,9 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -104,3 +106,72 @@ async def login_github_copilot(agent_id: str = "main", state: Path | None = None
         return nothing_saved(describe_error(exc))
     outcome = _register(pid, PROVIDER, "token", None, agent_id, state)
     return Outcome(outcome.verdict, outcome.message, pid, fix=outcome.fix, replaced=replaced)
+
+
+@dataclass(frozen=True)
+class CopilotCodeView:
+    """The code as a device-pairing screen shows it (the Codex pairing's field names)."""
+
+    user_code: str
+    verification_url: str
+    interval_s: float
+    expires_in_s: float
+
+
+@dataclass(frozen=True)
+class CopilotSaved:
+    """What a device-pairing screen shows once saved (a GitHub token has no email, account or expiry)."""
+
+    profile_id: str
+    email: str | None = None
+    account_id: str | None = None
+    expires_ms: int | None = None
+
+
+class CopilotLoginFlow:
+    """`login_github_copilot` in the shape of the Codex device pairing (start() -> the code, result() -> saved,
+    cancel()), so the wizard's pairing screen runs it: the one use case, another face."""
+
+    def __init__(self, agent_id: str = "main", state: Path | None = None, env: Mapping[str, str] | None = None,
+                 on_progress: Callable[[object], None] | None = None, login: CopilotDeviceLogin | None = None,
+                 **_timing: object) -> None:
+        from openclaw_onboard.core.oauth.copilot import CopilotDeviceLogin as Login
+
+        self.agent_id, self.state = agent_id, state
+        self._login = login or Login(env)
+        self._task: asyncio.Task[Outcome] | None = None
+        self._code: asyncio.Future[CopilotCode] | None = None
+
+    async def start(self) -> CopilotCodeView:
+        from openclaw_onboard.core.oauth.errors import LoginError
+
+        loop = asyncio.get_running_loop()
+        code: asyncio.Future[CopilotCode] = loop.create_future()
+        self._code = code
+
+        def got(value: CopilotCode) -> None:
+            if not code.done():
+                code.set_result(value)
+        self._task = asyncio.ensure_future(login_github_copilot(self.agent_id, self.state, on_code=got,
+                                                                login=self._login))
+        waiting: set[asyncio.Future[object]] = {self._task, code}  # type: ignore[arg-type]  # either ends it
+        await asyncio.wait(waiting, return_when=asyncio.FIRST_COMPLETED)
+        if not code.done():  # ended before a code: the outcome says why
+            outcome = self._task.result()
+            raise LoginError(outcome.message)
+        shown = code.result()
+        return CopilotCodeView(shown.user_code, shown.verification_uri, shown.interval_s, shown.expires_in_s)
+
+    async def result(self) -> CopilotSaved:
+        from openclaw_onboard.core.oauth.errors import LoginError
+
+        assert self._task is not None
+        outcome = await self._task
+        if outcome.verdict in (Verdict.SAVED, Verdict.CONFIG_NOT_UPDATED) and outcome.profile_id:
+            return CopilotSaved(outcome.profile_id)
+        raise LoginError(outcome.message)
+
+    async def cancel(self) -> None:
+        await self._login.cancel()
+        if self._task is not None and not self._task.done():
+            self._task.cancel()

@@ -6,7 +6,7 @@ from textual.widgets import OptionList
 
 from tests.tui.conftest import read_store, screen_text, wait_for, wait_for_screen
 
-BASE_CHOICES = ["codex", "codex-device", "setup-token", "paste-token", "api-key"]
+BASE_CHOICES = ["codex", "codex-device", "copilot", "setup-token", "paste-token", "api-key"]
 
 
 def all_ids(screen) -> list[str]:
@@ -240,13 +240,14 @@ async def test_other_openclaw_logins_are_listed_with_their_command(make_app):
     async with app.run_test(size=(100, 30)) as pilot:
         screen = await wait_for_screen(pilot, "AuthChoiceScreen")
         ids = all_ids(screen)
-        for cid in ("openclaw:github-copilot", "openclaw:ollama", "openclaw:minimax-global-oauth"):
+        for cid in ("openclaw:ollama", "openclaw:minimax-global-oauth"):
             assert cid in ids
-        assert "openclaw:openai-codex" not in ids  # the wizard's own Codex flow covers it
-        await pilot.press(*"github")
-        assert next(i for i in all_ids(screen) if i.startswith("openclaw:")) == "openclaw:github-copilot"
-        await choose(pilot, "openclaw:github-copilot")
-        await wait_for(pilot, lambda: any("--auth-choice github-copilot" in str(n.message)
+        # The wizard's own Codex and Copilot flows cover these.
+        assert "openclaw:openai-codex" not in ids and "openclaw:github-copilot" not in ids and "copilot" in ids
+        await pilot.press(*"minimax")
+        assert next(i for i in all_ids(screen) if i.startswith("openclaw:")) == "openclaw:minimax-global-oauth"
+        await choose(pilot, "openclaw:minimax-global-oauth")
+        await wait_for(pilot, lambda: any("--auth-choice minimax-global-oauth" in str(n.message)
                                           for n in app._notifications), what="the OpenClaw command")
         await wait_for_screen(pilot, "AuthChoiceScreen")
 
