@@ -55,10 +55,16 @@ globalThis.fetch = redirect;
 // 9.6 reads its stores through node:sqlite in this thread. With OC96_WATCH_CLAIM set (the claim id of a pending
 // fence someone else wrote), each read whose rows hold that claim's marker is reported, numbered: a refresher
 // that keeps reading it is waiting for that refresh to settle.
+// Without it, reads of any pending fence are only counted (`pendingFenceReads` in the result).
 const watchClaim = process.env.OC96_WATCH_CLAIM;
+const PENDING = /openclaw-oauth-refresh-fence:v1:[a-f0-9]{32}:access:/;
 let fenceReads = 0;
+let pendingFenceReads = 0;
 const watchRows = (rows) => {
-  if (watchClaim && JSON.stringify(rows ?? null).includes(`${FENCE}${watchClaim}:access:`)) {
+  const text = JSON.stringify(rows ?? null);
+  if (!text.includes(FENCE)) return rows;
+  if (PENDING.test(text)) pendingFenceReads += 1;
+  if (watchClaim && text.includes(`${FENCE}${watchClaim}:access:`)) {
     fenceReads += 1;
     out({ sawPendingFence: fenceReads });
   }
@@ -108,6 +114,11 @@ switch (command) {
   case "refresh": {
     const resolveApiKeyForProfile = await binding("oauth-", "resolveApiKeyForProfile");
     const ensureAuthProfileStore = await binding("store-runtime-", "ensureAuthProfileStore", true);
+    // Warm up what the first refresh would load (the plugin runtime, the openai plugin), so that the race
+    // starts at "go" for both tools rather than after 9.6's module loading.
+    const refreshCapability = await binding("provider-runtime.runtime-", "resolveProviderOAuthRefreshCapabilityWithPlugin");
+    const capability = await refreshCapability({ provider: "openai" });
+    if (capability?.status !== "available") throw new Error(`9.6 cannot refresh openai: ${JSON.stringify(capability)}`);
     const lines = readline.createInterface({ input: process.stdin })[Symbol.asyncIterator]();
     out({ ready: true, pid: process.pid });
     const go = await lines.next();
@@ -116,10 +127,10 @@ switch (command) {
       const store = ensureAuthProfileStore();
       const resolved = await resolveApiKeyForProfile({ store, profileId });
       const cred = resolved?.credential;
-      out({ result: true, ok: Boolean(resolved), tokenCalls, access: resolved ? fingerprint(resolved.apiKey) : null,
+      out({ result: true, ok: Boolean(resolved), tokenCalls, pendingFenceReads, access: resolved ? fingerprint(resolved.apiKey) : null,
         credentialAccess: cred ? fingerprint(cred.access) : null, expires: cred?.expires ?? null });
     } catch (err) {
-      out({ result: true, ok: false, tokenCalls, error: String(err?.message ?? err).slice(0, 2000) });
+      out({ result: true, ok: false, tokenCalls, pendingFenceReads, error: String(err?.message ?? err).slice(0, 2000) });
     }
     break;
   }

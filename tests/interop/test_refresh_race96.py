@@ -174,6 +174,9 @@ def test_racing_refreshers_of_both_tools_make_one_token_call(openclaw96: OpenCla
     assert {res["access"] for _, res in results} == {token_fingerprint(stored["access"])}
     stats = srv.stats()
     assert stats["token_calls"] == 1 and stats["reused_rejections"] == 0 and stats["rejected_calls"] == 0, stats
+    # The one call came from one refresher; everyone else took its tokens (waiting on its fence or finding them).
+    callers = [theirs for theirs, res in results if res.get("tokenCalls") or res.get("refreshed")]
+    assert len(callers) == 1, results
     assert srv.is_active_refresh(stored["refresh"])
     _no_leftovers(state_dir)
 
