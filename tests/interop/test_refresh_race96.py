@@ -6,7 +6,7 @@ call, redirected from auth.openai.com to the loopback server), ours with core.re
 - N of 9.6's refreshers and N of ours, released together (a pipe barrier), make ONE token call, all end with
   the same access token, nobody is rejected for reuse;
 - 9.6's pending fence (its token call held by the server) makes ours wait and take 9.6's tokens;
-- ours mid-refresh makes 9.6 wait and take ours;
+- ours mid-refresh makes 9.6 wait and take ours; 9.6's refresh lock held makes our refresh wait;
 - what ours writes after a refresh is what 9.6 writes (9.6's ChatGPT logins are `openai` since 8.1).
 Synchronised on the lines processes print and on the server's before-token hook, never on sleeps."""
 
@@ -292,4 +292,51 @@ def test_ours_mid_refresh_makes_9_6_wait_and_use_our_tokens(openclaw96: OpenClaw
     assert res["ok"] and res["tokenCalls"] == 0, res
     assert res["access"] == token_fingerprint(mine.credential.secret) == token_fingerprint(_raw(state_dir)["access"])
     assert srv.token_calls == 1 and srv.stats()["rejected_calls"] == 0
+    _no_leftovers(state_dir)
+
+
+def test_a_held_9_6_refresh_lock_makes_our_refresh_wait(openclaw96: OpenClawPeer, srv: OAuthTestServer,
+                                                        state_dir: Path, refreshers: list[Refresher],
+                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    """9.6's withOAuthProfileLock held (oc96_refresh.mjs `hold`) on the login: our refresh waits on it (no token
+    call while it is held) and refreshes once 9.6 lets go."""
+    from openclaw_onboard.core import refresh_lock_sqlite as rl
+
+    for key, value in srv.env().items():
+        monkeypatch.setenv(key, value)
+    before = _seed(openclaw96, srv)
+    holder = subprocess.Popen([str(openclaw96.peers.node), str(SCRIPT.with_name("oc96_refresh.mjs")), "hold",
+                               "openai", PID], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                              stderr=subprocess.DEVNULL, text=True, env=openclaw96.env, cwd=openclaw96.home)
+    try:
+        held = json.loads(_line(holder))
+        assert held["held"] is True
+        waiting = threading.Event()
+        real_acquire = rl.acquire
+
+        def acquire(path: Path, **kwargs: Any) -> Any:
+            return real_acquire(path, **{**kwargs, "on_wait": lambda _info: waiting.set()})
+        monkeypatch.setattr(rl, "acquire", acquire)
+        outcome: list[RefreshResult | BaseException] = []
+
+        def ours() -> None:
+            try:
+                outcome.append(ensure_fresh(PID, state=state_dir))
+            except BaseException as exc:  # reported by the assertion below
+                outcome.append(exc)
+        refresher = threading.Thread(target=ours)
+        refresher.start()
+        assert waiting.wait(WAIT_S), outcome  # ours found 9.6's live lock
+        assert srv.token_calls == 0 and _raw(state_dir) == before
+        assert holder.stdin is not None
+        holder.stdin.close()  # 9.6 lets go
+        refresher.join(WAIT_S)
+    finally:
+        if holder.stdin and not holder.stdin.closed:
+            holder.stdin.close()
+        holder.wait(30)
+    (mine,) = outcome
+    assert isinstance(mine, RefreshResult) and mine.refreshed, mine
+    assert srv.token_calls == 1
+    assert token_fingerprint(_raw(state_dir)["access"]) == token_fingerprint(mine.credential.secret)
     _no_leftovers(state_dir)
