@@ -376,7 +376,7 @@ def _ensure_fresh_sqlite(paths: AgentPaths, profile_id: str, seen: OAuthCredenti
 
     agent_id = paths.agent_id
     # A store we cannot write (a mixed dir, a release we do not write): said before any lock file is made.
-    store.check_writable(agent_id, paths.state)
+    store.check_writable(agent_id, Path(paths.state))
 
     def read() -> Any:
         raw = store.raw_profile(paths, profile_id)
