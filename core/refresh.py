@@ -77,6 +77,10 @@ def refresh_lock_timeout_s() -> float:
 REFRESH_LOCK_TIMEOUT_S = 60.0 + REFRESH_LOCK_MARGIN_S
 DEFAULT_EXPIRES_S = 3600
 ANTHROPIC_PROVIDER = "anthropic"
+# OpenClaw 8.1+'s id for the ChatGPT/Codex OAuth login (its doctor rewrote `openai-codex:*` to `openai:*`); 9.6's
+# openai plugin refreshes it at the Codex token endpoint, as `openai-codex` is refreshed in the file era.
+OPENAI_PROVIDER = "openai"
+OPENAI_PROFILE_CLAIM = "https://api.openai.com/profile"
 
 
 def now_ms() -> int:
@@ -203,11 +207,12 @@ def _relogin(profile_id: str, cred: OAuthCredential, agent_id: str, reason: str,
     )
 
 
-def _call_provider(provider: str, refresh_token: str) -> Any:
+def _call_provider(provider: str, refresh_token: str, *, sqlite_era: bool = False) -> Any:
     from openclaw_onboard.core.oauth import token_client
     from openclaw_onboard.core.oauth.provider import AnthropicOAuthConfig, CodexOAuthConfig
 
-    if provider == CODEX_PROVIDER:
+    # `openai` OAuth profiles exist only since 8.1 (the SQLite era): the file era keeps 4.26's providers.
+    if provider == CODEX_PROVIDER or (sqlite_era and provider == OPENAI_PROVIDER):
         return token_client.codex_refresh(CodexOAuthConfig.from_env(callback=False), refresh_token)
     if provider == ANTHROPIC_PROVIDER:
         return token_client.anthropic_refresh(AnthropicOAuthConfig.from_env(), refresh_token)
@@ -269,7 +274,9 @@ def _updates_from(cred: OAuthCredential, tokens: Any, at: int) -> dict[str, Any]
                                "expires": expires_at_ms(tokens.expires_in, tokens.access_token, at)}
     if tokens.refresh_token:  # rotation; a response without one keeps the old refresh token
         updates["refresh"] = tokens.refresh_token
-    if cred.provider == CODEX_PROVIDER:
+    if cred.provider == OPENAI_PROVIDER:
+        updates.update(_openai_identity(cred, tokens.access_token))
+    elif cred.provider == CODEX_PROVIDER:
         if tokens.id_token:
             updates["idToken"] = tokens.id_token
         account_id = account_id_from_tokens(tokens.access_token, tokens.id_token)
@@ -279,6 +286,30 @@ def _updates_from(cred: OAuthCredential, tokens: Any, at: int) -> dict[str, Any]
         if email and not cred.email:
             updates["email"] = email
     return updates
+
+
+def _openai_identity(cred: OAuthCredential, access_token: str) -> dict[str, Any]:
+    """What 9.6's openai plugin (refreshOpenAICodexOAuthCredential) writes beside the tokens, read from the new
+    access token only: `accountId` and `chatgptPlanType` from its auth claim, `email` from its profile claim
+    (else the stored one). It leaves any stored idToken as it was, so ours does too."""
+    from openclaw_onboard.core.oauth.jwt import AUTH_CLAIM, decode_payload
+
+    payload = decode_payload(access_token) or {}
+
+    def text(claim: str, name: str) -> str | None:
+        group = payload.get(claim)
+        value = group.get(name) if isinstance(group, dict) else None
+        return value.strip() if isinstance(value, str) and value.strip() else None
+
+    out: dict[str, Any] = {}
+    email = text(OPENAI_PROFILE_CLAIM, "email")
+    if email and email != cred.email:
+        out["email"] = email
+    for key, name in (("accountId", "chatgpt_account_id"), ("chatgptPlanType", "chatgpt_plan_type")):
+        value = text(AUTH_CLAIM, name)
+        if value:
+            out[key] = value
+    return out
 
 
 def _check_same_account(profile_id: str, cred: OAuthCredential, updates: dict[str, Any], agent_id: str) -> None:
@@ -404,7 +435,7 @@ def _ensure_fresh_sqlite(paths: AgentPaths, profile_id: str, seen: OAuthCredenti
             return write(change)
 
     try:
-        tokens = _call_provider(latest.provider, latest.refresh)
+        tokens = _call_provider(latest.provider, latest.refresh, sqlite_era=True)
     except TokenEndpointError as exc:
         if exc.error_code in RELOGIN_ERROR_CODES:
             settle(lambda stored: fences.settle_failure(stored, fence))
