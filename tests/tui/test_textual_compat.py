@@ -199,7 +199,8 @@ def test_the_command_palette_internals_safe_command_palette_overrides() -> None:
 
     assert isinstance(CommandPalette._GATHER_COMMANDS_GROUP, str)
     gather = CommandPalette._gather_commands.__wrapped__  # type: ignore[attr-defined]  # @work's functools.wraps
-    assert inspect.iscoroutinefunction(gather) and list(inspect.signature(gather).parameters) == ["self", "search_value"]
+    assert inspect.iscoroutinefunction(gather)
+    assert list(inspect.signature(gather).parameters) == ["self", "search_value"]
     assert list(inspect.signature(CommandPalette._action_command_list).parameters) == ["self", "action"]
     actions = {b.action for b in CommandPalette.BINDINGS if not isinstance(b, tuple | str)}
     assert "command_list('page_down')" in actions and "command_list('page_up')" in actions
