@@ -59,10 +59,12 @@ def agent_prompt(summary: AgentSummary, width: int = 16, exists: bool = True) ->
     name = escape(pad(summary.agent_id, width))
     if summary.error:
         return "[b]{}[/]  [b]{}[/] [i]{}[/]".format(name, _("unreadable store"), escape(truncate(summary.error, 60)))
-    count = summary.profile_count
+    count, inherited = summary.profile_count, summary.inherited_count
     profiles = pad(ngettext("{n} profile", "{n} profiles", count).format(n=count), 11)
+    if inherited:  # a sub-agent uses main's profiles too (OpenClaw merges them): counted, apart from its own
+        profiles += "  [i]{}[/]".format(ngettext("+{n} from main", "+{n} from main", inherited).format(n=inherited))
     new = "" if exists else "  [i]{}[/]".format(_("(new)"))
-    worst = status_markup(summary.worst_status) if count else "[i]{}[/]".format(_("no profiles yet"))
+    worst = status_markup(summary.worst_status) if count or inherited else "[i]{}[/]".format(_("no profiles yet"))
     return f"[b]{name}[/]  {profiles}  {worst}{new}"
 
 

@@ -702,6 +702,9 @@ class DashboardScreen(WizardScreen[DashboardResult]):
         if row is None:
             return
         pid, agent_id, provider = row.key, self.agent_id, row.provider
+        if row.profile is not None and row.profile.source == "main" and agent_id != paths_mod.DEFAULT_AGENT_ID:
+            self._inherited_choice(pid, agent_id)
+            return
 
         def answered(yes: bool | None) -> None:
             if not yes:
@@ -715,6 +718,37 @@ class DashboardScreen(WizardScreen[DashboardResult]):
                                                             "u (undo) on this dashboard puts it back."),
                                            yes=lambda: _("Delete"), no=lambda: _("Keep"), default=False),
                              answered)
+
+    def _inherited_choice(self, pid: str, agent_id: str) -> None:
+        """main's profile seen from a sub-agent: copy it here, or remove it from main (both use cases)."""
+        from openclaw_onboard.screens.inherited import InheritedChoice, InheritedChoiceResult
+
+        def chosen(choice: InheritedChoiceResult) -> None:
+            if choice is None:
+                self.say(lambda: _("Nothing changed."))
+            else:
+                self._inherited_worker(choice, pid, agent_id)
+
+        self.app.push_screen(InheritedChoice(pid, agent_id), chosen)
+
+    @work(group="dashboard-write", exit_on_error=False)
+    async def _inherited_worker(self, choice: str, pid: str, agent_id: str) -> None:
+        from openclaw_onboard.core.usecases.profiles import copy_profile
+
+        await self._wait_for_order_writes()
+        main = paths_mod.DEFAULT_AGENT_ID
+        if choice == "copy":
+            outcome = await self._in_thread(copy_profile, pid, main, agent_id, self.state)
+        else:
+            try:  # main's undo history: the dashboard of main (u there) puts it back
+                outcome = await self._in_thread(self.edits.delete, main, pid)
+            except OpenClawError as exc:
+                error = str(exc)
+                self.say(lambda: _("Could not delete {profile_id}: {error}").format(profile_id=pid, error=error),
+                         "bold")
+                return
+        self.say(outcome.message, "bold")
+        self._reload_if_here(agent_id, pid)
 
     @work(group="dashboard-write", exit_on_error=False)
     async def _delete_worker(self, pid: str, provider: str, agent_id: str) -> None:

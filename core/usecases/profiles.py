@@ -86,6 +86,30 @@ def remove_profile(profile_id: str, agent_id: str = "main", state: Path | None =
         profile_id=profile_id, agent=agent_id), profile_id, undo=undo)
 
 
+def copy_profile(profile_id: str, from_agent: str, to_agent: str, state: Path | None = None) -> Outcome:
+    """Copy a profile `to_agent` inherits from `from_agent` (main) into `to_agent`'s own store: from then on the
+    sub-agent's copy is its own, to change or remove there (OpenClaw prefers the agent's own over main's).
+    An OAuth copy stays in step as OpenClaw keeps it: a sub-agent adopts main's newer token, and mirrors its
+    own refresh back into main. No undo record: removing the copy (d on the dashboard) shows main's again."""
+    from openclaw_onboard.core import profiles
+    from openclaw_onboard.core import store as store_mod
+
+    profile_id = (profile_id or "").strip()
+    try:
+        credential = store_mod.load(from_agent, state).store.profiles.get(profile_id)
+        if credential is None:
+            return nothing_saved(f'Auth profile "{profile_id}" not found.', profile_id)
+        if profile_id in store_mod.load(to_agent, state).store.profiles:
+            return Outcome(Verdict.NOTHING_SAVED, _("Agent {agent} already has its own {profile_id}.").format(
+                agent=to_agent, profile_id=profile_id), profile_id, changed=False)
+        # openclaw.json's `auth.profiles` is shared by every agent: main's entry already routes this id.
+        profiles.store_credential(profile_id, credential, to_agent, state)
+    except (OpenClawError, OSError) as exc:
+        return nothing_saved(describe_error(exc), profile_id)
+    return Outcome(Verdict.SAVED, _("Copied {profile_id} from agent {source} into agent {agent}.").format(
+        profile_id=profile_id, source=from_agent, agent=to_agent), profile_id)
+
+
 def _where_it_stands(profile_id: str, agent_id: str, state: Path | None) -> dict[str, Any]:
     """`Removed`'s places of `profile_id`, read just before it is removed."""
     from openclaw_onboard.core import config as config_mod
