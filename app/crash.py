@@ -8,7 +8,8 @@ refresh tokens, auth codes, PKCE verifiers. Python's default hooks print traceba
   exception messages except our own OpenClawError ones (a message such as `invalid literal: 'sk-...'` may
   quote a secret);
 - `one_line(exc, path)` is the single line the user sees, naming the report;
-- `CrashSafeApp` is the mixin for the Textual App; `install_hooks()` covers sys/threading for the CLI,
+- `CrashSafeApp` is the mixin for the Textual App (Textual's side: `screens.textual_compat.CrashHooksApp`);
+  `install_hooks()` covers sys/threading for the CLI,
   `install_logging_handler()` logging.
 """
 
@@ -131,35 +132,17 @@ def handle(exc: BaseException, state: Path | None = None, what: str = "openclaw"
 
 
 class CrashSafeApp:
-    """Mixin for the Textual App (put it first in the bases): Textual's crash output (a traceback with
-    locals) is replaced by one line printed after the terminal is restored, and a private report.
+    """Mixin for the wizard's App (before `screens.textual_compat.CrashHooksApp` in the bases, which routes
+    Textual's unhandled exceptions here): one line, printed once the terminal is restored, and a private
+    report, instead of Textual's crash output (a traceback with locals).
 
-    Tests that drive the app with `run_test()` still get the exception re-raised (Textual keeps it in
-    `_exception` for that)."""
+    Tests that drive the app with `run_test()` still get the exception re-raised."""
 
     crash_report_path: Path | None = None
-    crash_line: str | None = None
 
-    def _handle_exception(self, error: Exception) -> None:
-        app: Any = self
-        app._return_code = 1
-        if app._exception is None:
-            app._exception = error
-            app._exception_event.set()
-        if self.crash_line is None:  # the first error is the one worth a report
-            self.crash_report_path = write_report(error, getattr(app, "state", None))
-            self.crash_line = one_line(error, self.crash_report_path, "openclaw onboard")
-        app._close_messages_no_wait()
-
-    def _print_error_renderables(self) -> None:
-        """Called by Textual once the terminal is restored: our one line, written as is (no wrapping)."""
-        app: Any = self
-        if self.crash_line is None:
-            # A mixin: the App it is mixed into has the method, which mypy cannot see from here.
-            super()._print_error_renderables()  # type: ignore[misc]
-            return
-        app._exit_renderables.clear()
-        _stderr_line(self.crash_line)
+    def crash_report(self, error: Exception) -> str | None:
+        self.crash_report_path = write_report(error, getattr(self, "state", None))
+        return one_line(error, self.crash_report_path, "openclaw onboard")
 
 
 def _stderr_line(line: str) -> None:

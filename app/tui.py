@@ -13,7 +13,6 @@ the first one paints fast. `create_app()` is the factory that `openclaw onboard`
 
 from __future__ import annotations
 
-import contextlib
 import math
 import os
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -39,8 +38,9 @@ from openclaw_onboard.screens.results import (
     LoginSaved,
     SwitchLogin,
 )
-from textual import _time, events, work
+from openclaw_onboard.screens.textual_compat import CrashHooksApp, SafeCommandPalette, event_clock
 from textual import constants as textual_constants
+from textual import events, work
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.command import CommandPalette, DiscoveryHit, Hit, Hits, Provider
@@ -116,25 +116,11 @@ class OnboardCommands(Provider):
                 yield Hit(score, matcher.highlight(name), callback, help=help_text)
 
 
-class OnboardCommandPalette(CommandPalette):
-    """Textual's palette, minus a crash: its command-gathering worker queries the palette's widgets,
-    and a fast Enter/Esc closes the palette first (NoMatches 'CommandList' took the whole app down)."""
-
-    @work(exclusive=True, group=CommandPalette._GATHER_COMMANDS_GROUP, exit_on_error=False)
-    async def _gather_commands(self, search_value: str) -> None:
-        if not self.is_attached:
-            return
-        with contextlib.suppress(NoMatches):  # the palette closed while gathering
-            # The undecorated method (@work wraps it with functools.wraps), which typeshed's types do not show.
-            await CommandPalette._gather_commands.__wrapped__(self, search_value)  # type: ignore[attr-defined]
-
-    def _action_command_list(self, action: str) -> None:
-        # page up/down before the list was laid out: Textual's OptionList raises KeyError.
-        with contextlib.suppress(KeyError, IndexError, NoMatches):
-            super()._action_command_list(action)
+class OnboardCommandPalette(SafeCommandPalette):
+    """The wizard's command palette (one at a time: `OnboardApp.action_command_palette`)."""
 
 
-class OnboardApp(CrashSafeApp, App[int]):  # CrashSafeApp: one line + a private report, never locals
+class OnboardApp(CrashSafeApp, CrashHooksApp[int]):  # CrashSafeApp: one line + a private report, never locals
     CSS_PATH = "tui.tcss"
     TITLE = APP_TITLE
     COMMANDS = App.COMMANDS | {OnboardCommands}
@@ -236,7 +222,7 @@ class OnboardApp(CrashSafeApp, App[int]):  # CrashSafeApp: one line + a private 
             guard_dismiss(screen)
         return super().push_screen(screen, *args, **kwargs)
 
-    def _handle_exception(self, error: Exception) -> None:
+    def exception_is_harmless(self, error: Exception) -> bool:
         # A worker of a screen that has already left (Esc or a mashed key during a login step) may still
         # look up one of that screen's widgets: NoMatches. Nothing is lost, nothing is shown: not a crash.
         if isinstance(error, WorkerFailed) and isinstance(error.error, NoMatches):
@@ -248,15 +234,15 @@ class OnboardApp(CrashSafeApp, App[int]):  # CrashSafeApp: one line + a private 
                 screen = None
             if node is not None and (screen is None or screen not in self.screen_stack):
                 self.log.warning(f"ignored {type(error.error).__name__} from a worker of a screen that was closed")
-                return
-        super()._handle_exception(error)
+                return True
+        return False
 
     def _switched(self, switch_id: int) -> None:
         if switch_id == self._switch_id and self._keys_valid_after == math.inf:
-            self._keys_valid_after = _time.get_time()
+            self._keys_valid_after = event_clock()
 
     async def on_event(self, event: events.Event) -> None:
-        if isinstance(event, events.InputEvent | events.Paste) and not self._screen_stack:
+        if isinstance(event, events.InputEvent | events.Paste) and not self.screen_stack:
             return  # quitting: keys typed behind the quitting key have no screen left (Textual would raise)
         if isinstance(event, events.Key | events.Paste) and self._typed_at(event) < self._keys_valid_after:
             return  # typed at the screen that is going away
@@ -556,7 +542,7 @@ class OnboardApp(CrashSafeApp, App[int]):  # CrashSafeApp: one line + a private 
     def _unless_quitting(self, callback: Callable[[], Any]) -> Any:
         """Run a palette command, unless the app began to quit meanwhile (Esc or q typed behind the palette's
         Enter): its screen is gone, and "Keys" mounting a panel on it raised MountError (found by key mashing)."""
-        if self._screen_stack and self.screen.is_attached:
+        if self.screen_stack and self.screen.is_attached:
             return callback()
         return None
 

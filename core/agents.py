@@ -122,10 +122,11 @@ def _register_entry(agent_id: str, name: str, agent_dir: Path, state: Path) -> N
 @dataclass(frozen=True)
 class AgentSummary:
     agent_id: str
-    profile_count: int
-    worst_status: str | None
+    profile_count: int  # its own (in its store)
+    worst_status: str | None  # of every profile it uses: its own and those it inherits
     error: str | None = None
     store_path: str | None = None  # where its profiles are (a database in the SQLite era); None: auth-profiles.json
+    inherited_count: int = 0  # main's profiles it uses too (OpenClaw merges main's store under a sub-agent's)
 
 
 def agent_summaries(state: Path | None = None, now_ms: int = 0) -> list[AgentSummary]:
@@ -142,18 +143,25 @@ def agent_summaries(state: Path | None = None, now_ms: int = 0) -> list[AgentSum
     from openclaw_onboard.core import views
     from openclaw_onboard.core.status import classify, worst_status
 
+    main_profiles: dict[str, Any] | None = None
     for agent_id in agent_ids:
+        inherited: dict[str, Any] = {}
         try:
             if sqlite_era:  # OpenClaw 2026.6.5+: the agent's own profiles in its databases (core.sqlite_store)
-                snap, inherited, where = views.read_sqlite_store(agent_paths(agent_id, state))
-                profiles: dict[str, Any] = {pid: c for pid, c in snap.store.profiles.items() if pid not in inherited}
+                snap, from_main, where = views.read_sqlite_store(agent_paths(agent_id, state))
+                profiles: dict[str, Any] = {pid: c for pid, c in snap.store.profiles.items() if pid not in from_main}
+                inherited = {pid: c for pid, c in snap.store.profiles.items() if pid in from_main}
             else:
                 where = None
                 profiles = dict(store_mod.load(agent_id, state).store.profiles)
+                if agent_id != DEFAULT_AGENT_ID:
+                    if main_profiles is None:
+                        main_profiles = dict(store_mod.load(DEFAULT_AGENT_ID, state).store.profiles)
+                    inherited = {pid: c for pid, c in main_profiles.items() if pid not in profiles}
         except (StoreCorruptError, OpenClawError) as exc:
             out.append(AgentSummary(agent_id, 0, None, str(exc)))
             continue
-        out.append(AgentSummary(agent_id, len(profiles),
-                                worst_status(classify(c, now_ms)[0] for c in profiles.values()),
-                                store_path=str(where) if where else None))
+        used = [*profiles.values(), *inherited.values()]
+        out.append(AgentSummary(agent_id, len(profiles), worst_status(classify(c, now_ms)[0] for c in used),
+                                inherited_count=len(inherited), store_path=str(where) if where else None))
     return out

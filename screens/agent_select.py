@@ -59,11 +59,15 @@ def agent_prompt(summary: AgentSummary, width: int = 16, exists: bool = True) ->
     name = escape(pad(summary.agent_id, width))
     if summary.error:
         return "[b]{}[/]  [b]{}[/] [i]{}[/]".format(name, _("unreadable store"), escape(truncate(summary.error, 60)))
-    count = summary.profile_count
+    count, inherited = summary.profile_count, summary.inherited_count
     profiles = pad(ngettext("{n} profile", "{n} profiles", count).format(n=count), 11)
     new = "" if exists else "  [i]{}[/]".format(_("(new)"))
-    worst = status_markup(summary.worst_status) if count else "[i]{}[/]".format(_("no profiles yet"))
-    return f"[b]{name}[/]  {profiles}  {worst}{new}"
+    worst = status_markup(summary.worst_status) if count or inherited else "[i]{}[/]".format(_("no profiles yet"))
+    # A sub-agent uses main's profiles too (OpenClaw merges them): counted apart from its own, after the status
+    # (of all it uses) so the columns stay aligned.
+    main = "  [i]{}[/]".format(ngettext("+{n} from main", "+{n} from main", inherited).format(n=inherited)) \
+        if inherited else ""
+    return f"[b]{name}[/]  {profiles}  {worst}{main}{new}"
 
 
 ADD_FORM_AFTER_S = 0.2  # after the first frame, before a person has read the list and pressed `a`

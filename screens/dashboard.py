@@ -1,9 +1,9 @@
 """Profile-status dashboard: every credential of one agent, in effective order, with live countdowns.
 
 This module is the screen (loading, filter, messages, actions); the table, its rows and cells live in
-`screens.profile_table`. Data comes from `core.status.agent_status`; every change goes through core
-(`core.order.set_order`, `clear_order`, `core.profiles.remove_profile`/`save_credential`,
-`core.refresh.ensure_fresh`), which lock and write atomically, in a thread so a store held by another
+`screens.profile_table`. Data comes from `core.status.agent_status`; every change is a use case the CLI
+runs too (`core.usecases.profiles`: set/clear order, remove, undo, refresh; kept in order with the undo
+history by `core.profile_edits`), which lock and write atomically, in a thread so a store held by another
 process never freezes the screen. The table is rebuilt only when the data changes (our own writes, or
 another process's, detected by polling `os.stat` of the files every half second); the one-second tick
 only rewrites the countdown and status cells whose text changed.
@@ -28,10 +28,11 @@ from openclaw_onboard.core import status as core_status
 from openclaw_onboard.core.clock import now_ms as clock_now
 from openclaw_onboard.core.errors import OpenClawError
 from openclaw_onboard.core.i18n import N_, _, ngettext
-from openclaw_onboard.core.profile_edits import Deletion, OrderWrite, ProfileEdits, StoreWrites, UndoRecord
+from openclaw_onboard.core.profile_edits import Deletion, OrderWrite, ProfileEdits, UndoRecord
 from openclaw_onboard.core.status import AgentStatus, agent_status
 from openclaw_onboard.core.textwidth import cells
 from openclaw_onboard.core.timefmt import format_countdown, format_utc
+from openclaw_onboard.core.usecases.outcome import Verdict
 from openclaw_onboard.screens.agent_select import home_relative
 from openclaw_onboard.screens.base import WizardScreen
 from openclaw_onboard.screens.confirm import ConfirmScreen
@@ -197,7 +198,7 @@ class DashboardScreen(WizardScreen[DashboardResult]):
         self.refreshing: set[tuple[str, str]] = set()  # (agent_id, profile_id)
         self._sig: tuple[Any, ...] | None = None
         # Reorders (shown at once, saved by one writer in press order) and the undo history: core's model.
-        self.edits = ProfileEdits(StoreWrites(state))
+        self.edits = ProfileEdits(state)
         self._order_writer_running = False
         self._orders_idle = asyncio.Event()  # set while no reorder is waiting to be written
         self._orders_idle.set()
@@ -701,6 +702,9 @@ class DashboardScreen(WizardScreen[DashboardResult]):
         if row is None:
             return
         pid, agent_id, provider = row.key, self.agent_id, row.provider
+        if row.profile is not None and row.profile.source == "main" and agent_id != paths_mod.DEFAULT_AGENT_ID:
+            self._inherited_choice(pid, agent_id)
+            return
 
         def answered(yes: bool | None) -> None:
             if not yes:
@@ -715,17 +719,51 @@ class DashboardScreen(WizardScreen[DashboardResult]):
                                            yes=lambda: _("Delete"), no=lambda: _("Keep"), default=False),
                              answered)
 
+    def _inherited_choice(self, pid: str, agent_id: str) -> None:
+        """main's profile seen from a sub-agent: copy it here, or remove it from main (both use cases)."""
+        from openclaw_onboard.screens.inherited import InheritedChoice, InheritedChoiceResult
+
+        def chosen(choice: InheritedChoiceResult) -> None:
+            if choice is None:
+                self.say(lambda: _("Nothing changed."))
+            else:
+                self._inherited_worker(choice, pid, agent_id)
+
+        self.app.push_screen(InheritedChoice(pid, agent_id), chosen)
+
+    @work(group="dashboard-write", exit_on_error=False)
+    async def _inherited_worker(self, choice: str, pid: str, agent_id: str) -> None:
+        from openclaw_onboard.core.usecases.profiles import copy_profile
+
+        await self._wait_for_order_writes()
+        main = paths_mod.DEFAULT_AGENT_ID
+        if choice == "copy":
+            outcome = await self._in_thread(copy_profile, pid, main, agent_id, self.state)
+        else:
+            try:  # main's undo history: the dashboard of main (u there) puts it back
+                outcome = await self._in_thread(self.edits.delete, main, pid)
+            except OpenClawError as exc:
+                error = str(exc)
+                self.say(lambda: _("Could not delete {profile_id}: {error}").format(profile_id=pid, error=error),
+                         "bold")
+                return
+        self.say(outcome.message, "bold")
+        self._reload_if_here(agent_id, pid)
+
     @work(group="dashboard-write", exit_on_error=False)
     async def _delete_worker(self, pid: str, provider: str, agent_id: str) -> None:
         await self._wait_for_order_writes()
         try:
-            await self._in_thread(self.edits.delete, agent_id, provider, pid)
+            outcome = await self._in_thread(self.edits.delete, agent_id, pid)
         except OpenClawError as exc:
             error = str(exc)
             self.say(lambda: _("Could not delete {profile_id}: {error}").format(profile_id=pid, error=error), "bold")
             return
-        self.say(lambda: _("Deleted {profile_id} from agent {agent_id} (u to undo).").format(
-            profile_id=pid, agent_id=agent_id), "bold")
+        if outcome.verdict is Verdict.CONFIG_NOT_UPDATED:
+            self.say(outcome.message, "bold")  # removed from the store; says how to finish
+        else:
+            self.say(lambda: _("Deleted {profile_id} from agent {agent_id} (u to undo).").format(
+                profile_id=pid, agent_id=agent_id), "bold")
         self._reload_if_here(agent_id)
 
     # -- refresh
@@ -759,27 +797,30 @@ class DashboardScreen(WizardScreen[DashboardResult]):
 
     @work(thread=True, group="dashboard-refresh", exit_on_error=False)
     def _refresh_worker(self, agent_id: str, profile_id: str) -> None:
+        from openclaw_onboard.core import store as store_mod
+        from openclaw_onboard.core.usecases.profiles import refresh_profile
+
+        expires: int | None = None
         try:
-            from openclaw_onboard.core.refresh import ensure_fresh
+            outcome = refresh_profile(profile_id, agent_id, self.state, force=True, now_ms=self.clock())
+            if outcome.saved:
+                cred = store_mod.load(agent_id, self.state).store.profiles.get(profile_id)
+                expires = cred.expires_ms if cred is not None else None
+            error = None if outcome.saved else outcome.message.removeprefix(f"{profile_id}: ")
+        except Exception as exc:  # anything unexpected: said, never a crash of the screen
+            error = f"{type(exc).__name__}: {exc}"
+        self.app.call_from_thread(self._refresh_done, agent_id, profile_id, expires, error)
 
-            result: Any = ensure_fresh(profile_id, agent_id, self.state, force=True, now_ms=self.clock())
-            error: BaseException | None = None
-        except Exception as exc:  # OpenClawError (ReloginRequired, RefreshError) or anything unexpected
-            result, error = None, exc
-        self.app.call_from_thread(self._refresh_done, agent_id, profile_id, result, error)
-
-    def _refresh_done(self, agent_id: str, profile_id: str, result: Any, error: BaseException | None) -> None:
+    def _refresh_done(self, agent_id: str, profile_id: str, expires: int | None, error: str | None) -> None:
         self.refreshing.discard((agent_id, profile_id))
         if not self.is_attached:
             return
         if error is not None:
-            text = str(error) if isinstance(error, OpenClawError) else f"{type(error).__name__}: {error}"
+            text = error
             # The verdict first: the line wraps, but the important part must never be the part cut off.
             self.say(lambda: "✗ " + _("{profile_id}: refresh failed. {error}").format(profile_id=profile_id,
                                                                                       error=text), "bold")
         else:
-            cred = getattr(result, "credential", None)
-            expires = getattr(cred, "expires_ms", None)
             now = self.clock()
             if expires:
                 self.say(lambda: "✓ " + _("Refreshed {profile_id}: now expires {date} (in {countdown}).").format(

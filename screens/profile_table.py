@@ -131,6 +131,14 @@ def source_label(source: str) -> str:
     return _(label) if label else source
 
 
+def profile_label(p: ProfileStatus) -> str:
+    """The Profile cell. main's profile used by a sub-agent (OpenClaw merges main's store under it) is
+    marked at every width, not only in the Source column that wide terminals show."""
+    if p.source == "main":
+        return _("{profile_id} (main's)").format(profile_id=p.profile_id)
+    return p.profile_id
+
+
 def _cell(text: str, style: str = "") -> tuple[str, int]:
     """(markup-safe cell value, display width)."""
     if not text:
@@ -233,7 +241,7 @@ def row_cells(r: RowInfo, now: int, refreshing: bool = False) -> dict[str, tuple
     unused = "" if p.position else "italic"
     return {
         "pos": _cell(str(p.position) if p.position else "-", unused),
-        "id": _cell(p.profile_id, unused),
+        "id": _cell(profile_label(p), unused),
         "type": _cell(p.type),
         "who": _cell(p.email or p.account_id or ""),
         "secret": _cell(p.masked),
@@ -278,7 +286,7 @@ def rows_column_widths(rows: list[RowInfo]) -> dict[str, int]:
         if p is not None:
             w = cell_len(str(p.position)) if p.position else 1
             pos = w if w > pos else pos
-            w = cell_len(p.profile_id)
+            w = cell_len(profile_label(p))
             id_ = w if w > id_ else id_
             w = cell_len(p.type)
             type_ = w if w > type_ else type_

@@ -14,20 +14,39 @@ there, by name, instead of somewhere in a screen.
 - `PagingGuard`: an OptionList whose `_move_page` (page up/down) returns instead of raising.
 - `pending_result_callback`: the callback a screen's `dismiss` would call (`_result_callbacks`), for a
   screen dismissed while a modal covers it.
+- `event_clock`: the clock Textual stamps events with (`textual._time.get_time`), to compare with `event.time`.
+- `CrashHooksApp`: an App whose unhandled exceptions (`_handle_exception`, Textual's only way in) go to two
+  methods with public names: `exception_is_harmless` (drop it) and `crash_report` (the one line printed,
+  through `_print_error_renderables`, instead of Textual's traceback with locals); what Textual's own
+  handler records (`_return_code`, `_exception`, `_exception_event`, `_close_messages_no_wait`) is kept
+  so `run_test` still re-raises.
+- `SafeCommandPalette`: Textual's palette whose command-gathering worker (`_gather_commands`, in
+  `_GATHER_COMMANDS_GROUP`) and list actions (`_action_command_list`) survive the palette closing under them.
+
+app/ uses these too (the app layer may import screens/): one module holds every private name.
 """
 
 from __future__ import annotations
 
+import contextlib
+import sys
 from collections.abc import Callable
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
 
+from textual import _time, work
+from textual.app import App
+from textual.command import CommandPalette
+from textual.css.query import NoMatches
 from textual.widgets import OptionList
 from textual.widgets._footer import FooterKey
 from textual.widgets._select import SelectCurrent, SelectOverlay, SelectType
 from textual.widgets._toggle_button import ToggleButton
 
-__all__ = ["FooterKey", "PagingGuard", "SelectCurrent", "SelectOverlay", "SelectType", "ToggleButton",
-           "option_line_known", "pending_result_callback", "select_type_to_search"]
+__all__ = ["CrashHooksApp", "FooterKey", "PagingGuard", "SafeCommandPalette", "SelectCurrent", "SelectOverlay",
+           "SelectType", "ToggleButton", "event_clock", "option_line_known", "pending_result_callback",
+           "select_type_to_search"]
+
+ReturnType = TypeVar("ReturnType")
 
 
 def option_line_known(option_list: OptionList) -> bool:
@@ -59,3 +78,69 @@ class PagingGuard(OptionList):
         if not option_line_known(self):
             return
         super()._move_page(direction)
+
+
+def event_clock() -> float:
+    """Now, on the clock `events.Key.time` and every message's `time` are read from."""
+    return _time.get_time()
+
+
+class CrashHooksApp(App[ReturnType]):
+    """An App whose unhandled exceptions go to `exception_is_harmless` and `crash_report`.
+
+    Textual's own handler prints a traceback with local variables when the app exits (tokens, in
+    token code); an app that answers `crash_report` with a line prints that line alone instead.
+    """
+
+    crash_line: str | None = None  # what is printed once the terminal is restored (None: Textual's output)
+
+    def exception_is_harmless(self, error: Exception) -> bool:
+        """True: `error` is dropped (logged by the override, if it wants); the app goes on."""
+        return False
+
+    def crash_report(self, error: Exception) -> str | None:
+        """The one line to print instead of Textual's traceback (None: Textual's own output)."""
+        return None
+
+    def _handle_exception(self, error: Exception) -> None:
+        if self.exception_is_harmless(error):
+            return
+        if self.crash_line is None:  # the first error is the one worth a report
+            self.crash_line = self.crash_report(error)
+        if self.crash_line is None:
+            super()._handle_exception(error)
+            return
+        # Textual's bookkeeping without its traceback: exit code 1, and the first error kept for run_test().
+        self._return_code = 1
+        if self._exception is None:
+            self._exception = error
+            self._exception_event.set()
+        self._close_messages_no_wait()
+
+    def _print_error_renderables(self) -> None:
+        """Called by Textual once the terminal is restored: our one line, written as is (no wrapping)."""
+        if self.crash_line is None:
+            super()._print_error_renderables()
+            return
+        self._exit_renderables.clear()
+        with contextlib.suppress(Exception):
+            sys.stderr.write(self.crash_line + "\n")
+            sys.stderr.flush()
+
+
+class SafeCommandPalette(CommandPalette):
+    """Textual's palette, minus a crash: its command-gathering worker queries the palette's widgets,
+    and a fast Enter/Esc closes the palette first (NoMatches 'CommandList' took the whole app down)."""
+
+    @work(exclusive=True, group=CommandPalette._GATHER_COMMANDS_GROUP, exit_on_error=False)
+    async def _gather_commands(self, search_value: str) -> None:
+        if not self.is_attached:
+            return
+        with contextlib.suppress(NoMatches):  # the palette closed while gathering
+            # The undecorated method (@work wraps it with functools.wraps), which typeshed's types do not show.
+            await CommandPalette._gather_commands.__wrapped__(self, search_value)  # type: ignore[attr-defined]
+
+    def _action_command_list(self, action: str) -> None:
+        # page up/down before the list was laid out: Textual's OptionList raises KeyError.
+        with contextlib.suppress(KeyError, IndexError, NoMatches):
+            super()._action_command_list(action)

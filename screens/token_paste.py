@@ -72,10 +72,9 @@ STORAGE = (("store-plain", N_("plaintext")), ("store-env", N_("env var")), ("sto
 class StorageButton(RadioButton):
     """A radio button readable without colour: ● when chosen, ○ when not."""
 
-    @property
-    def _button(self) -> Content:
-        self.BUTTON_INNER = "●" if self.value else "○"
-        return super()._button
+    def render(self) -> Content:
+        self.BUTTON_INNER = "●" if self.value else "○"  # read by RadioButton's render as it draws the button
+        return super().render()
 
 
 FIELD_LABEL_CELLS = 12  # the narrowest label column (token_paste.tcss .field-label); wider if a label needs it

@@ -64,8 +64,8 @@ class WizardInput(Input):
 class PasteInput(WizardInput):
     """Keeps every line of a paste, with all whitespace removed."""
 
-    def _on_paste(self, event: events.Paste) -> None:
-        # Our handler replaces Input._on_paste (which keeps only the first line).
+    def on_paste(self, event: events.Paste) -> None:
+        # Runs before Input's own handler (which keeps only the first line); prevent_default skips it.
         event.prevent_default()
         event.stop()
         text = _WHITESPACE.sub("", event.text or "")
@@ -104,7 +104,7 @@ class GuardedInput(WizardInput):
             self.input = input
             self.text = text
 
-    def _on_paste(self, event: events.Paste) -> None:
+    def on_paste(self, event: events.Paste) -> None:
         if looks_like_secret(event.text):
             event.prevent_default()
             event.stop()

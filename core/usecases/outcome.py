@@ -4,6 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import Enum
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from openclaw_onboard.core.usecases.profiles import UndoRecord
 
 
 class Verdict(Enum):
@@ -24,6 +28,7 @@ class Outcome:
     replaced: bool = False  # SAVED over an existing profile of the same id
     changed: bool = True  # False: the action found nothing to do (clearing an order that was not set)
     agent_id: str | None = None  # add_agent: the agent it made
+    undo: UndoRecord | None = None  # remove/set/clear: what core.usecases.profiles.undo needs to put it back
 
     @property
     def saved(self) -> bool:

@@ -131,7 +131,9 @@ def test_main_is_callable_in_process(capsys, state_dir):
 
 # What the status answer does without: the heavy third-party packages (the standard library is plain code now,
 # issue "one core, two faces"), and SQLite, which only a SQLite-era state dir needs.
-STATUS_NEVER_IMPORTS = ("textual", "httpx", "pydantic", "rich", "sqlite3")
+STATUS_NEVER_IMPORTS = ("textual", "httpx", "pydantic", "rich", "sqlite3",
+                        # argparse's help formatter imports shutil (and bz2, lzma) for the width, when not given one
+                        "shutil")
 
 
 @pytest.mark.parametrize("args", [["--check"], [], ["--plain"], ["--agent", "work", "--check"]],

@@ -86,7 +86,11 @@ def test_agent_summaries(make_agent):
     assert [s for s in summaries] == ["main", "empty", "old"]
     assert (summaries["main"].profile_count, summaries["main"].worst_status) == (4, "expiring")
     assert summaries["old"].worst_status == "expired"
-    assert (summaries["empty"].profile_count, summaries["empty"].worst_status) == (0, None)
+    # Issue 25.6: an agent with no profiles of its own uses main's (OpenClaw merges them): counted apart, and
+    # its status is theirs; "old" has its own copy of each of main's ids, so it inherits none.
+    empty = summaries["empty"]
+    assert (empty.profile_count, empty.inherited_count, empty.worst_status) == (0, 4, "expiring")
+    assert (summaries["old"].inherited_count, summaries["main"].inherited_count) == (0, 0)
     later = {s.agent_id: s for s in agents.agent_summaries(now_ms=CODEX_EXPIRES_MS + 1)}
     assert later["main"].worst_status == "expired"
 

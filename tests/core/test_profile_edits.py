@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 from typing import Any
 
@@ -10,8 +11,9 @@ import pytest
 from openclaw_onboard.core import order as order_mod
 from openclaw_onboard.core import store as store_mod
 from openclaw_onboard.core.errors import OpenClawError
-from openclaw_onboard.core.profile_edits import Deletion, OrderChange, ProfileEdits, StoreWrites
+from openclaw_onboard.core.profile_edits import Deletion, EditRefused, OrderChange, ProfileEdits
 from openclaw_onboard.core.status import agent_status
+from openclaw_onboard.core.usecases.outcome import Outcome, Verdict, nothing_saved
 
 from tests.conftest import EXAMPLE_NOW_MS
 
@@ -64,9 +66,10 @@ def test_undo_of_a_delete_restores_the_exact_order_and_state(make_agent, opencla
     four_profiles(make_agent, openclaw_files, override=override)
     before_order, before_files = effective(state_dir), files(state_dir)
     assert before_order[1] == [f"anthropic:{n}" for n in IDS]
-    edits = ProfileEdits(StoreWrites(state_dir))
-    record = edits.delete("main", "anthropic", "anthropic:b")
-    assert isinstance(record, Deletion)
+    edits = ProfileEdits(state_dir)
+    outcome = edits.delete("main", "anthropic:b")
+    record = outcome.undo
+    assert outcome.verdict is Verdict.SAVED and isinstance(record, Deletion) and edits.undo_stack == [record]
     assert "anthropic:b" not in effective(state_dir)[1]
     assert edits.undo("main") is record
     assert effective(state_dir) == before_order
@@ -76,7 +79,7 @@ def test_undo_of_a_delete_restores_the_exact_order_and_state(make_agent, opencla
 
 def test_reorders_show_at_once_and_save_in_press_order(make_agent, openclaw_files, state_dir) -> None:
     four_profiles(make_agent, openclaw_files)
-    edits = ProfileEdits(StoreWrites(state_dir))
+    edits = ProfileEdits(state_dir)
     shown = [f"anthropic:{n}" for n in IDS]
     first = edits.move("main", "anthropic", shown, "anthropic:c", -1)
     assert first == ["anthropic:manual", "anthropic:a", "anthropic:c", "anthropic:b"]
@@ -105,7 +108,7 @@ def test_reorders_show_at_once_and_save_in_press_order(make_agent, openclaw_file
 
 def test_clear_order_is_undone_and_a_missing_override_writes_nothing(make_agent, openclaw_files, state_dir) -> None:
     four_profiles(make_agent, openclaw_files, override=True)
-    edits = ProfileEdits(StoreWrites(state_dir))
+    edits = ProfileEdits(state_dir)
     record = edits.clear_order("main", "anthropic")
     assert isinstance(record, OrderChange) and record.moved is None
     assert edits.clear_order("main", "anthropic") is None
@@ -114,36 +117,42 @@ def test_clear_order_is_undone_and_a_missing_override_writes_nothing(make_agent,
     assert effective(state_dir) == ("override", [f"anthropic:{n}" for n in IDS])
 
 
+class StandIn:
+    """The use cases' functions (core.usecases.profiles), answering as told and noting each call."""
+
+    def __init__(self) -> None:
+        self.refuse: str | None = None
+        self.calls: list[tuple[Any, ...]] = []
+
+    def _answer(self, *call: Any) -> Outcome:
+        self.calls.append(call)
+        return nothing_saved(self.refuse) if self.refuse else Outcome(Verdict.SAVED, "ok")
+
+    def set_order(self, provider: str, ids: list[str], agent_id: str, state: Path | None) -> Outcome:
+        return self._answer("set", agent_id, provider, ids)
+
+    def undo(self, record: Any, state: Path | None) -> Outcome:
+        return self._answer("undo", record.agent_id, record.provider)
+
+
 def test_undo_is_per_agent_and_a_failed_undo_keeps_its_record() -> None:
-    class FailingWrites(StoreWrites):
-        def __init__(self) -> None:
-            super().__init__(None)
-            self.fail = True
-            self.calls: list[tuple[str, ...]] = []
-
-        def clear_order(self, agent_id: str, provider: str) -> None:
-            if self.fail:
-                raise OpenClawError("locked")
-            self.calls.append(("clear", agent_id, provider))
-
-    writes = FailingWrites()
-    edits = ProfileEdits(writes)
+    actions = StandIn()
+    actions.refuse = "locked"
+    edits = ProfileEdits(None, actions)
     edits.undo_stack += [OrderChange("main", "openai", None, "openai:x"), OrderChange("work", "openai", None)]
-    with pytest.raises(OpenClawError):
+    with pytest.raises(EditRefused, match="locked"):
         edits.undo("main")
     assert len(edits.undo_stack) == 2
-    writes.fail = False
+    actions.refuse = None
     assert edits.undo("main") is not None
-    assert writes.calls == [("clear", "main", "openai")]
+    assert actions.calls == [("undo", "main", "openai"), ("undo", "main", "openai")]
     assert [r.agent_id for r in edits.undo_stack] == ["work"]
 
 
 def test_a_failed_save_drops_the_waiting_presses() -> None:
-    class Locked(StoreWrites):
-        def current_override(self, agent_id: str, provider: str) -> list[str] | None:
-            raise OpenClawError("locked")
-
-    edits = ProfileEdits(Locked(None))
+    actions = StandIn()
+    actions.refuse = "locked"
+    edits = ProfileEdits(None, actions)
     edits.move("main", "openai", ["openai:a", "openai:b"], "openai:a", 1)
     edits.move("main", "openai", ["openai:b", "openai:a"], "openai:a", -1)
     with pytest.raises(OpenClawError):
@@ -151,13 +160,59 @@ def test_a_failed_save_drops_the_waiting_presses() -> None:
     assert not edits.saving and edits.intended == {} and edits.undo_stack == []
 
 
-def test_config_json_stays_parseable_after_undo(make_agent, openclaw_files, state_dir) -> None:
-    four_profiles(make_agent, openclaw_files)
-    edits = ProfileEdits(StoreWrites(state_dir))
-    edits.delete("main", "anthropic", "anthropic:manual")
-    edits.undo("main")
-    import json5
+def test_the_dashboard_edits_run_the_clis_use_cases(make_agent, openclaw_files, state_dir, tmp_path) -> None:
+    """Issue 21: the dashboard does not write by itself. Its delete is `openclaw models auth remove`'s use case:
+    a refusal is the use case's (same words, nothing written), and both leave the same files."""
+    from openclaw_onboard.core.usecases import profiles as uc
 
-    assert list(json5.loads((state_dir / "openclaw.json").read_text())["auth"]["profiles"]) == [
-        f"anthropic:{n}" for n in IDS]
-    assert json.loads(json.dumps(store_mod.load("main", state_dir).store.to_raw()))
+    four_profiles(make_agent, openclaw_files)
+    assert ProfileEdits(state_dir).actions is uc
+    before = files(state_dir)
+    with pytest.raises(EditRefused) as refused:
+        ProfileEdits(state_dir).delete("main", "anthropic:nope")
+    assert refused.value.outcome == uc.remove_profile("anthropic:nope", "main", state_dir)
+    assert files(state_dir) == before
+    twin = tmp_path / "twin"
+    shutil.copytree(state_dir, twin)
+    ProfileEdits(state_dir).delete("main", "anthropic:b")
+    assert uc.remove_profile("anthropic:b", "main", twin).saved
+    assert tree(state_dir) == tree(twin) and "anthropic:b" not in files(state_dir)[0]
+
+
+def tree(state: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(state)): p.read_bytes() for p in sorted(state.rglob("*"))
+            if p.is_file() and p.relative_to(state).parts[0] != "locks"}
+
+
+# What writes credentials, orders, agents or openclaw.json, below the use cases (core.usecases).
+WRITERS = {"set_order", "clear_order", "remove_profile", "forget_profile", "store_credential", "save_credential",
+           "add_token", "add_api_key", "add_oauth", "add_secret_ref", "ensure_fresh", "update", "register_profile",
+           "unregister_profile", "reinsert_profile", "update_config", "update_auth", "add_agent", "import_claude_cli",
+           "seed_codex_default", "store_codex_default", "save_plan", "set_provider_config", "write_env_var"}
+
+
+def test_the_wizard_writes_only_through_use_cases() -> None:
+    """Issue 21: screens/, app/tui.py and the dashboard's model call core's writers only through core.usecases."""
+    import ast
+
+    root = Path(__file__).resolve().parents[2]
+    sources = [*sorted((root / "screens").glob("*.py")), root / "app" / "tui.py", root / "core" / "profile_edits.py"]
+    found: list[str] = []
+    for path in sources:
+        tree = ast.parse(path.read_text())
+        modules: set[str] = set()  # names bound to a core module (`from openclaw_onboard.core import store as s`)
+        for node in ast.walk(tree):
+            if not isinstance(node, ast.ImportFrom) or not (node.module or "").startswith("openclaw_onboard.core"):
+                continue
+            if node.module and node.module.startswith("openclaw_onboard.core.usecases"):
+                continue
+            for alias in node.names:
+                if node.module == "openclaw_onboard.core":
+                    modules.add(alias.asname or alias.name)
+                elif alias.name in WRITERS:
+                    found.append(f"{path.name}:{node.lineno}: imports {node.module}.{alias.name}")
+        for node in ast.walk(tree):
+            if (isinstance(node, ast.Attribute) and node.attr in WRITERS and isinstance(node.value, ast.Name)
+                    and node.value.id in modules):
+                found.append(f"{path.name}:{node.lineno}: calls {node.value.id}.{node.attr}")
+    assert found == []

@@ -2,6 +2,11 @@
 the wizard (Textual Pilot). Both call core.usecases, so they must leave the same files, byte for byte, and
 give the same verdict (saved or not, the same reason, the same notes).
 
+Actions: add a credential (each kind, refs, refusals), reuse the Claude/Codex CLI login, add an agent, remove,
+set and clear an order, refresh, the Codex browser login against the real loopback OAuth server (the tokens it
+mints differ per login: compared by name, and checked to be the server's), and undo (the dashboard's only; it
+must give back the files byte for byte).
+
 Each case starts from the same state, runs one face, snapshots every file of the state dir (and the home's
 CLI logins are only read), wipes the state and runs the other face.
 """
@@ -207,6 +212,17 @@ class Action:
     setup: Callable[[Any, Path], None] = lambda make_agent, state: make_agent(config=True)
     start: dict[str, Any] = field(default_factory=lambda: {"agent_id": "main"})
     done: Callable[[Path], bool] = lambda state: True  # when the wizard's background write has landed
+    # What the wizard said: saved, or refused and why (the dashboard's message line).
+    verdict: Callable[[Any], Verdict] = lambda app: Verdict(True)
+    saved: bool = True  # the verdict both faces must give
+
+
+def dashboard_verdict(app: Any) -> Verdict:
+    """The dashboard's message: "Could not <do> <what>: <reason>" when the use case saved nothing."""
+    text = str(app.screen.message or "")
+    if text.startswith("Could not "):
+        return Verdict(False, text.split(": ", 1)[1])
+    return Verdict(True)
 
 
 async def _choose(pilot: Any, choice_id: str) -> None:
@@ -274,12 +290,13 @@ def _order(state: Path) -> list[str] | None:
 
 
 def _three_anthropic(order: list[str] | None = None) -> Callable[[Any, Path], None]:
+    """Three anthropic tokens; an override `order` is in auth-state.json, where OpenClaw 4.26 (and our
+    writer) keeps it."""
     from tests.tui.test_dashboard import three_anthropic_store
 
     store = three_anthropic_store()
-    if order:
-        store["order"] = {"anthropic": order}
-    return lambda make_agent, state: make_agent(store=store, config=True)
+    state = {"version": 1, "order": {"anthropic": order}} if order else False
+    return lambda make_agent, _state: make_agent(store=store, auth_state=state, config=True)
 
 
 CLAUDE_CLI_PROFILE = {"type": "oauth", "provider": "claude-cli", "access": "sk-ant-oat01-old-" + "o" * 60,
@@ -293,6 +310,19 @@ def _store_lacks(profile_id: str) -> Callable[[Path], bool]:
     return lacks
 
 
+def _config_to_halve(make_agent: Any, state: Path) -> None:
+    """openclaw.json is mostly the entry of the profile removed: removing it would halve the file, which
+    the config writer refuses (as OpenClaw's own guard would restore its backup), so nothing is written."""
+    note = "kept by hand " * 60
+    make_agent(config={"auth": {"profiles": {"openai:default": {"provider": "openai", "mode": "api_key",
+                                                                  "note": note}}}})
+
+
+async def refused_remove(app: Any, pilot: Any) -> None:
+    await remove(app, pilot)
+    await wait_for(pilot, lambda: str(app.screen.message or "").startswith("Could not "), what="the refusal")
+
+
 ACTIONS = {
     "reuse the Claude CLI login": Action(["models", "auth", "login", "--provider", "anthropic", "--method", "cli"],
                                          reuse_claude),
@@ -302,14 +332,18 @@ ACTIONS = {
     "add an agent with main's profiles": Action(["agents", "add", "work", "--copy-auth-from", "main"], add_agent,
                                                 start={}),
     "remove a profile": Action(["models", "auth", "remove", "--profile-id", "openai:default", "--yes"], remove,
-                               done=_store_lacks("openai:default")),
+                               done=_store_lacks("openai:default"), verdict=dashboard_verdict),
+    "remove a profile when openclaw.json would halve: refused": Action(
+        ["models", "auth", "remove", "--profile-id", "openai:default", "--yes"], refused_remove,
+        setup=_config_to_halve, verdict=dashboard_verdict, saved=False),
     "set an order": Action(["models", "auth", "order", "set", "--provider", "anthropic", "anthropic:b", "anthropic:a",
                             "anthropic:c"], _on_the_dashboard("anthropic:a", "J"), setup=_three_anthropic(),
-                           done=lambda state: _order(state) == ["anthropic:b", "anthropic:a", "anthropic:c"]),
+                           done=lambda state: _order(state) == ["anthropic:b", "anthropic:a", "anthropic:c"],
+                           verdict=dashboard_verdict),
     "clear an order": Action(["models", "auth", "order", "clear", "--provider", "anthropic"],
                              _on_the_dashboard("anthropic:a", "c"),
                              setup=_three_anthropic(["anthropic:c", "anthropic:a"]),
-                             done=lambda state: _order(state) is None),
+                             done=lambda state: _order(state) is None, verdict=dashboard_verdict),
     "refresh a reused Claude CLI login": Action(
         ["models", "auth", "refresh", "--profile-id", "anthropic:claude-cli", "--force"],
         _on_the_dashboard("anthropic:claude-cli", "r"),
@@ -324,9 +358,9 @@ async def test_action(name, make_app, make_agent, state_dir, tui_env, claude_cli
     action = ACTIONS[name]
     home = Path(tui_env["HOME"])
     action.setup(make_agent, state_dir)
+    before = snapshot(state_dir)
     res = run_cli(state_dir, home, action.cli)
-    assert res.rc == 0, res
-    cli_files = snapshot(state_dir)
+    by_cli, cli_files = cli_verdict(res), snapshot(state_dir)
 
     wipe(state_dir)
     action.setup(make_agent, state_dir)
@@ -335,4 +369,108 @@ async def test_action(name, make_app, make_agent, state_dir, tui_env, claude_cli
         await action.wizard(app, pilot)
         await wait_for(pilot, lambda: action.done(state_dir), what="the write")
         await app.workers.wait_for_complete()
+        by_wizard = action.verdict(app)
     assert snapshot(state_dir) == cli_files
+    assert (by_cli.saved, by_cli.reason) == (by_wizard.saved, by_wizard.reason), (res, by_wizard)
+    assert by_cli.saved is action.saved
+    assert (cli_files == before) is not action.saved  # refused: not a byte written
+
+
+# ---- undo: the dashboard's (the CLI has no undo); it puts the files back byte for byte
+
+
+def _no_backups(files: dict[str, bytes]) -> dict[str, bytes]:
+    """`.bak` copies are the history of openclaw.json's edits, not its state."""
+    return {name: data for name, data in files.items() if ".bak" not in name}
+
+
+UNDOS = {
+    "undo a removal": (_three_anthropic(), "anthropic:b", ("d", "y")),
+    "undo a removal with an override order": (_three_anthropic(["anthropic:c", "anthropic:b", "anthropic:a"]),
+                                              "anthropic:b", ("d", "y")),
+    "undo an order set": (_three_anthropic(), "anthropic:a", ("J",)),
+    "undo an order clear": (_three_anthropic(["anthropic:c", "anthropic:a"]), "anthropic:a", ("c",)),
+}
+
+
+@pytest.mark.parametrize("name", list(UNDOS))
+async def test_undo(name, make_app, make_agent, state_dir):
+    setup, profile_id, keys = UNDOS[name]
+    setup(make_agent, state_dir)
+    before = snapshot(state_dir)
+    app = make_app(agent_id="main")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await _on_the_dashboard(profile_id, *keys)(app, pilot)
+        dashboard = await wait_for_screen(pilot, "DashboardScreen")
+        await wait_for(pilot, lambda: dashboard.undo_stack and not dashboard.saving_order, what="the change")
+        await app.workers.wait_for_complete()
+        changed = snapshot(state_dir)
+        await pilot.press("u")
+        await wait_for(pilot, lambda: not dashboard.undo_stack, what="the undo")
+        await app.workers.wait_for_complete()
+        assert dashboard_verdict(app) == Verdict(True) and "Undone" in str(dashboard.message)
+    assert _no_backups(changed) != _no_backups(before)
+    assert _no_backups(snapshot(state_dir)) == _no_backups(before)
+
+
+# ---- OAuth: the Codex browser login against the real loopback OAuth server (tests/support/oauth_server.py)
+
+
+def _normalised(files: dict[str, bytes], state: Path, profile_id: str) -> dict[str, bytes]:
+    """The files with the values the server minted for this login (tokens; the expiry, from the real clock)
+    replaced by their names: each login gets fresh ones, everything else must be equal byte for byte."""
+    cred = _store(state)["profiles"][profile_id]
+    out = {}
+    for name, data in files.items():
+        for field_name in ("access", "refresh", "idToken"):
+            if isinstance(cred.get(field_name), str):
+                data = data.replace(cred[field_name].encode(), f"<{field_name}>".encode())
+        out[name] = data.replace(str(cred["expires"]).encode(), b"<expires>")
+    return out
+
+
+async def test_codex_browser_login(make_app, make_agent, state_dir, tui_env, srv, tmp_path):
+    """`openclaw models auth login --provider openai-codex` and the wizard's Codex login, each with a browser
+    (BROWSER follows the redirects, as a person approving would) and the callback on a loopback port."""
+    import time
+
+    from tests.support.oauth_server import free_port
+
+    srv.configure(email="me@example.com", account_id="acc_0123456789")
+    pid = "openai-codex:me@example.com"
+    home = Path(tui_env["HOME"])
+
+    def fresh(cred: dict[str, Any], since_ms: int) -> None:  # the server's tokens, the server's lifetime
+        assert srv.is_active_refresh(cred["refresh"])
+        assert since_ms + 3_500_000 <= cred["expires"] <= int(time.time() * 1000) + 3_700_000
+
+    make_agent(config=True)
+    env = srv.login_env(port=free_port(), base=base_env(state_dir, home, None), DISPLAY="")
+    started = int(time.time() * 1000)
+    proc = subprocess.run([*OPENCLAW_CMD, "models", "auth", "login", "--provider", "openai-codex"], input="",
+                          capture_output=True, text=True, env=env, timeout=60, cwd=ROOT)
+    res = Result(proc.returncode, proc.stdout, proc.stderr)
+    check_invariants(res, ("login",))
+    by_cli = cli_verdict(res)
+    assert f"Logged in: saved {pid}" in res.out, res
+    fresh(_store(state_dir)["profiles"][pid], started)
+    cli_files = _normalised(snapshot(state_dir), state_dir, pid)
+
+    wipe(state_dir)
+    make_agent(config=True)
+    env = srv.login_env(port=free_port(), base=tui_env, DISPLAY="")
+    env.pop("WAYLAND_DISPLAY", None)
+    started = int(time.time() * 1000)
+    app = make_app(agent_id="main", env=env, open_browser=True)
+    async with app.run_test(size=(120, 40)) as pilot:
+        app.goto("codex")
+        screen = await wait_for_screen(pilot, "CodexLoginScreen")
+        await wait_for(pilot, lambda: screen.phase in ("saved", "error"), what="the login")
+        by_wizard = Verdict(screen.phase == "saved", screen.error or "")
+        await pilot.press("enter")  # done: on to the dashboard
+        await wait_for_screen(pilot, "DashboardScreen")
+        await app.workers.wait_for_complete()
+    assert app.saved_profiles == [pid]
+    fresh(_store(state_dir)["profiles"][pid], started)
+    assert by_cli == by_wizard == Verdict(True)
+    assert _normalised(snapshot(state_dir), state_dir, pid) == cli_files

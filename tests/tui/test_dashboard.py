@@ -422,8 +422,10 @@ async def test_delete_asks_first_and_removes(state_dir, make_agent) -> None:
         await wait_for(pilot, lambda: app.screen is not screen)
         await pilot.press("y")
         await wait_for(pilot, lambda: app.screen is screen)
-        assert "anthropic:b" not in store_mod.load("main", state_dir).store.profiles
-        assert profile_keys(screen) == ["anthropic:a", "anthropic:c"]
+        # The delete runs in a worker (the store lock may wait on another process): wait for it, not a moment.
+        await wait_for(pilot, lambda: "anthropic:b" not in store_mod.load("main", state_dir).store.profiles,
+                       what="the delete")
+        await wait_for(pilot, lambda: profile_keys(screen) == ["anthropic:a", "anthropic:c"], what="the reload")
         assert screen.current_key() == "anthropic:c"  # the cursor stays where the row was
         assert "Deleted anthropic:b" in str(screen.query_one("#dash-message").render())
 

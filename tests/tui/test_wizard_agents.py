@@ -20,7 +20,9 @@ async def test_lists_agents_with_counts_and_worst_status(make_app, make_agent):
         assert ids == ["main", "work", "__add__"]
         text = screen_text(app)
         assert "main" in text and "4 profiles" in text and "expiring" in text
-        assert "work" in text and "0 profiles" in text and "no profiles yet" in text
+        # work has none of its own but uses main's (issue 25.6): counted apart, with their worst status
+        work = next(line for line in text.splitlines() if " work " in f" {line} ")
+        assert "0 profiles" in work and "+4 from main" in work and "expiring" in work
         assert agents.highlighted == 0
 
 
