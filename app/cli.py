@@ -38,9 +38,10 @@ _ONBOARD = "openclaw_onboard.app.cli_agents:cmd_onboard"
 _OURS: dict[str, dict | None] = {
     "onboard": None,
     "doctor": None,
-    "models": {"status": None, "auth": dict.fromkeys((
-        "order", "paste-token", "api-key", "setup-token", "login", "refresh", "remove", "list", "logout",
-        "paste-api-key"))},
+    "models": {"status": None, "auth": {
+        "order": {"get": None, "set": None, "clear": None},
+        **dict.fromkeys(("paste-token", "api-key", "setup-token", "login", "refresh", "remove", "list", "logout",
+                         "paste-api-key"))}},
     "agents": {"list": None, "add": None},
     "channels": {"list": None},
 }
