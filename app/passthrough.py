@@ -101,7 +101,8 @@ def run(args: Sequence[str], env: Mapping[str, str] | None = None) -> int:
     none to run."""
     environ = dict(os.environ if env is None else env)
     target, looped = find_real_openclaw(environ)
-    command = " ".join([_NAME, *args[:1]])
+    # The command as the user knows it: its first word, not an option of OpenClaw's before it (`--profile dev`).
+    command = " ".join([_NAME, *[a for a in args if not a.startswith("-")][:1]])
     if target is None:
         if looped:
             message = _("openclaw: every other `openclaw` found leads back to this one (openclaw-onboard); set "
