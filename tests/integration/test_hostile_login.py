@@ -51,8 +51,10 @@ async def test_a_hostile_email_claim_never_names_the_profile(srv: OAuthTestServe
                                                              email: str) -> None:
     srv.configure(email=email)
     result = await _login(srv, tmp_path / "state")
-    assert result.profile_id == "openai-codex:default" and result.email is None
-    cred = store.load(state=tmp_path / "state").store.profiles["openai-codex:default"]
+    # The subject form instead (OpenClaw would use the address; a plain id is the point of issue 11.7).
+    assert result.profile_id.startswith("openai-codex:id-") and result.email is None
+    assert result.profile_id[len("openai-codex:id-"):].replace("-", "").replace("_", "").isalnum()
+    cred = store.load(state=tmp_path / "state").store.profiles[result.profile_id]
     assert cred.email is None and cred.refresh
 
 

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import base64
+import json
 import socket
 import sys
 import time
@@ -19,7 +21,7 @@ from openclaw_onboard.core.oauth.errors import OAuthConfigError
 from openclaw_onboard.core.oauth.login import CodexLoginSession, LoginCancelled, LoginError, PasteError
 
 from tests.support.follow_redirect import fetch
-from tests.support.oauth_server import OAuthTestServer, free_port, read_browser_log
+from tests.support.oauth_server import AUTH_CLAIM, OAuthTestServer, free_port, read_browser_log
 
 DEADLINE_S = 20.0
 
@@ -96,8 +98,11 @@ async def test_full_login_through_a_browser_script(srv: OAuthTestServer, state: 
     assert (result.email, result.account_id) == ("me@example.com", "acc_test_123")
     cred = stored(state, result.profile_id)
     assert cred.provider == "openai-codex" and cred.type == "oauth"
-    assert jwt.account_id_from(cred.access) == "acc_test_123" and cred.accountId == "acc_test_123"
-    assert cred.email == "me@example.com" and jwt.email_from(cred.idToken) == "me@example.com"
+    assert jwt.account_id_from(cred.access) == "acc_test_123"
+    # The fields OpenClaw 4.26's Codex login stores (buildOauthProviderAuthResult): no accountId, no idToken.
+    raw = json.loads((state / "agents" / "main" / "agent" / "auth-profiles.json").read_text())
+    assert sorted(raw["profiles"][result.profile_id]) == ["access", "email", "expires", "provider", "refresh", "type"]
+    assert cred.email == "me@example.com"
     assert srv.is_active_refresh(cred.refresh)
     assert cred.expires == result.expires_ms
     assert abs(cred.expires - (time.time() * 1000 + 3600_000)) < 60_000
@@ -111,6 +116,7 @@ async def test_full_login_through_a_browser_script(srv: OAuthTestServer, state: 
     assert stats["last_token_request"]["fields"] == ["client_id", "code", "code_verifier", "grant_type",
                                                      "redirect_uri"]
     assert stats["last_authorize_params"]["redirect_uri"] == f"http://localhost:{port}/auth/callback"
+    assert stats["last_authorize_params"]["originator"] == "openclaw"  # OpenClaw 4.26's, not pi-ai's "pi"
     visit = (await asyncio.to_thread(read_browser_log, log))[-1]
     # launcher (one-time loopback address) -> authorize -> callback
     assert [h[0] for h in visit["hops"]] == [302, 302, 200]
@@ -288,13 +294,27 @@ async def test_paste_only_and_input_ended_after_a_refused_paste(srv: OAuthTestSe
             await session.result()
 
 
-async def test_account_id_from_id_token_and_default_profile_without_email(srv: OAuthTestServer, state: Path) -> None:
+async def test_account_id_from_id_token_and_subject_profile_without_email(srv: OAuthTestServer, state: Path) -> None:
     srv.configure(account_in_access=False, email=None, account_id="acc_from_id")
     session = CodexLoginSession(state=state, env=srv.login_env(), timeout_s=DEADLINE_S)
     await session.start()
     result = await session.result()
-    assert (result.profile_id, result.email, result.account_id) == ("openai-codex:default", None, "acc_from_id")
-    assert stored(state, "openai-codex:default").accountId == "acc_from_id"
+    # OpenClaw's name for a login without an email: id-<base64url(iss|sub)> of the access token.
+    subject = base64.urlsafe_b64encode(f"{srv.issuer}|user-acc_from_id".encode()).decode().rstrip("=")
+    assert (result.profile_id, result.email, result.account_id) == (f"openai-codex:id-{subject}", None, "acc_from_id")
+    assert stored(state, result.profile_id).email is None
+
+
+async def test_the_access_tokens_email_names_the_profile_not_the_id_tokens(srv: OAuthTestServer,
+                                                                           state: Path) -> None:
+    """OpenClaw reads the email of the access token's profile claim only: an id_token email alone names nothing."""
+    srv.configure(email_in_access=False, access_extra={AUTH_CLAIM: {"chatgpt_user_id": "user-42"}})
+    session = CodexLoginSession(state=state, env=srv.login_env(), timeout_s=DEADLINE_S)
+    await session.start()
+    result = await session.result()
+    assert (result.profile_id, result.email) == ("openai-codex:id-dXNlci00Mg", None)
+    assert load_config(state).auth.profiles[result.profile_id].model_dump(exclude_none=True) == {
+        "provider": "openai-codex", "mode": "oauth"}
 
 
 async def test_logging_in_again_replaces_the_profile(srv: OAuthTestServer, state: Path) -> None:

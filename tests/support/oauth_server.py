@@ -85,6 +85,7 @@ def read_browser_log(log: Path, count: int = 1, timeout_s: float = 20.0) -> list
 TEST_CLIENT_ID = "app_test_client"
 TEST_ANTHROPIC_CLIENT_ID = "anthropic-test-client"
 AUTH_CLAIM = "https://api.openai.com/auth"
+PROFILE_CLAIM = "https://api.openai.com/profile"
 _SIGNING_KEY = b"openclaw-test-signing-key"
 _LOOPBACK_HOSTS = ("localhost", "127.0.0.1", "::1")
 _RACE_READY_TIMEOUT_S = 60.0
@@ -141,6 +142,10 @@ class _State:
     email: str | None = "me@example.com"
     account_id: str = "acc_test_123"
     account_in_access: bool = True  # False: only the id_token carries the account claim
+    # As OpenAI's access tokens do: the email in the `https://api.openai.com/profile` claim (OpenClaw names the
+    # profile from it). access_extra: more claims merged into the access token (e.g. chatgpt_user_id tests).
+    email_in_access: bool = True
+    access_extra: dict[str, Any] | None = None
     token_delay_s: float = 0.0
     lock: threading.Lock = field(default_factory=threading.Lock)
     codes: dict[str, _Grant] = field(default_factory=dict)
@@ -174,6 +179,15 @@ class _State:
         }
         if self.account_in_access:
             access_claims[AUTH_CLAIM] = auth
+        if email and self.email_in_access:
+            access_claims[PROFILE_CLAIM] = {"email": email, "email_verified": True}
+        for key, value in (self.access_extra or {}).items():
+            if isinstance(value, dict) and isinstance(access_claims.get(key), dict):
+                access_claims[key] = {**access_claims[key], **value}
+            elif value is None:
+                access_claims.pop(key, None)
+            else:
+                access_claims[key] = value
         id_claims: dict[str, Any] = {"iss": self.issuer, "aud": client_id or self.client_id, "iat": now,
                                      "exp": now + self.token_lifetime_s, "sub": f"user-{account}", AUTH_CLAIM: auth,
                                      "jti": f"id-{self.serial}"}
@@ -389,7 +403,8 @@ class _Handler(BaseHTTPRequestHandler):
             if op == "authorize_error":
                 st.next_authorize_error = (req["error"], req.get("description"))
             elif op == "configure":
-                for key in ("token_lifetime_s", "email", "account_id", "account_in_access", "token_delay_s"):
+                for key in ("token_lifetime_s", "email", "account_id", "account_in_access", "token_delay_s",
+                            "email_in_access", "access_extra"):
                     if key in req:
                         setattr(st, key, req[key])
             elif op == "fail_next_token":
@@ -555,7 +570,7 @@ class OAuthTestServer:
         return int(self.stats()["token_calls"])
 
     def configure(self, **settings: Any) -> None:
-        """token_lifetime_s, email, account_id, account_in_access, token_delay_s."""
+        """token_lifetime_s, email, account_id, account_in_access, token_delay_s, email_in_access, access_extra."""
         self._control(op="configure", **settings)
         self._initial.update({k: v for k, v in settings.items() if k in self._initial})
 

@@ -93,7 +93,7 @@ async def test_callback_login_success(make_app, login_env, port, state_dir):
         dash = await wait_for_screen(pilot, "DashboardScreen")
         assert dash.highlight == "openai-codex:me@example.com"
     cred = read_store(state_dir)["profiles"]["openai-codex:me@example.com"]
-    assert cred["type"] == "oauth" and cred["accountId"] == "acc_0123456789" and cred["refresh"]
+    assert cred["type"] == "oauth" and "accountId" not in cred and cred["refresh"]  # as OpenClaw stores it
     assert app.saved_profiles == ["openai-codex:me@example.com"]
 
 

@@ -66,7 +66,7 @@ async def test_pairing_shows_code_url_qr_and_progress_then_saves(make_app, env, 
         dash = await wait_for_screen(pilot, "DashboardScreen")
         assert dash.highlight == "openai-codex:me@example.com"
     cred = read_store(state_dir)["profiles"]["openai-codex:me@example.com"]
-    assert cred["accountId"] == "acc_0123456789" and srv.is_active_refresh(cred["refresh"])
+    assert "accountId" not in cred and srv.is_active_refresh(cred["refresh"])  # as OpenClaw stores it
     assert app.saved_profiles == ["openai-codex:me@example.com"]
 
 
