@@ -182,6 +182,9 @@ class OnboardApp(CrashSafeApp, App[int]):  # CrashSafeApp: one line + a private 
         # Keys created before this moment are dropped (see _show); inf while a screen is being replaced.
         self._keys_valid_after = -math.inf
         self._switch_id = 0
+        # Keys and pastes typed behind a key a text field is still handling (see on_event); None: none held.
+        self._held_input: list[events.Key | events.Paste] | None = None
+        self._hold_id = 0
 
     def get_line_filters(self) -> Sequence[LineFilter]:
         return [*super().get_line_filters(), _TERMINAL_SAFE]  # untrusted text never drives the terminal
@@ -218,6 +221,7 @@ class OnboardApp(CrashSafeApp, App[int]):  # CrashSafeApp: one line + a private 
         """
         self._switch_id += 1
         self._keys_valid_after = math.inf
+        self._held_input = None  # typed at the screen that is going away: dropped like the keys below
         while len(self.screen_stack) > 1:
             self.pop_screen()
         self.push_screen(screen, callback)
@@ -260,7 +264,43 @@ class OnboardApp(CrashSafeApp, App[int]):  # CrashSafeApp: one line + a private 
             return  # quitting: keys typed behind the quitting key have no screen left (Textual would raise)
         if isinstance(event, events.Key | events.Paste) and self._typed_at(event) < self._keys_valid_after:
             return  # typed at the screen that is going away
+        if isinstance(event, events.Key | events.Paste) and not event.is_forwarded:
+            if self._held_input is not None:
+                self._held_input.append(event)
+                return
+            await super().on_event(event)
+            if isinstance(event, events.Key) and event.is_forwarded and not event.is_printable:
+                self._hold_typed_input(event)
+            return
         await super().on_event(event)
+
+    def _hold_typed_input(self, key: events.Key) -> None:
+        """Hold the keys typed behind `key`, just handed to a text field, until it has acted on it.
+
+        The app hands every key of a burst to the focused widget before that widget handles the first:
+        `openrouter` Enter Enter `sk-...` typed ahead put the token into the provider field, in clear,
+        because the Enter that moves the focus on had not acted yet. A text field answers every
+        non-printable key with WizardInput.KeyDone, behind whatever the key caused (a Submitted, the
+        focus moving on); the keys held until then go where the focus is then.
+        """
+        from openclaw_onboard.screens.widgets import WizardInput
+
+        if not isinstance(self.focused, WizardInput):
+            return
+        self._held_input = []
+        self._hold_id += 1
+        # Safety net: a field removed before it answered (its screen closed) never does.
+        self.set_timer(SWITCH_GRACE_S, partial(self._release_input, self._hold_id))
+
+    async def on_wizard_input_key_done(self, message: Any) -> None:
+        await self._release_input(self._hold_id)
+
+    async def _release_input(self, hold_id: int) -> None:
+        if hold_id != self._hold_id or self._held_input is None:
+            return
+        held, self._held_input = self._held_input, None
+        for event in held:  # in typing order; one of them may hold the rest again
+            await self.on_event(event)
 
     def _typed_at(self, event: events.Key | events.Paste) -> float:
         # A terminal's lone Esc reaches us ESCAPE_DELAY after it was typed (the parser waits to see

@@ -14,6 +14,9 @@ there, by name, instead of somewhere in a screen.
 - `PagingGuard`: an OptionList whose `_move_page` (page up/down) returns instead of raising.
 - `pending_result_callback`: the callback a screen's `dismiss` would call (`_result_callbacks`), for a
   screen dismissed while a modal covers it.
+- `key_binding_chain`: the nodes and bindings the app tries a non-priority key against, focused widget
+  first (`Screen._modal_binding_chain`, what `App._check_bindings` walks), for a text field that runs a
+  bound key in typing order (screens.widgets.WizardInput).
 """
 
 from __future__ import annotations
@@ -21,13 +24,16 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, Literal
 
+from textual.binding import BindingsMap
+from textual.dom import DOMNode
+from textual.screen import Screen
 from textual.widgets import OptionList
 from textual.widgets._footer import FooterKey
 from textual.widgets._select import SelectCurrent, SelectOverlay, SelectType
 from textual.widgets._toggle_button import ToggleButton
 
 __all__ = ["FooterKey", "PagingGuard", "SelectCurrent", "SelectOverlay", "SelectType", "ToggleButton",
-           "option_line_known", "pending_result_callback", "select_type_to_search"]
+           "key_binding_chain", "option_line_known", "pending_result_callback", "select_type_to_search"]
 
 
 def option_line_known(option_list: OptionList) -> bool:
@@ -39,6 +45,12 @@ def option_line_known(option_list: OptionList) -> bool:
 def select_type_to_search(select: Any) -> bool:
     """The `type_to_search` a Select was made with."""
     return bool(select._type_to_search)
+
+
+def key_binding_chain(screen: Screen[Any]) -> list[tuple[DOMNode, BindingsMap]]:
+    """Where the app looks up a non-priority key, in its order: the focused widget, its ancestors, the screen,
+    and the app unless a modal screen hides it."""
+    return list(screen._modal_binding_chain)
 
 
 def pending_result_callback(screen: Any) -> Callable[[Any], None] | None:

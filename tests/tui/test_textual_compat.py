@@ -97,3 +97,20 @@ async def test_paging_guard_pages_and_never_raises_on_an_unlaid_list() -> None:
         options.display = False
         await pilot.pause()
         options._move_page(1)  # no room, no lines: returns instead of raising KeyError
+
+
+async def test_key_binding_chain_starts_at_the_focused_widget_and_is_what_the_app_walks() -> None:
+    from textual.widgets import Input
+
+    assert "_modal_binding_chain" in inspect.getsource(App._check_bindings)
+
+    class Host(App[None]):
+        def compose(self) -> ComposeResult:
+            yield Input(id="field")
+
+    app = Host()
+    async with app.run_test(size=(40, 10)) as pilot:
+        await pilot.pause()
+        chain = compat.key_binding_chain(app.screen)
+        assert chain[0][0] is app.query_one("#field", Input) and chain[-1][0] is app
+        assert [b.action for b in chain[0][1].key_to_bindings["backspace"]] == ["delete_left"]
