@@ -293,3 +293,39 @@ async def test_reuse_claude_cli_from_the_dashboard_beside_an_anthropic_profile(m
         await wait_for(pilot, lambda: "anthropic:claude-cli" in screen_text(again), what="the dashboard rows")
         text = screen_text(again)
         assert text.count("anthropic:claude-cli") == 1 and text.count("anthropic:work") == 1, text
+
+
+async def test_the_query_outranks_recent_use(make_app, claude_cli_home, state_dir):
+    """An Anthropic API key used recently does not win `claude cli` or `setup`: rows rank by how well the query
+    names them (label, then aliases), and recent use breaks ties only."""
+    from openclaw_onboard.core import profiles
+
+    profiles.add_api_key("anthropic", "sk-ant-api03-" + "a" * 80)
+    app = make_app(agent_id="main")
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = await wait_for_screen(pilot, "AuthChoiceScreen")
+        assert all_ids(screen)[:2] == ["group:Recently used", "api-key:anthropic"]
+        await pilot.press(*"claude cli")
+        assert highlighted_id(screen) == "claude-cli"
+        await pilot.press("ctrl+u", *"setup")
+        assert highlighted_id(screen) == "setup-token"
+        await pilot.press("ctrl+u", *"anthropic")  # its own label
+        assert highlighted_id(screen) == "api-key:anthropic"
+        await pilot.press("ctrl+u", *"claude cli", "enter")
+        await wait_for(pilot, lambda: type(app.screen).__name__ == "ConfirmScreen", what="the Claude CLI import")
+
+
+async def test_recently_used_shows_the_login_that_was_used(make_app, state_dir):
+    """A setup-token profile puts the setup-token row under "Recently used", not Anthropic's API-key row."""
+    from openclaw_onboard.core import profiles
+
+    from tests.conftest import ANTHROPIC_SETUP_TOKEN
+
+    profiles.add_token("anthropic", ANTHROPIC_SETUP_TOKEN)
+    app = make_app(agent_id="main")
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = await wait_for_screen(pilot, "AuthChoiceScreen")
+        ids = all_ids(screen)
+        assert ids[:2] == ["group:Recently used", "setup-token"]
+        assert ids.count("setup-token") == 1
+        assert ids.index("api-key:anthropic") > ids.index("group:API key for a provider")
