@@ -172,6 +172,8 @@ class OnboardApp(CrashSafeApp, App[int]):  # CrashSafeApp: one line + a private 
         self.start_on_dashboard = dashboard
         self.current_agent: str | None = agent_id
         self.agent_was_chosen = agent_id is None  # Back from AuthChoice returns to AgentSelect
+        # Where Back (esc) on the login picker leads: the screen the picker was opened from.
+        self.picker_back_to_dashboard = False
         self.input_cursor_blink = cursor_blink  # read by screens.widgets inputs
         self.first_paint_hook: Callable[[], Any] | None = None
         self.saved_profiles: list[str] = []  # what this run saved, in order (for tests and the exit message)
@@ -319,6 +321,7 @@ class OnboardApp(CrashSafeApp, App[int]):  # CrashSafeApp: one line + a private 
 
     def _agent_selected(self, result: AgentSelectResult | None) -> None:
         if isinstance(result, AgentChosen):
+            self.picker_back_to_dashboard = False
             self.show_auth_choice(result.agent_id)
         else:
             self.exit(0)
@@ -327,11 +330,15 @@ class OnboardApp(CrashSafeApp, App[int]):  # CrashSafeApp: one line + a private 
         from openclaw_onboard.screens.auth_choice import AuthChoiceScreen
 
         self.current_agent = agent_id
-        self._show(AuthChoiceScreen(agent_id, env=self.env, state=self.state), partial(self._auth_chosen, agent_id))
+        self._show(AuthChoiceScreen(agent_id, env=self.env, state=self.state,
+                                    back_to_dashboard=self.picker_back_to_dashboard),
+                   partial(self._auth_chosen, agent_id))
 
     def _auth_chosen(self, agent_id: str, result: AuthChoiceResult | None) -> None:
         if result is None or result == "quit":
             self.exit(0)
+        elif result == "back" and self.picker_back_to_dashboard:
+            self.show_dashboard(agent_id)  # opened with `a` from the dashboard: back there
         elif result == "back":
             self.show_agent_select()
         elif result == "skip":
@@ -416,6 +423,7 @@ class OnboardApp(CrashSafeApp, App[int]):  # CrashSafeApp: one line + a private 
 
     def _dashboard_done(self, result: DashboardResult | None) -> None:
         if isinstance(result, AddCredential):
+            self.picker_back_to_dashboard = True
             self.show_auth_choice(result.agent_id)
         elif result == "agents":
             self.show_agent_select()

@@ -84,6 +84,7 @@ CODEX_CLI = Choice("codex-cli", N_("Reuse Codex CLI login"), N_("Seed openai-cod
 CLAUDE_CLI = Choice("claude-cli", N_("Reuse Claude CLI login"), N_("Import {path} as anthropic:claude-cli"),
                     available=_claude_cli, keywords="anthropic")
 BACK = Choice("back", N_("← Back"), N_("Choose another agent"), group="")
+BACK_TO_DASHBOARD = Choice("back", N_("← Back"), N_("Back to the dashboard"), group="")
 SKIP = Choice("skip", N_("Skip for now"), N_("Go straight to the dashboard without adding a login"), group="")
 
 # The wizard's own flows, in display order. One line per flow.
@@ -258,9 +259,11 @@ class AuthChoiceScreen(TranslatedBindings, Screen[AuthChoiceResult]):
         Binding("ctrl+u", "clear_filter", N_("Clear filter"), show=False),
     ]
 
-    def __init__(self, agent_id: str, env: Mapping[str, str] | None = None, state: Path | None = None) -> None:
+    def __init__(self, agent_id: str, env: Mapping[str, str] | None = None, state: Path | None = None,
+                 back_to_dashboard: bool = False) -> None:
         super().__init__()
         self.agent_id = agent_id
+        self.back = BACK_TO_DASHBOARD if back_to_dashboard else BACK  # where "back" (esc) leads, as the app routes it
         self.env = env
         self.state = state
         self.items: list[Item] = []
@@ -302,14 +305,14 @@ class AuthChoiceScreen(TranslatedBindings, Screen[AuthChoiceResult]):
 
     def build_items(self) -> None:
         wizard = [(c, fmt) for c, fmt in self.available_choices()]
-        self.choices = [c for c, _fmt in wizard] + [BACK, SKIP]
+        self.choices = [c for c, _fmt in wizard] + [self.back, SKIP]
         flows = [choice_item(c, c.group, **fmt) for c, fmt in wizard]
         providers = provider_items()
         by_id = {i.id: i for i in [*flows, *providers]}
         recent = [replace(by_id[row], group=RECENT) for row in recent_choices(self.agent_id, self.state)
                   if row in by_id]
         used = {r.id for r in recent}
-        tail = [choice_item(c, "") for c in (BACK, SKIP)]
+        tail = [choice_item(c, "") for c in (self.back, SKIP)]
         self.items = [*recent, *(i for i in [*flows, *providers] if i.id not in used), *other_openclaw_items(),
                       *tail]
 

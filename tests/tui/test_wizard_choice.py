@@ -107,9 +107,41 @@ async def test_skip_opens_dashboard_and_dashboard_escape_goes_to_agents(make_app
         await pilot.press("escape")  # back, not a silent exit
         await wait_for_screen(pilot, "AgentSelectScreen")
         assert app.return_code is None
-        await pilot.press("escape")  # the first step's escape quits
+        await pilot.press("escape")  # the first step's escape asks first, as ctrl+c does
+        await wait_for_screen(pilot, "QuitConfirm")
+        assert app.return_code is None
+        await pilot.press("escape")  # "Stay"
+        await wait_for_screen(pilot, "AgentSelectScreen")
+        await pilot.press("escape", "enter")
         await wait_for(pilot, lambda: app.return_code is not None, what="exit")
     assert app.return_code == 0
+
+
+async def test_escape_on_the_picker_goes_back_where_it_came_from(make_app, make_agent):
+    """Opened with `a` from the dashboard, the picker's Esc (and its Back row) returns to the dashboard."""
+    make_agent("main")
+    app = make_app(dashboard=True)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await wait_for_screen(pilot, "DashboardScreen")
+        await pilot.press("a")
+        screen = await wait_for_screen(pilot, "AuthChoiceScreen")
+        assert "Back to the dashboard" in str(screen.query_one("#choices", OptionList).get_option("back").prompt)
+        await pilot.press("escape")
+        await wait_for_screen(pilot, "DashboardScreen")
+        await pilot.press("a")
+        await wait_for_screen(pilot, "AuthChoiceScreen")
+        await choose(pilot, "paste-token")
+        await wait_for_screen(pilot, "TokenPasteScreen")
+        await pilot.press("escape")  # the form goes back to the picker, and the picker still to the dashboard
+        await wait_for_screen(pilot, "AuthChoiceScreen")
+        await choose(pilot, "back")
+        await wait_for_screen(pilot, "DashboardScreen")
+        await pilot.press("escape")  # the dashboard's Esc goes to the agents; from there the picker goes back there
+        await wait_for_screen(pilot, "AgentSelectScreen")
+        await pilot.press("enter")
+        await wait_for_screen(pilot, "AuthChoiceScreen")
+        await pilot.press("escape")
+        await wait_for_screen(pilot, "AgentSelectScreen")
 
 
 async def test_dashboard_flag_and_add_goes_to_choices(make_app, make_agent):
