@@ -105,6 +105,7 @@ class TokenPasteScreen(TranslatedBindings, Screen[LoginResult]):
             provider if provider is not None else ("anthropic" if kind == "api-key" else ""))
         self.sub_title = _(TITLES[kind][1])
         self.saving = False
+        self.save_tried = False  # once Save was refused, a field still empty is marked ✗, not "to do"
         self._existing: dict[str, str] = {}  # profile id -> credential type, read once on mount
         self._raw_config: dict[str, Any] = {}  # openclaw.json, read once on mount (and again when saving)
 
@@ -248,15 +249,18 @@ class TokenPasteScreen(TranslatedBindings, Screen[LoginResult]):
     def revalidate(self) -> CredentialCheck:
         form = self.check()
         lines = []
-        names = [(_("provider"), form.provider), (_("profile"), form.profile),
-                 (_("key") if self.kind == "api-key" else _("token"), form.secret)]
+        names = [(_("provider"), form.provider, "#provider"), (_("profile"), form.profile, "#profile"),
+                 (_("key") if self.kind == "api-key" else _("token"), form.secret, "#secret")]
         if form.expiry is not None:
-            names.append((_("expiry"), form.expiry))
-        label_width = max(8, *(cells(name) for name, _chk in names))  # cells: translated labels may be CJK
-        for name, chk in names:
-            mark = "[$text-muted]·[/]" if chk.pending else ("[$success]✓[/]" if chk.ok else "[$error]✗[/]")
-            style = "$text-muted" if chk.pending else ("$text" if chk.ok else "$error")
+            names.append((_("expiry"), form.expiry, "#expires"))
+        label_width = max(8, *(cells(name) for name, _chk, _field in names))  # cells: translated labels may be CJK
+        for name, chk, field in names:
+            pending = chk.pending and not self.save_tried  # "to do" until Save was refused for it
+            mark = "[$text-muted]·[/]" if pending else ("[$success]✓[/]" if chk.ok else "[$error]✗[/]")
+            style = "$text-muted" if pending else ("$text" if chk.ok else "$error")
             lines.append(f"{mark} {pad(name, label_width)} [{style}]{escape(chk.message)}[/]")
+            if self.save_tried:
+                self.query_one(field).set_class(not chk.ok, "-invalid")  # the field itself, as Textual marks one
         self.query_one("#validation", Static).update("\n".join(lines))
         if form.provider_id:
             self.query_one("#profile", WizardInput).placeholder = default_profile_id(form.provider_id,
@@ -333,6 +337,8 @@ class TokenPasteScreen(TranslatedBindings, Screen[LoginResult]):
         if self.saving:
             return
         if not form.valid:
+            self.save_tried = True
+            self.revalidate()  # an empty field is now marked ✗ too, as the message says
             self.query_one("#save-error", Static).update(_("Fix the fields marked ✗ first."))
             return
         assert form.profile_id is not None
