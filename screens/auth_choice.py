@@ -92,12 +92,16 @@ WIZARD_CHOICES: list[Choice] = [CODEX, CODEX_DEVICE, SETUP_TOKEN, PASTE_TOKEN, A
 
 
 def recommended_codex(env: Mapping[str, str] | None) -> tuple[str, str]:
-    """The Codex login that fits this machine and why: browser on a desktop, pairing elsewhere."""
+    """The Codex login that fits this machine and why: browser on a desktop or wherever BROWSER names one
+    (the login opens it, as core.oauth.login.browser_plan says), pairing elsewhere."""
     import os
 
     from openclaw_onboard.core.oauth.login import detect_remote
 
-    remote = detect_remote(os.environ if env is None else env)
+    env = os.environ if env is None else env
+    if (env.get("BROWSER") or "").strip():
+        return CODEX.id, _("Suggested: the browser login (BROWSER is set); device pairing is one ↓ away.")
+    remote = detect_remote(env)
     if remote is not None:
         if "SSH" in remote:
             return CODEX_DEVICE.id, _("Suggested: device pairing (SSH session); the browser login is one ↑ away.")
@@ -282,7 +286,7 @@ class AuthChoiceScreen(TranslatedBindings, Screen[AuthChoiceResult]):
         with Vertical(id="choice-body"):
             yield tr(Static(id="choice-title", classes="title"),
                      lambda: _("How should agent {agent_id} log in?").format(agent_id=f"[b]{escape(self.agent_id)}[/]"))
-            yield tr(Static(id="choice-why", classes="hint"), lambda: escape(recommended_codex(self.env)[1]))
+            yield tr(Static(id="choice-why", classes="hint"), self.hint)
             # WizardInput: follows the app's cursor-blink setting (a blinking cursor makes snapshots flaky).
             yield tr(WizardInput(id="filter", compact=True),
                      lambda: _("type to filter: provider, e.g. openrouter, kimi, z.ai…"))
@@ -290,8 +294,18 @@ class AuthChoiceScreen(TranslatedBindings, Screen[AuthChoiceResult]):
             yield Static("", id="choice-count", classes="hint")
         yield FittingFooter()
 
+    def hint(self) -> str:
+        """The suggestion line. Its "one ↑ away" is about the cursor: with recently used rows first (the
+        cursor starts on them) it names the suggested Codex login instead."""
+        suggested, why = recommended_codex(self.env)
+        if any(i.group == RECENT for i in self.items):
+            login = _(CODEX.title) if suggested == CODEX.id else _(CODEX_DEVICE.title)
+            return escape(_("Recently used first. Suggested Codex login: {login}.").format(login=login))
+        return escape(why)
+
     def on_mount(self) -> None:
         self.build_items()
+        self.query_one("#choice-why", Static).update(self.hint())
         self.refilter("")
         self.query_one("#filter", Input).focus()
 

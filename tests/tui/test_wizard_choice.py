@@ -361,3 +361,28 @@ async def test_recently_used_shows_the_login_that_was_used(make_app, state_dir):
         assert ids[:2] == ["group:Recently used", "setup-token"]
         assert ids.count("setup-token") == 1
         assert ids.index("api-key:anthropic") > ids.index("group:API key for a provider")
+
+
+async def test_browser_set_without_a_display_suggests_the_browser_login(make_app, tui_env):
+    """The login opens BROWSER wherever it is set (core.oauth.login.browser_plan): the suggestion agrees."""
+    env = {k: v for k, v in tui_env.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY")}
+    app = make_app(agent_id="main", env={**env, "BROWSER": "w3m"})
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await wait_for_screen(pilot, "AuthChoiceScreen")
+        assert highlighted_id(screen) == "codex"
+        assert "Suggested: the browser login (BROWSER is set)" in screen_text(app)
+
+
+async def test_the_suggestion_line_agrees_with_the_cursor_on_a_recent_row(make_app, tui_env, state_dir):
+    """With a recently used row first (the cursor starts there), the line does not say "one ↑ away"."""
+    from openclaw_onboard.core import profiles
+
+    profiles.add_api_key("openrouter", "sk-or-v1-" + "a" * 64)
+    env = {k: v for k, v in tui_env.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY")}
+    app = make_app(agent_id="main", env=env)
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = await wait_for_screen(pilot, "AuthChoiceScreen")
+        assert highlighted_id(screen) == "api-key:openrouter"
+        text = screen_text(app)
+        assert "one ↑ away" not in text
+        assert "Recently used first. Suggested Codex login: OpenAI Codex device pairing." in text
