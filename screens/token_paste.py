@@ -259,8 +259,9 @@ class TokenPasteScreen(TranslatedBindings, Screen[LoginResult]):
             mark = "[$text-muted]·[/]" if pending else ("[$success]✓[/]" if chk.ok else "[$error]✗[/]")
             style = "$text-muted" if pending else ("$text" if chk.ok else "$error")
             lines.append(f"{mark} {pad(name, label_width)} [{style}]{escape(chk.message)}[/]")
-            if self.save_tried:
-                self.query_one(field).set_class(not chk.ok, "-invalid")  # the field itself, as Textual marks one
+            if self.save_tried:  # the field itself, as Textual marks one (a setup-token's provider is fixed text)
+                for widget in self.query(field):
+                    widget.set_class(not chk.ok, "-invalid")
         self.query_one("#validation", Static).update("\n".join(lines))
         if form.provider_id:
             self.query_one("#profile", WizardInput).placeholder = default_profile_id(form.provider_id,
