@@ -186,6 +186,24 @@ class TokenPasteScreen(TranslatedBindings, Screen[LoginResult]):
             self.set_class(self.storage == rid, f"-{rid}")
         self.query_one("#save-error", Static).update("")
         self.revalidate()
+        self.call_after_refresh(self.fit_rows)  # the chosen storage's rows are laid out by then
+
+    def fit_rows(self) -> None:
+        """Drop the blank line between the rows when the form would not fit the terminal otherwise (the
+        command rows at 80x24 pushed Save off screen), and give it back when there is room again."""
+        body = self.query_one("#paste-body")
+        if body.has_class("-tight"):
+            rows = sum(1 for row in body.query(".row") if row.display)
+            used = max((child.virtual_region_with_margin.bottom for child in body.children if child.display),
+                       default=0)
+            room = body.scrollable_content_region.height - used
+            if body.max_scroll_y == 0 and room >= rows:
+                body.remove_class("-tight")
+        elif body.max_scroll_y > 0:
+            body.add_class("-tight")
+
+    def on_resize(self) -> None:
+        self.call_after_refresh(self.fit_rows)
 
     def _ref_input(self) -> RefInput | None:
         """The "store as" rows as core's RefInput; None while "plaintext" is chosen."""
@@ -218,6 +236,7 @@ class TokenPasteScreen(TranslatedBindings, Screen[LoginResult]):
         self._raw_config = self._config() if self.kind in REF_KINDS else {}
         self.fit_field_labels()
         self.revalidate()
+        self.call_after_refresh(self.fit_rows)
         first = "#secret" if self.kind == "setup-token" or self.initial_provider else "#provider"
         self.query_one(first).focus()
 
