@@ -191,7 +191,10 @@ class TokenPasteScreen(TranslatedBindings, Screen[LoginResult]):
     def fit_rows(self) -> None:
         """Drop the blank line between the rows when the form would not fit the terminal otherwise (the
         command rows at 80x24 pushed Save off screen), and give it back when there is room again."""
-        body = self.query_one("#paste-body")
+        bodies = self.query("#paste-body")
+        if not self.is_attached or not bodies:
+            return  # called after a refresh: the screen may have left meanwhile (a mashed Esc)
+        body = bodies.first()
         if body.has_class("-tight"):
             rows = sum(1 for row in body.query(".row") if row.display)
             used = max((child.virtual_region_with_margin.bottom for child in body.children if child.display),
