@@ -248,8 +248,9 @@ def cmd_refresh(args: argparse.Namespace) -> int:
     if args.profile_id:
         return present(refresh_profile(args.profile_id, agent_id, force=args.force))
     targets = oauth_profile_ids(agent_id)
-    if not targets:
-        raise ValidationError(_("Agent {agent} has no OAuth profiles to refresh").format(agent=agent_id))
+    if not targets:  # nothing failed: a script refreshing every agent must not stop here
+        _out(_("Nothing to refresh: agent {agent} has no OAuth profiles.").format(agent=agent_id))
+        return 0
     failures = 0
     for pid in targets:  # one failing profile never stops the others (issue 11.3)
         try:

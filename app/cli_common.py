@@ -41,10 +41,18 @@ def stdin_is_tty() -> bool:
         return False
 
 
+PASTE_START, PASTE_END = b"\x1b[200~", b"\x1b[201~"  # a bracketed paste, as the terminal marks it
+
+
 def _read_tty_hidden(prompt: str) -> str:
     """Read a secret from the terminal without echo. A paste that the terminal delivers as several
-    lines (wrapped output copied with its line breaks) is read whole: lines that arrive right after
-    the first one are part of the same paste."""
+    lines (wrapped output copied with its line breaks) is read whole.
+
+    The terminal is asked for bracketed paste, so it marks where a paste begins and ends: every line up to
+    the end mark is the paste, however the lines arrive (the last line of a paste without a final line
+    break only arrives with the Enter that follows). A terminal that does not mark pastes: lines that
+    arrive right after the first one are part of the same paste.
+    """
     try:
         import select
         import termios
@@ -57,23 +65,35 @@ def _read_tty_hidden(prompt: str) -> str:
     new = termios.tcgetattr(fd)
     new[3] &= ~termios.ECHO
     chunks: list[bytes] = []
+    bracketed = _stderr_is_tty()
     try:
         termios.tcsetattr(fd, termios.TCSAFLUSH, new)  # echo off before the prompt invites the paste
-        sys.stderr.write(prompt)
+        sys.stderr.write(prompt + ("\x1b[?2004h" if bracketed else ""))
         sys.stderr.flush()
         data = os.read(fd, 65536)  # canonical mode: one line per read
         if data:
             chunks.append(data)
-            while select.select([fd], [], [], PASTE_CONTINUATION_S)[0]:
-                data = os.read(fd, 65536)
-                if not data.strip():
-                    break
-                chunks.append(data)
+            if PASTE_START in data:
+                while PASTE_END not in b"".join(chunks) and (data := os.read(fd, 65536)):
+                    chunks.append(data)
+            else:
+                while select.select([fd], [], [], PASTE_CONTINUATION_S)[0]:
+                    data = os.read(fd, 65536)
+                    if not data.strip():
+                        break
+                    chunks.append(data)
     finally:
         termios.tcsetattr(fd, termios.TCSADRAIN, old)
-        sys.stderr.write("\n")
+        sys.stderr.write(("\x1b[?2004l" if bracketed else "") + "\n")
         sys.stderr.flush()
-    return b"".join(chunks).decode("utf-8", "replace")
+    return b"".join(chunks).replace(PASTE_START, b"").replace(PASTE_END, b"").decode("utf-8", "replace")
+
+
+def _stderr_is_tty() -> bool:
+    try:
+        return sys.stderr is not None and sys.stderr.isatty()
+    except (ValueError, OSError):
+        return False
 
 
 def read_secret(prompt: str, *, what: str | None = None, example: str = "") -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import TYPE_CHECKING
 
-from openclaw_onboard.core.i18n import _, human, ngettext
+from openclaw_onboard.core.i18n import N_, _, human, ngettext
 
 if TYPE_CHECKING:
     import argparse
@@ -13,8 +13,20 @@ if TYPE_CHECKING:
     from openclaw_onboard.core.doctor import Finding
 
 
+# The text output's words for a finding's severity and check (--json keeps the ids).
+SEVERITY_WORDS = {"error": N_("error"), "warning": N_("warning"), "info": N_("info")}
+CHECK_WORDS = {"config": N_("config"), "credential": N_("credential"), "era": N_("era"), "legacy": N_("legacy"),
+               "lock": N_("lock"), "permissions": N_("permissions"), "store": N_("store"),
+               "temp-file": N_("temp-file"), "trust": N_("trust")}
+
+
+def _word(words: dict[str, str], key: str) -> str:
+    return _(words[key]) if key in words else key
+
+
 def _print_findings(findings: list[Finding]) -> None:
     from openclaw_onboard.core.sanitize import clean
+    from openclaw_onboard.core.textwidth import cells, pad
 
     if not findings:
         print(_("No problems found."))
@@ -27,10 +39,13 @@ def _print_findings(findings: list[Finding]) -> None:
     print(ngettext("{n} finding ({summary}):", "{n} findings ({summary}):", len(findings)).format(
         n=len(findings), summary=summary))
     fix = _("fix: {command}")
+    # Columns as wide as this language's words, in cells (a Korean word takes two a character).
+    sev_width = max(8, *(cells(_word(SEVERITY_WORDS, f.severity)) + 1 for f in findings))
+    check_width = max(12, *(cells(_word(CHECK_WORDS, f.check)) + 1 for f in findings))
     for f in findings:  # subjects and messages carry file names and ids: untrusted, sanitised
-        # severity and check are ids (as in --json); the check's own message is core's text
-        print(f"  {f.severity:<8}{f.check:<12}{clean(f.subject)}: {clean(human(f.message))}")
-        print(f"  {'':<20}" + fix.format(command=clean(f.fix)))
+        print(f"  {pad(_word(SEVERITY_WORDS, f.severity), sev_width)}{pad(_word(CHECK_WORDS, f.check), check_width)}"
+              f"{clean(f.subject)}: {clean(human(f.message))}")
+        print("  " + " " * (sev_width + check_width) + fix.format(command=clean(f.fix)))
     fixable = sum(f.fixable for f in findings)
     if fixable:
         print(ngettext("Run `openclaw doctor --fix` to apply {n} safe fix.",

@@ -89,6 +89,20 @@ _STATUS_WORDS = {"ok": N_("ok"), "expiring": N_("expiring"), "expired": N_("expi
                  "static": N_("static")}
 
 
+def _missing_with_models(status: AgentStatus) -> list[str]:
+    """Each provider without auth with the configured models that need it: `openai (for openai/gpt-5.5)`,
+    so the line says what to log in for and why."""
+    from openclaw_onboard.core.agentconfig import provider_of
+
+    shown = []
+    in_use = status.models.in_use if status.models is not None else []
+    for provider in status.missing_providers:
+        models = [ref for ref in in_use if provider_of(ref) == provider]
+        shown.append(_("{provider} (for {models})").format(provider=provider, models=", ".join(models))
+                     if models else provider)
+    return shown
+
+
 def _status_word(status: str) -> str:
     return _(_STATUS_WORDS[status]) if status in _STATUS_WORDS else status
 
@@ -205,7 +219,7 @@ def text_lines(status: AgentStatus) -> list[str]:
         for key in ps.env:
             lines.append(f"    env: {key.var} ({key.source})")
 
-    missing = ", ".join(status.missing_providers) if status.missing_providers else none
+    missing = ", ".join(_missing_with_models(status)) if status.missing_providers else none
     lines.append(_("Missing auth: {providers}").format(providers=missing))
 
     timed = [p for p in status.profiles if p.type in ("oauth", "token")]

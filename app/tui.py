@@ -158,6 +158,8 @@ class OnboardApp(CrashSafeApp, CrashHooksApp[int]):  # CrashSafeApp: one line + 
         self.start_on_dashboard = dashboard
         self.current_agent: str | None = agent_id
         self.agent_was_chosen = agent_id is None  # Back from AuthChoice returns to AgentSelect
+        # Where Back (esc) on the login picker leads: the screen the picker was opened from.
+        self.picker_back_to_dashboard = False
         self.input_cursor_blink = cursor_blink  # read by screens.widgets inputs
         self.first_paint_hook: Callable[[], Any] | None = None
         self.saved_profiles: list[str] = []  # what this run saved, in order (for tests and the exit message)
@@ -168,6 +170,9 @@ class OnboardApp(CrashSafeApp, CrashHooksApp[int]):  # CrashSafeApp: one line + 
         # Keys created before this moment are dropped (see _show); inf while a screen is being replaced.
         self._keys_valid_after = -math.inf
         self._switch_id = 0
+        # Keys and pastes typed behind a key a text field is still handling (see on_event); None: none held.
+        self._held_input: list[events.Key | events.Paste] | None = None
+        self._hold_id = 0
 
     def get_line_filters(self) -> Sequence[LineFilter]:
         return [*super().get_line_filters(), _TERMINAL_SAFE]  # untrusted text never drives the terminal
@@ -204,6 +209,7 @@ class OnboardApp(CrashSafeApp, CrashHooksApp[int]):  # CrashSafeApp: one line + 
         """
         self._switch_id += 1
         self._keys_valid_after = math.inf
+        self._held_input = None  # typed at the screen that is going away: dropped like the keys below
         while len(self.screen_stack) > 1:
             self.pop_screen()
         self.push_screen(screen, callback)
@@ -246,7 +252,43 @@ class OnboardApp(CrashSafeApp, CrashHooksApp[int]):  # CrashSafeApp: one line + 
             return  # quitting: keys typed behind the quitting key have no screen left (Textual would raise)
         if isinstance(event, events.Key | events.Paste) and self._typed_at(event) < self._keys_valid_after:
             return  # typed at the screen that is going away
+        if isinstance(event, events.Key | events.Paste) and not event.is_forwarded:
+            if self._held_input is not None:
+                self._held_input.append(event)
+                return
+            await super().on_event(event)
+            if isinstance(event, events.Key) and event.is_forwarded and not event.is_printable:
+                self._hold_typed_input(event)
+            return
         await super().on_event(event)
+
+    def _hold_typed_input(self, key: events.Key) -> None:
+        """Hold the keys typed behind `key`, just handed to a text field, until it has acted on it.
+
+        The app hands every key of a burst to the focused widget before that widget handles the first:
+        `openrouter` Enter Enter `sk-...` typed ahead put the token into the provider field, in clear,
+        because the Enter that moves the focus on had not acted yet. A text field answers every
+        non-printable key with WizardInput.KeyDone, behind whatever the key caused (a Submitted, the
+        focus moving on); the keys held until then go where the focus is then.
+        """
+        from openclaw_onboard.screens.widgets import WizardInput
+
+        if not isinstance(self.focused, WizardInput):
+            return
+        self._held_input = []
+        self._hold_id += 1
+        # Safety net: a field removed before it answered (its screen closed) never does.
+        self.set_timer(SWITCH_GRACE_S, partial(self._release_input, self._hold_id))
+
+    async def on_wizard_input_key_done(self, message: Any) -> None:
+        await self._release_input(self._hold_id)
+
+    async def _release_input(self, hold_id: int) -> None:
+        if hold_id != self._hold_id or self._held_input is None:
+            return
+        held, self._held_input = self._held_input, None
+        for event in held:  # in typing order; one of them may hold the rest again
+            await self.on_event(event)
 
     def _typed_at(self, event: events.Key | events.Paste) -> float:
         # A terminal's lone Esc reaches us ESCAPE_DELAY after it was typed (the parser waits to see
@@ -265,6 +307,7 @@ class OnboardApp(CrashSafeApp, CrashHooksApp[int]):  # CrashSafeApp: one line + 
 
     def _agent_selected(self, result: AgentSelectResult | None) -> None:
         if isinstance(result, AgentChosen):
+            self.picker_back_to_dashboard = False
             self.show_auth_choice(result.agent_id)
         else:
             self.exit(0)
@@ -273,11 +316,15 @@ class OnboardApp(CrashSafeApp, CrashHooksApp[int]):  # CrashSafeApp: one line + 
         from openclaw_onboard.screens.auth_choice import AuthChoiceScreen
 
         self.current_agent = agent_id
-        self._show(AuthChoiceScreen(agent_id, env=self.env, state=self.state), partial(self._auth_chosen, agent_id))
+        self._show(AuthChoiceScreen(agent_id, env=self.env, state=self.state,
+                                    back_to_dashboard=self.picker_back_to_dashboard),
+                   partial(self._auth_chosen, agent_id))
 
     def _auth_chosen(self, agent_id: str, result: AuthChoiceResult | None) -> None:
         if result is None or result == "quit":
             self.exit(0)
+        elif result == "back" and self.picker_back_to_dashboard:
+            self.show_dashboard(agent_id)  # opened with `a` from the dashboard: back there
         elif result == "back":
             self.show_agent_select()
         elif result == "skip":
@@ -372,6 +419,7 @@ class OnboardApp(CrashSafeApp, CrashHooksApp[int]):  # CrashSafeApp: one line + 
 
     def _dashboard_done(self, result: DashboardResult | None) -> None:
         if isinstance(result, AddCredential):
+            self.picker_back_to_dashboard = True
             self.show_auth_choice(result.agent_id)
         elif result == "agents":
             self.show_agent_select()

@@ -191,7 +191,10 @@ def _masked(cred: AnyCredential | CredentialView, secret: str | None) -> str:
     if not secret:
         ref = getattr(cred, "keyRef", None) or getattr(cred, "tokenRef", None)
         if ref is not None:
-            return f"ref {ref.source}:{ref.id}"
+            # The provider alias names what resolves it (an exec command, a file): `exec:value` alone says
+            # nothing. The default alias is left out, as OpenClaw's refs may leave it out.
+            alias = f"{ref.provider}:" if ref.provider and ref.provider != "default" else ""
+            return f"ref {ref.source}:{alias}{ref.id}"
     return mask_secret(secret)
 
 

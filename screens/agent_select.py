@@ -249,8 +249,12 @@ class AgentSelectScreen(WizardScreen[AgentSelectResult]):
     def action_escape(self) -> None:
         if self.adding:
             self.hide_add()
-        else:
-            self.dismiss("quit")
+        else:  # the first step: esc asks, as ctrl+c does (OnboardApp's question), rather than quitting at once
+            ask = getattr(self.app, "action_request_quit", None)
+            if ask is not None:
+                ask()
+            else:
+                self.dismiss("quit")
 
     def action_quit_wizard(self) -> None:
         self.dismiss("quit")

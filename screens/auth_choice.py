@@ -7,13 +7,16 @@ an `AuthChosen(choice)` whose choice is
 - `api-key:<provider>` for a provider of OpenClaw's catalog (core.providers) that takes an API key;
 - or "back", "skip", "quit".
 
-Providers the agent already has profiles for come first ("Recently used"), most recently used first.
+The logins the agent's profiles came from come first ("Recently used": the API-key row of a provider for an
+api_key profile, the setup-token for an Anthropic token...), most recently used first. Typing ranks every row
+by how well the query matches its label, then its aliases; recent use only breaks ties.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from openclaw_onboard.core.cli_imports import claude_cli_available, codex_cli_available
@@ -85,6 +88,7 @@ CODEX_CLI = Choice("codex-cli", N_("Reuse Codex CLI login"), N_("Seed openai-cod
 CLAUDE_CLI = Choice("claude-cli", N_("Reuse Claude CLI login"), N_("Import {path} as anthropic:claude-cli"),
                     available=_claude_cli, keywords="anthropic")
 BACK = Choice("back", N_("← Back"), N_("Choose another agent"), group="")
+BACK_TO_DASHBOARD = Choice("back", N_("← Back"), N_("Back to the dashboard"), group="")
 SKIP = Choice("skip", N_("Skip for now"), N_("Go straight to the dashboard without adding a login"), group="")
 
 # The wizard's own flows, in display order. One line per flow.
@@ -93,12 +97,16 @@ WIZARD_CHOICES: list[Choice] = [CODEX, CODEX_DEVICE, COPILOT, SETUP_TOKEN, PASTE
 
 
 def recommended_codex(env: Mapping[str, str] | None) -> tuple[str, str]:
-    """The Codex login that fits this machine and why: browser on a desktop, pairing elsewhere."""
+    """The Codex login that fits this machine and why: browser on a desktop or wherever BROWSER names one
+    (the login opens it, as core.oauth.login.browser_plan says), pairing elsewhere."""
     import os
 
     from openclaw_onboard.core.oauth.login import detect_remote
 
-    remote = detect_remote(os.environ if env is None else env)
+    env = os.environ if env is None else env
+    if (env.get("BROWSER") or "").strip():
+        return CODEX.id, _("Suggested: the browser login (BROWSER is set); device pairing is one ↓ away.")
+    remote = detect_remote(env)
     if remote is not None:
         if "SSH" in remote:
             return CODEX_DEVICE.id, _("Suggested: device pairing (SSH session); the browser login is one ↑ away.")
@@ -119,12 +127,21 @@ def choice_search(choice: Choice, **fmt: str) -> str:
 
 @dataclass(frozen=True)
 class Item:
-    """One selectable row: its id, its prompt markup, the text a filter matches, its group."""
+    """One selectable row: its id, its prompt markup, the text a filter matches, its group, and what a query
+    is ranked against: the label (as shown, and in English) and its aliases (ids, keywords, other names)."""
 
     id: str
     prompt: str
     search: str
     group: str
+    label: str = ""
+    aliases: str = ""
+
+
+def choice_item(choice: Choice, group: str, **fmt: str) -> Item:
+    labels = "\n".join(dict.fromkeys((choice.title, _(choice.title))))  # English and as shown
+    return Item(choice.id, choice_prompt(choice, **fmt), choice_search(choice, **fmt), group, labels,
+                f"{choice.keywords} {choice.id}")
 
 
 def provider_items() -> list[Item]:
@@ -139,7 +156,8 @@ def provider_items() -> list[Item]:
         env = f"  [$text-muted]{escape(keys[0])}[/]" if keys else ""
         prompt = f"{escape(entry.label)} [$text-muted]({escape(entry.id)}){escape(extra)}[/]{env}"
         search = f"{entry.search_text} {' '.join(entry.env).lower()} api key"
-        items.append(Item(API_KEY_PREFIX + entry.id, prompt, search, API_KEYS))
+        items.append(Item(API_KEY_PREFIX + entry.id, prompt, search, API_KEYS, entry.label,
+                          f"{entry.id} {entry.search_text} {' '.join(entry.env)}"))
     return items
 
 
@@ -156,12 +174,15 @@ def other_openclaw_items() -> list[Item]:
             hint = f" · {choice.hint}" if choice.hint else ""
             prompt = f"{escape(choice.label)} [$text-muted]({escape(choice.kind)}{escape(hint)})[/]"
             search = f"{entry.search_text} {choice.label.lower()} {choice.kind} {choice.hint.lower()}"
-            items.append(Item(OPENCLAW_PREFIX + choice.id, prompt, search, OTHER_LOGINS))
+            items.append(Item(OPENCLAW_PREFIX + choice.id, prompt, search, OTHER_LOGINS, choice.label,
+                              f"{choice.id} {entry.search_text}"))
     return items
 
 
-def recent_providers(agent_id: str, state: Path | None) -> list[str]:
-    """Providers of the agent's profiles, most recently used first (usageStats.lastUsed)."""
+def recent_choices(agent_id: str, state: Path | None) -> list[str]:
+    """The picker rows the agent's profiles were made with, most recently used first (usageStats.lastUsed):
+    an api_key profile's provider row, `setup-token` for an Anthropic token, `paste-token` for another token,
+    the Codex or Claude CLI login for an OAuth one."""
     from openclaw_onboard.core import views
     from openclaw_onboard.core.paths import agent_paths
 
@@ -172,26 +193,54 @@ def recent_providers(agent_id: str, state: Path | None) -> list[str]:
     usage = snap.store.usageStats or {}
     last: dict[str, float] = {}
     for pid, cred in snap.store.profiles.items():
-        used = getattr(usage.get(pid), "lastUsed", None) or 0
-        last[cred.provider] = max(last.get(cred.provider, 0), used)
+        row = _made_with(cred.type, cred.provider)
+        if row is not None:
+            used = getattr(usage.get(pid), "lastUsed", None) or 0
+            last[row] = max(last.get(row, 0), used)
     return sorted(last, key=lambda p: -last[p])
+
+
+def _made_with(kind: str, provider: str) -> str | None:
+    if kind == "api_key":
+        return API_KEY_PREFIX + provider
+    if kind == "token":
+        return SETUP_TOKEN.id if provider == "anthropic" else PASTE_TOKEN.id
+    if kind == "oauth":
+        return {"openai-codex": CODEX.id, "anthropic": CLAUDE_CLI.id}.get(provider)
+    return None
 
 
 def matches(item: Item, query: str) -> bool:
     return all(word in item.search for word in query.lower().split())
 
 
+_WORD = re.compile(r"\w+")
+
+
 def rank(item: Item, query: str) -> int:
-    """Best matches first: the id starts with the query, then a word does, then anything contains it."""
+    """How well `query` names the row (0 best): the label or id itself, then what the label starts with,
+    then every query word starting a label word (`claude cli` -> "Reuse Claude CLI login"), then an alias's
+    word, then a part of the label or aliases; a row that only matched its description comes last."""
     q = query.lower().strip()
-    ident = item.id.removeprefix(API_KEY_PREFIX)
-    if not q or ident.startswith(q):
+    if not q:
         return 0
-    if any(word.startswith(q) for word in item.search.split()[:3]):  # id and label words
+    label, aliases = item.label.lower(), item.aliases.lower()
+    ident = item.id.partition(":")[2] if item.id.startswith((API_KEY_PREFIX, OPENCLAW_PREFIX)) else item.id
+    labels = label.split("\n")
+    if q == ident or q in labels:
+        return 0
+    if ident.startswith(q) or any(text.startswith(q) for text in labels):
         return 1
-    if any(word.startswith(q) for word in item.search.split()):
+    words = _WORD.findall(q)
+    label_words = _WORD.findall(label)
+    if words and all(any(w.startswith(qw) for w in label_words) for qw in words):
         return 2
-    return 3
+    alias_words = label_words + _WORD.findall(f"{ident} {aliases}")
+    if words and all(any(w.startswith(qw) for w in alias_words) for qw in words):
+        return 3
+    if all(qw in f"{label} {aliases}" for qw in words):
+        return 4
+    return 5
 
 
 def choice_result(option_id: str) -> AuthChoiceResult:
@@ -219,9 +268,11 @@ class AuthChoiceScreen(TranslatedBindings, Screen[AuthChoiceResult]):
         Binding("ctrl+u", "clear_filter", N_("Clear filter"), show=False),
     ]
 
-    def __init__(self, agent_id: str, env: Mapping[str, str] | None = None, state: Path | None = None) -> None:
+    def __init__(self, agent_id: str, env: Mapping[str, str] | None = None, state: Path | None = None,
+                 back_to_dashboard: bool = False) -> None:
         super().__init__()
         self.agent_id = agent_id
+        self.back = BACK_TO_DASHBOARD if back_to_dashboard else BACK  # where "back" (esc) leads, as the app routes it
         self.env = env
         self.state = state
         self.items: list[Item] = []
@@ -240,7 +291,7 @@ class AuthChoiceScreen(TranslatedBindings, Screen[AuthChoiceResult]):
         with Vertical(id="choice-body"):
             yield tr(Static(id="choice-title", classes="title"),
                      lambda: _("How should agent {agent_id} log in?").format(agent_id=f"[b]{escape(self.agent_id)}[/]"))
-            yield tr(Static(id="choice-why", classes="hint"), lambda: escape(recommended_codex(self.env)[1]))
+            yield tr(Static(id="choice-why", classes="hint"), self.hint)
             # WizardInput: follows the app's cursor-blink setting (a blinking cursor makes snapshots flaky).
             yield tr(WizardInput(id="filter", compact=True),
                      lambda: _("type to filter: provider, e.g. openrouter, kimi, z.ai…"))
@@ -248,8 +299,18 @@ class AuthChoiceScreen(TranslatedBindings, Screen[AuthChoiceResult]):
             yield Static("", id="choice-count", classes="hint")
         yield FittingFooter()
 
+    def hint(self) -> str:
+        """The suggestion line. Its "one ↑ away" is about the cursor: with recently used rows first (the
+        cursor starts on them) it names the suggested Codex login instead."""
+        suggested, why = recommended_codex(self.env)
+        if any(i.group == RECENT for i in self.items):
+            login = _(CODEX.title) if suggested == CODEX.id else _(CODEX_DEVICE.title)
+            return escape(_("Recently used first. Suggested Codex login: {login}.").format(login=login))
+        return escape(why)
+
     def on_mount(self) -> None:
         self.build_items()
+        self.query_one("#choice-why", Static).update(self.hint())
         self.refilter("")
         self.query_one("#filter", Input).focus()
 
@@ -263,24 +324,30 @@ class AuthChoiceScreen(TranslatedBindings, Screen[AuthChoiceResult]):
 
     def build_items(self) -> None:
         wizard = [(c, fmt) for c, fmt in self.available_choices()]
-        self.choices = [c for c, _fmt in wizard] + [BACK, SKIP]
-        flows = [Item(c.id, choice_prompt(c, **fmt), choice_search(c, **fmt), c.group) for c, fmt in wizard]
+        self.choices = [c for c, _fmt in wizard] + [self.back, SKIP]
+        flows = [choice_item(c, c.group, **fmt) for c, fmt in wizard]
         providers = provider_items()
-        by_id = {i.id: i for i in providers}
-        recent = [by_id[API_KEY_PREFIX + p] for p in recent_providers(self.agent_id, self.state)
-                  if API_KEY_PREFIX + p in by_id]
-        recent = [Item(i.id, i.prompt, i.search, RECENT) for i in recent]
-        rest = [i for i in providers if i not in {by_id.get(r.id) for r in recent}]
-        tail = [Item(c.id, choice_prompt(c), choice_search(c), "") for c in (BACK, SKIP)]
-        self.items = [*recent, *flows, *rest, *other_openclaw_items(), *tail]
+        by_id = {i.id: i for i in [*flows, *providers]}
+        recent = [replace(by_id[row], group=RECENT) for row in recent_choices(self.agent_id, self.state)
+                  if row in by_id]
+        used = {r.id for r in recent}
+        tail = [choice_item(c, "") for c in (self.back, SKIP)]
+        self.items = [*recent, *(i for i in [*flows, *providers] if i.id not in used), *other_openclaw_items(),
+                      *tail]
 
     def refilter(self, query: str) -> None:
         choices = self.query_one("#choices", OptionList)
         shown = [i for i in self.items if i.group == "" or matches(i, query)]
-        if query.strip():  # within each group, best matches first (`openr` -> OpenRouter, not Arcee's proxy)
-            groups = list(dict.fromkeys(i.group for i in shown))
-            shown = [i for g in groups for i in sorted((x for x in shown if x.group == g),
-                                                        key=lambda x: rank(x, query))]
+        if query.strip():
+            # Best matches first, across groups: a group goes as high as its best row, and within it the
+            # best rows first (`openr` -> OpenRouter, not Arcee's proxy). On a tie the list's order stands,
+            # so "Recently used" wins ties only. Back and Skip stay last.
+            ranks = {i.id: rank(i, query) for i in shown}
+            groups = list(dict.fromkeys(i.group for i in shown if i.group))
+            best = {g: min(ranks[i.id] for i in shown if i.group == g) for g in groups}
+            shown = [*(i for g in sorted(groups, key=lambda g: best[g])
+                       for i in sorted((x for x in shown if x.group == g), key=lambda x: ranks[x.id])),
+                     *(i for i in shown if not i.group)]
         options: list[Option | None] = []
         group = None
         for item in shown:

@@ -401,7 +401,9 @@ class CodexLoginScreen(TranslatedBindings, LoginActions, Screen[LoginResult]):
     def action_copy_url(self) -> None:
         if self.url:
             self.app.copy_to_clipboard(self.url)
-            self.notify(_("Login URL copied to the clipboard (OSC 52)"), timeout=3)
+            # OSC 52 asks the terminal to copy; nothing says whether it did (tmux or a terminal may refuse).
+            self.notify(_("Login URL sent to the terminal (OSC 52); if your terminal blocks it, select the URL "
+                          "on screen."), timeout=6)
 
     def action_focus_paste(self) -> None:
         self.query_one("#paste", PasteInput).focus()

@@ -341,12 +341,15 @@ class DeviceLoginScreen(TranslatedBindings, LoginActions, Screen[LoginResult]):
     def action_copy_code(self) -> None:
         if self.code is not None:
             self.app.copy_to_clipboard(self.code.user_code)
-            self.notify(_("Code copied to the clipboard (OSC 52)"), timeout=3)
+            # OSC 52 asks the terminal to copy; nothing says whether it did (tmux or a terminal may refuse).
+            self.notify(_("Code sent to the terminal (OSC 52); if your terminal blocks it, select the code on "
+                          "screen."), timeout=6)
 
     def action_copy_url(self) -> None:
         if self.code is not None:
             self.app.copy_to_clipboard(self.code.verification_url)
-            self.notify(_("URL copied to the clipboard (OSC 52)"), timeout=3)
+            self.notify(_("URL sent to the terminal (OSC 52); if your terminal blocks it, select the URL on "
+                          "screen."), timeout=6)
 
     async def action_retry(self) -> None:
         if self.phase != "error":

@@ -31,6 +31,13 @@ from textual.widgets import Static
 SECRET_FIELDS = ("key", "token", "access", "refresh", "idToken")
 # Metadata shown in this order; anything else the file carries follows (masked: it may be a secret).
 KNOWN_FIELDS = ("type", "provider", "email", "accountId", "projectId", "enterpriseUrl", "displayName", "clientId")
+# The pane's own labels, in the reader's language; the other rows are named by their JSON field, as stored.
+LABELS = {"type": N_("Type"), "provider": N_("Provider"), "expires": N_("Expires"), "status": N_("Status"),
+          "position": N_("Position"), "source": N_("Source")}
+
+
+def label(name: str) -> str:
+    return _(LABELS[name]) if name in LABELS else name
 USAGE_FIELDS = ("lastUsed", "cooldownUntil", "disabledUntil", "disabledReason", "errorCount", "lastFailureAt")
 TIME_FIELDS = {"lastUsed", "cooldownUntil", "disabledUntil", "lastFailureAt"}
 
@@ -106,28 +113,31 @@ class ProfileDetailsScreen(WizardModal[None]):
         for name in KNOWN_FIELDS:
             value = data.get(name) if name not in ("type", "provider") else getattr(cred, name)
             if value:
-                grid.add_row(name, Text(str(value)))
+                grid.add_row(label(name), Text(str(value)))
         expires = cred.expires_ms if cred.type != "api_key" else None
         now = self.clock()
         st = self.status
         fenced = st is not None and st.reason in ("refresh_failed", "refresh_pending")
         if fenced:  # a 9.x refresh fence: markers, not tokens, and `expires: 1` is no date
             assert st is not None
-            grid.add_row("expires", Text(_("refresh failed: log in again") if st.reason == "refresh_failed"
+            grid.add_row(label("expires"), Text(_("refresh failed: log in again") if st.reason == "refresh_failed"
                                          else _("refresh in progress (another process)"), style="bold"))
         elif expires:
             remaining = expires - now
             from openclaw_onboard.core.timefmt import describe_expiry  # in the reader's language
 
-            grid.add_row("expires", Text(f"{format_utc(expires)}  ({describe_expiry(remaining)})"))
+            grid.add_row(label("expires"), Text(f"{format_utc(expires)}  ({describe_expiry(remaining)})"))
         elif cred.type == "oauth":
-            grid.add_row("expires", Text(_("no expiry recorded"), style="bold"))
+            grid.add_row(label("expires"), Text(_("no expiry recorded"), style="bold"))
         else:
-            grid.add_row("expires", Text(_("never (static)")))
+            grid.add_row(label("expires"), Text(_("never (static)")))
         if st is not None:
-            grid.add_row("status", Text(status_label(st.status)))
-            grid.add_row("position", Text(str(st.position) if st.position else _("not in the effective order")))
-            grid.add_row("source", Text(st.source))
+            from openclaw_onboard.screens.profile_table import source_label
+
+            grid.add_row(label("status"), Text(status_label(st.status)))
+            grid.add_row(label("position"),
+                         Text(str(st.position) if st.position else _("not in the effective order")))
+            grid.add_row(label("source"), Text(source_label(st.source)))
         for name in SECRET_FIELDS:
             value = data.get(name)
             if fenced and name in ("access", "refresh"):

@@ -22,6 +22,9 @@ there, by name, instead of somewhere in a screen.
   so `run_test` still re-raises.
 - `SafeCommandPalette`: Textual's palette whose command-gathering worker (`_gather_commands`, in
   `_GATHER_COMMANDS_GROUP`) and list actions (`_action_command_list`) survive the palette closing under them.
+- `key_binding_chain`: the nodes and bindings the app tries a non-priority key against, focused widget
+  first (`Screen._modal_binding_chain`, what `App._check_bindings` walks), for a text field that runs a
+  bound key in typing order (screens.widgets.WizardInput).
 
 app/ uses these too (the app layer may import screens/): one module holds every private name.
 """
@@ -35,16 +38,19 @@ from typing import Any, Literal, TypeVar
 
 from textual import _time, work
 from textual.app import App
+from textual.binding import BindingsMap
 from textual.command import CommandPalette
 from textual.css.query import NoMatches
+from textual.dom import DOMNode
+from textual.screen import Screen
 from textual.widgets import OptionList
 from textual.widgets._footer import FooterKey
 from textual.widgets._select import SelectCurrent, SelectOverlay, SelectType
 from textual.widgets._toggle_button import ToggleButton
 
 __all__ = ["CrashHooksApp", "FooterKey", "PagingGuard", "SafeCommandPalette", "SelectCurrent", "SelectOverlay",
-           "SelectType", "ToggleButton", "event_clock", "option_line_known", "pending_result_callback",
-           "select_type_to_search"]
+           "SelectType", "ToggleButton", "event_clock", "key_binding_chain", "option_line_known",
+           "pending_result_callback", "select_type_to_search"]
 
 ReturnType = TypeVar("ReturnType")
 
@@ -58,6 +64,12 @@ def option_line_known(option_list: OptionList) -> bool:
 def select_type_to_search(select: Any) -> bool:
     """The `type_to_search` a Select was made with."""
     return bool(select._type_to_search)
+
+
+def key_binding_chain(screen: Screen[Any]) -> list[tuple[DOMNode, BindingsMap]]:
+    """Where the app looks up a non-priority key, in its order: the focused widget, its ancestors, the screen,
+    and the app unless a modal screen hides it."""
+    return list(screen._modal_binding_chain)
 
 
 def pending_result_callback(screen: Any) -> Callable[[Any], None] | None:

@@ -104,6 +104,7 @@ class TokenPasteScreen(TranslatedBindings, Screen[LoginResult]):
             provider if provider is not None else ("anthropic" if kind == "api-key" else ""))
         self.sub_title = _(TITLES[kind][1])
         self.saving = False
+        self.save_tried = False  # once Save was refused, a field still empty is marked ✗, not "to do"
         self._existing: dict[str, str] = {}  # profile id -> credential type, read once on mount
         self._raw_config: dict[str, Any] = {}  # openclaw.json, read once on mount (and again when saving)
 
@@ -184,6 +185,27 @@ class TokenPasteScreen(TranslatedBindings, Screen[LoginResult]):
             self.set_class(self.storage == rid, f"-{rid}")
         self.query_one("#save-error", Static).update("")
         self.revalidate()
+        self.call_after_refresh(self.fit_rows)  # the chosen storage's rows are laid out by then
+
+    def fit_rows(self) -> None:
+        """Drop the blank line between the rows when the form would not fit the terminal otherwise (the
+        command rows at 80x24 pushed Save off screen), and give it back when there is room again."""
+        bodies = self.query("#paste-body")
+        if not self.is_attached or not bodies:
+            return  # called after a refresh: the screen may have left meanwhile (a mashed Esc)
+        body = bodies.first()
+        if body.has_class("-tight"):
+            rows = sum(1 for row in body.query(".row") if row.display)
+            used = max((child.virtual_region_with_margin.bottom for child in body.children if child.display),
+                       default=0)
+            room = body.scrollable_content_region.height - used
+            if body.max_scroll_y == 0 and room >= rows:
+                body.remove_class("-tight")
+        elif body.max_scroll_y > 0:
+            body.add_class("-tight")
+
+    def on_resize(self) -> None:
+        self.call_after_refresh(self.fit_rows)
 
     def _ref_input(self) -> RefInput | None:
         """The "store as" rows as core's RefInput; None while "plaintext" is chosen."""
@@ -216,6 +238,7 @@ class TokenPasteScreen(TranslatedBindings, Screen[LoginResult]):
         self._raw_config = self._config() if self.kind in REF_KINDS else {}
         self.fit_field_labels()
         self.revalidate()
+        self.call_after_refresh(self.fit_rows)
         first = "#secret" if self.kind == "setup-token" or self.initial_provider else "#provider"
         self.query_one(first).focus()
 
@@ -247,15 +270,19 @@ class TokenPasteScreen(TranslatedBindings, Screen[LoginResult]):
     def revalidate(self) -> CredentialCheck:
         form = self.check()
         lines = []
-        names = [(_("provider"), form.provider), (_("profile"), form.profile),
-                 (_("key") if self.kind == "api-key" else _("token"), form.secret)]
+        names = [(_("provider"), form.provider, "#provider"), (_("profile"), form.profile, "#profile"),
+                 (_("key") if self.kind == "api-key" else _("token"), form.secret, "#secret")]
         if form.expiry is not None:
-            names.append((_("expiry"), form.expiry))
-        label_width = max(8, *(cells(name) for name, _chk in names))  # cells: translated labels may be CJK
-        for name, chk in names:
-            mark = "[$text-muted]·[/]" if chk.pending else ("[$success]✓[/]" if chk.ok else "[$error]✗[/]")
-            style = "$text-muted" if chk.pending else ("$text" if chk.ok else "$error")
+            names.append((_("expiry"), form.expiry, "#expires"))
+        label_width = max(8, *(cells(name) for name, _chk, _field in names))  # cells: translated labels may be CJK
+        for name, chk, field in names:
+            pending = chk.pending and not self.save_tried  # "to do" until Save was refused for it
+            mark = "[$text-muted]·[/]" if pending else ("[$success]✓[/]" if chk.ok else "[$error]✗[/]")
+            style = "$text-muted" if pending else ("$text" if chk.ok else "$error")
             lines.append(f"{mark} {pad(name, label_width)} [{style}]{escape(chk.message)}[/]")
+            if self.save_tried:  # the field itself, as Textual marks one (a setup-token's provider is fixed text)
+                for widget in self.query(field):
+                    widget.set_class(not chk.ok, "-invalid")
         self.query_one("#validation", Static).update("\n".join(lines))
         if form.provider_id:
             self.query_one("#profile", WizardInput).placeholder = default_profile_id(form.provider_id,
@@ -332,6 +359,8 @@ class TokenPasteScreen(TranslatedBindings, Screen[LoginResult]):
         if self.saving:
             return
         if not form.valid:
+            self.save_tried = True
+            self.revalidate()  # an empty field is now marked ✗ too, as the message says
             self.query_one("#save-error", Static).update(_("Fix the fields marked ✗ first."))
             return
         assert form.profile_id is not None

@@ -1,6 +1,7 @@
 """Small widgets shared by the onboarding screens.
 
-`WizardInput`: an Input whose cursor blink follows the app (snapshots freeze it).
+`WizardInput`: an Input whose cursor blink follows the app (snapshots freeze it) and whose keys act in the
+order they were typed (see `WizardInput.on_key`).
 `PasteInput`: Textual's Input keeps only the first line of a bracketed paste; a long token or
 redirect URL that the terminal wrapped over several lines must arrive whole, so every line is
 kept and all whitespace removed (whitespace is never part of a token, a code or a URL).
@@ -23,6 +24,7 @@ from openclaw_onboard.screens.textual_compat import (
     SelectCurrent,
     SelectOverlay,
     SelectType,
+    key_binding_chain,
     select_type_to_search,
 )
 from textual import events
@@ -54,11 +56,39 @@ def app_cursor_blink(widget: Input) -> bool:
 
 
 class WizardInput(Input):
-    """Input that honours the app's `input_cursor_blink` switch."""
+    """Input that honours the app's `input_cursor_blink` switch and keeps typed keys in order."""
+
+    class KeyDone(Message):
+        """Posted after a non-printable key was handled here; it follows that key's messages (a Submitted)
+        up to the app, which then hands over the keys typed behind it (app.tui `OnboardApp.on_event`)."""
 
     def on_mount(self) -> None:
         if not app_cursor_blink(self):
             self.cursor_blink = False
+
+    async def on_key(self, event: events.Key) -> None:
+        """Run a bound key (backspace, arrows, enter, a screen's down/esc...) here, in typing order.
+
+        Textual's Input types a character as its key arrives, but a bound key bubbles up to the app
+        first, and the app runs its binding only then: the characters typed right after it in the same
+        burst are already in. `abc` Backspace `d` gave `abc` (the backspace deleted the `d`);
+        Textual issue #6605. The binding the app would run (the first of the focus chain whose action
+        runs) runs now instead, so every key acts in the order it was typed. Priority bindings (ctrl+c,
+        F1) were already tried by the app before the key got here.
+        """
+        if event.is_printable:
+            return
+        # Posted now, so it reaches the app after the key (if it bubbles) and after what its action posts.
+        self.call_next(self.post_message, self.KeyDone())
+        if not self.has_focus:
+            return
+        for node, bindings in key_binding_chain(self.screen):  # as App._check_bindings does, when it bubbled up
+            for binding in bindings.key_to_bindings.get(event.key, ()):
+                if not binding.priority and await self.app.run_action(binding.action, node):
+                    event.stop()
+                    event.prevent_default()
+                    return
+        # Unbound, or no action ran: it bubbles up as before (the app's own tries find the same answer).
 
 
 class PasteInput(WizardInput):

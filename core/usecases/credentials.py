@@ -23,6 +23,7 @@ before the credential is written, then writes the secrets provider, the store an
 
 from __future__ import annotations
 
+import json
 import os
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -344,7 +345,7 @@ def add_credential(inp: CredentialInput, agent_id: str = "main", state: Path | N
             problem = secret_problem(inp.kind, provider, value.strip())
             del value  # checked, never kept
         except OpenClawError as exc:
-            return nothing_saved(str(exc), pid, checked.notes)
+            return nothing_saved(_exec_protocol_hint(str(exc), plan), pid, checked.notes)
         if problem:
             return nothing_saved(_("it resolves, but {problem}").format(problem=problem), pid, checked.notes)
 
@@ -394,6 +395,20 @@ def add_credential(inp: CredentialInput, agent_id: str = "main", state: Path | N
         return Outcome(Verdict.CONFIG_NOT_UPDATED, config_not_updated(pid, exc), pid, notes,
                        fix=CONFIG_FIX_COMMAND, replaced=replaced)
     return Outcome(Verdict.SAVED, message, pid, notes, replaced=replaced)
+
+
+def _exec_protocol_hint(message: str, plan: StoragePlan) -> str:
+    """`message`, plus what a command without arguments must print when it printed something else: such a
+    command speaks OpenClaw's exec protocol (`jsonOnly`), and "returned invalid JSON" alone did not say so
+    (a `getkey.sh` printing the bare key)."""
+    cfg = plan.provider_config or {}
+    if cfg.get("source") != "exec" or cfg.get("jsonOnly") is False or not any(
+            word in message for word in ("JSON", "must be an object", "protocolVersion", "values")):
+        return message
+    example = json.dumps({"protocolVersion": 1, "values": {plan.ref.id: "<secret>"}}, separators=(",", ":"))
+    return _("{problem}. Without arguments the command must print OpenClaw's exec protocol, {example}; a "
+             "command that prints the bare secret needs its arguments (as `op read op://...` has)").format(
+        problem=message.rstrip("."), example=example)
 
 
 def describe_error(exc: BaseException) -> str:

@@ -90,3 +90,15 @@ def test_a_legacy_oauth_file_is_called_imported_only_once_a_store_holds_its_entr
     _paste(cli_env, "sk-or-v1-" + "x" * 40, "--provider", "openrouter")  # a write imports the legacy entries
     finding = next(f for f in json.loads(_doctor(cli_env, "--json").stdout)["findings"] if f["check"] == "legacy")
     assert "were imported" in finding["message"] and "remove" in finding["fix"], finding
+
+
+def test_finding_lines_speak_the_readers_language(cli_env: dict[str, str]) -> None:
+    """The severity and check words of the text output are translated (they said "warning credential" in
+    Korean too); --json keeps the ids."""
+    _paste(cli_env, "sk-or-v1-" + "x" * 40, "--provider", "openrouter", "--expires-in", "1h")
+    proc = _doctor({**cli_env, "OPENCLAW_LANG": "ko"})
+    line = next(line for line in proc.stdout.splitlines() if "openrouter:manual" in line)
+    assert line.split()[:3] == ["경고", "자격", "증명"], proc.stdout
+    assert "warning" not in proc.stdout and "credential" not in proc.stdout
+    doc = json.loads(_doctor({**cli_env, "OPENCLAW_LANG": "ko"}, "--json").stdout)
+    assert [(f["severity"], f["check"]) for f in doc["findings"]] == [("warning", "credential")]

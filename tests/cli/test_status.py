@@ -157,7 +157,7 @@ def test_empty_state_fails_the_check_as_openclaws_does(cli):
     # No store, no config: OpenClaw's default model openai/gpt-5.5 is in use without auth (exit 1).
     res = cli("models", "status", "--check")
     assert res.rc == 1
-    assert "Missing auth: openai" in res.out
+    assert "Missing auth: openai (for openai/gpt-5.5)" in res.out  # which model needs it
     assert "(not created yet)" in res.out
     assert "Providers: none" in res.out
     doc = StatusOutput.model_validate_json(cli("models", "status", "--json").out)

@@ -81,3 +81,48 @@ def test_remove_asks_on_a_terminal(cli_env, make_agent, openclaw_files, answer, 
     assert ("anthropic:work" not in openclaw_files.read_store()["profiles"]) is removed
     assert rc == (0 if removed else 1)
     assert ("Removed anthropic:work" in out) is removed
+
+
+def test_hidden_prompt_joins_a_bracketed_paste_in_a_real_terminal(cli_env, state_dir, tmp_path):
+    """In tmux: a token pasted wrapped in two lines with no final line break (the second line only arrives with
+    the Enter typed after it) is stored whole, never its first line alone. The prompt asks the terminal for
+    bracketed paste; the test waits for the terminal to report that mode, then pastes."""
+    import json
+    import shlex
+    import shutil
+
+    from tests.tui.test_tmux_onboard import Tmux
+
+    assert shutil.which("tmux"), "tmux is needed (.ci/run installs it)"
+    token = "sk-or-v1-" + "0123456789abcdef" * 4
+    tmux = Tmux(tmp_path)
+    exit_file = tmp_path / "exit-code"
+    env = {**cli_env, "TERM": "xterm-256color", "LANG": "C.UTF-8"}
+    assignments = " ".join(f"{k}={shlex.quote(v)}" for k, v in env.items())
+    command = " ".join(shlex.quote(part) for part in OPENCLAW_CMD)
+    try:
+        output = tmp_path / "pane-output"
+        # `read` holds the command back until the pane's output is recorded (pipe-pane), escape sequences too.
+        script = (f"read go; cd {shlex.quote(str(ROOT))} && env -i {assignments} {command} models auth paste-token "
+                  f"--provider openrouter; echo $? > {shlex.quote(str(exit_file))}; sleep 60")
+        tmux.start(f"sh -c {shlex.quote(script)}")
+        tmux.run("pipe-pane", "-O", "-t", tmux.session, f"cat > {shlex.quote(str(output))}")
+        tmux.keys("Enter")
+        tmux.wait_for("(input hidden)")
+        deadline = time.monotonic() + 30
+        while b"\x1b[?2004h" not in (output.read_bytes() if output.exists() else b""):
+            assert time.monotonic() < deadline, "the prompt did not ask the terminal for bracketed paste"
+            time.sleep(0.05)
+        tmux.paste(token[:39] + "\n" + token[39:])  # wrapped after 39 characters, no final line break
+        tmux.keys("Enter")
+        deadline = time.monotonic() + 30
+        while not (exit_file.exists() and exit_file.read_text().strip()):
+            assert time.monotonic() < deadline, tmux.capture()
+            time.sleep(0.05)
+        screen = tmux.capture()
+    finally:
+        tmux.kill()
+    assert exit_file.read_text().strip() == "0", screen
+    store = json.loads((state_dir / "agents" / "main" / "agent" / "auth-profiles.json").read_text())
+    assert store["profiles"]["openrouter:manual"]["token"] == token
+    assert token[12:40] not in screen.replace("\n", "")

@@ -88,6 +88,16 @@ def test_secret_ref_is_shown_as_a_reference():
     assert status.profile_status("openai:ref", cred, NOW).masked == "ref env:OPENAI_API_KEY"
 
 
+def test_secret_ref_names_its_provider_alias():
+    """`ref exec:value` did not say which exec provider (command) resolves it."""
+    cred = ApiKeyCredential.model_validate({"provider": "openai",
+                                            "keyRef": {"source": "exec", "provider": "vault", "id": "value"}})
+    assert status.profile_status("openai:ref", cred, NOW).masked == "ref exec:vault:value"
+    cred = ApiKeyCredential.model_validate({"provider": "openai",
+                                            "keyRef": {"source": "env", "provider": "default", "id": "OPENAI_KEY"}})
+    assert status.profile_status("openai:ref", cred, NOW).masked == "ref env:OPENAI_KEY"
+
+
 def test_worst_status_order():
     assert status.worst_status([]) is None
     assert status.worst_status(["static", "ok"]) == "ok"

@@ -113,6 +113,17 @@ def test_an_exec_ref_is_resolved_then_saved_with_its_secrets_provider(state_dir,
     assert OPENROUTER_TOKEN not in _store(state_dir).read_text()
 
 
+def test_a_command_without_arguments_printing_a_bare_key_is_told_the_protocol(state_dir, tmp_path):
+    """`getkey.sh` (no arguments) prints the raw key: "returned invalid JSON" now says what it must print."""
+    getkey = _resolver(tmp_path, OPENROUTER_TOKEN)
+    out = _add(state_dir, "api-key", "openrouter", ref=uc.RefInput("exec", command=str(getkey)))
+    assert out.verdict is Verdict.NOTHING_SAVED
+    assert "returned invalid JSON" in out.message
+    assert 'must print OpenClaw\'s exec protocol, {"protocolVersion":1,"values":{"value":"<secret>"}}' in out.message
+    assert "needs its arguments" in out.message and OPENROUTER_TOKEN not in out.message
+    assert not _store(state_dir).exists() and not (state_dir / "openclaw.json").exists()
+
+
 def test_a_ref_resolving_to_a_wrong_shape_saves_nothing(state_dir, tmp_path):
     op = _resolver(tmp_path, "sk-or-v1-short")
     out = _add(state_dir, "api-key", "openrouter", ref=uc.RefInput("exec", command=str(op), args="read x"))

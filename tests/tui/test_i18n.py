@@ -244,3 +244,21 @@ async def test_profile_details_say_the_expiry_in_korean(make_app, tui_env, state
         body = static_text(app, "#details-body")
         assert "3일 후 만료" in body  # core.timefmt's duration, in the reader's language
         assert "비밀은 가려져 있습니다" in static_text(app, "#details-hint")
+
+
+async def test_profile_details_labels_and_source_in_korean(make_app, tui_env, state_dir):
+    """The details pane's own labels and the source value are translated (they stayed English)."""
+    from openclaw_onboard.core import profiles
+
+    profiles.add_api_key("openrouter", "sk-or-v1-" + "a" * 64, agent_id="main", state=state_dir)
+    app = make_app(dashboard=True, env={**tui_env, "OPENCLAW_LANG": "ko"})
+    async with app.run_test(size=(100, 30)) as pilot:
+        await wait_for_screen(pilot, "DashboardScreen")
+        await pilot.press("enter")
+        await wait_for_screen(pilot, "ProfileDetailsScreen")
+        rows = {line.split()[0]: line.split(maxsplit=1)[1] for line in app.screen.shown_text.splitlines()
+                if line.split()}
+        assert {"유형", "프로바이더", "만료", "상태", "순서", "출처"} <= set(rows), rows
+        assert rows["출처"] == "저장소"
+        assert not {"type", "provider", "expires", "status", "position", "source"} & set(rows)
+

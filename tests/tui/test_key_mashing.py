@@ -107,3 +107,39 @@ async def test_mash_in_korean_and_japanese(mash_app, make_agent, lang: str) -> N
 
 def test_suite_throws_at_least_20000_events() -> None:
     assert SCALE < 1 or sum(EVENTS.values()) >= 20_000
+
+
+BURSTS = [  # (keys sent in one write, the text they leave); the burst arrives before any key is handled
+    (["a", "b", "c", "backspace", "d"], "abd"),
+    (list("groq") + ["backspace"] * 4 + list("mistral"), "mistral"),
+    ([*"opn", "left", "e", "end", "r"], "openr"),
+    ([*"xy", "home", "z", "delete", "end", "backspace", "w"], "zw"),
+]
+
+
+@pytest.mark.parametrize("where", ["picker filter", "provider field"])
+async def test_bursts_in_one_write_type_what_was_typed(make_app, make_agent, where: str) -> None:
+    """Keys typed back to back (one terminal write) act in order: Textual types a character at once but runs
+    a bound key (backspace, arrows) only after it bubbled to the app, behind the characters that follow."""
+    from textual import events
+    from textual.widgets import Input
+
+    from tests.support.mashing import char_of
+    from tests.tui.conftest import settle, wait_for_screen
+
+    make_agent("main")
+    app = make_app(agent_id="main")
+    async with app.run_test(size=(80, 24)) as pilot:
+        if where == "picker filter":
+            field = (await wait_for_screen(pilot, "AuthChoiceScreen")).query_one("#filter", Input)
+        else:
+            app.show_token("main", "paste-token")
+            field = (await wait_for_screen(pilot, "TokenPasteScreen")).query_one("#provider", Input)
+        assert field.has_focus
+        for keys, expected in BURSTS:
+            field.value = ""
+            await settle(pilot)
+            for key in keys:
+                app.post_message(events.Key(key, char_of(key)))
+            await settle(pilot)
+            assert (field.value, app.screen is field.screen) == (expected, True), keys

@@ -376,3 +376,20 @@ def test_the_private_name_scan_sees_each_kind_of_use(tmp_path: Path, monkeypatch
     found = _private_textual_uses(tmp_path / "probe_module.py", "probe_module", [module.Mine])
     assert [f.split(": ", 1)[1] for f in found] == [
         "import _time", "Mixin defines _handle_exception", "Mine defines _print_error_renderables", "._screen_stack"]
+
+
+async def test_key_binding_chain_starts_at_the_focused_widget_and_is_what_the_app_walks() -> None:
+    from textual.widgets import Input
+
+    assert "_modal_binding_chain" in inspect.getsource(App._check_bindings)
+
+    class Host(App[None]):
+        def compose(self) -> ComposeResult:
+            yield Input(id="field")
+
+    app = Host()
+    async with app.run_test(size=(40, 10)) as pilot:
+        await pilot.pause()
+        chain = compat.key_binding_chain(app.screen)
+        assert chain[0][0] is app.query_one("#field", Input) and chain[-1][0] is app
+        assert [b.action for b in chain[0][1].key_to_bindings["backspace"]] == ["delete_left"]

@@ -59,6 +59,23 @@ class Tmux:
                 raise AssertionError(f"{needle!r} did not appear within {timeout}s; screen:\n{text}")
             time.sleep(0.05)
 
+    def cursor_line(self) -> str:
+        """The screen line the terminal cursor is on: a focused text field puts it there (Textual places it
+        at the field's cursor), so it tells which field has the focus."""
+        x_y = self.run("display-message", "-p", "-t", self.session, "#{cursor_x},#{cursor_y}").stdout.strip()
+        lines = self.capture().splitlines()
+        row = int(x_y.split(",")[1])
+        return lines[row] if row < len(lines) else ""
+
+    def wait_for_focus(self, label: str, timeout: float = 30.0) -> None:
+        """Wait until the text field on the row labelled `label` has the focus (the cursor is on that row)."""
+        deadline = time.monotonic() + timeout
+        while not self.cursor_line().lstrip().startswith(label):
+            if time.monotonic() > deadline:
+                raise AssertionError(f"the field {label!r} did not get the focus within {timeout}s; cursor on "
+                                     f"{self.cursor_line()!r}; screen:\n{self.screens[-1]}")
+            time.sleep(0.05)
+
     def keys(self, *keys: str) -> None:
         self.run("send-keys", "-t", self.session, *keys)
 
@@ -102,13 +119,15 @@ def test_onboard_paste_token_in_tmux(tmux: Tmux, state_dir: Path, tmp_path: Path
     tmux.wait_for("2 matches")  # best match first: Paste a token, then the setup-token (it pastes too)
     tmux.keys("Enter")
     tmux.wait_for("Paste a token for agent main")
+    tmux.wait_for_focus("Provider")
     tmux.type("openrouter")
     tmux.wait_for("openrouter:manual")  # the default profile id appears as the provider is typed
     tmux.keys("Enter")  # provider -> profile
-    tmux.wait_for("esc Back")
+    tmux.wait_for_focus("Profile")
     tmux.wait_for("▌ ✓ profile  openrouter:manual (default)")
     tmux.keys("Enter")  # profile (empty: the default) -> token
-    tmux.wait_for("^r Reveal/hide")  # the masked token field has the focus (its key shows in the footer)
+    tmux.wait_for_focus("Token")
+    tmux.wait_for("^r Reveal/hide")  # the masked token field's key shows in the footer
     third = len(OPENROUTER_TOKEN) // 3
     tmux.paste("\n".join(OPENROUTER_TOKEN[i * third:(i + 1) * third if i < 2 else None] for i in range(3)) + "\n")
     screen = tmux.wait_for(f"{len(OPENROUTER_TOKEN)} characters, sk-or-v1...89abcdef")
@@ -195,3 +214,32 @@ def test_double_taps_in_a_real_terminal(tmux: Tmux, state_dir: Path, tmp_path: P
     tmux.keys("a")  # still running (the second Esc did not quit from the agent list)
     tmux.wait_for("New agent")
     assert tmux.alive()
+
+
+def test_type_ahead_across_fields_in_one_write(tmux: Tmux, state_dir: Path, tmp_path: Path) -> None:
+    """Typed ahead in one write, as a fast typist or a terminal's type-ahead does: `openrouter` Enter Enter and the
+    token. Each Enter moves the focus on before the keys behind it are typed; the token never lands in the
+    provider field (it was shown there in clear text), and a burst with Backspace types what was typed."""
+    home = Path(os.environ["HOME"])
+    env = {"OPENCLAW_STATE_DIR": str(state_dir), "HOME": str(home), "OPENCLAW_NOW_MS": str(EXAMPLE_NOW_MS),
+           "TERM": "xterm-256color", "LANG": "C.UTF-8", "PATH": os.environ["PATH"], "PYTHONPATH": str(ROOT)}
+    assignments = " ".join(f"{k}={shlex.quote(v)}" for k, v in env.items())
+    tmux.start(f"sh -c {shlex.quote(f'env -i {assignments} {OPENCLAW} onboard --agent main')}", width=80, height=24)
+    tmux.wait_for("How should agent main log in?")  # the filter has the focus once the picker is shown
+    tmux.run("send-keys", "-t", tmux.session, "-l", "abc", ";", "send-keys", "-t", tmux.session, "BSpace", "d")
+    tmux.wait_for("abd")
+    tmux.keys("C-u")
+    tmux.wait_for("Type to filter")
+    tmux.run("send-keys", "-t", tmux.session, "-l", "groq", ";", "send-keys", "-t", tmux.session, *["BSpace"] * 4,
+             ";", "send-keys", "-t", tmux.session, "-l", "paste")
+    tmux.wait_for("2 matches")
+    assert tmux.cursor_line().strip() == "paste"
+    tmux.keys("Enter")
+    tmux.wait_for("Paste a token for agent main")
+    tmux.wait_for_focus("Provider")
+    tmux.run("send-keys", "-t", tmux.session, "-l", "openrouter", ";", "send-keys", "-t", tmux.session, "Enter",
+             "Enter", ";", "send-keys", "-t", tmux.session, "-l", OPENROUTER_TOKEN)
+    screen = tmux.wait_for(f"{len(OPENROUTER_TOKEN)} characters, sk-or-v1...89abcdef")
+    assert "✓ provider openrouter" in screen and "✓ profile  openrouter:manual (default)" in screen
+    for shown in tmux.screens:
+        assert OPENROUTER_TOKEN[10:30] not in shown.replace("\n", "")

@@ -130,7 +130,7 @@ async def test_palette_command_after_quitting_began_does_nothing(make_app):
     async with app.run_test(size=(80, 24)) as pilot:
         screen = await wait_for_screen(pilot, "AgentSelectScreen")
         keys = next(c for c in app.get_system_commands(screen) if c.title == "Keys")
-        await pilot.press("escape")  # the wizard quits
+        await pilot.press("escape", "y")  # the wizard asks (as ctrl+c does), then quits
         keys.callback()
         await pilot.pause()
         assert app._exception is None

@@ -107,9 +107,41 @@ async def test_skip_opens_dashboard_and_dashboard_escape_goes_to_agents(make_app
         await pilot.press("escape")  # back, not a silent exit
         await wait_for_screen(pilot, "AgentSelectScreen")
         assert app.return_code is None
-        await pilot.press("escape")  # the first step's escape quits
+        await pilot.press("escape")  # the first step's escape asks first, as ctrl+c does
+        await wait_for_screen(pilot, "QuitConfirm")
+        assert app.return_code is None
+        await pilot.press("escape")  # "Stay"
+        await wait_for_screen(pilot, "AgentSelectScreen")
+        await pilot.press("escape", "enter")
         await wait_for(pilot, lambda: app.return_code is not None, what="exit")
     assert app.return_code == 0
+
+
+async def test_escape_on_the_picker_goes_back_where_it_came_from(make_app, make_agent):
+    """Opened with `a` from the dashboard, the picker's Esc (and its Back row) returns to the dashboard."""
+    make_agent("main")
+    app = make_app(dashboard=True)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await wait_for_screen(pilot, "DashboardScreen")
+        await pilot.press("a")
+        screen = await wait_for_screen(pilot, "AuthChoiceScreen")
+        assert "Back to the dashboard" in str(screen.query_one("#choices", OptionList).get_option("back").prompt)
+        await pilot.press("escape")
+        await wait_for_screen(pilot, "DashboardScreen")
+        await pilot.press("a")
+        await wait_for_screen(pilot, "AuthChoiceScreen")
+        await choose(pilot, "paste-token")
+        await wait_for_screen(pilot, "TokenPasteScreen")
+        await pilot.press("escape")  # the form goes back to the picker, and the picker still to the dashboard
+        await wait_for_screen(pilot, "AuthChoiceScreen")
+        await choose(pilot, "back")
+        await wait_for_screen(pilot, "DashboardScreen")
+        await pilot.press("escape")  # the dashboard's Esc goes to the agents; from there the picker goes back there
+        await wait_for_screen(pilot, "AgentSelectScreen")
+        await pilot.press("enter")
+        await wait_for_screen(pilot, "AuthChoiceScreen")
+        await pilot.press("escape")
+        await wait_for_screen(pilot, "AgentSelectScreen")
 
 
 async def test_dashboard_flag_and_add_goes_to_choices(make_app, make_agent):
@@ -294,3 +326,64 @@ async def test_reuse_claude_cli_from_the_dashboard_beside_an_anthropic_profile(m
         await wait_for(pilot, lambda: "anthropic:claude-cli" in screen_text(again), what="the dashboard rows")
         text = screen_text(again)
         assert text.count("anthropic:claude-cli") == 1 and text.count("anthropic:work") == 1, text
+
+
+async def test_the_query_outranks_recent_use(make_app, claude_cli_home, state_dir):
+    """An Anthropic API key used recently does not win `claude cli` or `setup`: rows rank by how well the query
+    names them (label, then aliases), and recent use breaks ties only."""
+    from openclaw_onboard.core import profiles
+
+    profiles.add_api_key("anthropic", "sk-ant-api03-" + "a" * 80)
+    app = make_app(agent_id="main")
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = await wait_for_screen(pilot, "AuthChoiceScreen")
+        assert all_ids(screen)[:2] == ["group:Recently used", "api-key:anthropic"]
+        await pilot.press(*"claude cli")
+        assert highlighted_id(screen) == "claude-cli"
+        await pilot.press("ctrl+u", *"setup")
+        assert highlighted_id(screen) == "setup-token"
+        await pilot.press("ctrl+u", *"anthropic")  # its own label
+        assert highlighted_id(screen) == "api-key:anthropic"
+        await pilot.press("ctrl+u", *"claude cli", "enter")
+        await wait_for(pilot, lambda: type(app.screen).__name__ == "ConfirmScreen", what="the Claude CLI import")
+
+
+async def test_recently_used_shows_the_login_that_was_used(make_app, state_dir):
+    """A setup-token profile puts the setup-token row under "Recently used", not Anthropic's API-key row."""
+    from openclaw_onboard.core import profiles
+
+    from tests.conftest import ANTHROPIC_SETUP_TOKEN
+
+    profiles.add_token("anthropic", ANTHROPIC_SETUP_TOKEN)
+    app = make_app(agent_id="main")
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = await wait_for_screen(pilot, "AuthChoiceScreen")
+        ids = all_ids(screen)
+        assert ids[:2] == ["group:Recently used", "setup-token"]
+        assert ids.count("setup-token") == 1
+        assert ids.index("api-key:anthropic") > ids.index("group:API key for a provider")
+
+
+async def test_browser_set_without_a_display_suggests_the_browser_login(make_app, tui_env):
+    """The login opens BROWSER wherever it is set (core.oauth.login.browser_plan): the suggestion agrees."""
+    env = {k: v for k, v in tui_env.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY")}
+    app = make_app(agent_id="main", env={**env, "BROWSER": "w3m"})
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await wait_for_screen(pilot, "AuthChoiceScreen")
+        assert highlighted_id(screen) == "codex"
+        assert "Suggested: the browser login (BROWSER is set)" in screen_text(app)
+
+
+async def test_the_suggestion_line_agrees_with_the_cursor_on_a_recent_row(make_app, tui_env, state_dir):
+    """With a recently used row first (the cursor starts there), the line does not say "one ↑ away"."""
+    from openclaw_onboard.core import profiles
+
+    profiles.add_api_key("openrouter", "sk-or-v1-" + "a" * 64)
+    env = {k: v for k, v in tui_env.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY")}
+    app = make_app(agent_id="main", env=env)
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = await wait_for_screen(pilot, "AuthChoiceScreen")
+        assert highlighted_id(screen) == "api-key:openrouter"
+        text = screen_text(app)
+        assert "one ↑ away" not in text
+        assert "Recently used first. Suggested Codex login: OpenAI Codex device pairing." in text

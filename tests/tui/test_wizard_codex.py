@@ -330,6 +330,10 @@ async def test_copy_url_key(make_app, login_env):
         screen = await open_codex(pilot)
         await pilot.press("c")
         assert app.clipboard == screen.url
+        # OSC 52 is a request the terminal may refuse: never "copied", and where to select it by hand.
+        said = [n.message for n in app._notifications]
+        assert said == ["Login URL sent to the terminal (OSC 52); if your terminal blocks it, select the URL on "
+                        "screen."]
         assert screen.url.startswith(login_env["OPENCLAW_CODEX_ISSUER"] + "/oauth/authorize?")
 
 

@@ -55,6 +55,9 @@ async def test_pairing_shows_code_url_qr_and_progress_then_saves(make_app, env, 
         assert app.clipboard == "K7QZ-M4PX"
         await pilot.press("u")
         assert app.clipboard == f"{srv.issuer}/codex/device"
+        said = [n.message for n in app._notifications]  # a request the terminal may refuse: never "copied"
+        assert "Code sent to the terminal (OSC 52); if your terminal blocks it, select the code on screen." in said
+        assert "URL sent to the terminal (OSC 52); if your terminal blocks it, select the URL on screen." in said
         fake.configure(outcome="grant", grant_after=0)  # the user approves on their phone
         await wait_for(pilot, lambda: screen.phase == "saved", what="saved")
         await pilot.pause()

@@ -159,3 +159,38 @@ async def test_no_storage_choice_for_setup_tokens(make_app, state_dir):
     async with app.run_test(size=(100, 30)) as pilot:
         screen = await _open(pilot, "setup-token")
         assert not screen.query("#store-as")
+
+
+async def test_save_without_a_token_marks_the_token_field(make_app, state_dir):
+    """"Fix the fields marked ✗ first." must point at a ✗ that is drawn: the empty token turns from "to do" (·)
+    into ✗, and its field is marked invalid."""
+    app = make_app(agent_id="main")
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = await _open(pilot, "paste-token")
+        await pilot.press(*"openrouter")
+        assert "· token    paste the token" in validation(screen)
+        await pilot.press("ctrl+s")
+        assert "Fix the fields marked ✗ first." in str(screen.query_one("#save-error", Static).render())
+        assert "✗ token    paste the token" in validation(screen)
+        assert screen.query_one("#secret").has_class("-invalid")
+        assert not screen.query_one("#provider").has_class("-invalid")
+        screen.query_one("#secret").post_message(events.Paste(OPENROUTER_TOKEN))
+        await pilot.pause()
+        assert "✓ token" in validation(screen) and not screen.query_one("#secret").has_class("-invalid")
+
+
+async def test_the_command_store_form_keeps_save_on_screen_at_80x24(make_app, state_dir):
+    """"Store as: command" adds three rows: at 80x24 the rows lose their blank line so Save stays on screen,
+    and get it back when the terminal grows."""
+    app = make_app(agent_id="main")
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await _open(pilot, "api-key")
+        screen.query_one("#store-exec").value = True
+        await pilot.pause()
+        await pilot.pause()
+        body, save = screen.query_one("#paste-body"), screen.query_one("#save", Button)
+        assert body.max_scroll_y == 0 and save.region.bottom <= 23, (body.max_scroll_y, save.region)
+        await pilot.resize_terminal(100, 40)
+        await pilot.pause()
+        await pilot.pause()
+        assert not body.has_class("-tight") and body.max_scroll_y == 0
