@@ -39,7 +39,6 @@ def ensure_private_dir(path: StrPath) -> None:
     `mkdir(parents=True)` would give the parents the umask's mode (often 0755), so the
     missing ones are created one by one.
     """
-    import contextlib
     from pathlib import Path
 
     path = Path(path)
@@ -50,8 +49,12 @@ def ensure_private_dir(path: StrPath) -> None:
         missing.append(probe)
         probe = probe.parent
     for d in reversed(missing):
-        with contextlib.suppress(FileExistsError):
+        try:
             d.mkdir(mode=DIR_MODE)
+        except FileExistsError:
+            pass
+        except (FileNotFoundError, NotADirectoryError) as exc:  # a dangling link or a file where a dir should be
+            raise WriteError(d, exc) from None
         _tighten_dir(d)  # in case the umask removed owner bits
     if missing:
         trust.check_dir(path)  # what we created, or what someone raced in: checked again

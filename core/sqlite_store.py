@@ -70,11 +70,34 @@ def connect_ro(path: str) -> sqlite3.Connection | None:
     trust.check_dir(os.path.dirname(path) or ".")
     if st.st_uid not in (os.geteuid(), 0):
         raise StoreCorruptError(path, "belongs to another user")
+    check_sidecars(path)
     try:
         conn = sqlite3.connect(f"file:{quote(path)}?mode=ro", uri=True, timeout=BUSY_TIMEOUT_S)
     except sqlite3.Error as exc:
         raise StoreCorruptError(path, f"cannot be opened ({type(exc).__name__})") from None
     return conn
+
+
+SIDECARS = ("-journal", "-wal", "-shm")
+
+
+def check_sidecars(path: str) -> None:
+    """SQLite opens `<db>-journal`, `-wal` and `-shm` by name: a FIFO there would hang every command (cron's
+    `--check` included), a link would be written through. Each must be absent or a regular file of ours."""
+    for suffix in SIDECARS:
+        side = path + suffix
+        try:
+            st = os.lstat(side)
+        except FileNotFoundError:
+            continue
+        if not stat.S_ISREG(st.st_mode):
+            raise StoreCorruptError(side, "is not a regular file (SQLite would open it with the database)")
+        if st.st_uid not in (os.geteuid(), 0):
+            raise StoreCorruptError(side, "belongs to another user")
+
+
+def _no_constant(name: str) -> Any:
+    raise ValueError(name)  # JSON.parse rejects NaN and Infinity: so do we (they could never be written back)
 
 
 def document(path: str, value: Any) -> dict[str, Any] | None:
@@ -85,7 +108,7 @@ def document(path: str, value: Any) -> dict[str, Any] | None:
     if len(value) > MAX_ROW_BYTES:
         raise StoreCorruptError(path, f"holds a store row larger than {MAX_ROW_BYTES // (1024 * 1024)} MiB")
     try:
-        doc = json.loads(value)
+        doc = json.loads(value, parse_constant=_no_constant)
     except ValueError:
         raise StoreCorruptError(path, "holds a store row that is not valid JSON") from None
     except RecursionError:  # json's C parser recurses per nesting level: a hostile row must not crash us

@@ -130,6 +130,7 @@ def _coordinator(state_db: str, deadline: float) -> Iterator[None]:
     path = coordinator_path(state_db)
     _private_dir(os.path.dirname(path))
     _coordinator_file(path)
+    waited_from = time.monotonic()
     conn = sqlite3.connect(path, timeout=_remaining(deadline), isolation_level=None)
     try:
         try:
@@ -137,8 +138,10 @@ def _coordinator(state_db: str, deadline: float) -> Iterator[None]:
             conn.execute("BEGIN EXCLUSIVE")
         except sqlite3.OperationalError as exc:
             if "locked" in str(exc) or "busy" in str(exc):
-                raise LockTimeoutError(path, _remaining(deadline), _("another OpenClaw process owns state-lifecycle")) \
-                    from None
+                raise LockTimeoutError(path, time.monotonic() - waited_from,
+                                       _("another OpenClaw process owns state-lifecycle")) from None
+            raise StoreCorruptError(path, f"could not be locked ({type(exc).__name__})") from None
+        except sqlite3.Error as exc:  # not a database at all
             raise StoreCorruptError(path, f"could not be locked ({type(exc).__name__})") from None
         yield
     finally:
@@ -160,6 +163,7 @@ def _open(path: str, kind: str, deadline: float, *, begin: bool = True) -> sqlit
     if st.st_uid != os.geteuid():
         raise StoreCorruptError(path, "belongs to another user")
     trust.check_dir(os.path.dirname(path) or ".")
+    sqlite_store.check_sidecars(path)
     busy = min(sqlite_store.BUSY_TIMEOUT_S, _remaining(deadline)) if deadline else sqlite_store.BUSY_TIMEOUT_S
     try:
         conn = sqlite3.connect(f"file:{quote(path)}?mode=rw", uri=True, timeout=max(busy, 0.05),
@@ -180,10 +184,12 @@ def _open(path: str, kind: str, deadline: float, *, begin: bool = True) -> sqlit
                                        "creates OpenClaw's schema").format(path=path))
         if begin:
             conn.execute("BEGIN IMMEDIATE")
-    except sqlite3.OperationalError as exc:
+    except sqlite3.Error as exc:
         conn.close()
         if "locked" in str(exc) or "busy" in str(exc):
             raise LockTimeoutError(path, busy, _("another process holds a write transaction")) from None
+        if "full" in str(exc):
+            raise StoreCorruptError(path, "could not be written: the disk is full") from None
         raise StoreCorruptError(path, f"could not be written ({type(exc).__name__})") from None
     except BaseException:
         conn.close()
@@ -192,6 +198,9 @@ def _open(path: str, kind: str, deadline: float, *, begin: bool = True) -> sqlit
 
 
 def _schema_refusal(path: str, version: Any, allowed: range, conn: sqlite3.Connection | None = None) -> str:
+    if not version:
+        return _("{path} has no OpenClaw schema (schema version 0); OpenClaw creates it, and this tool never "
+                 "creates OpenClaw's schema").format(path=path)
     release = _release_of(conn) if conn is not None else None
     written_by = _("OpenClaw {release}").format(release=release) if release else _("an OpenClaw release")
     if isinstance(version, int) and version > allowed[-1]:
@@ -216,9 +225,15 @@ def _release_of(conn: sqlite3.Connection) -> str | None:
 
 
 def _read_cell(cell: Cell) -> None:
+    import sqlite3
+
     for which, spec in (("store", _STORE_ROW[cell.kind]), ("state", _STATE_ROW[cell.kind])):
         table, key_col, value_col, _at, key = spec
-        row = cell.conn.execute(f"SELECT {value_col} FROM {table} WHERE {key_col} = ?", (key,)).fetchone()
+        try:
+            row = cell.conn.execute(f"SELECT {value_col} FROM {table} WHERE {key_col} = ?", (key,)).fetchone()
+        except sqlite3.Error as exc:  # e.g. a row that is not UTF-8 text
+            raise StoreCorruptError(cell.path, f"holds an auth row that cannot be read ({type(exc).__name__})") \
+                from None
         setattr(cell, which, sqlite_store.document(cell.path, row[0] if row else None))
 
 
@@ -263,6 +278,8 @@ def transaction(state: str, agent_id: str, agent_dir: str, main_dir: str, *, tim
     otherwise; main's own database (when the shared store is the state database) follows, for entries it
     already holds. The caller changes the documents and flags `store_changed` / `state_changed`; leaving the
     block commits every cell, an exception rolls every one back. `dry_run` checks and reads without locking."""
+    import sqlite3
+
     from openclaw_onboard.core.era import SqliteEraError, describe, detect
 
     era = detect(state)
@@ -319,9 +336,13 @@ def transaction(state: str, agent_id: str, agent_dir: str, main_dir: str, *, tim
         if dry_run:
             return
         for cell in cells:
-            _write_cell(cell)
-        for cell in cells:
-            cell.conn.commit()
+            try:
+                _write_cell(cell)
+                cell.conn.commit()
+            except sqlite3.Error as exc:  # rolled back (the stack's callbacks): nothing of this cell is written
+                why = "the disk is full" if "full" in str(exc) else type(exc).__name__
+                raise StoreCorruptError(cell.path, f"could not be written ({why}); nothing was changed in it") \
+                    from None
 
 
 def _rollback_quietly(conn: sqlite3.Connection) -> None:

@@ -235,7 +235,13 @@ class DashboardScreen(WizardScreen[DashboardResult]):
     def _watched_paths(self) -> list[Path]:
         ap = paths_mod.agent_paths(self.agent_id, self.state)
         state = ap.state
-        return [ap.store, ap.auth_state, ap.legacy_auth, paths_mod.config_path(state), paths_mod.env_file_path(state)]
+        main = paths_mod.agent_paths(paths_mod.DEFAULT_AGENT_ID, state)
+        # The SQLite era's databases and their write-ahead logs too (a commit grows the -wal, a checkpoint
+        # rewrites the database): an order 9.x set meanwhile is seen before our next save, not written over.
+        databases = [Path(state) / "state" / "openclaw.sqlite", ap.agent_dir / "openclaw-agent.sqlite",
+                     main.agent_dir / "openclaw-agent.sqlite"]
+        return [ap.store, ap.auth_state, ap.legacy_auth, paths_mod.config_path(state), paths_mod.env_file_path(state),
+                main.store, *databases, *(Path(f"{db}-wal") for db in databases)]
 
     def _signature(self) -> tuple[Any, ...]:
         return (self.agent_id, *(_stat_sig(p) for p in self._watched_paths()))

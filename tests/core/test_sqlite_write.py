@@ -288,3 +288,74 @@ def test_the_sidecar_files_our_write_makes_are_private(sqlite_dir: Path) -> None
             assert (st.st_mode & 0o777) == 0o600 and st.st_uid == os.geteuid(), path
     finally:
         reader.close()
+
+
+# ---- found by the attacker pass on the SQLite era: each a clean one-line refusal, never a hang or a crash
+
+def test_a_fifo_beside_the_database_never_hangs_a_read_or_a_write(sqlite_dir: Path) -> None:
+    from openclaw_onboard.core.status import agent_status
+
+    db = sqlite_dir / "state" / "openclaw.sqlite"
+    os.mkfifo(f"{db}-journal")
+    with pytest.raises(StoreCorruptError) as err:
+        store.update(_add("openrouter:ours"), "main", sqlite_dir)
+    assert "openclaw.sqlite-journal" in str(err.value) and "not a regular file" in str(err.value)
+    with pytest.raises(StoreCorruptError) as read_err:  # the cron path: answers at once, naming the file
+        agent_status("main", sqlite_dir, env={})
+    assert "openclaw.sqlite-journal" in str(read_err.value)
+
+
+def test_nan_in_a_stored_row_is_a_corrupt_store_not_a_crash(sqlite_dir: Path) -> None:
+    conn = sqlite3.connect(sqlite_dir / "state" / "openclaw.sqlite")
+    conn.execute("UPDATE config_machine_state SET value_json = ? WHERE state_key = 'authProfiles.store'",
+                 ('{"version": 1, "profiles": {"x:y": {"type": "token", "provider": "x", "token": "t", '
+                  '"expires": NaN}}}',))
+    conn.commit()
+    conn.close()
+    with pytest.raises(StoreCorruptError) as err:
+        store.update(_add("openrouter:ours"), "main", sqlite_dir)
+    assert "not valid JSON" in str(err.value)
+
+
+def test_a_row_that_is_not_utf8_is_a_corrupt_store_not_a_crash(sqlite_dir: Path) -> None:
+    conn = sqlite3.connect(sqlite_dir / "state" / "openclaw.sqlite")
+    conn.execute("UPDATE config_machine_state SET value_json = CAST(? AS TEXT) WHERE state_key = "
+                 "'authProfiles.store'", (b'{"version": 1, "profiles": {"\xff": 1}}',))
+    conn.commit()
+    conn.close()
+    with pytest.raises(StoreCorruptError):
+        store.update(_add("openrouter:ours"), "main", sqlite_dir)
+
+
+def test_a_coordinator_file_that_is_not_sqlite_is_refused(sqlite_dir: Path) -> None:
+    path = Path(sqlite_write.coordinator_path(str(sqlite_dir / "state" / "openclaw.sqlite")))
+    path.parent.mkdir(mode=0o700, exist_ok=True)
+    path.write_bytes(b"this is not a database, it is garbage " * 200)
+    try:
+        with pytest.raises(StoreCorruptError) as err:
+            store.update(_add("openrouter:ours"), "main", sqlite_dir)
+        assert "could not be locked" in str(err.value)
+    finally:
+        path.unlink()
+
+
+def test_the_lock_timeout_says_how_long_it_waited(sqlite_dir: Path) -> None:
+    path = sqlite_write.coordinator_path(str(sqlite_dir / "state" / "openclaw.sqlite"))
+    store.update(_add("openrouter:first"), "main", sqlite_dir)
+    holder = sqlite3.connect(path, isolation_level=None)
+    holder.execute("PRAGMA journal_mode=MEMORY")
+    holder.execute("BEGIN EXCLUSIVE")
+    try:
+        with pytest.raises(LockTimeoutError) as err:
+            store.update(_add("openrouter:second"), "main", sqlite_dir, timeout=0.5)
+    finally:
+        holder.rollback()
+        holder.close()
+    assert "after 0s" not in str(err.value) and "state-lifecycle" in str(err.value)
+
+
+def test_a_database_with_no_schema_is_named_so(state_dir: Path) -> None:
+    make_state_db(state_dir, {}, user_version=0, app_version="2026.9.6")
+    with pytest.raises(SqliteWriteRefused) as err:
+        store.update(_add("openrouter:ours"), "main", state_dir)
+    assert "no OpenClaw schema" in str(err.value) and "before 2026.9.3" not in str(err.value)

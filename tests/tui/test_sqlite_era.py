@@ -127,3 +127,31 @@ async def test_the_dashboard_shows_9_6s_fences_as_what_they_mean(state_dir):
         await wait_for(pilot, lambda: "refresh failed: log in again" in screen_text(app), what="the details")
         details = screen_text(app)
         assert "1970" not in details and "openclaw..." not in details
+
+
+async def test_the_dashboard_sees_an_order_9_6_set_before_it_saves_its_own(state_dir):
+    """Found by the attacker pass: the dashboard watched only the file era's files, so after 9.x changed the
+    order it saved a reorder computed from the order it had shown, and 9.x's change was lost."""
+    from openclaw_onboard.core import order as order_mod
+    from openclaw_onboard.core import store as store_mod
+
+    from tests.support.sqlite_era import set_shared_state
+    from tests.tui.test_dashboard import dash, host, orders_saved, row_keys, three_anthropic_store
+
+    make_sqlite_state(state_dir, three_anthropic_store()["profiles"])
+    set_shared_state(state_dir, {"order": {"anthropic": ["anthropic:a", "anthropic:b", "anthropic:c"]}})
+    app = host(state_dir)
+    async with app.run_test(size=(120, 30)) as pilot:
+        screen = dash(app)
+        await wait_for(pilot, lambda: screen.table.row_count > 0)
+        assert [k for k in row_keys(screen) if k.startswith("anthropic:")][:3] == \
+            ["anthropic:a", "anthropic:b", "anthropic:c"]
+        # 9.x (another process) narrows the order meanwhile, straight into its database.
+        set_shared_state(state_dir, {"order": {"anthropic": ["anthropic:c", "anthropic:a"]}})
+        await wait_for(pilot, lambda: [k for k in row_keys(screen) if k.startswith("anthropic:")][:2] ==
+                       ["anthropic:c", "anthropic:a"], what="the dashboard to show 9.x's order")
+        screen.table.move_cursor(row=row_keys(screen).index("anthropic:c"))
+        await pilot.press("J")
+        await orders_saved(pilot, screen)
+    saved = order_mod.override_order(store_mod.load("main", state_dir).store, "anthropic")
+    assert saved == ["anthropic:a", "anthropic:c"]  # 9.x's narrowing kept: b stays out
