@@ -64,14 +64,18 @@ class CopilotCode:
     device_code: str = field(repr=False, default="")
 
 
+def _https_or_loopback(url: str) -> bool:
+    """https to a named host, or plain http only on this machine (tests): nothing secret goes out in clear."""
+    parts = urlsplit(url)
+    return bool(parts.hostname) and (parts.scheme == "https" or
+                                     (parts.scheme == "http" and is_loopback_host(parts.hostname)))
+
+
 def _endpoint(env: Mapping[str, str], var: str, default: str) -> str:
     raw = (env.get(var) or "").strip()
     if not raw:
         return default
-    parts = urlsplit(raw)
-    if parts.scheme == "https" and parts.hostname:
-        return raw
-    if parts.scheme == "http" and is_loopback_host(parts.hostname):
+    if _https_or_loopback(raw):
         return raw
     raise LoginError(f"{var} must be an https URL (or http on 127.0.0.1 / localhost / ::1)")
 
@@ -96,12 +100,7 @@ def _safe_uri(value: Any) -> str | None:
     """The page the user is sent to: https (loopback http in tests), clean, short."""
     if not isinstance(value, str) or len(value) > 512 or clean_text(value, 512) != value:
         return None
-    parts = urlsplit(value)
-    if parts.scheme == "https" and parts.hostname:
-        return value
-    if parts.scheme == "http" and is_loopback_host(parts.hostname):
-        return value
-    return None
+    return value if _https_or_loopback(value) else None
 
 
 class CopilotDeviceLogin:

@@ -4,8 +4,6 @@ requests, waits and messages, its stored profile, and nothing unsafe shown or se
 from __future__ import annotations
 
 import asyncio
-import json
-import sqlite3
 from pathlib import Path
 
 import pytest
@@ -16,7 +14,7 @@ from openclaw_onboard.core.usecases.cli_logins import login_github_copilot
 from openclaw_onboard.core.usecases.outcome import Verdict
 
 from tests.support.github_device_server import GitHubDeviceServer
-from tests.support.sqlite_era import make_sqlite_state
+from tests.support.sqlite_era import make_sqlite_state, shared_store
 
 TOKEN = "gho_" + "T0kenValue" * 4
 
@@ -87,12 +85,6 @@ def test_in_the_sqlite_era_the_token_goes_to_9_6s_shared_store(state_dir: Path) 
         outcome = asyncio.run(login_github_copilot("main", state_dir, on_code=lambda code: None,
                                                    login=CopilotDeviceLogin(gh.env())))
     assert outcome.verdict == Verdict.SAVED, outcome.message
-    conn = sqlite3.connect(state_dir / "state" / "openclaw.sqlite")
-    try:
-        doc = json.loads(conn.execute("SELECT value_json FROM config_machine_state "
-                                      "WHERE state_key = 'authProfiles.store'").fetchone()[0])
-    finally:
-        conn.close()
-    assert doc["profiles"]["github-copilot:github"]["token"] == TOKEN
+    assert shared_store(state_dir)["profiles"]["github-copilot:github"]["token"] == TOKEN
     assert not list(state_dir.rglob("auth-profiles.json"))
     assert "github-copilot:github" in store.load("main", state_dir).store.profiles

@@ -5,8 +5,6 @@ leaves 9.6's failed fence ("log in again"); a call that never reached the server
 
 from __future__ import annotations
 
-import json
-import sqlite3
 import threading
 import time
 from pathlib import Path
@@ -19,7 +17,7 @@ from openclaw_onboard.core.paths import agent_paths
 from openclaw_onboard.core.refresh import RefreshError, ReloginRequired, ensure_fresh
 
 from tests.support.oauth_server import OAuthTestServer, RefreshRace, token_fingerprint
-from tests.support.sqlite_era import make_sqlite_state
+from tests.support.sqlite_era import make_sqlite_state, shared_store
 
 PID = "openai-codex:me@example.com"
 
@@ -37,13 +35,7 @@ def state(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, srv: OAuthTestServer)
 
 
 def raw(state: Path, pid: str = PID) -> dict:
-    conn = sqlite3.connect(f"file:{state / 'state' / 'openclaw.sqlite'}?mode=ro", uri=True)
-    try:
-        doc = json.loads(conn.execute("SELECT value_json FROM config_machine_state "
-                                      "WHERE state_key = 'authProfiles.store'").fetchone()[0])
-    finally:
-        conn.close()
-    return doc["profiles"][pid]
+    return shared_store(state)["profiles"][pid]
 
 
 def no_lock_files(state: Path) -> None:

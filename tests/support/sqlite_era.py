@@ -108,3 +108,15 @@ def fence(claim: str = "c" * 32, failed: bool = False) -> dict[str, Any]:
     return {"type": "oauth", "provider": "openai-codex", "expires": 1, "email": "me@example.com",
             "access": f"openclaw-oauth-refresh-fence:v1:{claim}:{state}access:{'a' * 64}",
             "refresh": f"openclaw-oauth-refresh-fence:v1:{claim}:{state}refresh:{'b' * 64}"}
+
+
+def shared_store(state: Path) -> dict[str, Any]:
+    """The shared store's `authProfiles.store` document as it is in the state database (read-only)."""
+    conn = sqlite3.connect(f"file:{state / 'state' / 'openclaw.sqlite'}?mode=ro", uri=True)
+    try:
+        row = conn.execute("SELECT value_json FROM config_machine_state "
+                           "WHERE state_key = 'authProfiles.store'").fetchone()
+    finally:
+        conn.close()
+    doc: dict[str, Any] = json.loads(row[0])
+    return doc

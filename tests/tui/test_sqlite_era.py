@@ -9,7 +9,7 @@ import sqlite3
 
 from textual.widgets import Input
 
-from tests.support.sqlite_era import make_agent_db, make_sqlite_state, tree
+from tests.support.sqlite_era import make_agent_db, make_sqlite_state, shared_store, tree
 from tests.tui.conftest import screen_text, wait_for, wait_for_screen
 
 KEY = "sk-or-v1-" + "s" * 48
@@ -35,12 +35,7 @@ async def test_header_agent_list_and_a_key_saved_into_the_database(make_app, sta
         await wait_for(pilot, lambda: "openrouter:wizard" in screen_text(app) and
                        type(app.screen).__name__ != "TokenPasteScreen")
         assert NEW not in screen_text(app)
-    conn = sqlite3.connect(state_dir / "state" / "openclaw.sqlite")
-    try:
-        doc = json.loads(conn.execute("SELECT value_json FROM config_machine_state "
-                                      "WHERE state_key = 'authProfiles.store'").fetchone()[0])
-    finally:
-        conn.close()
+    doc = shared_store(state_dir)
     assert doc["profiles"]["openrouter:wizard"] == {"type": "api_key", "provider": "openrouter", "key": NEW}
     assert not list(state_dir.rglob("auth-profiles.json"))
 
