@@ -19,3 +19,16 @@ def mask_secret(secret: str | None) -> str:
     if side == 0:
         return "..."
     return f"{secret[:side]}...{secret[-side:]}"
+
+
+# A run of key-shaped characters long enough to be a secret (API keys, tokens, base64url): what a third party's
+# free text (a resolver's error message) might echo back.
+_KEY_SHAPED_MIN = 16
+
+
+def redact_key_shaped(text: str) -> str:
+    """`text` with every key-shaped run of 16+ characters masked by `mask_secret`: for words that come from
+    outside (a SecretRef resolver's error message), which may repeat the secret they were asked for."""
+    import re
+
+    return re.sub(r"[A-Za-z0-9_\-.+=~]{" + str(_KEY_SHAPED_MIN) + ",}", lambda m: mask_secret(m.group()), text)

@@ -38,6 +38,7 @@ from pathlib import Path
 from typing import Any
 
 from openclaw_onboard.core.errors import ValidationError
+from openclaw_onboard.core.masking import redact_key_shaped
 
 SOURCES = ("env", "file", "exec")
 DEFAULT_PROVIDER = "default"
@@ -588,7 +589,9 @@ def _parse_exec_output(name: str, ref_id: str, stdout: str, *, json_only: bool) 
         entry = errors[ref_id]
         detail = entry.get("message") if isinstance(entry, dict) else None
         # The resolver's own words, bounded and made printable: they reach a terminal.
-        why = f" ({_show(detail.strip(), 120)})" if isinstance(detail, str) and detail.strip() else ""
+        # Key-shaped words masked too: a resolver may echo the very secret it failed to hand over.
+        why = f" ({_show(redact_key_shaped(detail.strip()), 120)})" if isinstance(detail, str) and detail.strip() \
+            else ""
         raise SecretRefError(f'{name} failed for id "{_show(ref_id)}"{why}')
     if ref_id not in values:
         raise SecretRefError(f'{name} response missing id "{_show(ref_id)}"')

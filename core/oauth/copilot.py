@@ -53,6 +53,9 @@ _MAX_CODE = 64
 _MAX_TOKEN = 4096
 _REQUEST_TIMEOUT_S = 30.0
 _SLOW_DOWN_S = 2.0
+# Bounds on what the server may ask for: GitHub's codes live 15 minutes and its interval is 5 s.
+MAX_EXPIRES_S = 30 * 60.0
+MAX_INTERVAL_S = 60.0
 
 
 @dataclass(frozen=True)
@@ -90,10 +93,12 @@ def _json(content: bytes) -> dict[str, Any]:
     return body
 
 
-def _seconds(value: Any, default: float) -> float:
+def _seconds(value: Any, default: float, most: float) -> float:
+    """A server's number of seconds, sane: a positive finite number up to `most`, else `default` (a hostile
+    `interval: 1e12` or `expires_in: -5` must not make the login sleep or poll forever)."""
     if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value) or value <= 0:
         return default
-    return float(value)
+    return float(min(value, most))
 
 
 def _safe_uri(value: Any) -> str | None:
@@ -152,8 +157,13 @@ class CopilotDeviceLogin:
         if uri is None or len(user_code) > _MAX_CODE or clean_text(user_code, _MAX_CODE) != user_code \
                 or len(device_code) > 1024:
             raise LoginError("GitHub device code response carried an unusable code or address")
-        self._code = CopilotCode(user_code, uri, _seconds(body.get("expires_in"), 900.0),
-                                 max(self._min_interval_s, _seconds(body.get("interval"), 5.0)), device_code)
+        expires = body.get("expires_in")
+        # As OpenClaw's `Date.now() + expires_in * 1000`: a code already past its life (0, -5) ends the wait at once.
+        lifetime = 0.0 if isinstance(expires, int | float) and not isinstance(expires, bool) and expires <= 0 \
+            else _seconds(expires, 900.0, MAX_EXPIRES_S)
+        self._code = CopilotCode(user_code, uri, lifetime,
+                                 max(self._min_interval_s, _seconds(body.get("interval"), 5.0, MAX_INTERVAL_S)),
+                                 device_code)
         return self._code
 
     async def cancel(self) -> None:
@@ -192,11 +202,9 @@ class CopilotDeviceLogin:
                     raise LoginError("GitHub sent an unusable access token")
                 return token
             error = body.get("error") if isinstance(body.get("error"), str) else "unknown"
-            if error == "authorization_pending":
-                await self._wait(interval)
-                continue
-            if error == "slow_down":
-                await self._wait(interval + _SLOW_DOWN_S)
+            if error in ("authorization_pending", "slow_down"):
+                pause = interval + (_SLOW_DOWN_S if error == "slow_down" else 0.0)
+                await self._wait(min(pause, max(0.0, deadline - self._clock())))  # never past the code's life
                 continue
             if error == "expired_token":
                 raise LoginError("GitHub device code expired; run login again")

@@ -55,3 +55,12 @@ def test_what_shows_grows_smoothly_and_never_past_16_characters():
     assert max(shown) == 16
     assert all(0 <= b - a <= 2 for a, b in itertools.pairwise(shown))
     assert mask_secret("a" * 4 + "X" * 24 + "b" * 4) == "aaaa...bbbb"  # 32 characters: 8 shown, not 16
+
+
+def test_key_shaped_words_in_outside_text_are_masked() -> None:
+    from openclaw_onboard.core.masking import redact_key_shaped
+
+    key = "sk-or-v1-" + "d" * 64
+    out = redact_key_shaped(f"vault said: bad token {key} for /usr/bin/op (code 7)")
+    assert key not in out and "d" * 20 not in out
+    assert "vault said: bad token" in out and "/usr/bin/op (code 7)" in out

@@ -88,3 +88,28 @@ def test_in_the_sqlite_era_the_token_goes_to_9_6s_shared_store(state_dir: Path) 
     assert shared_store(state_dir)["profiles"]["github-copilot:github"]["token"] == TOKEN
     assert not list(state_dir.rglob("auth-profiles.json"))
     assert "github-copilot:github" in store.load("main", state_dir).store.profiles
+
+
+@pytest.mark.parametrize("device", [
+    {"device_code": "d", "user_code": "U-1", "verification_uri": "https://github.com/login/device",
+     "expires_in": 60, "interval": 10 ** 12},
+    {"device_code": "d", "user_code": "U-1", "verification_uri": "https://github.com/login/device",
+     "expires_in": -5, "interval": 1},
+    {"device_code": "d", "user_code": "U-1", "verification_uri": "https://github.com/login/device",
+     "expires_in": 10 ** 11, "interval": 30},
+])
+def test_a_hostile_interval_or_lifetime_never_makes_the_login_wait_forever(device) -> None:
+    """Found by the attacker pass: interval 10**12 slept for ever, expires_in -5 polled for ever."""
+    clock = [0.0]
+    waits: list[float] = []
+
+    async def sleep(seconds: float) -> None:  # a virtual clock: the waits asked for, without waiting them
+        waits.append(seconds)
+        clock[0] += seconds
+
+    with GitHubDeviceServer(device=device, polls=[{"error": "authorization_pending"}] * 10_000) as gh:
+        login = CopilotDeviceLogin(gh.env(), sleep=sleep, clock=lambda: clock[0])
+        with pytest.raises(LoginError) as err:
+            _run(login)
+    assert "expired" in str(err.value)
+    assert max(waits, default=0) <= 60 and clock[0] <= 30 * 60 + 60  # bounded interval, bounded life
