@@ -193,7 +193,10 @@ def test_device_pairing_in_tmux_at_80x24(tmux: Tmux, state_dir: Path, tmp_path: 
             time.sleep(0.05)
     assert exit_file.read_text().strip() == "0"
     store = json.loads((state_dir / "agents" / "main" / "agent" / "auth-profiles.json").read_text())
-    assert store["profiles"]["openai-codex:me@example.com"]["accountId"] == "acc_test_123"
+    saved = store["profiles"]["openai-codex:me@example.com"]
+    # OpenClaw 4.26's fields after a Codex login (core.oauth.identity), the email among them; no accountId.
+    assert saved["email"] == "me@example.com" and set(saved) == {"type", "provider", "access", "refresh",
+                                                                  "expires", "email"}
     print("\n--- device pairing screen as captured by tmux (80x24) ---\n" + device_screen)
 
 

@@ -8,7 +8,7 @@ from textual import events
 from textual.widgets import Button, Static
 
 from tests.conftest import OPENROUTER_TOKEN
-from tests.tui.conftest import wait_for_screen
+from tests.tui.conftest import wait_for, wait_for_screen
 
 
 def validation(screen) -> str:
@@ -186,11 +186,11 @@ async def test_the_command_store_form_keeps_save_on_screen_at_80x24(make_app, st
     async with app.run_test(size=(80, 24)) as pilot:
         screen = await _open(pilot, "api-key")
         screen.query_one("#store-exec").value = True
-        await pilot.pause()
-        await pilot.pause()
         body, save = screen.query_one("#paste-body"), screen.query_one("#save", Button)
-        assert body.max_scroll_y == 0 and save.region.bottom <= 23, (body.max_scroll_y, save.region)
+        # Waited for, not paused for: under load the rows are refitted a few frames later (a fixed two
+        # pauses failed once in CI).
+        await wait_for(pilot, lambda: body.has_class("-tight") and body.max_scroll_y == 0
+                       and 0 < save.region.bottom <= 23, what="Save on screen at 80x24")
         await pilot.resize_terminal(100, 40)
-        await pilot.pause()
-        await pilot.pause()
-        assert not body.has_class("-tight") and body.max_scroll_y == 0
+        await wait_for(pilot, lambda: not body.has_class("-tight") and body.max_scroll_y == 0,
+                       what="the blank lines back at 100x40")
