@@ -175,7 +175,9 @@ def _with_env_line(raw: bytes, name: str, line: str) -> bytes:
         out.append(text[pos:start])
         if i == 0:
             out.append(line)
-            pos = end
+            # Our line ends in a bare LF: after `NAME='v'` a CR would be part of the value for `set -a; . .env`
+            # (dotenv drops it; a shell does not). Every other line keeps its own line end.
+            pos = end + (1 if text.startswith("\r\n", end) else 0)
         else:  # a later duplicate: its line goes, with its line end
             pos = end + (2 if text.startswith("\r\n", end) else 1 if end < len(text) else 0)
     out.append(text[pos:])

@@ -140,6 +140,24 @@ def test_only_our_line_changes_crlf_comments_and_neighbours_kept(state_dir):
     path.write_bytes(b"# keys\r\nA=1\r\nexport OPENAI_API_KEY=old # mine\r\n# after\r\nOPENAI_API_KEY=dup\r\nB=2")
     path.chmod(0o600)
     write_env_var("OPENAI_API_KEY", "new", state_dir)
-    assert path.read_bytes() == b"# keys\r\nA=1\r\nOPENAI_API_KEY=new\r\n# after\r\nB=2"
+    assert path.read_bytes() == b"# keys\r\nA=1\r\nOPENAI_API_KEY=new\n# after\r\nB=2"  # ours: a bare LF (a shell)
     write_env_var("C_API_KEY", "c", state_dir)
     assert path.read_bytes().endswith(b"B=2\nC_API_KEY=c\n")
+
+
+def test_our_line_in_a_crlf_env_file_reads_the_same_in_a_shell(tmp_path) -> None:
+    """Found by the hostile-machine pass: the replaced line kept its CR, which `set -a; . .env` reads into the
+    key (a gateway started from a shell would send a broken key)."""
+    import subprocess
+
+    from openclaw_onboard.core.envkeys import write_env_var
+
+    env = tmp_path / ".env"
+    env.write_bytes(b"X=1\r\nOPENROUTER_API_KEY=old\r\nY=2\r\n")
+    key = "sk-or-v1-" + "a" * 48
+    write_env_var("OPENROUTER_API_KEY", key, tmp_path)
+    data = env.read_bytes()
+    assert data.startswith(b"X=1\r\n") and data.endswith(b"Y=2\r\n")  # the other lines as they were
+    out = subprocess.run(["sh", "-c", f'set -a; . "{env}"; printf %s "$OPENROUTER_API_KEY"'],
+                         capture_output=True, check=True).stdout
+    assert out == key.encode()
