@@ -97,9 +97,23 @@ class CallbackServer:
 
     async def start(self) -> None:
         """Bind and listen; raises OSError (e.g. EADDRINUSE) when the port cannot be bound."""
+        import errno
+
         loop = asyncio.get_running_loop()
         self._outcome = loop.create_future()
-        self._server = await asyncio.start_server(self._handle, host=self.host, port=self.port, limit=_STREAM_LIMIT)
+        hosts = [self.host]
+        if self.host == "127.0.0.1" and self.port:
+            # The redirect URI says `localhost`, which a browser may try as ::1 first: bind that too, so no other
+            # local user can listen on [::1]:port and be handed the code (PKCE stops them redeeming it, not the
+            # hung or faked login). Taken there too is "busy", as on 127.0.0.1; a host without IPv6 binds one.
+            hosts.append("::1")
+        try:
+            self._server = await asyncio.start_server(self._handle, host=hosts, port=self.port, limit=_STREAM_LIMIT)
+        except OSError as exc:
+            if len(hosts) == 1 or exc.errno not in (errno.EADDRNOTAVAIL, errno.EAFNOSUPPORT):
+                raise
+            self._server = await asyncio.start_server(self._handle, host=self.host, port=self.port,
+                                                      limit=_STREAM_LIMIT)
         if self.port == 0:  # only tests ask for an ephemeral port
             self.port = self._server.sockets[0].getsockname()[1]
 

@@ -495,3 +495,40 @@ def test_ssh_forward_hint_is_exact_and_never_shell_text() -> None:
     hostile = {"SSH_CONNECTION": "1.2.3.4 5 $(touch /tmp/x) 22", "USER": "x;rm -rf ~"}
     assert ssh_forward_hint(hostile, 1455) == "ssh -L 1455:127.0.0.1:1455 <user>@<this-host>"
     assert ssh_forward_hint({"SSH_TTY": "/dev/pts/1"}, 1455) == "ssh -L 1455:127.0.0.1:1455 <user>@<this-host>"
+
+
+async def test_the_callback_port_is_held_on_ipv6_loopback_too() -> None:
+    """Found by the hostile-machine pass: the redirect says `localhost`, which may resolve to ::1 first, and
+    only 127.0.0.1 was bound, so another local user could listen on [::1]:port and be handed the code."""
+    import asyncio
+    import errno
+    import socket
+
+    from openclaw_onboard.core.oauth.callback_server import CallbackServer
+
+    from tests.support.oauth_server import free_port
+
+    port = free_port()
+    server = CallbackServer(host="127.0.0.1", port=port, expected_state="s")
+    await server.start()
+    try:
+        squatter = socket.socket(socket.AF_INET6)
+        with pytest.raises(OSError) as err:
+            squatter.bind(("::1", port))
+        assert err.value.errno == errno.EADDRINUSE
+        squatter.close()
+        _reader, writer = await asyncio.open_connection("::1", port)  # a browser trying ::1 reaches us
+        writer.close()
+        await writer.wait_closed()
+    finally:
+        await server.close()
+    squatter = socket.socket(socket.AF_INET6)
+    squatter.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # past our test connection's TIME_WAIT
+    squatter.bind(("::1", port))
+    squatter.listen()
+    try:
+        with pytest.raises(OSError) as busy:  # someone on [::1]:port: the port is busy, as on 127.0.0.1
+            await CallbackServer(host="127.0.0.1", port=port, expected_state="s").start()
+        assert busy.value.errno == errno.EADDRINUSE
+    finally:
+        squatter.close()
