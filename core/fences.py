@@ -15,31 +15,14 @@ import secrets
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any
 
 from openclaw_onboard.core.errors import OpenClawError
+
+# The reading side lives in core.fence_marks (the status path imports only that); re-exported here.
+from openclaw_onboard.core.fence_marks import _MARKER, PREFIX, FenceState, fence_state
 from openclaw_onboard.core.jsjson import js_stringify
 from openclaw_onboard.core.sanitize import clean
-
-PREFIX = "openclaw-oauth-refresh-fence:v1:"
-_MARKER = re.compile(r"openclaw-oauth-refresh-fence:v1:([a-f0-9]{32}):(failed:)?(access|refresh):([a-f0-9]{64})")
-
-FenceState = Literal["pending", "failed"]
-
-
-def fence_state(cred_type: Any, access: Any, refresh: Any, expires: Any) -> FenceState | None:
-    """"pending" (a refresh is under way), "failed" (log in again) or None (no fence), exactly as OpenClaw
-    parses it: an oauth credential with `expires == 1` whose two markers share the claim and the state."""
-    if cred_type != "oauth" or expires != 1 or isinstance(expires, bool):  # JS: true !== 1
-        return None
-    if not isinstance(access, str) or not access.startswith(PREFIX):
-        return None
-    a = _MARKER.fullmatch(access)
-    r = _MARKER.fullmatch(refresh) if isinstance(refresh, str) else None
-    if not a or not r or a[3] != "access" or r[3] != "refresh" or a[1] != r[1] or a[2] != r[2]:
-        return None
-    return "failed" if a[2] else "pending"
-
 
 # --- writing fences: the claim -> token call -> settle protocol of 9.6 (oauth-refresh-marker.ts) -----------
 

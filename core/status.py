@@ -13,7 +13,7 @@ from openclaw_onboard.core.clock import now_ms as _clock_now
 from openclaw_onboard.core.durations import HOUR_MS, format_remaining
 from openclaw_onboard.core.envkeys import env_keys_for
 from openclaw_onboard.core.errors import StoreCorruptError
-from openclaw_onboard.core.fences import PREFIX as FENCE_PREFIX
+from openclaw_onboard.core.fence_marks import PREFIX as FENCE_PREFIX
 from openclaw_onboard.core.masking import mask_secret
 from openclaw_onboard.core.provider_ids import auth_provider_key
 
@@ -223,7 +223,7 @@ def _profile_status(profile_id: str, cred: AnyCredential | CredentialView, now_m
     masked = _masked(cred, secret) + (" (unresolved)" if ref_problem is not None else "")
     access = getattr(cred, "access", None)
     if isinstance(access, str) and access.startswith(FENCE_PREFIX):  # (a prefix test first: rows are many)
-        from openclaw_onboard.core.fences import fence_state
+        from openclaw_onboard.core.fence_marks import fence_state
 
         fence = fence_state(cred.type, access, getattr(cred, "refresh", None), cred.expires_ms)
         if fence is not None:  # a 9.x refresh fence: no token to show; OpenClaw's eligibility says expired
