@@ -287,7 +287,15 @@ class OnboardApp(CrashSafeApp, CrashHooksApp[int]):  # CrashSafeApp: one line + 
         if hold_id != self._hold_id or self._held_input is None:
             return
         held, self._held_input = self._held_input, None
-        for event in held:  # in typing order; one of them may hold the rest again
+        screen = self.screen
+        for index, event in enumerate(held):  # in typing order; one of them may hold the rest again
+            if self.screen is not screen or self._held_input is not None:
+                # A key opened or closed a screen (or held the rest again): the others go back on the app's
+                # queue, handled after that screen has mounted. Dispatched on in this loop, a held ctrl+c then
+                # Esc closed the quit question before it had mounted (NoMatches, mashing seeds 1202, 1204).
+                for later in held[index:]:
+                    self.post_message(later)
+                return
             await self.on_event(event)
 
     def _typed_at(self, event: events.Key | events.Paste) -> float:
