@@ -53,7 +53,9 @@ class ConfirmScreen(WizardModal[bool]):
                 yield tr(Button(id="confirm-no"), lambda: _("{label} (n)").format(label=_text(self.no_label)))
 
     def on_mount(self) -> None:
-        self.query_one("#confirm-yes" if self.default else "#confirm-no", Button).focus()
+        # A mashed key can answer and close the question before its mount event runs: nothing left to focus.
+        for button in self.query("#confirm-yes" if self.default else "#confirm-no").results(Button):
+            button.focus()
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         event.stop()
