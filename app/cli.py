@@ -406,19 +406,19 @@ _STORE_WRITERS = frozenset({"cmd_order_set", "cmd_order_clear", "cmd_paste_token
 # Commands that still write only OpenClaw 2026.4's files (agent dirs, refresh locks, a browser login's store): on
 # a SQLite-era state dir they refuse before anything else (core.era; the core writers check again).
 _FILE_ERA_WRITERS = frozenset({"cmd_login"})
+# Logins that only store a token through core.store (either era): their use case asks check_writable itself,
+# before it asks the server for a code.
+_TOKEN_LOGINS = frozenset({"github-copilot"})
 
 
 def _run(args: argparse.Namespace | SimpleNamespace) -> int:
     module_name, _sep, func_name = args.handler.partition(":")
-    if func_name == "cmd_login" and (getattr(args, "provider", "") or "").strip().lower() == "github-copilot":
-        func_name_guard = "cmd_paste_token"  # a token login: the store's own check, as for a pasted token
-    else:
-        func_name_guard = func_name
-    if func_name_guard in _FILE_ERA_WRITERS:
+    token_login = (getattr(args, "provider", "") or "").strip().lower() in _TOKEN_LOGINS
+    if func_name in _FILE_ERA_WRITERS and not token_login:
         from openclaw_onboard.core.era import refuse_file_era_write
 
         refuse_file_era_write()
-    elif func_name_guard in _STORE_WRITERS:
+    elif func_name in _STORE_WRITERS:
         from openclaw_onboard.app.cli_common import resolve_agent
         from openclaw_onboard.core.store import check_writable
 

@@ -202,13 +202,13 @@ def _release_from_db(path: str) -> str | None:
         return None
     if not stat.S_ISREG(st.st_mode) or st.st_uid != os.geteuid():
         return None  # never open a link, a FIFO or another user's file just to name a release
-    for suffix in ("-journal", "-wal", "-shm"):  # nor a database whose sidecar SQLite would open is one
-        try:
-            side = os.lstat(path + suffix)
-        except OSError:
-            continue
-        if not stat.S_ISREG(side.st_mode):
-            return None
+    from openclaw_onboard.core.errors import StoreCorruptError
+    from openclaw_onboard.core.sqlite_store import check_sidecars
+
+    try:
+        check_sidecars(path)  # nor a database whose sidecar SQLite would open (a FIFO there would hang us)
+    except (StoreCorruptError, OSError):
+        return None
     try:
         conn = sqlite3.connect(f"file:{quote(path)}?mode=ro", uri=True, timeout=0.5)
     except sqlite3.Error:

@@ -394,7 +394,7 @@ def _ensure_fresh_sqlite(paths: AgentPaths, profile_id: str, seen: OAuthCredenti
         cred = parse_credential(raw)
         return cred if isinstance(cred, OAuthCredential) else None
 
-    def write(change: Callable[[Any], Any]) -> Any:
+    def write(change: Callable[[Any], Any]) -> tuple[Any, Any]:
         return store.update_raw_profile(paths, profile_id, change, timeout=STORE_WRITE_TIMEOUT_S)
 
     lock_timeout = refresh_lock_timeout_s()
@@ -421,7 +421,7 @@ def _ensure_fresh_sqlite(paths: AgentPaths, profile_id: str, seen: OAuthCredenti
                                    f"{clean(profile_id)} has no refresh token and its access token is expired")
                 original = dict(current)
                 fence, _claim_id = fences.claim(profile_id, original)
-                claimed = write(partial(_claim_if_unchanged, fence=fence, original=original))
+                claimed, _fenced = write(partial(_claim_if_unchanged, fence=fence, original=original))
                 if not fences.same_credential(claimed, original):  # changed under us (a writer without our lock)
                     raise RefreshError(f"Could not refresh {clean(profile_id)}: it changed while being claimed; "
                                        "try again")
@@ -430,7 +430,7 @@ def _ensure_fresh_sqlite(paths: AgentPaths, profile_id: str, seen: OAuthCredenti
         raise RefreshError(f"Could not refresh {clean(profile_id)}: {exc}") from None
 
     # The lock is released during the token call (9.6): others see the pending fence and wait for it.
-    def settle(change: Callable[[Any], Any]) -> Any:
+    def settle(change: Callable[[Any], Any]) -> tuple[Any, Any]:
         with rl.hold(paths.state, latest.provider, profile_id, timeout=lock_timeout):
             return write(change)
 
@@ -454,18 +454,12 @@ def _ensure_fresh_sqlite(paths: AgentPaths, profile_id: str, seen: OAuthCredenti
         settle(lambda stored: fences.settle_failure(stored, fence))
         raise
     try:
-        wrote: list[Any] = []
-
-        def success(stored: Any) -> Any:
-            out = fences.settle_success(stored, fence, original, updates)
-            wrote.append(out)
-            return out
-        settle(success)
+        _fenced, settled = settle(lambda stored: fences.settle_success(stored, fence, original, updates))
     except Exception as exc:  # the server rotated the token: never a traceback, never silence
         raise _consumed(profile_id, latest, agent_id, exc) from None
-    if wrote and wrote[-1] is not None:
+    if settled is not None:
         log.info("refreshed %s", profile_id)
-        new = parse_credential(wrote[-1])
+        new = parse_credential(settled)
         assert isinstance(new, OAuthCredential)
         return RefreshResult(new, True)
     # Someone replaced our fence meanwhile (a new login, a removal): theirs stands, our tokens are dropped.

@@ -211,15 +211,16 @@ def profiles_of(raw: RawStore | None) -> dict[str, Any]:
     return profiles if isinstance(profiles, dict) else {}
 
 
-def merged(shared: RawStore | None, own: RawStore | None) -> tuple[dict[str, Any], dict[str, Any]]:
-    """(profiles, state) an agent sees: the shared store with its own over it, per profile and per state
-    record (order and lastGood per provider, usageStats per profile), as mergeAuthProfileStores."""
-    profiles = {**profiles_of(shared), **profiles_of(own)}
+def merged(*stores: RawStore | None) -> tuple[dict[str, Any], dict[str, Any]]:
+    """(profiles, state) an agent sees: each store over the ones before it (the shared store first, the
+    agent's own over it), per profile and per state record (order and lastGood per provider, usageStats per
+    profile), as mergeAuthProfileStores."""
+    profiles: dict[str, Any] = {}
     state: dict[str, Any] = {}
-    for key in ("order", "lastGood", "usageStats"):
-        left = (shared.state or {}).get(key) if shared else None
-        right = (own.state or {}).get(key) if own else None
-        parts = [p for p in (left, right) if isinstance(p, dict)]
-        if parts:
-            state[key] = {k: v for part in parts for k, v in part.items()}
+    for raw in stores:
+        profiles.update(profiles_of(raw))
+        for key in ("order", "lastGood", "usageStats"):
+            part = (raw.state or {}).get(key) if raw else None
+            if isinstance(part, dict):
+                state.setdefault(key, {}).update(part)
     return profiles, state

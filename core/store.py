@@ -45,22 +45,32 @@ class LoadedStore:
     renamed: bool = False  # set once a file of this write was renamed into place
 
 
-def _read_sqlite(paths: AgentPaths) -> LoadedStore:
-    """An agent's own store in the SQLite era (OpenClaw 2026.6.5+): main's is the shared store with main's own
-    database, another agent's its `openclaw-agent.sqlite` (core.sqlite_store.agent_stores). Read-only:
-    `update` refuses this era (core.era)."""
-    from openclaw_onboard.core import authstate, sqlite_store
-    from openclaw_onboard.core.paths import DEFAULT_AGENT_ID
+def _own_sqlite_stores(paths: AgentPaths) -> list[Any]:
+    """The SQLite-era stores an agent owns, the shared one first (core.sqlite_store.agent_stores): main owns the
+    shared store and main's own database; another agent sees the shared store but owns only its database."""
+    from openclaw_onboard.core import sqlite_store
 
-    state = str(paths.state)
-    main_dir = str(agent_paths(DEFAULT_AGENT_ID, state).agent_dir)
-    shared, own, is_main = sqlite_store.agent_stores(state, paths.agent_id, str(paths.agent_dir), main_dir)
-    if not is_main:
-        shared = None  # another agent sees the shared store, but does not own it
-    profiles, state_doc = sqlite_store.merged(shared, own)
+    shared, own, is_main = sqlite_store.agent_stores(str(paths.state), paths.agent_id, str(paths.agent_dir),
+                                                     _main_dir(paths))
+    return [shared if is_main else None, own]
+
+
+def _sqlite_model(raws: list[Any]) -> tuple[AuthProfileStore, list[LoadProblem]]:
+    """Our model of the merged documents of `raws` (core.sqlite_store.merged)."""
+    from openclaw_onboard.core import authstate, sqlite_store
+
+    profiles, state_doc = sqlite_store.merged(*raws)
     store, problems = AuthProfileStore.from_raw({"version": 1, "profiles": profiles}, sqlite_store.AGENT_DB)
     store.set_state(authstate.coerce_state(state_doc))
-    exists = any(raw is not None and raw.store is not None for raw in (shared, own))
+    return store, problems
+
+
+def _read_sqlite(paths: AgentPaths) -> LoadedStore:
+    """An agent's own store in the SQLite era (OpenClaw 2026.6.5+), read without a lock; `update` writes it
+    through core.sqlite_write."""
+    raws = _own_sqlite_stores(paths)
+    store, problems = _sqlite_model(raws)
+    exists = any(raw is not None and raw.store is not None for raw in raws)
     return LoadedStore(paths, store, problems, [], exists)
 
 
@@ -202,19 +212,13 @@ def _update_sqlite(p: AgentPaths, mutate: Callable[[AuthProfileStore], T], timeo
     each to the database that holds it."""
     import copy
 
-    from openclaw_onboard.core import authstate, sqlite_store, sqlite_write
+    from openclaw_onboard.core import sqlite_store, sqlite_write
 
     with sqlite_write.transaction(str(p.state), p.agent_id, str(p.agent_dir), _main_dir(p),
                                   timeout=timeout) as cells:
-        raws = [sqlite_store.RawStore(c.path, c.store, c.state) for c in cells]
-        profiles: dict = {}
-        state_doc: dict = {}
-        for raw in raws:  # the shared store first, main's own database over it (mergeAuthProfileStores)
-            profiles, state_doc = sqlite_store.merged(sqlite_store.RawStore("", {"profiles": profiles},
-                                                                            state_doc), raw)
-        store, _problems = AuthProfileStore.from_raw({"version": 1, "profiles": copy.deepcopy(profiles)},
-                                                     sqlite_store.AGENT_DB)
-        store.set_state(authstate.coerce_state(copy.deepcopy(state_doc)))
+        # Copies: `mutate` must not change the cells' documents, which `place` compares against.
+        store, _problems = _sqlite_model([sqlite_store.RawStore(c.path, copy.deepcopy(c.store),
+                                                                copy.deepcopy(c.state)) for c in cells])
         before = (copy.deepcopy(store.to_raw()["profiles"]), copy.deepcopy(store.state_payload() or {}))
         result = mutate(store)
         sqlite_write.place(cells, before, (store.to_raw()["profiles"], store.state_payload() or {}))
@@ -226,17 +230,15 @@ def raw_profile(paths: AgentPaths, profile_id: str) -> Any:
     without a lock; None when absent. The refresh fences are compared on these exact values."""
     from openclaw_onboard.core import sqlite_store
 
-    state = str(paths.state)
-    shared, own, is_main = sqlite_store.agent_stores(state, paths.agent_id, str(paths.agent_dir), _main_dir(paths))
-    profiles, _state = sqlite_store.merged(shared if is_main else None, own)
+    profiles, _state = sqlite_store.merged(*_own_sqlite_stores(paths))
     return profiles.get(profile_id)
 
 
 def update_raw_profile(paths: AgentPaths, profile_id: str, change: Callable[[Any], Any], *,
-                       timeout: float) -> Any:
+                       timeout: float) -> tuple[Any, Any]:
     """SQLite era: in one write transaction, `change(current)` (the profile's JSON as stored, None when absent)
     returns the profile to write, or None to write nothing; the profile stays in the database that holds it.
-    Returns what was stored before the change."""
+    Returns (what was stored before, what was written or None)."""
     import copy
 
     from openclaw_onboard.core import sqlite_write
@@ -249,7 +251,7 @@ def update_raw_profile(paths: AgentPaths, profile_id: str, change: Callable[[Any
         if new is not None and holders:
             holders[-1].profiles()[profile_id] = new
             holders[-1].store_changed = True
-        return current
+        return current, new if holders else None
 
 
 def _canonical(store: AuthProfileStore) -> str:

@@ -22,7 +22,7 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
-from openclaw_onboard.core import agentconfig
+from openclaw_onboard.core import agentconfig, sqlite_store
 from openclaw_onboard.core import paths as paths_mod
 from openclaw_onboard.core import status as core_status
 from openclaw_onboard.core.clock import now_ms as clock_now
@@ -238,10 +238,10 @@ class DashboardScreen(WizardScreen[DashboardResult]):
         main = paths_mod.agent_paths(paths_mod.DEFAULT_AGENT_ID, state)
         # The SQLite era's databases and their write-ahead logs too (a commit grows the -wal, a checkpoint
         # rewrites the database): an order 9.x set meanwhile is seen before our next save, not written over.
-        databases = [Path(state) / "state" / "openclaw.sqlite", ap.agent_dir / "openclaw-agent.sqlite",
-                     main.agent_dir / "openclaw-agent.sqlite"]
+        databases = [sqlite_store.state_db_path(str(state)), sqlite_store.agent_db_path(str(ap.agent_dir)),
+                     sqlite_store.agent_db_path(str(main.agent_dir))]
         return [ap.store, ap.auth_state, ap.legacy_auth, paths_mod.config_path(state), paths_mod.env_file_path(state),
-                main.store, *databases, *(Path(f"{db}-wal") for db in databases)]
+                main.store, *(Path(db) for db in databases), *(Path(f"{db}-wal") for db in databases)]
 
     def _signature(self) -> tuple[Any, ...]:
         return (self.agent_id, *(_stat_sig(p) for p in self._watched_paths()))
